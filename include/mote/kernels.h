@@ -1,0 +1,140 @@
+// The kernel layer: pure functions on raw pointers and sizes.
+//
+// Every kernel has a portable scalar reference (also the MCU path) and SIMD
+// versions for Google Highway (runtime dispatch over the CPU's targets) and
+// xsimd (one build per instruction set, the best one the CPU has picked at run
+// time). The functions below call the active backend, chosen in one place
+// (src/kernels/config.cc) and switchable at run time with SetBackend() or the
+// MOTE_BACKEND environment variable (scalar|hwy|xsimd).
+//
+// Contract for all kernels: sizes are element counts; pointers need no
+// particular alignment; output buffers must not overlap inputs unless a kernel
+// says "in place allowed". Kernels do not validate arguments (callers do that
+// at Plan time) and never allocate: scratch memory comes from the caller,
+// sized by the matching *WorkspaceFloats query.
+//
+// Layouts: activations NHWC; a GEMM matrix is row-major with a leading
+// dimension (distance between rows, in elements).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/status.h"
+
+namespace mote {
+
+enum class Backend : uint8_t { kScalar = 0, kHwy = 1, kXsimd = 2 };
+inline constexpr int kBackendCount = 3;
+
+// "scalar", "hwy", "xsimd".
+const char* BackendName(Backend backend);
+// Parses a backend name; kInvalidArgument for an unknown name.
+Status ParseBackend(const char* name, Backend* out);
+// Whether this build contains the backend (and the CPU can run it).
+bool BackendAvailable(Backend backend);
+// Makes `backend` the one every kernel call uses; kUnsupported if unavailable.
+Status SetBackend(Backend backend);
+Backend ActiveBackend();
+// The instruction set a backend runs right now, e.g. "AVX3" (Highway target),
+// "avx512bw" (xsimd arch), "scalar".
+const char* BackendTarget(Backend backend);
+
+namespace kernels {
+
+enum class Transpose : uint8_t { kNo = 0, kYes = 1 };
+
+// ---- f32 GEMM ---------------------------------------------------------------
+// C[m x n] = op(A) * op(B)  (or C += ... when `accumulate`), where
+// op(A) is [m x k]: A is [m x lda>=k] if ta == kNo, else A is [k x lda>=m];
+// op(B) is [k x n]: B is [k x ldb>=n] if tb == kNo, else B is [n x ldb>=k].
+// C is [m x ldc>=n]. `workspace` holds at least F32GemmWorkspaceFloats(m, n, k)
+// floats (packed panels); any alignment. m, n or k may be 0 (k == 0 sets C to
+// 0 unless accumulating).
+void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace);
+// Floats of scratch any backend's F32Gemm needs for this shape.
+size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);
+
+// ---- im2col / col2im (NHWC) -------------------------------------------------
+struct Conv2DGeometry {
+  size_t batch, in_h, in_w, in_c;
+  size_t kernel_h, kernel_w;
+  size_t stride_h, stride_w;
+  size_t pad_top, pad_left;  // bottom/right padding follows from out_h/out_w
+  size_t out_h, out_w;
+  // Columns of the im2col matrix: kernel_h * kernel_w * in_c, ordered
+  // (ky, kx, c) to match conv weights [C_out][ky][kx][C_in].
+  constexpr size_t patch_size() const { return kernel_h * kernel_w * in_c; }
+  // Rows of the im2col matrix: one per output pixel.
+  constexpr size_t rows() const { return batch * out_h * out_w; }
+};
+// Writes rows [row_begin, row_end) of the im2col matrix, row r at
+// columns[(r - row_begin) * patch_size()]; padding reads as 0. Tiled callers
+// (the runtime) pass a row range, layers pass [0, rows()).
+void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
+               float* columns);
+// Adjoint of im2col: input_grad [batch, in_h, in_w, in_c] = sum of every
+// column entry into the pixel it was read from (overwrites input_grad).
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad);
+
+// ---- fused per-channel epilogue ---------------------------------------------
+// y[r, c] = clamp(x[r, c] * scale[c] + shift[c], lo, hi) over rows x channels
+// (row stride = channels). scale == nullptr means 1, shift == nullptr means 0.
+// ReLU is lo = 0, hi = +inf; no activation is lo = -inf, hi = +inf.
+// In place allowed (y == x).
+void F32ChannelAffineClamp(size_t rows, size_t channels, const float* x, const float* scale,
+                           const float* shift, float lo, float hi, float* y);
+
+// ---- elementwise (in place allowed: y may equal an input) ------------------
+void F32Add(size_t n, const float* a, const float* b, float* y);    // y = a + b
+void F32Mul(size_t n, const float* a, const float* b, float* y);    // y = a * b
+void F32Axpy(size_t n, float alpha, const float* x, float* y);      // y += alpha * x
+void F32Scale(size_t n, float alpha, const float* x, float* y);     // y = alpha * x
+
+// ---- reductions -------------------------------------------------------------
+// sum[c] = sum over r of x[r, c]; sum_sq[c] = sum over r of x[r, c]^2
+// (x is rows x channels, row stride = channels). Overwrites sum and sum_sq;
+// sum_sq may be null.
+void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq);
+
+// ---- softmax ----------------------------------------------------------------
+// Per row of a rows x cols matrix, numerically stable (max subtracted).
+// In place allowed.
+void F32Softmax(size_t rows, size_t cols, const float* x, float* y);
+void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y);
+
+// ---- pooling (NHWC) ---------------------------------------------------------
+struct Pool2DGeometry {
+  size_t batch, in_h, in_w, channels;
+  size_t pool_h, pool_w;
+  size_t stride_h, stride_w;  // stride < pool size gives overlapping windows
+  size_t pad_top, pad_left;
+  size_t out_h, out_w;
+};
+// Max over each window's in-bounds pixels (padding is ignored, never 0).
+void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y);
+// dx (overwritten) receives dy at the first maximal pixel of each window
+// (recomputed from x); overlapping windows accumulate.
+void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy, float* dx);
+// Mean over each window's in-bounds pixels (padding is not counted).
+void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y);
+// dx (overwritten) = adjoint of F32AvgPool applied to dy.
+void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);
+
+}  // namespace kernels
+}  // namespace mote
+
+namespace mote {
+// ---- Highway target control (for benchmarks and tests) ----------------------
+// Targets are Highway's HWY_* bits (e.g. HWY_AVX3). Empty/no-ops without Highway.
+
+// Writes up to `capacity` targets compiled into this binary that the CPU can
+// run, best first; returns how many exist.
+size_t HwyAvailableTargets(int64_t* targets, size_t capacity);
+// Highway's name for one target bit, e.g. "AVX2".
+const char* HwyTargetName(int64_t target);
+// Lets the Highway dispatcher use only `targets` (a mask of available target
+// bits); 0 restores every available target. kUnsupported if none of the bits
+// is available.
+Status RestrictHwyTargets(int64_t targets);
+}  // namespace mote

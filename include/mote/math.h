@@ -1,0 +1,23 @@
+// Portable float math for the freestanding core and the scalar kernels: the
+// same results on every target, without a platform libm. Accuracy is a few ulp
+// over the ranges neural networks use; see each function.
+#pragma once
+#include <stdint.h>
+
+namespace mote {
+
+// e^x. Relative error < 2e-7 for |x| < 87; 0 below -87.3, +inf above 88.7.
+float ExpF(float x);
+// Natural logarithm of x > 0 (relative error < 2e-7); -inf at 0, NaN below 0.
+float LogF(float x);
+// Double-precision natural log (used by the RNG); relative error < 1e-15.
+double LogD(double x);
+// tanh(x) via ExpF; absolute error < 3e-7.
+float TanhF(float x);
+// Logistic sigmoid 1 / (1 + e^-x).
+float SigmoidF(float x);
+
+inline float SqrtF(float x) { return __builtin_sqrtf(x); }
+inline double SqrtD(double x) { return __builtin_sqrt(x); }
+
+}  // namespace mote

@@ -1,0 +1,130 @@
+// Cache blocking and packing shared by the SIMD GEMM backends (plain C++, no
+// SIMD library): each backend supplies only its register-blocked microkernel.
+//
+// Loop nest (Goto/BLIS style, with M as the broadcast side):
+//   for each k block of kKc:            pack op(B)[kc x nc] into panels of nr columns
+//     for each n block of kNc:            (the packed block lives in L2)
+//       for each mr rows of op(A):        pack an [mr x kc] micro-panel (stays in L1)
+//         for each nr columns:            microkernel: C tile [mr x nr] in registers
+// The microkernel adds into C after the first k block (or when accumulating).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/kernels.h"
+
+namespace mote {
+namespace kernels {
+namespace gemm {
+// Internal linkage: this header is compiled into per-ISA translation units
+// (e.g. with -mavx512f); shared inline symbols could let the linker pick an
+// ISA-specific copy for everyone.
+namespace {
+
+inline constexpr size_t kKc = 256;   // depth of one packed block
+inline constexpr size_t kNc = 512;   // columns of one packed B block
+inline constexpr size_t kMrMax = 16; // largest microkernel row count of any backend
+inline constexpr size_t kNrMax = 128;  // largest microkernel width (2 x 2048-bit SVE)
+
+inline size_t RoundUp(size_t v, size_t m) { return (v + m - 1) / m * m; }
+inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
+
+// Scratch floats for any backend: one packed B block, one A micro-panel and
+// 64 bytes to align the start.
+inline size_t WorkspaceFloats(size_t m, size_t n, size_t k) {
+  (void)m;
+  const size_t kc = Min(k, kKc);
+  return kc * RoundUp(Min(n, kNc), kNrMax) + kc * kMrMax + 16;
+}
+
+// Microkernel contract: C[rows x cols] (+)= Ap[mr x kc] * Bp[kc x nr] where
+// Ap holds element (r, p) at ap[p * mr + r] and Bp holds (p, j) at bp[p * nr + j];
+// rows <= mr and cols <= nr say how much of the tile is inside C; `load_c`
+// adds the existing C values.
+using MicroKernel = void (*)(size_t kc, const float* ap, const float* bp, float* c, size_t ldc,
+                             size_t rows, size_t cols, bool load_c);
+
+// Packs rows [i0, i0 + rows) x depth [p0, p0 + kc) of op(A) as ap[p * mr + r],
+// zero-filling rows rows..mr-1.
+inline void PackA(bool a_trans, const float* a, size_t lda, size_t i0, size_t rows, size_t p0, size_t kc,
+                  size_t mr, float* ap) {
+  if (a_trans) {  // op(A)(i, p) = A[p][i]: each depth step is a contiguous run
+    for (size_t p = 0; p < kc; ++p) {
+      const float* src = a + (p0 + p) * lda + i0;
+      float* dst = ap + p * mr;
+      size_t r = 0;
+      for (; r < rows; ++r) dst[r] = src[r];
+      for (; r < mr; ++r) dst[r] = 0.0f;
+    }
+  } else {
+    for (size_t r = 0; r < rows; ++r) {
+      const float* src = a + (i0 + r) * lda + p0;
+      for (size_t p = 0; p < kc; ++p) ap[p * mr + r] = src[p];
+    }
+    for (size_t r = rows; r < mr; ++r)
+      for (size_t p = 0; p < kc; ++p) ap[p * mr + r] = 0.0f;
+  }
+}
+
+// Packs op(B)[p0:p0+kc, j0:j0+nc] into panels of nr columns, each kc x nr with
+// zero-filled columns past nc: bp[panel * kc * nr + p * nr + j].
+inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
+                  size_t nr, float* bp) {
+  for (size_t jp = 0; jp < nc; jp += nr) {
+    const size_t cols = Min(nr, nc - jp);
+    float* panel = bp + (jp / nr) * kc * nr;
+    if (b_trans) {  // op(B)(p, j) = B[j][p]
+      for (size_t j = 0; j < cols; ++j) {
+        const float* src = b + (j0 + jp + j) * ldb + p0;
+        for (size_t p = 0; p < kc; ++p) panel[p * nr + j] = src[p];
+      }
+      for (size_t p = 0; p < kc; ++p)
+        for (size_t j = cols; j < nr; ++j) panel[p * nr + j] = 0.0f;
+    } else {
+      for (size_t p = 0; p < kc; ++p) {
+        const float* src = b + (p0 + p) * ldb + j0 + jp;
+        float* dst = panel + p * nr;
+        size_t j = 0;
+        for (; j < cols; ++j) dst[j] = src[j];
+        for (; j < nr; ++j) dst[j] = 0.0f;
+      }
+    }
+  }
+}
+
+// The whole blocked GEMM around one microkernel of size mr x nr.
+inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,
+                        size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,
+                        float* workspace, size_t mr, size_t nr, MicroKernel micro) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    if (!accumulate)
+      for (size_t i = 0; i < m; ++i)
+        for (size_t j = 0; j < n; ++j) c[i * ldc + j] = 0.0f;
+    return;
+  }
+  // 64-byte aligned scratch: packed B block first, then the A micro-panel.
+  float* bp = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(workspace) + 63) & ~uintptr_t(63));
+  const size_t kc_max = Min(k, kKc);
+  float* ap = bp + kc_max * RoundUp(Min(n, kNc), nr);
+  const bool a_trans = ta == Transpose::kYes, b_trans = tb == Transpose::kYes;
+  for (size_t p0 = 0; p0 < k; p0 += kKc) {
+    const size_t kc = Min(kKc, k - p0);
+    const bool load_c = accumulate || p0 > 0;
+    for (size_t j0 = 0; j0 < n; j0 += kNc) {
+      const size_t nc = Min(kNc, n - j0);
+      PackB(b_trans, b, ldb, p0, kc, j0, nc, nr, bp);
+      for (size_t i0 = 0; i0 < m; i0 += mr) {
+        const size_t rows = Min(mr, m - i0);
+        PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);
+        for (size_t jp = 0; jp < nc; jp += nr)
+          micro(kc, ap, bp + (jp / nr) * kc * nr, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gemm
+}  // namespace kernels
+}  // namespace mote

@@ -1,0 +1,61 @@
+#include "src/kernels/kernel-table.h"
+
+namespace mote {
+namespace kernels {
+namespace scalar_backend {
+
+void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
+               float* columns) {
+  const size_t c = g.in_c;
+  float* out = columns;
+  for (size_t r = row_begin; r < row_end; ++r) {
+    const size_t ox = r % g.out_w;
+    const size_t oy = (r / g.out_w) % g.out_h;
+    const size_t n = r / (g.out_w * g.out_h);
+    // Signed origin of the window: padding makes it negative at the borders.
+    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
+    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
+    for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long y = y0 + long(ky);
+      for (size_t kx = 0; kx < g.kernel_w; ++kx) {
+        const long x = x0 + long(kx);
+        if (y < 0 || y >= long(g.in_h) || x < 0 || x >= long(g.in_w)) {
+          for (size_t ci = 0; ci < c; ++ci) out[ci] = 0.0f;
+        } else {
+          const float* src = input + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x)) * c;
+          for (size_t ci = 0; ci < c; ++ci) out[ci] = src[ci];
+        }
+        out += c;
+      }
+    }
+  }
+}
+
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  const size_t c = g.in_c;
+  const size_t total = g.batch * g.in_h * g.in_w * c;
+  for (size_t i = 0; i < total; ++i) input_grad[i] = 0.0f;
+  const float* col = columns;
+  for (size_t r = 0; r < g.rows(); ++r) {
+    const size_t ox = r % g.out_w;
+    const size_t oy = (r / g.out_w) % g.out_h;
+    const size_t n = r / (g.out_w * g.out_h);
+    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
+    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
+    for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long y = y0 + long(ky);
+      for (size_t kx = 0; kx < g.kernel_w; ++kx) {
+        const long x = x0 + long(kx);
+        if (y >= 0 && y < long(g.in_h) && x >= 0 && x < long(g.in_w)) {
+          float* dst = input_grad + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x)) * c;
+          for (size_t ci = 0; ci < c; ++ci) dst[ci] += col[ci];
+        }
+        col += c;
+      }
+    }
+  }
+}
+
+}  // namespace scalar_backend
+}  // namespace kernels
+}  // namespace mote

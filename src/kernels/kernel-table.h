@@ -1,0 +1,80 @@
+// Internal: the per-backend kernel tables behind include/mote/kernels.h.
+// Each backend implements every kernel in its own namespace; config.cc picks
+// the table the public functions forward to.
+#pragma once
+#include "mote/kernels.h"
+
+namespace mote {
+namespace kernels {
+
+// Declares every kernel with the public signatures (used once per backend namespace).
+#define MOTE_DECLARE_KERNELS                                                                       \
+  void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,           \
+               size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,      \
+               float* workspace);                                                                  \
+  void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,    \
+                 float* columns);                                                                  \
+  void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad);                 \
+  void F32ChannelAffineClamp(size_t rows, size_t channels, const float* x, const float* scale,     \
+                             const float* shift, float lo, float hi, float* y);                    \
+  void F32Add(size_t n, const float* a, const float* b, float* y);                                 \
+  void F32Mul(size_t n, const float* a, const float* b, float* y);                                 \
+  void F32Axpy(size_t n, float alpha, const float* x, float* y);                                   \
+  void F32Scale(size_t n, float alpha, const float* x, float* y);                                  \
+  void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq);     \
+  void F32Softmax(size_t rows, size_t cols, const float* x, float* y);                             \
+  void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y);                          \
+  void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y);                              \
+  void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy, float* dx);     \
+  void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y);                              \
+  void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);
+
+struct KernelTable {
+  decltype(&F32Gemm) f32_gemm;
+  decltype(&F32Im2Col) f32_im2col;
+  decltype(&F32Col2Im) f32_col2im;
+  decltype(&F32ChannelAffineClamp) f32_channel_affine_clamp;
+  decltype(&F32Add) f32_add;
+  decltype(&F32Mul) f32_mul;
+  decltype(&F32Axpy) f32_axpy;
+  decltype(&F32Scale) f32_scale;
+  decltype(&F32ChannelSums) f32_channel_sums;
+  decltype(&F32Softmax) f32_softmax;
+  decltype(&F32LogSoftmax) f32_log_softmax;
+  decltype(&F32MaxPool) f32_max_pool;
+  decltype(&F32MaxPoolBackward) f32_max_pool_backward;
+  decltype(&F32AvgPool) f32_avg_pool;
+  decltype(&F32AvgPoolBackward) f32_avg_pool_backward;
+  // Instruction set the table runs, e.g. "scalar", "avx512bw"; for Highway
+  // the chosen target is asked at run time instead.
+  const char* target;
+};
+
+// Builds a table from the kernels of backend namespace `ns`.
+#define MOTE_KERNEL_TABLE(ns, target_name)                                                      \
+  ::mote::kernels::KernelTable {                                                                \
+    &ns::F32Gemm, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
+        &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ChannelSums, &ns::F32Softmax,          \
+        &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
+        &ns::F32AvgPoolBackward, target_name                                                     \
+  }
+
+namespace scalar_backend {
+MOTE_DECLARE_KERNELS
+}
+namespace hwy_backend {
+MOTE_DECLARE_KERNELS
+// Name of the Highway target the dispatcher picks now (e.g. "AVX3").
+const char* ChosenTargetName();
+}
+
+// Table of a backend, or null when it is not built or the CPU lacks it.
+const KernelTable* ScalarTable();
+const KernelTable* HwyTable();
+const KernelTable* XsimdTable();
+
+// The table every public kernel forwards to.
+const KernelTable& Active();
+
+}  // namespace kernels
+}  // namespace mote

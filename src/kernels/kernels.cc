@@ -1,0 +1,46 @@
+// Public kernel entry points: forward to the active backend's table.
+#include "src/kernels/f32-gemm/f32-gemm-blocking.h"
+#include "src/kernels/kernel-table.h"
+
+namespace mote {
+namespace kernels {
+
+void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
+  Active().f32_gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace);
+}
+size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k) { return gemm::WorkspaceFloats(m, n, k); }
+
+void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
+               float* columns) {
+  Active().f32_im2col(g, input, row_begin, row_end, columns);
+}
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  Active().f32_col2im(g, columns, input_grad);
+}
+void F32ChannelAffineClamp(size_t rows, size_t channels, const float* x, const float* scale,
+                           const float* shift, float lo, float hi, float* y) {
+  Active().f32_channel_affine_clamp(rows, channels, x, scale, shift, lo, hi, y);
+}
+void F32Add(size_t n, const float* a, const float* b, float* y) { Active().f32_add(n, a, b, y); }
+void F32Mul(size_t n, const float* a, const float* b, float* y) { Active().f32_mul(n, a, b, y); }
+void F32Axpy(size_t n, float alpha, const float* x, float* y) { Active().f32_axpy(n, alpha, x, y); }
+void F32Scale(size_t n, float alpha, const float* x, float* y) { Active().f32_scale(n, alpha, x, y); }
+void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq) {
+  Active().f32_channel_sums(rows, channels, x, sum, sum_sq);
+}
+void F32Softmax(size_t rows, size_t cols, const float* x, float* y) { Active().f32_softmax(rows, cols, x, y); }
+void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y) {
+  Active().f32_log_softmax(rows, cols, x, y);
+}
+void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y) { Active().f32_max_pool(g, x, y); }
+void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy, float* dx) {
+  Active().f32_max_pool_backward(g, x, dy, dx);
+}
+void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y) { Active().f32_avg_pool(g, x, y); }
+void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx) {
+  Active().f32_avg_pool_backward(g, dy, dx);
+}
+
+}  // namespace kernels
+}  // namespace mote

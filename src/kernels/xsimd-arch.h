@@ -1,0 +1,24 @@
+// Common prelude of every xsimd kernel file. Each such file is compiled once
+// per instruction set (src/meson.build), with MOTE_XSIMD_ARCH naming the xsimd
+// arch type and MOTE_XSIMD_NS the namespace its kernels land in.
+#pragma once
+#include <xsimd/xsimd.hpp>
+
+#include "src/kernels/kernel-table.h"
+
+#ifndef MOTE_XSIMD_ARCH
+#define MOTE_XSIMD_ARCH xsimd::default_arch
+#define MOTE_XSIMD_NS xsimd_default
+#endif
+
+namespace mote {
+namespace kernels {
+namespace MOTE_XSIMD_NS {
+using Arch = MOTE_XSIMD_ARCH;
+using Batch = xsimd::batch<float, Arch>;
+inline constexpr size_t kLanes = Batch::size;
+MOTE_DECLARE_KERNELS
+const KernelTable* Table();
+}  // namespace MOTE_XSIMD_NS
+}  // namespace kernels
+}  // namespace mote

@@ -1,0 +1,115 @@
+// Helpers for kernel tests: run a kernel under every SIMD backend (and every
+// Highway target the CPU has) and compare with the scalar reference on odd
+// sizes and deliberately misaligned buffers.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "mote/kernels.h"
+#include "mote/rng.h"
+
+namespace mote {
+namespace testing {
+
+// Sizes every SIMD kernel is checked on: tails around 1, 4, 8, 16 and 64 lanes.
+inline const std::vector<size_t>& OddSizes() {
+  static const std::vector<size_t> sizes = {1, 2, 3, 7, 17, 63, 64, 65, 1000};
+  return sizes;
+}
+
+struct BackendCase {
+  Backend backend;
+  int64_t hwy_target;  // 0: not Highway (or every target)
+  std::string name;    // e.g. "hwy/AVX2", "xsimd/avx512bw"
+};
+
+// Every SIMD path of this binary on this CPU: each Highway target, then xsimd.
+inline std::vector<BackendCase> SimdCases() {
+  std::vector<BackendCase> cases;
+  if (BackendAvailable(Backend::kHwy)) {
+    int64_t targets[32];
+    const size_t count = HwyAvailableTargets(targets, 32);
+    for (size_t i = 0; i < count && i < 32; ++i)
+      cases.push_back({Backend::kHwy, targets[i], std::string("hwy/") + HwyTargetName(targets[i])});
+  }
+  if (BackendAvailable(Backend::kXsimd))
+    cases.push_back({Backend::kXsimd, 0, std::string("xsimd/") + BackendTarget(Backend::kXsimd)});
+  return cases;
+}
+
+// Selects a backend (and Highway target) for one scope, then restores the
+// previous backend and lifts any Highway restriction.
+class ScopedBackend {
+ public:
+  explicit ScopedBackend(Backend backend, int64_t hwy_target = 0) : previous_(ActiveBackend()) {
+    EXPECT_TRUE(SetBackend(backend).ok());
+    EXPECT_TRUE(RestrictHwyTargets(hwy_target).ok());
+  }
+  explicit ScopedBackend(const BackendCase& c) : ScopedBackend(c.backend, c.hwy_target) {}
+  ~ScopedBackend() {
+    (void)RestrictHwyTargets(0);
+    (void)SetBackend(previous_);
+  }
+  ScopedBackend(const ScopedBackend&) = delete;
+  ScopedBackend& operator=(const ScopedBackend&) = delete;
+
+ private:
+  Backend previous_;
+};
+
+// A float buffer whose data() is `misalign` floats past an aligned start, so
+// SIMD code must cope with unaligned pointers. Filled with a sentinel pattern
+// in the guard zone after the end to catch overruns.
+class Buffer {
+ public:
+  explicit Buffer(size_t n, size_t misalign = 1, float fill = 0.0f)
+      : storage_(n + misalign + kGuard, kSentinel), misalign_(misalign), n_(n) {
+    for (size_t i = 0; i < n; ++i) data()[i] = fill;
+  }
+  float* data() { return storage_.data() + misalign_; }
+  const float* data() const { return storage_.data() + misalign_; }
+  size_t size() const { return n_; }
+  float& operator[](size_t i) { return data()[i]; }
+  float operator[](size_t i) const { return data()[i]; }
+  // True when nothing wrote past the end.
+  bool GuardIntact() const {
+    for (size_t i = 0; i < kGuard; ++i)
+      if (storage_[misalign_ + n_ + i] != kSentinel) return false;
+    return true;
+  }
+  void FillUniform(Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+    for (size_t i = 0; i < n_; ++i) data()[i] = rng.Uniform(lo, hi);
+  }
+
+ private:
+  static constexpr size_t kGuard = 32;
+  static constexpr float kSentinel = -12345.625f;
+  std::vector<float> storage_;
+  size_t misalign_, n_;
+};
+
+// |expected - actual| <= abs_tol + rel_tol * |expected| for every element.
+inline ::testing::AssertionResult AllNear(const float* expected, const float* actual, size_t n,
+                                          float rel_tol = 1e-5f, float abs_tol = 1e-6f) {
+  for (size_t i = 0; i < n; ++i) {
+    const float e = expected[i], a = actual[i];
+    const bool both_nan = std::isnan(e) && std::isnan(a);
+    if (!both_nan && !(std::fabs(e - a) <= abs_tol + rel_tol * std::fabs(e)))
+      return ::testing::AssertionFailure() << "element " << i << " of " << n << ": expected " << e
+                                           << ", got " << a;
+  }
+  return ::testing::AssertionSuccess();
+}
+inline ::testing::AssertionResult AllNear(const Buffer& expected, const Buffer& actual,
+                                          float rel_tol = 1e-5f, float abs_tol = 1e-6f) {
+  if (expected.size() != actual.size()) return ::testing::AssertionFailure() << "size mismatch";
+  if (!actual.GuardIntact()) return ::testing::AssertionFailure() << "write past the end of the output";
+  return AllNear(expected.data(), actual.data(), expected.size(), rel_tol, abs_tol);
+}
+
+}  // namespace testing
+}  // namespace mote
