@@ -1,1 +1,136 @@
 #include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernel_test_util.h"
+#include "mote/kernels.h"
+#include "mote/rng.h"
+
+namespace mote {
+namespace {
+
+using kernels::F32Gemm;
+using kernels::F32GemmWorkspaceFloats;
+using kernels::Transpose;
+using testing::Buffer;
+
+struct GemmCase {
+  size_t m, n, k;
+  Transpose ta, tb;
+  bool accumulate;
+  size_t pad;  // extra leading-dimension elements
+};
+
+// Runs one GEMM under the active backend on copies of the given inputs.
+void RunGemm(const GemmCase& g, const Buffer& a, const Buffer& b, const Buffer& c_in, Buffer* c) {
+  const size_t lda = (g.ta == Transpose::kNo ? g.k : g.m) + g.pad;
+  const size_t ldb = (g.tb == Transpose::kNo ? g.n : g.k) + g.pad;
+  const size_t ldc = g.n + g.pad;
+  for (size_t i = 0; i < c_in.size(); ++i) (*c)[i] = c_in[i];
+  Buffer workspace(F32GemmWorkspaceFloats(g.m, g.n, g.k), 3);
+  F32Gemm(g.ta, g.tb, g.m, g.n, g.k, a.data(), lda, b.data(), ldb, c->data(), ldc, g.accumulate,
+          workspace.data());
+  EXPECT_TRUE(workspace.GuardIntact()) << "workspace overrun";
+}
+
+// Checks every SIMD backend against the scalar reference for one case.
+void CheckAgainstScalar(const GemmCase& g, uint64_t seed) {
+  Rng rng(seed);
+  const size_t a_rows = g.ta == Transpose::kNo ? g.m : g.k, a_cols = g.ta == Transpose::kNo ? g.k : g.m;
+  const size_t b_rows = g.tb == Transpose::kNo ? g.k : g.n, b_cols = g.tb == Transpose::kNo ? g.n : g.k;
+  Buffer a(a_rows * (a_cols + g.pad)), b(b_rows * (b_cols + g.pad)), c_in(g.m * (g.n + g.pad));
+  a.FillUniform(rng);
+  b.FillUniform(rng);
+  c_in.FillUniform(rng);
+  Buffer expected(c_in.size());
+  {
+    testing::ScopedBackend scalar(Backend::kScalar);
+    RunGemm(g, a, b, c_in, &expected);
+  }
+  for (const auto& backend : testing::SimdCases()) {
+    testing::ScopedBackend scoped(backend);
+    Buffer actual(c_in.size());
+    RunGemm(g, a, b, c_in, &actual);
+    // Summation order differs (FMA, blocking): tolerance scales with k.
+    const float tol = 2e-6f * float(g.k + 4);
+    EXPECT_TRUE(testing::AllNear(expected, actual, tol, tol))
+        << backend.name << " m=" << g.m << " n=" << g.n << " k=" << g.k << " ta=" << int(g.ta)
+        << " tb=" << int(g.tb) << " acc=" << g.accumulate << " pad=" << g.pad;
+  }
+}
+
+TEST(F32Gemm, KnownProductScalar) {
+  // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
+  const float a[] = {1, 2, 3, 4, 5, 6};
+  const float b[] = {7, 8, 9, 10, 11, 12};
+  float c[4] = {100, 100, 100, 100};
+  std::vector<float> ws(F32GemmWorkspaceFloats(2, 2, 3));
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!BackendAvailable(backend)) continue;
+    testing::ScopedBackend scoped(backend);
+    F32Gemm(Transpose::kNo, Transpose::kNo, 2, 2, 3, a, 3, b, 2, c, 2, false, ws.data());
+    EXPECT_EQ(c[0], 58);
+    EXPECT_EQ(c[1], 64);
+    EXPECT_EQ(c[2], 139);
+    EXPECT_EQ(c[3], 154);
+    // Accumulate adds the product again; A^T given as [3 x 2] gives the same.
+    const float at[] = {1, 4, 2, 5, 3, 6};
+    F32Gemm(Transpose::kYes, Transpose::kNo, 2, 2, 3, at, 2, b, 2, c, 2, true, ws.data());
+    EXPECT_EQ(c[0], 116);
+    EXPECT_EQ(c[3], 308);
+    // B^T given as [2 x 3].
+    const float bt[] = {7, 9, 11, 8, 10, 12};
+    F32Gemm(Transpose::kNo, Transpose::kYes, 2, 2, 3, a, 3, bt, 3, c, 2, false, ws.data());
+    EXPECT_EQ(c[1], 64);
+    EXPECT_EQ(c[2], 139);
+  }
+}
+
+TEST(F32Gemm, ZeroDepthClearsOrKeeps) {
+  float c[6] = {1, 2, 3, 4, 5, 6};
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!BackendAvailable(backend)) continue;
+    testing::ScopedBackend scoped(backend);
+    float keep[6] = {1, 2, 3, 4, 5, 6};
+    F32Gemm(Transpose::kNo, Transpose::kNo, 2, 3, 0, nullptr, 1, nullptr, 3, keep, 3, true, nullptr);
+    EXPECT_EQ(keep[5], 6);
+    F32Gemm(Transpose::kNo, Transpose::kNo, 2, 3, 0, nullptr, 1, nullptr, 3, c, 3, false, nullptr);
+    for (float v : c) EXPECT_EQ(v, 0.0f);
+  }
+}
+
+TEST(F32Gemm, SimdMatchesScalarOnOddSizesAllTransposes) {
+  uint64_t seed = 1;
+  for (const size_t s : testing::OddSizes()) {
+    if (s > 65) continue;  // 1000 is covered below along one dimension at a time
+    for (const Transpose ta : {Transpose::kNo, Transpose::kYes})
+      for (const Transpose tb : {Transpose::kNo, Transpose::kYes}) {
+        CheckAgainstScalar({s, 17, 19, ta, tb, false, 0}, seed++);
+        CheckAgainstScalar({13, s, 9, ta, tb, true, 1}, seed++);
+        CheckAgainstScalar({7, 33, s, ta, tb, false, 3}, seed++);
+        CheckAgainstScalar({s, s, s, ta, tb, true, 0}, seed++);
+      }
+  }
+}
+
+TEST(F32Gemm, SimdMatchesScalarOnLongDimensions) {
+  // 1000 along each dimension; k > 256 and n > 512 cross the cache blocks.
+  CheckAgainstScalar({1000, 9, 5, Transpose::kNo, Transpose::kNo, false, 0}, 11);
+  CheckAgainstScalar({5, 1000, 7, Transpose::kNo, Transpose::kNo, true, 2}, 12);
+  CheckAgainstScalar({9, 11, 1000, Transpose::kYes, Transpose::kNo, false, 1}, 13);
+  CheckAgainstScalar({31, 600, 300, Transpose::kNo, Transpose::kYes, true, 0}, 14);
+  CheckAgainstScalar({97, 75, 513, Transpose::kYes, Transpose::kYes, false, 5}, 15);
+}
+
+TEST(F32Gemm, SimdMatchesScalarOnSeedNetworkShapes) {
+  // The conv GEMMs of the seed network at batch 5 (batch 50 divided by 10).
+  CheckAgainstScalar({980, 10, 25, Transpose::kNo, Transpose::kNo, false, 0}, 21);
+  CheckAgainstScalar({245, 40, 250, Transpose::kNo, Transpose::kNo, false, 0}, 22);
+  CheckAgainstScalar({245, 80, 1000, Transpose::kNo, Transpose::kNo, false, 0}, 23);
+  // Backward shapes: dW = X^T * dY and dX = dY * W^T.
+  CheckAgainstScalar({250, 40, 245, Transpose::kYes, Transpose::kNo, false, 0}, 24);
+  CheckAgainstScalar({245, 250, 40, Transpose::kNo, Transpose::kYes, false, 0}, 25);
+}
+
+}  // namespace
+}  // namespace mote

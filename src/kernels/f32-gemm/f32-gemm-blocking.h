@@ -37,11 +37,13 @@ inline size_t WorkspaceFloats(size_t m, size_t n, size_t k) {
   return kc * RoundUp(Min(n, kNc), kNrMax) + kc * kMrMax + 16;
 }
 
-// Microkernel contract: C[rows x cols] (+)= Ap[mr x kc] * Bp[kc x nr] where
-// Ap holds element (r, p) at ap[p * mr + r] and Bp holds (p, j) at bp[p * nr + j];
-// rows <= mr and cols <= nr say how much of the tile is inside C; `load_c`
-// adds the existing C values.
-using MicroKernel = void (*)(size_t kc, const float* ap, const float* bp, float* c, size_t ldc,
+// Microkernel contract: C[rows x cols] (+)= A[mr x kc] * Bp[kc x nr] where
+// Bp holds (p, j) at bp[p * nr + j] and A is either a packed micro-panel,
+// element (r, p) at a[p * mr + r] (lda ignored), or, for a "direct" kernel,
+// rows of the caller's row-major A, element (r, p) at a[r * lda + p], which
+// saves packing when the tile has all mr rows. rows <= mr and cols <= nr say
+// how much of the tile is inside C; `load_c` adds the existing C values.
+using MicroKernel = void (*)(size_t kc, const float* a, size_t lda, const float* bp, float* c, size_t ldc,
                              size_t rows, size_t cols, bool load_c);
 
 // Packs rows [i0, i0 + rows) x depth [p0, p0 + kc) of op(A) as ap[p * mr + r],
@@ -66,36 +68,53 @@ inline void PackA(bool a_trans, const float* a, size_t lda, size_t i0, size_t ro
   }
 }
 
-// Packs op(B)[p0:p0+kc, j0:j0+nc] into panels of nr columns, each kc x nr with
-// zero-filled columns past nc: bp[panel * kc * nr + p * nr + j].
+// Width of panel `j` (starting at column j) of an nc-column block: nr, or
+// narrow_nr for a last panel that fits in it (less zero padding to compute).
+inline size_t PanelWidth(size_t jp, size_t nc, size_t nr, size_t narrow_nr) {
+  return (nc - jp < nr && nc - jp <= narrow_nr) ? narrow_nr : nr;
+}
+
+// Packs op(B)[p0:p0+kc, j0:j0+nc] into consecutive panels (widths from
+// PanelWidth), each kc x width with zero-filled columns past nc:
+// panel starting at column jp sits at bp + jp * kc, element (p, j) at p * width + j.
 inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
-                  size_t nr, float* bp) {
+                  size_t nr, size_t narrow_nr, float* bp) {
   for (size_t jp = 0; jp < nc; jp += nr) {
-    const size_t cols = Min(nr, nc - jp);
-    float* panel = bp + (jp / nr) * kc * nr;
+    const size_t width = PanelWidth(jp, nc, nr, narrow_nr);
+    const size_t cols = Min(width, nc - jp);
+    float* panel = bp + jp * kc;
     if (b_trans) {  // op(B)(p, j) = B[j][p]
       for (size_t j = 0; j < cols; ++j) {
         const float* src = b + (j0 + jp + j) * ldb + p0;
-        for (size_t p = 0; p < kc; ++p) panel[p * nr + j] = src[p];
+        for (size_t p = 0; p < kc; ++p) panel[p * width + j] = src[p];
       }
       for (size_t p = 0; p < kc; ++p)
-        for (size_t j = cols; j < nr; ++j) panel[p * nr + j] = 0.0f;
+        for (size_t j = cols; j < width; ++j) panel[p * width + j] = 0.0f;
     } else {
       for (size_t p = 0; p < kc; ++p) {
         const float* src = b + (p0 + p) * ldb + j0 + jp;
-        float* dst = panel + p * nr;
+        float* dst = panel + p * width;
         size_t j = 0;
         for (; j < cols; ++j) dst[j] = src[j];
-        for (; j < nr; ++j) dst[j] = 0.0f;
+        for (; j < width; ++j) dst[j] = 0.0f;
       }
     }
   }
 }
 
-// The whole blocked GEMM around one microkernel of size mr x nr.
+// A register tile shape: `micro` computes mr x nr; `narrow` (may equal
+// `micro`) computes mr x narrow_nr and serves a last panel that fits in it.
+// `direct` and `narrow_direct` read row-major A in place (null: always pack).
+struct TileKernels {
+  size_t mr, nr, narrow_nr;
+  MicroKernel micro, narrow;
+  MicroKernel direct, narrow_direct;
+};
+
+// The whole blocked GEMM around one pair of microkernels.
 inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,
                         size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,
-                        float* workspace, size_t mr, size_t nr, MicroKernel micro) {
+                        float* workspace, const TileKernels& tiles) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     if (!accumulate)
@@ -103,6 +122,7 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         for (size_t j = 0; j < n; ++j) c[i * ldc + j] = 0.0f;
     return;
   }
+  const size_t mr = tiles.mr, nr = tiles.nr;
   // 64-byte aligned scratch: packed B block first, then the A micro-panel.
   float* bp = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(workspace) + 63) & ~uintptr_t(63));
   const size_t kc_max = Min(k, kKc);
@@ -113,12 +133,23 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
     const bool load_c = accumulate || p0 > 0;
     for (size_t j0 = 0; j0 < n; j0 += kNc) {
       const size_t nc = Min(kNc, n - j0);
-      PackB(b_trans, b, ldb, p0, kc, j0, nc, nr, bp);
+      PackB(b_trans, b, ldb, p0, kc, j0, nc, nr, tiles.narrow_nr, bp);
       for (size_t i0 = 0; i0 < m; i0 += mr) {
         const size_t rows = Min(mr, m - i0);
-        PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);
-        for (size_t jp = 0; jp < nc; jp += nr)
-          micro(kc, ap, bp + (jp / nr) * kc * nr, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
+        // Full tiles of row-major A are read in place: packing would cost a
+        // pass over A for little reuse when n is small (conv layers).
+        const bool direct = !a_trans && rows == mr && tiles.direct != nullptr;
+        const float* a_tile = a + i0 * lda + p0;
+        if (!direct) {
+          PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);
+          a_tile = ap;
+        }
+        for (size_t jp = 0; jp < nc; jp += nr) {
+          const bool wide = PanelWidth(jp, nc, nr, tiles.narrow_nr) == nr;
+          const MicroKernel kernel =
+              direct ? (wide ? tiles.direct : tiles.narrow_direct) : (wide ? tiles.micro : tiles.narrow);
+          kernel(kc, a_tile, lda, bp + jp * kc, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
+        }
       }
     }
   }

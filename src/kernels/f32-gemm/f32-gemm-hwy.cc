@@ -1,12 +1,188 @@
-// STUB: forwards to the scalar reference until the hwy version lands.
+// Highway GEMM: the shared blocking (f32-gemm-blocking.h) around a
+// register-blocked microkernel, compiled for every Highway target.
+// The microkernel keeps an MR x (NV vectors) tile of C in registers; per depth
+// step it loads NV vectors of packed B and broadcasts MR packed A values.
+// Accumulators are named variables, not arrays: SVE vectors are sizeless.
+#include "src/kernels/f32-gemm/f32-gemm-blocking.h"
 #include "src/kernels/kernel-table.h"
 
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "src/kernels/f32-gemm/f32-gemm-hwy.cc"
+#include "hwy/foreach_target.h"  // must precede highway.h
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
 namespace mote {
 namespace kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Rows per tile: 32-register ISAs hold 12 x 2 (or 16 x 1) accumulators,
+// 16-register ISAs 6 x 2 (or 12 x 1), leaving room for B and the broadcast.
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_NEON || \
+    HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 ||  \
+    HWY_TARGET == HWY_SVE2_128
+constexpr size_t kGemmMrWide = 12, kGemmMrNarrow = 16;
+constexpr size_t kGemmMrSmall[2] = {10, 8};  // alternatives for small m
+#elif HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
+constexpr size_t kGemmMrWide = 6, kGemmMrNarrow = 12;
+constexpr size_t kGemmMrSmall[2] = {5, 4};
+#else
+constexpr size_t kGemmMrWide = 4, kGemmMrNarrow = 8;
+constexpr size_t kGemmMrSmall[2] = {3, 2};
+#endif
+
+#define MOTE_GEMM_ROWS(X) \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+
+// Edge stores with native masks where the ISA has them (no access past C).
+#undef MOTE_GEMM_NATIVE_MASKS
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2 || \
+    HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 ||  \
+    HWY_TARGET == HWY_SVE2_128
+#define MOTE_GEMM_NATIVE_MASKS 1
+#else
+#define MOTE_GEMM_NATIVE_MASKS 0
+#endif
+
+// kDirect: A is row-major with leading dimension lda; else a packed panel.
+template <size_t MR, size_t NV, bool kDirect>
+HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_t lda,
+                                  const float* HWY_RESTRICT bp, float* HWY_RESTRICT c, size_t ldc,
+                                  size_t rows, size_t cols, bool load_c) {
+  static_assert(MR <= gemm::kMrMax && (NV == 1 || NV == 2), "tile too large");
+  const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+#define MOTE_DECLARE_ACC(r)    \
+  auto acc##r##_0 = hn::Zero(d); \
+  auto acc##r##_1 = hn::Zero(d);
+  MOTE_GEMM_ROWS(MOTE_DECLARE_ACC)
+#undef MOTE_DECLARE_ACC
+  for (size_t p = 0; p < kc; ++p) {
+    const auto b0 = hn::Load(d, bp);
+    const auto b1 = NV == 2 ? hn::Load(d, bp + N) : b0;
+#define MOTE_FMA_ROW(r)                                                   \
+  if constexpr (r < MR) {                                                 \
+    const auto a = hn::Set(d, kDirect ? ap[r * lda] : ap[r]);             \
+    acc##r##_0 = hn::MulAdd(a, b0, acc##r##_0);                           \
+    if constexpr (NV == 2) acc##r##_1 = hn::MulAdd(a, b1, acc##r##_1);    \
+  }
+    MOTE_GEMM_ROWS(MOTE_FMA_ROW)
+#undef MOTE_FMA_ROW
+    ap += kDirect ? 1 : MR;
+    bp += NV * N;
+  }
+  if (rows == MR && cols == NV * N) {
+#define MOTE_STORE_ROW(r)                                                       \
+  if constexpr (r < MR) {                                                       \
+    float* cr = c + r * ldc;                                                    \
+    if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::LoadU(d, cr));             \
+    hn::StoreU(acc##r##_0, d, cr);                                              \
+    if constexpr (NV == 2) {                                                    \
+      if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::LoadU(d, cr + N));       \
+      hn::StoreU(acc##r##_1, d, cr + N);                                        \
+    }                                                                           \
+  }
+    MOTE_GEMM_ROWS(MOTE_STORE_ROW)
+#undef MOTE_STORE_ROW
+    return;
+  }
+#if MOTE_GEMM_NATIVE_MASKS
+  // Edge tile: masked columns, rows cut by a branch per row.
+  const auto mask0 = hn::FirstN(d, cols);
+  const auto mask1 = hn::FirstN(d, cols > N ? cols - N : 0);
+#define MOTE_STORE_EDGE_ROW(r)                                                             \
+  if constexpr (r < MR) {                                                                  \
+    if (r < rows) {                                                                        \
+      float* cr = c + r * ldc;                                                             \
+      if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::MaskedLoad(mask0, d, cr));          \
+      hn::BlendedStore(acc##r##_0, mask0, d, cr);                                          \
+      if constexpr (NV == 2) {                                                             \
+        if (cols > N) {                                                                    \
+          if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::MaskedLoad(mask1, d, cr + N));  \
+          hn::BlendedStore(acc##r##_1, mask1, d, cr + N);                                  \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+  MOTE_GEMM_ROWS(MOTE_STORE_EDGE_ROW)
+#undef MOTE_STORE_EDGE_ROW
+#else
+  // Edge tile: spill to the stack and copy the part inside C, so no vector
+  // access crosses the end of C (masked stores are emulated on SSE4/NEON).
+  HWY_ALIGN float tile[MR * NV * (HWY_MAX_BYTES / sizeof(float))];
+  const size_t stride = NV * N;
+#define MOTE_SPILL_ROW(r)                                                   \
+  if constexpr (r < MR) {                                                   \
+    hn::Store(acc##r##_0, d, tile + r * stride);                            \
+    if constexpr (NV == 2) hn::Store(acc##r##_1, d, tile + r * stride + N); \
+  }
+  MOTE_GEMM_ROWS(MOTE_SPILL_ROW)
+#undef MOTE_SPILL_ROW
+  for (size_t r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    const float* tr = tile + r * stride;
+    if (load_c) {
+      for (size_t j = 0; j < cols; ++j) cr[j] += tr[j];
+    } else {
+      for (size_t j = 0; j < cols; ++j) cr[j] = tr[j];
+    }
+  }
+#endif
+}
+#undef MOTE_GEMM_ROWS
+
+// Tiles of MR rows: two vectors wide, one vector for a last panel that fits.
+template <size_t MR>
+gemm::TileKernels WideTiles(size_t lanes) {
+  return {MR, 2 * lanes, lanes, &GemmMicroKernel<MR, 2, false>, &GemmMicroKernel<MR, 1, false>,
+          &GemmMicroKernel<MR, 2, true>, &GemmMicroKernel<MR, 1, true>};
+}
+template <size_t MR>
+gemm::TileKernels NarrowTiles(size_t lanes) {
+  return {MR, lanes, lanes, &GemmMicroKernel<MR, 1, false>, &GemmMicroKernel<MR, 1, false>,
+          &GemmMicroKernel<MR, 1, true>, &GemmMicroKernel<MR, 1, true>};
+}
+
+// Rows of padding when m is cut into tiles of mr rows.
+inline size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
+
+void GemmImpl(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+              const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
+  const size_t N = hn::Lanes(hn::ScalableTag<float>());
+  gemm::TileKernels tiles;
+  if (n <= N) {
+    // A single vector covers narrow outputs (e.g. 10 classes) with less padding.
+    tiles = NarrowTiles<kGemmMrNarrow>(N);
+  } else if (RowWaste(m, kGemmMrSmall[0]) < RowWaste(m, kGemmMrWide) &&
+             RowWaste(m, kGemmMrSmall[0]) <= RowWaste(m, kGemmMrSmall[1])) {
+    // Small m (e.g. a batch of 50): a shorter tile that divides it wastes fewer rows.
+    tiles = WideTiles<kGemmMrSmall[0]>(N);
+  } else if (RowWaste(m, kGemmMrSmall[1]) < RowWaste(m, kGemmMrWide)) {
+    tiles = WideTiles<kGemmMrSmall[1]>(N);
+  } else {
+    tiles = WideTiles<kGemmMrWide>(N);
+  }
+  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace kernels
+}  // namespace mote
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace mote {
+namespace kernels {
+HWY_EXPORT(GemmImpl);
 namespace hwy_backend {
 
-void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) { scalar_backend::F32Gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace); }
+void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmImpl)(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace);
+}
 
 }  // namespace hwy_backend
 }  // namespace kernels
 }  // namespace mote
+#endif  // HWY_ONCE
