@@ -67,8 +67,9 @@ class ScopedBackend {
 class Buffer {
  public:
   explicit Buffer(size_t n, size_t misalign = 1, float fill = 0.0f)
-      : storage_(n + misalign + kGuard, kSentinel), misalign_(misalign), n_(n) {
-    for (size_t i = 0; i < n; ++i) data()[i] = fill;
+      : storage_(misalign, kSentinel), misalign_(misalign), n_(n) {
+    storage_.resize(misalign + n, fill);
+    storage_.resize(misalign + n + kGuard, kSentinel);
   }
   float* data() { return storage_.data() + misalign_; }
   const float* data() const { return storage_.data() + misalign_; }

@@ -1,11 +1,114 @@
-// STUB: forwards to the scalar reference until the xsimd version lands.
+// xsimd GEMM: the shared blocking (f32-gemm-blocking.h) around a
+// register-blocked microkernel, compiled once per instruction set. Same tile
+// scheme as the Highway version: MR rows x NV vectors of C in registers.
+#include <type_traits>
+
+#include "src/kernels/f32-gemm/f32-gemm-blocking.h"
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
 namespace kernels {
 namespace MOTE_XSIMD_NS {
+namespace {
 
-void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) { scalar_backend::F32Gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace); }
+// 32 vector registers on AVX-512 and NEON, 16 on AVX2 / SSE2.
+constexpr bool kManyRegisters =
+#if defined(__aarch64__)
+    true;
+#else
+    std::is_same<Arch, xsimd::avx512bw>::value;
+#endif
+constexpr size_t kMrWide = kManyRegisters ? 12 : 6;
+constexpr size_t kMrNarrow = kManyRegisters ? 16 : 12;
+constexpr size_t kMrSmall0 = kManyRegisters ? 10 : 5;
+constexpr size_t kMrSmall1 = kManyRegisters ? 8 : 4;
+
+// xsimd 8.1 has no AVX-512 kernel for fma() (it falls back to x * y + z,
+// which -ffp-contract=off keeps unfused): call the instruction directly.
+inline Batch Fma(const Batch& x, const Batch& y, const Batch& z) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same<Arch, xsimd::avx512bw>::value) return Batch(_mm512_fmadd_ps(x, y, z));
+#endif
+  return xsimd::fma(x, y, z);
+}
+
+// kDirect: A is row-major with leading dimension lda; else a packed panel.
+template <size_t MR, size_t NV, bool kDirect>
+void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, float* c, size_t ldc,
+                     size_t rows, size_t cols, bool load_c) {
+  Batch acc[MR][NV];
+#pragma GCC unroll 16
+  for (size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+    for (size_t v = 0; v < NV; ++v) acc[r][v] = Batch(0.0f);
+  for (size_t p = 0; p < kc; ++p) {
+    Batch b[NV];
+#pragma GCC unroll 2
+    for (size_t v = 0; v < NV; ++v) b[v] = Batch::load_aligned(bp + v * kLanes);
+#pragma GCC unroll 16
+    for (size_t r = 0; r < MR; ++r) {
+      const Batch a(kDirect ? ap[r * lda] : ap[r]);
+#pragma GCC unroll 2
+      for (size_t v = 0; v < NV; ++v) acc[r][v] = Fma(a, b[v], acc[r][v]);
+    }
+    ap += kDirect ? 1 : MR;
+    bp += NV * kLanes;
+  }
+  if (rows == MR && cols == NV * kLanes) {
+#pragma GCC unroll 16
+    for (size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+      for (size_t v = 0; v < NV; ++v) {
+        float* cv = c + r * ldc + v * kLanes;
+        Batch out = acc[r][v];
+        if (load_c) out += Batch::load_unaligned(cv);
+        out.store_unaligned(cv);
+      }
+    return;
+  }
+  // Edge tile: spill to the stack and copy the part inside C.
+  alignas(64) float tile[MR * NV * kLanes];
+#pragma GCC unroll 16
+  for (size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+    for (size_t v = 0; v < NV; ++v) acc[r][v].store_aligned(tile + (r * NV + v) * kLanes);
+  for (size_t r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    const float* tr = tile + r * NV * kLanes;
+    if (load_c) {
+      for (size_t j = 0; j < cols; ++j) cr[j] += tr[j];
+    } else {
+      for (size_t j = 0; j < cols; ++j) cr[j] = tr[j];
+    }
+  }
+}
+
+template <size_t MR>
+gemm::TileKernels WideTiles() {
+  return {MR, 2 * kLanes, kLanes, &GemmMicroKernel<MR, 2, false>, &GemmMicroKernel<MR, 1, false>,
+          &GemmMicroKernel<MR, 2, true>, &GemmMicroKernel<MR, 1, true>};
+}
+
+size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
+
+}  // namespace
+
+void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
+  gemm::TileKernels tiles;
+  if (n <= kLanes) {
+    tiles = {kMrNarrow, kLanes, kLanes, &GemmMicroKernel<kMrNarrow, 1, false>,
+             &GemmMicroKernel<kMrNarrow, 1, false>, &GemmMicroKernel<kMrNarrow, 1, true>,
+             &GemmMicroKernel<kMrNarrow, 1, true>};
+  } else if (RowWaste(m, kMrSmall0) < RowWaste(m, kMrWide) && RowWaste(m, kMrSmall0) <= RowWaste(m, kMrSmall1)) {
+    tiles = WideTiles<kMrSmall0>();
+  } else if (RowWaste(m, kMrSmall1) < RowWaste(m, kMrWide)) {
+    tiles = WideTiles<kMrSmall1>();
+  } else {
+    tiles = WideTiles<kMrWide>();
+  }
+  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
+}
 
 }  // namespace MOTE_XSIMD_NS
 }  // namespace kernels
