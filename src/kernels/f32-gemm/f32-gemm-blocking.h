@@ -68,19 +68,35 @@ inline void PackA(bool a_trans, const float* a, size_t lda, size_t i0, size_t ro
   }
 }
 
-// Width of panel `j` (starting at column j) of an nc-column block: nr, or
-// narrow_nr for a last panel that fits in it (less zero padding to compute).
-inline size_t PanelWidth(size_t jp, size_t nc, size_t nr, size_t narrow_nr) {
-  return (nc - jp < nr && nc - jp <= narrow_nr) ? narrow_nr : nr;
-}
+// A register tile family: microkernels of mr rows for up to kMaxWidths panel
+// widths (ascending; the last is the full width nr). The last panel of a block
+// takes the narrowest width that covers it, which cuts zero padding for
+// channel counts such as 10, 40 or 50. `direct[i]` reads row-major A in place
+// (null: always pack).
+inline constexpr size_t kMaxWidths = 4;
+struct TileKernels {
+  size_t mr = 0;
+  size_t count = 0;
+  size_t width[kMaxWidths] = {};
+  MicroKernel packed[kMaxWidths] = {};
+  MicroKernel direct[kMaxWidths] = {};
+
+  size_t nr() const { return width[count - 1]; }
+  // Index of the kernel for a panel with `remaining` columns left.
+  size_t Pick(size_t remaining) const {
+    for (size_t i = 0; i < count; ++i)
+      if (width[i] >= remaining) return i;
+    return count - 1;
+  }
+};
 
 // Packs op(B)[p0:p0+kc, j0:j0+nc] into consecutive panels (widths from
-// PanelWidth), each kc x width with zero-filled columns past nc:
+// TileKernels::Pick), each kc x width with zero-filled columns past nc:
 // panel starting at column jp sits at bp + jp * kc, element (p, j) at p * width + j.
 inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
-                  size_t nr, size_t narrow_nr, float* bp) {
-  for (size_t jp = 0; jp < nc; jp += nr) {
-    const size_t width = PanelWidth(jp, nc, nr, narrow_nr);
+                  const TileKernels& tiles, float* bp) {
+  for (size_t jp = 0; jp < nc; jp += tiles.nr()) {
+    const size_t width = tiles.width[tiles.Pick(nc - jp)];
     const size_t cols = Min(width, nc - jp);
     float* panel = bp + jp * kc;
     if (b_trans) {  // op(B)(p, j) = B[j][p]
@@ -102,15 +118,6 @@ inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc
   }
 }
 
-// A register tile shape: `micro` computes mr x nr; `narrow` (may equal
-// `micro`) computes mr x narrow_nr and serves a last panel that fits in it.
-// `direct` and `narrow_direct` read row-major A in place (null: always pack).
-struct TileKernels {
-  size_t mr, nr, narrow_nr;
-  MicroKernel micro, narrow;
-  MicroKernel direct, narrow_direct;
-};
-
 // The whole blocked GEMM around one pair of microkernels.
 inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,
                         size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,
@@ -122,7 +129,7 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         for (size_t j = 0; j < n; ++j) c[i * ldc + j] = 0.0f;
     return;
   }
-  const size_t mr = tiles.mr, nr = tiles.nr;
+  const size_t mr = tiles.mr, nr = tiles.nr();
   // 64-byte aligned scratch: packed B block first, then the A micro-panel.
   float* bp = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(workspace) + 63) & ~uintptr_t(63));
   const size_t kc_max = Min(k, kKc);
@@ -133,21 +140,20 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
     const bool load_c = accumulate || p0 > 0;
     for (size_t j0 = 0; j0 < n; j0 += kNc) {
       const size_t nc = Min(kNc, n - j0);
-      PackB(b_trans, b, ldb, p0, kc, j0, nc, nr, tiles.narrow_nr, bp);
+      PackB(b_trans, b, ldb, p0, kc, j0, nc, tiles, bp);
       for (size_t i0 = 0; i0 < m; i0 += mr) {
         const size_t rows = Min(mr, m - i0);
         // Full tiles of row-major A are read in place: packing would cost a
         // pass over A for little reuse when n is small (conv layers).
-        const bool direct = !a_trans && rows == mr && tiles.direct != nullptr;
+        const bool direct = !a_trans && rows == mr && tiles.direct[0] != nullptr;
         const float* a_tile = a + i0 * lda + p0;
         if (!direct) {
           PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);
           a_tile = ap;
         }
         for (size_t jp = 0; jp < nc; jp += nr) {
-          const bool wide = PanelWidth(jp, nc, nr, tiles.narrow_nr) == nr;
-          const MicroKernel kernel =
-              direct ? (wide ? tiles.direct : tiles.narrow_direct) : (wide ? tiles.micro : tiles.narrow);
+          const size_t pick = tiles.Pick(nc - jp);
+          const MicroKernel kernel = direct ? tiles.direct[pick] : tiles.packed[pick];
           kernel(kc, a_tile, lda, bp + jp * kc, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
         }
       }

@@ -45,43 +45,69 @@ constexpr size_t kGemmMrSmall[2] = {3, 2};
 #define MOTE_GEMM_NATIVE_MASKS 0
 #endif
 
+// Half-width vectors for the last panel: on x86 (AVX2/AVX-512) a 256/128-bit
+// FMA fills the same pipes per lane, so a 40-column output computes as
+// 32 + 8 lanes instead of 32 + 16. Elsewhere DHalf is just the full tag and
+// no half-width kernel is instantiated.
+#undef MOTE_GEMM_HALF_VECTORS
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2
+#define MOTE_GEMM_HALF_VECTORS 1
+using DHalf = hn::Half<hn::ScalableTag<float>>;
+#else
+#define MOTE_GEMM_HALF_VECTORS 0
+using DHalf = hn::ScalableTag<float>;
+#endif
+
+// Tile of MR rows x (NV full vectors + one half vector if kHalf) columns.
 // kDirect: A is row-major with leading dimension lda; else a packed panel.
-template <size_t MR, size_t NV, bool kDirect>
+template <size_t MR, size_t NV, bool kHalf, bool kDirect>
 HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_t lda,
                                   const float* HWY_RESTRICT bp, float* HWY_RESTRICT c, size_t ldc,
                                   size_t rows, size_t cols, bool load_c) {
-  static_assert(MR <= gemm::kMrMax && (NV == 1 || NV == 2), "tile too large");
+  static_assert(MR <= gemm::kMrMax && NV <= 2 && (NV > 0 || kHalf), "unsupported tile");
   const hn::ScalableTag<float> d;
+  const DHalf dh;
   const size_t N = hn::Lanes(d);
-#define MOTE_DECLARE_ACC(r)    \
-  auto acc##r##_0 = hn::Zero(d); \
-  auto acc##r##_1 = hn::Zero(d);
+  const size_t width = NV * N + (kHalf ? hn::Lanes(dh) : 0);
+#define MOTE_DECLARE_ACC(r)        \
+  auto acc##r##_0 = hn::Zero(d);   \
+  auto acc##r##_1 = hn::Zero(d);   \
+  auto acc##r##_h = hn::Zero(dh);
   MOTE_GEMM_ROWS(MOTE_DECLARE_ACC)
 #undef MOTE_DECLARE_ACC
   for (size_t p = 0; p < kc; ++p) {
-    const auto b0 = hn::Load(d, bp);
-    const auto b1 = NV == 2 ? hn::Load(d, bp + N) : b0;
-#define MOTE_FMA_ROW(r)                                                   \
-  if constexpr (r < MR) {                                                 \
-    const auto a = hn::Set(d, kDirect ? ap[r * lda] : ap[r]);             \
-    acc##r##_0 = hn::MulAdd(a, b0, acc##r##_0);                           \
-    if constexpr (NV == 2) acc##r##_1 = hn::MulAdd(a, b1, acc##r##_1);    \
+    // Panels of 1.5 vectors leave rows unaligned: LoadU costs the same when aligned.
+    const auto b0 = hn::LoadU(d, bp);
+    const auto b1 = NV == 2 ? hn::LoadU(d, bp + N) : b0;
+    const auto bh = hn::LoadU(dh, bp + NV * N);
+#define MOTE_FMA_ROW(r)                                                                    \
+  if constexpr (r < MR) {                                                                  \
+    const auto a = hn::Set(d, kDirect ? ap[r * lda] : ap[r]);                              \
+    if constexpr (NV >= 1) acc##r##_0 = hn::MulAdd(a, b0, acc##r##_0);                     \
+    if constexpr (NV == 2) acc##r##_1 = hn::MulAdd(a, b1, acc##r##_1);                     \
+    if constexpr (kHalf) acc##r##_h = hn::MulAdd(hn::Set(dh, kDirect ? ap[r * lda] : ap[r]), bh, acc##r##_h); \
   }
     MOTE_GEMM_ROWS(MOTE_FMA_ROW)
 #undef MOTE_FMA_ROW
     ap += kDirect ? 1 : MR;
-    bp += NV * N;
+    bp += width;
   }
-  if (rows == MR && cols == NV * N) {
-#define MOTE_STORE_ROW(r)                                                       \
-  if constexpr (r < MR) {                                                       \
-    float* cr = c + r * ldc;                                                    \
-    if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::LoadU(d, cr));             \
-    hn::StoreU(acc##r##_0, d, cr);                                              \
-    if constexpr (NV == 2) {                                                    \
-      if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::LoadU(d, cr + N));       \
-      hn::StoreU(acc##r##_1, d, cr + N);                                        \
-    }                                                                           \
+  if (rows == MR && cols == width) {
+#define MOTE_STORE_ROW(r)                                                           \
+  if constexpr (r < MR) {                                                           \
+    float* cr = c + r * ldc;                                                        \
+    if constexpr (NV >= 1) {                                                        \
+      if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::LoadU(d, cr));               \
+      hn::StoreU(acc##r##_0, d, cr);                                                \
+    }                                                                               \
+    if constexpr (NV == 2) {                                                        \
+      if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::LoadU(d, cr + N));           \
+      hn::StoreU(acc##r##_1, d, cr + N);                                            \
+    }                                                                               \
+    if constexpr (kHalf) {                                                          \
+      if (load_c) acc##r##_h = hn::Add(acc##r##_h, hn::LoadU(dh, cr + NV * N));     \
+      hn::StoreU(acc##r##_h, dh, cr + NV * N);                                      \
+    }                                                                               \
   }
     MOTE_GEMM_ROWS(MOTE_STORE_ROW)
 #undef MOTE_STORE_ROW
@@ -91,37 +117,42 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
   // Edge tile: masked columns, rows cut by a branch per row.
   const auto mask0 = hn::FirstN(d, cols);
   const auto mask1 = hn::FirstN(d, cols > N ? cols - N : 0);
-#define MOTE_STORE_EDGE_ROW(r)                                                             \
-  if constexpr (r < MR) {                                                                  \
-    if (r < rows) {                                                                        \
-      float* cr = c + r * ldc;                                                             \
-      if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::MaskedLoad(mask0, d, cr));          \
-      hn::BlendedStore(acc##r##_0, mask0, d, cr);                                          \
-      if constexpr (NV == 2) {                                                             \
-        if (cols > N) {                                                                    \
-          if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::MaskedLoad(mask1, d, cr + N));  \
-          hn::BlendedStore(acc##r##_1, mask1, d, cr + N);                                  \
-        }                                                                                  \
-      }                                                                                    \
-    }                                                                                      \
+  const auto mask_h = hn::FirstN(dh, cols > NV * N ? cols - NV * N : 0);
+#define MOTE_STORE_EDGE_ROW(r)                                                                    \
+  if constexpr (r < MR) {                                                                         \
+    if (r < rows) {                                                                               \
+      float* cr = c + r * ldc;                                                                    \
+      if constexpr (NV >= 1) {                                                                    \
+        if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::MaskedLoad(mask0, d, cr));               \
+        hn::BlendedStore(acc##r##_0, mask0, d, cr);                                               \
+      }                                                                                           \
+      if constexpr (NV == 2) {                                                                    \
+        if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::MaskedLoad(mask1, d, cr + N));           \
+        hn::BlendedStore(acc##r##_1, mask1, d, cr + N);                                           \
+      }                                                                                           \
+      if constexpr (kHalf) {                                                                      \
+        if (load_c) acc##r##_h = hn::Add(acc##r##_h, hn::MaskedLoad(mask_h, dh, cr + NV * N));    \
+        hn::BlendedStore(acc##r##_h, mask_h, dh, cr + NV * N);                                    \
+      }                                                                                           \
+    }                                                                                             \
   }
   MOTE_GEMM_ROWS(MOTE_STORE_EDGE_ROW)
 #undef MOTE_STORE_EDGE_ROW
 #else
   // Edge tile: spill to the stack and copy the part inside C, so no vector
   // access crosses the end of C (masked stores are emulated on SSE4/NEON).
-  HWY_ALIGN float tile[MR * NV * (HWY_MAX_BYTES / sizeof(float))];
-  const size_t stride = NV * N;
-#define MOTE_SPILL_ROW(r)                                                   \
-  if constexpr (r < MR) {                                                   \
-    hn::Store(acc##r##_0, d, tile + r * stride);                            \
-    if constexpr (NV == 2) hn::Store(acc##r##_1, d, tile + r * stride + N); \
+  HWY_ALIGN float tile[MR * 3 * (HWY_MAX_BYTES / sizeof(float))];
+#define MOTE_SPILL_ROW(r)                                                          \
+  if constexpr (r < MR) {                                                          \
+    if constexpr (NV >= 1) hn::StoreU(acc##r##_0, d, tile + r * width);            \
+    if constexpr (NV == 2) hn::StoreU(acc##r##_1, d, tile + r * width + N);        \
+    if constexpr (kHalf) hn::StoreU(acc##r##_h, dh, tile + r * width + NV * N);    \
   }
   MOTE_GEMM_ROWS(MOTE_SPILL_ROW)
 #undef MOTE_SPILL_ROW
   for (size_t r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
-    const float* tr = tile + r * stride;
+    const float* tr = tile + r * width;
     if (load_c) {
       for (size_t j = 0; j < cols; ++j) cr[j] += tr[j];
     } else {
@@ -132,16 +163,33 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
 }
 #undef MOTE_GEMM_ROWS
 
-// Tiles of MR rows: two vectors wide, one vector for a last panel that fits.
-template <size_t MR>
-gemm::TileKernels WideTiles(size_t lanes) {
-  return {MR, 2 * lanes, lanes, &GemmMicroKernel<MR, 2, false>, &GemmMicroKernel<MR, 1, false>,
-          &GemmMicroKernel<MR, 2, true>, &GemmMicroKernel<MR, 1, true>};
+// Adds the tile of NV full vectors (+ a half one) and MR rows to `tiles`.
+template <size_t MR, size_t NV, bool kHalf>
+void AddWidth(gemm::TileKernels* tiles) {
+  const size_t N = hn::Lanes(hn::ScalableTag<float>());
+  tiles->width[tiles->count] = NV * N + (kHalf ? hn::Lanes(DHalf()) : 0);
+  tiles->packed[tiles->count] = &GemmMicroKernel<MR, NV, kHalf, false>;
+  tiles->direct[tiles->count] = &GemmMicroKernel<MR, NV, kHalf, true>;
+  ++tiles->count;
 }
+
+// Tiles of MR rows up to `max_vectors` full vectors wide (1 or 2), with
+// narrower ones for the last panel.
 template <size_t MR>
-gemm::TileKernels NarrowTiles(size_t lanes) {
-  return {MR, lanes, lanes, &GemmMicroKernel<MR, 1, false>, &GemmMicroKernel<MR, 1, false>,
-          &GemmMicroKernel<MR, 1, true>, &GemmMicroKernel<MR, 1, true>};
+gemm::TileKernels Tiles(size_t max_vectors) {
+  gemm::TileKernels tiles;
+  tiles.mr = MR;
+#if MOTE_GEMM_HALF_VECTORS
+  AddWidth<MR, 0, true>(&tiles);
+#endif
+  AddWidth<MR, 1, false>(&tiles);
+  if (max_vectors == 2) {
+#if MOTE_GEMM_HALF_VECTORS
+    AddWidth<MR, 1, true>(&tiles);
+#endif
+    AddWidth<MR, 2, false>(&tiles);
+  }
+  return tiles;
 }
 
 // Rows of padding when m is cut into tiles of mr rows.
@@ -152,16 +200,16 @@ void GemmImpl(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const fl
   const size_t N = hn::Lanes(hn::ScalableTag<float>());
   gemm::TileKernels tiles;
   if (n <= N) {
-    // A single vector covers narrow outputs (e.g. 10 classes) with less padding.
-    tiles = NarrowTiles<kGemmMrNarrow>(N);
+    // One vector covers narrow outputs (e.g. 10 classes): taller tiles.
+    tiles = Tiles<kGemmMrNarrow>(1);
   } else if (RowWaste(m, kGemmMrSmall[0]) < RowWaste(m, kGemmMrWide) &&
              RowWaste(m, kGemmMrSmall[0]) <= RowWaste(m, kGemmMrSmall[1])) {
     // Small m (e.g. a batch of 50): a shorter tile that divides it wastes fewer rows.
-    tiles = WideTiles<kGemmMrSmall[0]>(N);
+    tiles = Tiles<kGemmMrSmall[0]>(2);
   } else if (RowWaste(m, kGemmMrSmall[1]) < RowWaste(m, kGemmMrWide)) {
-    tiles = WideTiles<kGemmMrSmall[1]>(N);
+    tiles = Tiles<kGemmMrSmall[1]>(2);
   } else {
-    tiles = WideTiles<kGemmMrWide>(N);
+    tiles = Tiles<kGemmMrWide>(2);
   }
   gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
 }

@@ -83,10 +83,21 @@ void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, fl
   }
 }
 
+// Tiles of MR rows, one vector wide and (if max_vectors == 2) two.
 template <size_t MR>
-gemm::TileKernels WideTiles() {
-  return {MR, 2 * kLanes, kLanes, &GemmMicroKernel<MR, 2, false>, &GemmMicroKernel<MR, 1, false>,
-          &GemmMicroKernel<MR, 2, true>, &GemmMicroKernel<MR, 1, true>};
+gemm::TileKernels Tiles(size_t max_vectors) {
+  gemm::TileKernels tiles;
+  tiles.mr = MR;
+  tiles.count = max_vectors;
+  tiles.width[0] = kLanes;
+  tiles.packed[0] = &GemmMicroKernel<MR, 1, false>;
+  tiles.direct[0] = &GemmMicroKernel<MR, 1, true>;
+  if (max_vectors == 2) {
+    tiles.width[1] = 2 * kLanes;
+    tiles.packed[1] = &GemmMicroKernel<MR, 2, false>;
+    tiles.direct[1] = &GemmMicroKernel<MR, 2, true>;
+  }
+  return tiles;
 }
 
 size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
@@ -97,15 +108,13 @@ void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const flo
              const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
   gemm::TileKernels tiles;
   if (n <= kLanes) {
-    tiles = {kMrNarrow, kLanes, kLanes, &GemmMicroKernel<kMrNarrow, 1, false>,
-             &GemmMicroKernel<kMrNarrow, 1, false>, &GemmMicroKernel<kMrNarrow, 1, true>,
-             &GemmMicroKernel<kMrNarrow, 1, true>};
+    tiles = Tiles<kMrNarrow>(1);
   } else if (RowWaste(m, kMrSmall0) < RowWaste(m, kMrWide) && RowWaste(m, kMrSmall0) <= RowWaste(m, kMrSmall1)) {
-    tiles = WideTiles<kMrSmall0>();
+    tiles = Tiles<kMrSmall0>(2);
   } else if (RowWaste(m, kMrSmall1) < RowWaste(m, kMrWide)) {
-    tiles = WideTiles<kMrSmall1>();
+    tiles = Tiles<kMrSmall1>(2);
   } else {
-    tiles = WideTiles<kMrWide>();
+    tiles = Tiles<kMrWide>(2);
   }
   gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
 }
