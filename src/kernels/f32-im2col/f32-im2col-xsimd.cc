@@ -1,12 +1,97 @@
-// STUB: forwards to the scalar reference until the xsimd version lands.
+// xsimd im2col / col2im. In NHWC the kx in-bounds pixels of one kernel row are
+// adjacent in memory, so each (row, ky) becomes one contiguous run of
+// kx_count * in_c floats (copied or accumulated with full batches and a scalar
+// tail) between zero-filled padding runs. Col2im adds in the reference's order
+// (rows, then ky, then kx), so both kernels match the scalar reference bit for
+// bit.
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
 namespace kernels {
 namespace MOTE_XSIMD_NS {
+namespace {
 
-void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end, float* columns) { scalar_backend::F32Im2Col(g, input, row_begin, row_end, columns); }
-void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) { scalar_backend::F32Col2Im(g, columns, input_grad); }
+void Zero(size_t n, float* dst) {
+  const Batch zero(0.0f);
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) zero.store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = 0.0f;
+}
+
+void Copy(size_t n, const float* src, float* dst) {
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) Batch::load_unaligned(src + i).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
+void Accumulate(size_t n, const float* src, float* dst) {
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    (Batch::load_unaligned(dst + i) + Batch::load_unaligned(src + i)).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] += src[i];
+}
+
+// In-bounds kernel columns [begin, end) of a window whose left edge is x0.
+struct Span {
+  size_t begin, end;
+};
+Span Columns(const Conv2DGeometry& g, long x0) {
+  const long kw = long(g.kernel_w);
+  long begin = -x0, end = long(g.in_w) - x0;
+  begin = begin < 0 ? 0 : (begin > kw ? kw : begin);
+  end = end > kw ? kw : (end < begin ? begin : end);
+  return {size_t(begin), size_t(end)};
+}
+
+}  // namespace
+
+void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
+               float* columns) {
+  const size_t c = g.in_c;
+  const size_t kernel_row = g.kernel_w * c;  // floats per (row, ky) in the matrix
+  float* out = columns;
+  for (size_t r = row_begin; r < row_end; ++r) {
+    const size_t ox = r % g.out_w;
+    const size_t oy = (r / g.out_w) % g.out_h;
+    const size_t n = r / (g.out_w * g.out_h);
+    // Signed origin of the window: padding makes it negative at the borders.
+    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
+    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
+    const Span span = Columns(g, x0);
+    for (size_t ky = 0; ky < g.kernel_h; ++ky, out += kernel_row) {
+      const long y = y0 + long(ky);
+      if (y < 0 || y >= long(g.in_h) || span.begin == span.end) {
+        Zero(kernel_row, out);
+        continue;
+      }
+      const float* src = input + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      Zero(span.begin * c, out);
+      Copy((span.end - span.begin) * c, src, out + span.begin * c);
+      Zero(kernel_row - span.end * c, out + span.end * c);
+    }
+  }
+}
+
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  const size_t c = g.in_c;
+  const size_t kernel_row = g.kernel_w * c;
+  Zero(g.batch * g.in_h * g.in_w * c, input_grad);
+  const float* col = columns;
+  for (size_t r = 0; r < g.rows(); ++r) {
+    const size_t ox = r % g.out_w;
+    const size_t oy = (r / g.out_w) % g.out_h;
+    const size_t n = r / (g.out_w * g.out_h);
+    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
+    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
+    const Span span = Columns(g, x0);
+    for (size_t ky = 0; ky < g.kernel_h; ++ky, col += kernel_row) {
+      const long y = y0 + long(ky);
+      if (y < 0 || y >= long(g.in_h) || span.begin == span.end) continue;
+      float* dst = input_grad + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      Accumulate((span.end - span.begin) * c, col + span.begin * c, dst);
+    }
+  }
+}
 
 }  // namespace MOTE_XSIMD_NS
 }  // namespace kernels
