@@ -1,0 +1,523 @@
+// Firmware self-test of the freestanding runtime subset on a Cortex-M4F:
+// runs real kernels and core classes through the public API on known values,
+// prints one line per check over the port's console and exits with the number
+// of failed checks (0 = all passed). No heap, no libc, no printf.
+//
+// Run: qemu-system-arm -M mps2-an386 -nographic
+//        -semihosting-config enable=on,target=native -kernel kernel_selftest.elf
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/arena.h"
+#include "mote/kernels.h"
+#include "mote/math.h"
+#include "mote/rng.h"
+#include "mote/status.h"
+#include "mote_port.h"
+
+namespace {
+
+using mote::kernels::Transpose;
+
+// ---- console output without printf -----------------------------------------
+class Line {
+ public:
+  Line& operator<<(const char* s) {
+    while (*s) Put(*s++);
+    return *this;
+  }
+  Line& operator<<(uint32_t v) {
+    char d[10];
+    int i = 0;
+    do {
+      d[i++] = char('0' + v % 10);
+      v /= 10;
+    } while (v);
+    while (i) Put(d[--i]);
+    return *this;
+  }
+  Line& operator<<(int v) {
+    if (v < 0) {
+      Put('-');
+      return *this << uint32_t(0u - uint32_t(v));
+    }
+    return *this << uint32_t(v);
+  }
+  Line& operator<<(size_t v) { return *this << uint32_t(v); }
+  // 7 significant digits, scientific: -1.234567e-05.
+  Line& operator<<(float f) {
+    uint32_t bits;
+    __builtin_memcpy(&bits, &f, 4);
+    if (bits & 0x80000000u) Put('-');
+    bits &= 0x7fffffffu;
+    if (bits > 0x7f800000u) return *this << "nan";
+    if (bits == 0x7f800000u) return *this << "inf";
+    float a;
+    __builtin_memcpy(&a, &bits, 4);
+    if (a == 0.0f) return *this << "0";
+    double x = a;  // double keeps the scaling below exact enough
+    int e = 0;
+    while (x >= 10.0) x /= 10.0, ++e;
+    while (x < 1.0) x *= 10.0, --e;
+    uint32_t digits = uint32_t(x * 1e6 + 0.5);
+    if (digits >= 10000000u) digits /= 10, ++e;
+    Put(char('0' + digits / 1000000u));
+    Put('.');
+    char frac[6];
+    for (int i = 5; i >= 0; --i) frac[i] = char('0' + digits % 10), digits /= 10;
+    for (char c : frac) Put(c);
+    Put('e');
+    return *this << e;
+  }
+  Line& operator<<(double d) { return *this << float(d); }
+  void Hex(uint32_t v) {
+    *this << "0x";
+    for (int i = 7; i >= 0; --i) Put("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
+  }
+  ~Line() {
+    Put('\n');
+    Flush();
+  }
+
+ private:
+  void Put(char c) {
+    if (len_ + 1 >= sizeof(buf_)) Flush();
+    buf_[len_++] = c;
+  }
+  void Flush() {
+    buf_[len_] = '\0';
+    mote_port_log(buf_);
+    len_ = 0;
+  }
+  char buf_[128];
+  size_t len_ = 0;
+};
+
+int g_checks = 0;
+int g_failures = 0;
+const char* g_section = "";
+
+bool Check(bool ok, const char* what) {
+  ++g_checks;
+  if (!ok) {
+    ++g_failures;
+    Line() << "  FAIL [" << g_section << "] " << what;
+  }
+  return ok;
+}
+
+float Abs(float x) { return x < 0 ? -x : x; }
+double AbsD(double x) { return x < 0 ? -x : x; }
+
+bool Near(float got, float want, float tol) {
+  const float err = Abs(got - want);
+  return err <= tol * (1.0f + Abs(want));
+}
+
+// Checks that every element of got[0..n) equals want[0..n) within tol.
+bool CheckArray(const float* got, const float* want, size_t n, float tol, const char* what) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!Near(got[i], want[i], tol)) {
+      Line() << "  [" << g_section << "] " << what << ": element " << i << " is " << got[i]
+             << ", want " << want[i];
+      return Check(false, what);
+    }
+  }
+  return Check(true, what);
+}
+
+void Section(const char* name) {
+  g_section = name;
+  Line() << "-- " << name;
+}
+
+// Scratch for every test: one static arena, reset per test.
+alignas(16) uint8_t g_scratch[96 * 1024];
+
+// ---- F32Gemm -----------------------------------------------------------------
+// op(A) [3 x 7] * op(B) [7 x 5], integers, so every backend must be exact.
+constexpr size_t kM = 3, kN = 5, kK = 7;
+constexpr float kA[kM][kK] = {
+    {-5, -2, 1, 4, -4, -1, 2}, {2, 5, -3, 0, 3, -5, -2}, {-2, 1, 4, -4, -1, 2, 5}};
+constexpr float kB[kK][kN] = {{-4, -2, 0, 2, 4},  {1, 3, -4, -2, 0}, {-3, -1, 1, 3, -4},
+                              {2, 4, -3, -1, 1},  {-2, 0, 2, 4, -3}, {3, -4, -2, 0, 2},
+                              {-1, 1, 3, -4, -2}};
+// Computed by hand (and checked in Python): C = A * B.
+constexpr float kC[kM][kN] = {
+    {26, 25, -3, -31, -14}, {-13, 32, -13, 5, 5}, {-8, -16, 21, -14, -31}};
+
+void TestGemm(mote::Arena& arena) {
+  Section("F32Gemm");
+  // Leading dimensions larger than the rows, so padding columns must be ignored.
+  constexpr size_t lda_n = kK + 2, lda_t = kM + 1, ldb_n = kN + 3, ldb_t = kK + 1, ldc = kN + 2;
+  float a_n[kM * lda_n], a_t[kK * lda_t], b_n[kK * ldb_n], b_t[kN * ldb_t];
+  for (size_t i = 0; i < kM * lda_n; ++i) a_n[i] = 1e30f;  // poison the padding
+  for (size_t i = 0; i < kK * lda_t; ++i) a_t[i] = 1e30f;
+  for (size_t i = 0; i < kK * ldb_n; ++i) b_n[i] = 1e30f;
+  for (size_t i = 0; i < kN * ldb_t; ++i) b_t[i] = 1e30f;
+  for (size_t i = 0; i < kM; ++i)
+    for (size_t p = 0; p < kK; ++p) a_n[i * lda_n + p] = a_t[p * lda_t + i] = kA[i][p];
+  for (size_t p = 0; p < kK; ++p)
+    for (size_t j = 0; j < kN; ++j) b_n[p * ldb_n + j] = b_t[j * ldb_t + p] = kB[p][j];
+
+  float* ws = nullptr;
+  const size_t ws_floats = mote::kernels::F32GemmWorkspaceFloats(kM, kN, kK);
+  if (!Check(arena.AllocateArray(ws_floats, &ws).ok(), "workspace fits the arena")) return;
+
+  float want[kM * ldc], c[kM * ldc];
+  for (size_t i = 0; i < kM * ldc; ++i) want[i] = -7.0f;  // columns past n stay untouched
+  for (size_t i = 0; i < kM; ++i)
+    for (size_t j = 0; j < kN; ++j) want[i * ldc + j] = kC[i][j];
+
+  struct Case {
+    Transpose ta, tb;
+    const char* name;
+  } cases[] = {{Transpose::kNo, Transpose::kNo, "A*B"},
+               {Transpose::kYes, Transpose::kNo, "A^T*B"},
+               {Transpose::kNo, Transpose::kYes, "A*B^T"},
+               {Transpose::kYes, Transpose::kYes, "A^T*B^T"}};
+  for (const Case& t : cases) {
+    for (size_t i = 0; i < kM * ldc; ++i) c[i] = -7.0f;
+    const bool at = t.ta == Transpose::kYes, bt = t.tb == Transpose::kYes;
+    mote::kernels::F32Gemm(t.ta, t.tb, kM, kN, kK, at ? a_t : a_n, at ? lda_t : lda_n,
+                           bt ? b_t : b_n, bt ? ldb_t : ldb_n, c, ldc, false, ws);
+    CheckArray(c, want, kM * ldc, 0.0f, t.name);
+  }
+  // accumulate: C += A * B on top of the previous result.
+  for (size_t i = 0; i < kM * ldc; ++i) c[i] = want[i];
+  mote::kernels::F32Gemm(Transpose::kNo, Transpose::kNo, kM, kN, kK, a_n, lda_n, b_n, ldb_n, c, ldc,
+                         true, ws);
+  float twice[kM * ldc];
+  for (size_t i = 0; i < kM * ldc; ++i) twice[i] = want[i];
+  for (size_t i = 0; i < kM; ++i)
+    for (size_t j = 0; j < kN; ++j) twice[i * ldc + j] = 2.0f * kC[i][j];
+  CheckArray(c, twice, kM * ldc, 0.0f, "accumulate");
+  // k == 0 zeroes C.
+  for (size_t i = 0; i < kM * ldc; ++i) c[i] = 3.0f;
+  mote::kernels::F32Gemm(Transpose::kNo, Transpose::kNo, kM, kN, 0, a_n, lda_n, b_n, ldb_n, c, ldc,
+                         false, ws);
+  bool zero = true;
+  for (size_t i = 0; i < kM; ++i)
+    for (size_t j = 0; j < kN; ++j) zero = zero && c[i * ldc + j] == 0.0f;
+  Check(zero, "k == 0 sets C to 0");
+
+  // A bigger odd shape against a naive triple loop (covers the blocking edges).
+  constexpr size_t m = 13, n = 17, k = 19;
+  float* big_a;
+  float* big_b;
+  float* big_c;
+  float* ref;
+  float* ws2;
+  if (!Check(arena.AllocateArray(m * k, &big_a).ok() && arena.AllocateArray(n * k, &big_b).ok() &&
+                 arena.AllocateArray(m * n, &big_c).ok() && arena.AllocateArray(m * n, &ref).ok() &&
+                 arena.AllocateArray(mote::kernels::F32GemmWorkspaceFloats(m, n, k), &ws2).ok(),
+             "13x17x19 buffers fit"))
+    return;
+  for (size_t i = 0; i < m * k; ++i) big_a[i] = float(int((i * 7) % 13) - 6) * 0.5f;  // [m x k]
+  for (size_t i = 0; i < n * k; ++i) big_b[i] = float(int((i * 5) % 11) - 5) * 0.25f;  // [n x k]: B^T
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.0f;
+      for (size_t p = 0; p < k; ++p) s += big_a[i * k + p] * big_b[j * k + p];
+      ref[i * n + j] = s;
+    }
+  mote::kernels::F32Gemm(Transpose::kNo, Transpose::kYes, m, n, k, big_a, k, big_b, k, big_c, n,
+                         false, ws2);
+  CheckArray(big_c, ref, m * n, 0.0f, "13x17x19 A*B^T vs naive loop");
+}
+
+// ---- F32Im2Col -----------------------------------------------------------------
+void TestIm2Col() {
+  Section("F32Im2Col");
+  // input [1, 3, 3, 2]: pixel (y, x) channel c = 10 * (3y + x + 1) + c.
+  float input[18];
+  for (size_t y = 0; y < 3; ++y)
+    for (size_t x = 0; x < 3; ++x)
+      for (size_t ch = 0; ch < 2; ++ch) input[(y * 3 + x) * 2 + ch] = float(10 * (3 * y + x + 1) + ch);
+  // 3x3 kernel, stride 1, padding 1 ("same"): 9 rows of 18 columns.
+  const mote::kernels::Conv2DGeometry g{1, 3, 3, 2, 3, 3, 1, 1, 1, 1, 3, 3};
+  Check(g.patch_size() == 18 && g.rows() == 9, "geometry sizes");
+  float cols[9 * 18];
+  for (float& v : cols) v = -1.0f;
+  mote::kernels::F32Im2Col(g, input, 0, g.rows(), cols);
+  // Row 0 = output pixel (0, 0): window rows -1..1, cols -1..1.
+  const float row0[18] = {0, 0, 0, 0, 0, 0,  0, 0, 10, 11, 20, 21,  0, 0, 40, 41, 50, 51};
+  CheckArray(cols, row0, 18, 0.0f, "top-left row (padding)");
+  // Row 4 = centre pixel: the whole image.
+  CheckArray(cols + 4 * 18, input, 18, 0.0f, "centre row (no padding)");
+  // Row 8 = bottom-right pixel.
+  const float row8[18] = {50, 51, 60, 61, 0, 0,  80, 81, 90, 91, 0, 0,  0, 0, 0, 0, 0, 0};
+  CheckArray(cols + 8 * 18, row8, 18, 0.0f, "bottom-right row (padding)");
+  // A row range [5, 7) writes just those rows, starting at columns[0].
+  float part[2 * 18 + 1];
+  part[36] = 12345.0f;
+  mote::kernels::F32Im2Col(g, input, 5, 7, part);
+  CheckArray(part, cols + 5 * 18, 36, 0.0f, "row range [5, 7)");
+  Check(part[36] == 12345.0f, "row range writes nothing past its end");
+  // Stride 2, 2x2 kernel, no padding, on the 3x3 image: a single output pixel.
+  const mote::kernels::Conv2DGeometry s2{1, 3, 3, 2, 2, 2, 2, 2, 0, 0, 1, 1};
+  float one[8];
+  mote::kernels::F32Im2Col(s2, input, 0, 1, one);
+  const float want_one[8] = {10, 11, 20, 21, 40, 41, 50, 51};
+  CheckArray(one, want_one, 8, 0.0f, "stride 2, 2x2 kernel");
+}
+
+// ---- F32ChannelAffineClamp -----------------------------------------------------
+void TestAffine() {
+  Section("F32ChannelAffineClamp");
+  const float x[2 * 3] = {1.0f, -2.0f, 3.0f, 4.0f, 0.5f, -6.0f};
+  const float scale[3] = {2.0f, -1.0f, 0.5f};
+  const float shift[3] = {0.5f, 1.0f, -1.0f};
+  float y[6];
+  // ReLU6 after scale/shift.
+  mote::kernels::F32ChannelAffineClamp(2, 3, x, scale, shift, 0.0f, 6.0f, y);
+  const float relu6[6] = {2.5f, 3.0f, 0.5f, 6.0f, 0.5f, 0.0f};
+  CheckArray(y, relu6, 6, 0.0f, "scale, shift, ReLU6");
+  // No scale, no clamp: a bias add.
+  const float inf = __builtin_inff();
+  mote::kernels::F32ChannelAffineClamp(2, 3, x, nullptr, shift, -inf, inf, y);
+  const float bias[6] = {1.5f, -1.0f, 2.0f, 4.5f, 1.5f, -7.0f};
+  CheckArray(y, bias, 6, 0.0f, "shift only, no clamp");
+  // In place, scale only.
+  float z[6];
+  for (int i = 0; i < 6; ++i) z[i] = x[i];
+  mote::kernels::F32ChannelAffineClamp(2, 3, z, scale, nullptr, -inf, inf, z);
+  const float scaled[6] = {2.0f, 2.0f, 1.5f, 8.0f, -0.5f, -3.0f};
+  CheckArray(z, scaled, 6, 0.0f, "scale only, in place");
+}
+
+// ---- F32Softmax / F32LogSoftmax --------------------------------------------------
+void TestSoftmax() {
+  Section("F32Softmax");
+  const float x[3 * 3] = {1.0f, 2.0f, 3.0f,  1000.0f, 1000.0f, -1000.0f,  -5.0f, -5.0f, -5.0f};
+  float y[9];
+  mote::kernels::F32Softmax(3, 3, x, y);
+  const float want[9] = {0.090030573f, 0.24472847f, 0.66524096f,  0.5f, 0.5f, 0.0f,
+                         1.0f / 3, 1.0f / 3, 1.0f / 3};
+  CheckArray(y, want, 9, 1e-6f, "softmax rows (incl. +-1000: max subtracted)");
+  float log_y[9];
+  mote::kernels::F32LogSoftmax(1, 3, x, log_y);
+  const float want_log[3] = {-2.4076059f, -1.4076059f, -0.40760596f};
+  CheckArray(log_y, want_log, 3, 1e-6f, "log-softmax [1, 2, 3]");
+  float in_place[3] = {1.0f, 2.0f, 3.0f};
+  mote::kernels::F32Softmax(1, 3, in_place, in_place);
+  CheckArray(in_place, want, 3, 1e-6f, "softmax in place");
+}
+
+// ---- pooling -------------------------------------------------------------------
+void TestPool() {
+  Section("F32MaxPool/F32AvgPool");
+  // [1, 4, 4, 1] = 1..16 row-major; 2x2 max pool, stride 2.
+  float x[16];
+  for (int i = 0; i < 16; ++i) x[i] = float(i + 1);
+  const mote::kernels::Pool2DGeometry g{1, 4, 4, 1, 2, 2, 2, 2, 0, 0, 2, 2};
+  float y[4];
+  mote::kernels::F32MaxPool(g, x, y);
+  const float want_max[4] = {6, 8, 14, 16};
+  CheckArray(y, want_max, 4, 0.0f, "max 2x2 stride 2");
+  mote::kernels::F32AvgPool(g, x, y);
+  const float want_avg[4] = {3.5f, 5.5f, 11.5f, 13.5f};
+  CheckArray(y, want_avg, 4, 0.0f, "avg 2x2 stride 2");
+  // 3x3 windows, stride 1, padding 1 on [1, 3, 3, 1] = 1..9: the average
+  // counts only in-bounds pixels, the max never sees a padded 0.
+  const mote::kernels::Pool2DGeometry p{1, 3, 3, 1, 3, 3, 1, 1, 1, 1, 3, 3};
+  float avg[9];
+  mote::kernels::F32AvgPool(p, x, avg);
+  const float want_pavg[9] = {3.0f, 3.5f, 4.0f, 4.5f, 5.0f, 5.5f, 6.0f, 6.5f, 7.0f};
+  CheckArray(avg, want_pavg, 9, 1e-6f, "avg 3x3 padding 1 (padding not counted)");
+  float neg[9], mx[9];
+  for (int i = 0; i < 9; ++i) neg[i] = -float(i + 1);
+  mote::kernels::F32MaxPool(p, neg, mx);
+  const float want_pmax[9] = {-1, -1, -2, -1, -1, -2, -4, -4, -5};
+  CheckArray(mx, want_pmax, 9, 0.0f, "max 3x3 padding 1 on negatives");
+  // Backward of the 2x2 max pool routes each gradient to its maximum.
+  const float dy[4] = {1, 2, 3, 4};
+  float dx[16];
+  mote::kernels::F32MaxPoolBackward(g, x, dy, dx);
+  float want_dx[16] = {};
+  want_dx[5] = 1;
+  want_dx[7] = 2;
+  want_dx[13] = 3;
+  want_dx[15] = 4;
+  CheckArray(dx, want_dx, 16, 0.0f, "max-pool backward");
+}
+
+// ---- Arena -----------------------------------------------------------------------
+void TestArena() {
+  Section("Arena");
+  alignas(64) static uint8_t buffer[256];
+  mote::Arena arena(buffer, sizeof(buffer));
+  void* a = nullptr;
+  Check(arena.Allocate(200, 16, &a).ok() && a == buffer, "200 of 256 bytes");
+  void* b = &arena;
+  const mote::Status oom = arena.Allocate(100, 16, &b);
+  Check(oom.code() == mote::StatusCode::kOutOfMemory, "101st-256th byte: out of memory");
+  Check(b == &arena && arena.used() == 200, "failed allocation changes nothing");
+  float* f = nullptr;
+  Check(arena.AllocateArray(8, &f, 16).ok() && reinterpret_cast<uintptr_t>(f) % 16 == 0 &&
+            arena.used() == 240,
+        "aligned array in what is left");
+  Check(arena.AllocateArray<float>(SIZE_MAX / 2, &f).code() == mote::StatusCode::kOutOfRange,
+        "byte-count overflow: out of range");
+  Check(arena.Allocate(1, 3, &a).code() == mote::StatusCode::kInvalidArgument, "alignment 3 rejected");
+  arena.Reset();
+  Check(arena.used() == 0 && arena.peak() == 240, "Reset keeps the peak");
+  mote::Arena measure;
+  Check(measure.Allocate(100, 64, &a).ok() && a == nullptr && measure.used() >= 100,
+        "measuring arena counts bytes only");
+  Line() << "  oom message: " << oom.message();
+}
+
+// ---- Rng -------------------------------------------------------------------------
+void TestRng() {
+  Section("Rng");
+  // PCG32 reference sequence (pcg32-demo: seed 42, stream 54).
+  mote::Rng r(42u, 54u);
+  const uint32_t want[6] = {0xa15c02b7u, 0x7b47f409u, 0xba1d3330u,
+                            0x83d2f293u, 0xbfa4784bu, 0xcbed606eu};
+  bool same = true;
+  for (uint32_t w : want) same = same && r.NextU32() == w;
+  Check(same, "PCG32 reference sequence");
+  // Normal() draws as on x86-64 (bit patterns from the host build).
+  mote::Rng n(2024u, 7u);
+  const uint32_t want_normal[6] = {0x3f055e13u, 0x3e24f9cfu, 0x3d9827b4u,
+                                   0xbe5f7d93u, 0xbfa8d2fau, 0xbf80633cu};
+  bool normal_ok = true;
+  for (uint32_t w : want_normal) {
+    const float f = n.Normal();
+    uint32_t bits;
+    __builtin_memcpy(&bits, &f, 4);
+    if (bits != w) {
+      Line l;
+      l << "  normal draw ";
+      l.Hex(bits);
+      l << " want ";
+      l.Hex(w);
+      normal_ok = false;
+    }
+  }
+  Check(normal_ok, "Normal() bit-identical to the host");
+  mote::Rng b(7u);
+  const uint32_t want_below[8] = {3, 9, 4, 2, 8, 5, 1, 2};
+  bool below_ok = true;
+  for (uint32_t w : want_below) below_ok = below_ok && b.Below(10) == w;
+  Check(below_ok, "Below(10) sequence");
+  // Save/Restore continues the same sequence; same seed, same stream.
+  mote::Rng c(99u);
+  (void)c.Normal();  // leaves a cached normal in the state
+  const mote::Rng::State s = c.Save();
+  const float n1 = c.Normal(), u1 = c.Uniform();
+  c.Restore(s);
+  Check(c.Normal() == n1 && c.Uniform() == u1, "Save/Restore replays");
+  mote::Rng d1(5u), d2(5u);
+  bool uniform_ok = true;
+  for (int i = 0; i < 1000; ++i) {
+    const float u = d1.Uniform();
+    uniform_ok = uniform_ok && u == d2.Uniform() && u >= 0.0f && u < 1.0f;
+  }
+  Check(uniform_ok, "Uniform() reproducible and in [0, 1)");
+}
+
+// ---- ExpF / LogF -------------------------------------------------------------------
+void TestMath() {
+  Section("ExpF/LogF");
+  struct Ref {
+    float x;
+    double y;
+  };
+  // Reference values: Python math.exp / math.log in double precision.
+  const Ref exp_ref[] = {
+      {-80.0f, 1.8048513878454153e-35}, {-20.5f, 1.2501528663867426e-09},
+      {-10.0f, 4.5399929762484854e-05}, {-3.375f, 0.034218118311666032},
+      {-1.0f, 0.36787944117144233},     {-0.5f, 0.60653065971263342},
+      {-0.125f, 0.88249690258459546},   {0.0f, 1.0},
+      {0.0625f, 1.0644944589178593},    {0.25f, 1.2840254166877414},
+      {0.693359375f, 2.0004244339097745}, {1.0f, 2.7182818284590451},
+      {2.5f, 12.182493960703473},       {5.75f, 314.19066028569421},
+      {10.0f, 22026.465794806718},      {20.25f, 622964442.19844544},
+      {40.0f, 2.3538526683702e+17},     {80.0f, 5.5406223843935098e+34},
+  };
+  double worst = 0.0;
+  for (const Ref& r : exp_ref) {
+    const double rel = AbsD(double(mote::ExpF(r.x)) - r.y) / r.y;
+    if (rel > worst) worst = rel;
+  }
+  Line() << "  ExpF max relative error " << worst;
+  Check(worst < 2e-7, "ExpF relative error < 2e-7");
+  Check(mote::ExpF(-100.0f) == 0.0f, "ExpF(-100) == 0");
+  Check(mote::ExpF(100.0f) == __builtin_inff(), "ExpF(100) == inf");
+
+  struct LogRef {
+    uint32_t x_bits;
+    double y;
+  };
+  const LogRef log_ref[] = {
+      {0x0da24260u, -69.077552786650287},  {0x3a83126fu, -6.9077552314846873},
+      {0x3dcccccdu, -2.3025850780928847},  {0x3f000000u, -0.69314718055994529},
+      {0x3f400000u, -0.2876820724517809},  {0x3fc00000u, 0.40546510810816438},
+      {0x40000000u, 0.69314718055994529},  {0x40400000u, 1.0986122886681098},
+      {0x41200000u, 2.3025850929940459},   {0x42c80000u, 4.6051701859880918},
+      {0x4640e600u, 9.4210469031867099},   {0x7149f2cau, 69.07755280486883},
+      {0x7f7fc99eu, 88.72200895132066},
+  };
+  worst = 0.0;
+  for (const LogRef& r : log_ref) {
+    float x;
+    __builtin_memcpy(&x, &r.x_bits, 4);
+    const double rel = AbsD(double(mote::LogF(x)) - r.y) / AbsD(r.y);
+    if (rel > worst) worst = rel;
+  }
+  Line() << "  LogF max relative error " << worst;
+  Check(worst < 2e-7, "LogF relative error < 2e-7");
+  Check(mote::LogF(1.0f) == 0.0f, "LogF(1) == 0");
+  Check(mote::LogF(0.0f) == -__builtin_inff(), "LogF(0) == -inf");
+  const float nan = mote::LogF(-1.0f);
+  Check(nan != nan, "LogF(-1) is NaN");
+  // Round trip over a sweep.
+  float worst_rt = 0.0f;
+  for (int i = -400; i <= 400; ++i) {
+    const float x = float(i) * 0.05f;
+    const float err = Abs(mote::LogF(mote::ExpF(x)) - x);
+    if (err > worst_rt) worst_rt = err;
+  }
+  Line() << "  LogF(ExpF(x)) - x max abs error on [-20, 20] " << worst_rt;
+  Check(worst_rt < 4e-6f, "LogF(ExpF(x)) ~ x");
+}
+
+// ---- backend selection -----------------------------------------------------------
+void TestBackend() {
+  Section("backend");
+  Check(mote::ActiveBackend() == mote::Backend::kScalar, "scalar backend active");
+  Check(!mote::BackendAvailable(mote::Backend::kHwy) && !mote::BackendAvailable(mote::Backend::kXsimd),
+        "no SIMD backends in the MCU build");
+  Check(mote::SetBackend(mote::Backend::kHwy).code() == mote::StatusCode::kUnsupported,
+        "SetBackend(hwy) unsupported");
+  mote::Backend parsed;
+  Check(mote::ParseBackend("scalar", &parsed).ok() && parsed == mote::Backend::kScalar,
+        "ParseBackend(\"scalar\")");
+  Line() << "  target: " << mote::BackendTarget(mote::Backend::kScalar);
+}
+
+}  // namespace
+
+int main() {
+  mote_port_init();
+  Line() << "mote kernel self-test (Cortex-M4F, freestanding runtime subset)";
+  const uint64_t t0 = mote_port_time_us();
+  mote::Arena arena(g_scratch, sizeof(g_scratch));
+
+  TestBackend();
+  TestGemm(arena);
+  TestIm2Col();
+  TestAffine();
+  TestSoftmax();
+  TestPool();
+  TestArena();
+  TestRng();
+  TestMath();
+
+  const uint64_t t1 = mote_port_time_us();
+  Line() << "arena peak " << arena.peak() << " bytes; " << uint32_t(t1 - t0) << " us (emulated clock)";
+  Line() << (g_checks - g_failures) << " passed, " << g_failures << " failed";
+  return g_failures;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs everything mote needs on Debian 12 (bookworm): the native toolchain
+# and libraries, the aarch64 cross toolchain + qemu-user + arm64 multiarch
+# libraries, and the Cortex-M toolchain + qemu-system-arm. Idempotent: only
+# missing packages are installed, and apt-get update runs only then, so a
+# second run takes well under a second. Run as root (or via sudo).
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Native build, tests, benchmarks, CLI.
+native_pkgs=(meson ninja-build pkg-config g++ python3
+  libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev)
+# aarch64 Linux cross build, run under qemu-user.
+a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
+# arm64 multiarch libraries the cross build links against.
+arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64)
+# Cortex-M4 bare metal, run under qemu-system-arm. No newlib on purpose: the
+# firmware links with -nostdlib and ports/cortex-m4/port.c supplies memcpy/memset.
+m4_pkgs=(gcc-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm)
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=(sudo -E); else
+    echo "setup-debian.sh: run as root (or install sudo)" >&2; exit 1
+  fi
+fi
+
+installed() {  # true when package $1 (pkg or pkg:arch) is fully installed
+  [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]
+}
+
+missing=()
+for p in "${native_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" "${arm64_pkgs[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup-debian.sh: all packages present"
+  exit 0
+fi
+echo "setup-debian.sh: installing ${missing[*]}"
+
+# arm64 packages need the foreign architecture registered first.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  "${SUDO[@]}" dpkg --add-architecture arm64
+fi
+# Refresh the lists only on this slow path (a fresh image may have none).
+"${SUDO[@]}" apt-get update -q
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+echo "setup-debian.sh: done"
