@@ -75,12 +75,15 @@ int main() {
     } while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(200));
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / reps;
-    double max_err = 0;
-    for (size_t i = 0; i < output.size(); ++i) max_err = std::fmax(max_err, std::fabs(output[i] - expected[i]));
+    float max_err = 0;
+    for (size_t i = 0; i < output.size(); ++i) {
+      const float err = std::fabs(output[i] - expected[i]);
+      max_err = err > max_err ? err : max_err;
+    }
     const bool ok = max_err < 1e-4;
     failures += !ok;
     std::printf("%-6s %-10s %8.3f ms/forward  %6.1f GFLOP/s  max|err| %.2e %s\n", mote::BackendName(backend),
-                mote::BackendTarget(backend), seconds * 1e3, 2.0 * rows * out_c * patch / seconds * 1e-9, max_err,
+                mote::BackendTarget(backend), seconds * 1e3, 2.0 * rows * out_c * patch / seconds * 1e-9, double(max_err),
                 ok ? "ok" : "WRONG");
   }
   return failures == 0 ? 0 : 1;

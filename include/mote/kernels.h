@@ -137,4 +137,13 @@ const char* HwyTargetName(int64_t target);
 // bits); 0 restores every available target. kUnsupported if none of the bits
 // is available.
 Status RestrictHwyTargets(int64_t targets);
+
+// ---- xsimd builds (for benchmarks and tests) ---------------------------------
+// xsimd kernels are compiled once per instruction set (x86: avx512bw, avx2,
+// sse2; aarch64: neon64). Writes up to `capacity` names of builds the CPU can
+// run, best first; returns how many exist (0 without xsimd).
+size_t XsimdAvailableArchs(const char** names, size_t capacity);
+// Makes Backend::kXsimd use the named build (null: the best one again);
+// kUnsupported if that build is absent or the CPU cannot run it.
+Status SelectXsimdArch(const char* name);
 }  // namespace mote

@@ -101,6 +101,31 @@ Backend ActiveBackend() {
   return kernels::g_active_backend;
 }
 
+#if !MOTE_HAVE_XSIMD
+size_t XsimdAvailableArchs(const char** names, size_t capacity) {
+  (void)names;
+  (void)capacity;
+  return 0;
+}
+Status SelectXsimdArch(const char* name) {
+  return name == nullptr ? Status::Ok() : Unsupported("xsimd: not built into this binary");
+}
+#endif
+#if !MOTE_HAVE_HWY
+size_t HwyAvailableTargets(int64_t* targets, size_t capacity) {
+  (void)targets;
+  (void)capacity;
+  return 0;
+}
+const char* HwyTargetName(int64_t target) {
+  (void)target;
+  return "none";
+}
+Status RestrictHwyTargets(int64_t targets) {
+  return targets == 0 ? Status::Ok() : Unsupported("hwy: not built into this binary");
+}
+#endif
+
 const char* BackendTarget(Backend backend) {
 #if MOTE_HAVE_HWY
   if (backend == Backend::kHwy) return kernels::hwy_backend::ChosenTargetName();

@@ -23,8 +23,9 @@ inline const std::vector<size_t>& OddSizes() {
 
 struct BackendCase {
   Backend backend;
-  int64_t hwy_target;  // 0: not Highway (or every target)
-  std::string name;    // e.g. "hwy/AVX2", "xsimd/avx512bw"
+  int64_t hwy_target;      // 0: not Highway (or every target)
+  std::string name;        // e.g. "hwy/AVX2", "xsimd/avx512bw"
+  const char* xsimd_arch = nullptr;  // null: not xsimd (or the best build)
 };
 
 // Every SIMD path of this binary on this CPU: each Highway target, then xsimd.
@@ -34,10 +35,12 @@ inline std::vector<BackendCase> SimdCases() {
     int64_t targets[32];
     const size_t count = HwyAvailableTargets(targets, 32);
     for (size_t i = 0; i < count && i < 32; ++i)
-      cases.push_back({Backend::kHwy, targets[i], std::string("hwy/") + HwyTargetName(targets[i])});
+      cases.push_back({Backend::kHwy, targets[i], std::string("hwy/") + HwyTargetName(targets[i]), nullptr});
   }
-  if (BackendAvailable(Backend::kXsimd))
-    cases.push_back({Backend::kXsimd, 0, std::string("xsimd/") + BackendTarget(Backend::kXsimd)});
+  const char* archs[8];
+  const size_t arch_count = XsimdAvailableArchs(archs, 8);
+  for (size_t i = 0; i < arch_count && i < 8; ++i)
+    cases.push_back({Backend::kXsimd, 0, std::string("xsimd/") + archs[i], archs[i]});
   return cases;
 }
 
@@ -45,13 +48,16 @@ inline std::vector<BackendCase> SimdCases() {
 // previous backend and lifts any Highway restriction.
 class ScopedBackend {
  public:
-  explicit ScopedBackend(Backend backend, int64_t hwy_target = 0) : previous_(ActiveBackend()) {
+  explicit ScopedBackend(Backend backend, int64_t hwy_target = 0, const char* xsimd_arch = nullptr)
+      : previous_(ActiveBackend()) {
     EXPECT_TRUE(SetBackend(backend).ok());
     EXPECT_TRUE(RestrictHwyTargets(hwy_target).ok());
+    EXPECT_TRUE(SelectXsimdArch(xsimd_arch).ok());
   }
-  explicit ScopedBackend(const BackendCase& c) : ScopedBackend(c.backend, c.hwy_target) {}
+  explicit ScopedBackend(const BackendCase& c) : ScopedBackend(c.backend, c.hwy_target, c.xsimd_arch) {}
   ~ScopedBackend() {
     (void)RestrictHwyTargets(0);
+    (void)SelectXsimdArch(nullptr);
     (void)SetBackend(previous_);
   }
   ScopedBackend(const ScopedBackend&) = delete;
@@ -98,8 +104,8 @@ inline ::testing::AssertionResult AllNear(const float* expected, const float* ac
                                           float rel_tol = 1e-5f, float abs_tol = 1e-6f) {
   for (size_t i = 0; i < n; ++i) {
     const float e = expected[i], a = actual[i];
-    const bool both_nan = std::isnan(e) && std::isnan(a);
-    if (!both_nan && !(std::fabs(e - a) <= abs_tol + rel_tol * std::fabs(e)))
+    const bool same = e == a || (std::isnan(e) && std::isnan(a));  // also equal infinities
+    if (!same && !(std::fabs(e - a) <= abs_tol + rel_tol * std::fabs(e)))
       return ::testing::AssertionFailure() << "element " << i << " of " << n << ": expected " << e
                                            << ", got " << a;
   }

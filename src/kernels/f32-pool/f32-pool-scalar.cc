@@ -12,12 +12,14 @@ struct Window {
 Window WindowAt(const Pool2DGeometry& g, size_t oy, size_t ox) {
   const long y0 = long(oy * g.stride_h) - long(g.pad_top);
   const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-  const long y1 = y0 + long(g.pool_h), x1 = x0 + long(g.pool_w);
+  // Clip to the image in signed arithmetic; a window entirely in the padding
+  // comes out empty (begin == end), never as a wrapped unsigned range.
+  const auto clip = [](long v, long hi) { return size_t(v < 0 ? 0 : (v > hi ? hi : v)); };
   Window w;
-  w.y_begin = size_t(y0 < 0 ? 0 : y0);
-  w.x_begin = size_t(x0 < 0 ? 0 : x0);
-  w.y_end = size_t(y1 > long(g.in_h) ? long(g.in_h) : y1);
-  w.x_end = size_t(x1 > long(g.in_w) ? long(g.in_w) : x1);
+  w.y_begin = clip(y0, long(g.in_h));
+  w.x_begin = clip(x0, long(g.in_w));
+  w.y_end = clip(y0 + long(g.pool_h), long(g.in_h));
+  w.x_end = clip(x0 + long(g.pool_w), long(g.in_w));
   return w;
 }
 
