@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The test command of mote (see README.md): builds and tests
+#   1. native x86-64 (or whatever the build machine is): every meson test suite;
+#   2. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
+#      the default CPU (max: SVE2, 512-bit), then the kernel tests again with
+#      -cpu a64fx (SVE) and -cpu cortex-a72 (NEON only);
+#   3. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
+#      (mps2-an386), the no-heap/no-exceptions symbol check, the size report.
+# Build directories build/ci-native, build/ci-a64, build/ci-m4 are reused when
+# present (ninja reconfigures them when a meson.build changed).
+# Prints per-stage times and ends with the line "N passed, N failed"; exits
+# non-zero when anything failed. Needs the packages of ports/setup-debian.sh.
+#
+#   ports/run-tests.sh            all stages
+#   ports/run-tests.sh native m4  only some stages (native, a64, m4)
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+stages=("$@")
+[[ ${#stages[@]} -eq 0 ]] && stages=(native a64 m4)
+
+passed=0
+failed=0
+failures=()
+timings=()
+
+note_fail() {  # note_fail WHAT
+  failed=$((failed + 1))
+  failures+=("$1")
+  echo "!!! FAILED: $1"
+}
+
+banner() { printf '\n======== %s ========\n' "$*"; }
+
+# configure DIR [meson setup args...]: sets DIR up unless it already is.
+configure() {
+  local dir=$1
+  shift
+  if [[ -f $dir/build.ninja && -f $dir/meson-private/coredata.dat ]]; then
+    echo "reusing $dir"
+    return 0
+  fi
+  rm -rf "$dir"
+  meson setup "$dir" "$@"
+}
+
+# run_meson_tests NAME DIR [meson test args...]: runs the suites and adds their
+# results to the totals (one count per meson test).
+run_meson_tests() {
+  local name=$1 dir=$2
+  shift 2
+  local log rc ok xfail fail xpass timeout
+  log=$(mktemp)
+  meson test -C "$dir" --print-errorlogs "$@" </dev/null 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  count() { awk -v k="$1" -F: '$1 == k { gsub(/ /, "", $2); print $2; exit }' "$log"; }
+  ok=$(count Ok)
+  xfail=$(count "Expected Fail")
+  fail=$(count Fail)
+  xpass=$(count "Unexpected Pass")
+  timeout=$(count Timeout)
+  rm -f "$log"
+  if [[ -z $ok ]]; then  # meson test did not get as far as running tests
+    note_fail "$name: meson test did not run (exit $rc)"
+    return
+  fi
+  passed=$((passed + ok + ${xfail:-0}))
+  local bad=$(( ${fail:-0} + ${xpass:-0} + ${timeout:-0} ))
+  if [[ $bad -gt 0 ]]; then
+    failed=$((failed + bad))
+    failures+=("$name: $bad meson test(s) failed")
+    echo "!!! FAILED: $name: $bad meson test(s)"
+  elif [[ $rc -ne 0 ]]; then
+    note_fail "$name: meson test exited $rc"
+  fi
+}
+
+# check NAME COMMAND...: one extra test that passes when COMMAND exits 0.
+check() {
+  local name=$1
+  shift
+  echo "--- $name: $*"
+  if "$@" </dev/null; then
+    passed=$((passed + 1))
+    echo "--- $name: ok"
+  else
+    note_fail "$name (exit $?)"
+  fi
+}
+
+# build NAME DIR SETUP_ARGS...: configure + ninja; false (and one failure) when
+# either step fails, so the stage's tests are skipped.
+build() {
+  local name=$1 dir=$2
+  shift 2
+  if ! configure "$dir" "$@"; then
+    note_fail "$name: meson setup"
+    return 1
+  fi
+  if ! ninja -C "$dir"; then
+    note_fail "$name: build"
+    return 1
+  fi
+}
+
+stage_native() {
+  banner "native ($(uname -m))"
+  build native build/ci-native || return
+  run_meson_tests native build/ci-native
+}
+
+stage_a64() {
+  banner "aarch64 Linux under qemu-aarch64"
+  build a64 build/ci-a64 --cross-file ports/aarch64-linux/cross.ini -Dbench=false || return
+  # Default qemu CPU is `max`: Highway picks SVE2 (512-bit vectors).
+  run_meson_tests "a64 (qemu -cpu max: SVE2)" build/ci-a64
+  local qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu)
+  local kt=build/ci-a64/test/kernel_tests
+  if [[ -x $kt ]]; then
+    check "a64 kernel tests, -cpu a64fx (SVE)" timeout 600 "${qemu[@]}" -cpu a64fx "$kt" --gtest_brief=1
+    check "a64 kernel tests, -cpu cortex-a72 (NEON)" timeout 600 "${qemu[@]}" -cpu cortex-a72 "$kt" --gtest_brief=1
+    # Show which Highway target each CPU model really ran.
+    if [[ -x build/ci-a64/src/cli/mote ]]; then
+      for cpu in max a64fx cortex-a72; do
+        printf '  qemu -cpu %-10s -> ' "$cpu"
+        "${qemu[@]}" -cpu "$cpu" build/ci-a64/src/cli/mote info </dev/null 2>&1 | grep -m1 'highway chosen target' || echo '?'
+      done
+    fi
+  else
+    note_fail "a64: $kt missing"
+  fi
+}
+
+stage_m4() {
+  banner "Cortex-M4F (mps2-an386) under qemu-system-arm"
+  build m4 build/ci-m4 --cross-file ports/cortex-m4/cross.ini || return
+  # kernel_selftest (firmware in QEMU), no_heap_symbols (nm), size.
+  run_meson_tests m4 build/ci-m4
+  arm-none-eabi-size build/ci-m4/ports/cortex-m4/kernel_selftest.elf || true
+  arm-none-eabi-size -t build/ci-m4/src/libmote.a | tail -1 | sed 's/(TOTALS)/libmote.a (runtime_only, total)/' || true
+}
+
+for s in "${stages[@]}"; do
+  case $s in
+    native | a64 | m4) ;;
+    *) echo "unknown stage '$s' (expected native, a64, m4)" >&2; exit 2 ;;
+  esac
+  t0=$SECONDS
+  "stage_$s"
+  timings+=("$(printf '%-7s %4d s' "$s" $((SECONDS - t0)))")
+done
+
+banner summary
+for t in "${timings[@]}"; do echo "  $t"; done
+for f in "${failures[@]}"; do echo "  FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
