@@ -6,6 +6,7 @@ const std::vector<Variant>& Variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
     v.push_back({mote::Backend::kScalar, 0, "scalar"});
+#if MOTE_HAVE_HWY  // mote::Hwy* are defined only in builds with Highway
     if (mote::BackendAvailable(mote::Backend::kHwy)) {
       int64_t targets[64];
       size_t n = mote::HwyAvailableTargets(targets, 64);
@@ -13,6 +14,7 @@ const std::vector<Variant>& Variants() {
       for (size_t i = 0; i < n; ++i)
         v.push_back({mote::Backend::kHwy, targets[i], std::string("hwy:") + mote::HwyTargetName(targets[i])});
     }
+#endif
     if (mote::BackendAvailable(mote::Backend::kXsimd))
       v.push_back({mote::Backend::kXsimd, 0, std::string("xsimd:") + mote::BackendTarget(mote::Backend::kXsimd)});
     return v;
@@ -20,8 +22,16 @@ const std::vector<Variant>& Variants() {
   return variants;
 }
 
+mote::Status RestrictHwy(int64_t targets) {
+#if MOTE_HAVE_HWY
+  return mote::RestrictHwyTargets(targets);
+#else
+  return targets == 0 ? mote::Status::Ok() : mote::Unsupported("hwy: not built");
+#endif
+}
+
 bool Activate(const Variant& v, benchmark::State& state) {
-  mote::Status s = mote::RestrictHwyTargets(v.backend == mote::Backend::kHwy ? v.hwy_target : 0);
+  mote::Status s = RestrictHwy(v.backend == mote::Backend::kHwy ? v.hwy_target : 0);
   if (s.ok()) s = mote::SetBackend(v.backend);
   if (!s.ok()) {
     state.SkipWithError(s.message());

@@ -28,6 +28,9 @@ const std::vector<Variant>& Variants();
 // On failure marks the benchmark skipped and returns false.
 bool Activate(const Variant& v, benchmark::State& state);
 
+// mote::RestrictHwyTargets, or a no-op (0) / kUnsupported without Highway.
+mote::Status RestrictHwy(int64_t targets);
+
 // Deterministic uniform values in [lo, hi).
 std::vector<float> RandomVector(size_t n, uint64_t seed, float lo = -1.0f, float hi = 1.0f);
 

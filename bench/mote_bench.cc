@@ -27,6 +27,6 @@ int main(int argc, char** argv) {
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  (void)mote::RestrictHwyTargets(0);
+  (void)mote_bench::RestrictHwy(0);
   return 0;
 }

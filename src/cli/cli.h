@@ -4,6 +4,9 @@
 #include <stdint.h>
 
 #include <string>
+#include <vector>
+
+#include "mote/kernels.h"
 
 namespace mote_cli {
 
@@ -21,6 +24,34 @@ double MeasureFmaPeakGflops(double seconds);
 const char* FmaPeakTargetName();
 // Highway targets compiled into this binary (HWY_TARGETS bits); 0 without Highway.
 int64_t HwyCompiledTargets();
+
+// ---- Highway target control that also links without Highway -----------------
+// (the library defines mote::HwyAvailableTargets etc. only when built with it).
+inline std::vector<int64_t> HwyTargets() {
+#if MOTE_HAVE_HWY
+  int64_t t[64];
+  size_t n = mote::HwyAvailableTargets(t, 64);
+  if (n > 64) n = 64;
+  return std::vector<int64_t>(t, t + n);
+#else
+  return {};
+#endif
+}
+inline const char* HwyName(int64_t target) {
+#if MOTE_HAVE_HWY
+  return mote::HwyTargetName(target);
+#else
+  (void)target;
+  return "none";
+#endif
+}
+inline mote::Status RestrictHwy(int64_t targets) {
+#if MOTE_HAVE_HWY
+  return mote::RestrictHwyTargets(targets);
+#else
+  return targets == 0 ? mote::Status::Ok() : mote::Unsupported("hwy: not built");
+#endif
+}
 
 // ---- misc (info.cc) ---------------------------------------------------------
 // "model name" from /proc/cpuinfo, or "unknown".

@@ -55,15 +55,17 @@ bool Compiled(mote::Backend b) {
   return false;
 }
 
+#if MOTE_HAVE_HWY
 std::string HwyTargetList(int64_t bits) {
   std::string out;
   // Highway orders better targets at lower bits.
   for (; bits != 0; bits &= bits - 1) {
     if (!out.empty()) out += ' ';
-    out += mote::HwyTargetName(bits & ~(bits - 1));
+    out += HwyName(bits & ~(bits - 1));
   }
   return out.empty() ? "(none)" : out;
 }
+#endif
 
 }  // namespace
 
@@ -114,7 +116,7 @@ int RunInfo(int argc, char** argv) {
   if (count > 64) count = 64;
   printf("highway targets compiled: %s\n", HwyTargetList(HwyCompiledTargets()).c_str());
   printf("highway targets compiled+supported:");
-  for (size_t i = 0; i < count; ++i) printf(" %s", mote::HwyTargetName(targets[i]));
+  for (size_t i = 0; i < count; ++i) printf(" %s", HwyName(targets[i]));
   printf("%s\n", count == 0 ? " (none)" : "");
   printf("highway chosen target: %s\n", mote::BackendTarget(mote::Backend::kHwy));
 #else
