@@ -518,6 +518,6 @@ int main() {
 
   const uint64_t t1 = mote_port_time_us();
   Line() << "arena peak " << arena.peak() << " bytes; " << uint32_t(t1 - t0) << " us (emulated clock)";
-  Line() << (g_checks - g_failures) << " passed, " << g_failures << " failed";
+  Line() << "kernel_selftest: " << g_checks << " checks, " << g_failures << " failed";
   return g_failures;
 }
