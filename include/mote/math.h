@@ -18,6 +18,13 @@ float TanhF(float x);
 float SigmoidF(float x);
 
 inline float SqrtF(float x) { return __builtin_sqrtf(x); }
-inline double SqrtD(double x) { return __builtin_sqrt(x); }
+// Correctly rounded double square root: the instruction where the FPU has
+// one, an exact integer algorithm on single-precision FPUs (Cortex-M4F).
+double SqrtD(double x);
+
+namespace detail {
+// The integer square root behind SqrtD on such FPUs (built everywhere, tested on the host).
+double SoftSqrtD(double x);
+}  // namespace detail
 
 }  // namespace mote

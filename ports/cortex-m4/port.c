@@ -60,50 +60,6 @@ void* memset(void* dst, int value, size_t n) {
   return dst;
 }
 
-// sqrt for double: the FPv4-SP FPU has only a single-precision square root, so
-// GCC turns __builtin_sqrt (mote::SqrtD, used by Rng::Normal) into a call.
-// Correctly rounded (bit-by-bit restoring square root, round to nearest even),
-// so results match hardware sqrt on the host bit for bit.
-double sqrt(double x) {
-  uint64_t u;
-  __builtin_memcpy(&u, &x, sizeof u);
-  const int biased = (int)((u >> 52) & 0x7ff);
-  if (biased == 0x7ff || (u << 1) == 0) return x;  // NaN, +-inf, +-0 (sqrt(-inf) below)
-  if (u >> 63) return (x - x) / (x - x);          // negative: NaN
-  uint64_t m = u & ((1ull << 52) - 1);
-  int e;  // x = m * 2^e with m in [2^52, 2^53)
-  if (biased == 0) {
-    e = 1 - 1075;
-    while (!(m & (1ull << 52))) m <<= 1, --e;  // subnormal: normalise
-  } else {
-    m |= 1ull << 52;
-    e = biased - 1075;
-  }
-  if (e & 1) m <<= 1, --e;  // even exponent; m in [2^52, 2^54)
-  // q = floor(sqrt(m * 2^54)), 54 bits (53 + a guard bit); r = the remainder.
-  uint64_t q = 0, r = 0;
-  for (int i = 53; i >= 0; --i) {
-    const int shift = 2 * i - 54;
-    r = (r << 2) | (shift >= 0 ? (m >> shift) & 3u : 0u);
-    const uint64_t t = (q << 2) | 1u;
-    q <<= 1;
-    if (r >= t) {
-      r -= t;
-      q |= 1u;
-    }
-  }
-  const uint64_t guard = q & 1u;
-  q >>= 1;                                       // 53 bits: [2^52, 2^53)
-  if (guard && (r != 0 || (q & 1u))) q += 1;     // nearest, ties to even
-  // sqrt(x) = q * 2^((e - 52) / 2); adding q (with its implicit bit) to the
-  // exponent field carries into it when rounding reached 2^53.
-  const int64_t result_biased = (e - 52) / 2 + 52 + 1023;
-  const uint64_t bits = ((uint64_t)(result_biased - 1) << 52) + q;
-  double y;
-  __builtin_memcpy(&y, &bits, sizeof y);
-  return y;
-}
-
 int memcmp(const void* a, const void* b, size_t n) {
   const unsigned char* x = (const unsigned char*)a;
   const unsigned char* y = (const unsigned char*)b;

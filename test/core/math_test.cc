@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace mote {
@@ -52,6 +54,24 @@ TEST(Math, TanhAndSigmoid) {
   EXPECT_EQ(SigmoidF(0.0f), 0.5f);
   EXPECT_EQ(TanhF(20.0f), 1.0f);
   EXPECT_EQ(SigmoidF(-200.0f), 0.0f);
+}
+
+TEST(Math, SoftwareDoubleSqrtIsCorrectlyRounded) {
+  // The Cortex-M4 path must match the host's hardware sqrt bit for bit.
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    uint64_t bits = state & 0x7fffffffffffffffull;  // any positive double, subnormals included
+    double x;
+    std::memcpy(&x, &bits, 8);
+    if (std::isnan(x)) continue;
+    const double want = std::sqrt(x), got = detail::SoftSqrtD(x);
+    ASSERT_EQ(std::memcmp(&want, &got, 8), 0) << x;
+  }
+  for (const double x : {0.0, 1.0, 2.0, 4.0, 0.25, 1e-310, 1e308, 5e-324}) EXPECT_EQ(detail::SoftSqrtD(x), std::sqrt(x)) << x;
+  EXPECT_TRUE(std::isnan(detail::SoftSqrtD(-1.0)));
+  EXPECT_TRUE(std::isinf(detail::SoftSqrtD(INFINITY)));
+  EXPECT_EQ(SqrtD(2.0), std::sqrt(2.0));
 }
 
 }  // namespace
