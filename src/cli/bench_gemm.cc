@@ -37,6 +37,7 @@ struct Variant {
   Backend backend;
   int64_t hwy_target;  // 0: whatever the dispatcher picks
   std::string target;  // filled in once activated
+  const char* xsimd_arch = nullptr;  // null: the best xsimd build
 };
 
 struct Result {
@@ -59,12 +60,12 @@ struct Options {
 
 void Usage(FILE* out) {
   fprintf(out,
-          "usage: mote bench gemm [--backend scalar|hwy|hwy:TARGET|xsimd|all] [--shape MxNxK ...]\n"
+          "usage: mote bench gemm [--backend scalar|hwy|hwy:TARGET|xsimd|xsimd:ARCH|all] [--shape MxNxK ...]\n"
           "                       [--json] [--min-time SECONDS]\n"
           "  Times C = A * B (F32Gemm, no transposes) for each backend and shape, against the\n"
           "  single-core FMA peak measured in the same run and single-threaded OpenBLAS sgemm.\n"
           "  --backend   one or more (repeat or comma-separate); 'all' = scalar, every Highway\n"
-          "              target, xsimd. Default: all.\n"
+          "              target, every xsimd build. Default: all.\n"
           "  --shape     MxNxK, one or more. Default: 512x512x512 9800x10x25 2450x40x250\n"
           "              2450x80x1000 50x50x3920 (the seed network's conv/dense GEMMs at batch 50).\n"
           "  --json      end the output with one line holding a JSON object.\n"
@@ -165,9 +166,10 @@ int ResolveBackends(const std::vector<std::string>& names, std::vector<Variant>*
       } else {
         fprintf(stderr, "note: hwy backend not available in this build/CPU; skipped\n");
       }
-      if (mote::BackendAvailable(Backend::kXsimd))
-        out->push_back({Backend::kXsimd, 0, ""});
-      else
+      const char* archs[8];
+      const size_t arch_count = mote::XsimdAvailableArchs(archs, 8);
+      for (size_t i = 0; i < arch_count && i < 8; ++i) out->push_back({Backend::kXsimd, 0, "", archs[i]});
+      if (arch_count == 0)
         fprintf(stderr, "note: xsimd backend not available in this build/CPU; skipped\n");
       continue;
     }
@@ -183,6 +185,21 @@ int ResolveBackends(const std::vector<std::string>& names, std::vector<Variant>*
         return 1;
       }
       out->push_back({Backend::kHwy, found, ""});
+      continue;
+    }
+    if (name.compare(0, 6, "xsimd:") == 0) {
+      const char* archs[8];
+      const size_t arch_count = mote::XsimdAvailableArchs(archs, 8);
+      const char* found = nullptr;
+      for (size_t i = 0; i < arch_count && i < 8; ++i)
+        if (strcasecmp(archs[i], name.c_str() + 6) == 0) found = archs[i];
+      if (found == nullptr) {
+        fprintf(stderr, "mote bench gemm: xsimd build '%s' is not available; available:", name.c_str() + 6);
+        for (size_t i = 0; i < arch_count && i < 8; ++i) fprintf(stderr, " %s", archs[i]);
+        fprintf(stderr, "\n");
+        return 1;
+      }
+      out->push_back({Backend::kXsimd, 0, "", found});
       continue;
     }
     Backend b;
@@ -204,6 +221,7 @@ int ResolveBackends(const std::vector<std::string>& names, std::vector<Variant>*
 // Makes `v` the active backend; returns false with a message on failure.
 bool Activate(Variant* v) {
   mote::Status s = RestrictHwy(v->backend == Backend::kHwy ? v->hwy_target : 0);
+  if (s.ok()) s = mote::SelectXsimdArch(v->backend == Backend::kXsimd ? v->xsimd_arch : nullptr);
   if (s.ok()) s = mote::SetBackend(v->backend);
   if (!s.ok()) {
     fprintf(stderr, "mote bench gemm: cannot select backend %s: %s\n", mote::BackendName(v->backend), s.message());
