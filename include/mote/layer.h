@@ -1,0 +1,120 @@
+// Layer: the unit of a model. Each layer lives in one file (src/layers/) and
+// implements Plan / Bind / Forward / Backward:
+//  - Plan computes the output shape from the input shapes and declares every
+//    block of memory the layer needs (parameters, persistent state, per-batch
+//    buffers, shared scratch). It validates everything; it may fail.
+//  - Bind receives the addresses of those blocks, carved from the model's one
+//    arena. Pointers stay valid until the model is prepared again.
+//  - Forward / Backward compute; they never allocate and cannot fail (all
+//    checks happened in Plan). They run on kernels (include/mote/kernels.h),
+//    never on SIMD code of their own.
+// Layout: activations are NHWC (or [N, features]); the batch is dim 0 and may
+// be smaller at run time than the planned maximum (the last batch of an epoch).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/rng.h"
+#include "mote/status.h"
+#include "mote/tensor.h"
+
+namespace mote {
+
+// What a parameter is, which decides regularization and export defaults:
+// weight decay (L1/L2) applies to kWeight only unless a layer overrides it.
+enum class ParamRole : uint8_t { kWeight, kBias, kNormScale, kNormShift };
+
+// How a parameter is initialised at Prepare (formulas in include/mote/init.h).
+enum class InitKind : uint8_t {
+  kZeros,
+  kOnes,
+  kConstant,       // value
+  kUniformFanIn,   // U(-1/sqrt(m), 1/sqrt(m)), m = fan_in
+  kGlorotUniform,  // U(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))
+  kGlorotNormal,   // N(0, gain^2 * 2 / (fan_in + fan_out))
+  kHeUniform,      // U(-b, b), b = gain * sqrt(6 / fan_in)
+  kHeNormal,       // N(0, gain^2 * 2 / fan_in)
+  kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): the seeds' C / sqrt(d)
+  kOrthogonal,     // rows of the [fan_out x fan_in] matrix orthonormal, times gain (Saxe et al.)
+  kSparse,         // sparse_k non-zero N(0, value^2) weights per output unit (Martens), rest 0
+};
+struct InitSpec {
+  InitKind kind = InitKind::kGlorotUniform;
+  float value = 0.0f;  // constant / C / stddev, per kind
+  float gain = 1.0f;
+  uint32_t sparse_k = 15;
+};
+
+// Opaque handles to blocks declared in Plan and resolved at Bind.
+struct ParamHandle {
+  int index = -1;
+};
+struct BufferHandle {
+  int index = -1;
+};
+
+// What Plan sees and declares. Implemented by the model.
+class PlanContext {
+ public:
+  virtual int input_count() const = 0;
+  // Shape of input i with the planned maximum batch as dim 0.
+  virtual const Shape& input_shape(int i) const = 0;
+  virtual size_t max_batch() const = 0;
+
+  // A trainable parameter; fan_in / fan_out feed the initialiser.
+  virtual ParamHandle AddParam(const char* name, const Shape& shape, ParamRole role, const InitSpec& init,
+                               size_t fan_in, size_t fan_out) = 0;
+  // Persistent, non-trainable values (e.g. batchnorm moving averages), set to
+  // `initial` at Prepare; saved with the weights.
+  virtual BufferHandle AddState(const char* name, size_t floats, float initial) = 0;
+  // A per-model buffer the layer keeps between Forward and Backward (saved
+  // activations, masks). Size it for max_batch().
+  virtual BufferHandle AddBuffer(size_t floats) = 0;
+  // Scratch valid only during one Forward or Backward call, shared by all
+  // layers (the model keeps the largest request).
+  virtual void RequestScratch(size_t floats) = 0;
+};
+
+// Addresses of the blocks declared in Plan.
+class BindContext {
+ public:
+  virtual float* param(ParamHandle h) const = 0;
+  virtual float* grad(ParamHandle h) const = 0;
+  virtual float* state(BufferHandle h) const = 0;
+  virtual float* buffer(BufferHandle h) const = 0;
+};
+
+struct ForwardArgs {
+  size_t batch;                // rows actually present (<= planned maximum)
+  const float* const* inputs;  // inputs[i]: batch x per-item elements of input i
+  float* output;               // batch x per-item elements of the output
+  bool training;               // batch statistics, dropout masks, saved activations
+  Rng* rng;                    // the model's RNG (dropout, noise)
+  float* scratch;              // RequestScratch floats, 64-byte aligned
+};
+
+struct BackwardArgs {
+  size_t batch;
+  const float* const* inputs;   // as in the matching Forward
+  const float* output;          // the Forward output
+  const float* output_grad;     // dL/d output
+  float* const* input_grads;    // dL/d input i, OVERWRITTEN; an entry is null when not needed
+  float* scratch;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  // Short type name, e.g. "Conv2D".
+  virtual const char* type() const = 0;
+  // Number of inputs the layer takes (2 for Add).
+  virtual int input_count() const { return 1; }
+  // Computes the output shape (dim 0 = max batch) and declares memory.
+  virtual Status Plan(PlanContext& ctx, Shape* output_shape) = 0;
+  virtual void Bind(const BindContext& ctx) = 0;
+  virtual void Forward(const ForwardArgs& args) = 0;
+  // Adds (+=) parameter gradients into the grad blocks; overwrites input grads.
+  virtual void Backward(const BackwardArgs& args) = 0;
+};
+
+}  // namespace mote

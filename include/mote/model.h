@@ -1,0 +1,148 @@
+// Model: a graph of layers (Sequential is the common case) trained with one
+// loss and one optimizer.
+//
+// Memory: Prepare(max_batch) plans every layer, then allocates ONE arena that
+// holds all parameters (contiguous), all gradients (same layout), the
+// optimizer state, persistent layer state, every activation and gradient
+// buffer, the layers' saved buffers and the shared scratch. After Prepare,
+// TrainStep, Forward, Backward, Predict and Evaluate allocate nothing.
+// Building and Prepare use the host heap (std::vector, std::string).
+//
+// Errors: every call that can fail returns a Status; a failed call leaves the
+// parameters untouched.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mote/layer.h"
+#include "mote/loss.h"
+#include "mote/optimizer.h"
+#include "mote/rng.h"
+#include "mote/status.h"
+#include "mote/tensor.h"
+
+namespace mote {
+
+using NodeId = int;
+
+// One trainable tensor inside the parameter buffer.
+struct ParamInfo {
+  std::string name;      // "<layer name>/<param name>", e.g. "conv1/kernel"
+  NodeId node;           // the layer that owns it
+  Shape shape;
+  ParamRole role;
+  size_t offset;         // element offset into params() / grads()
+  size_t size;           // elements
+  float l1, l2;          // penalty coefficients in force (global or per layer)
+  bool frozen;           // excluded from optimizer updates
+};
+
+// Persistent, non-trainable layer state (e.g. batchnorm moving averages).
+struct StateInfo {
+  std::string name;
+  NodeId node;
+  size_t offset;  // into state()
+  size_t size;
+};
+
+class Model {
+ public:
+  Model();
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // ---- building -------------------------------------------------------------
+  // A model input with the shape of ONE example (no batch dim), e.g. {28, 28, 1}.
+  NodeId Input(const Shape& per_item, const std::string& name = "");
+  // Adds a layer fed by `inputs` (empty: the last node added, Sequential
+  // style). Names must be unique; empty gives "<type>_<index>". Returns the
+  // node, or -1 (and Prepare then fails with the reason) on bad inputs.
+  NodeId Add(std::unique_ptr<Layer> layer, std::vector<NodeId> inputs = {}, const std::string& name = "");
+  // Outputs of the model (default: the last node added). The loss applies to output 0.
+  Status SetOutputs(std::vector<NodeId> outputs);
+
+  void SetLoss(std::unique_ptr<Loss> loss);
+  void SetOptimizer(std::unique_ptr<Optimizer> optimizer);
+  // Global L1 / L2 penalty coefficients for kWeight parameters (R1): the loss
+  // gains l1 * sum|w| + l2 / 2 * sum w^2, the gradient l1 sign(w) + l2 w.
+  void SetRegularization(float l1, float l2);
+  // Per-layer override, for every parameter of that layer, biases and
+  // batchnorm parameters included (they are unregularized by default).
+  Status SetLayerRegularization(const std::string& layer, float l1, float l2);
+  // Frozen layers keep their parameters in TrainStep (transfer learning).
+  Status Freeze(const std::string& layer, bool frozen = true);
+
+  // Plans every layer for batches of up to max_batch, allocates the arena and
+  // initialises parameters from `seed` (the same seed gives the same model).
+  // May be called again (e.g. another batch size): parameters, state, optimizer
+  // state and the RNG are kept when the parameter layout is unchanged.
+  Status Prepare(size_t max_batch, uint64_t seed = 1);
+  bool prepared() const;
+  size_t max_batch() const;
+
+  // ---- running (no allocation) ------------------------------------------------
+  // One optimizer step on a batch: forward (training mode), loss, backward,
+  // regularization, update. `inputs[i]` holds batch examples of input i.
+  Status TrainStep(const float* const* inputs, const Targets& targets, size_t batch, float learning_rate,
+                   float* loss = nullptr);
+  Status TrainStep(const float* input, const Targets& targets, size_t batch, float learning_rate,
+                   float* loss = nullptr) {
+    return TrainStep(&input, targets, batch, learning_rate, loss);
+  }
+  // Inference-mode forward; copies output 0 (batch x output_size(0)) to `out`.
+  Status Predict(const float* input, size_t batch, float* out);
+  // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
+  // uses labels) over one batch in inference mode.
+  Status Evaluate(const float* input, const Targets& targets, size_t batch, float* loss, float* accuracy);
+
+  // Lower level, for gradient checks and adversarial examples:
+  // Forward in training or inference mode; output(i) then holds the result.
+  Status Forward(const float* const* inputs, size_t batch, bool training);
+  // After Forward: loss of output 0 (+ penalty), gradients of every
+  // parameter into grads() (overwritten) and, with input_grads, of each input
+  // into input_grad(i). Does not update parameters.
+  Status Backward(const Targets& targets, size_t batch, bool input_grads, float* loss);
+  // Applies regularization gradients and one optimizer step to the current grads().
+  Status ApplyGradients(float learning_rate);
+
+  // ---- inspection ---------------------------------------------------------------
+  const float* output(int i = 0) const;
+  size_t output_size(int i = 0) const;  // elements per example
+  Shape output_shape(int i = 0) const;  // per example
+  const float* input_grad(int i = 0) const;
+  size_t input_size(int i = 0) const;   // elements per example
+  int input_count() const;
+  size_t node_count() const;
+  const std::string& node_name(NodeId node) const;
+  const Layer* layer(NodeId node) const;  // null for inputs
+  NodeId find(const std::string& name) const;  // -1 if absent
+  Shape node_shape(NodeId node) const;        // per example
+
+  float* params();
+  float* grads();
+  size_t param_count() const;
+  const std::vector<ParamInfo>& param_infos() const;
+  float* state();
+  size_t state_count() const;
+  const std::vector<StateInfo>& state_infos() const;
+  float* optimizer_state();
+  size_t optimizer_state_count() const;
+  uint64_t step() const;  // optimizer steps taken
+  void set_step(uint64_t step);
+  Rng& rng();
+  // Bytes of the arena allocated at Prepare.
+  size_t arena_bytes() const;
+  Loss* loss() const;
+  Optimizer* optimizer() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mote
