@@ -37,7 +37,11 @@ class Loss {
 
 // Softmax over the last dim fused with cross-entropy (stable: log-sum-exp),
 // on logits. label_smoothing eps puts 1 - eps on the true class and
-// eps / (K - 1) on each other class.
+// eps / (K - 1) on each other class (SPEC O1, seed 001).
+//   L = 1 / batch * sum_i sum_k -t_ik log softmax(z_i)_k,
+//   dL/dz = (softmax(z) - t) / batch.
+// Check: K = per_item >= 2 and 0 <= eps < 1. CheckTargets: `labels` non-null,
+// each in [0, K); otherwise kInvalidArgument.
 class SoftmaxCrossEntropy final : public Loss {
  public:
   explicit SoftmaxCrossEntropy(float label_smoothing = 0.0f) : smoothing_(label_smoothing) {}
@@ -53,8 +57,9 @@ class SoftmaxCrossEntropy final : public Loss {
   float smoothing_;
 };
 
-// Mean over the batch of sum over elements of (prediction - target)^2 / 2...
-// see src/losses/mse.cc for the exact scale (documented there and in tests).
+// Mean over every element (as Keras' "mse"), not 0.5 * sum per example:
+//   L = 1 / (batch * per_item) * sum (p - t)^2,  dL/dp = 2 (p - t) / (batch * per_item).
+// Targets: `values`, batch x per_item, finite.
 class MeanSquaredError final : public Loss {
  public:
   const char* type() const override { return "MeanSquaredError"; }
@@ -65,7 +70,10 @@ class MeanSquaredError final : public Loss {
                 float* grad) const override;
 };
 
-// Sigmoid fused with binary cross-entropy on logits (stable), targets in [0, 1].
+// Sigmoid fused with binary cross-entropy on logits (stable), targets in [0, 1]
+// (`values`, batch x per_item). Mean over every element (as Keras):
+//   L = 1 / (batch * per_item) * sum [max(z, 0) - z t + log(1 + e^-|z|)],
+//   dL/dz = (sigmoid(z) - t) / (batch * per_item).
 class BinaryCrossEntropy final : public Loss {
  public:
   const char* type() const override { return "BinaryCrossEntropy"; }
