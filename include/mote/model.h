@@ -140,8 +140,9 @@ class Model {
   Loss* loss() const;
   Optimizer* optimizer() const;
 
+  struct Impl;  // opaque (src/train/model.cc)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
