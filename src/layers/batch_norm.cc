@@ -1,0 +1,164 @@
+#include "mote/layers/batch_norm.h"
+
+#include <cmath>
+#include <limits>
+
+#include "mote/kernels.h"
+#include "mote/math.h"
+
+namespace mote {
+
+namespace {
+constexpr float kInf = std::numeric_limits<float>::infinity();
+}  // namespace
+
+Status BatchNorm::Plan(PlanContext& ctx, Shape* output_shape) {
+  if (ctx.input_count() != 1) return InvalidArgument("BatchNorm: takes exactly one input");
+  const Shape& in = ctx.input_shape(0);
+  if (in.rank() < 2) return ShapeMismatch("BatchNorm: input must be [N, F], [N, T, F] or [N, H, W, C]");
+  if (in.c() == 0 || in.per_item() == 0) return ShapeMismatch("BatchNorm: input has no features/channels");
+  // NaN fails these comparisons too.
+  if (!(options_.momentum >= 0.0f && options_.momentum <= 1.0f))
+    return InvalidArgument("BatchNorm: momentum must be in [0, 1]");
+  if (!(options_.epsilon > 0.0f) || !std::isfinite(options_.epsilon))
+    return InvalidArgument("BatchNorm: epsilon must be finite and > 0");
+  channels_ = in.c();
+  per_item_ = in.per_item();
+  const size_t c = channels_;
+  if (options_.scale) {
+    InitSpec ones;
+    ones.kind = InitKind::kOnes;
+    gamma_h_ = ctx.AddParam("gamma", Shape(c), ParamRole::kNormScale, ones, c, c);
+  }
+  if (options_.center) {
+    InitSpec zeros;
+    zeros.kind = InitKind::kZeros;
+    beta_h_ = ctx.AddParam("beta", Shape(c), ParamRole::kNormShift, zeros, c, c);
+  }
+  mean_h_ = ctx.AddState("moving_mean", c, 0.0f);
+  var_h_ = ctx.AddState("moving_variance", c, 1.0f);
+  saved_h_ = ctx.AddBuffer(2 * c);
+  ctx.RequestScratch(5 * c);
+  *output_shape = in;
+  return Status::Ok();
+}
+
+void BatchNorm::Bind(const BindContext& ctx) {
+  if (options_.scale) {
+    gamma_ = ctx.param(gamma_h_);
+    gamma_grad_ = ctx.grad(gamma_h_);
+  }
+  if (options_.center) {
+    beta_ = ctx.param(beta_h_);
+    beta_grad_ = ctx.grad(beta_h_);
+  }
+  moving_mean_ = ctx.state(mean_h_);
+  moving_var_ = ctx.state(var_h_);
+  saved_ = ctx.buffer(saved_h_);
+}
+
+void BatchNorm::Forward(const ForwardArgs& args) {
+  const size_t c = channels_;
+  const size_t rows = args.batch * (per_item_ / c);
+  const float* x = args.inputs[0];
+  float* y = args.output;
+  float* mean = saved_;
+  float* invstd = saved_ + c;
+  float* sum = args.scratch;
+  float* sum_sq = sum + c;
+  float* scale = sum_sq + c;
+  float* shift = scale + c;
+  last_training_ = args.training;
+  if (rows == 0) return;
+
+  if (!args.training) {
+    for (size_t i = 0; i < c; ++i) {
+      mean[i] = moving_mean_[i];
+      invstd[i] = 1.0f / SqrtF(moving_var_[i] + options_.epsilon);
+      scale[i] = (gamma_ ? gamma_[i] : 1.0f) * invstd[i];
+      shift[i] = (beta_ ? beta_[i] : 0.0f) - mean[i] * scale[i];
+    }
+    kernels::F32ChannelAffineClamp(rows, c, x, scale, shift, -kInf, kInf, y);
+    return;
+  }
+
+  const float m = float(rows);
+  kernels::F32ChannelSums(rows, c, x, sum, nullptr);
+  for (size_t i = 0; i < c; ++i) {
+    mean[i] = sum[i] / m;
+    shift[i] = -mean[i];
+  }
+  // Two passes: the variance from the centred values (in y) instead of
+  // E[x^2] - mu^2, which cancels catastrophically when |mu| >> sigma. The
+  // centred sum (~0 up to rounding) corrects the remaining error.
+  kernels::F32ChannelAffineClamp(rows, c, x, nullptr, shift, -kInf, kInf, y);
+  kernels::F32ChannelSums(rows, c, y, sum, sum_sq);
+  const float momentum = options_.momentum;
+  for (size_t i = 0; i < c; ++i) {
+    float var = (sum_sq[i] - sum[i] * sum[i] / m) / m;
+    if (var < 0.0f) var = 0.0f;
+    invstd[i] = 1.0f / SqrtF(var + options_.epsilon);
+    scale[i] = (gamma_ ? gamma_[i] : 1.0f) * invstd[i];
+    // Unbiased estimate for inference (Ioffe & Szegedy, Algorithm 2, step 10).
+    const float unbiased = rows > 1 ? var * (m / (m - 1.0f)) : var;
+    moving_mean_[i] = momentum * moving_mean_[i] + (1.0f - momentum) * mean[i];
+    moving_var_[i] = momentum * moving_var_[i] + (1.0f - momentum) * unbiased;
+  }
+  kernels::F32ChannelAffineClamp(rows, c, y, scale, beta_, -kInf, kInf, y);
+}
+
+void BatchNorm::Backward(const BackwardArgs& args) {
+  const size_t c = channels_;
+  const size_t rows = args.batch * (per_item_ / c);
+  if (rows == 0) {
+    // Nothing flowed; an empty input gradient has no elements to write.
+    return;
+  }
+  const float* x = args.inputs[0];
+  const float* dy = args.output_grad;
+  float* dx = args.input_grads[0];
+  const float* mean = saved_;
+  const float* invstd = saved_ + c;
+  float* sum_dy = args.scratch;
+  float* sum_dy_xhat = sum_dy + c;
+  float* a = sum_dy_xhat + c;
+  float* b = a + c;
+  float* d = b + c;
+
+  kernels::F32ChannelSums(rows, c, dy, sum_dy, nullptr);
+  // sum(dy * x_hat), x_hat recomputed from x (2C saved floats instead of a
+  // batch-sized copy of x_hat).
+  for (size_t i = 0; i < c; ++i) sum_dy_xhat[i] = 0.0f;
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * c;
+    const float* dyr = dy + r * c;
+    for (size_t i = 0; i < c; ++i) sum_dy_xhat[i] += dyr[i] * ((xr[i] - mean[i]) * invstd[i]);
+  }
+  if (gamma_grad_)
+    for (size_t i = 0; i < c; ++i) gamma_grad_[i] += sum_dy_xhat[i];
+  if (beta_grad_)
+    for (size_t i = 0; i < c; ++i) beta_grad_[i] += sum_dy[i];
+  if (dx == nullptr) return;
+
+  for (size_t i = 0; i < c; ++i) a[i] = (gamma_ ? gamma_[i] : 1.0f) * invstd[i];
+  if (!last_training_) {
+    // Fixed statistics: y is affine in x.
+    kernels::F32ChannelAffineClamp(rows, c, dy, a, nullptr, -kInf, kInf, dx);
+    return;
+  }
+  // dx = gamma * invstd / m * (m dy - sum(dy) - x_hat sum(dy x_hat))
+  //    = a dy + b (x - mu) + d  with  b = -a invstd sum(dy x_hat) / m,  d = -a sum(dy) / m.
+  const float inv_m = 1.0f / float(rows);
+  for (size_t i = 0; i < c; ++i) {
+    b[i] = -a[i] * invstd[i] * sum_dy_xhat[i] * inv_m;
+    d[i] = -a[i] * sum_dy[i] * inv_m;
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * c;
+    const float* dyr = dy + r * c;
+    float* dxr = dx + r * c;
+    for (size_t i = 0; i < c; ++i) dxr[i] = a[i] * dyr[i] + b[i] * (xr[i] - mean[i]) + d[i];
+  }
+}
+
+}  // namespace mote
