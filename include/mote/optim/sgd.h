@@ -1,0 +1,16 @@
+// Stochastic gradient descent (seed 001, Algorithms 1 and 2).
+#pragma once
+#include "mote/optimizer.h"
+
+namespace mote {
+
+// theta <- theta - epsilon * g. Batch gradient descent is the same update with
+// the whole data set as one batch, minibatch SGD with a minibatch. No state.
+class Sgd final : public Optimizer {
+ public:
+  const char* type() const override { return "SGD"; }
+  size_t StateFloats(size_t) const override { return 0; }
+  void Step(const OptimizerStep& step) override;
+};
+
+}  // namespace mote
