@@ -8,9 +8,11 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-# Native build, tests, benchmarks, CLI.
+# Native build, tests, benchmarks, CLI; Fashion-MNIST is the default real data set
+# (/usr/share/datasets/fashion-mnist, read by mote::LoadFashionMnist).
 native_pkgs=(meson ninja-build pkg-config g++ python3
-  libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev)
+  libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
+  dataset-fashion-mnist)
 # aarch64 Linux cross build, run under qemu-user.
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
