@@ -1,0 +1,45 @@
+// Dense (fully connected) layer, SPEC L1.
+//
+// Input:  [N, F] or any rank >= 2; each example is flattened to its
+//         F = per_item elements (row-major, so NHWC order for images).
+// Output: [N, units].
+// Params: "kernel" {units, F} stored [out][in] (ParamRole::kWeight, fan_in F,
+//         fan_out units, `init`, default Glorot uniform);
+//         "bias" {units} (ParamRole::kBias, zeros) when use_bias.
+// y = x W^T + b.
+// Errors (Plan): kInvalidArgument for units == 0, not exactly one input, or an
+// empty example; kShapeMismatch for an input of rank < 2.
+#pragma once
+#include <stddef.h>
+
+#include "mote/layer.h"
+
+namespace mote {
+
+class Dense final : public Layer {
+ public:
+  explicit Dense(size_t units, bool use_bias = true, InitSpec init = InitSpec{});
+
+  const char* type() const override { return "Dense"; }
+  Status Plan(PlanContext& ctx, Shape* output_shape) override;
+  void Bind(const BindContext& ctx) override;
+  void Forward(const ForwardArgs& args) override;
+  void Backward(const BackwardArgs& args) override;
+
+  size_t units() const { return units_; }
+  bool use_bias() const { return use_bias_; }
+
+ private:
+  size_t units_;
+  bool use_bias_;
+  InitSpec init_;
+  size_t features_ = 0;
+  size_t workspace_offset_ = 0;  // floats of scratch before the GEMM workspace
+  ParamHandle kernel_h_, bias_h_;
+  float* kernel_ = nullptr;
+  float* kernel_grad_ = nullptr;
+  float* bias_ = nullptr;
+  float* bias_grad_ = nullptr;
+};
+
+}  // namespace mote

@@ -1,0 +1,28 @@
+// Tanh, SPEC L7: y = tanh(x) (mote::TanhF). Backward: dx = dy * (1 - y^2).
+//
+// Input: any shape [N, ...] (rank >= 1); output: the same shape.
+// No parameters, no buffers, no scratch.
+// Errors (Plan): kShapeMismatch for a rank-0 input; kInvalidArgument for a
+// zero dimension or not exactly one input.
+#pragma once
+#include <stddef.h>
+
+#include "mote/layer.h"
+
+namespace mote {
+
+class Tanh final : public Layer {
+ public:
+  Tanh() = default;
+
+  const char* type() const override { return "Tanh"; }
+  Status Plan(PlanContext& ctx, Shape* output_shape) override;
+  void Bind(const BindContext&) override {}
+  void Forward(const ForwardArgs& args) override;
+  void Backward(const BackwardArgs& args) override;
+
+ private:
+  size_t per_item_ = 0;
+};
+
+}  // namespace mote

@@ -1,0 +1,82 @@
+#include "mote/layers/dense.h"
+
+#include <limits>
+
+#include "mote/kernels.h"
+
+namespace mote {
+
+namespace {
+using kernels::Transpose;
+inline size_t RoundUp16(size_t v) { return (v + 15) / 16 * 16; }
+inline size_t Max(size_t a, size_t b) { return a > b ? a : b; }
+}  // namespace
+
+Dense::Dense(size_t units, bool use_bias, InitSpec init) : units_(units), use_bias_(use_bias), init_(init) {}
+
+Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
+  if (ctx.input_count() != 1) return InvalidArgument("Dense: takes exactly one input");
+  if (units_ == 0) return InvalidArgument("Dense: units must be > 0");
+  const Shape& in = ctx.input_shape(0);
+  if (in.rank() < 2) return ShapeMismatch("Dense: input must have rank >= 2 [N, features...]");
+  size_t elements = 0;
+  MOTE_TRY(in.CheckedElements(&elements));
+  const size_t n = in.dim(0);
+  if (n == 0 || elements == 0) return InvalidArgument("Dense: input has a zero dimension");
+  features_ = in.per_item();
+  if (units_ > std::numeric_limits<size_t>::max() / features_) return OutOfRange("Dense: kernel too large");
+
+  kernel_h_ = ctx.AddParam("kernel", Shape(units_, features_), ParamRole::kWeight, init_, features_, units_);
+  if (use_bias_) bias_h_ = ctx.AddParam("bias", Shape(units_), ParamRole::kBias, InitSpec{InitKind::kZeros}, 1, units_);
+
+  // Scratch: [bias column sums (units, rounded to 64 bytes)] [GEMM workspace].
+  workspace_offset_ = use_bias_ ? RoundUp16(units_) : 0;
+  size_t ws = kernels::F32GemmWorkspaceFloats(n, units_, features_);        // forward Y = X W^T
+  ws = Max(ws, kernels::F32GemmWorkspaceFloats(units_, features_, n));      // dW = dY^T X
+  ws = Max(ws, kernels::F32GemmWorkspaceFloats(n, features_, units_));      // dX = dY W
+  ctx.RequestScratch(workspace_offset_ + ws);
+  *output_shape = Shape(n, units_);
+  return Status::Ok();
+}
+
+void Dense::Bind(const BindContext& ctx) {
+  kernel_ = ctx.param(kernel_h_);
+  kernel_grad_ = ctx.grad(kernel_h_);
+  if (use_bias_) {
+    bias_ = ctx.param(bias_h_);
+    bias_grad_ = ctx.grad(bias_h_);
+  }
+}
+
+void Dense::Forward(const ForwardArgs& args) {
+  const size_t n = args.batch;
+  float* ws = args.scratch + workspace_offset_;
+  // [N, units] = [N, F] x [units, F]^T
+  kernels::F32Gemm(Transpose::kNo, Transpose::kYes, n, units_, features_, args.inputs[0], features_, kernel_,
+                   features_, args.output, units_, false, ws);
+  if (use_bias_) {
+    const float inf = std::numeric_limits<float>::infinity();
+    kernels::F32ChannelAffineClamp(n, units_, args.output, nullptr, bias_, -inf, inf, args.output);
+  }
+}
+
+void Dense::Backward(const BackwardArgs& args) {
+  const size_t n = args.batch;
+  const float* dy = args.output_grad;
+  float* ws = args.scratch + workspace_offset_;
+  // dW [units, F] += dY^T [units, N] x X [N, F]
+  kernels::F32Gemm(Transpose::kYes, Transpose::kNo, units_, features_, n, dy, units_, args.inputs[0], features_,
+                   kernel_grad_, features_, true, ws);
+  if (use_bias_) {
+    float* sums = args.scratch;
+    kernels::F32ChannelSums(n, units_, dy, sums, nullptr);
+    kernels::F32Add(units_, bias_grad_, sums, bias_grad_);
+  }
+  if (float* dx = args.input_grads[0]) {
+    // dX [N, F] = dY [N, units] x W [units, F]
+    kernels::F32Gemm(Transpose::kNo, Transpose::kNo, n, features_, units_, dy, units_, kernel_, features_, dx,
+                     features_, false, ws);
+  }
+}
+
+}  // namespace mote

@@ -1,0 +1,40 @@
+#include "mote/layers/softmax.h"
+
+#include "mote/kernels.h"
+
+namespace mote {
+
+Status Softmax::Plan(PlanContext& ctx, Shape* output_shape) {
+  if (ctx.input_count() != 1) return InvalidArgument("Softmax: takes exactly one input");
+  const Shape& in = ctx.input_shape(0);
+  if (in.rank() < 2) return ShapeMismatch("Softmax: input must have rank >= 2 [N, ..., K]");
+  size_t elements = 0;
+  MOTE_TRY(in.CheckedElements(&elements));
+  if (elements == 0) return InvalidArgument("Softmax: input has a zero dimension");
+  per_item_ = in.per_item();
+  classes_ = in.c();
+  *output_shape = in;
+  return Status::Ok();
+}
+
+void Softmax::Forward(const ForwardArgs& args) {
+  kernels::F32Softmax(args.batch * per_item_ / classes_, classes_, args.inputs[0], args.output);
+}
+
+void Softmax::Backward(const BackwardArgs& args) {
+  float* dx = args.input_grads[0];
+  if (!dx) return;
+  const size_t rows = args.batch * per_item_ / classes_;
+  for (size_t r = 0; r < rows; ++r) {
+    const float* y = args.output + r * classes_;
+    const float* dy = args.output_grad + r * classes_;
+    float* d = dx + r * classes_;
+    // Accumulate the dot product in double: rows can be long and dy * y of mixed sign.
+    double dot = 0.0;
+    for (size_t k = 0; k < classes_; ++k) dot += double(dy[k]) * y[k];
+    const float s = float(dot);
+    for (size_t k = 0; k < classes_; ++k) d[k] = y[k] * (dy[k] - s);
+  }
+}
+
+}  // namespace mote

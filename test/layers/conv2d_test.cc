@@ -1,0 +1,203 @@
+// Conv2D (SPEC L2): hand-computed outputs and gradients (3x3 input, 2x2 kernel,
+// stride 2, SAME padding; explicit padding; the direct 1x1 path) on every
+// backend, output shapes for each padding rule, gradient checks over strided,
+// padded, multi-channel and 1x1 convolutions, a batch smaller than planned,
+// Plan errors.
+#include "mote/layers/conv2d.h"
+
+#include <memory>
+#include <vector>
+
+#include "layer_checks.h"
+
+namespace mote {
+namespace {
+
+using testing::BackendCases;
+using testing::ExpectGradientsMatch;
+using testing::LayerHarness;
+using testing::PlanCode;
+using testing::ScopedBackend;
+
+Conv2DOptions Opts(size_t sh, size_t sw, Padding padding, size_t ph = 0, size_t pw = 0, bool bias = true) {
+  Conv2DOptions o;
+  o.stride_h = sh;
+  o.stride_w = sw;
+  o.padding = padding;
+  o.pad_h = ph;
+  o.pad_w = pw;
+  o.use_bias = bias;
+  return o;
+}
+
+TEST(Conv2DTest, ParamsAndOutputShapes) {
+  Conv2D layer(4, 3, 2);
+  LayerHarness h(layer, {Shape(2, 5, 6, 3)});
+  ASSERT_TRUE(h.status().ok()) << h.status().message();
+  EXPECT_EQ(h.output_shape(), Shape(2, 3, 5, 4));  // valid
+  ASSERT_EQ(h.params.size(), 2u);
+  EXPECT_EQ(h.params[0].name, "kernel");
+  EXPECT_EQ(h.params[0].shape, Shape(4, 3, 2, 3));
+  EXPECT_EQ(h.params[0].role, ParamRole::kWeight);
+  EXPECT_EQ(h.params[1].name, "bias");
+  EXPECT_EQ(h.params[1].shape, Shape(4));
+  EXPECT_EQ(h.params[1].role, ParamRole::kBias);
+
+  struct Case {
+    size_t in, k, s;
+    Padding p;
+    size_t pad, out, pad_before;
+  };
+  const Case cases[] = {
+      {5, 3, 2, Padding::kValid, 0, 2, 0},    {5, 3, 2, Padding::kSame, 0, 3, 1},
+      {3, 2, 2, Padding::kSame, 0, 2, 0},     {6, 3, 2, Padding::kSame, 0, 3, 0},
+      {7, 3, 1, Padding::kSame, 0, 7, 1},     {4, 4, 1, Padding::kSame, 0, 4, 1},
+      {5, 3, 1, Padding::kExplicit, 1, 5, 1}, {2, 3, 1, Padding::kExplicit, 1, 2, 1},
+      {5, 2, 3, Padding::kExplicit, 2, 3, 2}, {5, 1, 3, Padding::kSame, 0, 2, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::Message() << "in " << c.in << " k " << c.k << " s " << c.s << " pad "
+                                      << int(c.p) << "/" << c.pad);
+    Conv2D conv(1, c.k, 1, Opts(c.s, 1, c.p, c.pad, 0));
+    LayerHarness hc(conv, {Shape(1, c.in, 3, 1)});
+    ASSERT_TRUE(hc.status().ok()) << hc.status().message();
+    EXPECT_EQ(hc.output_shape().h(), c.out);
+    EXPECT_EQ(conv.geometry().pad_top, c.pad_before);
+    // The same rule on the width axis.
+    Conv2D conv_w(1, 1, c.k, Opts(1, c.s, c.p, 0, c.pad));
+    LayerHarness hw(conv_w, {Shape(1, 3, c.in, 1)});
+    ASSERT_TRUE(hw.status().ok()) << hw.status().message();
+    EXPECT_EQ(hw.output_shape().w(), c.out);
+    EXPECT_EQ(conv_w.geometry().pad_left, c.pad_before);
+  }
+}
+
+TEST(Conv2DTest, KnownStride2SamePadding) {
+  // 3x3 input, 2x2 kernel, stride 2, SAME: out 2x2, pad_total 1 goes to the
+  // bottom / right, so windows are rows/cols {0,1} and {2, pad}.
+  for (const auto& c : BackendCases()) {
+    SCOPED_TRACE(c.name);
+    ScopedBackend backend(c);
+    Conv2D layer(1, 2, 2, Opts(2, 2, Padding::kSame));
+    LayerHarness h(layer, {Shape(1, 3, 3, 1)});
+    ASSERT_TRUE(h.status().ok());
+    ASSERT_EQ(h.output_shape(), Shape(1, 2, 2, 1));
+    h.inputs[0] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    h.params[0].values = {1, 2, 3, 4};
+    h.params[1].values = {0.5f};
+    h.Forward(false);
+    const std::vector<float> want = {37.5f, 21.5f, 23.5f, 9.5f};
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.output[i], want[i]) << i;
+
+    h.probe = {1, 1, 1, 1};
+    h.Backward(true);
+    const std::vector<float> dx = {1, 2, 1, 3, 4, 3, 1, 2, 1};
+    for (size_t i = 0; i < 9; ++i) EXPECT_FLOAT_EQ(h.input_grads[0][i], dx[i]) << i;
+    const std::vector<float> dw = {20, 10, 10, 5};
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.params[0].grads[i], dw[i]) << i;
+    EXPECT_FLOAT_EQ(h.params[1].grads[0], 4.0f);
+  }
+}
+
+TEST(Conv2DTest, KnownExplicitPaddingTwoChannels) {
+  // 2x2 input with 2 channels, 3x3 kernel, padding 1: every window holds the
+  // whole image, so each output is the sum over pixels of w_c * x_c.
+  for (const auto& c : BackendCases()) {
+    SCOPED_TRACE(c.name);
+    ScopedBackend backend(c);
+    Conv2D layer(1, 3, 3, Opts(1, 1, Padding::kExplicit, 1, 1, false));
+    LayerHarness h(layer, {Shape(1, 2, 2, 2)});
+    ASSERT_TRUE(h.status().ok());
+    ASSERT_EQ(h.output_shape(), Shape(1, 2, 2, 1));
+    h.inputs[0] = {1, 10, 2, 20, 3, 30, 4, 40};  // (pixel, channel)
+    for (size_t i = 0; i < h.params[0].values.size(); ++i) h.params[0].values[i] = (i % 2 == 0) ? 1.0f : 0.5f;
+    h.Forward(false);
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.output[i], 10.0f + 50.0f) << i;
+  }
+}
+
+TEST(Conv2DTest, KnownPointwiseDirectPath) {
+  // 1x1, stride 1, valid: y[p, f] = sum_c W[f, c] x[p, c] + b[f], no im2col buffer.
+  for (const auto& c : BackendCases()) {
+    SCOPED_TRACE(c.name);
+    ScopedBackend backend(c);
+    Conv2D layer(2, 1, 1);
+    LayerHarness h(layer, {Shape(1, 1, 2, 2)});
+    ASSERT_TRUE(h.status().ok());
+    EXPECT_TRUE(h.buffers.empty());
+    h.inputs[0] = {1, 2, 3, 4};
+    h.params[0].values = {1, 1, 2, -1};
+    h.params[1].values = {0, 10};
+    h.Forward(false);
+    const std::vector<float> want = {3, 10, 7, 12};
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.output[i], want[i]) << i;
+    h.probe = {1, 0, 0, 1};
+    h.Backward(true);
+    const std::vector<float> dx = {1, 1, 2, -1};
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.input_grads[0][i], dx[i]) << i;
+    const std::vector<float> dw = {1, 2, 3, 4};
+    for (size_t i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(h.params[0].grads[i], dw[i]) << i;
+  }
+}
+
+struct GradCase {
+  const char* name;
+  Shape input;
+  size_t filters, kh, kw;
+  Conv2DOptions options;
+};
+
+TEST(Conv2DTest, GradientChecks) {
+  const GradCase cases[] = {
+      {"3x3 stride 2 same", Shape(2, 5, 6, 3), 4, 3, 3, Opts(2, 2, Padding::kSame)},
+      {"2x3 explicit pad 1", Shape(2, 4, 5, 2), 3, 2, 3, Opts(1, 1, Padding::kExplicit, 1, 1)},
+      {"3x2 valid strides 2,1", Shape(1, 7, 5, 2), 2, 3, 2, Opts(2, 1, Padding::kValid)},
+      {"3x3 stride 3 explicit pad 2 no bias", Shape(2, 5, 5, 1), 2, 3, 3,
+       Opts(3, 3, Padding::kExplicit, 2, 2, false)},
+      {"1x1 direct", Shape(2, 3, 3, 5), 4, 1, 1, Opts(1, 1, Padding::kValid)},
+      {"1x1 stride 2", Shape(2, 4, 4, 3), 3, 1, 1, Opts(2, 2, Padding::kValid)},
+      {"4x4 same even kernel", Shape(1, 5, 4, 2), 3, 4, 4, Opts(1, 1, Padding::kSame)},
+      {"wide 3x3 same", Shape(2, 6, 6, 8), 20, 3, 3, Opts(1, 1, Padding::kSame)},
+  };
+  for (const GradCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::printf("  %s\n", c.name);
+    Conv2D layer(c.filters, c.kh, c.kw, c.options);
+    LayerHarness h(layer, {c.input}, 11);
+    ExpectGradientsMatch(h);
+  }
+}
+
+TEST(Conv2DTest, SmallerBatchThanPlanned) {
+  auto same = [] { return std::unique_ptr<Layer>(new Conv2D(3, 3, 3, Opts(2, 2, Padding::kSame))); };
+  testing::ExpectSmallerBatchMatches(same, {Shape(4, 5, 5, 2)}, 1);
+  testing::ExpectSmallerBatchMatches(same, {Shape(4, 5, 5, 2)}, 3);
+  auto direct = [] { return std::unique_ptr<Layer>(new Conv2D(5, 1, 1)); };
+  testing::ExpectSmallerBatchMatches(direct, {Shape(3, 4, 4, 3)}, 2);
+}
+
+TEST(Conv2DTest, PlanErrors) {
+  Conv2D layer(2, 3, 3);
+  EXPECT_EQ(PlanCode(layer, {Shape(2, 8, 3)}), StatusCode::kShapeMismatch);
+  {
+    LayerHarness h(layer, {Shape(2, 16)});
+    EXPECT_STREQ(h.status().message(), "Conv2D: input must be rank 4 [N, H, W, C]");
+  }
+  EXPECT_EQ(PlanCode(layer, {Shape(1, 2, 5, 1)}), StatusCode::kShapeMismatch);  // kernel > input (valid)
+  EXPECT_EQ(PlanCode(layer, {Shape(1, 5, 5, 0)}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(PlanCode(layer, {Shape(1, 5, 5, 1), Shape(1, 5, 5, 1)}), StatusCode::kInvalidArgument);
+  Conv2D zero_filters(0, 3, 3);
+  EXPECT_EQ(PlanCode(zero_filters, {Shape(1, 5, 5, 1)}), StatusCode::kInvalidArgument);
+  Conv2D zero_kernel(2, 0, 3);
+  EXPECT_EQ(PlanCode(zero_kernel, {Shape(1, 5, 5, 1)}), StatusCode::kInvalidArgument);
+  Conv2D zero_stride(2, 3, 3, Opts(1, 0, Padding::kSame));
+  EXPECT_EQ(PlanCode(zero_stride, {Shape(1, 5, 5, 1)}), StatusCode::kInvalidArgument);
+  Conv2D big_explicit(2, 5, 5, Opts(1, 1, Padding::kExplicit, 1, 0));
+  EXPECT_EQ(PlanCode(big_explicit, {Shape(1, 3, 5, 1)}), StatusCode::kOk);           // 3 + 2 >= 5
+  EXPECT_EQ(PlanCode(big_explicit, {Shape(1, 5, 4, 1)}), StatusCode::kShapeMismatch);  // width 4 < 5
+  Conv2D same(2, 7, 7, Opts(1, 1, Padding::kSame));
+  EXPECT_EQ(PlanCode(same, {Shape(1, 2, 2, 1)}), StatusCode::kOk);  // SAME always fits
+}
+
+}  // namespace
+}  // namespace mote
