@@ -1,0 +1,58 @@
+// Minibatch training loop (SPEC T1): seeded shuffling, validation, metrics,
+// per-epoch history, callbacks, learning-rate schedules, Keras-like output.
+// All buffers of the loop (permutation, one gathered batch) are allocated
+// before the first step; steps themselves allocate nothing.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vector>
+
+#include "mote/data.h"
+#include "mote/model.h"
+#include "mote/progress.h"
+#include "mote/schedule.h"
+
+namespace mote {
+
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  // After each epoch (metrics of that epoch); set *stop to end training.
+  virtual void OnEpochEnd(Model& model, const EpochMetrics& metrics, bool* stop) {
+    (void)model;
+    (void)metrics;
+    (void)stop;
+  }
+  // Once, after the last epoch (e.g. to restore the best weights).
+  virtual void OnTrainEnd(Model& model) { (void)model; }
+};
+
+struct FitOptions {
+  uint32_t epochs = 1;
+  size_t batch_size = 32;
+  // Fraction of `train` held out (seeded shuffle split) when no validation
+  // set is given; 0 trains on everything.
+  float validation_split = 0.0f;
+  const Dataset* validation = nullptr;
+  bool shuffle = true;
+  uint64_t seed = 1;                // shuffling and the validation split
+  float learning_rate = 0.01f;      // when no schedule is given
+  Schedule* schedule = nullptr;     // learning rate per step; told about each epoch
+  std::vector<Callback*> callbacks;
+  bool verbose = true;              // epoch lines
+  FILE* out = stdout;
+  ProgressBar::Mode progress = ProgressBar::Mode::kAuto;
+  size_t max_batches_per_epoch = 0;  // 0: the whole training set each epoch
+};
+
+// Trains `model` (Prepared for batch_size if it is not yet) on `train`.
+// `history` (may be null) receives one entry per epoch.
+Status Fit(Model& model, const Dataset& train, const FitOptions& options, History* history);
+
+// Mean loss and accuracy over a whole data set in inference mode, in batches
+// of the model's max batch.
+Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy);
+
+}  // namespace mote

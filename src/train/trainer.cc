@@ -1,0 +1,149 @@
+#include "mote/trainer.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace mote {
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Number of rows whose argmax matches the label.
+size_t CountCorrect(const float* logits, size_t rows, size_t classes, const int32_t* labels) {
+  size_t correct = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = logits + r * classes;
+    size_t best = 0;
+    for (size_t j = 1; j < classes; ++j)
+      if (row[j] > row[best]) best = j;
+    correct += int32_t(best) == labels[r];
+  }
+  return correct;
+}
+
+Status CheckFitsModel(const Model& model, const Dataset& data, const char* what) {
+  MOTE_TRY(ValidateDataset(data));
+  if (model.input_count() != 1) return Unsupported("fit: models with several inputs need their own loop");
+  if (data.item_shape.elements() != model.input_size(0)) {
+    (void)what;
+    return ShapeMismatch("fit: data items do not match the model input size");
+  }
+  if (data.labels.size() != data.size()) return ShapeMismatch("fit: one label per item is needed");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy) {
+  if (!model.prepared()) return InvalidArgument("evaluate: Prepare the model first");
+  MOTE_TRY(CheckFitsModel(model, data, "evaluate"));
+  const size_t n = data.size(), batch = model.max_batch(), item = data.item_shape.elements();
+  if (n == 0) return InvalidArgument("evaluate: empty data set");
+  double loss_sum = 0, correct = 0;
+  for (size_t begin = 0; begin < n; begin += batch) {
+    const size_t rows = n - begin < batch ? n - begin : batch;
+    float batch_loss = 0, batch_accuracy = 0;
+    MOTE_TRY(model.Evaluate(data.x.data() + begin * item, Targets{data.labels.data() + begin, nullptr}, rows,
+                            &batch_loss, &batch_accuracy));
+    loss_sum += double(batch_loss) * rows;
+    correct += double(batch_accuracy) * rows;
+  }
+  if (loss) *loss = float(loss_sum / n);
+  if (accuracy) *accuracy = float(correct / n);
+  return Status::Ok();
+}
+
+Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, History* history) {
+  if (options.batch_size == 0) return InvalidArgument("fit: batch_size must be at least 1");
+  if (options.epochs == 0) return InvalidArgument("fit: epochs must be at least 1");
+  if (!(options.validation_split >= 0.0f && options.validation_split < 1.0f))
+    return InvalidArgument("fit: validation_split must be in [0, 1)");
+  if (options.schedule) MOTE_TRY(options.schedule->Validate());
+  if (!model.prepared() || model.max_batch() < options.batch_size)
+    MOTE_TRY(model.Prepare(options.batch_size, options.seed));
+  MOTE_TRY(CheckFitsModel(model, train_all, "fit"));
+
+  // Hold out the validation split once, up front.
+  Dataset split_train, split_validation;
+  const Dataset* train = &train_all;
+  const Dataset* validation = options.validation;
+  if (validation == nullptr && options.validation_split > 0.0f) {
+    MOTE_TRY(SplitValidation(train_all, options.validation_split, options.seed, &split_train, &split_validation));
+    train = &split_train;
+    validation = &split_validation;
+  }
+  if (validation) MOTE_TRY(CheckFitsModel(model, *validation, "fit"));
+  const size_t n = train->size(), item = train->item_shape.elements(), classes = model.output_size(0);
+  if (n == 0) return InvalidArgument("fit: empty training set");
+
+  // Every buffer of the loop, allocated once.
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
+  std::vector<float> batch_x(options.batch_size * item);
+  std::vector<int32_t> batch_labels(options.batch_size);
+  Rng shuffle_rng(options.seed, 0x5f1);
+  const size_t batches_all = (n + options.batch_size - 1) / options.batch_size;
+  const size_t batches = options.max_batches_per_epoch && options.max_batches_per_epoch < batches_all
+                             ? options.max_batches_per_epoch
+                             : batches_all;
+  const size_t samples = batches == batches_all ? n : batches * options.batch_size;
+  ProgressBar bar(samples, options.out, options.verbose ? options.progress : ProgressBar::Mode::kNever);
+
+  for (uint32_t epoch = 0; epoch < options.epochs; ++epoch) {
+    if (options.shuffle)  // Fisher-Yates with the seeded RNG: the same order on every platform
+      for (size_t i = n - 1; i > 0; --i) {
+        const size_t j = shuffle_rng.Below(uint32_t(i + 1));
+        const uint32_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    const double start = Now();
+    bar.Start();
+    double loss_sum = 0, correct = 0;
+    size_t seen = 0;
+    for (size_t b = 0; b < batches; ++b) {
+      const size_t begin = b * options.batch_size;
+      const size_t rows = n - begin < options.batch_size ? n - begin : options.batch_size;
+      for (size_t r = 0; r < rows; ++r) {
+        const uint32_t src = order[begin + r];
+        std::memcpy(batch_x.data() + r * item, train->item(src), item * sizeof(float));
+        batch_labels[r] = train->labels[src];
+      }
+      const float lr = options.schedule ? options.schedule->LearningRate(model.step(), epoch) : options.learning_rate;
+      float batch_loss = 0;
+      MOTE_TRY(model.TrainStep(batch_x.data(), Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss));
+      // The forward activations of this step are still in the output buffer.
+      correct += double(CountCorrect(model.output(0), rows, classes, batch_labels.data()));
+      loss_sum += double(batch_loss) * rows;
+      seen += rows;
+      bar.Update(seen, float(loss_sum / seen), float(correct / seen));
+    }
+    bar.Finish();
+
+    EpochMetrics metrics;
+    metrics.seconds = Now() - start;  // the training pass only, without validation
+    metrics.epoch = epoch + 1;
+    metrics.epochs = options.epochs;
+    metrics.loss = float(loss_sum / seen);
+    metrics.accuracy = float(correct / seen);
+    if (validation) {
+      metrics.has_validation = true;
+      MOTE_TRY(EvaluateDataset(model, *validation, &metrics.val_loss, &metrics.val_accuracy));
+    }
+    if (history) history->Append(metrics);
+    if (options.verbose && options.out) {
+      std::fprintf(options.out, "%s\n", FormatEpochLine(metrics).c_str());
+      std::fflush(options.out);
+    }
+    if (options.schedule) options.schedule->OnEpochEnd(epoch, validation ? metrics.val_loss : metrics.loss);
+    bool stop = false;
+    for (Callback* c : options.callbacks) c->OnEpochEnd(model, metrics, &stop);
+    if (stop) break;
+  }
+  for (Callback* c : options.callbacks) c->OnTrainEnd(model);
+  return Status::Ok();
+}
+
+}  // namespace mote
