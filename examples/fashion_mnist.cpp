@@ -1,0 +1,144 @@
+// Trains the seed network (seed 002, CS5489 lecture 10a) on Fashion-MNIST:
+//   Conv2D(10, 5x5, stride 2, same, no bias) -> BN -> ReLU
+//   Conv2D(40, 5x5, stride 2, same, no bias) -> BN -> ReLU
+//   Conv2D(80, 5x5, stride 1, same, no bias) -> BN -> ReLU
+//   Flatten -> Dense(50, no bias) -> BN -> ReLU -> Dense(10) (softmax fused into the loss)
+// SGD lr 0.02, momentum 0.9, Nesterov, batch 50; BN momentum 0.99, epsilon 1e-3.
+//
+//   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
+//                 [--train-limit N] [--quiet]
+// The last output line is one JSON object with the test accuracy and timing.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "mote/data.h"
+#include "mote/kernels.h"
+#include "mote/layers.h"
+#include "mote/loss.h"
+#include "mote/model.h"
+#include "mote/optim/momentum.h"
+#include "mote/trainer.h"
+
+namespace {
+
+void BuildSeedNetwork(mote::Model& model) {
+  using namespace mote;
+  const BatchNormOptions bn{0.99f, 1e-3f, true, true};
+  auto conv = [](size_t filters, size_t stride) {
+    Conv2DOptions o;
+    o.stride_h = o.stride_w = stride;
+    o.padding = Padding::kSame;
+    o.use_bias = false;  // batchnorm's beta is the bias
+    return std::make_unique<Conv2D>(filters, 5, 5, o);
+  };
+  model.Input(Shape(28, 28, 1), "image");
+  model.Add(conv(10, 2), {}, "conv1");
+  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn1");
+  model.Add(std::make_unique<ReLU>(), {}, "relu1");
+  model.Add(conv(40, 2), {}, "conv2");
+  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn2");
+  model.Add(std::make_unique<ReLU>(), {}, "relu2");
+  model.Add(conv(80, 1), {}, "conv3");
+  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn3");
+  model.Add(std::make_unique<ReLU>(), {}, "relu3");
+  model.Add(std::make_unique<Flatten>(), {}, "flatten");
+  model.Add(std::make_unique<Dense>(50, false), {}, "dense1");
+  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn4");
+  model.Add(std::make_unique<ReLU>(), {}, "relu4");
+  model.Add(std::make_unique<Dense>(10), {}, "logits");
+  model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  model.SetOptimizer(std::make_unique<Momentum>(0.9f, /*nesterov=*/true));
+}
+
+int Fail(const char* what, const mote::Status& s) {
+  std::fprintf(stderr, "fashion_mnist: %s: %s (%s)\n", what, s.message(), mote::StatusCodeName(s.code()));
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint32_t epochs = 10;
+  uint64_t seed = 1;
+  size_t train_limit = 0;
+  std::string data_dir = mote::kFashionMnistDir;
+  bool quiet = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (a == "--epochs" && has_value) {
+      epochs = uint32_t(std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--seed" && has_value) {
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--data" && has_value) {
+      data_dir = argv[++i];
+    } else if (a == "--train-limit" && has_value) {
+      train_limit = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--backend" && has_value) {
+      mote::Backend backend;
+      const mote::Status s = mote::ParseBackend(argv[++i], &backend);
+      if (!s.ok()) return Fail("--backend", s);
+      const mote::Status set = mote::SetBackend(backend);
+      if (!set.ok()) return Fail("--backend", set);
+    } else if (a == "--quiet") {
+      quiet = true;
+    } else {
+      std::fprintf(stderr,
+                   "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
+                   "                     [--train-limit N] [--quiet]\n");
+      return 2;
+    }
+  }
+  if (epochs == 0) {
+    std::fprintf(stderr, "fashion_mnist: --epochs must be at least 1\n");
+    return 2;
+  }
+
+  mote::Dataset train, test;
+  mote::Status s = mote::LoadFashionMnist(data_dir, &train, &test);
+  if (!s.ok()) return Fail(("loading " + data_dir).c_str(), s);
+  if (train_limit > 0 && train_limit < train.size()) {
+    mote::Dataset head;
+    s = mote::Slice(train, 0, train_limit, &head);
+    if (!s.ok()) return Fail("--train-limit", s);
+    train = std::move(head);
+  }
+
+  mote::Model model;
+  BuildSeedNetwork(model);
+  const size_t batch = 50;
+  s = model.Prepare(batch, seed);
+  if (!s.ok()) return Fail("Prepare", s);
+  std::printf("seed network: %zu parameters, arena %.1f MiB, backend %s (%s)\n", model.param_count(),
+              model.arena_bytes() / 1048576.0, mote::BackendName(mote::ActiveBackend()),
+              mote::BackendTarget(mote::ActiveBackend()));
+
+  mote::FitOptions fit;
+  fit.epochs = epochs;
+  fit.batch_size = batch;
+  fit.learning_rate = 0.02f;
+  fit.seed = seed;
+  fit.validation = &test;
+  fit.verbose = !quiet;
+  mote::History history;
+  const auto start = std::chrono::steady_clock::now();
+  s = mote::Fit(model, train, fit, &history);
+  if (!s.ok()) return Fail("Fit", s);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  float test_loss = 0, test_accuracy = 0;
+  s = mote::EvaluateDataset(model, test, &test_loss, &test_accuracy);
+  if (!s.ok()) return Fail("evaluate", s);
+  double train_seconds = 0;
+  for (double e : history.seconds) train_seconds += e;
+  std::printf("{\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.3f,\"threads\":1,\"backend\":\"%s\","
+              "\"target\":\"%s\",\"train_examples\":%zu,\"total_seconds\":%.2f}\n",
+              test_accuracy, unsigned(history.size()), train_seconds / double(history.size()),
+              mote::BackendName(mote::ActiveBackend()), mote::BackendTarget(mote::ActiveBackend()), train.size(),
+              seconds);
+  return 0;
+}
