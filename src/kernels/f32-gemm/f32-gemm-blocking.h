@@ -95,25 +95,33 @@ struct TileKernels {
 // panel starting at column jp sits at bp + jp * kc, element (p, j) at p * width + j.
 inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
                   const TileKernels& tiles, float* bp) {
-  for (size_t jp = 0; jp < nc; jp += tiles.nr()) {
-    const size_t width = tiles.width[tiles.Pick(nc - jp)];
-    const size_t cols = Min(width, nc - jp);
-    float* panel = bp + jp * kc;
-    if (b_trans) {  // op(B)(p, j) = B[j][p]
+  const size_t nr = tiles.nr();
+  if (b_trans) {  // op(B)(p, j) = B[j][p]: read each B row once, along p
+    for (size_t jp = 0; jp < nc; jp += nr) {
+      const size_t width = tiles.width[tiles.Pick(nc - jp)];
+      const size_t cols = Min(width, nc - jp);
+      float* panel = bp + jp * kc;
       for (size_t j = 0; j < cols; ++j) {
         const float* src = b + (j0 + jp + j) * ldb + p0;
         for (size_t p = 0; p < kc; ++p) panel[p * width + j] = src[p];
       }
       for (size_t p = 0; p < kc; ++p)
         for (size_t j = cols; j < width; ++j) panel[p * width + j] = 0.0f;
-    } else {
-      for (size_t p = 0; p < kc; ++p) {
-        const float* src = b + (p0 + p) * ldb + j0 + jp;
-        float* dst = panel + p * width;
-        size_t j = 0;
-        for (; j < cols; ++j) dst[j] = src[j];
-        for (; j < width; ++j) dst[j] = 0.0f;
-      }
+    }
+    return;
+  }
+  // Row by row: each B row is read once, front to back, and scattered into
+  // the panels. (Panel by panel would stride through B one row per cache line
+  // and page, which made packing cost as much as the multiplication.)
+  for (size_t p = 0; p < kc; ++p) {
+    const float* src = b + (p0 + p) * ldb + j0;
+    for (size_t jp = 0; jp < nc; jp += nr) {
+      const size_t width = tiles.width[tiles.Pick(nc - jp)];
+      const size_t cols = Min(width, nc - jp);
+      float* dst = bp + jp * kc + p * width;
+      size_t j = 0;
+      for (; j < cols; ++j) dst[j] = src[jp + j];
+      for (; j < width; ++j) dst[j] = 0.0f;
     }
   }
 }
