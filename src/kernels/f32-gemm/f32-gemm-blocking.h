@@ -110,18 +110,24 @@ inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc
     }
     return;
   }
-  // Row by row: each B row is read once, front to back, and scattered into
-  // the panels. (Panel by panel would stride through B one row per cache line
-  // and page, which made packing cost as much as the multiplication.)
-  for (size_t p = 0; p < kc; ++p) {
-    const float* src = b + (p0 + p) * ldb + j0;
+  // A few rows at a time, panel by panel: each B row segment is read once
+  // and each panel is written as one contiguous run. (Walking a whole panel
+  // down B strides a page per row; writing every panel per row keeps 16+
+  // write streams whose addresses are kc * nr floats apart, so they all hit
+  // the same L1 set. Both made packing cost as much as the multiplication.)
+  constexpr size_t kRowsPerChunk = 8;
+  for (size_t p_chunk = 0; p_chunk < kc; p_chunk += kRowsPerChunk) {
+    const size_t p_end = Min(kc, p_chunk + kRowsPerChunk);
     for (size_t jp = 0; jp < nc; jp += nr) {
       const size_t width = tiles.width[tiles.Pick(nc - jp)];
       const size_t cols = Min(width, nc - jp);
-      float* dst = bp + jp * kc + p * width;
-      size_t j = 0;
-      for (; j < cols; ++j) dst[j] = src[jp + j];
-      for (; j < width; ++j) dst[j] = 0.0f;
+      for (size_t p = p_chunk; p < p_end; ++p) {
+        const float* src = b + (p0 + p) * ldb + j0 + jp;
+        float* dst = bp + jp * kc + p * width;
+        size_t j = 0;
+        for (; j < cols; ++j) dst[j] = src[j];
+        for (; j < width; ++j) dst[j] = 0.0f;
+      }
     }
   }
 }
