@@ -64,11 +64,11 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (!direct_) columns_handle_ = ctx.AddBuffer(rows * patch);  // [N*OH*OW, KH*KW*IC]
 
   // Forward scratch: [GEMM workspace].
-  // Backward scratch: [bias sums (filters)] [column grad (rows x patch)] [GEMM workspace],
-  // each part starting on a 64-byte boundary.
+  // Backward scratch: [bias sums (filters)] [GEMM workspace], each part on a
+  // 64-byte boundary. The column gradient reuses the im2col buffer: the
+  // columns are dead once dW has been computed.
   bias_sums_offset_ = 0;
-  col_grad_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
-  workspace_offset_ = col_grad_offset_ + (direct_ ? 0 : RoundUp16(rows * patch));
+  workspace_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
   size_t ws = kernels::F32GemmWorkspaceFloats(rows, filters_, patch);     // Y = cols W^T
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, rows));   // dW = dY^T cols
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(rows, patch, filters_));   // dCols = dY W
@@ -133,7 +133,7 @@ void Conv2D::Backward(const BackwardArgs& args) {
                      patch, false, ws);
     return;
   }
-  float* dcols = args.scratch + col_grad_offset_;
+  float* dcols = columns_;  // overwrites the columns (used above for dW)
   kernels::F32Gemm(Transpose::kNo, Transpose::kNo, rows, patch, filters_, dy, filters_, kernel_, patch, dcols,
                    patch, false, ws);
   kernels::F32Col2Im(g, dcols, dx);

@@ -10,7 +10,9 @@
 // Memory: a per-model buffer holding the im2col matrix [N*OH*OW, kh*kw*C] of
 //         the last Forward (reused by Backward); none for a 1x1, stride-1
 //         convolution without padding, which multiplies the input directly.
-//         Scratch: GEMM workspace, plus the column gradient in Backward.
+//         Scratch: GEMM workspace. Backward writes the column gradient over
+//         the im2col buffer, so each Backward needs its own Forward before it
+//         (the Model always runs them in pairs).
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
@@ -52,7 +54,7 @@ class Conv2D final : public Layer {
   Conv2DOptions options_;
   kernels::Conv2DGeometry geometry_{};
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
-  size_t bias_sums_offset_ = 0, col_grad_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
+  size_t bias_sums_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
   ParamHandle kernel_param_, bias_param_;
   BufferHandle columns_handle_;
   float* kernel_ = nullptr;
