@@ -12,47 +12,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <string>
 
 #include "mote/data.h"
 #include "mote/kernels.h"
-#include "mote/layers.h"
-#include "mote/loss.h"
 #include "mote/model.h"
-#include "mote/optim/momentum.h"
 #include "mote/trainer.h"
+#include "mote/zoo.h"
 
 namespace {
-
-void BuildSeedNetwork(mote::Model& model) {
-  using namespace mote;
-  const BatchNormOptions bn{0.99f, 1e-3f, true, true};
-  auto conv = [](size_t filters, size_t stride) {
-    Conv2DOptions o;
-    o.stride_h = o.stride_w = stride;
-    o.padding = Padding::kSame;
-    o.use_bias = false;  // batchnorm's beta is the bias
-    return std::make_unique<Conv2D>(filters, 5, 5, o);
-  };
-  model.Input(Shape(28, 28, 1), "image");
-  model.Add(conv(10, 2), {}, "conv1");
-  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn1");
-  model.Add(std::make_unique<ReLU>(), {}, "relu1");
-  model.Add(conv(40, 2), {}, "conv2");
-  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn2");
-  model.Add(std::make_unique<ReLU>(), {}, "relu2");
-  model.Add(conv(80, 1), {}, "conv3");
-  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn3");
-  model.Add(std::make_unique<ReLU>(), {}, "relu3");
-  model.Add(std::make_unique<Flatten>(), {}, "flatten");
-  model.Add(std::make_unique<Dense>(50, false), {}, "dense1");
-  model.Add(std::make_unique<BatchNorm>(bn), {}, "bn4");
-  model.Add(std::make_unique<ReLU>(), {}, "relu4");
-  model.Add(std::make_unique<Dense>(10), {}, "logits");
-  model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
-  model.SetOptimizer(std::make_unique<Momentum>(0.9f, /*nesterov=*/true));
-}
 
 int Fail(const char* what, const mote::Status& s) {
   std::fprintf(stderr, "fashion_mnist: %s: %s (%s)\n", what, s.message(), mote::StatusCodeName(s.code()));
@@ -109,7 +77,8 @@ int main(int argc, char** argv) {
   }
 
   mote::Model model;
-  BuildSeedNetwork(model);
+  s = mote::BuildSeedNetwork(model);
+  if (!s.ok()) return Fail("BuildSeedNetwork", s);
   const size_t batch = 50;
   s = model.Prepare(batch, seed);
   if (!s.ok()) return Fail("Prepare", s);

@@ -1,0 +1,28 @@
+// Ready-made networks used by the examples, benchmarks and tests.
+#pragma once
+#include "mote/model.h"
+
+namespace mote {
+
+struct SeedNetworkOptions {
+  float batchnorm_momentum = 0.99f;
+  float batchnorm_epsilon = 1e-3f;
+  float learning_momentum = 0.9f;  // SGD momentum (Nesterov)
+  bool nesterov = true;
+  float label_smoothing = 0.0f;
+  // Tanh instead of ReLU: a smooth network whose whole-model gradient check
+  // is not spoiled by finite differences straddling ReLU kinks.
+  bool tanh_activations = false;
+};
+
+// The seed 002 network (CS5489 lecture 10a) for 28x28x1 images, 10 classes:
+//   Conv2D(10, 5x5, stride 2, same, no bias) -> BN -> ReLU
+//   Conv2D(40, 5x5, stride 2, same, no bias) -> BN -> ReLU
+//   Conv2D(80, 5x5, stride 1, same, no bias) -> BN -> ReLU
+//   Flatten -> Dense(50, no bias) -> BN -> ReLU -> Dense(10)
+// with the softmax fused into a SoftmaxCrossEntropy loss and SGD with
+// (Nesterov) momentum. Adds an input and the layers to an empty `model`;
+// the caller Prepares it.
+Status BuildSeedNetwork(Model& model, const SeedNetworkOptions& options = SeedNetworkOptions{});
+
+}  // namespace mote
