@@ -16,7 +16,7 @@ native_pkgs=(meson ninja-build pkg-config g++ python3
 # aarch64 Linux cross build, run under qemu-user.
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
-arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64)
+arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64 zlib1g-dev:arm64)
 # Cortex-M4 bare metal, run under qemu-system-arm. No newlib on purpose: the
 # firmware links with -nostdlib and ports/cortex-m4/port.c supplies memcpy/memset.
 m4_pkgs=(gcc-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm)

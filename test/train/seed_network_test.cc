@@ -37,28 +37,29 @@ TEST(SeedNetwork, GradientsMatchFiniteDifferences) {
   SeedNetworkOptions smooth;
   smooth.tanh_activations = true;
   ASSERT_TRUE(BuildSeedNetwork(model, smooth).ok());
-  ASSERT_TRUE(model.Prepare(4, 3).ok());
-  const Batch b = RandomBatch(4, 1);
+  // Small batch and sample: this also runs under qemu-aarch64 in CI.
+  ASSERT_TRUE(model.Prepare(3, 3).ok());
+  const Batch b = RandomBatch(3, 1);
   const float* in = b.x.data();
   GradCheckOptions options;
-  options.max_per_tensor = 12;
+  options.max_per_tensor = 6;
   options.epsilon = 3e-3f;
   GradCheckReport report;
-  ASSERT_TRUE(CheckGradients(model, &in, Targets{b.labels.data(), nullptr}, 4, options, &report).ok());
+  ASSERT_TRUE(CheckGradients(model, &in, Targets{b.labels.data(), nullptr}, 3, options, &report).ok());
   EXPECT_LT(report.max_param_error, 3e-2) << report.worst;
   EXPECT_LT(report.max_input_error, 3e-2) << report.worst;
-  EXPECT_GT(report.checked, 100u);
+  EXPECT_GT(report.checked, 60u);
 }
 
 TEST(SeedNetwork, SameSeedSameBackendBitIdenticalAfter100Steps) {
-  const Batch b = RandomBatch(8, 2);
+  const Batch b = RandomBatch(2, 2);
   std::vector<float> weights[2];
   for (int run = 0; run < 2; ++run) {
     Model model;
     ASSERT_TRUE(BuildSeedNetwork(model).ok());
-    ASSERT_TRUE(model.Prepare(8, 42).ok());
+    ASSERT_TRUE(model.Prepare(2, 42).ok());
     for (int step = 0; step < 100; ++step)
-      ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 8, 0.02f).ok());
+      ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
     weights[run].assign(model.params(), model.params() + model.param_count());
     // Moving statistics are part of the trained model too.
     weights[run].insert(weights[run].end(), model.state(), model.state() + model.state_count());
