@@ -6,7 +6,8 @@
 // SGD lr 0.02, momentum 0.9, Nesterov, batch 50; BN momentum 0.99, epsilon 1e-3.
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
-//                 [--train-limit N] [--quiet]
+//                 [--train-limit N] [--min-accuracy A] [--quiet]
+// Exits with status 3 when the test accuracy ends below --min-accuracy.
 // The last output line is one JSON object with the test accuracy and timing.
 #include <chrono>
 #include <cstdio>
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   size_t train_limit = 0;
   std::string data_dir = mote::kFashionMnistDir;
   bool quiet = false;
+  float min_accuracy = 0.0f;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -52,12 +54,14 @@ int main(int argc, char** argv) {
       if (!s.ok()) return Fail("--backend", s);
       const mote::Status set = mote::SetBackend(backend);
       if (!set.ok()) return Fail("--backend", set);
+    } else if (a == "--min-accuracy" && has_value) {
+      min_accuracy = std::strtof(argv[++i], nullptr);
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
-                   "                     [--train-limit N] [--quiet]\n");
+                   "                     [--train-limit N] [--min-accuracy A] [--quiet]\n");
       return 2;
     }
   }
@@ -109,5 +113,10 @@ int main(int argc, char** argv) {
               test_accuracy, unsigned(history.size()), train_seconds / double(history.size()),
               mote::BackendName(mote::ActiveBackend()), mote::BackendTarget(mote::ActiveBackend()), train.size(),
               seconds);
+  if (test_accuracy < min_accuracy) {
+    std::fprintf(stderr, "fashion_mnist: test accuracy %.4f is below --min-accuracy %.4f\n", test_accuracy,
+                 min_accuracy);
+    return 3;
+  }
   return 0;
 }
