@@ -58,11 +58,15 @@ void Im2ColImpl(const Conv2DGeometry& g, const float* input, size_t row_begin, s
                 float* columns) {
   const size_t c = g.in_c;
   const size_t kernel_row = g.kernel_w * c;  // floats per (row, ky) in the matrix
+  // Short kernel rows (e.g. 5 pixels of 1 channel) are mostly call and
+  // branch overhead in the vector path: copy them element by element.
+  const bool short_rows = kernel_row < 2 * hn::Lanes(hn::ScalableTag<float>());
   float* out = columns;
+  // Output pixel of row_begin, then advanced incrementally (no divisions per row).
+  size_t ox = row_begin % g.out_w;
+  size_t oy = (row_begin / g.out_w) % g.out_h;
+  size_t n = row_begin / (g.out_w * g.out_h);
   for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
     // Signed origin of the window: padding makes it negative at the borders.
     const long y0 = long(oy * g.stride_h) - long(g.pad_top);
     const long x0 = long(ox * g.stride_w) - long(g.pad_left);
@@ -74,9 +78,23 @@ void Im2ColImpl(const Conv2DGeometry& g, const float* input, size_t row_begin, s
         continue;
       }
       const float* src = input + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      if (short_rows) {
+        // One select per element (GCC would turn split zero/copy loops into
+        // memset/memcpy calls, which cost more than 5 floats).
+        const size_t lo = span.begin * c, hi = span.end * c;
+        for (size_t i = 0; i < kernel_row; ++i) out[i] = (i >= lo && i < hi) ? src[i - lo] : 0.0f;
+        continue;
+      }
       Im2ColZero(span.begin * c, out);
       Im2ColCopy((span.end - span.begin) * c, src, out + span.begin * c);
       Im2ColZero(kernel_row - span.end * c, out + span.end * c);
+    }
+    if (++ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) {
+        oy = 0;
+        ++n;
+      }
     }
   }
 }
