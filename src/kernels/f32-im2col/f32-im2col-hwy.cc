@@ -9,6 +9,7 @@
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
 
+#include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/kernel-table.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -43,17 +44,6 @@ HWY_INLINE void Im2ColAccumulate(size_t n, const float* src, float* dst) {
 }
 
 // In-bounds kernel columns [begin, end) of a window whose left edge is x0.
-struct Im2ColSpan {
-  size_t begin, end;
-};
-HWY_INLINE Im2ColSpan Im2ColColumns(const Conv2DGeometry& g, long x0) {
-  const long kw = long(g.kernel_w);
-  long begin = -x0, end = long(g.in_w) - x0;
-  begin = begin < 0 ? 0 : (begin > kw ? kw : begin);
-  end = end > kw ? kw : (end < begin ? begin : end);
-  return {size_t(begin), size_t(end)};
-}
-
 void Im2ColImpl(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
                 float* columns) {
   const size_t c = g.in_c;

@@ -4,6 +4,7 @@
 // tail) between zero-filled padding runs. Col2im adds in the reference's order
 // (rows, then ky, then kx), so both kernels match the scalar reference bit for
 // bit.
+#include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
@@ -31,18 +32,6 @@ void Accumulate(size_t n, const float* src, float* dst) {
   for (; i < n; ++i) dst[i] += src[i];
 }
 
-// In-bounds kernel columns [begin, end) of a window whose left edge is x0.
-struct Span {
-  size_t begin, end;
-};
-Span Columns(const Conv2DGeometry& g, long x0) {
-  const long kw = long(g.kernel_w);
-  long begin = -x0, end = long(g.in_w) - x0;
-  begin = begin < 0 ? 0 : (begin > kw ? kw : begin);
-  end = end > kw ? kw : (end < begin ? begin : end);
-  return {size_t(begin), size_t(end)};
-}
-
 }  // namespace
 
 void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
@@ -57,7 +46,7 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
     // Signed origin of the window: padding makes it negative at the borders.
     const long y0 = long(oy * g.stride_h) - long(g.pad_top);
     const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    const Span span = Columns(g, x0);
+    const Im2ColSpan span = Im2ColColumns(g, x0);
     for (size_t ky = 0; ky < g.kernel_h; ++ky, out += kernel_row) {
       const long y = y0 + long(ky);
       if (y < 0 || y >= long(g.in_h) || span.begin == span.end) {
@@ -83,7 +72,7 @@ void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad)
     const size_t n = r / (g.out_w * g.out_h);
     const long y0 = long(oy * g.stride_h) - long(g.pad_top);
     const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    const Span span = Columns(g, x0);
+    const Im2ColSpan span = Im2ColColumns(g, x0);
     for (size_t ky = 0; ky < g.kernel_h; ++ky, col += kernel_row) {
       const long y = y0 + long(ky);
       if (y < 0 || y >= long(g.in_h) || span.begin == span.end) continue;

@@ -9,6 +9,7 @@
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
 
+#include "src/kernels/f32-pool/f32-pool-window.h"
 #include "src/kernels/kernel-table.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -16,25 +17,6 @@ namespace mote {
 namespace kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-// In-bounds window [y_begin, y_end) x [x_begin, x_end) of output pixel (oy, ox).
-struct PoolWindow {
-  size_t y_begin, y_end, x_begin, x_end;
-};
-HWY_INLINE PoolWindow PoolWindowAt(const Pool2DGeometry& g, size_t oy, size_t ox) {
-  const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-  const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-  const long y1 = y0 + long(g.pool_h), x1 = x0 + long(g.pool_w);
-  PoolWindow w;
-  w.y_begin = size_t(y0 < 0 ? 0 : y0);
-  w.x_begin = size_t(x0 < 0 ? 0 : x0);
-  w.y_end = size_t(y1 > long(g.in_h) ? long(g.in_h) : y1);
-  w.x_end = size_t(x1 > long(g.in_w) ? long(g.in_w) : x1);
-  // A window entirely in the padding is empty (the reference's loops skip it).
-  if (w.y_end < w.y_begin) w.y_end = w.y_begin;
-  if (w.x_end < w.x_begin) w.x_end = w.x_begin;
-  return w;
-}
 
 HWY_INLINE void PoolZero(size_t n, float* dst) {
   const hn::ScalableTag<float> d;

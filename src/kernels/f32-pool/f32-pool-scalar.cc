@@ -1,36 +1,16 @@
+#include "src/kernels/f32-pool/f32-pool-window.h"
 #include "src/kernels/kernel-table.h"
 
 namespace mote {
 namespace kernels {
 namespace scalar_backend {
-namespace {
-
-// In-bounds window [y_begin, y_end) x [x_begin, x_end) of output pixel (oy, ox).
-struct Window {
-  size_t y_begin, y_end, x_begin, x_end;
-};
-Window WindowAt(const Pool2DGeometry& g, size_t oy, size_t ox) {
-  const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-  const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-  // Clip to the image in signed arithmetic; a window entirely in the padding
-  // comes out empty (begin == end), never as a wrapped unsigned range.
-  const auto clip = [](long v, long hi) { return size_t(v < 0 ? 0 : (v > hi ? hi : v)); };
-  Window w;
-  w.y_begin = clip(y0, long(g.in_h));
-  w.x_begin = clip(x0, long(g.in_w));
-  w.y_end = clip(y0 + long(g.pool_h), long(g.in_h));
-  w.x_end = clip(x0 + long(g.pool_w), long(g.in_w));
-  return w;
-}
-
-}  // namespace
 
 void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y) {
   const size_t c = g.channels;
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         float* out = y + ((n * g.out_h + oy) * g.out_w + ox) * c;
         for (size_t ch = 0; ch < c; ++ch) out[ch] = -__builtin_inff();
         for (size_t iy = w.y_begin; iy < w.y_end; ++iy)
@@ -48,7 +28,7 @@ void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         const float* grad = dy + ((n * g.out_h + oy) * g.out_w + ox) * c;
         for (size_t ch = 0; ch < c; ++ch) {
           // First maximal pixel in row-major window order gets the gradient.
@@ -72,7 +52,7 @@ void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y) {
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         float* out = y + ((n * g.out_h + oy) * g.out_w + ox) * c;
         for (size_t ch = 0; ch < c; ++ch) out[ch] = 0.0f;
         for (size_t iy = w.y_begin; iy < w.y_end; ++iy)
@@ -93,7 +73,7 @@ void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx) {
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         const float* grad = dy + ((n * g.out_h + oy) * g.out_w + ox) * c;
         const size_t count = (w.y_end - w.y_begin) * (w.x_end - w.x_begin);
         const float inv = count ? 1.0f / float(count) : 0.0f;

@@ -4,31 +4,13 @@
 // scalar reference bit for bit. Max-pool backward keeps, per lane, the window
 // position of the first maximum, then adds dy where the position matches
 // (adding +0 elsewhere leaves dx unchanged).
+#include "src/kernels/f32-pool/f32-pool-window.h"
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
 namespace kernels {
 namespace MOTE_XSIMD_NS {
 namespace {
-
-// In-bounds window [y_begin, y_end) x [x_begin, x_end) of output pixel (oy, ox).
-struct Window {
-  size_t y_begin, y_end, x_begin, x_end;
-};
-Window WindowAt(const Pool2DGeometry& g, size_t oy, size_t ox) {
-  const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-  const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-  const long y1 = y0 + long(g.pool_h), x1 = x0 + long(g.pool_w);
-  Window w;
-  w.y_begin = size_t(y0 < 0 ? 0 : y0);
-  w.x_begin = size_t(x0 < 0 ? 0 : x0);
-  w.y_end = size_t(y1 > long(g.in_h) ? long(g.in_h) : y1);
-  w.x_end = size_t(x1 > long(g.in_w) ? long(g.in_w) : x1);
-  // A window entirely in the padding is empty (the reference's loops skip it).
-  if (w.y_end < w.y_begin) w.y_end = w.y_begin;
-  if (w.x_end < w.x_begin) w.x_end = w.x_begin;
-  return w;
-}
 
 void Zero(size_t n, float* dst) {
   const Batch zero(0.0f);
@@ -45,7 +27,7 @@ void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y) {
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         float* out = y + ((n * g.out_h + oy) * g.out_w + ox) * c;
         const float* base = x + n * g.in_h * g.in_w * c;
         size_t ch = 0;
@@ -76,7 +58,7 @@ void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         if (w.y_begin == w.y_end || w.x_begin == w.x_end) continue;
         const float* grad = dy + ((n * g.out_h + oy) * g.out_w + ox) * c;
         const size_t first = (n * g.in_h + w.y_begin) * g.in_w + w.x_begin;  // pixel index
@@ -127,7 +109,7 @@ void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y) {
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         float* out = y + ((n * g.out_h + oy) * g.out_w + ox) * c;
         const float* base = x + n * g.in_h * g.in_w * c;
         const size_t count = (w.y_end - w.y_begin) * (w.x_end - w.x_begin);
@@ -156,7 +138,7 @@ void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx) {
   for (size_t n = 0; n < g.batch; ++n)
     for (size_t oy = 0; oy < g.out_h; ++oy)
       for (size_t ox = 0; ox < g.out_w; ++ox) {
-        const Window w = WindowAt(g, oy, ox);
+        const PoolWindow w = PoolWindowAt(g, oy, ox);
         const float* grad = dy + ((n * g.out_h + oy) * g.out_w + ox) * c;
         float* base = dx + n * g.in_h * g.in_w * c;
         const size_t count = (w.y_end - w.y_begin) * (w.x_end - w.x_begin);
