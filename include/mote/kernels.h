@@ -90,6 +90,9 @@ void F32Add(size_t n, const float* a, const float* b, float* y);    // y = a + b
 void F32Mul(size_t n, const float* a, const float* b, float* y);    // y = a * b
 void F32Axpy(size_t n, float alpha, const float* x, float* y);      // y += alpha * x
 void F32Scale(size_t n, float alpha, const float* x, float* y);     // y = alpha * x
+// Gradient of y = clamp(x, lo, hi) from its output: dx = dy where lo < y < hi,
+// else 0 (ReLU: lo = 0, hi = +inf). In place allowed (dx == dy).
+void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx);
 
 // ---- reductions -------------------------------------------------------------
 // sum[c] = sum over r of x[r, c]; sum_sq[c] = sum over r of x[r, c]^2

@@ -26,6 +26,9 @@ void F32Add(size_t n, const float* a, const float* b, float* y) { Active().f32_a
 void F32Mul(size_t n, const float* a, const float* b, float* y) { Active().f32_mul(n, a, b, y); }
 void F32Axpy(size_t n, float alpha, const float* x, float* y) { Active().f32_axpy(n, alpha, x, y); }
 void F32Scale(size_t n, float alpha, const float* x, float* y) { Active().f32_scale(n, alpha, x, y); }
+void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
+  Active().f32_clamp_backward(n, y, dy, lo, hi, dx);
+}
 void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq) {
   Active().f32_channel_sums(rows, channels, x, sum, sum_sq);
 }

@@ -28,9 +28,7 @@ void ReLU::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (!dx) return;
   const size_t n = args.batch * per_item_;
-  const float* y = args.output;
-  const float* dy = args.output_grad;
-  for (size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  kernels::F32ClampBackward(n, args.output, args.output_grad, 0.0f, std::numeric_limits<float>::infinity(), dx);
 }
 
 }  // namespace mote

@@ -99,3 +99,47 @@ TEST(F32ElementwiseTest, SimdCasesExist) {
 
 }  // namespace
 }  // namespace mote
+
+namespace mote {
+namespace {
+
+TEST(F32ClampBackwardTest, KnownOutputOnEveryBackend) {
+  // y from clamp(x, 0, 6): gradient passes strictly inside (0, 6) only.
+  const float y[] = {0.0f, 0.5f, 6.0f, 3.0f, -0.0f, 5.999f, 1e-30f};
+  const float dy[] = {1, 2, 3, 4, 5, 6, 7};
+  const float want[] = {0, 2, 0, 4, 0, 6, 7};
+  std::vector<testing::BackendCase> cases = testing::SimdCases();
+  cases.push_back({Backend::kScalar, 0, "scalar"});
+  for (const auto& c : cases) {
+    testing::ScopedBackend scoped(c);
+    float dx[7];
+    kernels::F32ClampBackward(7, y, dy, 0.0f, 6.0f, dx);
+    for (int i = 0; i < 7; ++i) EXPECT_EQ(dx[i], want[i]) << c.name << " element " << i;
+  }
+}
+
+TEST(F32ClampBackwardTest, SimdMatchesScalarOnOddSizesAndInPlace) {
+  for (size_t n : testing::OddSizes()) {
+    Rng rng(n);
+    testing::Buffer y(n), dy(n), expected(n);
+    y.FillUniform(rng, -1.0f, 1.0f);
+    dy.FillUniform(rng);
+    {
+      testing::ScopedBackend scalar(Backend::kScalar);
+      kernels::F32ClampBackward(n, y.data(), dy.data(), 0.0f, INFINITY, expected.data());
+    }
+    for (const auto& c : testing::SimdCases()) {
+      testing::ScopedBackend scoped(c);
+      testing::Buffer dx(n);
+      kernels::F32ClampBackward(n, y.data(), dy.data(), 0.0f, INFINITY, dx.data());
+      EXPECT_TRUE(testing::AllNear(expected, dx, 0.0f, 0.0f)) << c.name << " n=" << n;
+      testing::Buffer in_place(n);
+      for (size_t i = 0; i < n; ++i) in_place[i] = dy[i];
+      kernels::F32ClampBackward(n, y.data(), in_place.data(), 0.0f, INFINITY, in_place.data());
+      EXPECT_TRUE(testing::AllNear(expected, in_place, 0.0f, 0.0f)) << c.name << " in place n=" << n;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mote

@@ -29,6 +29,7 @@ void RunEveryKernel(std::vector<float>& x, std::vector<float>& y, std::vector<fl
   F32Mul(500, x.data(), y.data(), z.data());
   F32Axpy(500, 0.5f, x.data(), z.data());
   F32Scale(500, 2.0f, x.data(), z.data());
+  F32ClampBackward(500, x.data(), y.data(), 0.0f, INFINITY, z.data());
   F32ChannelSums(50, 10, x.data(), y.data(), y.data() + 10);
   F32Softmax(50, 10, x.data(), z.data());
   F32LogSoftmax(50, 10, x.data(), z.data());

@@ -51,6 +51,20 @@ void ElemScaleImpl(size_t n, float alpha, const float* x, float* y) {
   for (; i < n; ++i) y[i] = alpha * x[i];
 }
 
+// Branch-free select: ReLU masks are random, a branch per element mispredicts.
+void ElemClampBackwardImpl(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
+  const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+  const auto vlo = hn::Set(d, lo), vhi = hn::Set(d, hi);
+  size_t i = 0;
+  for (; i + N <= n; i += N) {
+    const auto v = hn::LoadU(d, y + i);
+    const auto inside = hn::And(hn::Gt(v, vlo), hn::Lt(v, vhi));
+    hn::StoreU(hn::IfThenElseZero(inside, hn::LoadU(d, dy + i)), d, dx + i);
+  }
+  for (; i < n; ++i) dx[i] = (y[i] > lo && y[i] < hi) ? dy[i] : 0.0f;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace kernels
 }  // namespace mote
@@ -63,6 +77,7 @@ HWY_EXPORT(ElemAddImpl);
 HWY_EXPORT(ElemMulImpl);
 HWY_EXPORT(ElemAxpyImpl);
 HWY_EXPORT(ElemScaleImpl);
+HWY_EXPORT(ElemClampBackwardImpl);
 
 namespace hwy_backend {
 void F32Add(size_t n, const float* a, const float* b, float* y) {
@@ -70,6 +85,9 @@ void F32Add(size_t n, const float* a, const float* b, float* y) {
 }
 void F32Mul(size_t n, const float* a, const float* b, float* y) {
   HWY_DYNAMIC_DISPATCH(ElemMulImpl)(n, a, b, y);
+}
+void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
+  HWY_DYNAMIC_DISPATCH(ElemClampBackwardImpl)(n, y, dy, lo, hi, dx);
 }
 void F32Axpy(size_t n, float alpha, const float* x, float* y) {
   HWY_DYNAMIC_DISPATCH(ElemAxpyImpl)(n, alpha, x, y);

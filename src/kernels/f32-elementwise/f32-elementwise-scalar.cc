@@ -16,6 +16,9 @@ void F32Axpy(size_t n, float alpha, const float* x, float* y) {
 void F32Scale(size_t n, float alpha, const float* x, float* y) {
   for (size_t i = 0; i < n; ++i) y[i] = alpha * x[i];
 }
+void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
+  for (size_t i = 0; i < n; ++i) dx[i] = (y[i] > lo && y[i] < hi) ? dy[i] : 0.0f;
+}
 
 }  // namespace scalar_backend
 }  // namespace kernels

@@ -37,6 +37,16 @@ void F32Scale(size_t n, float alpha, const float* x, float* y) {
   for (; i < n; ++i) y[i] = alpha * x[i];
 }
 
+void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
+  const Batch vlo(lo), vhi(hi), zero(0.0f);
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const Batch v = Batch::load_unaligned(y + i);
+    xsimd::select((v > vlo) && (v < vhi), Batch::load_unaligned(dy + i), zero).store_unaligned(dx + i);
+  }
+  for (; i < n; ++i) dx[i] = (y[i] > lo && y[i] < hi) ? dy[i] : 0.0f;
+}
+
 }  // namespace MOTE_XSIMD_NS
 }  // namespace kernels
 }  // namespace mote
