@@ -76,6 +76,11 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
 // Adjoint of im2col: input_grad [batch, in_h, in_w, in_c] = sum of every
 // column entry into the pixel it was read from (overwrites input_grad).
 void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad);
+// Tiled adjoint: ADDS rows [row_begin, row_end) of the column matrix (row r at
+// columns[(r - row_begin) * patch_size()]) into input_grad, which the caller
+// zeroes once before the first tile.
+void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                         float* input_grad);
 
 // ---- fused per-channel epilogue ---------------------------------------------
 // y[r, c] = clamp(x[r, c] * scale[c] + shift[c], lo, hi) over rows x channels

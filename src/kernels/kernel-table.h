@@ -15,6 +15,8 @@ namespace kernels {
   void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,    \
                  float* columns);                                                                  \
   void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad);                 \
+  void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin,         \
+                           size_t row_end, float* input_grad);                                      \
   void F32ChannelAffineClamp(size_t rows, size_t channels, const float* x, const float* scale,     \
                              const float* shift, float lo, float hi, float* y);                    \
   void F32Add(size_t n, const float* a, const float* b, float* y);                                 \
@@ -34,6 +36,7 @@ struct KernelTable {
   decltype(&F32Gemm) f32_gemm;
   decltype(&F32Im2Col) f32_im2col;
   decltype(&F32Col2Im) f32_col2im;
+  decltype(&F32Col2ImAccumulate) f32_col2im_accumulate;
   decltype(&F32ChannelAffineClamp) f32_channel_affine_clamp;
   decltype(&F32Add) f32_add;
   decltype(&F32Mul) f32_mul;
@@ -55,7 +58,7 @@ struct KernelTable {
 // Builds a table from the kernels of backend namespace `ns`.
 #define MOTE_KERNEL_TABLE(ns, target_name)                                                      \
   ::mote::kernels::KernelTable {                                                                \
-    &ns::F32Gemm, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
+    &ns::F32Gemm, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
         &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32ChannelSums, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
         &ns::F32AvgPoolBackward, target_name                                                     \

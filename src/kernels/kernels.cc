@@ -18,6 +18,10 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
 void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
   Active().f32_col2im(g, columns, input_grad);
 }
+void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                         float* input_grad) {
+  Active().f32_col2im_accumulate(g, columns, row_begin, row_end, input_grad);
+}
 void F32ChannelAffineClamp(size_t rows, size_t channels, const float* x, const float* scale,
                            const float* shift, float lo, float hi, float* y) {
   Active().f32_channel_affine_clamp(rows, channels, x, scale, shift, lo, hi, y);

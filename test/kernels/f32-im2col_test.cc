@@ -187,3 +187,35 @@ TEST(F32Im2ColTest, Col2ImIsAdjointOfIm2Col) {
 
 }  // namespace
 }  // namespace mote
+
+namespace mote {
+namespace {
+
+TEST(F32Col2ImAccumulateTest, TilesAddUpToTheWholeAdjointOnEveryBackend) {
+  // Stride 2, padding, 3 channels; tiles of 7 rows (not dividing the 2*4*4 rows).
+  const kernels::Conv2DGeometry g{2, 7, 7, 3, 3, 3, 2, 2, 1, 1, 4, 4};
+  const size_t rows = g.rows(), patch = g.patch_size(), pixels = g.batch * g.in_h * g.in_w * g.in_c;
+  Rng rng(17);
+  testing::Buffer columns(rows * patch);
+  columns.FillUniform(rng);
+  testing::Buffer expected(pixels);
+  {
+    testing::ScopedBackend scalar(Backend::kScalar);
+    kernels::F32Col2Im(g, columns.data(), expected.data());
+  }
+  std::vector<testing::BackendCase> cases = testing::SimdCases();
+  cases.push_back({Backend::kScalar, 0, "scalar"});
+  for (const auto& c : cases) {
+    testing::ScopedBackend scoped(c);
+    testing::Buffer tiled(pixels, 1, 0.0f);
+    for (size_t r = 0; r < rows; r += 7) {
+      const size_t end = r + 7 < rows ? r + 7 : rows;
+      kernels::F32Col2ImAccumulate(g, columns.data() + r * patch, r, end, tiled.data());
+    }
+    // Additions happen in the same order per pixel, so the sums are identical.
+    EXPECT_TRUE(testing::AllNear(expected, tiled, 0.0f, 0.0f)) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace mote

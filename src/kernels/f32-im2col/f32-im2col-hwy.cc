@@ -89,12 +89,12 @@ void Im2ColImpl(const Conv2DGeometry& g, const float* input, size_t row_begin, s
   }
 }
 
-void Col2ImImpl(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+void Col2ImAccumulateImpl(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                          float* input_grad) {
   const size_t c = g.in_c;
   const size_t kernel_row = g.kernel_w * c;
-  Im2ColZero(g.batch * g.in_h * g.in_w * c, input_grad);
   const float* col = columns;
-  for (size_t r = 0; r < g.rows(); ++r) {
+  for (size_t r = row_begin; r < row_end; ++r) {
     const size_t ox = r % g.out_w;
     const size_t oy = (r / g.out_w) % g.out_h;
     const size_t n = r / (g.out_w * g.out_h);
@@ -110,6 +110,11 @@ void Col2ImImpl(const Conv2DGeometry& g, const float* columns, float* input_grad
   }
 }
 
+void Col2ImImpl(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  Im2ColZero(g.batch * g.in_h * g.in_w * g.in_c, input_grad);
+  Col2ImAccumulateImpl(g, columns, 0, g.rows(), input_grad);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace kernels
 }  // namespace mote
@@ -120,6 +125,7 @@ namespace mote {
 namespace kernels {
 HWY_EXPORT(Im2ColImpl);
 HWY_EXPORT(Col2ImImpl);
+HWY_EXPORT(Col2ImAccumulateImpl);
 
 namespace hwy_backend {
 void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
@@ -128,6 +134,10 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
 }
 void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
   HWY_DYNAMIC_DISPATCH(Col2ImImpl)(g, columns, input_grad);
+}
+void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                         float* input_grad) {
+  HWY_DYNAMIC_DISPATCH(Col2ImAccumulateImpl)(g, columns, row_begin, row_end, input_grad);
 }
 }  // namespace hwy_backend
 

@@ -31,12 +31,11 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
   }
 }
 
-void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                         float* input_grad) {
   const size_t c = g.in_c;
-  const size_t total = g.batch * g.in_h * g.in_w * c;
-  for (size_t i = 0; i < total; ++i) input_grad[i] = 0.0f;
   const float* col = columns;
-  for (size_t r = 0; r < g.rows(); ++r) {
+  for (size_t r = row_begin; r < row_end; ++r) {
     const size_t ox = r % g.out_w;
     const size_t oy = (r / g.out_w) % g.out_h;
     const size_t n = r / (g.out_w * g.out_h);
@@ -54,6 +53,12 @@ void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad)
       }
     }
   }
+}
+
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  const size_t total = g.batch * g.in_h * g.in_w * g.in_c;
+  for (size_t i = 0; i < total; ++i) input_grad[i] = 0.0f;
+  scalar_backend::F32Col2ImAccumulate(g, columns, 0, g.rows(), input_grad);
 }
 
 }  // namespace scalar_backend

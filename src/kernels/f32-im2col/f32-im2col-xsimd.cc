@@ -61,12 +61,12 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
   }
 }
 
-void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,
+                         float* input_grad) {
   const size_t c = g.in_c;
   const size_t kernel_row = g.kernel_w * c;
-  Zero(g.batch * g.in_h * g.in_w * c, input_grad);
   const float* col = columns;
-  for (size_t r = 0; r < g.rows(); ++r) {
+  for (size_t r = row_begin; r < row_end; ++r) {
     const size_t ox = r % g.out_w;
     const size_t oy = (r / g.out_w) % g.out_h;
     const size_t n = r / (g.out_w * g.out_h);
@@ -80,6 +80,11 @@ void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad)
       Accumulate((span.end - span.begin) * c, col + span.begin * c, dst);
     }
   }
+}
+
+void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad) {
+  Zero(g.batch * g.in_h * g.in_w * g.in_c, input_grad);
+  MOTE_XSIMD_NS::F32Col2ImAccumulate(g, columns, 0, g.rows(), input_grad);
 }
 
 }  // namespace MOTE_XSIMD_NS
