@@ -7,12 +7,11 @@
 // Params: "kernel" {filters, kernel_h, kernel_w, C}, i.e. [C_out][ky][kx][C_in]
 //         (ParamRole::kWeight, fan_in kh*kw*C, fan_out filters*kh*kw, `init`,
 //         default He normal); "bias" {filters} (ParamRole::kBias, zeros) when use_bias.
-// Memory: a per-model buffer holding the im2col matrix [N*OH*OW, kh*kw*C] of
-//         the last Forward (reused by Backward); none for a 1x1, stride-1
-//         convolution without padding, which multiplies the input directly.
-//         Scratch: GEMM workspace. Backward writes the column gradient over
-//         the im2col buffer, so each Backward needs its own Forward before it
-//         (the Model always runs them in pairs).
+// Memory: no per-model buffer: im2col runs in L2-sized tiles of rows (about
+//         1 MiB of columns) in scratch, and Backward rebuilds each tile from
+//         the input instead of keeping the whole column matrix. A 1x1,
+//         stride-1 convolution without padding multiplies the input directly.
+//         Scratch: the tile plus GEMM workspace.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
@@ -54,14 +53,13 @@ class Conv2D final : public Layer {
   Conv2DOptions options_;
   kernels::Conv2DGeometry geometry_{};
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
-  size_t bias_sums_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
+  size_t tile_rows_ = 0;  // im2col rows per tile
+  size_t bias_sums_offset_ = 0, tile_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
   ParamHandle kernel_param_, bias_param_;
-  BufferHandle columns_handle_;
   float* kernel_ = nullptr;
   float* kernel_grad_ = nullptr;
   float* bias_ = nullptr;
   float* bias_grad_ = nullptr;
-  float* columns_ = nullptr;
 };
 
 }  // namespace mote
