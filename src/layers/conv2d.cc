@@ -71,11 +71,15 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   const size_t tile_floats = size_t(1) << 18;  // measured best of 64K..512K on the seed network
   tile_rows_ = direct_ ? rows : Max(12, tile_floats / patch / 12 * 12);
   if (tile_rows_ > rows) tile_rows_ = rows;
+  // When one tile holds the whole batch, it lives in a per-model buffer and
+  // Backward reuses Forward's columns instead of rebuilding them.
+  single_tile_ = !direct_ && tile_rows_ == rows;
+  if (single_tile_) columns_handle_ = ctx.AddBuffer(rows * patch);
   // Scratch: [bias sums (filters)] [column tile (tile_rows x patch)] [GEMM workspace],
   // each part on a 64-byte boundary.
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
-  workspace_offset_ = tile_offset_ + (direct_ ? 0 : RoundUp16(tile_rows_ * patch));
+  workspace_offset_ = tile_offset_ + (direct_ || single_tile_ ? 0 : RoundUp16(tile_rows_ * patch));
   size_t ws = kernels::F32GemmWorkspaceFloats(tile_rows_, filters_, patch);     // Y = cols W^T
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, tile_rows_));   // dW += dY^T cols
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(tile_rows_, patch, filters_));   // dCols = dY W
@@ -93,6 +97,7 @@ void Conv2D::Bind(const BindContext& ctx) {
     bias_ = ctx.param(bias_param_);
     bias_grad_ = ctx.grad(bias_param_);
   }
+  columns_ = single_tile_ ? ctx.buffer(columns_handle_) : nullptr;
 }
 
 void Conv2D::Forward(const ForwardArgs& args) {
@@ -106,7 +111,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
     kernels::F32Gemm(Transpose::kNo, Transpose::kYes, rows, filters_, patch, args.inputs[0], patch, kernel_, patch,
                      args.output, filters_, false, ws);
   } else {
-    float* tile = args.scratch + tile_offset_;
+    float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
     for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
       const size_t r1 = Min(rows, r0 + tile_rows_);
       kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // [r1 - r0, patch]
@@ -145,11 +150,11 @@ void Conv2D::Backward(const BackwardArgs& args) {
     return;
   }
   if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
-  float* tile = args.scratch + tile_offset_;
+  float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
   for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
     const size_t r1 = Min(rows, r0 + tile_rows_);
     const float* dy_tile = dy + r0 * filters_;
-    kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // rebuilt, L2-resident
+    if (!single_tile_) kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // rebuilt, L2-resident
     // dW [filters, patch] += dY^T [filters, tile rows] x cols [tile rows, patch]
     kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, patch, r1 - r0, dy_tile, filters_, tile, patch,
                      kernel_grad_, patch, true, ws);

@@ -7,9 +7,11 @@
 // Params: "kernel" {filters, kernel_h, kernel_w, C}, i.e. [C_out][ky][kx][C_in]
 //         (ParamRole::kWeight, fan_in kh*kw*C, fan_out filters*kh*kw, `init`,
 //         default He normal); "bias" {filters} (ParamRole::kBias, zeros) when use_bias.
-// Memory: no per-model buffer: im2col runs in L2-sized tiles of rows (about
-//         1 MiB of columns) in scratch, and Backward rebuilds each tile from
-//         the input instead of keeping the whole column matrix. A 1x1,
+// Memory: im2col runs in L2-sized tiles of rows (about 1 MiB of columns) in
+//         scratch, and Backward rebuilds each tile from the input instead of
+//         keeping the whole column matrix; when one tile covers the batch it
+//         is a per-model buffer that Backward reuses (so each Backward needs
+//         its Forward just before, as the Model runs them). A 1x1,
 //         stride-1 convolution without padding multiplies the input directly.
 //         Scratch: the tile plus GEMM workspace.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
@@ -53,7 +55,10 @@ class Conv2D final : public Layer {
   Conv2DOptions options_;
   kernels::Conv2DGeometry geometry_{};
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
-  size_t tile_rows_ = 0;  // im2col rows per tile
+  size_t tile_rows_ = 0;      // im2col rows per tile
+  bool single_tile_ = false;  // one tile covers the batch: kept in columns_ for Backward
+  BufferHandle columns_handle_;
+  float* columns_ = nullptr;
   size_t bias_sums_offset_ = 0, tile_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
   ParamHandle kernel_param_, bias_param_;
   float* kernel_ = nullptr;
