@@ -65,5 +65,6 @@ void RegisterEpilogueBenchmarks();
 void RegisterReduceBenchmarks();
 void RegisterSoftmaxBenchmarks();
 void RegisterPoolBenchmarks();
+void RegisterSeedNetworkBenchmarks();  // bench/models/seed_network_bench.cc
 
 }  // namespace mote_bench
