@@ -2,18 +2,18 @@
 
 #include <cmath>
 
+#include "src/layers/same_shape_plan.h"
+
 namespace mote {
 
 Status LeakyReLU::Plan(PlanContext& ctx, Shape* output_shape) {
-  if (ctx.input_count() != 1) return InvalidArgument("LeakyReLU: takes exactly one input");
-  const Shape& in = ctx.input_shape(0);
-  if (in.rank() < 1) return ShapeMismatch("LeakyReLU: input must have a batch dimension");
-  size_t elements = 0;
-  MOTE_TRY(in.CheckedElements(&elements));
-  if (elements == 0) return InvalidArgument("LeakyReLU: input has a zero dimension");
+  static constexpr SameShapeMessages kMessages = {
+      "LeakyReLU: takes exactly one input",
+      "LeakyReLU: input must have a batch dimension",
+      "LeakyReLU: input has a zero dimension",
+  };
+  MOTE_TRY(PlanSameShape(ctx, kMessages, 1, output_shape, &per_item_));
   if (!std::isfinite(alpha_)) return InvalidArgument("LeakyReLU: alpha must be finite");
-  per_item_ = in.per_item();
-  *output_shape = in;
   return Status::Ok();
 }
 

@@ -4,17 +4,17 @@
 
 #include "mote/kernels.h"
 
+#include "src/layers/same_shape_plan.h"
+
 namespace mote {
 
 Status ReLU::Plan(PlanContext& ctx, Shape* output_shape) {
-  if (ctx.input_count() != 1) return InvalidArgument("ReLU: takes exactly one input");
-  const Shape& in = ctx.input_shape(0);
-  if (in.rank() < 1) return ShapeMismatch("ReLU: input must have a batch dimension");
-  size_t elements = 0;
-  MOTE_TRY(in.CheckedElements(&elements));
-  if (elements == 0) return InvalidArgument("ReLU: input has a zero dimension");
-  per_item_ = in.per_item();
-  *output_shape = in;
+  static constexpr SameShapeMessages kMessages = {
+      "ReLU: takes exactly one input",
+      "ReLU: input must have a batch dimension",
+      "ReLU: input has a zero dimension",
+  };
+  MOTE_TRY(PlanSameShape(ctx, kMessages, 1, output_shape, &per_item_));
   return Status::Ok();
 }
 

@@ -2,18 +2,18 @@
 
 #include "mote/kernels.h"
 
+#include "src/layers/same_shape_plan.h"
+
 namespace mote {
 
 Status Softmax::Plan(PlanContext& ctx, Shape* output_shape) {
-  if (ctx.input_count() != 1) return InvalidArgument("Softmax: takes exactly one input");
-  const Shape& in = ctx.input_shape(0);
-  if (in.rank() < 2) return ShapeMismatch("Softmax: input must have rank >= 2 [N, ..., K]");
-  size_t elements = 0;
-  MOTE_TRY(in.CheckedElements(&elements));
-  if (elements == 0) return InvalidArgument("Softmax: input has a zero dimension");
-  per_item_ = in.per_item();
-  classes_ = in.c();
-  *output_shape = in;
+  static constexpr SameShapeMessages kMessages = {
+      "Softmax: takes exactly one input",
+      "Softmax: input must have rank >= 2 [N, ..., K]",
+      "Softmax: input has a zero dimension",
+  };
+  MOTE_TRY(PlanSameShape(ctx, kMessages, 2, output_shape, &per_item_));
+  classes_ = ctx.input_shape(0).c();
   return Status::Ok();
 }
 

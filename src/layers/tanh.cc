@@ -2,17 +2,17 @@
 
 #include "mote/math.h"
 
+#include "src/layers/same_shape_plan.h"
+
 namespace mote {
 
 Status Tanh::Plan(PlanContext& ctx, Shape* output_shape) {
-  if (ctx.input_count() != 1) return InvalidArgument("Tanh: takes exactly one input");
-  const Shape& in = ctx.input_shape(0);
-  if (in.rank() < 1) return ShapeMismatch("Tanh: input must have a batch dimension");
-  size_t elements = 0;
-  MOTE_TRY(in.CheckedElements(&elements));
-  if (elements == 0) return InvalidArgument("Tanh: input has a zero dimension");
-  per_item_ = in.per_item();
-  *output_shape = in;
+  static constexpr SameShapeMessages kMessages = {
+      "Tanh: takes exactly one input",
+      "Tanh: input must have a batch dimension",
+      "Tanh: input has a zero dimension",
+  };
+  MOTE_TRY(PlanSameShape(ctx, kMessages, 1, output_shape, &per_item_));
   return Status::Ok();
 }
 
