@@ -55,6 +55,17 @@ void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const flo
 // Floats of scratch any backend's F32Gemm needs for this shape.
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);
 
+// GEMM with B packed once, for one B multiplied by many A (a layer's weights
+// against tiles of activations): F32GemmPackB packs op(B) [k x n] (tb, ldb as
+// in F32Gemm) into `packed` (F32GemmPackedBFloats(n, k) floats, any
+// alignment); F32GemmPackedB then computes C = op(A) * op(B) (or C += ...)
+// like F32Gemm without reading B. The packed layout belongs to the backend
+// (and Highway target) active when packing: pack again after SetBackend.
+size_t F32GemmPackedBFloats(size_t n, size_t k);
+void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed);
+void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                    float* c, size_t ldc, bool accumulate, float* workspace);
+
 // ---- im2col / col2im (NHWC) -------------------------------------------------
 struct Conv2DGeometry {
   size_t batch, in_h, in_w, in_c;

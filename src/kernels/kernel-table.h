@@ -12,6 +12,9 @@ namespace kernels {
   void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,           \
                size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,      \
                float* workspace);                                                                  \
+  void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed);   \
+  void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda,       \
+                      const float* packed_b, float* c, size_t ldc, bool accumulate, float* workspace); \
   void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,    \
                  float* columns);                                                                  \
   void F32Col2Im(const Conv2DGeometry& g, const float* columns, float* input_grad);                 \
@@ -34,6 +37,8 @@ namespace kernels {
 
 struct KernelTable {
   decltype(&F32Gemm) f32_gemm;
+  decltype(&F32GemmPackB) f32_gemm_pack_b;
+  decltype(&F32GemmPackedB) f32_gemm_packed_b;
   decltype(&F32Im2Col) f32_im2col;
   decltype(&F32Col2Im) f32_col2im;
   decltype(&F32Col2ImAccumulate) f32_col2im_accumulate;
@@ -58,7 +63,7 @@ struct KernelTable {
 // Builds a table from the kernels of backend namespace `ns`.
 #define MOTE_KERNEL_TABLE(ns, target_name)                                                      \
   ::mote::kernels::KernelTable {                                                                \
-    &ns::F32Gemm, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
+    &ns::F32Gemm, &ns::F32GemmPackB, &ns::F32GemmPackedB, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
         &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32ChannelSums, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
         &ns::F32AvgPoolBackward, target_name                                                     \

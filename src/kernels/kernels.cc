@@ -10,6 +10,14 @@ void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const flo
   Active().f32_gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace);
 }
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k) { return gemm::WorkspaceFloats(m, n, k); }
+size_t F32GemmPackedBFloats(size_t n, size_t k) { return gemm::PackedBFloats(n, k); }
+void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
+  Active().f32_gemm_pack_b(tb, n, k, b, ldb, packed);
+}
+void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                    float* c, size_t ldc, bool accumulate, float* workspace) {
+  Active().f32_gemm_packed_b(ta, m, n, k, a, lda, packed_b, c, ldc, accumulate, workspace);
+}
 
 void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
                float* columns) {

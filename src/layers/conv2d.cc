@@ -75,11 +75,15 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   // Backward reuses Forward's columns instead of rebuilding them.
   single_tile_ = !direct_ && tile_rows_ == rows;
   if (single_tile_) columns_handle_ = ctx.AddBuffer(rows * patch);
-  // Scratch: [bias sums (filters)] [column tile (tile_rows x patch)] [GEMM workspace],
+  // Scratch: [bias sums (filters)] [column tile (tile_rows x patch)]
+  // [weights packed once per call for the per-tile GEMMs] [GEMM workspace],
   // each part on a 64-byte boundary.
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
-  workspace_offset_ = tile_offset_ + (direct_ || single_tile_ ? 0 : RoundUp16(tile_rows_ * patch));
+  packed_offset_ = tile_offset_ + (direct_ || single_tile_ ? 0 : RoundUp16(tile_rows_ * patch));
+  const size_t packed = Max(kernels::F32GemmPackedBFloats(filters_, patch),   // W^T for Y = cols W^T
+                            kernels::F32GemmPackedBFloats(patch, filters_));  // W for dCols = dY W
+  workspace_offset_ = packed_offset_ + RoundUp16(packed);
   size_t ws = kernels::F32GemmWorkspaceFloats(tile_rows_, filters_, patch);     // Y = cols W^T
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, tile_rows_));   // dW += dY^T cols
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(tile_rows_, patch, filters_));   // dCols = dY W
@@ -112,12 +116,15 @@ void Conv2D::Forward(const ForwardArgs& args) {
                      args.output, filters_, false, ws);
   } else {
     float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
+    // W^T is the same for every tile: pack it once.
+    float* packed_w = args.scratch + packed_offset_;
+    kernels::F32GemmPackB(Transpose::kYes, filters_, patch, kernel_, patch, packed_w);
     for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
       const size_t r1 = Min(rows, r0 + tile_rows_);
       kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // [r1 - r0, patch]
       // [tile rows, filters] = [tile rows, patch] x [filters, patch]^T
-      kernels::F32Gemm(Transpose::kNo, Transpose::kYes, r1 - r0, filters_, patch, tile, patch, kernel_, patch,
-                       args.output + r0 * filters_, filters_, false, ws);
+      kernels::F32GemmPackedB(Transpose::kNo, r1 - r0, filters_, patch, tile, patch, packed_w,
+                              args.output + r0 * filters_, filters_, false, ws);
     }
   }
   if (options_.use_bias) {
@@ -149,7 +156,11 @@ void Conv2D::Backward(const BackwardArgs& args) {
                        patch, false, ws);
     return;
   }
-  if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
+  float* packed_w = args.scratch + packed_offset_;
+  if (dx) {
+    memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
+    kernels::F32GemmPackB(Transpose::kNo, patch, filters_, kernel_, patch, packed_w);  // W, for every tile
+  }
   float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
   for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
     const size_t r1 = Min(rows, r0 + tile_rows_);
@@ -160,8 +171,8 @@ void Conv2D::Backward(const BackwardArgs& args) {
                      kernel_grad_, patch, true, ws);
     if (!dx) continue;
     // dCols [tile rows, patch] = dY [tile rows, filters] x W [filters, patch], over the dead tile
-    kernels::F32Gemm(Transpose::kNo, Transpose::kNo, r1 - r0, patch, filters_, dy_tile, filters_, kernel_, patch,
-                     tile, patch, false, ws);
+    kernels::F32GemmPackedB(Transpose::kNo, r1 - r0, patch, filters_, dy_tile, filters_, packed_w, tile, patch,
+                            false, ws);
     kernels::F32Col2ImAccumulate(g, tile, r0, r1, dx);
   }
 }

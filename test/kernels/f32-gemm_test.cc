@@ -134,3 +134,54 @@ TEST(F32Gemm, SimdMatchesScalarOnSeedNetworkShapes) {
 
 }  // namespace
 }  // namespace mote
+
+namespace mote {
+namespace {
+
+// Packing B once gives exactly what F32Gemm computes on the SIMD backends
+// (same kernels, same order); the scalar reference sums a transposed B in
+// another order, so it only agrees to rounding.
+void CheckPackedB(size_t m, size_t n, size_t k, kernels::Transpose ta, kernels::Transpose tb, bool accumulate,
+                  uint64_t seed) {
+  Rng rng(seed);
+  const size_t lda = ta == kernels::Transpose::kNo ? k : m, ldb = tb == kernels::Transpose::kNo ? n : k;
+  testing::Buffer a(m * k), b(k * n), c0(m * n);
+  a.FillUniform(rng);
+  b.FillUniform(rng);
+  c0.FillUniform(rng);
+  std::vector<testing::BackendCase> cases = testing::SimdCases();
+  cases.push_back({Backend::kScalar, 0, "scalar"});
+  for (const auto& c : cases) {
+    testing::ScopedBackend scoped(c);
+    testing::Buffer workspace(kernels::F32GemmWorkspaceFloats(m, n, k), 2);
+    testing::Buffer packed(kernels::F32GemmPackedBFloats(n, k), 3);
+    testing::Buffer want(m * n), got(m * n);
+    for (size_t i = 0; i < m * n; ++i) want[i] = got[i] = c0[i];
+    kernels::F32Gemm(ta, tb, m, n, k, a.data(), lda, b.data(), ldb, want.data(), n, accumulate, workspace.data());
+    kernels::F32GemmPackB(tb, n, k, b.data(), ldb, packed.data());
+    kernels::F32GemmPackedB(ta, m, n, k, a.data(), lda, packed.data(), got.data(), n, accumulate, workspace.data());
+    EXPECT_TRUE(packed.GuardIntact()) << c.name << " packed B overrun";
+    const float tol = c.backend == Backend::kScalar ? 2e-6f * float(k + 4) : 0.0f;
+    EXPECT_TRUE(testing::AllNear(want, got, tol, tol))
+        << c.name << " m=" << m << " n=" << n << " k=" << k << " ta=" << int(ta) << " tb=" << int(tb);
+  }
+}
+
+TEST(F32GemmPackedB, MatchesF32GemmExactly) {
+  using kernels::Transpose;
+  uint64_t seed = 100;
+  for (const size_t s : {1, 3, 17, 65})
+    for (const Transpose ta : {Transpose::kNo, Transpose::kYes})
+      for (const Transpose tb : {Transpose::kNo, Transpose::kYes}) {
+        CheckPackedB(s, 40, 25, ta, tb, false, seed++);
+        CheckPackedB(13, s, 9, ta, tb, true, seed++);
+        CheckPackedB(7, 33, s, ta, tb, false, seed++);
+      }
+  // Several column and depth blocks (n > 512, k > 256).
+  CheckPackedB(30, 600, 300, Transpose::kNo, Transpose::kYes, true, seed++);
+  CheckPackedB(25, 1000, 80, Transpose::kNo, Transpose::kNo, false, seed++);
+  CheckPackedB(252, 80, 1000, Transpose::kNo, Transpose::kYes, false, seed++);
+}
+
+}  // namespace
+}  // namespace mote

@@ -13,7 +13,7 @@
 //         is a per-model buffer that Backward reuses (so each Backward needs
 //         its Forward just before, as the Model runs them). A 1x1,
 //         stride-1 convolution without padding multiplies the input directly.
-//         Scratch: the tile plus GEMM workspace.
+//         Scratch: the tile, the weights packed once per call, GEMM workspace.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
@@ -59,7 +59,7 @@ class Conv2D final : public Layer {
   bool single_tile_ = false;  // one tile covers the batch: kept in columns_ for Backward
   BufferHandle columns_handle_;
   float* columns_ = nullptr;
-  size_t bias_sums_offset_ = 0, tile_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
+  size_t bias_sums_offset_ = 0, tile_offset_ = 0, packed_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
   ParamHandle kernel_param_, bias_param_;
   float* kernel_ = nullptr;
   float* kernel_grad_ = nullptr;

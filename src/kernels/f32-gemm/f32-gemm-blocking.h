@@ -37,6 +37,9 @@ inline size_t WorkspaceFloats(size_t m, size_t n, size_t k) {
   return kc * RoundUp(Min(n, kNc), kNrMax) + kc * kMrMax + 16;
 }
 
+// Floats of a whole op(B) [k x n] packed by PackWholeB, for any backend.
+inline size_t PackedBFloats(size_t n, size_t k) { return k * RoundUp(n, kNrMax) + 16; }
+
 // Microkernel contract: C[rows x cols] (+)= A[mr x kc] * Bp[kc x nr] where
 // Bp holds (p, j) at bp[p * nr + j] and A is either a packed micro-panel,
 // element (r, p) at a[p * mr + r] (lda ignored), or, for a "direct" kernel,
@@ -132,10 +135,29 @@ inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc
   }
 }
 
-// The whole blocked GEMM around one pair of microkernels.
+// Where the block of columns [j0, j0 + kNc) and depths [p0, p0 + kKc) of a
+// whole packed op(B) starts (PackWholeB layout: column blocks one after the
+// other, each holding its depth blocks in order).
+inline size_t PackedBBlockOffset(size_t j0, size_t p0, size_t n, size_t k, size_t nr) {
+  return (j0 / kNc) * k * RoundUp(kNc, nr) + p0 * RoundUp(Min(kNc, n - j0), nr);
+}
+
+// Packs all of op(B) [k x n] once, for repeated BlockedGemm calls with
+// `packed_b` (e.g. a layer's weights against many tiles of activations).
+inline void PackWholeB(bool b_trans, const float* b, size_t ldb, size_t n, size_t k, const TileKernels& tiles,
+                       float* packed) {
+  packed = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(packed) + 63) & ~uintptr_t(63));
+  for (size_t j0 = 0; j0 < n; j0 += kNc)
+    for (size_t p0 = 0; p0 < k; p0 += kKc)
+      PackB(b_trans, b, ldb, p0, Min(kKc, k - p0), j0, Min(kNc, n - j0), tiles,
+            packed + PackedBBlockOffset(j0, p0, n, k, tiles.nr()));
+}
+
+// The whole blocked GEMM around one family of microkernels. With packed_b
+// (from PackWholeB with the same n, k and tiles) B is not read or packed.
 inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a,
                         size_t lda, const float* b, size_t ldb, float* c, size_t ldc, bool accumulate,
-                        float* workspace, const TileKernels& tiles) {
+                        float* workspace, const TileKernels& tiles, const float* packed_b = nullptr) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     if (!accumulate)
@@ -148,13 +170,19 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
   float* bp = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(workspace) + 63) & ~uintptr_t(63));
   const size_t kc_max = Min(k, kKc);
   float* ap = bp + kc_max * RoundUp(Min(n, kNc), nr);
+  if (packed_b) packed_b = reinterpret_cast<const float*>((reinterpret_cast<uintptr_t>(packed_b) + 63) & ~uintptr_t(63));
   const bool a_trans = ta == Transpose::kYes, b_trans = tb == Transpose::kYes;
   for (size_t p0 = 0; p0 < k; p0 += kKc) {
     const size_t kc = Min(kKc, k - p0);
     const bool load_c = accumulate || p0 > 0;
     for (size_t j0 = 0; j0 < n; j0 += kNc) {
       const size_t nc = Min(kNc, n - j0);
-      PackB(b_trans, b, ldb, p0, kc, j0, nc, tiles, bp);
+      const float* b_block = bp;
+      if (packed_b) {
+        b_block = packed_b + PackedBBlockOffset(j0, p0, n, k, nr);
+      } else {
+        PackB(b_trans, b, ldb, p0, kc, j0, nc, tiles, bp);
+      }
       for (size_t i0 = 0; i0 < m; i0 += mr) {
         const size_t rows = Min(mr, m - i0);
         // Full tiles of row-major A are read in place: packing would cost a
@@ -168,7 +196,7 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         for (size_t jp = 0; jp < nc; jp += nr) {
           const size_t pick = tiles.Pick(nc - jp);
           const MicroKernel kernel = direct ? tiles.direct[pick] : tiles.packed[pick];
-          kernel(kc, a_tile, lda, bp + jp * kc, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
+          kernel(kc, a_tile, lda, b_block + jp * kc, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
         }
       }
     }

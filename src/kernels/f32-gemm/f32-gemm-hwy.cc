@@ -195,23 +195,33 @@ gemm::TileKernels Tiles(size_t max_vectors) {
 // Rows of padding when m is cut into tiles of mr rows.
 inline size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
 
+// Register tiles for this shape; the panel widths depend on n only, so
+// PackB and PackedB agree for any m.
+gemm::TileKernels ChooseTiles(size_t m, size_t n) {
+  const size_t N = hn::Lanes(hn::ScalableTag<float>());
+  // One vector covers narrow outputs (e.g. 10 classes): taller tiles.
+  if (n <= N) return Tiles<kGemmMrNarrow>(1);
+  // Small m (e.g. a batch of 50): a shorter tile that divides it wastes fewer rows.
+  if (RowWaste(m, kGemmMrSmall[0]) < RowWaste(m, kGemmMrWide) &&
+      RowWaste(m, kGemmMrSmall[0]) <= RowWaste(m, kGemmMrSmall[1]))
+    return Tiles<kGemmMrSmall[0]>(2);
+  if (RowWaste(m, kGemmMrSmall[1]) < RowWaste(m, kGemmMrWide)) return Tiles<kGemmMrSmall[1]>(2);
+  return Tiles<kGemmMrWide>(2);
+}
+
 void GemmImpl(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
               const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
-  const size_t N = hn::Lanes(hn::ScalableTag<float>());
-  gemm::TileKernels tiles;
-  if (n <= N) {
-    // One vector covers narrow outputs (e.g. 10 classes): taller tiles.
-    tiles = Tiles<kGemmMrNarrow>(1);
-  } else if (RowWaste(m, kGemmMrSmall[0]) < RowWaste(m, kGemmMrWide) &&
-             RowWaste(m, kGemmMrSmall[0]) <= RowWaste(m, kGemmMrSmall[1])) {
-    // Small m (e.g. a batch of 50): a shorter tile that divides it wastes fewer rows.
-    tiles = Tiles<kGemmMrSmall[0]>(2);
-  } else if (RowWaste(m, kGemmMrSmall[1]) < RowWaste(m, kGemmMrWide)) {
-    tiles = Tiles<kGemmMrSmall[1]>(2);
-  } else {
-    tiles = Tiles<kGemmMrWide>(2);
-  }
-  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
+  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, ChooseTiles(m, n));
+}
+
+void GemmPackBImpl(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
+  gemm::PackWholeB(tb == Transpose::kYes, b, ldb, n, k, ChooseTiles(kGemmMrWide, n), packed);
+}
+
+void GemmPackedBImpl(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                     float* c, size_t ldc, bool accumulate, float* workspace) {
+  gemm::BlockedGemm(ta, Transpose::kNo, m, n, k, a, lda, nullptr, 0, c, ldc, accumulate, workspace,
+                    ChooseTiles(m, n), packed_b);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -223,11 +233,20 @@ HWY_AFTER_NAMESPACE();
 namespace mote {
 namespace kernels {
 HWY_EXPORT(GemmImpl);
+HWY_EXPORT(GemmPackBImpl);
+HWY_EXPORT(GemmPackedBImpl);
 namespace hwy_backend {
 
 void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
              const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
   HWY_DYNAMIC_DISPATCH(GemmImpl)(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace);
+}
+void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
+  HWY_DYNAMIC_DISPATCH(GemmPackBImpl)(tb, n, k, b, ldb, packed);
+}
+void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                    float* c, size_t ldc, bool accumulate, float* workspace) {
+  HWY_DYNAMIC_DISPATCH(GemmPackedBImpl)(ta, m, n, k, a, lda, packed_b, c, ldc, accumulate, workspace);
 }
 
 }  // namespace hwy_backend

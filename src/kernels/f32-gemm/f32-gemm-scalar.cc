@@ -39,6 +39,17 @@ void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const flo
   }
 }
 
+// The scalar path has no panels: "packed" B is op(B) as a row-major k x n matrix.
+void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
+  for (size_t p = 0; p < k; ++p)
+    for (size_t j = 0; j < n; ++j) packed[p * n + j] = tb == Transpose::kYes ? b[j * ldb + p] : b[p * ldb + j];
+}
+
+void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                    float* c, size_t ldc, bool accumulate, float* workspace) {
+  scalar_backend::F32Gemm(ta, Transpose::kNo, m, n, k, a, lda, packed_b, n, c, ldc, accumulate, workspace);
+}
+
 }  // namespace scalar_backend
 }  // namespace kernels
 }  // namespace mote

@@ -104,19 +104,30 @@ size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
 
 }  // namespace
 
+namespace {
+// Register tiles for this shape; the panel widths depend on n only.
+gemm::TileKernels ChooseTiles(size_t m, size_t n) {
+  if (n <= kLanes) return Tiles<kMrNarrow>(1);
+  if (RowWaste(m, kMrSmall0) < RowWaste(m, kMrWide) && RowWaste(m, kMrSmall0) <= RowWaste(m, kMrSmall1))
+    return Tiles<kMrSmall0>(2);
+  if (RowWaste(m, kMrSmall1) < RowWaste(m, kMrWide)) return Tiles<kMrSmall1>(2);
+  return Tiles<kMrWide>(2);
+}
+}  // namespace
+
 void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
              const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
-  gemm::TileKernels tiles;
-  if (n <= kLanes) {
-    tiles = Tiles<kMrNarrow>(1);
-  } else if (RowWaste(m, kMrSmall0) < RowWaste(m, kMrWide) && RowWaste(m, kMrSmall0) <= RowWaste(m, kMrSmall1)) {
-    tiles = Tiles<kMrSmall0>(2);
-  } else if (RowWaste(m, kMrSmall1) < RowWaste(m, kMrWide)) {
-    tiles = Tiles<kMrSmall1>(2);
-  } else {
-    tiles = Tiles<kMrWide>(2);
-  }
-  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, tiles);
+  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, ChooseTiles(m, n));
+}
+
+void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
+  gemm::PackWholeB(tb == Transpose::kYes, b, ldb, n, k, ChooseTiles(kMrWide, n), packed);
+}
+
+void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                    float* c, size_t ldc, bool accumulate, float* workspace) {
+  gemm::BlockedGemm(ta, Transpose::kNo, m, n, k, a, lda, nullptr, 0, c, ldc, accumulate, workspace,
+                    ChooseTiles(m, n), packed_b);
 }
 
 }  // namespace MOTE_XSIMD_NS
