@@ -64,11 +64,11 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (options_.use_bias)
     bias_param_ = ctx.AddParam("bias", Shape(filters_), ParamRole::kBias, InitSpec{InitKind::kZeros}, patch,
                                filters_);
-  // im2col runs in tiles of tile_rows_ rows that stay in L2 (about 1 MiB of
+  // im2col runs in tiles of tile_rows_ rows that stay in L2 (about 512 KiB of
   // columns, a multiple of 12 rows to suit the GEMM tiles); Backward rebuilds
   // each tile instead of keeping the whole column matrix, which for the seed
   // network's third conv would be 9.8 MB streamed through L3 four times.
-  const size_t tile_floats = size_t(1) << 18;  // measured best of 64K..512K on the seed network
+  const size_t tile_floats = size_t(1) << 17;  // 512 KiB: 64K..256K floats measured alike on the seed network
   tile_rows_ = direct_ ? rows : Max(12, tile_floats / patch / 12 * 12);
   if (tile_rows_ > rows) tile_rows_ = rows;
   // When one tile holds the whole batch, it lives in a per-model buffer and

@@ -7,7 +7,7 @@
 // Params: "kernel" {filters, kernel_h, kernel_w, C}, i.e. [C_out][ky][kx][C_in]
 //         (ParamRole::kWeight, fan_in kh*kw*C, fan_out filters*kh*kw, `init`,
 //         default He normal); "bias" {filters} (ParamRole::kBias, zeros) when use_bias.
-// Memory: im2col runs in L2-sized tiles of rows (about 1 MiB of columns) in
+// Memory: im2col runs in L2-sized tiles of rows (about 512 KiB of columns) in
 //         scratch, and Backward rebuilds each tile from the input instead of
 //         keeping the whole column matrix; when one tile covers the batch it
 //         is a per-model buffer that Backward reuses (so each Backward needs
