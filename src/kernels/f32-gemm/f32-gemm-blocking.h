@@ -25,6 +25,11 @@ inline constexpr size_t kKc = 256;   // depth of one packed block
 inline constexpr size_t kNc = 512;   // columns of one packed B block
 inline constexpr size_t kMrMax = 16; // largest microkernel row count of any backend
 inline constexpr size_t kNrMax = 128;  // largest microkernel width (2 x 2048-bit SVE)
+// Read row-major B in place (no packing) when m is at most kDirectBMaxRows
+// and B spans at most kDirectBMaxFloats (cache-resident, e.g. a conv tile):
+// strided in-place reads from DRAM are slower than one sequential packing pass.
+inline constexpr size_t kDirectBMaxRows = 128;
+inline constexpr size_t kDirectBMaxFloats = size_t(1) << 18;
 
 inline size_t RoundUp(size_t v, size_t m) { return (v + m - 1) / m * m; }
 inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
@@ -40,14 +45,15 @@ inline size_t WorkspaceFloats(size_t m, size_t n, size_t k) {
 // Floats of a whole op(B) [k x n] packed by PackWholeB, for any backend.
 inline size_t PackedBFloats(size_t n, size_t k) { return k * RoundUp(n, kNrMax) + 16; }
 
-// Microkernel contract: C[rows x cols] (+)= A[mr x kc] * Bp[kc x nr] where
-// Bp holds (p, j) at bp[p * nr + j] and A is either a packed micro-panel,
+// Microkernel contract: C[rows x cols] (+)= A[mr x kc] * B[kc x nr] where
+// B holds (p, j) at bp[p * b_stride + j] (a packed panel: b_stride = the
+// panel width; or rows of the caller's B read in place) and A is either a packed micro-panel,
 // element (r, p) at a[p * mr + r] (lda ignored), or, for a "direct" kernel,
 // rows of the caller's row-major A, element (r, p) at a[r * lda + p], which
 // saves packing when the tile has all mr rows. rows <= mr and cols <= nr say
 // how much of the tile is inside C; `load_c` adds the existing C values.
-using MicroKernel = void (*)(size_t kc, const float* a, size_t lda, const float* bp, float* c, size_t ldc,
-                             size_t rows, size_t cols, bool load_c);
+using MicroKernel = void (*)(size_t kc, const float* a, size_t lda, const float* bp, size_t b_stride, float* c,
+                             size_t ldc, size_t rows, size_t cols, bool load_c);
 
 // Packs rows [i0, i0 + rows) x depth [p0, p0 + kc) of op(A) as ap[p * mr + r],
 // zero-filling rows rows..mr-1.
@@ -177,9 +183,17 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
     const bool load_c = accumulate || p0 > 0;
     for (size_t j0 = 0; j0 < n; j0 += kNc) {
       const size_t nc = Min(kNc, n - j0);
+      // Few rows of A (e.g. a weight gradient, m = output channels) reuse each
+      // B panel only m / mr times: then read a cache-resident row-major B in
+      // place and pack only a last panel that is narrower than its kernel.
+      const bool direct_b =
+          packed_b == nullptr && !b_trans && m <= kDirectBMaxRows && k * ldb <= kDirectBMaxFloats;
       const float* b_block = bp;
       if (packed_b) {
         b_block = packed_b + PackedBBlockOffset(j0, p0, n, k, nr);
+      } else if (direct_b) {
+        const size_t last = nc - nc % nr == nc ? nc : nc - nc % nr;  // start of a partial last panel
+        if (last < nc) PackB(false, b, ldb, p0, kc, j0 + last, nc - last, tiles, bp);
       } else {
         PackB(b_trans, b, ldb, p0, kc, j0, nc, tiles, bp);
       }
@@ -196,7 +210,10 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         for (size_t jp = 0; jp < nc; jp += nr) {
           const size_t pick = tiles.Pick(nc - jp);
           const MicroKernel kernel = direct ? tiles.direct[pick] : tiles.packed[pick];
-          kernel(kc, a_tile, lda, b_block + jp * kc, c + i0 * ldc + j0 + jp, ldc, rows, Min(nr, nc - jp), load_c);
+          const bool in_place = direct_b && nc - jp >= nr;  // a full panel of the caller's B
+          const float* panel = in_place ? b + p0 * ldb + j0 + jp : (direct_b ? bp : b_block + jp * kc);
+          kernel(kc, a_tile, lda, panel, in_place ? ldb : tiles.width[pick], c + i0 * ldc + j0 + jp, ldc, rows,
+                 Min(nr, nc - jp), load_c);
         }
       }
     }

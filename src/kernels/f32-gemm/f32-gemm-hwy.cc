@@ -62,7 +62,7 @@ using DHalf = hn::ScalableTag<float>;
 // kDirect: A is row-major with leading dimension lda; else a packed panel.
 template <size_t MR, size_t NV, bool kHalf, bool kDirect>
 HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_t lda,
-                                  const float* HWY_RESTRICT bp, float* HWY_RESTRICT c, size_t ldc,
+                                  const float* HWY_RESTRICT bp, size_t b_stride, float* HWY_RESTRICT c, size_t ldc,
                                   size_t rows, size_t cols, bool load_c) {
   static_assert(MR <= gemm::kMrMax && NV <= 2 && (NV > 0 || kHalf), "unsupported tile");
   const hn::ScalableTag<float> d;
@@ -90,7 +90,7 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
     MOTE_GEMM_ROWS(MOTE_FMA_ROW)
 #undef MOTE_FMA_ROW
     ap += kDirect ? 1 : MR;
-    bp += width;
+    bp += b_stride;
   }
   if (rows == MR && cols == width) {
 #define MOTE_STORE_ROW(r)                                                           \

@@ -34,7 +34,7 @@ inline Batch Fma(const Batch& x, const Batch& y, const Batch& z) {
 
 // kDirect: A is row-major with leading dimension lda; else a packed panel.
 template <size_t MR, size_t NV, bool kDirect>
-void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, float* c, size_t ldc,
+void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, size_t b_stride, float* c, size_t ldc,
                      size_t rows, size_t cols, bool load_c) {
   Batch acc[MR][NV];
 #pragma GCC unroll 16
@@ -44,7 +44,7 @@ void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, fl
   for (size_t p = 0; p < kc; ++p) {
     Batch b[NV];
 #pragma GCC unroll 2
-    for (size_t v = 0; v < NV; ++v) b[v] = Batch::load_aligned(bp + v * kLanes);
+    for (size_t v = 0; v < NV; ++v) b[v] = Batch::load_unaligned(bp + v * kLanes);
 #pragma GCC unroll 16
     for (size_t r = 0; r < MR; ++r) {
       const Batch a(kDirect ? ap[r * lda] : ap[r]);
@@ -52,7 +52,7 @@ void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, fl
       for (size_t v = 0; v < NV; ++v) acc[r][v] = Fma(a, b[v], acc[r][v]);
     }
     ap += kDirect ? 1 : MR;
-    bp += NV * kLanes;
+    bp += b_stride;
   }
   if (rows == MR && cols == NV * kLanes) {
 #pragma GCC unroll 16
