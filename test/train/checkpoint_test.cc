@@ -1,0 +1,140 @@
+// Checkpoints: resume equals an uninterrupted run bit for bit (parameters,
+// batchnorm state, Adam moments, step count, dropout RNG), and every damaged
+// or mismatched file is rejected without touching the model.
+#include "mote/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+#include "mote/layers.h"
+#include "mote/optim/adam.h"
+
+namespace mote {
+namespace {
+
+void Build(Model& m, size_t hidden) {
+  m.Input(Shape(size_t(12)), "x");
+  m.Add(std::make_unique<Dense>(hidden), {}, "dense1");
+  m.Add(std::make_unique<BatchNorm>(), {}, "bn");
+  m.Add(std::make_unique<ReLU>(), {}, "relu");
+  m.Add(std::make_unique<Dropout>(0.7f), {}, "dropout");
+  m.Add(std::make_unique<Dense>(4), {}, "logits");
+  m.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  m.SetOptimizer(std::make_unique<Adam>());
+}
+
+struct Data {
+  std::vector<float> x;
+  std::vector<int32_t> labels;
+};
+Data MakeData(size_t batch, uint64_t seed) {
+  Rng rng(seed);
+  Data d;
+  for (size_t i = 0; i < batch * 12; ++i) d.x.push_back(rng.Uniform(-1, 1));
+  for (size_t i = 0; i < batch; ++i) d.labels.push_back(int32_t(rng.Below(4)));
+  return d;
+}
+
+std::vector<float> Snapshot(Model& m) {
+  std::vector<float> s(m.params(), m.params() + m.param_count());
+  s.insert(s.end(), m.state(), m.state() + m.state_count());
+  s.insert(s.end(), m.optimizer_state(), m.optimizer_state() + m.optimizer_state_count());
+  return s;
+}
+
+std::string TempPath(const char* name) { return ::testing::TempDir() + name; }
+
+std::vector<char> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+void WriteAll(const std::string& path, const std::vector<char>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+TEST(Checkpoint, ResumeEqualsAnUninterruptedRunBitForBit) {
+  const Data d = MakeData(8, 1);
+  const Targets t{d.labels.data(), nullptr};
+  const std::string path = TempPath("resume.ckpt");
+
+  Model straight;
+  Build(straight, 16);
+  ASSERT_TRUE(straight.Prepare(8, 3).ok());
+  for (int i = 0; i < 12; ++i) {
+    if (i == 5) {
+      ASSERT_TRUE(SaveCheckpoint(straight, path, 7).ok());
+    }
+    ASSERT_TRUE(straight.TrainStep(d.x.data(), t, 8, 0.01f).ok());
+  }
+
+  Model resumed;  // a new model with another seed: everything must come from the file
+  Build(resumed, 16);
+  ASSERT_TRUE(resumed.Prepare(8, 99).ok());
+  uint64_t epoch = 0;
+  ASSERT_TRUE(LoadCheckpoint(resumed, path, &epoch).ok());
+  EXPECT_EQ(epoch, 7u);
+  EXPECT_EQ(resumed.step(), 5u);
+  for (int i = 5; i < 12; ++i) ASSERT_TRUE(resumed.TrainStep(d.x.data(), t, 8, 0.01f).ok());
+  const std::vector<float> a = Snapshot(straight), b = Snapshot(resumed);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0);
+  EXPECT_EQ(resumed.step(), straight.step());
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, DamagedOrMismatchedFilesAreRejectedAndChangeNothing) {
+  const std::string path = TempPath("good.ckpt"), bad = TempPath("bad.ckpt");
+  Model source;
+  Build(source, 16);
+  ASSERT_TRUE(source.Prepare(4, 1).ok());
+  ASSERT_TRUE(SaveCheckpoint(source, path).ok());
+  const std::vector<char> good = ReadAll(path);
+  ASSERT_GT(good.size(), 100u);
+
+  Model target;
+  Build(target, 16);
+  ASSERT_TRUE(target.Prepare(4, 2).ok());
+  const std::vector<float> before = Snapshot(target);
+  auto expect_rejected = [&](const std::vector<char>& bytes, StatusCode code, const char* what) {
+    WriteAll(bad, bytes);
+    const Status s = LoadCheckpoint(target, bad);
+    EXPECT_EQ(s.code(), code) << what << ": " << s.message();
+    const std::vector<float> after = Snapshot(target);
+    EXPECT_EQ(std::memcmp(before.data(), after.data(), before.size() * sizeof(float)), 0) << what;
+  };
+  expect_rejected(std::vector<char>(good.begin(), good.begin() + good.size() / 2), StatusCode::kCorruptData,
+                  "truncated");
+  expect_rejected(std::vector<char>(good.begin(), good.begin() + 10), StatusCode::kCorruptData, "tiny");
+  expect_rejected({}, StatusCode::kCorruptData, "empty");
+  std::vector<char> flipped = good;
+  flipped[good.size() / 2] ^= 0x10;
+  expect_rejected(flipped, StatusCode::kCorruptData, "flipped bit");
+  std::vector<char> magic = good;
+  magic[0] = 'X';
+  expect_rejected(magic, StatusCode::kCorruptData, "wrong magic");
+  EXPECT_EQ(LoadCheckpoint(target, TempPath("missing.ckpt")).code(), StatusCode::kIoError);
+
+  Model other;  // another hidden size: another layout
+  Build(other, 8);
+  ASSERT_TRUE(other.Prepare(4, 1).ok());
+  const std::vector<float> other_before = Snapshot(other);
+  EXPECT_EQ(LoadCheckpoint(other, path).code(), StatusCode::kShapeMismatch);
+  EXPECT_EQ(std::memcmp(other_before.data(), Snapshot(other).data(), other_before.size() * sizeof(float)), 0);
+
+  Model unprepared;
+  Build(unprepared, 16);
+  EXPECT_EQ(SaveCheckpoint(unprepared, path).code(), StatusCode::kInvalidArgument);
+  // A failed save leaves the previous checkpoint in place.
+  EXPECT_EQ(ReadAll(path), good);
+  std::remove(path.c_str());
+  std::remove(bad.c_str());
+}
+
+}  // namespace
+}  // namespace mote
