@@ -91,6 +91,9 @@ struct ForwardArgs {
   bool training;               // batch statistics, dropout masks, saved activations
   Rng* rng;                    // the model's RNG (dropout, noise)
   float* scratch;              // RequestScratch floats, 64-byte aligned
+  // Stochastic layers (dropout, noise) sample even when not training:
+  // Monte-Carlo dropout prediction with inference-mode batchnorm.
+  bool stochastic = false;
 };
 
 struct BackwardArgs {

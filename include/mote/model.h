@@ -102,7 +102,14 @@ class Model {
 
   // Lower level, for gradient checks and adversarial examples:
   // Forward in training or inference mode; output(i) then holds the result.
-  Status Forward(const float* const* inputs, size_t batch, bool training);
+  // `stochastic` keeps dropout (and other sampling layers) active in
+  // inference mode, for Monte-Carlo prediction.
+  Status Forward(const float* const* inputs, size_t batch, bool training, bool stochastic = false);
+  // Monte-Carlo dropout (SPEC L6): the mean of `samples` inference passes
+  // with dropout active (batchnorm uses its moving statistics), of the
+  // softmax of output 0 when `softmax`, else of the raw output. Writes
+  // batch x output_size(0) floats to `out`; allocates nothing.
+  Status PredictMonteCarlo(const float* input, size_t batch, uint32_t samples, bool softmax, float* out);
   // After Forward: loss of output 0 (+ penalty), gradients of every
   // parameter into grads() (overwritten) and, with input_grads, of each input
   // into input_grad(i). Does not update parameters.

@@ -23,7 +23,7 @@ void Dropout::Forward(const ForwardArgs& args) {
   const size_t n = args.batch * per_item_;
   const float* x = args.inputs[0];
   float* y = args.output;
-  last_masked_ = args.training && keep_ < 1.0f && args.rng != nullptr;
+  last_masked_ = (args.training || args.stochastic) && keep_ < 1.0f && args.rng != nullptr;
   if (!last_masked_) {
     if (y != x && n > 0) memcpy(y, x, n * sizeof(float));
     return;

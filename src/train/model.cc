@@ -477,7 +477,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
 bool Model::prepared() const { return impl_->prepared; }
 size_t Model::max_batch() const { return impl_->max_batch; }
 
-Status Model::Forward(const float* const* inputs, size_t batch, bool training) {
+Status Model::Forward(const float* const* inputs, size_t batch, bool training, bool stochastic) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
@@ -489,7 +489,7 @@ Status Model::Forward(const float* const* inputs, size_t batch, bool training) {
   }
   for (Impl::Node& n : m.nodes) {
     if (!n.layer) continue;
-    ForwardArgs args{batch, n.input_ptrs.data(), n.activation, training, &m.rng, m.scratch};
+    ForwardArgs args{batch, n.input_ptrs.data(), n.activation, training, &m.rng, m.scratch, stochastic};
     n.layer->Forward(args);
   }
   return Status::Ok();
@@ -553,6 +553,24 @@ Status Model::Predict(const float* input, size_t batch, float* out) {
   MOTE_TRY(Forward(&input, batch, false));
   const Impl::Node& o = impl_->nodes[size_t(impl_->outputs[0])];
   std::memcpy(out, o.activation, batch * o.item_size * sizeof(float));
+  return Status::Ok();
+}
+
+Status Model::PredictMonteCarlo(const float* input, size_t batch, uint32_t samples, bool softmax, float* out) {
+  if (out == nullptr) return InvalidArgument("model: null output buffer");
+  if (samples == 0) return InvalidArgument("model: Monte-Carlo prediction needs at least one sample");
+  const Impl::Node& o = impl_->nodes[size_t(impl_->outputs[0])];
+  for (uint32_t s = 0; s < samples; ++s) {
+    MOTE_TRY(Forward(&input, batch, /*training=*/false, /*stochastic=*/true));
+    const size_t n = batch * o.item_size;
+    if (softmax) kernels::F32Softmax(batch, o.item_size, o.activation, o.activation);  // in place, recomputed next pass
+    if (s == 0) {
+      std::memcpy(out, o.activation, n * sizeof(float));
+    } else {
+      kernels::F32Add(n, out, o.activation, out);
+    }
+  }
+  kernels::F32Scale(batch * o.item_size, 1.0f / float(samples), out, out);
   return Status::Ok();
 }
 

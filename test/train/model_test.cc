@@ -167,10 +167,11 @@ TEST(Model, FrozenLayerKeepsParametersAndOthersTrain) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
   for (const ParamInfo& p : g.model.param_infos()) {
     const bool same = std::memcmp(before.data() + p.offset, g.model.params() + p.offset, p.size * 4) == 0;
-    if (p.name.rfind("s2/", 0) == 0)
+    if (p.name.rfind("s2/", 0) == 0) {
       EXPECT_TRUE(same) << p.name;
-    else if (p.name != "s1/b")  // all parameters but s2's move
+    } else if (p.name != "s1/b") {  // all parameters but s2's move
       EXPECT_FALSE(same) << p.name;
+    }
   }
 }
 
@@ -210,7 +211,9 @@ TEST(Model, L2PenaltyAddsToLossAndGradient) {
   // A per-layer override regularizes that layer's bias too.
   ASSERT_TRUE(g.model.SetLayerRegularization("s4", 0.0f, 1.0f).ok());
   for (const ParamInfo& p : g.model.param_infos())
-    if (p.name == "s4/b") EXPECT_EQ(p.l2, 1.0f);
+    if (p.name == "s4/b") {
+      EXPECT_EQ(p.l2, 1.0f);
+    }
 }
 
 TEST(Model, RePrepareKeepsTrainedParameters) {
