@@ -9,6 +9,7 @@
 #include "mote/layers/dense.h"
 #include "mote/layers/dropout.h"
 #include "mote/layers/flatten.h"
+#include "mote/layers/gaussian_noise.h"
 #include "mote/layers/global_average_pool.h"
 #include "mote/layers/leaky_relu.h"
 #include "mote/layers/max_pool2d.h"
