@@ -1,0 +1,53 @@
+#include "mote/transfer.h"
+
+#include <cstring>
+
+namespace mote {
+namespace {
+
+// "<layer>/<tensor>" -> "<layer>"
+std::string LayerOf(const std::string& tensor) { return tensor.substr(0, tensor.find('/')); }
+
+bool Wanted(const std::vector<std::string>& layers, const std::string& layer, Model& source) {
+  if (layers.empty()) return source.find(layer) >= 0;
+  for (const std::string& l : layers)
+    if (l == layer) return true;
+  return false;
+}
+
+struct Copy {
+  const float* from;
+  float* to;
+  size_t size;
+};
+
+}  // namespace
+
+Status CopyWeightsByName(Model& source, Model& target, const std::vector<std::string>& layers, size_t* copied) {
+  if (!source.prepared() || !target.prepared()) return InvalidArgument("transfer: Prepare both models first");
+  for (const std::string& l : layers)
+    if (source.find(l) < 0 || target.find(l) < 0) return InvalidArgument("transfer: a named layer is missing");
+  std::vector<Copy> copies;
+  // Parameters, then layer state, matched by full tensor name.
+  for (const ParamInfo& t : target.param_infos()) {
+    if (!Wanted(layers, LayerOf(t.name), source)) continue;
+    for (const ParamInfo& s : source.param_infos()) {
+      if (s.name != t.name) continue;
+      if (s.size != t.size) return ShapeMismatch("transfer: a tensor has another size in the source model");
+      copies.push_back({source.params() + s.offset, target.params() + t.offset, t.size});
+    }
+  }
+  for (const StateInfo& t : target.state_infos()) {
+    if (!Wanted(layers, LayerOf(t.name), source)) continue;
+    for (const StateInfo& s : source.state_infos()) {
+      if (s.name != t.name) continue;
+      if (s.size != t.size) return ShapeMismatch("transfer: a tensor has another size in the source model");
+      copies.push_back({source.state() + s.offset, target.state() + t.offset, t.size});
+    }
+  }
+  for (const Copy& c : copies) std::memcpy(c.to, c.from, c.size * sizeof(float));
+  if (copied) *copied = copies.size();
+  return Status::Ok();
+}
+
+}  // namespace mote
