@@ -6,7 +6,9 @@
 // SGD lr 0.02, momentum 0.9, Nesterov, batch 50; BN momentum 0.99, epsilon 1e-3.
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
-//                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear] [--quiet]
+//                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
+//                 [--plots PREFIX] [--quiet]
+// --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at the seed's 0.02; by default it then decays
 // linearly to 0.0005 over the run (seed 000's linear decay), which settles
 // the last epochs instead of ending on a noisy step.
@@ -15,13 +17,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mote/data.h"
 #include "mote/kernels.h"
 #include "mote/model.h"
+#include "mote/plots.h"
 #include "mote/schedule.h"
 #include "mote/trainer.h"
 #include "mote/zoo.h"
@@ -43,6 +48,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
   float min_accuracy = 0.0f;
   std::string schedule_name = "linear";
+  std::string plots;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -62,6 +68,8 @@ int main(int argc, char** argv) {
       if (!set.ok()) return Fail("--backend", set);
     } else if (a == "--min-accuracy" && has_value) {
       min_accuracy = std::strtof(argv[++i], nullptr);
+    } else if (a == "--plots" && has_value) {
+      plots = argv[++i];
     } else if (a == "--schedule" && has_value) {
       schedule_name = argv[++i];
     } else if (a == "--quiet") {
@@ -69,7 +77,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
-                   "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear] [--quiet]\n");
+                   "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
+                   "                     [--plots PREFIX] [--quiet]\n");
       return 2;
     }
   }
@@ -128,6 +137,25 @@ int main(int argc, char** argv) {
   float test_loss = 0, test_accuracy = 0;
   s = mote::EvaluateDataset(model, test, &test_loss, &test_accuracy);
   if (!s.ok()) return Fail("evaluate", s);
+  if (!plots.empty()) {
+    s = mote::WriteLearningCurvesSvg(history, plots + "-curves.svg");
+    if (!s.ok()) return Fail("--plots", s);
+    // Predictions for the whole test set, batch by batch, for the confusion matrix.
+    std::vector<float> logits(test.size() * 10);
+    for (size_t begin = 0; begin < test.size(); begin += batch) {
+      const size_t rows = std::min(batch, test.size() - begin);
+      s = model.Predict(test.item(begin), rows, logits.data() + begin * 10);
+      if (!s.ok()) return Fail("Predict", s);
+    }
+    std::vector<uint32_t> counts;
+    s = mote::ConfusionMatrix(logits.data(), test.labels.data(), test.size(), 10, &counts);
+    if (s.ok())
+      s = mote::WriteConfusionMatrixSvg(counts, 10,
+                                        {"T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                                         "Sneaker", "Bag", "Boot"},
+                                        plots + "-confusion.svg");
+    if (!s.ok()) return Fail("--plots", s);
+  }
   double train_seconds = 0;
   for (double e : history.seconds) train_seconds += e;
   std::printf("{\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.3f,\"threads\":1,\"backend\":\"%s\","
