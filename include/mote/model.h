@@ -74,6 +74,14 @@ class Model {
   // Per-layer override, for every parameter of that layer, biases and
   // batchnorm parameters included (they are unregularized by default).
   Status SetLayerRegularization(const std::string& layer, float l1, float l2);
+  // Parameter sharing (R7): `layer` uses the parameters of `source` (same
+  // names and shapes) instead of its own; both layers' gradients add into the
+  // one buffer, and param_infos() lists the tensors once (under `source`).
+  // Checked at Prepare.
+  Status TieParameters(const std::string& layer, const std::string& source);
+  // Soft sharing (R7): adds lambda * ||w_a - w_b||^2 over the same-named
+  // parameters of two layers to the loss (and its gradient). Checked at Prepare.
+  Status AddTyingPenalty(const std::string& a, const std::string& b, float lambda);
   // Frozen layers keep their parameters in TrainStep (transfer learning).
   Status Freeze(const std::string& layer, bool frozen = true);
 

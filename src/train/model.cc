@@ -45,6 +45,7 @@ struct ParamDecl {
   InitSpec init;
   size_t fan_in, fan_out;
   size_t offset = 0;
+  int alias_of = -1;  // index of the declaration whose storage this one shares (tied layers)
 };
 struct FloatBlockDecl {
   NodeId node;
@@ -98,6 +99,17 @@ struct Model::Impl {
   std::unique_ptr<Optimizer> optimizer;
   float global_l1 = 0, global_l2 = 0;
   std::string build_error;
+  struct Tie {
+    std::string layer, source;  // layer's parameters are source's
+  };
+  std::vector<Tie> ties;
+  struct TyingPenalty {
+    std::string a, b;
+    float lambda;
+    std::vector<std::pair<size_t, size_t>> pairs;  // (offset in A, offset in B) per tensor, at Layout
+    std::vector<size_t> sizes;
+  };
+  std::vector<TyingPenalty> tying_penalties;
 
   // Prepared state.
   bool prepared = false;
@@ -119,6 +131,7 @@ struct Model::Impl {
   uint64_t step = 0;
 
   Status Plan(size_t batch);
+  Status ResolveTies();
   Status Layout();
   void BuildRanges();
   float Penalty(bool add_gradients);
@@ -212,6 +225,49 @@ Status Model::Impl::Plan(size_t batch) {
   return Status::Ok();
 }
 
+// Marks the parameters of tied layers as views of their source's, and finds
+// the tensor pairs of the tying penalties.
+Status Model::Impl::ResolveTies() {
+  auto find_node = [this](const std::string& name) -> int {
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (nodes[i].name == name && nodes[i].layer) return int(i);
+    return -1;
+  };
+  // Declarations of one node's parameter called `name`, or -1.
+  auto find_decl = [this](int node, const std::string& name) -> int {
+    for (size_t i = 0; i < param_decls.size(); ++i)
+      if (param_decls[i].node == node && param_decls[i].name == name) return int(i);
+    return -1;
+  };
+  for (const Tie& t : ties) {
+    const int layer = find_node(t.layer), source = find_node(t.source);
+    if (layer < 0 || source < 0 || layer == source) return InvalidArgument("model: a tie names a missing layer");
+    for (ParamDecl& d : param_decls) {
+      if (d.node != layer) continue;
+      const int owner = find_decl(source, d.name);
+      if (owner < 0 || param_decls[size_t(owner)].shape != d.shape)
+        return ShapeMismatch("model: tied layers need parameters of the same names and shapes");
+      if (param_decls[size_t(owner)].alias_of >= 0) return InvalidArgument("model: tie to the source of a tie");
+      d.alias_of = owner;
+    }
+  }
+  for (TyingPenalty& t : tying_penalties) {
+    const int a = find_node(t.a), b = find_node(t.b);
+    if (a < 0 || b < 0 || a == b) return InvalidArgument("model: a tying penalty names a missing layer");
+    t.pairs.clear();
+    t.sizes.clear();
+    for (size_t i = 0; i < param_decls.size(); ++i) {
+      if (param_decls[i].node != a) continue;
+      const int other = find_decl(b, param_decls[i].name);
+      if (other < 0 || param_decls[size_t(other)].shape != param_decls[i].shape)
+        return ShapeMismatch("model: a tying penalty needs parameters of the same names and shapes");
+      t.pairs.push_back({i, size_t(other)});  // declaration indices until Layout gives offsets
+      t.sizes.push_back(param_decls[i].shape.elements());
+    }
+  }
+  return Status::Ok();
+}
+
 // Lays out every block in one arena (a measuring pass, then the real one).
 Status Model::Impl::Layout() {
   // Which nodes feed output 0 (the loss): only they run backward.
@@ -223,11 +279,16 @@ Status Model::Impl::Layout() {
 
   param_count = 0;
   for (ParamDecl& p : param_decls) {
+    if (p.alias_of >= 0) continue;
     p.offset = param_count;
     size_t elements;
     MOTE_TRY(p.shape.CheckedElements(&elements));
     param_count += AlignFloats(elements);
   }
+  for (ParamDecl& p : param_decls)
+    if (p.alias_of >= 0) p.offset = param_decls[size_t(p.alias_of)].offset;
+  for (TyingPenalty& t : tying_penalties)
+    for (auto& pair : t.pairs) pair = {param_decls[pair.first].offset, param_decls[pair.second].offset};
   state_count = 0;
   for (FloatBlockDecl& s : state_decls) {
     s.offset = state_count;
@@ -289,6 +350,7 @@ void Model::Impl::BuildRanges() {
   ranges.clear();
   param_infos.clear();
   for (const ParamDecl& d : param_decls) {
+    if (d.alias_of >= 0) continue;  // a view of another layer's parameter
     const Node& n = nodes[size_t(d.node)];
     const bool weight = d.role == ParamRole::kWeight;
     ParamInfo info{n.name + "/" + d.name, d.node, d.shape, d.role, d.offset, d.shape.elements(),
@@ -323,6 +385,24 @@ float Model::Impl::Penalty(bool add_gradients) {
       if (p.l2 != 0.0f) kernels::F32Axpy(p.size, p.l2, w, g);
       if (p.l1 != 0.0f)
         for (size_t i = 0; i < p.size; ++i) g[i] += w[i] > 0 ? p.l1 : (w[i] < 0 ? -p.l1 : 0.0f);
+    }
+  }
+  for (const TyingPenalty& t : tying_penalties) {
+    for (size_t k = 0; k < t.pairs.size(); ++k) {
+      const float* wa = params + t.pairs[k].first;
+      const float* wb = params + t.pairs[k].second;
+      float* ga = grads + t.pairs[k].first;
+      float* gb = grads + t.pairs[k].second;
+      double sum_sq = 0;
+      for (size_t i = 0; i < t.sizes[k]; ++i) {
+        const float diff = wa[i] - wb[i];
+        sum_sq += double(diff) * diff;
+        if (add_gradients) {
+          ga[i] += 2.0f * t.lambda * diff;
+          gb[i] -= 2.0f * t.lambda * diff;
+        }
+      }
+      penalty += t.lambda * sum_sq;
     }
   }
   return float(penalty);
@@ -407,6 +487,19 @@ Status Model::SetLayerRegularization(const std::string& layer, float l1, float l
   if (impl_->prepared) impl_->BuildRanges();
   return Status::Ok();
 }
+Status Model::TieParameters(const std::string& layer, const std::string& source) {
+  impl_->ties.push_back({layer, source});
+  impl_->prepared = false;
+  return Status::Ok();
+}
+
+Status Model::AddTyingPenalty(const std::string& a, const std::string& b, float lambda) {
+  if (!(lambda >= 0.0f)) return InvalidArgument("model: tying penalty lambda must be >= 0");
+  impl_->tying_penalties.push_back({a, b, lambda, {}, {}});
+  impl_->prepared = false;
+  return Status::Ok();
+}
+
 Status Model::Freeze(const std::string& layer, bool frozen) {
   const NodeId id = find(layer);
   if (id < 0 || !impl_->nodes[size_t(id)].layer) return InvalidArgument("model: no layer with that name");
@@ -439,6 +532,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   }
   m.prepared = false;
   MOTE_TRY(m.Plan(max_batch));
+  MOTE_TRY(m.ResolveTies());
   MOTE_TRY(m.loss->Check(m.nodes[size_t(m.outputs[0])].item_size));
   MOTE_TRY(m.Layout());
   ModelBindContext bind(m);
@@ -460,6 +554,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
     Rng init_rng(seed, 0x1e17);
     std::vector<float> init_scratch;
     for (const ParamDecl& d : m.param_decls) {
+      if (d.alias_of >= 0) continue;  // initialised as its source
       init_scratch.resize(InitScratchFloats(d.init, d.fan_in, d.fan_out));
       MOTE_TRY(InitializeParameter(d.init, d.fan_in, d.fan_out, d.shape.elements(), m.params + d.offset, init_rng,
                                    init_scratch.data()));
