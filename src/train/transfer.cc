@@ -29,22 +29,20 @@ Status CopyWeightsByName(Model& source, Model& target, const std::vector<std::st
     if (source.find(l) < 0 || target.find(l) < 0) return InvalidArgument("transfer: a named layer is missing");
   std::vector<Copy> copies;
   // Parameters, then layer state, matched by full tensor name.
-  for (const ParamInfo& t : target.param_infos()) {
-    if (!Wanted(layers, LayerOf(t.name), source)) continue;
-    for (const ParamInfo& s : source.param_infos()) {
-      if (s.name != t.name) continue;
-      if (s.size != t.size) return ShapeMismatch("transfer: a tensor has another size in the source model");
-      copies.push_back({source.params() + s.offset, target.params() + t.offset, t.size});
+  auto match = [&](const auto& target_infos, const auto& source_infos, float* target_base,
+                   float* source_base) -> Status {
+    for (const auto& t : target_infos) {
+      if (!Wanted(layers, LayerOf(t.name), source)) continue;
+      for (const auto& s : source_infos) {
+        if (s.name != t.name) continue;
+        if (s.size != t.size) return ShapeMismatch("transfer: a tensor has another size in the source model");
+        copies.push_back({source_base + s.offset, target_base + t.offset, t.size});
+      }
     }
-  }
-  for (const StateInfo& t : target.state_infos()) {
-    if (!Wanted(layers, LayerOf(t.name), source)) continue;
-    for (const StateInfo& s : source.state_infos()) {
-      if (s.name != t.name) continue;
-      if (s.size != t.size) return ShapeMismatch("transfer: a tensor has another size in the source model");
-      copies.push_back({source.state() + s.offset, target.state() + t.offset, t.size});
-    }
-  }
+    return Status::Ok();
+  };
+  MOTE_TRY(match(target.param_infos(), source.param_infos(), target.params(), source.params()));
+  MOTE_TRY(match(target.state_infos(), source.state_infos(), target.state(), source.state()));
   for (const Copy& c : copies) std::memcpy(c.to, c.from, c.size * sizeof(float));
   if (copied) *copied = copies.size();
   return Status::Ok();
