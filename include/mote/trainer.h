@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "mote/augment.h"
 #include "mote/data.h"
 #include "mote/model.h"
 #include "mote/progress.h"
@@ -45,6 +46,9 @@ struct FitOptions {
   FILE* out = stdout;
   ProgressBar::Mode progress = ProgressBar::Mode::kAuto;
   size_t max_batches_per_epoch = 0;  // 0: the whole training set each epoch
+  // Augmentation applied to every training batch (Prepared for the data's
+  // item shape); validation data is never augmented.
+  Augmenter* augment = nullptr;
 };
 
 // Trains `model` (Prepared for batch_size if it is not yet) on `train`.
@@ -54,5 +58,11 @@ Status Fit(Model& model, const Dataset& train, const FitOptions& options, Histor
 // Mean loss and accuracy over a whole data set in inference mode, in batches
 // of the model's max batch.
 Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy);
+
+// Test-time augmentation (R3): the mean of the model's output 0 over `passes`
+// augmented copies of the batch (the first pass is the unaugmented batch).
+// `scratch` holds batch x input_size(0) floats; allocates nothing.
+Status PredictAugmented(Model& model, Augmenter& augment, const float* x, size_t batch, uint32_t passes, Rng& rng,
+                        float* scratch, float* out);
 
 }  // namespace mote

@@ -55,6 +55,23 @@ Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* ac
   return Status::Ok();
 }
 
+Status PredictAugmented(Model& model, Augmenter& augment, const float* x, size_t batch, uint32_t passes, Rng& rng,
+                        float* scratch, float* out) {
+  if (x == nullptr || scratch == nullptr || out == nullptr || passes == 0)
+    return InvalidArgument("tta: null buffer or zero passes");
+  if (augment.item_shape().elements() != model.input_size(0))
+    return ShapeMismatch("tta: Prepare the augmenter for the model's input shape");
+  const size_t n = batch * model.output_size(0);
+  MOTE_TRY(model.Predict(x, batch, out));
+  for (uint32_t p = 1; p < passes; ++p) {
+    augment.Apply(x, scratch, batch, rng);
+    MOTE_TRY(model.Forward(&scratch, batch, false));
+    for (size_t i = 0; i < n; ++i) out[i] += model.output(0)[i];
+  }
+  for (size_t i = 0; i < n; ++i) out[i] /= float(passes);
+  return Status::Ok();
+}
+
 Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, History* history) {
   if (options.batch_size == 0) return InvalidArgument("fit: batch_size must be at least 1");
   if (options.epochs == 0) return InvalidArgument("fit: epochs must be at least 1");
@@ -82,6 +99,10 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
   std::vector<uint32_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
   std::vector<float> batch_x(options.batch_size * item);
+  std::vector<float> augmented(options.augment ? options.batch_size * item : 0);
+  if (options.augment && options.augment->item_shape() != train->item_shape)
+    return ShapeMismatch("fit: Prepare the augmenter for the data's item shape");
+  Rng augment_rng(options.seed, 0xa06);
   std::vector<int32_t> batch_labels(options.batch_size);
   Rng shuffle_rng(options.seed, 0x5f1);
   const size_t batches_all = (n + options.batch_size - 1) / options.batch_size;
@@ -113,7 +134,12 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
       }
       const float lr = options.schedule ? options.schedule->LearningRate(model.step(), epoch) : options.learning_rate;
       float batch_loss = 0;
-      MOTE_TRY(model.TrainStep(batch_x.data(), Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss));
+      const float* step_x = batch_x.data();
+      if (options.augment) {
+        options.augment->Apply(batch_x.data(), augmented.data(), rows, augment_rng);
+        step_x = augmented.data();
+      }
+      MOTE_TRY(model.TrainStep(step_x, Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss));
       // The forward activations of this step are still in the output buffer.
       correct += double(CountCorrect(model.output(0), rows, classes, batch_labels.data()));
       loss_sum += double(batch_loss) * rows;

@@ -185,3 +185,71 @@ TEST(Augment, RgbPcaFindsTheDominantDirection) {
 
 }  // namespace
 }  // namespace mote
+
+#include <memory>
+
+#include "mote/layers.h"
+#include "mote/optim/sgd.h"
+#include "mote/trainer.h"
+
+namespace mote {
+namespace {
+
+void BuildImageModel(Model& m) {
+  m.Input(Shape(4, 4, 1), "image");
+  m.Add(std::make_unique<Flatten>(), {}, "flatten");
+  m.Add(std::make_unique<Dense>(3), {}, "logits");
+  m.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  m.SetOptimizer(std::make_unique<Sgd>());
+}
+
+Dataset Images(size_t n) {
+  Dataset d;
+  d.item_shape = Shape(4, 4, 1);
+  Rng rng(8);
+  for (size_t i = 0; i < n * 16; ++i) d.x.push_back(rng.Uniform(0, 1));
+  for (size_t i = 0; i < n; ++i) d.labels.push_back(int32_t(i % 3));
+  return d;
+}
+
+TEST(Augment, FitAugmentsTrainingBatchesAndTtaAveragesPasses) {
+  const Dataset data = Images(24);
+  Augmenter flip;
+  flip.Add({AugmentStep::Kind::kHorizontalFlip, 1.0f});  // always: every batch differs from the data
+  ASSERT_TRUE(flip.Prepare(data.item_shape).ok());
+  Model plain, augmented;
+  BuildImageModel(plain);
+  BuildImageModel(augmented);
+  FitOptions fit;
+  fit.epochs = 2;
+  fit.batch_size = 6;
+  fit.learning_rate = 0.1f;
+  fit.verbose = false;
+  ASSERT_TRUE(Fit(plain, data, fit, nullptr).ok());
+  fit.augment = &flip;
+  ASSERT_TRUE(Fit(augmented, data, fit, nullptr).ok());
+  // Same seed and data: only the flipped inputs can make the weights differ.
+  EXPECT_NE(std::vector<float>(plain.params(), plain.params() + plain.param_count()),
+            std::vector<float>(augmented.params(), augmented.params() + augmented.param_count()));
+
+  // TTA: one pass is Predict; with an augmenter that changes nothing, any number of passes too.
+  std::vector<float> predicted(6 * 3), tta(6 * 3), scratch(6 * 16);
+  ASSERT_TRUE(plain.Predict(data.x.data(), 6, predicted.data()).ok());
+  Augmenter nothing;
+  ASSERT_TRUE(nothing.Prepare(data.item_shape).ok());
+  Rng rng(1);
+  ASSERT_TRUE(PredictAugmented(plain, nothing, data.x.data(), 6, 4, rng, scratch.data(), tta.data()).ok());
+  for (size_t i = 0; i < tta.size(); ++i) EXPECT_NEAR(tta[i], predicted[i], 1e-6f);
+  ASSERT_TRUE(PredictAugmented(plain, flip, data.x.data(), 6, 2, rng, scratch.data(), tta.data()).ok());
+  std::vector<float> flipped(6 * 16), flipped_out(6 * 3);
+  flip.Apply(data.x.data(), flipped.data(), 6, rng);
+  ASSERT_TRUE(plain.Predict(flipped.data(), 6, flipped_out.data()).ok());
+  for (size_t i = 0; i < tta.size(); ++i) EXPECT_NEAR(tta[i], 0.5f * (predicted[i] + flipped_out[i]), 1e-5f);
+  Augmenter wrong;
+  ASSERT_TRUE(wrong.Prepare(Shape(2, 2, 1)).ok());
+  fit.augment = &wrong;
+  EXPECT_EQ(Fit(augmented, data, fit, nullptr).code(), StatusCode::kShapeMismatch);
+}
+
+}  // namespace
+}  // namespace mote
