@@ -82,6 +82,10 @@ class Model {
   // Soft sharing (R7): adds lambda * ||w_a - w_b||^2 over the same-named
   // parameters of two layers to the loss (and its gradient). Checked at Prepare.
   Status AddTyingPenalty(const std::string& a, const std::string& b, float lambda);
+  // Weight noise (R4): every TrainStep adds N(0, stddev^2) to the (unfrozen)
+  // weights, computes the gradient there, restores the weights and updates
+  // them. 0 turns it off. Draws from rng().
+  Status SetWeightNoise(float stddev);
   // Frozen layers keep their parameters in TrainStep (transfer learning).
   Status Freeze(const std::string& layer, bool frozen = true);
 

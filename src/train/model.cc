@@ -2,6 +2,7 @@
 // step. See include/mote/model.h for the contract.
 #include "mote/model.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -129,6 +130,8 @@ struct Model::Impl {
   std::vector<float*> buffer_ptrs;
   Rng rng;
   uint64_t step = 0;
+  float weight_noise = 0.0f;
+  std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step
 
   Status Plan(size_t batch);
   Status ResolveTies();
@@ -565,6 +568,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
     m.step = 0;
   }
   std::memset(m.grads, 0, m.param_count * sizeof(float));
+  m.clean_params.resize(m.weight_noise > 0.0f ? m.param_count : 0);
   m.prepared = true;
   return Status::Ok();
 }
@@ -638,9 +642,30 @@ Status Model::TrainStep(const float* const* inputs, const Targets& targets, size
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
   MOTE_TRY(m.loss->CheckTargets(batch, m.nodes[size_t(m.outputs[0])].item_size, targets));
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
+  if (m.weight_noise > 0.0f) {
+    // Weight noise (R4): gradients at perturbed weights, the update applied to
+    // the clean ones.
+    std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
+    for (const ParamInfo& p : m.param_infos)
+      if (p.role == ParamRole::kWeight && !p.frozen)
+        for (size_t i = 0; i < p.size; ++i) m.params[p.offset + i] += m.rng.Normal(0.0f, m.weight_noise);
+    Status s = Forward(inputs, batch, true);
+    if (s.ok()) s = Backward(targets, batch, false, loss);
+    std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
+    MOTE_TRY(s);
+    return ApplyGradients(learning_rate);
+  }
   MOTE_TRY(Forward(inputs, batch, true));
   MOTE_TRY(Backward(targets, batch, false, loss));
   return ApplyGradients(learning_rate);
+}
+
+Status Model::SetWeightNoise(float stddev) {
+  if (!(stddev >= 0.0f) || !std::isfinite(stddev)) return InvalidArgument("model: weight noise must be finite and >= 0");
+  impl_->weight_noise = stddev;
+  // Sized here or at Prepare, never during a step.
+  if (impl_->prepared) impl_->clean_params.resize(stddev > 0.0f ? impl_->param_count : 0);
+  return Status::Ok();
 }
 
 Status Model::Predict(const float* input, size_t batch, float* out) {

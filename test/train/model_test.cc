@@ -289,3 +289,38 @@ TEST(Model, SameSeedSameWeights) {
 
 }  // namespace
 }  // namespace mote
+
+namespace mote {
+namespace {
+
+TEST(Model, WeightNoiseEvaluatesTheGradientAtPerturbedWeightsAndRestoresThem) {
+  Graph noisy, noisy_again, clean;
+  ASSERT_TRUE(noisy.model.SetWeightNoise(0.3f).ok());
+  ASSERT_TRUE(noisy.model.Prepare(3, 5).ok());
+  ASSERT_TRUE(noisy_again.model.SetWeightNoise(0.3f).ok());
+  ASSERT_TRUE(noisy_again.model.Prepare(3, 5).ok());
+  ASSERT_TRUE(clean.model.Prepare(3, 5).ok());
+  const std::vector<float> x = Random(15, 30), t = Random(15, 31);
+  const Targets targets{nullptr, t.data()};
+  // Learning rate 0: the perturbation must be undone exactly.
+  const std::vector<float> before(noisy.model.params(), noisy.model.params() + noisy.model.param_count());
+  testing::AllocationScope scope;
+  ASSERT_TRUE(noisy.model.TrainStep(x.data(), targets, 3, 0.0f).ok());
+  EXPECT_EQ(scope.count(), 0u);
+  EXPECT_EQ(std::memcmp(before.data(), noisy.model.params(), before.size() * 4), 0);
+  // With a real step the noisy gradient differs from the clean one, reproducibly.
+  ASSERT_TRUE(noisy_again.model.TrainStep(x.data(), targets, 3, 0.0f).ok());
+  ASSERT_TRUE(clean.model.TrainStep(x.data(), targets, 3, 0.0f).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(noisy.model.TrainStep(x.data(), targets, 3, 0.1f).ok());
+    ASSERT_TRUE(noisy_again.model.TrainStep(x.data(), targets, 3, 0.1f).ok());
+    ASSERT_TRUE(clean.model.TrainStep(x.data(), targets, 3, 0.1f).ok());
+  }
+  const size_t n = noisy.model.param_count();
+  EXPECT_EQ(std::memcmp(noisy.model.params(), noisy_again.model.params(), n * 4), 0);
+  EXPECT_NE(std::memcmp(noisy.model.params(), clean.model.params(), n * 4), 0);
+  EXPECT_EQ(noisy.model.SetWeightNoise(-1.0f).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace mote
