@@ -66,7 +66,14 @@ class Model {
   // Outputs of the model (default: the last node added). The loss applies to output 0.
   Status SetOutputs(std::vector<NodeId> outputs);
 
-  void SetLoss(std::unique_ptr<Loss> loss);
+  // The main loss, on output 0, weighted by `weight` in the total loss.
+  void SetLoss(std::unique_ptr<Loss> loss, float weight = 1.0f);
+  // Multitask learning (R8): another loss on `node` (an end of the graph,
+  // e.g. a second head on a shared trunk), weighted; the total loss is the
+  // weighted sum. Multitask models train with the TrainStep / Backward that
+  // take one Targets per head: main loss first, then heads in AddHead order.
+  Status AddHead(NodeId node, std::unique_ptr<Loss> loss, float weight = 1.0f);
+  size_t head_count() const;
   void SetOptimizer(std::unique_ptr<Optimizer> optimizer);
   // Global L1 / L2 penalty coefficients for kWeight parameters (R1): the loss
   // gains l1 * sum|w| + l2 / 2 * sum w^2, the gradient l1 sign(w) + l2 w.
@@ -106,6 +113,9 @@ class Model {
                    float* loss = nullptr) {
     return TrainStep(&input, targets, batch, learning_rate, loss);
   }
+  // Multitask step: `targets` holds head_count() entries (main loss first).
+  Status TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
+                   float learning_rate, float* loss = nullptr);
   // Inference-mode forward; copies output 0 (batch x output_size(0)) to `out`.
   Status Predict(const float* input, size_t batch, float* out);
   // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
@@ -126,6 +136,8 @@ class Model {
   // parameter into grads() (overwritten) and, with input_grads, of each input
   // into input_grad(i). Does not update parameters.
   Status Backward(const Targets& targets, size_t batch, bool input_grads, float* loss);
+  // Multitask Backward: one Targets per head (main loss first).
+  Status Backward(const Targets* targets, size_t count, size_t batch, bool input_grads, float* loss);
   // Applies regularization gradients and one optimizer step to the current grads().
   Status ApplyGradients(float learning_rate);
 

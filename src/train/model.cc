@@ -98,6 +98,15 @@ struct Model::Impl {
   std::vector<NodeId> inputs, outputs;
   std::unique_ptr<Loss> loss;
   std::unique_ptr<Optimizer> optimizer;
+  // Multitask (R8): more losses on other nodes, each weighted; the main loss
+  // (SetLoss, output 0) has weight main_weight.
+  struct Head {
+    NodeId node;
+    std::unique_ptr<Loss> loss;
+    float weight;
+  };
+  std::vector<Head> heads;
+  float main_weight = 1.0f;
   float global_l1 = 0, global_l2 = 0;
   std::string build_error;
   struct Tie {
@@ -135,6 +144,7 @@ struct Model::Impl {
 
   Status Plan(size_t batch);
   Status ResolveTies();
+  Status CheckHeadTargets(const Targets* targets, size_t count, size_t batch) const;
   Status Layout();
   void BuildRanges();
   float Penalty(bool add_gradients);
@@ -276,6 +286,7 @@ Status Model::Impl::Layout() {
   // Which nodes feed output 0 (the loss): only they run backward.
   for (Node& n : nodes) n.reaches_loss = false;
   nodes[size_t(outputs[0])].reaches_loss = true;
+  for (const Head& h : heads) nodes[size_t(h.node)].reaches_loss = true;
   for (size_t id = nodes.size(); id-- > 0;)
     if (nodes[id].reaches_loss)
       for (NodeId in : nodes[id].inputs) nodes[size_t(in)].reaches_loss = true;
@@ -467,10 +478,21 @@ Status Model::SetOutputs(std::vector<NodeId> outputs) {
   return Status::Ok();
 }
 
-void Model::SetLoss(std::unique_ptr<Loss> loss) {
+void Model::SetLoss(std::unique_ptr<Loss> loss, float weight) {
   impl_->loss = std::move(loss);
+  impl_->main_weight = weight;
   impl_->prepared = false;
 }
+
+Status Model::AddHead(NodeId node, std::unique_ptr<Loss> loss, float weight) {
+  if (!loss) return InvalidArgument("model: AddHead needs a loss");
+  if (!(weight >= 0.0f)) return InvalidArgument("model: head weights must be >= 0");
+  impl_->heads.push_back({node, std::move(loss), weight});
+  impl_->prepared = false;
+  return Status::Ok();
+}
+
+size_t Model::head_count() const { return 1 + impl_->heads.size(); }
 void Model::SetOptimizer(std::unique_ptr<Optimizer> optimizer) {
   impl_->optimizer = std::move(optimizer);
   impl_->prepared = false;
@@ -536,6 +558,16 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   m.prepared = false;
   MOTE_TRY(m.Plan(max_batch));
   MOTE_TRY(m.ResolveTies());
+  for (size_t i = 0; i < m.heads.size(); ++i) {
+    const NodeId node = m.heads[i].node;
+    if (node < 0 || size_t(node) >= m.nodes.size()) return InvalidArgument("model: a head names no node");
+    bool consumed = node == m.outputs[0];
+    for (size_t j = 0; j < i; ++j) consumed = consumed || m.heads[j].node == node;
+    for (const Impl::Node& n : m.nodes)
+      for (NodeId in : n.inputs) consumed = consumed || in == node;
+    if (consumed) return InvalidArgument("model: a head's node must be an end of the graph with one loss");
+    MOTE_TRY(m.heads[i].loss->Check(m.nodes[size_t(node)].item_size));
+  }
   MOTE_TRY(m.loss->Check(m.nodes[size_t(m.outputs[0])].item_size));
   MOTE_TRY(m.Layout());
   ModelBindContext bind(m);
@@ -595,12 +627,32 @@ Status Model::Forward(const float* const* inputs, size_t batch, bool training, b
 }
 
 Status Model::Backward(const Targets& targets, size_t batch, bool input_grads, float* loss) {
+  if (!impl_->heads.empty()) return InvalidArgument("model: a multitask model needs one Targets per head");
+  return Backward(&targets, 1, batch, input_grads, loss);
+}
+
+Status Model::Impl::CheckHeadTargets(const Targets* targets, size_t count, size_t batch) const {
+  if (targets == nullptr || count != 1 + heads.size()) return InvalidArgument("model: one Targets per head needed");
+  MOTE_TRY(loss->CheckTargets(batch, nodes[size_t(outputs[0])].item_size, targets[0]));
+  for (size_t h = 0; h < heads.size(); ++h)
+    MOTE_TRY(heads[h].loss->CheckTargets(batch, nodes[size_t(heads[h].node)].item_size, targets[1 + h]));
+  return Status::Ok();
+}
+
+Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool input_grads, float* loss) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
-  Impl::Node& out = m.nodes[size_t(m.outputs[0])];
-  MOTE_TRY(m.loss->CheckTargets(batch, out.item_size, targets));
-  float value = m.loss->Compute(batch, out.item_size, out.activation, targets, out.grad);
+  MOTE_TRY(m.CheckHeadTargets(targets, count, batch));
+  // Each head's loss and weighted gradient into its output node.
+  auto apply_head = [batch](Impl::Node& out, const Loss& head_loss, const Targets& t, float weight) {
+    const float value = head_loss.Compute(batch, out.item_size, out.activation, t, out.grad);
+    if (weight != 1.0f) kernels::F32Scale(batch * out.item_size, weight, out.grad, out.grad);
+    return weight * value;
+  };
+  float value = apply_head(m.nodes[size_t(m.outputs[0])], *m.loss, targets[0], m.main_weight);
+  for (size_t h = 0; h < m.heads.size(); ++h)
+    value += apply_head(m.nodes[size_t(m.heads[h].node)], *m.heads[h].loss, targets[1 + h], m.heads[h].weight);
   std::memset(m.grads, 0, m.param_count * sizeof(float));
   for (size_t id = m.nodes.size(); id-- > 0;) {
     Impl::Node& n = m.nodes[id];
@@ -636,11 +688,17 @@ Status Model::ApplyGradients(float learning_rate) {
 
 Status Model::TrainStep(const float* const* inputs, const Targets& targets, size_t batch, float learning_rate,
                         float* loss) {
+  if (!impl_->heads.empty()) return InvalidArgument("model: a multitask model needs one Targets per head");
+  return TrainStep(inputs, &targets, 1, batch, learning_rate, loss);
+}
+
+Status Model::TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
+                        float learning_rate, float* loss) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   // Validate before touching anything, so bad labels never corrupt weights.
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
-  MOTE_TRY(m.loss->CheckTargets(batch, m.nodes[size_t(m.outputs[0])].item_size, targets));
+  MOTE_TRY(m.CheckHeadTargets(targets, count, batch));
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
   if (m.weight_noise > 0.0f) {
     // Weight noise (R4): gradients at perturbed weights, the update applied to
@@ -650,13 +708,13 @@ Status Model::TrainStep(const float* const* inputs, const Targets& targets, size
       if (p.role == ParamRole::kWeight && !p.frozen)
         for (size_t i = 0; i < p.size; ++i) m.params[p.offset + i] += m.rng.Normal(0.0f, m.weight_noise);
     Status s = Forward(inputs, batch, true);
-    if (s.ok()) s = Backward(targets, batch, false, loss);
+    if (s.ok()) s = Backward(targets, count, batch, false, loss);
     std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
     MOTE_TRY(s);
     return ApplyGradients(learning_rate);
   }
   MOTE_TRY(Forward(inputs, batch, true));
-  MOTE_TRY(Backward(targets, batch, false, loss));
+  MOTE_TRY(Backward(targets, count, batch, false, loss));
   return ApplyGradients(learning_rate);
 }
 
