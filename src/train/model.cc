@@ -594,6 +594,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
       MOTE_TRY(InitializeParameter(d.init, d.fan_in, d.fan_out, d.shape.elements(), m.params + d.offset, init_rng,
                                    init_scratch.data()));
     }
+    std::memset(m.state, 0, m.state_count * sizeof(float));  // alignment padding too: checkpoints copy it
     for (const FloatBlockDecl& s : m.state_decls)
       for (size_t i = 0; i < s.floats; ++i) m.state[s.offset + i] = s.initial;
     m.rng.Seed(seed, 0xd50);

@@ -32,7 +32,8 @@ TEST(SeedNetwork, GradientsMatchFiniteDifferences) {
   // Tanh instead of ReLU: with ReLU, +-eps steps through 13 layers cross
   // kinks and the central difference is off by tens of percent even though
   // every layer's own check passes at 1e-3 (test/layers). Float32 losses
-  // through the whole network leave ~1 % noise at eps = 3e-3.
+  // through the whole network leave ~1 % noise at eps = 1e-2 (more at smaller
+  // steps: the scalar backend went past 3e-2 at eps = 3e-3).
   Model model;
   SeedNetworkOptions smooth;
   smooth.tanh_activations = true;
@@ -43,7 +44,7 @@ TEST(SeedNetwork, GradientsMatchFiniteDifferences) {
   const float* in = b.x.data();
   GradCheckOptions options;
   options.max_per_tensor = 6;
-  options.epsilon = 3e-3f;
+  options.epsilon = 1e-2f;
   GradCheckReport report;
   ASSERT_TRUE(CheckGradients(model, &in, Targets{b.labels.data(), nullptr}, 3, options, &report).ok());
   EXPECT_LT(report.max_param_error, 3e-2) << report.worst;
