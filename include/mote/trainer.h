@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "mote/adversarial.h"
 #include "mote/augment.h"
 #include "mote/data.h"
 #include "mote/model.h"
@@ -49,6 +50,12 @@ struct FitOptions {
   // Augmentation applied to every training batch (Prepared for the data's
   // item shape); validation data is never augmented.
   Augmenter* augment = nullptr;
+  // Adversarial training (R6, Goodfellow et al.'s mixed objective): in every
+  // batch the first `adversarial_fraction` of the examples are replaced by
+  // adversarial ones made from the current model (FGSM or the iterated
+  // attack, per `adversarial`), so the loss is (1 - f) J(x) + f J(x_adv).
+  const AdversarialOptions* adversarial = nullptr;
+  float adversarial_fraction = 0.5f;
 };
 
 // Trains `model` (Prepared for batch_size if it is not yet) on `train`.

@@ -103,6 +103,9 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
   if (options.augment && options.augment->item_shape() != train->item_shape)
     return ShapeMismatch("fit: Prepare the augmenter for the data's item shape");
   Rng augment_rng(options.seed, 0xa06);
+  if (options.adversarial && !(options.adversarial_fraction >= 0.0f && options.adversarial_fraction <= 1.0f))
+    return InvalidArgument("fit: adversarial_fraction must be in [0, 1]");
+  std::vector<float> adversarial(options.adversarial ? options.batch_size * item : 0);
   std::vector<int32_t> batch_labels(options.batch_size);
   Rng shuffle_rng(options.seed, 0x5f1);
   const size_t batches_all = (n + options.batch_size - 1) / options.batch_size;
@@ -134,10 +137,18 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
       }
       const float lr = options.schedule ? options.schedule->LearningRate(model.step(), epoch) : options.learning_rate;
       float batch_loss = 0;
-      const float* step_x = batch_x.data();
+      float* step_x = batch_x.data();
       if (options.augment) {
         options.augment->Apply(batch_x.data(), augmented.data(), rows, augment_rng);
         step_x = augmented.data();
+      }
+      if (options.adversarial) {
+        const size_t k = size_t(options.adversarial_fraction * float(rows) + 0.5f);
+        if (k > 0) {
+          MOTE_TRY(AdversarialExamples(model, step_x, Targets{batch_labels.data(), nullptr}, k, *options.adversarial,
+                                       adversarial.data()));
+          std::memcpy(step_x, adversarial.data(), k * item * sizeof(float));
+        }
       }
       MOTE_TRY(model.TrainStep(step_x, Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss));
       // The forward activations of this step are still in the output buffer.

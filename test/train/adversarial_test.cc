@@ -106,3 +106,65 @@ TEST(Adversarial, ZeroEpsilonIsTheIdentityAndBadArgumentsFail) {
 
 }  // namespace
 }  // namespace mote
+
+#include "mote/trainer.h"
+
+namespace mote {
+namespace {
+
+// Blobs in [0,1]^8 whose centres are 0.25 apart per feature, as a Dataset.
+Dataset Blobs(size_t n, uint64_t seed) {
+  Dataset d;
+  d.item_shape = Shape(size_t(8));
+  Rng rng(seed);
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t label = int32_t(i % 3);
+    for (int j = 0; j < 8; ++j) d.x.push_back(0.5f + 0.25f * float((j + label) % 3 - 1) + rng.Normal(0.0f, 0.05f));
+    d.labels.push_back(label);
+  }
+  return d;
+}
+
+void BuildBlobModel(Model& m) {
+  m.Input(Shape(size_t(8)), "x");
+  m.Add(std::make_unique<Dense>(32), {}, "hidden");
+  m.Add(std::make_unique<ReLU>(), {}, "relu");
+  m.Add(std::make_unique<Dense>(3), {}, "logits");
+  m.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  m.SetOptimizer(std::make_unique<Momentum>(0.9f));
+}
+
+TEST(Adversarial, FitMixesAdversarialExamplesIntoBatches) {
+  const Dataset train = Blobs(120, 1);
+  auto train_with = [&](const AdversarialOptions* attack, float fraction) {
+    Model m;
+    BuildBlobModel(m);
+    FitOptions fit;
+    fit.epochs = 3;
+    fit.batch_size = 30;
+    fit.learning_rate = 0.05f;
+    fit.verbose = false;
+    fit.adversarial = attack;
+    fit.adversarial_fraction = fraction;
+    EXPECT_TRUE(Fit(m, train, fit, nullptr).ok());
+    return std::vector<float>(m.params(), m.params() + m.param_count());
+  };
+  AdversarialOptions none;
+  none.epsilon = 0.0f;  // FGSM with eps 0 leaves the examples as they are
+  AdversarialOptions attack;
+  attack.epsilon = 0.1f;
+  const std::vector<float> plain = train_with(nullptr, 0.5f);
+  EXPECT_EQ(train_with(&none, 1.0f), plain);
+  EXPECT_NE(train_with(&attack, 0.5f), plain);
+  EXPECT_EQ(train_with(&attack, 0.0f), plain);  // a zero fraction attacks nothing
+  Model m;
+  BuildBlobModel(m);
+  FitOptions bad;
+  bad.verbose = false;
+  bad.adversarial = &attack;
+  bad.adversarial_fraction = 1.5f;
+  EXPECT_EQ(Fit(m, train, bad, nullptr).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace mote
