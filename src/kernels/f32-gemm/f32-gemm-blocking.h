@@ -42,6 +42,16 @@ inline size_t WorkspaceFloats(size_t m, size_t n, size_t k) {
   return kc * RoundUp(Min(n, kNc), kNrMax) + kc * kMrMax + 16;
 }
 
+// Which of a backend's three wide tile heights to use for m rows: a shorter
+// tile that divides m (e.g. 10 for a batch of 50) beats the widest when it
+// pads fewer rows. Returns 0 for `wide`, 1 for `small0`, 2 for `small1`.
+inline int PickRowTile(size_t m, size_t wide, size_t small0, size_t small1) {
+  const auto waste = [m](size_t mr) { return (m + mr - 1) / mr * mr - m; };
+  if (waste(small0) < waste(wide) && waste(small0) <= waste(small1)) return 1;
+  if (waste(small1) < waste(wide)) return 2;
+  return 0;
+}
+
 // Floats of a whole op(B) [k x n] packed by PackWholeB, for any backend.
 inline size_t PackedBFloats(size_t n, size_t k) { return k * RoundUp(n, kNrMax) + 16; }
 

@@ -192,21 +192,17 @@ gemm::TileKernels Tiles(size_t max_vectors) {
   return tiles;
 }
 
-// Rows of padding when m is cut into tiles of mr rows.
-inline size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
-
 // Register tiles for this shape; the panel widths depend on n only, so
 // PackB and PackedB agree for any m.
 gemm::TileKernels ChooseTiles(size_t m, size_t n) {
   const size_t N = hn::Lanes(hn::ScalableTag<float>());
   // One vector covers narrow outputs (e.g. 10 classes): taller tiles.
   if (n <= N) return Tiles<kGemmMrNarrow>(1);
-  // Small m (e.g. a batch of 50): a shorter tile that divides it wastes fewer rows.
-  if (RowWaste(m, kGemmMrSmall[0]) < RowWaste(m, kGemmMrWide) &&
-      RowWaste(m, kGemmMrSmall[0]) <= RowWaste(m, kGemmMrSmall[1]))
-    return Tiles<kGemmMrSmall[0]>(2);
-  if (RowWaste(m, kGemmMrSmall[1]) < RowWaste(m, kGemmMrWide)) return Tiles<kGemmMrSmall[1]>(2);
-  return Tiles<kGemmMrWide>(2);
+  switch (gemm::PickRowTile(m, kGemmMrWide, kGemmMrSmall[0], kGemmMrSmall[1])) {
+    case 1: return Tiles<kGemmMrSmall[0]>(2);
+    case 2: return Tiles<kGemmMrSmall[1]>(2);
+    default: return Tiles<kGemmMrWide>(2);
+  }
 }
 
 void GemmImpl(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,

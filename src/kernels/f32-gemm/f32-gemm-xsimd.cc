@@ -100,18 +100,17 @@ gemm::TileKernels Tiles(size_t max_vectors) {
   return tiles;
 }
 
-size_t RowWaste(size_t m, size_t mr) { return (m + mr - 1) / mr * mr - m; }
-
 }  // namespace
 
 namespace {
 // Register tiles for this shape; the panel widths depend on n only.
 gemm::TileKernels ChooseTiles(size_t m, size_t n) {
   if (n <= kLanes) return Tiles<kMrNarrow>(1);
-  if (RowWaste(m, kMrSmall0) < RowWaste(m, kMrWide) && RowWaste(m, kMrSmall0) <= RowWaste(m, kMrSmall1))
-    return Tiles<kMrSmall0>(2);
-  if (RowWaste(m, kMrSmall1) < RowWaste(m, kMrWide)) return Tiles<kMrSmall1>(2);
-  return Tiles<kMrWide>(2);
+  switch (gemm::PickRowTile(m, kMrWide, kMrSmall0, kMrSmall1)) {
+    case 1: return Tiles<kMrSmall0>(2);
+    case 2: return Tiles<kMrSmall1>(2);
+    default: return Tiles<kMrWide>(2);
+  }
 }
 }  // namespace
 
