@@ -140,6 +140,42 @@ void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y);
 // dx (overwritten) = adjoint of F32AvgPool applied to dy.
 void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);
 
+// ---- rows against weight rows (the runtime's conv and dense) -------------------
+// No workspace and no packing, so the arena a model needs does not depend on
+// the backend: c[i * ldc + j] = clamp(bias[j] + sum_p a[i * lda + p] *
+// w[j * ldw + p], lo, hi) for i < m, j < n (w is [n][k] row-major, i.e. conv
+// weights [C_out][ky][kx][C_in] against im2col rows). bias may be null (0).
+void F32DenseRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w, size_t ldw,
+                  const float* bias, float lo, float hi, float* c, size_t ldc);
+
+// ---- int8 (include/mote/model_format.h has the arithmetic) ------------------------
+// Per output channel j: bias[j] (int32, zero points already folded in),
+// multiplier[j] in [2^30, 2^31) and shift[j] in [1, 62]; result clamped to
+// [out_min, out_max] (int8 values).
+struct I8Requant {
+  const int32_t* bias;
+  const int32_t* multiplier;
+  const int32_t* shift;
+  int32_t out_zero_point;
+  int32_t out_min, out_max;
+};
+// The exact requantization every backend must reproduce bit for bit.
+inline int32_t I8RequantizeOne(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point, int32_t lo,
+                               int32_t hi) {
+  const int64_t rounded = (int64_t(acc) * multiplier + (int64_t(1) << (shift - 1))) >> shift;
+  int64_t q = rounded + zero_point;
+  q = q < lo ? lo : q;
+  q = q > hi ? hi : q;
+  return int32_t(q);
+}
+// c[i * ldc + j] = requant(bias[j] + sum_p a[i * lda + p] * w[j * ldw + p]) for
+// i < m, j < n, int32 accumulation (exact for k < 2^17).
+void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldw,
+                 const I8Requant& requant, int8_t* c, size_t ldc);
+// im2col of an int8 NHWC input; padding reads as `pad_value` (the input zero point).
+void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin, size_t row_end,
+              int8_t* columns);
+
 }  // namespace kernels
 }  // namespace mote
 

@@ -1,0 +1,183 @@
+/* The mote flat model file, version 1: what `mote export` writes and the
+ * runtime (include/mote/rt.h) reads. Plain C so the exporter, the runtime,
+ * tools and users' firmware share one definition.
+ *
+ * Encoding: little-endian; every record and every tensor's data starts at a
+ * multiple of 16 bytes from the start of the file (the file itself should be
+ * placed 16-byte aligned; the generated C array is). Sizes and offsets are
+ * uint32, relative to the start of the file unless said otherwise.
+ *
+ *   [MoteModelHeader, 64 bytes]
+ *   [MoteTensorRecord x tensor_count, 48 bytes each]  at tensor_table_offset
+ *   [MoteOpRecord x op_count, 64 bytes each]          at op_table_offset
+ *   [constant data: weights, biases, requantization tables], each 16-aligned
+ *
+ * CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320, init and final xor
+ * 0xFFFFFFFF, i.e. zlib's crc32) over bytes [12, file_bytes) — everything
+ * after the crc32 field.
+ *
+ * Tensors: a constant lives in the file (offset = file offset); an activation
+ * lives in the caller's arena (offset = arena offset, chosen by the exporter's
+ * memory planner so that tensors alive at the same time never overlap). Dims
+ * are per example, NHWC, with the batch fixed at 1: rank 1 {features} for
+ * dense data, rank 3 {H, W, C} for images; unused dims are 1. Element count =
+ * product of the first `rank` dims; bytes = elements * dtype size.
+ *
+ * Ops run in table order; an op reads only tensors written by earlier ops,
+ * model inputs or constants. Per-op scratch (e.g. the im2col tile) is a range
+ * of the arena [scratch_offset, scratch_offset + scratch_bytes) that the
+ * planner keeps free while the op runs.
+ *
+ * int8 (post-training quantization): real = scale * (q - zero_point).
+ * Activations: per-tensor asymmetric (scale, zero_point in the tensor record).
+ * Weights: per output channel symmetric (zero point 0); their scales are
+ * folded into the requantization table. Conv/dense int8 accumulate in int32:
+ *   acc[c] = bias[c] + sum_k q_in[k] * q_w[c][k]
+ * where bias (int32, the op's input 2) already contains
+ *   round(b[c] / (s_in * s_w[c])) - zp_in * sum_k q_w[c][k],
+ * so padding (im2col) must read as zp_in. Then requantization per channel c
+ * with the op's requant table (int32 tensor [2 * C_out]: multiplier[c] in
+ * [2^30, 2^31), then shift[c] in [1, 62]):
+ *   q_out = clamp(zp_out + ((int64)acc * multiplier[c] + (1 << (shift[c] - 1))) >> shift[c],
+ *                 act_min, act_max)
+ * (arithmetic shift; the rounding is half up), so that
+ * multiplier[c] * 2^-shift[c] ~= s_in * s_w[c] / s_out. act_min/act_max of an
+ * int8 op are int8 values (stored as floats in the op record, exact). All int8
+ * arithmetic is integer: every port gives bit-identical outputs.
+ */
+#ifndef MOTE_MODEL_FORMAT_H_
+#define MOTE_MODEL_FORMAT_H_
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOTE_MODEL_MAGIC 0x45544F4Du /* bytes "MOTE" */
+#define MOTE_MODEL_VERSION 1u
+#define MOTE_MODEL_ALIGN 16u
+#define MOTE_MODEL_MAX_IO 4u      /* model inputs / outputs */
+#define MOTE_MODEL_MAX_RANK 4u
+#define MOTE_MODEL_NO_TENSOR 0xFFFFu
+
+typedef struct MoteModelHeader {
+  uint32_t magic;               /* MOTE_MODEL_MAGIC */
+  uint32_t version;             /* MOTE_MODEL_VERSION */
+  uint32_t crc32;               /* over bytes [12, file_bytes) */
+  uint32_t file_bytes;          /* whole file, a multiple of 16 */
+  uint32_t header_bytes;        /* sizeof(MoteModelHeader) = 64 */
+  uint32_t tensor_count;
+  uint32_t tensor_table_offset;
+  uint32_t op_count;
+  uint32_t op_table_offset;
+  uint32_t arena_bytes;         /* planned: activations + scratch, what mote_rt_model_init needs */
+  uint16_t input_count, output_count;                  /* 1..MOTE_MODEL_MAX_IO */
+  uint16_t inputs[MOTE_MODEL_MAX_IO];                  /* tensor ids */
+  uint16_t outputs[MOTE_MODEL_MAX_IO];                 /* tensor ids */
+  uint32_t flags;               /* MOTE_MODEL_FLAG_*; unknown bits are rejected */
+} MoteModelHeader;
+
+#define MOTE_MODEL_FLAG_INT8 1u   /* the model holds int8 ops (informational) */
+
+typedef enum MoteDType {
+  MOTE_DTYPE_F32 = 0,
+  MOTE_DTYPE_I8 = 1,
+  MOTE_DTYPE_I32 = 2,
+} MoteDType;
+
+typedef enum MoteTensorKind {
+  MOTE_TENSOR_ACTIVATION = 0,   /* offset into the arena */
+  MOTE_TENSOR_CONSTANT = 1,     /* offset into the file */
+} MoteTensorKind;
+
+typedef struct MoteTensorRecord {
+  uint8_t dtype;                /* MoteDType */
+  uint8_t kind;                 /* MoteTensorKind */
+  uint8_t rank;                 /* 1..MOTE_MODEL_MAX_RANK */
+  uint8_t reserved0;            /* 0 */
+  uint32_t dims[MOTE_MODEL_MAX_RANK]; /* unused dims are 1 */
+  uint32_t offset;              /* 16-aligned */
+  uint32_t bytes;               /* elements * dtype size */
+  float scale;                  /* int8 activations; 0 otherwise */
+  int32_t zero_point;           /* int8 activations; 0 otherwise */
+  uint32_t reserved1[3];        /* 0 */
+} MoteTensorRecord;
+
+typedef enum MoteOpType {
+  /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
+   * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
+   * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1).
+   * Scratch: tile_rows * kh*kw*Cin elements of the input dtype. */
+  MOTE_OP_CONV2D = 1,
+  /* in: x [H,W,C], weights [kh][kw][C] (one filter per channel, depth
+   * multiplier 1; TFLite's [1][kh][kw][C]), bias [C], requant [2*C] (int8).
+   * p: kernel_h, kernel_w,
+   * stride_h, stride_w, pad_top, pad_left. No scratch. */
+  MOTE_OP_DEPTHWISE_CONV2D = 2,
+  /* in: x [F] (any shape, read flat), weights [Cout][F], bias [Cout],
+   * requant [2*Cout] (int8). No params, no scratch. */
+  MOTE_OP_DENSE = 3,
+  /* in: x [H,W,C]. p: pool_h, pool_w, stride_h, stride_w, pad_top, pad_left.
+   * Padding never takes part (max over / mean of in-bounds pixels). int8:
+   * output scale and zero point equal the input's; average rounds half away
+   * from zero. */
+  MOTE_OP_MAX_POOL2D = 4,
+  MOTE_OP_AVG_POOL2D = 5,
+  /* in: x [H,W,C] -> [C] mean over H*W (int8 as AVG_POOL2D). */
+  MOTE_OP_GLOBAL_AVG_POOL = 6,
+  /* in: a, b (same shape) -> a + b, then the activation clamp. int8: p[0..5]
+   * = multiplier_a, shift_a, multiplier_b, shift_b (for each input, its scale
+   * over the output scale, format as the requant table), then
+   *   q = clamp(zp_out + rq(q_a - zp_a, a) + rq(q_b - zp_b, b), act_min, act_max). */
+  MOTE_OP_ADD = 7,
+  /* per-row softmax over the last dim (f32 only). */
+  MOTE_OP_SOFTMAX = 8,
+  /* same bytes, new dims (element count equal); may alias its input. */
+  MOTE_OP_RESHAPE = 9,
+  /* in: x f32 -> i8 with the output tensor's scale / zero point:
+   * q = clamp(round_half_away(x / scale) + zp, -128, 127). */
+  MOTE_OP_QUANTIZE = 10,
+  /* in: x i8 -> f32 = scale * (q - zp). */
+  MOTE_OP_DEQUANTIZE = 11,
+  /* in: x, scale [C], shift [C] (f32 only): standalone folded batchnorm,
+   * y = clamp(x * scale[c] + shift[c]) per last-dim channel c. */
+  MOTE_OP_CHANNEL_AFFINE = 12,
+  /* Recurrent layers (f32), x [T, F] -> [T, H] (all states) or [H] (last):
+   * p[0] = hidden units H, p[1] = 1 to return every state, 0 for the last.
+   * in: x, W [G*H][F] (input weights), U [G*H][H] (recurrent), bias [G*H]
+   * (zeros when the layer had none); G = 1 (RNN), 4 (LSTM: input, forget,
+   * candidate, output), 3 (GRU: update, reset, candidate). Scratch: the
+   * states and gate pre-activations, see src/runtime. */
+  MOTE_OP_SIMPLE_RNN = 13,
+  MOTE_OP_LSTM = 14,
+  MOTE_OP_GRU = 15,
+  MOTE_OP_TYPE_END
+} MoteOpType;
+
+typedef enum MoteActivation {
+  MOTE_ACT_NONE = 0,            /* act_min = -inf, act_max = +inf (f32) */
+  MOTE_ACT_RELU = 1,            /* clamp to [0, +inf) (f32) or [zp_out, 127] (int8) */
+  MOTE_ACT_RELU6 = 2,
+} MoteActivation;
+
+typedef struct MoteOpRecord {
+  uint16_t type;                /* MoteOpType */
+  uint8_t activation;           /* MoteActivation: informational, act_min/max decide */
+  uint8_t input_count;          /* entries used in inputs[] */
+  uint16_t inputs[4];           /* tensor ids; unused = MOTE_MODEL_NO_TENSOR */
+  uint16_t output;              /* tensor id */
+  uint16_t reserved0;           /* 0 */
+  float act_min, act_max;       /* fused clamp of the result (int8: exact int8 values) */
+  uint32_t scratch_offset;      /* arena offset, 16-aligned */
+  uint32_t scratch_bytes;       /* 0 when none */
+  int32_t params[8];            /* per op type (see MoteOpType); unused = 0 */
+} MoteOpRecord;
+
+#ifdef __cplusplus
+}  /* extern "C" */
+static_assert(sizeof(MoteModelHeader) == 64, "header is 64 bytes");
+static_assert(sizeof(MoteTensorRecord) == 48, "tensor record is 48 bytes");
+static_assert(sizeof(MoteOpRecord) == 64, "op record is 64 bytes");
+#endif
+
+#endif /* MOTE_MODEL_FORMAT_H_ */

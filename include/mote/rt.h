@@ -1,0 +1,99 @@
+/* mote's tiny runtime: runs an exported model (include/mote/model_format.h)
+ * in one arena the caller provides. C API; inside it is freestanding C++17
+ * (src/runtime): no heap, no exceptions, no RTTI, no static constructors, no
+ * libc beyond memcpy/memset. The same model gives the same results on every
+ * port (int8: bit-identical; float: the kernels of the build's backend).
+ *
+ *   mote_rt_model m;
+ *   size_t need;
+ *   mote_rt_arena_bytes(model_bytes, model_len, &need);   // also printed by `mote inspect`
+ *   if (mote_rt_model_init(&m, model_bytes, model_len, arena, arena_len) != MOTE_RT_OK) ...
+ *   mote_rt_tensor in, out;
+ *   mote_rt_input(&m, 0, &in);   // write in.data (in.bytes bytes)
+ *   mote_rt_invoke(&m);
+ *   mote_rt_output(&m, 0, &out); // read out.data
+ *
+ * The model bytes must stay valid and unchanged while `m` is used (they are
+ * read in place, e.g. from flash); both the model bytes and the arena must be
+ * 16-byte aligned. mote_rt_model_init checks everything (magic, version, CRC,
+ * every offset, size and shape, every op) so that mote_rt_invoke cannot read
+ * or write out of bounds; it never writes outside the arena or `m`.
+ */
+#ifndef MOTE_RT_H_
+#define MOTE_RT_H_
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/model_format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every loader error class has its own value. */
+typedef enum mote_rt_status {
+  MOTE_RT_OK = 0,
+  MOTE_RT_BAD_ARGUMENT,     /* null pointer, index out of range, misaligned model or arena */
+  MOTE_RT_TRUNCATED,        /* fewer bytes than the header or header.file_bytes says */
+  MOTE_RT_BAD_MAGIC,        /* not a mote model */
+  MOTE_RT_BAD_VERSION,      /* a format version this runtime does not read */
+  MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes */
+  MOTE_RT_BAD_OFFSET,       /* a table, tensor or scratch range outside the file / arena, or misaligned */
+  MOTE_RT_BAD_TENSOR,       /* unknown dtype/kind, bad rank, bytes != elements * size */
+  MOTE_RT_BAD_SHAPE,        /* shapes an op's inputs and output do not agree on */
+  MOTE_RT_UNKNOWN_OP,       /* op type (or activation, flag) this runtime does not know */
+  MOTE_RT_BAD_PARAMS,       /* op parameters out of range (zero stride, shift outside [1, 62], ...) */
+  MOTE_RT_ARENA_TOO_SMALL,  /* arena_len < the model's planned arena_bytes */
+  MOTE_RT_STATUS_END
+} mote_rt_status;
+
+/* Short, static description of a status ("arena too small"). Never null. */
+const char* mote_rt_status_message(mote_rt_status status);
+
+/* One tensor as the caller sees it (batch 1, NHWC, unused dims 1). */
+typedef struct mote_rt_tensor {
+  void* data;            /* in the arena */
+  uint32_t bytes;
+  uint8_t dtype;         /* MoteDType */
+  uint8_t rank;
+  uint32_t dims[MOTE_MODEL_MAX_RANK];
+  float scale;           /* int8: real = scale * (q - zero_point) */
+  int32_t zero_point;
+} mote_rt_tensor;
+
+/* Runtime state: everything the runtime keeps besides the arena. */
+typedef struct mote_rt_model {
+  const uint8_t* bytes;
+  uint32_t size;
+  uint8_t* arena;
+  uint32_t arena_bytes;
+  const MoteModelHeader* header;
+  const MoteTensorRecord* tensors;
+  const MoteOpRecord* ops;
+} mote_rt_model;
+
+/* Checks the model bytes (everything but the arena) and reports the arena it
+ * needs. */
+mote_rt_status mote_rt_arena_bytes(const void* model, size_t model_len, size_t* arena_bytes);
+
+/* Checks the model and binds it to `arena` (at least the planned bytes,
+ * 16-byte aligned). On error `m` is left zeroed. */
+mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t model_len, void* arena,
+                                  size_t arena_len);
+
+mote_rt_status mote_rt_input(const mote_rt_model* m, uint32_t index, mote_rt_tensor* tensor);
+mote_rt_status mote_rt_output(const mote_rt_model* m, uint32_t index, mote_rt_tensor* tensor);
+uint32_t mote_rt_input_count(const mote_rt_model* m);
+uint32_t mote_rt_output_count(const mote_rt_model* m);
+
+/* Runs every op once on the current inputs. Allocates nothing. */
+mote_rt_status mote_rt_invoke(mote_rt_model* m);
+
+/* CRC-32 as the format uses it (zlib's crc32 with initial value 0). */
+uint32_t mote_rt_crc32(const void* data, size_t len);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* MOTE_RT_H_ */
