@@ -166,10 +166,7 @@ class Lowering {
       return Status::Ok();
     }
     if (std::strcmp(type, "Flatten") == 0) return Emit(node, MOTE_OP_RESHAPE, {x[0]}, &op);
-    if (std::strcmp(type, "Softmax") == 0) {
-      if (g_.tensors[size_t(x[0])].dims.size() != 1) return Unsupported("export: Softmax on a tensor of rank > 1");
-      return Emit(node, MOTE_OP_SOFTMAX, {x[0]}, &op);
-    }
+    if (std::strcmp(type, "Softmax") == 0) return Emit(node, MOTE_OP_SOFTMAX, {x[0]}, &op);
     if (std::strcmp(type, "MaxPool2D") == 0 || std::strcmp(type, "AvgPool2D") == 0) {
       const auto& pool = static_cast<const Pool2DLayer&>(*layer);
       const kernels::Pool2DGeometry& geo = pool.geometry();

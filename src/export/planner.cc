@@ -119,7 +119,8 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 }
 
 // The im2col tile of each CONV2D: as many im2col rows as fit max_tile_bytes,
-// at least one, at most the output pixels.
+// at least one, at most the output pixels; none for a pointwise conv (the
+// runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
     if (op.type != MOTE_OP_CONV2D) continue;
@@ -128,8 +129,16 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
     const ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
     const ExportTensor& y = graph->tensors[size_t(op.output)];
     if (w.dims.size() != 4 || y.dims.size() != 3) return InvalidArgument("export: conv2d shapes");
-    const size_t row_bytes = size_t(w.dims[1]) * w.dims[2] * w.dims[3] * export_internal::DTypeBytes(x.dtype);
     const size_t rows = size_t(y.dims[0]) * y.dims[1];
+    // A 1x1, stride-1, unpadded conv reads its input rows in place.
+    const int32_t* p = op.params;
+    if (p[0] == 1 && p[1] == 1 && p[2] == 1 && p[3] == 1 && p[4] == 0 && p[5] == 0 && x.dims.size() == 3 &&
+        x.dims[0] == y.dims[0] && x.dims[1] == y.dims[1]) {
+      op.params[6] = 1;
+      op.scratch_bytes = 0;
+      continue;
+    }
+    const size_t row_bytes = size_t(w.dims[1]) * w.dims[2] * w.dims[3] * export_internal::DTypeBytes(x.dtype);
     const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
     if (tile_rows * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
     op.params[6] = int32_t(tile_rows);

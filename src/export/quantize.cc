@@ -14,6 +14,8 @@ using export_internal::Int32Constant;
 using export_internal::Int8Constant;
 using export_internal::ReadFloats;
 
+constexpr int64_t kBiasLimit = int64_t(1) << 30;  // what the runtime accepts
+
 bool RunsInt8(MoteOpType type) {
   switch (type) {
     case MOTE_OP_CONV2D:
@@ -158,8 +160,9 @@ class Quantizer {
     for (size_t c = 0; c < channels; ++c) {
       double max_abs = 0;
       for (size_t j = 0; j < k; ++j) max_abs = std::max(max_abs, std::fabs(double(w[at(c, j)])));
-      // A scale small enough for the bias to fit 2^30 steps never lets it overflow.
-      double s_w = std::max(max_abs / 127.0, std::fabs(double(b[c])) / (double(s_in) * 1073741824.0));
+      // Not so small that the bias needs more than 2^29 steps: the runtime
+      // takes int8 biases within +-2^30, zero point term included.
+      double s_w = std::max(max_abs / 127.0, std::fabs(double(b[c])) / (double(s_in) * 536870912.0));
       if (s_w == 0.0) s_w = 1.0;  // all-zero channel: any scale
       int64_t sum_q = 0;
       for (size_t j = 0; j < k; ++j) {
@@ -169,8 +172,7 @@ class Quantizer {
         sum_q += qv;
       }
       const int64_t bq = int64_t(std::llround(double(b[c]) / (double(s_in) * s_w))) - int64_t(zp_in) * sum_q;
-      if (bq > std::numeric_limits<int32_t>::max() || bq < std::numeric_limits<int32_t>::min())
-        return OutOfRange("export: an int8 bias beyond int32");
+      if (bq > kBiasLimit || bq < -kBiasLimit) return OutOfRange("export: an int8 bias beyond +-2^30");
       bias[c] = int32_t(bq);
       MOTE_TRY(QuantizeMultiplier(double(s_in) * s_w / double(s_out), &requant[c], &requant[channels + c]));
     }

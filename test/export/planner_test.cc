@@ -215,6 +215,20 @@ TEST(PlannerTest, ConvTileRowsFollowTheBudget) {
   EXPECT_EQ(q.ops[0].scratch_bytes, 27u * 36);
 }
 
+TEST(PlannerTest, PointwiseConvNeedsNoTile) {
+  ExportGraph g = ConvGraph(MOTE_DTYPE_F32);
+  g.tensors[1].dims = {5, 1, 1, 4};
+  g.ops[0].params[0] = g.ops[0].params[1] = g.ops[0].params[2] = g.ops[0].params[3] = 1;
+  ASSERT_TRUE(PlanMemory(&g).ok());
+  EXPECT_EQ(g.ops[0].scratch_bytes, 0u);
+  EXPECT_EQ(g.ops[0].scratch_offset, 0u);
+  EXPECT_EQ(g.arena_bytes, 1024u + 1280u);
+  g.ops[0].params[2] = 2;  // strided: a tile again
+  g.tensors[2].dims = {4, 4, 5};
+  ASSERT_TRUE(PlanMemory(&g).ok());
+  EXPECT_EQ(g.ops[0].scratch_bytes, 16u * 16);
+}
+
 TEST(PlannerTest, RejectsInconsistentGraphs) {
   ExportGraph g;
   const int x = Activation(&g, 4);
