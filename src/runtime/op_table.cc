@@ -20,6 +20,9 @@
 #define MOTE_RT_OP_QUANTIZE 1
 #define MOTE_RT_OP_DEQUANTIZE 1
 #define MOTE_RT_OP_CHANNEL_AFFINE 1
+#define MOTE_RT_OP_SIMPLE_RNN 1
+#define MOTE_RT_OP_LSTM 1
+#define MOTE_RT_OP_GRU 1
 #endif
 
 namespace mote {
