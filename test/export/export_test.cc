@@ -356,6 +356,12 @@ TEST(InspectTest, RuntimeTextFromANumberOrASizeReport) {
   std::fclose(f);
   ASSERT_TRUE(ParseRuntimeText(path, &text).ok());
   EXPECT_EQ(text, 2000);
+  f = std::fopen(path.c_str(), "a");  // size -t: the totals line counts, not the sum
+  ASSERT_NE(f, nullptr);
+  std::fputs("   2100\t      4\t      0\t   2104\t    838\t(TOTALS)\n", f);
+  std::fclose(f);
+  ASSERT_TRUE(ParseRuntimeText(path, &text).ok());
+  EXPECT_EQ(text, 2100);
   std::remove(path.c_str());
   EXPECT_EQ(ParseRuntimeText(path, &text).code(), StatusCode::kIoError);
 }
