@@ -95,6 +95,36 @@ TEST(ExportTest, EveryLoweredLayerKindMatchesTheLibrary) {
   EXPECT_LE(MaxDifference(model, Export(model), 12, 2), 1e-5);
 }
 
+TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
+  Model model;
+  model.Input(Shape(7, 7, 5));
+  Conv2DOptions o;
+  o.padding = Padding::kSame;
+  o.stride_h = o.stride_w = 2;
+  model.Add(std::make_unique<DepthwiseConv2D>(3, 3, o), {}, "dw");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn");
+  model.Add(std::make_unique<ReLU>(), {}, "relu");
+  model.Add(Conv(4, 1, 1, true), {}, "pointwise");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 13);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  ASSERT_EQ(testing::OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_DEPTHWISE_CONV2D, MOTE_OP_CONV2D}));
+  EXPECT_EQ(g.ops[0].name, "dw+bn+relu");
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 4), 1e-5);
+  // int8: per-channel weights along the depthwise kernel's last axis; the
+  // result stays within a few quantization steps of the library's.
+  Rng rng(6);
+  std::vector<float> calibration(16 * 245);
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {calibration.data()};
+  options.calibration_count = 16;
+  const std::vector<uint8_t> bytes = Export(model, options);
+  EXPECT_LE(MaxDifference(model, bytes, 12, 4), 0.15);  // outputs span about +-3 (a wrong channel axis: ~1)
+}
+
 // x -> conv-bn-relu -> conv-bn, + x's conv branch -> relu -> global pool -> dense.
 void BuildResidual(Model& model) {
   const NodeId x = model.Input(Shape(6, 6, 3));
