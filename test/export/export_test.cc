@@ -187,12 +187,15 @@ TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
 class SeedNetworkExport : public ::testing::Test {
  protected:
   // Sized for qemu-aarch64 too (about 5 G multiply-adds in all): 100
-  // training images, 200 compared in fp32, 100 in int8.
-  static constexpr size_t kTrain = 100, kBatch = 50, kCompare = 200, kCompareInt8 = 100;
+  // training images, 200 compared in fp32 (MOTE_EXPORT_COMPARE=N: N, at most
+  // every image after the training ones; the native suite's full-test-set
+  // run), 100 in int8.
+  static constexpr size_t kTrain = 100, kBatch = 50, kCompareInt8 = 100;
+  static size_t compare_;
 
   // Trains a seed network briefly on the first kTrain test images (fast
   // batchnorm momentum, so its statistics are real after two steps), then
-  // keeps the library's logits of the kCompare images after them.
+  // keeps the library's logits of the compared images after them.
   static void SetUpTestSuite() {
     test_ = new Dataset;
     if (!LoadFashionMnist(kFashionMnistDir, nullptr, test_).ok()) return;
@@ -206,9 +209,14 @@ class SeedNetworkExport : public ::testing::Test {
       t.labels = test_->labels.data() + step * kBatch;
       ASSERT_TRUE(model_->TrainStep(test_->item(step * kBatch), t, kBatch, 0.05f).ok());
     }
-    logits_ = new std::vector<float>(kCompare * 10);
-    for (size_t b = 0; b < kCompare; b += kBatch)
-      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), kBatch, logits_->data() + b * 10).ok());
+    const char* env = std::getenv("MOTE_EXPORT_COMPARE");
+    compare_ = std::min<size_t>(env ? std::strtoul(env, nullptr, 10) : 200, test_->size() - kTrain);
+    compare_ = std::max(compare_, kCompareInt8);
+    logits_ = new std::vector<float>(compare_ * 10);
+    for (size_t b = 0; b < compare_; b += kBatch) {
+      const size_t rows = std::min(kBatch, compare_ - b);
+      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), rows, logits_->data() + b * 10).ok());
+    }
   }
   static void TearDownTestSuite() {
     delete model_;
@@ -223,17 +231,27 @@ class SeedNetworkExport : public ::testing::Test {
   }
 
   // Runtime outputs against the library's logits on the first `count` compared images.
-  void Compare(const std::vector<uint8_t>& bytes, size_t count, double* max_diff, size_t* agree) {
+  // *ties: images whose library logits have their top two within `tie`
+  // (argmax flips there are numerical noise, not disagreement).
+  void Compare(const std::vector<uint8_t>& bytes, size_t count, double* max_diff, size_t* agree,
+               size_t* ties = nullptr, float tie = 0.0f) {
     HostRuntime rt;
     ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
     std::vector<float> got(10);
     *max_diff = 0;
     *agree = 0;
+    if (ties != nullptr) *ties = 0;
     for (size_t i = 0; i < count; ++i) {
       ASSERT_TRUE(rt.Run(test_->item(kTrain + i), got.data()).ok());
       const float* w = logits_->data() + i * 10;
       for (size_t c = 0; c < 10; ++c) *max_diff = std::max(*max_diff, std::fabs(double(w[c]) - got[c]));
-      *agree += std::max_element(w, w + 10) - w == std::max_element(got.begin(), got.end()) - got.begin();
+      const size_t top = size_t(std::max_element(w, w + 10) - w);
+      const bool same = top == size_t(std::max_element(got.begin(), got.end()) - got.begin());
+      *agree += same;
+      float second = -INFINITY;
+      for (size_t c = 0; c < 10; ++c)
+        if (c != top) second = std::max(second, w[c]);
+      if (!same && ties != nullptr && w[top] - second <= tie) ++*ties;
     }
   }
 
@@ -244,6 +262,7 @@ class SeedNetworkExport : public ::testing::Test {
 Model* SeedNetworkExport::model_ = nullptr;
 Dataset* SeedNetworkExport::test_ = nullptr;
 std::vector<float>* SeedNetworkExport::logits_ = nullptr;
+size_t SeedNetworkExport::compare_ = 0;
 
 TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
   // The statistics moved away from their initial values: folding is exercised.
@@ -252,13 +271,19 @@ TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
   const std::vector<uint8_t> bytes = Export(*model_);
   double diff = 0;
   size_t agree = 0;
-  Compare(bytes, kCompare, &diff, &agree);
+  size_t ties = 0;
+  Compare(bytes, compare_, &diff, &agree, &ties, 2e-4f);
   EXPECT_LE(diff, 1e-4);
-  EXPECT_EQ(agree, kCompare);
+  // Every argmax agrees, but where the briefly trained model's top two
+  // logits are within the 1e-4 tolerance of each other (a backend's rounding
+  // may then flip it; 1 image in 9900 with Highway AVX-512).
+  EXPECT_EQ(agree + ties, compare_);
   InspectReport report;
   ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());
-  std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g on %zu images\n",
-              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, kCompare);
+  std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g, argmax agreement "
+              "%zu / %zu (%zu near-ties flipped)\n",
+              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, agree, compare_,
+              ties);
 }
 
 TEST_F(SeedNetworkExport, Int8AgreesWithFp32OnMostImages) {
