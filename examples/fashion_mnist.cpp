@@ -7,7 +7,9 @@
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
-//                 [--plots PREFIX] [--quiet]
+//                 [--plots PREFIX] [--save-checkpoint FILE] [--quiet]
+// --save-checkpoint writes the trained model (include/mote/checkpoint.h), the
+// input of `mote export` and `mote testset`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at the seed's 0.02; by default it then decays
 // linearly to 0.0005 over the run (seed 000's linear decay), which settles
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "mote/checkpoint.h"
 #include "mote/data.h"
 #include "mote/kernels.h"
 #include "mote/model.h"
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   float min_accuracy = 0.0f;
   std::string schedule_name = "linear";
   std::string plots;
+  std::string checkpoint;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -72,13 +76,15 @@ int main(int argc, char** argv) {
       plots = argv[++i];
     } else if (a == "--schedule" && has_value) {
       schedule_name = argv[++i];
+    } else if (a == "--save-checkpoint" && has_value) {
+      checkpoint = argv[++i];
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
                    "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
-                   "                     [--plots PREFIX] [--quiet]\n");
+                   "                     [--plots PREFIX] [--save-checkpoint FILE] [--quiet]\n");
       return 2;
     }
   }
@@ -134,6 +140,10 @@ int main(int argc, char** argv) {
   if (!s.ok()) return Fail("Fit", s);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  if (!checkpoint.empty()) {
+    s = mote::SaveCheckpoint(model, checkpoint, history.size());
+    if (!s.ok()) return Fail("--save-checkpoint", s);
+  }
   float test_loss = 0, test_accuracy = 0;
   s = mote::EvaluateDataset(model, test, &test_loss, &test_accuracy);
   if (!s.ok()) return Fail("evaluate", s);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mote/kernels.h"
+#include "mote/model.h"
 
 namespace mote_cli {
 
@@ -14,6 +15,17 @@ namespace mote_cli {
 int RunInfo(int argc, char** argv);
 int RunBenchGemm(int argc, char** argv);
 void PrintBenchGemmUsage(FILE* out);
+int RunTestset(int argc, char** argv);
+int RunEvaluate(int argc, char** argv);
+// Whole file into *out; false when it cannot be read.
+bool ReadFileBytes(const std::string& path, std::vector<uint8_t>* out);
+
+// ---- networks the tool can rebuild by name (networks.cc) --------------------
+// Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.
+mote::Status BuildNamedNetwork(const std::string& name, mote::Model* model);
+// Builds, prepares for max_batch and loads the checkpoint's weights.
+mote::Status LoadTrainedNetwork(const std::string& name, const std::string& checkpoint, size_t max_batch,
+                                mote::Model* model);
 
 // ---- single-core FMA peak (fma_peak.cc) -------------------------------------
 // Runs many independent FMA chains of the widest vector the current Highway

@@ -13,6 +13,8 @@ void Usage(FILE* out) {
           "  info                      version, compiled backends, SIMD targets, active backend\n"
           "  bench gemm [options]      F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
           "                            (mote bench gemm --help for options)\n"
+          "  evaluate MODEL [options]  exported model on the host runtime: accuracy, agreement\n"
+          "  testset [options]         test images + expected outputs as C arrays, for firmware\n"
           "  help                      this message\n"
           "environment:\n"
           "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n");
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (strcmp(cmd, "info") == 0) return mote_cli::RunInfo(argc - 1, argv + 1);
+  if (strcmp(cmd, "evaluate") == 0) return mote_cli::RunEvaluate(argc - 1, argv + 1);
+  if (strcmp(cmd, "testset") == 0) return mote_cli::RunTestset(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "help") == 0) {
       FILE* out = argc < 3 ? stderr : stdout;

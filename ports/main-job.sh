@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# mote's main job (README, first command): train -> export -> run on an emulated board.
+#   1. builds mote for this machine (build/main-job/host, no tests or benchmarks);
+#   2. trains the seed network on Fashion-MNIST (examples/fashion_mnist, a short
+#      budget: EPOCHS, default 3) and saves a checkpoint;
+#   3. exports it as an fp32 model (batchnorm folded, ReLU fused) and as an int8
+#      model (post-training quantization on CALIBRATION training images), each as a
+#      model file and a C array;
+#   4. prints the inspect report of both;
+#   5. runs both exported models through the host runtime on the full test set
+#      (accuracy; fp32 also against the training library: max logit difference,
+#      argmax agreement);
+#   6. cross-compiles the runtime firmware for the Cortex-M4F (QEMU mps2-an386)
+#      with both models and BOARD_IMAGES test images, prints its sizes, runs it
+#      under qemu-system-arm with an instruction-counting plugin;
+#   7. ends with one JSON line: host/board accuracy, agreement, int8 accuracy,
+#      model/arena/runtime bytes, instructions per inference.
+# Needs the packages of ports/setup-debian.sh. Outputs go to build/main-job/.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+epochs=${EPOCHS:-3}
+calibration=${CALIBRATION:-1000}
+board_images=${BOARD_IMAGES:-200}
+out=build/main-job
+host=$out/host
+m4=$out/m4
+mkdir -p "$out"
+step() { printf '\n======== %s ========\n' "$*"; }
+json_field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1" | tail -1; }
+
+step "build (host)"
+[[ -f $host/build.ninja ]] || meson setup "$host" -Dtests=false -Dbench=false
+ninja -C "$host" src/cli/mote examples/fashion_mnist
+mote=$host/src/cli/mote
+
+step "train the seed network ($epochs epochs)"
+train_json=$("$host/examples/fashion_mnist" --epochs "$epochs" --save-checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
+library_accuracy=$(json_field "$train_json" test_accuracy)
+
+step "export fp32 and int8"
+"$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
+  --c-array "$out/seed_f32" --name mote_model_f32
+"$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
+  --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --name mote_model_i8
+
+step "cross-compile the firmware for Cortex-M4F"
+"$mote" testset --checkpoint "$out/seed.ckpt" --images "$board_images" --out "$out/testset"
+m4_options=(-Dfirmware_model="$root/$out/seed_f32.c" -Dfirmware_model_int8="$root/$out/seed_i8.c"
+            -Dfirmware_testset="$root/$out/testset.c")
+if [[ -f $m4/build.ninja ]]; then
+  meson configure "$m4" "${m4_options[@]}"
+else
+  meson setup "$m4" --cross-file ports/cortex-m4/cross.ini "${m4_options[@]}"
+fi
+ninja -C "$m4" ports/cortex-m4/model_firmware.elf ports/cortex-m4/libinsn_windows.so
+firmware=$m4/ports/cortex-m4/model_firmware.elf
+arm-none-eabi-size "$firmware"
+# The runtime's own code (src/runtime objects inside the firmware), from the link map.
+runtime_text=$(awk '
+  /^ \.text/ && NF >= 4 && $4 ~ /src_runtime_/ { sum += strtonum($3) }
+  /^ \.text/ && NF == 1 { pending = 1; next }
+  pending && NF >= 3 && $3 ~ /src_runtime_/ { sum += strtonum($2) }
+  { pending = 0 }
+  END { print sum + 0 }' "$m4/ports/cortex-m4/model_firmware.map")
+echo "runtime .text in the firmware (src/runtime objects): $runtime_text bytes"
+
+step "inspect"
+"$mote" inspect "$out/seed_f32.mote" --runtime-text "$runtime_text"
+"$mote" inspect "$out/seed_i8.mote" --runtime-text "$runtime_text"
+
+step "host runtime on the full test set"
+f32_json=$("$mote" evaluate "$out/seed_f32.mote" --checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
+i8_json=$("$mote" evaluate "$out/seed_i8.mote" | tee /dev/stderr | tail -1)
+
+step "run on the emulated board (qemu-system-arm mps2-an386)"
+board_log=$(ports/cortex-m4/run-firmware.sh "$(command -v qemu-system-arm)" \
+  "$m4/ports/cortex-m4/libinsn_windows.so" "$(command -v arm-none-eabi-nm)" "$firmware" | tee /dev/stderr) || {
+  echo "main job: the firmware failed" >&2
+  exit 1
+}
+board_line=$(grep '^model fp32:' <<<"$board_log")
+board_correct=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "correct") print $(i + 1) }' <<<"$board_line")
+board_agree=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "agree") print $(i + 1) }' <<<"$board_line")
+board_n=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "images") print $(i + 1) }' <<<"$board_line")
+insns_f32=$(sed -n 's/^instructions per inference f32: \([0-9]*\).*/\1/p' <<<"$board_log")
+insns_i8=$(sed -n 's/^instructions per inference i8: \([0-9]*\).*/\1/p' <<<"$board_log")
+model_bytes=$(stat -c %s "$out/seed_f32.mote")
+model_bytes_i8=$(stat -c %s "$out/seed_i8.mote")
+
+step "summary"
+echo "training library test accuracy: $library_accuracy"
+printf '{"host_accuracy":%s,"board_accuracy":%s,"board_images":%s,"agreement":%s,"int8_accuracy":%s,' \
+  "$(json_field "$f32_json" accuracy)" "$(awk -v c="$board_correct" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
+  "$board_n" "$(awk -v c="$board_agree" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
+  "$(json_field "$i8_json" accuracy)"
+printf '"model_bytes":%s,"model_bytes_int8":%s,"arena_bytes":%s,"arena_bytes_int8":%s,"runtime_text_bytes":%s,' \
+  "$model_bytes" "$model_bytes_i8" "$(json_field "$f32_json" arena_bytes)" "$(json_field "$i8_json" arena_bytes)" \
+  "$runtime_text"
+printf '"instructions_per_inference":%s,"instructions_per_inference_int8":%s}\n' "${insns_f32:-null}" "${insns_i8:-null}"
