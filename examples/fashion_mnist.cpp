@@ -7,9 +7,8 @@
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
-//                 [--plots PREFIX] [--save-checkpoint FILE] [--quiet]
-// --save-checkpoint writes the trained model (include/mote/checkpoint.h), the
-// input of `mote export` and `mote testset`.
+//                 [--plots PREFIX] [--checkpoint FILE] [--quiet]
+// --checkpoint saves the trained model (mote::SaveCheckpoint) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at the seed's 0.02; by default it then decays
 // linearly to 0.0005 over the run (seed 000's linear decay), which settles
@@ -51,8 +50,8 @@ int main(int argc, char** argv) {
   bool quiet = false;
   float min_accuracy = 0.0f;
   std::string schedule_name = "linear";
-  std::string plots;
   std::string checkpoint;
+  std::string plots;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -74,17 +73,17 @@ int main(int argc, char** argv) {
       min_accuracy = std::strtof(argv[++i], nullptr);
     } else if (a == "--plots" && has_value) {
       plots = argv[++i];
+    } else if (a == "--checkpoint" && has_value) {
+      checkpoint = argv[++i];
     } else if (a == "--schedule" && has_value) {
       schedule_name = argv[++i];
-    } else if (a == "--save-checkpoint" && has_value) {
-      checkpoint = argv[++i];
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
                    "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
-                   "                     [--plots PREFIX] [--save-checkpoint FILE] [--quiet]\n");
+                   "                     [--plots PREFIX] [--checkpoint FILE] [--quiet]\n");
       return 2;
     }
   }
@@ -140,10 +139,6 @@ int main(int argc, char** argv) {
   if (!s.ok()) return Fail("Fit", s);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (!checkpoint.empty()) {
-    s = mote::SaveCheckpoint(model, checkpoint, history.size());
-    if (!s.ok()) return Fail("--save-checkpoint", s);
-  }
   float test_loss = 0, test_accuracy = 0;
   s = mote::EvaluateDataset(model, test, &test_loss, &test_accuracy);
   if (!s.ok()) return Fail("evaluate", s);
@@ -165,6 +160,10 @@ int main(int argc, char** argv) {
                                          "Sneaker", "Bag", "Boot"},
                                         plots + "-confusion.svg");
     if (!s.ok()) return Fail("--plots", s);
+  }
+  if (!checkpoint.empty()) {
+    s = mote::SaveCheckpoint(model, checkpoint, history.size());
+    if (!s.ok()) return Fail("--checkpoint", s);
   }
   double train_seconds = 0;
   for (double e : history.seconds) train_seconds += e;

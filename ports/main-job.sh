@@ -6,10 +6,9 @@
 #   3. exports it as an fp32 model (batchnorm folded, ReLU fused) and as an int8
 #      model (post-training quantization on CALIBRATION training images), each as a
 #      model file and a C array;
-#   4. prints the inspect report of both;
-#   5. runs both exported models through the host runtime on the full test set
-#      (accuracy; fp32 also against the training library: max logit difference,
-#      argmax agreement);
+#      and runs both through the host runtime on the full test set (accuracy,
+#      max logit difference and argmax agreement with the training library);
+#   4. prints the inspect report of both (after step 5, with the runtime's code size);
 #   6. cross-compiles the runtime firmware for the Cortex-M4F (QEMU mps2-an386)
 #      with both models and BOARD_IMAGES test images, prints its sizes, runs it
 #      under qemu-system-arm with an instruction-counting plugin;
@@ -36,18 +35,20 @@ ninja -C "$host" src/cli/mote examples/fashion_mnist
 mote=$host/src/cli/mote
 
 step "train the seed network ($epochs epochs)"
-train_json=$("$host/examples/fashion_mnist" --epochs "$epochs" --save-checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
+train_json=$("$host/examples/fashion_mnist" --epochs "$epochs" --checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
 library_accuracy=$(json_field "$train_json" test_accuracy)
 
-step "export fp32 and int8"
-"$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
-  --c-array "$out/seed_f32" --name mote_model_f32
-"$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
-  --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --name mote_model_i8
+step "export fp32 and int8, run both on the host runtime over the full test set"
+# --evaluate 0: every test image through the host runtime and the training library.
+f32_json=$("$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
+  --c-array "$out/seed_f32" --c-name mote_model_f32 --evaluate 0 | tee /dev/stderr | tail -1)
+i8_json=$("$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
+  --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --c-name mote_model_i8 --evaluate 0 | tee /dev/stderr | tail -1)
 
 step "cross-compile the firmware for Cortex-M4F"
 "$mote" testset --checkpoint "$out/seed.ckpt" --images "$board_images" --out "$out/testset"
-m4_options=(-Dfirmware_model="$root/$out/seed_f32.c" -Dfirmware_model_int8="$root/$out/seed_i8.c"
+# Only the ops these two models use are linked into the runtime.
+m4_options=(-Druntime_ops=conv2d,dense,reshape,softmax,quantize,dequantize -Dfirmware_model="$root/$out/seed_f32.c" -Dfirmware_model_int8="$root/$out/seed_i8.c"
             -Dfirmware_testset="$root/$out/testset.c")
 if [[ -f $m4/build.ninja ]]; then
   meson configure "$m4" "${m4_options[@]}"
@@ -57,22 +58,15 @@ fi
 ninja -C "$m4" ports/cortex-m4/model_firmware.elf ports/cortex-m4/libinsn_windows.so
 firmware=$m4/ports/cortex-m4/model_firmware.elf
 arm-none-eabi-size "$firmware"
-# The runtime's own code (src/runtime objects inside the firmware), from the link map.
-runtime_text=$(awk '
-  /^ \.text/ && NF >= 4 && $4 ~ /src_runtime_/ { sum += strtonum($3) }
-  /^ \.text/ && NF == 1 { pending = 1; next }
-  pending && NF >= 3 && $3 ~ /src_runtime_/ { sum += strtonum($2) }
-  { pending = 0 }
-  END { print sum + 0 }' "$m4/ports/cortex-m4/model_firmware.map")
-echo "runtime .text in the firmware (src/runtime objects): $runtime_text bytes"
+# Code the firmware links from mote (runtime + kernels + core), from the link map.
+sizes=$(ports/cortex-m4/code-size.sh "$m4/ports/cortex-m4/model_firmware.map")
+runtime_text=$(sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p' <<<"$sizes")
+echo "mote code in the firmware: $runtime_text bytes of .text (${sizes#* }, the rest kernels and core)"
 
 step "inspect"
 "$mote" inspect "$out/seed_f32.mote" --runtime-text "$runtime_text"
 "$mote" inspect "$out/seed_i8.mote" --runtime-text "$runtime_text"
 
-step "host runtime on the full test set"
-f32_json=$("$mote" evaluate "$out/seed_f32.mote" --checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
-i8_json=$("$mote" evaluate "$out/seed_i8.mote" | tee /dev/stderr | tail -1)
 
 step "run on the emulated board (qemu-system-arm mps2-an386)"
 board_log=$(ports/cortex-m4/run-firmware.sh "$(command -v qemu-system-arm)" \
@@ -90,11 +84,11 @@ model_bytes=$(stat -c %s "$out/seed_f32.mote")
 model_bytes_i8=$(stat -c %s "$out/seed_i8.mote")
 
 step "summary"
-echo "training library test accuracy: $library_accuracy"
+echo "training library test accuracy: $library_accuracy (exported fp32 on the host runtime: max |logit diff| $(json_field "$f32_json" max_abs_diff), argmax agreement $(json_field "$f32_json" agreement))"
 printf '{"host_accuracy":%s,"board_accuracy":%s,"board_images":%s,"agreement":%s,"int8_accuracy":%s,' \
-  "$(json_field "$f32_json" accuracy)" "$(awk -v c="$board_correct" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
+  "$(json_field "$f32_json" exported_accuracy)" "$(awk -v c="$board_correct" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
   "$board_n" "$(awk -v c="$board_agree" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
-  "$(json_field "$i8_json" accuracy)"
+  "$(json_field "$i8_json" exported_accuracy)"
 printf '"model_bytes":%s,"model_bytes_int8":%s,"arena_bytes":%s,"arena_bytes_int8":%s,"runtime_text_bytes":%s,' \
   "$model_bytes" "$model_bytes_i8" "$(json_field "$f32_json" arena_bytes)" "$(json_field "$i8_json" arena_bytes)" \
   "$runtime_text"

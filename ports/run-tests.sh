@@ -143,11 +143,11 @@ make_firmware_inputs() {
   local train=build/ci-native/examples/fashion_mnist
   [[ -x $mote && -x $train ]] || { echo "native tools missing: run the native stage first"; return 1; }
   mkdir -p "$dir"
-  "$train" --epochs 1 --train-limit 2000 --quiet --save-checkpoint "$dir/seed.ckpt" >/dev/null &&
+  "$train" --epochs 1 --train-limit 2000 --quiet --checkpoint "$dir/seed.ckpt" >/dev/null &&
     "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --out "$dir/seed_f32.mote" \
-      --c-array "$dir/seed_f32" --name mote_model_f32 &&
+      --c-array "$dir/seed_f32" --c-name mote_model_f32 &&
     "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --int8 --calibration 200 \
-      --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --name mote_model_i8 &&
+      --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --c-name mote_model_i8 &&
     "$mote" testset --checkpoint "$dir/seed.ckpt" --images 50 --out "$dir/testset"
 }
 

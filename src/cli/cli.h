@@ -15,10 +15,12 @@ namespace mote_cli {
 int RunInfo(int argc, char** argv);
 int RunBenchGemm(int argc, char** argv);
 void PrintBenchGemmUsage(FILE* out);
+// export_cmd.cc: `mote export` (checkpoint -> model file) and `mote inspect`.
+int RunExport(int argc, char** argv);
+int RunInspect(int argc, char** argv);
+void PrintExportUsage(FILE* out);
+void PrintInspectUsage(FILE* out);
 int RunTestset(int argc, char** argv);
-int RunEvaluate(int argc, char** argv);
-// Whole file into *out; false when it cannot be read.
-bool ReadFileBytes(const std::string& path, std::vector<uint8_t>* out);
 
 // ---- networks the tool can rebuild by name (networks.cc) --------------------
 // Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.
