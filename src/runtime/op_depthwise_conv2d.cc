@@ -7,30 +7,17 @@ namespace mote {
 namespace rt {
 
 mote_rt_status ValidateDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
-  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
+  MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
-  const bool i8 = IsI8(x);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  MOTE_RT_TRY(CheckConstant(m, op, 1));
-  MOTE_RT_TRY(CheckConstant(m, op, 2));
   MOTE_RT_TRY(CheckWindow(op, x, y));
   MOTE_RT_TRY(CheckUnusedParams(op, 6));
   const uint32_t c = x.dims[2];
   if (y.dims[2] != c || w.rank != 3 || w.dims[0] != uint32_t(op.params[0]) || w.dims[1] != uint32_t(op.params[1]) ||
       w.dims[2] != c)
     return MOTE_RT_BAD_SHAPE;
-  if (!i8) {
-    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
-    return ElementsOf(In(m, op, 2)) == c ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
-  }
-  MOTE_RT_TRY(CheckI8Clamp(op));
-  MOTE_RT_TRY(CheckI8Bias(m, op, 2, c, w.dims[0] * w.dims[1]));
-  return CheckRequantTable(m, op, 3, c);
+  return CheckBiasAndRequant(m, op, c, w.dims[0] * w.dims[1]);
 }
 
 void RunDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
