@@ -10,6 +10,9 @@ awk '
     for (i = 3; i <= length(s); ++i) v = v * 16 + index("0123456789abcdef", tolower(substr(s, i, 1))) - 1
     return v
   }
+  # Sections the linker discarded (--gc-sections) are listed before this.
+  /^Linker script and memory map/ { linked = 1 }
+  !linked { next }
   # An input section line is " .text.name [addr size file]"; long names put
   # addr, size and file on the next line.
   /^ \.text/ { if (NF >= 4) { size = $3; file = $4 } else { pending = 1; next } }
