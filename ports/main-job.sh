@@ -35,15 +35,18 @@ ninja -C "$host" src/cli/mote examples/fashion_mnist
 mote=$host/src/cli/mote
 
 step "train the seed network ($epochs epochs)"
-train_json=$("$host/examples/fashion_mnist" --epochs "$epochs" --checkpoint "$out/seed.ckpt" | tee /dev/stderr | tail -1)
+"$host/examples/fashion_mnist" --epochs "$epochs" --checkpoint "$out/seed.ckpt" | tee "$out/train.log"
+train_json=$(tail -1 "$out/train.log")
 library_accuracy=$(json_field "$train_json" test_accuracy)
 
 step "export fp32 and int8, run both on the host runtime over the full test set"
 # --evaluate 0: every test image through the host runtime and the training library.
-f32_json=$("$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
-  --c-array "$out/seed_f32" --c-name mote_model_f32 --evaluate 0 | tee /dev/stderr | tail -1)
-i8_json=$("$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
-  --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --c-name mote_model_i8 --evaluate 0 | tee /dev/stderr | tail -1)
+"$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
+  --c-array "$out/seed_f32" --c-name mote_model_f32 --evaluate 0 | tee "$out/export_f32.log"
+"$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
+  --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --c-name mote_model_i8 --evaluate 0 | tee "$out/export_i8.log"
+f32_json=$(tail -1 "$out/export_f32.log")
+i8_json=$(tail -1 "$out/export_i8.log")
 
 step "cross-compile the firmware for Cortex-M4F"
 "$mote" testset --checkpoint "$out/seed.ckpt" --images "$board_images" --out "$out/testset"
@@ -69,11 +72,10 @@ step "inspect"
 
 
 step "run on the emulated board (qemu-system-arm mps2-an386)"
-board_log=$(ports/cortex-m4/run-firmware.sh "$(command -v qemu-system-arm)" \
-  "$m4/ports/cortex-m4/libinsn_windows.so" "$(command -v arm-none-eabi-nm)" "$firmware" | tee /dev/stderr) || {
-  echo "main job: the firmware failed" >&2
-  exit 1
-}
+ports/cortex-m4/run-firmware.sh "$(command -v qemu-system-arm)" "$m4/ports/cortex-m4/libinsn_windows.so" \
+  "$(command -v arm-none-eabi-nm)" "$firmware" 2>&1 | tee "$out/board.log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "main job: the firmware failed" >&2; exit 1; }
+board_log=$(cat "$out/board.log")
 board_line=$(grep '^model fp32:' <<<"$board_log")
 board_correct=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "correct") print $(i + 1) }' <<<"$board_line")
 board_agree=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "agree") print $(i + 1) }' <<<"$board_line")
