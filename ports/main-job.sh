@@ -85,7 +85,7 @@ insns_i8=$(sed -n 's/^instructions per inference i8: \([0-9]*\).*/\1/p' <<<"$boa
 model_bytes=$(stat -c %s "$out/seed_f32.mote")
 model_bytes_i8=$(stat -c %s "$out/seed_i8.mote")
 
-step "summary"
+step "summary ($SECONDS s)"
 echo "training library test accuracy: $library_accuracy (exported fp32 on the host runtime: max |logit diff| $(json_field "$f32_json" max_abs_diff), argmax agreement $(json_field "$f32_json" agreement))"
 printf '{"host_accuracy":%s,"board_accuracy":%s,"board_images":%s,"agreement":%s,"int8_accuracy":%s,' \
   "$(json_field "$f32_json" exported_accuracy)" "$(awk -v c="$board_correct" -v n="$board_n" 'BEGIN { printf "%.4f", c / n }')" \
