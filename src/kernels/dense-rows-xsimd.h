@@ -15,18 +15,7 @@
 
 #include <type_traits>
 
-// GCC 12.2 flags _mm512_undefined_*() inside its own AVX-512 intrinsics as
-// uninitialized when xsimd::hadd inlines them (GCC bug 105593, fixed in 12.3).
-// Diagnostic pragmas apply by source location: this silences the headers only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include "src/kernels/xsimd-arch.h"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "src/kernels/xsimd-arch.h"  // first: it silences GCC bug 105593 in the intrinsics headers
 
 namespace mote {
 namespace kernels {
