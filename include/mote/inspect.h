@@ -43,8 +43,9 @@ struct InspectReport {
 Status InspectModel(const void* bytes, size_t len, InspectReport* report);
 
 // The runtime's code size from `arg`: a byte count ("5120"), or the path of
-// a file with `arm-none-eabi-size` (Berkeley format) output, whose text
-// column is summed over its lines (an archive lists one line per object).
+// a file with `arm-none-eabi-size` (Berkeley format) output: the text of its
+// "(TOTALS)" line (size -t), else the sum of its lines (an archive lists one
+// line per object).
 // Errors: kIoError (unreadable file), kCorruptData (no size in it).
 Status ParseRuntimeText(const std::string& arg, int64_t* text_bytes);
 

@@ -169,19 +169,22 @@ Status ParseRuntimeText(const std::string& arg, int64_t* text_bytes) {
   if (f == nullptr) return IoError("inspect: cannot read the runtime size file");
   // Berkeley format: a header line "text data bss dec hex filename", then
   // one line per object whose first column is its text bytes.
+  // With -t the last line is "... (TOTALS)": it wins over the sum.
   char line[1024];
-  int64_t total = 0;
+  int64_t total = 0, totals = -1;
   bool any = false;
   while (std::fgets(line, sizeof(line), f) != nullptr) {
     char* p = line;
     while (*p == ' ' || *p == '\t') ++p;
     if (*p < '0' || *p > '9') continue;  // the header or an empty line
-    total += std::strtoll(p, nullptr, 10);
+    const int64_t text = std::strtoll(p, nullptr, 10);
+    if (std::strstr(p, "(TOTALS)") != nullptr) totals = text;
+    total += text;
     any = true;
   }
   std::fclose(f);
   if (!any) return CorruptData("inspect: no arm-none-eabi-size line in the runtime size file");
-  *text_bytes = total;
+  *text_bytes = totals >= 0 ? totals : total;
   return Status::Ok();
 }
 
