@@ -10,13 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "mote/checkpoint.h"
 #include "mote/data.h"
 #include "mote/export.h"
 #include "mote/host_runtime.h"
 #include "mote/inspect.h"
 #include "mote/model.h"
-#include "mote/zoo.h"
 #include "src/cli/cli.h"
 
 namespace mote_cli {
@@ -123,10 +121,6 @@ int RunExport(int argc, char** argv) {
       return 2;
     }
   }
-  if (network != "seed") {
-    fprintf(stderr, "mote export: unknown --network '%s' (available: seed)\n", network.c_str());
-    return 2;
-  }
   if (checkpoint.empty()) {
     fprintf(stderr, "mote export: --checkpoint FILE is required\n");
     PrintExportUsage(stderr);
@@ -138,13 +132,9 @@ int RunExport(int argc, char** argv) {
   }
 
   mote::Model model;
-  mote::Status s = mote::BuildSeedNetwork(model);
-  if (!s.ok()) return Fail("export", "BuildSeedNetwork", s);
   const size_t batch = 100;
-  s = model.Prepare(batch);
-  if (!s.ok()) return Fail("export", "Prepare", s);
-  s = mote::LoadCheckpoint(model, checkpoint);
-  if (!s.ok()) return Fail("export", checkpoint.c_str(), s);
+  mote::Status s = LoadTrainedNetwork(network, checkpoint, batch, &model);
+  if (!s.ok()) return Fail("export", (network + " from " + checkpoint).c_str(), s);
 
   mote::Dataset train, test;
   if (int8 || evaluate) {
