@@ -262,6 +262,43 @@ void TestIm2Col() {
   CheckArray(one, want_one, 8, 0.0f, "stride 2, 2x2 kernel");
 }
 
+// ---- the runtime's workspace-free kernels ---------------------------------------
+void TestDenseRows() {
+  Section("F32DenseRows / I8DenseRows / I8Im2Col");
+  // Rows (1, 2, 3), (-1, 0, 2) against weight rows (1, 0, 1), (0.5, -1, 0),
+  // (2, 2, 2), (0, 0, 1), (1, 1, 0); bias, then clamp to [0, 3]; ldc 6.
+  const float a[6] = {1, 2, 3, -1, 0, 2};
+  const float w[15] = {1, 0, 1, 0.5f, -1, 0, 2, 2, 2, 0, 0, 1, 1, 1, 0};
+  const float bias[5] = {0.5f, 0, -10, 1, 0};
+  float c[12];
+  c[5] = c[11] = 12345.0f;
+  mote::kernels::F32DenseRows(2, 5, 3, a, 3, w, 3, bias, 0.0f, 3.0f, c, 6);
+  const float want[12] = {3, 0, 2, 3, 3, 12345.0f, 1.5f, 0, 0, 3, 0, 12345.0f};
+  CheckArray(c, want, 12, 0.0f, "f32 bias + clamp, ldc gap untouched");
+  // int8: the same products; requantization (libgcc's 64-bit shift on this
+  // core) with scale 1/2 and 1/4 exercises the half-up ties, also negative.
+  const int8_t qa[6] = {1, 2, 3, -1, 0, 2};
+  const int8_t qw[9] = {1, 0, 1, 2, 2, 2, -3, -3, -3};  // dots: 4, 12, -18 and 1, 2, -3
+  const int32_t qbias[3] = {1, -1, 0}, multiplier[3] = {1 << 30, 1 << 30, 0x7fffffff}, shift[3] = {31, 32, 62};
+  const mote::kernels::I8Requant rq{qbias, multiplier, shift, -2, -128, 127};
+  int8_t q[6];
+  mote::kernels::I8DenseRows(2, 3, 3, qa, 3, qw, 3, rq, q, 3);
+  // 5/2 -> 3, 11/4 -> 3, -18 * ~2^-31 -> 0; 2/2 -> 1, 1/4 -> 0, ~0 -> 0; each - 2.
+  const int8_t qwant[6] = {1, 1, -2, -1, -2, -2};
+  bool same = true;
+  for (int i = 0; i < 6; ++i) same = same && q[i] == qwant[i];
+  Check(same, "int8 requantization, ties half up");
+  // 2x2 image, 2x2 kernel, padding 1 top/left, pad value -9: 4 output rows.
+  const int8_t img[4] = {1, 2, 3, 4};
+  const mote::kernels::Conv2DGeometry g{1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 2, 2};
+  int8_t cols[16];
+  mote::kernels::I8Im2Col(g, img, -9, 0, g.rows(), cols);
+  const int8_t cwant[16] = {-9, -9, -9, 1, -9, -9, 1, 2, -9, 1, -9, 3, 1, 2, 3, 4};
+  same = true;
+  for (int i = 0; i < 16; ++i) same = same && cols[i] == cwant[i];
+  Check(same, "int8 im2col, padding reads the pad value");
+}
+
 // ---- F32ChannelAffineClamp -----------------------------------------------------
 void TestAffine() {
   Section("F32ChannelAffineClamp");
@@ -509,6 +546,7 @@ int main() {
   TestBackend();
   TestGemm(arena);
   TestIm2Col();
+  TestDenseRows();
   TestAffine();
   TestSoftmax();
   TestPool();

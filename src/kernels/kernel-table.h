@@ -37,6 +37,17 @@ namespace kernels {
   void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y);                              \
   void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);
 
+// Kernels with one (scalar) implementation that every backend's table uses:
+// byte movement where SIMD gains little, or kernels whose SIMD versions are
+// still to come. Declared in scalar_backend only.
+#define MOTE_DECLARE_SHARED_KERNELS                                                                \
+  void F32DenseRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w,       \
+                    size_t ldw, const float* bias, float lo, float hi, float* c, size_t ldc);       \
+  void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w,      \
+                   size_t ldw, const I8Requant& requant, int8_t* c, size_t ldc);                   \
+  void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,   \
+                size_t row_end, int8_t* columns);
+
 struct KernelTable {
   decltype(&F32Gemm) f32_gemm;
   decltype(&F32GemmPackB) f32_gemm_pack_b;
@@ -59,6 +70,9 @@ struct KernelTable {
   decltype(&F32MaxPoolBackward) f32_max_pool_backward;
   decltype(&F32AvgPool) f32_avg_pool;
   decltype(&F32AvgPoolBackward) f32_avg_pool_backward;
+  decltype(&F32DenseRows) f32_dense_rows;
+  decltype(&I8DenseRows) i8_dense_rows;
+  decltype(&I8Im2Col) i8_im2col;
   // Instruction set the table runs, e.g. "scalar", "avx512bw"; for Highway
   // the chosen target is asked at run time instead.
   const char* target;
@@ -70,11 +84,14 @@ struct KernelTable {
     &ns::F32Gemm, &ns::F32GemmPackB, &ns::F32GemmPackedB, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
         &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32Sigmoid, &ns::F32Tanh, &ns::F32ChannelSums, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
-        &ns::F32AvgPoolBackward, target_name                                                     \
+        &ns::F32AvgPoolBackward, &::mote::kernels::scalar_backend::F32DenseRows,                 \
+        &::mote::kernels::scalar_backend::I8DenseRows, &::mote::kernels::scalar_backend::I8Im2Col, \
+        target_name                                                                              \
   }
 
 namespace scalar_backend {
 MOTE_DECLARE_KERNELS
+MOTE_DECLARE_SHARED_KERNELS
 }
 namespace hwy_backend {
 MOTE_DECLARE_KERNELS

@@ -59,5 +59,18 @@ void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx) {
   Active().f32_avg_pool_backward(g, dy, dx);
 }
 
+void F32DenseRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w, size_t ldw,
+                  const float* bias, float lo, float hi, float* c, size_t ldc) {
+  Active().f32_dense_rows(m, n, k, a, lda, w, ldw, bias, lo, hi, c, ldc);
+}
+void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldw,
+                 const I8Requant& requant, int8_t* c, size_t ldc) {
+  Active().i8_dense_rows(m, n, k, a, lda, w, ldw, requant, c, ldc);
+}
+void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin, size_t row_end,
+              int8_t* columns) {
+  Active().i8_im2col(g, input, pad_value, row_begin, row_end, columns);
+}
+
 }  // namespace kernels
 }  // namespace mote

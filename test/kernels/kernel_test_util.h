@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "mote/kernels.h"
@@ -44,6 +45,13 @@ inline std::vector<BackendCase> SimdCases() {
   return cases;
 }
 
+// The scalar reference followed by every SIMD path (for known-output checks).
+inline std::vector<BackendCase> AllCases() {
+  std::vector<BackendCase> cases = {{Backend::kScalar, 0, "scalar", nullptr}};
+  for (BackendCase& c : SimdCases()) cases.push_back(c);
+  return cases;
+}
+
 // Selects a backend (and Highway target) for one scope, then restores the
 // previous backend and lifts any Highway restriction.
 class ScopedBackend {
@@ -67,37 +75,45 @@ class ScopedBackend {
   Backend previous_;
 };
 
-// A float buffer whose data() is `misalign` floats past an aligned start, so
+// A buffer whose data() is `misalign` elements past an aligned start, so
 // SIMD code must cope with unaligned pointers. Filled with a sentinel pattern
 // in the guard zone after the end to catch overruns.
-class Buffer {
+template <typename T>
+class BasicBuffer {
  public:
-  explicit Buffer(size_t n, size_t misalign = 1, float fill = 0.0f)
+  explicit BasicBuffer(size_t n, size_t misalign = 1, T fill = T(0))
       : storage_(misalign, kSentinel), misalign_(misalign), n_(n) {
     storage_.resize(misalign + n, fill);
     storage_.resize(misalign + n + kGuard, kSentinel);
   }
-  float* data() { return storage_.data() + misalign_; }
-  const float* data() const { return storage_.data() + misalign_; }
+  T* data() { return storage_.data() + misalign_; }
+  const T* data() const { return storage_.data() + misalign_; }
   size_t size() const { return n_; }
-  float& operator[](size_t i) { return data()[i]; }
-  float operator[](size_t i) const { return data()[i]; }
+  T& operator[](size_t i) { return data()[i]; }
+  T operator[](size_t i) const { return data()[i]; }
   // True when nothing wrote past the end.
   bool GuardIntact() const {
     for (size_t i = 0; i < kGuard; ++i)
       if (storage_[misalign_ + n_ + i] != kSentinel) return false;
     return true;
   }
-  void FillUniform(Rng& rng, float lo = -1.0f, float hi = 1.0f) {
-    for (size_t i = 0; i < n_; ++i) data()[i] = rng.Uniform(lo, hi);
+  // Uniform in [lo, hi) (floats) or [lo, hi] (integers).
+  void FillUniform(Rng& rng, T lo = T(-1), T hi = T(1)) {
+    for (size_t i = 0; i < n_; ++i) {
+      if constexpr (std::is_floating_point<T>::value)
+        data()[i] = rng.Uniform(lo, hi);
+      else
+        data()[i] = T(long(lo) + long(rng.Below(uint32_t(long(hi) - long(lo) + 1))));
+    }
   }
 
  private:
   static constexpr size_t kGuard = 32;
-  static constexpr float kSentinel = -12345.625f;
-  std::vector<float> storage_;
+  static constexpr T kSentinel = std::is_floating_point<T>::value ? T(-12345.625) : T(91);
+  std::vector<T> storage_;
   size_t misalign_, n_;
 };
+using Buffer = BasicBuffer<float>;
 
 // |expected - actual| <= abs_tol + rel_tol * |expected| for every element.
 inline ::testing::AssertionResult AllNear(const float* expected, const float* actual, size_t n,

@@ -1,3 +1,4 @@
+#include "src/kernels/im2col-rows.h"
 #include "src/kernels/kernel-table.h"
 
 namespace mote {
@@ -6,29 +7,7 @@ namespace scalar_backend {
 
 void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end,
                float* columns) {
-  const size_t c = g.in_c;
-  float* out = columns;
-  for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
-    // Signed origin of the window: padding makes it negative at the borders.
-    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    for (size_t ky = 0; ky < g.kernel_h; ++ky) {
-      const long y = y0 + long(ky);
-      for (size_t kx = 0; kx < g.kernel_w; ++kx) {
-        const long x = x0 + long(kx);
-        if (y < 0 || y >= long(g.in_h) || x < 0 || x >= long(g.in_w)) {
-          for (size_t ci = 0; ci < c; ++ci) out[ci] = 0.0f;
-        } else {
-          const float* src = input + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x)) * c;
-          for (size_t ci = 0; ci < c; ++ci) out[ci] = src[ci];
-        }
-        out += c;
-      }
-    }
-  }
+  Im2ColRows(g, input, 0.0f, row_begin, row_end, columns);
 }
 
 void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t row_begin, size_t row_end,

@@ -1,0 +1,49 @@
+// Scalar rows-against-weight-rows loop shared by F32DenseRows and I8DenseRows:
+// each row of `a` against 4 weight rows at a time (4 independent accumulators,
+// few enough registers for a Cortex-M4), every dot product summed in p order.
+// `finish(j, acc)` turns channel j's raw dot product into the output value
+// (bias, clamp or requantization). Internal linkage: included by kernels.
+#pragma once
+#include <stddef.h>
+
+namespace mote {
+namespace kernels {
+namespace {
+
+template <typename Acc, typename T, typename Out, typename Finish>
+void DenseRowsScalar(size_t m, size_t n, size_t k, const T* a, size_t lda, const T* w, size_t ldw, Finish finish,
+                     Out* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i) {
+    const T* ai = a + i * lda;
+    Out* ci = c + i * ldc;
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const T* w0 = w + j * ldw;
+      const T* w1 = w0 + ldw;
+      const T* w2 = w1 + ldw;
+      const T* w3 = w2 + ldw;
+      Acc s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (size_t p = 0; p < k; ++p) {
+        const Acc x = ai[p];
+        s0 += x * Acc(w0[p]);
+        s1 += x * Acc(w1[p]);
+        s2 += x * Acc(w2[p]);
+        s3 += x * Acc(w3[p]);
+      }
+      ci[j] = finish(j, s0);
+      ci[j + 1] = finish(j + 1, s1);
+      ci[j + 2] = finish(j + 2, s2);
+      ci[j + 3] = finish(j + 3, s3);
+    }
+    for (; j < n; ++j) {
+      const T* wj = w + j * ldw;
+      Acc s = 0;
+      for (size_t p = 0; p < k; ++p) s += Acc(ai[p]) * Acc(wj[p]);
+      ci[j] = finish(j, s);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kernels
+}  // namespace mote
