@@ -160,6 +160,21 @@ class Model {
   const Layer* layer(NodeId node) const;  // null for inputs
   NodeId find(const std::string& name) const;  // -1 if absent
   Shape node_shape(NodeId node) const;        // per example
+  // Read-only graph access for export (src/export): the nodes feeding `node`
+  // (empty for a model input), the node of model input / output i (-1 when
+  // out of range), and the output count.
+  const std::vector<NodeId>& node_inputs(NodeId node) const;
+  NodeId input_node(int i) const;
+  NodeId output_node(int i) const;
+  int output_count() const;
+  // The node's output of the last Forward (batch x node_shape elements), or
+  // null before Prepare.
+  const float* node_output(NodeId node) const;
+  // The node's parameter `name` (e.g. "kernel"; tied layers resolve to their
+  // source's storage) or state (e.g. "moving_mean"); null when the layer has
+  // none of that name or the model is not prepared.
+  const float* node_param(NodeId node, const char* name) const;
+  const float* node_state(NodeId node, const char* name) const;
 
   float* params();
   float* grads();

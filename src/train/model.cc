@@ -846,6 +846,29 @@ NodeId Model::find(const std::string& name) const {
   return -1;
 }
 Shape Model::node_shape(NodeId node) const { return impl_->nodes[size_t(node)].per_item; }
+const std::vector<NodeId>& Model::node_inputs(NodeId node) const { return impl_->nodes[size_t(node)].inputs; }
+NodeId Model::input_node(int i) const {
+  return i >= 0 && size_t(i) < impl_->inputs.size() ? impl_->inputs[size_t(i)] : -1;
+}
+NodeId Model::output_node(int i) const {
+  return i >= 0 && size_t(i) < impl_->outputs.size() ? impl_->outputs[size_t(i)] : -1;
+}
+int Model::output_count() const { return int(impl_->outputs.size()); }
+const float* Model::node_output(NodeId node) const {
+  return impl_->prepared ? impl_->nodes[size_t(node)].activation : nullptr;
+}
+const float* Model::node_param(NodeId node, const char* name) const {
+  if (!impl_->prepared) return nullptr;
+  for (const ParamDecl& d : impl_->param_decls)
+    if (d.node == node && d.name == name) return impl_->params + d.offset;
+  return nullptr;
+}
+const float* Model::node_state(NodeId node, const char* name) const {
+  if (!impl_->prepared) return nullptr;
+  for (const FloatBlockDecl& s : impl_->state_decls)
+    if (s.node == node && s.name == name) return impl_->state + s.offset;
+  return nullptr;
+}
 float* Model::params() { return impl_->params; }
 float* Model::grads() { return impl_->grads; }
 size_t Model::param_count() const { return impl_->param_count; }

@@ -1,0 +1,139 @@
+// Export (SPEC D1, D2, D4): a prepared, trained mote::Model -> the flat model
+// file the runtime reads (include/mote/model_format.h, include/mote/rt.h).
+//
+// The pipeline, each step usable on its own (tests drive them one by one):
+//   LowerModel      layers -> runtime ops (float): BatchNorm folded into the
+//                   preceding Conv2D / Dense (a standalone one becomes
+//                   CHANNEL_AFFINE), Dropout and GaussianNoise dropped, ReLU
+//                   fused into the producing op's clamp, Flatten -> RESHAPE.
+//   QuantizeGraph   int8 post-training quantization from calibration
+//                   examples (optional).
+//   PlanMemory      activation arena offsets from tensor lifetimes, plus each
+//                   op's scratch (the im2col tile).
+//   SerializeGraph  the bytes (via the runtime's model writer).
+// ExportModel runs them all. Host only (std::vector, std::string); nothing
+// here runs on the board.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "mote/model.h"
+#include "mote/model_format.h"
+#include "mote/status.h"
+
+namespace mote {
+
+// ---- the intermediate representation ------------------------------------------
+// One tensor of the exported graph: a constant (weights, biases,
+// requantization tables) or an activation living in the arena.
+struct ExportTensor {
+  std::string name;
+  MoteDType dtype = MOTE_DTYPE_F32;
+  MoteTensorKind kind = MOTE_TENSOR_ACTIVATION;
+  std::vector<uint32_t> dims;  // per example (batch 1), rank 1..4: {F} or {H, W, C}
+  std::vector<uint8_t> data;   // constants: the little-endian bytes
+  float scale = 0.0f;          // int8 activations: real = scale * (q - zero_point)
+  int32_t zero_point = 0;
+  uint32_t offset = 0;         // activations: arena offset, set by PlanMemory
+  NodeId source = -1;          // activations: the model node whose output this is (calibration)
+
+  size_t elements() const;
+  size_t bytes() const;  // elements * dtype size
+};
+
+// One runtime op (see MoteOpType for inputs and params of each type).
+struct ExportOp {
+  MoteOpType type = MOTE_OP_TYPE_END;
+  MoteActivation activation = MOTE_ACT_NONE;
+  float act_min, act_max;    // fused clamp (int8: exact int8 values)
+  std::vector<int> inputs;   // tensor indices
+  int output = -1;
+  int32_t params[8] = {};
+  uint32_t scratch_offset = 0, scratch_bytes = 0;  // scratch_bytes set by PlanMemory
+  std::string name;          // the layers it came from, e.g. "conv1+bn1+act1"
+
+  ExportOp();
+};
+
+struct ExportGraph {
+  std::vector<ExportTensor> tensors;
+  std::vector<ExportOp> ops;  // run in this order
+  std::vector<int> inputs, outputs;  // tensor indices (model inputs / outputs, float)
+  uint32_t arena_bytes = 0;   // set by PlanMemory
+  bool int8 = false;          // QuantizeGraph ran
+
+  int AddTensor(ExportTensor tensor);  // returns its index
+};
+
+// ---- options and report ---------------------------------------------------------
+struct ExportOptions {
+  // Scratch budget of one CONV2D im2col tile; a tile is never less than one
+  // im2col row (one output pixel).
+  size_t max_tile_bytes = 8192;
+  // int8 post-training quantization, calibrated on `calibration_count`
+  // examples: calibration[i] points to the examples of model input i, one
+  // after another (the model's per-example layout).
+  bool int8 = false;
+  std::vector<const float*> calibration;
+  size_t calibration_count = 0;
+};
+
+// What went wrong beyond the static Status message (e.g. the layer that has
+// no runtime op), and what was produced.
+struct ExportReport {
+  std::string failed_node;  // the node a lowering error is about, else empty
+  uint32_t model_bytes = 0;
+  uint32_t arena_bytes = 0;
+};
+
+// ---- the steps -------------------------------------------------------------------
+// Float ops for a prepared model. Errors: kInvalidArgument (not prepared),
+// kUnsupported (a layer the runtime has no op for; report->failed_node names
+// it), kShapeMismatch (a shape the format cannot hold).
+Status LowerModel(const Model& model, ExportGraph* graph, ExportReport* report = nullptr);
+
+// Calibration: runs `count` examples through the model (inference mode, in
+// batches of at most its max_batch) and records min / max of every exported
+// activation, widened to include 0. range[t] = {min, max} per tensor index
+// (unused entries {0, 0}).
+Status CalibrateRanges(Model& model, const ExportGraph& graph, const std::vector<const float*>& inputs,
+                       size_t count, std::vector<std::pair<float, float>>* ranges);
+
+// int8 from a float graph and calibrated ranges: per-tensor asymmetric
+// activations, per-channel symmetric weights, int32 bias with the input zero
+// point folded in, requantization tables; QUANTIZE after float inputs,
+// DEQUANTIZE before float-only ops (SOFTMAX, CHANNEL_AFFINE) and at outputs.
+Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph);
+
+// Scratch sizes (the CONV2D im2col tile) and arena offsets: tensors alive at
+// the same time never overlap, RESHAPE aliases its input, every offset is
+// 16-aligned; graph->arena_bytes is the end of the highest block.
+Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 8192);
+
+// The model file. Errors: kOutOfRange (beyond the format's uint32 / uint16
+// limits), kInvalidArgument (an inconsistent graph).
+Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes);
+
+// All of the above.
+Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8_t>* bytes,
+                   ExportReport* report = nullptr);
+
+// ---- C array ------------------------------------------------------------------------
+// A header declaring `extern const unsigned char NAME[]; extern const
+// unsigned int NAME_len;` and a C source defining them with `bytes`, the array
+// 16-byte aligned. `name` must be a C identifier (kInvalidArgument otherwise);
+// `header_name` is what the source #includes.
+Status WriteCArray(const std::string& name, const std::string& header_name, const std::vector<uint8_t>& bytes,
+                   std::string* header, std::string* source);
+
+// ---- numeric helpers (exposed for tests) ----------------------------------------------
+// Per-tensor asymmetric int8 parameters for a range widened to include 0.
+void ChooseActivationParams(float min, float max, float* scale, int32_t* zero_point);
+// multiplier in [2^30, 2^31) and shift in [1, 62] with multiplier * 2^-shift
+// closest to `real` (> 0); kOutOfRange when `real` is outside what that holds.
+Status QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift);
+
+}  // namespace mote

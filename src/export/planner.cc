@@ -1,0 +1,249 @@
+// PlanMemory (SPEC D2): scratch sizes, then arena offsets from lifetimes
+// (include/mote/export.h).
+//
+// Every activation (a RESHAPE output shares its input's block) and every
+// op's scratch is a block alive over an interval of op indices, both ends
+// inclusive: a tensor from the op writing it (0 for model inputs) to the
+// last op reading it (past the end for model outputs), scratch during its op
+// only. So an op's inputs, output and scratch never share bytes. Blocks alive
+// at the same time must not overlap; the placement is greedy best-fit (the
+// smallest gap below or between the already placed blocks that live at the
+// same time), tried in two orders (largest first, earliest first), and a
+// two-ended placement under a ceiling (blocks in order of birth, each against
+// the arena's floor or ceiling when a gap touches them, else best-fit), which
+// alternates a chain's tensors between the two ends: a chain then needs no
+// more than its largest (input, output, scratch) triple. The smallest arena
+// wins.
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+
+#include "mote/export.h"
+#include "src/export/graph_util.h"
+
+namespace mote {
+namespace {
+
+constexpr size_t kAlign = MOTE_MODEL_ALIGN;
+
+size_t AlignUp16(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+struct Block {
+  size_t bytes = 0;
+  int first = 0, last = 0;  // op indices, inclusive
+  size_t offset = 0;
+  bool scratch = false;
+};
+
+bool LiveTogether(const Block& a, const Block& b) { return a.first <= b.last && b.first <= a.last; }
+
+// Places blocks in `order`; returns the arena end (exact, not rounded).
+size_t Place(std::vector<Block>* blocks, const std::vector<size_t>& order) {
+  std::vector<size_t> placed;
+  size_t end = 0;
+  for (size_t i : order) {
+    Block& b = (*blocks)[i];
+    std::vector<const Block*> neighbours;
+    for (size_t j : placed)
+      if (LiveTogether(b, (*blocks)[j])) neighbours.push_back(&(*blocks)[j]);
+    std::sort(neighbours.begin(), neighbours.end(),
+              [](const Block* x, const Block* y) { return x->offset < y->offset; });
+    size_t cursor = 0, best = 0, best_gap = SIZE_MAX;
+    for (const Block* n : neighbours) {
+      if (n->offset >= cursor && n->offset - cursor >= b.bytes && n->offset - cursor < best_gap) {
+        best_gap = n->offset - cursor;
+        best = cursor;
+      }
+      cursor = std::max(cursor, AlignUp16(n->offset + n->bytes));
+    }
+    b.offset = best_gap != SIZE_MAX ? best : cursor;
+    end = std::max(end, b.offset + b.bytes);
+    placed.push_back(i);
+  }
+  return end;
+}
+
+// Two-ended placement under `ceiling` (16-aligned); false when some block
+// does not fit below it.
+bool PlaceTwoEnded(std::vector<Block>* blocks, const std::vector<size_t>& order, size_t ceiling, size_t* end) {
+  std::vector<size_t> placed;
+  *end = 0;
+  for (size_t i : order) {
+    Block& b = (*blocks)[i];
+    std::vector<const Block*> neighbours;
+    for (size_t j : placed)
+      if (LiveTogether(b, (*blocks)[j])) neighbours.push_back(&(*blocks)[j]);
+    std::sort(neighbours.begin(), neighbours.end(),
+              [](const Block* x, const Block* y) { return x->offset < y->offset; });
+    bool found = false, at_edge = false;
+    size_t best = 0, best_gap = SIZE_MAX, cursor = 0;
+    auto consider = [&](size_t lo, size_t hi) {  // a free gap [lo, hi)
+      if (hi < lo || hi - lo < b.bytes) return;
+      const size_t high = (hi - b.bytes) / kAlign * kAlign;
+      if (lo == 0 || hi == ceiling) {
+        if (!at_edge) {
+          at_edge = found = true;
+          best = lo == 0 ? 0 : high;
+        }
+        return;
+      }
+      if (!at_edge && hi - lo < best_gap) {
+        found = true;
+        best_gap = hi - lo;
+        best = lo;
+      }
+    };
+    for (const Block* n : neighbours) {
+      if (n->offset > cursor) consider(cursor, n->offset);
+      cursor = std::max(cursor, AlignUp16(n->offset + n->bytes));
+    }
+    if (cursor < ceiling) consider(cursor, ceiling);
+    if (!found) return false;
+    b.offset = best;
+    *end = std::max(*end, b.offset + b.bytes);
+    placed.push_back(i);
+  }
+  return true;
+}
+
+// The most bytes (blocks rounded to 16) alive at one op: no plan does better.
+size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
+  size_t bound = 0;
+  for (int i = 0; i <= op_count; ++i) {
+    size_t live = 0;
+    for (const Block& b : blocks)
+      if (b.first <= i && i <= b.last) live += AlignUp16(b.bytes);
+    bound = std::max(bound, live);
+  }
+  return bound;
+}
+
+// The im2col tile of each CONV2D: as many im2col rows as fit max_tile_bytes,
+// at least one, at most the output pixels; none for a pointwise conv (the
+// runtime multiplies its input directly).
+Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
+  for (ExportOp& op : graph->ops) {
+    if (op.type != MOTE_OP_CONV2D) continue;
+    if (op.inputs.size() < 2 || op.output < 0) return InvalidArgument("export: a conv2d without its tensors");
+    const ExportTensor& x = graph->tensors[size_t(op.inputs[0])];
+    const ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
+    const ExportTensor& y = graph->tensors[size_t(op.output)];
+    if (w.dims.size() != 4 || y.dims.size() != 3) return InvalidArgument("export: conv2d shapes");
+    const size_t rows = size_t(y.dims[0]) * y.dims[1];
+    // A 1x1, stride-1, unpadded conv reads its input rows in place.
+    const int32_t* p = op.params;
+    if (p[0] == 1 && p[1] == 1 && p[2] == 1 && p[3] == 1 && p[4] == 0 && p[5] == 0 && x.dims.size() == 3 &&
+        x.dims[0] == y.dims[0] && x.dims[1] == y.dims[1]) {
+      op.params[6] = 1;
+      op.scratch_bytes = 0;
+      continue;
+    }
+    const size_t row_bytes = size_t(w.dims[1]) * w.dims[2] * w.dims[3] * export_internal::DTypeBytes(x.dtype);
+    const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
+    if (tile_rows * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
+    op.params[6] = int32_t(tile_rows);
+    op.scratch_bytes = uint32_t(tile_rows * row_bytes);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
+  if (graph == nullptr) return InvalidArgument("export: null graph");
+  MOTE_TRY(ChooseScratch(graph, max_tile_bytes));
+  const size_t tensor_count = graph->tensors.size();
+  const int op_count = int(graph->ops.size());
+
+  // Block of each activation tensor: RESHAPE outputs join their input's.
+  std::vector<int> block_of(tensor_count, -1);
+  std::vector<Block> blocks;
+  auto new_block = [&](size_t bytes, int first, int last, bool scratch = false) {
+    blocks.push_back(Block{bytes, first, last, 0, scratch});
+    return int(blocks.size()) - 1;
+  };
+  auto extend = [&](int b, int at) {
+    blocks[size_t(b)].first = std::min(blocks[size_t(b)].first, at);
+    blocks[size_t(b)].last = std::max(blocks[size_t(b)].last, at);
+  };
+  for (int t : graph->inputs) {
+    if (t < 0 || size_t(t) >= tensor_count) return InvalidArgument("export: a model input out of range");
+    if (block_of[size_t(t)] < 0) block_of[size_t(t)] = new_block(graph->tensors[size_t(t)].bytes(), 0, 0);
+  }
+  std::vector<int> scratch_block(size_t(op_count), -1);
+  for (int i = 0; i < op_count; ++i) {
+    const ExportOp& op = graph->ops[size_t(i)];
+    for (int t : op.inputs) {
+      if (t < 0 || size_t(t) >= tensor_count) return InvalidArgument("export: an op input out of range");
+      if (graph->tensors[size_t(t)].kind != MOTE_TENSOR_ACTIVATION) continue;
+      if (block_of[size_t(t)] < 0) return InvalidArgument("export: an op reads a tensor no earlier op writes");
+      extend(block_of[size_t(t)], i);
+    }
+    if (op.output < 0 || size_t(op.output) >= tensor_count) return InvalidArgument("export: an op output out of range");
+    const ExportTensor& out = graph->tensors[size_t(op.output)];
+    if (out.kind != MOTE_TENSOR_ACTIVATION || block_of[size_t(op.output)] >= 0)
+      return InvalidArgument("export: an op output that is not a fresh activation");
+    if (op.type == MOTE_OP_RESHAPE && !op.inputs.empty() && graph->tensors[size_t(op.inputs[0])].bytes() == out.bytes()) {
+      block_of[size_t(op.output)] = block_of[size_t(op.inputs[0])];
+    } else {
+      block_of[size_t(op.output)] = new_block(out.bytes(), i, i);
+    }
+    if (op.scratch_bytes > 0) scratch_block[size_t(i)] = new_block(op.scratch_bytes, i, i, true);
+  }
+  for (int t : graph->outputs) {
+    if (t < 0 || size_t(t) >= tensor_count || block_of[size_t(t)] < 0)
+      return InvalidArgument("export: a model output no op writes");
+    extend(block_of[size_t(t)], op_count);
+  }
+
+  // Two orders; keep the smaller arena.
+  std::vector<size_t> by_size(blocks.size()), by_start(blocks.size());
+  std::iota(by_size.begin(), by_size.end(), size_t(0));
+  std::iota(by_start.begin(), by_start.end(), size_t(0));
+  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) {
+    if (blocks[a].bytes != blocks[b].bytes) return blocks[a].bytes > blocks[b].bytes;
+    return blocks[a].first < blocks[b].first;
+  });
+  std::stable_sort(by_start.begin(), by_start.end(), [&](size_t a, size_t b) {
+    if (blocks[a].first != blocks[b].first) return blocks[a].first < blocks[b].first;
+    return blocks[a].bytes > blocks[b].bytes;
+  });
+  // Birth order, tensors before the scratch of their op (a chain's output
+  // goes to the other end first, the scratch between).
+  std::vector<size_t> by_birth(blocks.size());
+  std::iota(by_birth.begin(), by_birth.end(), size_t(0));
+  std::stable_sort(by_birth.begin(), by_birth.end(), [&](size_t a, size_t b) {
+    if (blocks[a].first != blocks[b].first) return blocks[a].first < blocks[b].first;
+    return !blocks[a].scratch && blocks[b].scratch;
+  });
+  std::vector<Block> best = blocks, trial = blocks;
+  size_t end = Place(&best, by_size);
+  const size_t end_start = Place(&trial, by_start);
+  if (end_start < end) {
+    best = trial;
+    end = end_start;
+  }
+  // Two-ended under ceilings from the lower bound up to what greedy found.
+  const size_t bound = LowerBound(blocks, op_count);
+  for (int k = 0; k < 4 && bound < end; ++k) {
+    const size_t ceiling = AlignUp16(bound + (end - bound) * size_t(k) / 4);
+    trial = blocks;
+    size_t trial_end = 0;
+    if (PlaceTwoEnded(&trial, by_birth, ceiling, &trial_end) && trial_end < end) {
+      best = trial;
+      end = trial_end;
+      break;
+    }
+  }
+  blocks = best;
+  if (end > 0xFFFFFFFFu) return OutOfRange("export: an arena beyond 4 GiB");
+
+  for (size_t t = 0; t < tensor_count; ++t)
+    if (block_of[t] >= 0) graph->tensors[t].offset = uint32_t(blocks[size_t(block_of[t])].offset);
+  for (int i = 0; i < op_count; ++i)
+    graph->ops[size_t(i)].scratch_offset = scratch_block[size_t(i)] >= 0 ? uint32_t(blocks[size_t(scratch_block[size_t(i)])].offset) : 0;
+  graph->arena_bytes = uint32_t(end);
+  return Status::Ok();
+}
+
+}  // namespace mote

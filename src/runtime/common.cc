@@ -1,0 +1,119 @@
+// Validation and run helpers shared by the ops (src/runtime/op.h).
+#include "src/runtime/op.h"
+
+namespace mote {
+namespace rt {
+namespace {
+
+constexpr float kInf = __builtin_inff();
+// Window sizes, strides and pads beyond this are not plausible and would only
+// invite overflow.
+constexpr int32_t kMaxWindowParam = 0xFFFF;
+
+bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
+
+// One spatial axis: window k, stride s, pad p < k: the last of `out`
+// windows must still start inside [0, in) (so every window overlaps it).
+bool AxisOk(uint32_t in, uint32_t out, int32_t s, int32_t p) { return int64_t(out - 1) * s - p <= int64_t(in) - 1; }
+
+}  // namespace
+
+uint32_t ElementsOf(const MoteTensorRecord& t) { return t.dims[0] * t.dims[1] * t.dims[2] * t.dims[3]; }
+
+bool SameDims(const MoteTensorRecord& a, const MoteTensorRecord& b) {
+  if (a.rank != b.rank) return false;
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i)
+    if (a.dims[i] != b.dims[i]) return false;
+  return true;
+}
+
+mote_rt_status CheckInputCount(const MoteOpRecord& op, uint32_t min_inputs, uint32_t max_inputs) {
+  return op.input_count >= min_inputs && op.input_count <= max_inputs ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+}
+
+mote_rt_status CheckDType(const mote_rt_model& m, const MoteOpRecord& op, int i, uint8_t dtype) {
+  const MoteTensorRecord& t = i < 0 ? Out(m, op) : In(m, op, i);
+  return t.dtype == dtype ? MOTE_RT_OK : MOTE_RT_BAD_TENSOR;
+}
+
+mote_rt_status CheckConstant(const mote_rt_model& m, const MoteOpRecord& op, int i) {
+  return In(m, op, i).kind == MOTE_TENSOR_CONSTANT ? MOTE_RT_OK : MOTE_RT_BAD_TENSOR;
+}
+
+mote_rt_status CheckUnusedParams(const MoteOpRecord& op, int first) {
+  for (int i = first; i < 8; ++i)
+    if (op.params[i] != 0) return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
+  return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+}
+
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
+  const bool identity = IsI8(Out(m, op)) ? op.act_min == -128.0f && op.act_max == 127.0f
+                                         : op.act_min == -kInf && op.act_max == kInf;
+  return identity ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+}
+
+bool RequantOk(int32_t multiplier, int32_t shift) {
+  return multiplier >= (int32_t(1) << 30) && shift >= 1 && shift <= 62;
+}
+
+mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels) {
+  const MoteTensorRecord& t = In(m, op, i);
+  if (t.dtype != MOTE_DTYPE_I32 || t.kind != MOTE_TENSOR_CONSTANT) return MOTE_RT_BAD_TENSOR;
+  if (ElementsOf(t) != 2 * uint64_t(channels)) return MOTE_RT_BAD_SHAPE;
+  const int32_t* table = InI32(m, op, i);
+  for (uint32_t c = 0; c < channels; ++c)
+    if (!RequantOk(table[c], table[channels + c])) return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k) {
+  const MoteTensorRecord& t = In(m, op, i);
+  if (t.dtype != MOTE_DTYPE_I32 || t.kind != MOTE_TENSOR_CONSTANT) return MOTE_RT_BAD_TENSOR;
+  if (ElementsOf(t) != channels) return MOTE_RT_BAD_SHAPE;
+  constexpr int32_t kLimit = int32_t(1) << 30;
+  if (k > (1u << 16)) return MOTE_RT_BAD_SHAPE;
+  const int32_t* bias = InI32(m, op, i);
+  for (uint32_t c = 0; c < channels; ++c)
+    if (bias[c] > kLimit || bias[c] < -kLimit) return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status CheckWindow(const MoteOpRecord& op, const MoteTensorRecord& in, const MoteTensorRecord& out) {
+  const int32_t* p = op.params;
+  for (int i = 0; i < 6; ++i)
+    if (p[i] < (i < 4 ? 1 : 0) || p[i] > kMaxWindowParam) return MOTE_RT_BAD_PARAMS;
+  // A window must not start entirely in the padding.
+  if (p[4] >= p[0] || p[5] >= p[1]) return MOTE_RT_BAD_PARAMS;
+  if (in.rank != 3 || out.rank != 3) return MOTE_RT_BAD_SHAPE;
+  if (!AxisOk(in.dims[0], out.dims[0], p[2], p[4]) || !AxisOk(in.dims[1], out.dims[1], p[3], p[5]))
+    return MOTE_RT_BAD_SHAPE;
+  return MOTE_RT_OK;
+}
+
+void ClampF32(const MoteOpRecord& op, float* y, uint32_t n) {
+  const float lo = op.act_min, hi = op.act_max;
+  if (lo == -kInf && hi == kInf) return;
+  for (uint32_t i = 0; i < n; ++i) {
+    const float v = y[i] < lo ? lo : y[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
+int32_t RoundClampF32(float v, int32_t lo, int32_t hi) {
+  // Clamp in float first (NaN fails both tests and lands on lo): the
+  // conversions below then stay in range.
+  if (!(v > float(lo))) return lo;
+  if (!(v < float(hi))) return hi;
+  int32_t t = int32_t(v);  // toward zero; v - t is exact for |v| < 2^23
+  const float frac = v - float(t);
+  if (frac >= 0.5f) ++t;
+  if (frac <= -0.5f) --t;
+  return t < lo ? lo : (t > hi ? hi : t);
+}
+
+}  // namespace rt
+}  // namespace mote

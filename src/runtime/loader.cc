@@ -1,0 +1,200 @@
+// The loader (mote_rt_arena_bytes, mote_rt_model_init), the CRC, IO access and
+// invoke: everything of rt.h but the ops. Checks run in a fixed order, one
+// status class each: arguments, truncation, magic, version, CRC, tables,
+// tensors, ops, IO ids, arena size. Every offset + size sum is done in 64 bits.
+#include "mote/rt.h"
+#include "src/runtime/op.h"
+
+namespace mote {
+namespace rt {
+namespace {
+
+constexpr uint32_t kHeaderBytes = sizeof(MoteModelHeader);
+constexpr uint32_t kKnownFlags = MOTE_MODEL_FLAG_INT8;
+
+bool Aligned(const void* p) { return (reinterpret_cast<uintptr_t>(p) & (MOTE_MODEL_ALIGN - 1)) == 0; }
+bool Aligned(uint64_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
+// [offset, offset + bytes) inside [0, limit) and offset 16-aligned.
+bool RangeOk(uint64_t offset, uint64_t bytes, uint64_t limit) {
+  return Aligned(offset) && offset + bytes <= limit;
+}
+uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
+bool FiniteFloat(float v) { return v - v == 0.0f; }
+
+mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint32_t arena_bytes) {
+  if (t.dtype > MOTE_DTYPE_I32 || t.kind > MOTE_TENSOR_CONSTANT || t.rank < 1 || t.rank > MOTE_MODEL_MAX_RANK ||
+      t.reserved0 != 0 || t.reserved1[0] != 0 || t.reserved1[1] != 0 || t.reserved1[2] != 0)
+    return MOTE_RT_BAD_TENSOR;
+  uint64_t elements = 1;
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i) {
+    if (t.dims[i] == 0 || (i >= t.rank && t.dims[i] != 1)) return MOTE_RT_BAD_TENSOR;
+    elements *= t.dims[i];  // < 2^32 per factor, stopped below before overflowing
+    if (elements > 0xFFFFFFFFu) return MOTE_RT_BAD_TENSOR;
+  }
+  if (elements * DTypeSize(t.dtype) != t.bytes) return MOTE_RT_BAD_TENSOR;
+  const bool quantized = t.dtype == MOTE_DTYPE_I8 && t.kind == MOTE_TENSOR_ACTIVATION;
+  if (quantized ? !(t.scale > 0.0f && FiniteFloat(t.scale)) || t.zero_point < -128 || t.zero_point > 127
+                : t.scale != 0.0f || t.zero_point != 0)
+    return MOTE_RT_BAD_TENSOR;
+  const uint32_t limit = t.kind == MOTE_TENSOR_CONSTANT ? file_bytes : arena_bytes;
+  return RangeOk(t.offset, t.bytes, limit) ? MOTE_RT_OK : MOTE_RT_BAD_OFFSET;
+}
+
+bool TensorIdOk(const mote_rt_model& m, uint16_t id) { return id < m.header->tensor_count; }
+
+// What the loader checks of every op before its own validate function.
+mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
+  if (op.activation > MOTE_ACT_RELU6) return MOTE_RT_UNKNOWN_OP;
+  if (op.input_count > 4 || op.reserved0 != 0) return MOTE_RT_BAD_PARAMS;
+  for (uint32_t i = 0; i < 4; ++i) {
+    const bool used = i < op.input_count;
+    if (used ? !TensorIdOk(m, op.inputs[i]) : op.inputs[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
+  }
+  if (!TensorIdOk(m, op.output) || m.tensors[op.output].kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
+  if (op.scratch_bytes != 0 && !RangeOk(op.scratch_offset, op.scratch_bytes, m.arena_bytes)) return MOTE_RT_BAD_OFFSET;
+  if (op.scratch_bytes == 0 && op.scratch_offset != 0) return MOTE_RT_BAD_OFFSET;
+  // NaN fails both comparisons.
+  if (!(op.act_min <= op.act_max)) return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status CheckIo(const mote_rt_model& m, uint32_t count, const uint16_t* ids) {
+  if (count < 1 || count > MOTE_MODEL_MAX_IO) return MOTE_RT_BAD_TENSOR;
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_IO; ++i) {
+    if (i >= count) {
+      if (ids[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
+    } else if (!TensorIdOk(m, ids[i]) || m.tensors[ids[i]].kind != MOTE_TENSOR_ACTIVATION) {
+      return MOTE_RT_BAD_TENSOR;
+    }
+  }
+  return MOTE_RT_OK;
+}
+
+// Every check but the arena's; fills m (arena unset) on success.
+mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
+  if (model == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  if (!Aligned(model)) return MOTE_RT_BAD_ARGUMENT;
+  if (model_len < kHeaderBytes) return MOTE_RT_TRUNCATED;
+  const uint8_t* bytes = static_cast<const uint8_t*>(model);
+  const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(bytes);
+  if (h->magic != MOTE_MODEL_MAGIC) return MOTE_RT_BAD_MAGIC;
+  if (h->version != MOTE_MODEL_VERSION) return MOTE_RT_BAD_VERSION;
+  if (h->file_bytes > model_len) return MOTE_RT_TRUNCATED;
+  if (h->file_bytes < kHeaderBytes) return MOTE_RT_BAD_OFFSET;
+  if (mote_rt_crc32(bytes + 12, h->file_bytes - 12) != h->crc32) return MOTE_RT_BAD_CHECKSUM;
+  if (!Aligned(uint64_t(h->file_bytes)) || h->header_bytes != kHeaderBytes) return MOTE_RT_BAD_OFFSET;
+  if ((h->flags & ~kKnownFlags) != 0) return MOTE_RT_UNKNOWN_OP;
+  if (h->tensor_count >= MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
+  if (h->tensor_table_offset < kHeaderBytes || h->op_table_offset < kHeaderBytes ||
+      !RangeOk(h->tensor_table_offset, uint64_t(h->tensor_count) * sizeof(MoteTensorRecord), h->file_bytes) ||
+      !RangeOk(h->op_table_offset, uint64_t(h->op_count) * sizeof(MoteOpRecord), h->file_bytes))
+    return MOTE_RT_BAD_OFFSET;
+
+  m->bytes = bytes;
+  m->size = h->file_bytes;
+  m->header = h;
+  m->tensors = reinterpret_cast<const MoteTensorRecord*>(bytes + h->tensor_table_offset);
+  m->ops = reinterpret_cast<const MoteOpRecord*>(bytes + h->op_table_offset);
+  m->arena_bytes = h->arena_bytes;
+  for (uint32_t i = 0; i < h->tensor_count; ++i)
+    MOTE_RT_TRY(CheckTensor(m->tensors[i], h->file_bytes, h->arena_bytes));
+  for (uint32_t i = 0; i < h->op_count; ++i) {
+    const MoteOpRecord& op = m->ops[i];
+    const OpKind* kind = FindOp(op.type);
+    if (kind == nullptr) return MOTE_RT_UNKNOWN_OP;
+    MOTE_RT_TRY(CheckOpCommon(*m, op));
+    MOTE_RT_TRY(kind->validate(*m, op));
+  }
+  MOTE_RT_TRY(CheckIo(*m, h->input_count, h->inputs));
+  return CheckIo(*m, h->output_count, h->outputs);
+}
+
+mote_rt_status Tensor(const mote_rt_model* m, uint32_t index, bool input, mote_rt_tensor* tensor) {
+  if (m == nullptr || m->header == nullptr || tensor == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  const MoteModelHeader& h = *m->header;
+  if (index >= (input ? h.input_count : h.output_count)) return MOTE_RT_BAD_ARGUMENT;
+  const uint16_t id = input ? h.inputs[index] : h.outputs[index];
+  const MoteTensorRecord& t = m->tensors[id];
+  tensor->data = m->arena + t.offset;
+  tensor->bytes = t.bytes;
+  tensor->dtype = t.dtype;
+  tensor->rank = t.rank;
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i) tensor->dims[i] = t.dims[i];
+  tensor->scale = t.scale;
+  tensor->zero_point = t.zero_point;
+  return MOTE_RT_OK;
+}
+
+}  // namespace
+}  // namespace rt
+}  // namespace mote
+
+using namespace mote::rt;
+
+extern "C" {
+
+const char* mote_rt_status_message(mote_rt_status status) {
+  switch (status) {
+    case MOTE_RT_OK: return "ok";
+    case MOTE_RT_BAD_ARGUMENT: return "bad argument (null, index out of range or misaligned)";
+    case MOTE_RT_TRUNCATED: return "truncated model";
+    case MOTE_RT_BAD_MAGIC: return "not a mote model (bad magic)";
+    case MOTE_RT_BAD_VERSION: return "unsupported model format version";
+    case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model)";
+    case MOTE_RT_BAD_OFFSET: return "offset or size outside the model or arena, or misaligned";
+    case MOTE_RT_BAD_TENSOR: return "bad tensor record";
+    case MOTE_RT_BAD_SHAPE: return "inconsistent shapes";
+    case MOTE_RT_UNKNOWN_OP: return "unknown op, activation or flag";
+    case MOTE_RT_BAD_PARAMS: return "op parameters out of range";
+    case MOTE_RT_ARENA_TOO_SMALL: return "arena too small";
+    case MOTE_RT_STATUS_END: break;
+  }
+  return "unknown status";
+}
+
+mote_rt_status mote_rt_arena_bytes(const void* model, size_t model_len, size_t* arena_bytes) {
+  if (arena_bytes == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  mote_rt_model m{};
+  const mote_rt_status s = Check(model, model_len, &m);
+  if (s == MOTE_RT_OK) *arena_bytes = m.arena_bytes;
+  return s;
+}
+
+mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t model_len, void* arena,
+                                  size_t arena_len) {
+  if (m == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  __builtin_memset(m, 0, sizeof(*m));
+  if (arena == nullptr || (reinterpret_cast<uintptr_t>(arena) & (MOTE_MODEL_ALIGN - 1)) != 0)
+    return MOTE_RT_BAD_ARGUMENT;
+  mote_rt_model checked{};
+  const mote_rt_status s = Check(model, model_len, &checked);
+  if (s != MOTE_RT_OK) return s;
+  if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
+  checked.arena = static_cast<uint8_t*>(arena);
+  *m = checked;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status mote_rt_input(const mote_rt_model* m, uint32_t index, mote_rt_tensor* tensor) {
+  return Tensor(m, index, true, tensor);
+}
+mote_rt_status mote_rt_output(const mote_rt_model* m, uint32_t index, mote_rt_tensor* tensor) {
+  return Tensor(m, index, false, tensor);
+}
+uint32_t mote_rt_input_count(const mote_rt_model* m) {
+  return m == nullptr || m->header == nullptr ? 0 : m->header->input_count;
+}
+uint32_t mote_rt_output_count(const mote_rt_model* m) {
+  return m == nullptr || m->header == nullptr ? 0 : m->header->output_count;
+}
+
+mote_rt_status mote_rt_invoke(mote_rt_model* m) {
+  if (m == nullptr || m->header == nullptr || m->arena == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  for (uint32_t i = 0; i < m->header->op_count; ++i) {
+    const MoteOpRecord& op = m->ops[i];
+    FindOp(op.type)->run(*m, op);
+  }
+  return MOTE_RT_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,47 @@
+// DENSE: the input read flat [F] against weights [Cout][F], fused clamp (f32)
+// or requantization (int8).
+#include "mote/kernels.h"
+#include "src/runtime/op.h"
+
+namespace mote {
+namespace rt {
+
+mote_rt_status ValidateDense(const mote_rt_model& m, const MoteOpRecord& op) {
+  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
+  const MoteTensorRecord& x = In(m, op, 0);
+  const MoteTensorRecord& w = In(m, op, 1);
+  const bool i8 = IsI8(x);
+  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
+  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
+  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
+  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
+  MOTE_RT_TRY(CheckConstant(m, op, 1));
+  MOTE_RT_TRY(CheckConstant(m, op, 2));
+  MOTE_RT_TRY(CheckUnusedParams(op, 0));
+  const uint32_t features = ElementsOf(x), cout = ElementsOf(Out(m, op));
+  if (w.rank != 2 || w.dims[0] != cout || w.dims[1] != features) return MOTE_RT_BAD_SHAPE;
+  if (!i8) {
+    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
+    return ElementsOf(In(m, op, 2)) == cout ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
+  }
+  MOTE_RT_TRY(CheckI8Clamp(op));
+  MOTE_RT_TRY(CheckI8Bias(m, op, 2, cout, features));
+  return CheckRequantTable(m, op, 3, cout);
+}
+
+void RunDense(const mote_rt_model& m, const MoteOpRecord& op) {
+  const size_t features = ElementsOf(In(m, op, 0)), cout = ElementsOf(Out(m, op));
+  if (IsI8(In(m, op, 0))) {
+    const int32_t* requant = InI32(m, op, 3);
+    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
+                                I8Max(op)};
+    kernels::I8DenseRows(1, cout, features, InI8(m, op, 0), features, InI8(m, op, 1), features, rq, OutI8(m, op),
+                         cout);
+    return;
+  }
+  kernels::F32DenseRows(1, cout, features, InF32(m, op, 0), features, InF32(m, op, 1), features, InF32(m, op, 2),
+                        op.act_min, op.act_max, OutF32(m, op), cout);
+}
+
+}  // namespace rt
+}  // namespace mote

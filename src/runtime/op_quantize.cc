@@ -1,0 +1,50 @@
+// QUANTIZE (f32 -> int8 with the output's scale and zero point, round half
+// away from zero, saturating) and DEQUANTIZE (int8 -> f32).
+#include "src/runtime/op.h"
+
+namespace mote {
+namespace rt {
+namespace {
+
+mote_rt_status ValidateConvert(const mote_rt_model& m, const MoteOpRecord& op, uint8_t from, uint8_t to) {
+  MOTE_RT_TRY(CheckInputCount(op, 1, 1));
+  MOTE_RT_TRY(CheckDType(m, op, 0, from));
+  MOTE_RT_TRY(CheckDType(m, op, -1, to));
+  if (!SameDims(In(m, op, 0), Out(m, op))) return MOTE_RT_BAD_SHAPE;
+  // int8 constants have no scale to convert with.
+  if (from == MOTE_DTYPE_I8 && In(m, op, 0).kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
+  MOTE_RT_TRY(CheckUnusedParams(op, 0));
+  return CheckNoClamp(m, op);
+}
+
+}  // namespace
+
+mote_rt_status ValidateQuantize(const mote_rt_model& m, const MoteOpRecord& op) {
+  return ValidateConvert(m, op, MOTE_DTYPE_F32, MOTE_DTYPE_I8);
+}
+
+mote_rt_status ValidateDequantize(const mote_rt_model& m, const MoteOpRecord& op) {
+  return ValidateConvert(m, op, MOTE_DTYPE_I8, MOTE_DTYPE_F32);
+}
+
+void RunQuantize(const mote_rt_model& m, const MoteOpRecord& op) {
+  const MoteTensorRecord& y = Out(m, op);
+  const float* x = InF32(m, op, 0);
+  int8_t* q = OutI8(m, op);
+  const uint32_t n = ElementsOf(y);
+  const int32_t zp = y.zero_point;
+  // Rounded then shifted by the zero point: clamp the rounded value to the
+  // range that lands in [-128, 127].
+  for (uint32_t i = 0; i < n; ++i) q[i] = int8_t(RoundClampF32(x[i] / y.scale, -128 - zp, 127 - zp) + zp);
+}
+
+void RunDequantize(const mote_rt_model& m, const MoteOpRecord& op) {
+  const MoteTensorRecord& x = In(m, op, 0);
+  const int8_t* q = InI8(m, op, 0);
+  float* y = OutF32(m, op);
+  const uint32_t n = ElementsOf(x);
+  for (uint32_t i = 0; i < n; ++i) y[i] = x.scale * float(int32_t(q[i]) - x.zero_point);
+}
+
+}  // namespace rt
+}  // namespace mote

@@ -1,0 +1,31 @@
+// RESHAPE: the same bytes under new dims. Free when the output aliases the
+// input (the planner's usual choice), else one copy.
+#include "src/runtime/op.h"
+
+namespace mote {
+namespace rt {
+
+mote_rt_status ValidateReshape(const mote_rt_model& m, const MoteOpRecord& op) {
+  MOTE_RT_TRY(CheckInputCount(op, 1, 1));
+  const MoteTensorRecord& x = In(m, op, 0);
+  const MoteTensorRecord& y = Out(m, op);
+  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
+  if (x.scale != y.scale || x.zero_point != y.zero_point) return MOTE_RT_BAD_TENSOR;
+  if (x.bytes != y.bytes) return MOTE_RT_BAD_SHAPE;
+  MOTE_RT_TRY(CheckUnusedParams(op, 0));
+  MOTE_RT_TRY(CheckNoClamp(m, op));
+  // memcpy needs disjoint ranges unless they are the same.
+  const bool partial_overlap = x.kind == MOTE_TENSOR_ACTIVATION && x.offset != y.offset &&
+                               uint64_t(x.offset) < uint64_t(y.offset) + y.bytes &&
+                               uint64_t(y.offset) < uint64_t(x.offset) + x.bytes;
+  return partial_overlap ? MOTE_RT_BAD_OFFSET : MOTE_RT_OK;
+}
+
+void RunReshape(const mote_rt_model& m, const MoteOpRecord& op) {
+  const uint8_t* x = DataOf(m, op.inputs[0]);
+  uint8_t* y = DataOf(m, op.output);
+  if (x != y) __builtin_memcpy(y, x, Out(m, op).bytes);
+}
+
+}  // namespace rt
+}  // namespace mote

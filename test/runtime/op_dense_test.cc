@@ -1,0 +1,61 @@
+// DENSE against naive loops: f32 with the fused clamp (input read flat from an
+// image-shaped tensor), int8 with per-channel requantization.
+#include <gtest/gtest.h>
+
+#include "runtime_test_util.h"
+
+namespace mote {
+namespace testing {
+namespace {
+
+TEST(OpDenseTest, F32MatchesNaiveLoops) {
+  for (uint32_t cout : {1u, 3u, 17u}) {
+    const uint32_t f = 2 * 3 * 5;
+    const auto x = RandomF32(f, 1), w = RandomF32(cout * f, 2), b = RandomF32(cout, 3);
+    GraphBuilder g;
+    const uint16_t xi = g.Act(MOTE_DTYPE_F32, {2, 3, 5});
+    const uint16_t yi = g.Act(MOTE_DTYPE_F32, {cout});
+    g.Op(MOTE_OP_DENSE, {xi, g.ConstF32({cout, f}, w), g.ConstF32({cout}, b)}, yi).act_min = 0.0f;
+    LoadedModel m;
+    ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
+    m.SetInput(0, x);
+    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+    const auto got = m.Output<float>(0);
+    for (uint32_t j = 0; j < cout; ++j) {
+      float acc = b[j];
+      for (uint32_t p = 0; p < f; ++p) acc += x[p] * w[j * f + p];
+      EXPECT_NEAR(got[j], std::max(acc, 0.0f), 1e-5f) << j;
+    }
+  }
+}
+
+TEST(OpDenseTest, Int8MatchesIntegerReference) {
+  const uint32_t f = 37, cout = 11;
+  const int32_t zp_out = -10;
+  const auto x = RandomI8(f, 4), w = RandomI8(cout * f, 5, -127, 127);
+  std::vector<int32_t> bias(cout), requant(2 * cout);
+  for (uint32_t j = 0; j < cout; ++j) {
+    bias[j] = int32_t(j * 97) - 500;
+    QuantizeMultiplier(0.004 * (j + 1), &requant[j], &requant[cout + j]);
+  }
+  GraphBuilder g;
+  const uint16_t xi = g.Act(MOTE_DTYPE_I8, {f}, 0.5f, 0);
+  const uint16_t yi = g.Act(MOTE_DTYPE_I8, {cout}, 0.5f, zp_out);
+  g.OpI8(MOTE_OP_DENSE, {xi, g.ConstI8({cout, f}, w), g.ConstI32({cout}, bias), g.ConstI32({2 * cout}, requant)},
+         yi)
+      .act_max = 100.0f;
+  LoadedModel m;
+  ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
+  m.SetInput(0, x);
+  ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+  const auto got = m.Output<int8_t>(0);
+  for (uint32_t j = 0; j < cout; ++j) {
+    int64_t acc = bias[j];
+    for (uint32_t p = 0; p < f; ++p) acc += int32_t(x[p]) * w[j * f + p];
+    EXPECT_EQ(got[j], ReferenceRequant(acc, requant[j], requant[cout + j], zp_out, -128, 100)) << j;
+  }
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace mote

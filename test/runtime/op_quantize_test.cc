@@ -1,0 +1,57 @@
+// QUANTIZE (round half away from zero, saturating, NaN/inf safe) and
+// DEQUANTIZE.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "runtime_test_util.h"
+
+namespace mote {
+namespace testing {
+namespace {
+
+TEST(OpQuantizeTest, RoundsHalfAwayAndSaturates) {
+  const float scale = 0.5f;
+  const int32_t zp = -3;
+  const std::vector<float> x = {0.0f,   0.25f,  -0.25f, 0.75f, -0.75f, 0.2499999f, 1.0f, 100.0f, -100.0f,
+                                62.75f, -62.75f, kInf,  -kInf, __builtin_nanf(""), 3e38f, 1e-30f};
+  GraphBuilder g;
+  const uint16_t xi = g.Act(MOTE_DTYPE_F32, {uint32_t(x.size())});
+  const uint16_t qi = g.Act(MOTE_DTYPE_I8, {uint32_t(x.size())}, scale, zp);
+  const uint16_t yi = g.Act(MOTE_DTYPE_F32, {uint32_t(x.size())});
+  g.OpI8(MOTE_OP_QUANTIZE, {xi}, qi);
+  g.Op(MOTE_OP_DEQUANTIZE, {qi}, yi);
+  LoadedModel m;
+  ASSERT_EQ(m.Load(g.Build({xi}, {qi, yi})), MOTE_RT_OK);
+  m.SetInput(0, x);
+  ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+  const auto q = m.Output<int8_t>(0);
+  const auto y = m.Output<float>(1);
+  // x / 0.5 rounded half away, + zp, saturated; NaN goes to the low end.
+  const std::vector<int8_t> want = {-3, -2, -4, -1, -5, -3, -1, 127, -128, 123, -128, 127, -128, -128, 127, -3};
+  EXPECT_EQ(q, want);
+  for (size_t i = 0; i < q.size(); ++i) EXPECT_EQ(y[i], scale * float(q[i] - zp)) << i;
+}
+
+TEST(OpQuantizeTest, MatchesRoundingReferenceOnRandomValues) {
+  const float scale = 0.037f;
+  const int32_t zp = 11;
+  const auto x = RandomF32(500, 7, -6.0f, 6.0f);
+  GraphBuilder g;
+  const uint16_t xi = g.Act(MOTE_DTYPE_F32, {500});
+  const uint16_t qi = g.Act(MOTE_DTYPE_I8, {500}, scale, zp);
+  g.OpI8(MOTE_OP_QUANTIZE, {xi}, qi);
+  LoadedModel m;
+  ASSERT_EQ(m.Load(g.Build({xi}, {qi})), MOTE_RT_OK);
+  m.SetInput(0, x);
+  ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+  const auto q = m.Output<int8_t>(0);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double want = std::min(std::max(double(std::round(x[i] / scale)) + zp, -128.0), 127.0);
+    ASSERT_EQ(q[i], int8_t(want)) << x[i];
+  }
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace mote
