@@ -65,7 +65,9 @@ void ExpectStep(float clip_fraction) {
     EXPECT_NEAR(step, g0[i] * scale, 1e-6 + 1e-5 * std::fabs(g0[i])) << i;
     step2 += step * step;
   }
-  if (clip_fraction < 1.0f) EXPECT_NEAR(std::sqrt(step2), max_norm, 1e-4 * max_norm);
+  if (clip_fraction < 1.0f) {
+    EXPECT_NEAR(std::sqrt(step2), max_norm, 1e-4 * max_norm);
+  }
 }
 
 TEST(GradientClipTest, ScalesToMaxNormAboveThreshold) { ExpectStep(0.25f); }

@@ -54,7 +54,7 @@ HWY_INLINE ActVec ActSigmoid(ActTag d, ActVec x) {
   const auto one = hn::Set(d, 1.0f);
   const auto e = ActExp(d, hn::Neg(hn::Abs(x)));
   const auto denom = hn::Add(one, e);
-  return hn::IfThenElse(x >= hn::Zero(d), hn::Div(one, denom), hn::Div(e, denom));
+  return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Div(one, denom), hn::Div(e, denom));
 }
 
 HWY_INLINE ActVec ActTanh(ActTag d, ActVec x) {
