@@ -1,9 +1,9 @@
 // xsimd sigmoid / tanh: the algorithms of mote's ExpF, SigmoidF and TanhF
 // (src/core/math.cc) lane by lane, same constants, same operation order and no
 // fma, so results match the scalar reference (built with -ffp-contract=off)
-// to the last bit. Every branch of the scalar code is computed and selected
-// per lane. The tail goes through a padded stack buffer so it uses the same
-// vector code. In place allowed.
+// to the last bit on x86 and within an ulp on neon64. Every branch of the
+// scalar code is computed and selected per lane. The tail goes through a
+// padded stack buffer so it uses the same vector code. In place allowed.
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
