@@ -65,6 +65,8 @@ void RegisterEpilogueBenchmarks();
 void RegisterReduceBenchmarks();
 void RegisterSoftmaxBenchmarks();
 void RegisterPoolBenchmarks();
+void RegisterDenseRowsBenchmarks();  // F32DenseRows and I8DenseRows
+void RegisterDepthwiseBenchmarks();
 void RegisterSeedNetworkBenchmarks();  // bench/models/seed_network_bench.cc
 
 }  // namespace mote_bench

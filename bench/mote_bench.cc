@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   mote_bench::RegisterReduceBenchmarks();
   mote_bench::RegisterSoftmaxBenchmarks();
   mote_bench::RegisterPoolBenchmarks();
+  mote_bench::RegisterDenseRowsBenchmarks();
+  mote_bench::RegisterDepthwiseBenchmarks();
   mote_bench::RegisterSeedNetworkBenchmarks();
 
   benchmark::RunSpecifiedBenchmarks();

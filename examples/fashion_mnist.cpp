@@ -7,7 +7,8 @@
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
-//                 [--plots PREFIX] [--quiet]
+//                 [--plots PREFIX] [--checkpoint FILE] [--quiet]
+// --checkpoint saves the trained model (mote::SaveCheckpoint) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at the seed's 0.02; by default it then decays
 // linearly to 0.0005 over the run (seed 000's linear decay), which settles
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "mote/checkpoint.h"
 #include "mote/data.h"
 #include "mote/kernels.h"
 #include "mote/model.h"
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
   float min_accuracy = 0.0f;
   std::string schedule_name = "linear";
+  std::string checkpoint;
   std::string plots;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -70,6 +73,8 @@ int main(int argc, char** argv) {
       min_accuracy = std::strtof(argv[++i], nullptr);
     } else if (a == "--plots" && has_value) {
       plots = argv[++i];
+    } else if (a == "--checkpoint" && has_value) {
+      checkpoint = argv[++i];
     } else if (a == "--schedule" && has_value) {
       schedule_name = argv[++i];
     } else if (a == "--quiet") {
@@ -78,7 +83,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
                    "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
-                   "                     [--plots PREFIX] [--quiet]\n");
+                   "                     [--plots PREFIX] [--checkpoint FILE] [--quiet]\n");
       return 2;
     }
   }
@@ -155,6 +160,10 @@ int main(int argc, char** argv) {
                                          "Sneaker", "Bag", "Boot"},
                                         plots + "-confusion.svg");
     if (!s.ok()) return Fail("--plots", s);
+  }
+  if (!checkpoint.empty()) {
+    s = mote::SaveCheckpoint(model, checkpoint, history.size());
+    if (!s.ok()) return Fail("--checkpoint", s);
   }
   double train_seconds = 0;
   for (double e : history.seconds) train_seconds += e;

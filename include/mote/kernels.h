@@ -183,6 +183,28 @@ void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, cons
 void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin, size_t row_end,
               int8_t* columns);
 
+// ---- depthwise convolution (NHWC, depth multiplier 1) ------------------------
+// g.in_c = C channels, each convolved with its own kh x kw filter; weights
+// [kh][kw][C] (channel-contiguous, TFLite's [1][kh][kw][C]); output
+// [batch, out_h, out_w, C]. Padding reads as 0.
+// y[n, oy, ox, c] = clamp(bias[c] + sum over (ky, kx) of
+//   x[n, oy * stride_h - pad_top + ky, ox * stride_w - pad_left + kx, c] * w[ky, kx, c], lo, hi);
+// bias may be null (0).
+void F32DepthwiseConv2D(const Conv2DGeometry& g, const float* x, const float* w, const float* bias, float lo,
+                        float hi, float* y);
+// Input gradient (the adjoint of the unclamped convolution): dx
+// [batch, in_h, in_w, C] (overwritten) = sum over every output pixel and tap
+// of dy * w into the input pixel the tap read.
+void F32DepthwiseConv2DBackwardInput(const Conv2DGeometry& g, const float* dy, const float* w, float* dx);
+// Weight gradient, ADDED to dw [kh][kw][C]: dw[ky, kx, c] += sum over output
+// pixels of dy[n, oy, ox, c] * x[tap pixel, c] (padding contributes 0).
+// The bias gradient is F32ChannelSums of dy.
+void F32DepthwiseConv2DBackwardWeights(const Conv2DGeometry& g, const float* x, const float* dy, float* dw);
+// int8 depthwise convolution: acc = bias[c] + sum over taps of q_x * q_w with
+// padding reading as x_zero_point, then requant (channel c) as I8DenseRows.
+void I8DepthwiseConv2D(const Conv2DGeometry& g, const int8_t* x, int8_t x_zero_point, const int8_t* w,
+                       const I8Requant& requant, int8_t* y);
+
 }  // namespace kernels
 }  // namespace mote
 

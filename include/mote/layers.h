@@ -7,6 +7,7 @@
 #include "mote/layers/batch_norm.h"
 #include "mote/layers/conv2d.h"
 #include "mote/layers/dense.h"
+#include "mote/layers/depthwise_conv2d.h"
 #include "mote/layers/dropout.h"
 #include "mote/layers/flatten.h"
 #include "mote/layers/gaussian_noise.h"

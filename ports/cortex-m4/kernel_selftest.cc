@@ -264,7 +264,7 @@ void TestIm2Col() {
 
 // ---- the runtime's workspace-free kernels ---------------------------------------
 void TestDenseRows() {
-  Section("F32DenseRows / I8DenseRows / I8Im2Col");
+  Section("F32DenseRows / I8DenseRows / I8Im2Col / depthwise");
   // Rows (1, 2, 3), (-1, 0, 2) against weight rows (1, 0, 1), (0.5, -1, 0),
   // (2, 2, 2), (0, 0, 1), (1, 1, 0); bias, then clamp to [0, 3]; ldc 6.
   const float a[6] = {1, 2, 3, -1, 0, 2};
@@ -297,6 +297,23 @@ void TestDenseRows() {
   same = true;
   for (int i = 0; i < 16; ++i) same = same && cols[i] == cwant[i];
   Check(same, "int8 im2col, padding reads the pad value");
+  // Depthwise 3x3 "same" on a 2x2 image: every window holds the 4 pixels and
+  // 5 padding taps. f32: padding is 0; int8: the zero point -10.
+  const mote::kernels::Conv2DGeometry dg{1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 2, 2};
+  const float fx[4] = {1, 2, 3, 4}, fw[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, fb[1] = {0.5f};
+  float fy[4];
+  mote::kernels::F32DepthwiseConv2D(dg, fx, fw, fb, -100.0f, 100.0f, fy);
+  const float fwant[4] = {10.5f, 10.5f, 10.5f, 10.5f};
+  CheckArray(fy, fwant, 4, 0.0f, "f32 depthwise 3x3 same");
+  const int8_t dx[4] = {1, 2, 3, 4}, dw[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  const int32_t dbias[1] = {7}, dmul[1] = {1 << 30}, dshift[1] = {31};
+  const mote::kernels::I8Requant drq{dbias, dmul, dshift, 3, -128, 127};
+  int8_t dy[4];
+  mote::kernels::I8DepthwiseConv2D(dg, dx, -10, dw, drq, dy);
+  // (7 + 10 - 50) / 2 = -16.5 -> -16 (half up), + 3.
+  same = true;
+  for (int i = 0; i < 4; ++i) same = same && dy[i] == -13;
+  Check(same, "int8 depthwise, padding reads the zero point");
 }
 
 // ---- F32ChannelAffineClamp -----------------------------------------------------

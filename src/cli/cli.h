@@ -14,6 +14,11 @@ namespace mote_cli {
 int RunInfo(int argc, char** argv);
 int RunBenchGemm(int argc, char** argv);
 void PrintBenchGemmUsage(FILE* out);
+// export_cmd.cc: `mote export` (checkpoint -> model file) and `mote inspect`.
+int RunExport(int argc, char** argv);
+int RunInspect(int argc, char** argv);
+void PrintExportUsage(FILE* out);
+void PrintInspectUsage(FILE* out);
 
 // ---- single-core FMA peak (fma_peak.cc) -------------------------------------
 // Runs many independent FMA chains of the widest vector the current Highway

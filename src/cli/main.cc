@@ -1,4 +1,5 @@
-// `mote` command-line tool: build/CPU information and kernel benchmarks.
+// `mote` command-line tool: build/CPU information, kernel benchmarks, model
+// export and inspection.
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,9 @@ void Usage(FILE* out) {
           "  info                      version, compiled backends, SIMD targets, active backend\n"
           "  bench gemm [options]      F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
           "                            (mote bench gemm --help for options)\n"
+          "  export --checkpoint F ... a trained seed network -> model file (fp32 or --int8) and C array\n"
+          "                            (mote export --help for options)\n"
+          "  inspect MODEL [--json]    per-op shapes, MACs, parameter bytes, quantization; flash and RAM totals\n"
           "  help                      this message\n"
           "environment:\n"
           "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n");
@@ -31,6 +35,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (strcmp(cmd, "info") == 0) return mote_cli::RunInfo(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return mote_cli::RunExport(argc - 1, argv + 1);
+  if (strcmp(cmd, "inspect") == 0) return mote_cli::RunInspect(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "help") == 0) {
       FILE* out = argc < 3 ? stderr : stdout;

@@ -40,7 +40,7 @@ bool ToDims(const Shape& s, std::vector<uint32_t>* dims) {
   return true;
 }
 
-class Lowering {
+class Lowering final : public export_internal::LoweringContext {
  public:
   Lowering(const Model& model, ExportGraph* graph) : model_(model), g_(*graph) {}
 
@@ -103,8 +103,16 @@ class Lowering {
     return t;
   }
 
+  // LoweringContext, for rules in other files.
+  const Model& model() const override { return model_; }
+  int ValueOf(NodeId node) const override { return value_[size_t(node)]; }
+  int AddFloatConstant(const std::string& name, const std::vector<uint32_t>& dims,
+                       const std::vector<float>& values) override {
+    return Constant(name, dims, values);
+  }
+
   // A new op writing a new activation for `node`.
-  Status Emit(NodeId node, MoteOpType type, std::vector<int> inputs, ExportOp** op) {
+  Status Emit(NodeId node, MoteOpType type, std::vector<int> inputs, ExportOp** op) override {
     int out;
     MOTE_TRY(NewActivation(node, &out));
     ExportOp o;

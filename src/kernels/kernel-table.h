@@ -35,18 +35,25 @@ namespace kernels {
   void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y);                              \
   void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy, float* dx);     \
   void F32AvgPool(const Pool2DGeometry& g, const float* x, float* y);                              \
-  void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);
-
-// Kernels with one (scalar) implementation that every backend's table uses:
-// byte movement where SIMD gains little, or kernels whose SIMD versions are
-// still to come. Declared in scalar_backend only.
-#define MOTE_DECLARE_SHARED_KERNELS                                                                \
+  void F32AvgPoolBackward(const Pool2DGeometry& g, const float* dy, float* dx);                    \
   void F32DenseRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w,       \
                     size_t ldw, const float* bias, float lo, float hi, float* c, size_t ldc);       \
   void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w,      \
                    size_t ldw, const I8Requant& requant, int8_t* c, size_t ldc);                   \
+  void F32DepthwiseConv2D(const Conv2DGeometry& g, const float* x, const float* w, const float* bias, \
+                          float lo, float hi, float* y);                                            \
+  void F32DepthwiseConv2DBackwardInput(const Conv2DGeometry& g, const float* dy, const float* w,     \
+                                       float* dx);                                                  \
+  void F32DepthwiseConv2DBackwardWeights(const Conv2DGeometry& g, const float* x, const float* dy,   \
+                                         float* dw);
+
+// Kernels with one (scalar) implementation that every backend's table uses:
+// byte movement where SIMD gains little. Declared in scalar_backend only.
+#define MOTE_DECLARE_SHARED_KERNELS                                                                \
   void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,   \
-                size_t row_end, int8_t* columns);
+                size_t row_end, int8_t* columns);                                                  \
+  void I8DepthwiseConv2D(const Conv2DGeometry& g, const int8_t* x, int8_t x_zero_point,             \
+                         const int8_t* w, const I8Requant& requant, int8_t* y);
 
 struct KernelTable {
   decltype(&F32Gemm) f32_gemm;
@@ -73,6 +80,10 @@ struct KernelTable {
   decltype(&F32DenseRows) f32_dense_rows;
   decltype(&I8DenseRows) i8_dense_rows;
   decltype(&I8Im2Col) i8_im2col;
+  decltype(&F32DepthwiseConv2D) f32_depthwise_conv2d;
+  decltype(&F32DepthwiseConv2DBackwardInput) f32_depthwise_conv2d_backward_input;
+  decltype(&F32DepthwiseConv2DBackwardWeights) f32_depthwise_conv2d_backward_weights;
+  decltype(&I8DepthwiseConv2D) i8_depthwise_conv2d;
   // Instruction set the table runs, e.g. "scalar", "avx512bw"; for Highway
   // the chosen target is asked at run time instead.
   const char* target;
@@ -84,9 +95,10 @@ struct KernelTable {
     &ns::F32Gemm, &ns::F32GemmPackB, &ns::F32GemmPackedB, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
         &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32Sigmoid, &ns::F32Tanh, &ns::F32ChannelSums, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
-        &ns::F32AvgPoolBackward, &::mote::kernels::scalar_backend::F32DenseRows,                 \
-        &::mote::kernels::scalar_backend::I8DenseRows, &::mote::kernels::scalar_backend::I8Im2Col, \
-        target_name                                                                              \
+        &ns::F32AvgPoolBackward, &ns::F32DenseRows, &ns::I8DenseRows,                             \
+        &::mote::kernels::scalar_backend::I8Im2Col, &ns::F32DepthwiseConv2D,                       \
+        &ns::F32DepthwiseConv2DBackwardInput, &ns::F32DepthwiseConv2DBackwardWeights,             \
+        &::mote::kernels::scalar_backend::I8DepthwiseConv2D, target_name                          \
   }
 
 namespace scalar_backend {

@@ -72,5 +72,20 @@ void I8Im2Col(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, si
   Active().i8_im2col(g, input, pad_value, row_begin, row_end, columns);
 }
 
+void F32DepthwiseConv2D(const Conv2DGeometry& g, const float* x, const float* w, const float* bias, float lo,
+                        float hi, float* y) {
+  Active().f32_depthwise_conv2d(g, x, w, bias, lo, hi, y);
+}
+void F32DepthwiseConv2DBackwardInput(const Conv2DGeometry& g, const float* dy, const float* w, float* dx) {
+  Active().f32_depthwise_conv2d_backward_input(g, dy, w, dx);
+}
+void F32DepthwiseConv2DBackwardWeights(const Conv2DGeometry& g, const float* x, const float* dy, float* dw) {
+  Active().f32_depthwise_conv2d_backward_weights(g, x, dy, dw);
+}
+void I8DepthwiseConv2D(const Conv2DGeometry& g, const int8_t* x, int8_t x_zero_point, const int8_t* w,
+                       const I8Requant& requant, int8_t* y) {
+  Active().i8_depthwise_conv2d(g, x, x_zero_point, w, requant, y);
+}
+
 }  // namespace kernels
 }  // namespace mote

@@ -2,7 +2,19 @@
 // per instruction set (src/meson.build), with MOTE_XSIMD_ARCH naming the xsimd
 // arch type and MOTE_XSIMD_NS the namespace its kernels land in.
 #pragma once
+// GCC 12.2 flags _mm512_undefined_*() inside its own AVX-512 intrinsics as
+// (maybe) uninitialized when xsimd inlines them (GCC bug 105593, fixed in
+// 12.3). Diagnostic pragmas apply by source location, so this silences only
+// the headers included here.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 #include "src/kernels/kernel-table.h"
 

@@ -82,6 +82,27 @@ mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i
   return MOTE_RT_OK;
 }
 
+mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op) {
+  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
+  const MoteTensorRecord& x = In(m, op, 0);
+  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
+  if (op.input_count != (IsI8(x) ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
+  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
+  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
+  MOTE_RT_TRY(CheckConstant(m, op, 1));
+  return CheckConstant(m, op, 2);
+}
+
+mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k) {
+  if (!IsI8(In(m, op, 0))) {
+    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
+    return ElementsOf(In(m, op, 2)) == channels ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
+  }
+  MOTE_RT_TRY(CheckI8Clamp(op));
+  MOTE_RT_TRY(CheckI8Bias(m, op, 2, channels, k));
+  return CheckRequantTable(m, op, 3, channels);
+}
+
 mote_rt_status CheckWindow(const MoteOpRecord& op, const MoteTensorRecord& in, const MoteTensorRecord& out) {
   const int32_t* p = op.params;
   for (int i = 0; i < 6; ++i)
@@ -92,6 +113,20 @@ mote_rt_status CheckWindow(const MoteOpRecord& op, const MoteTensorRecord& in, c
   if (!AxisOk(in.dims[0], out.dims[0], p[2], p[4]) || !AxisOk(in.dims[1], out.dims[1], p[3], p[5]))
     return MOTE_RT_BAD_SHAPE;
   return MOTE_RT_OK;
+}
+
+kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecord& op) {
+  const MoteTensorRecord& x = In(m, op, 0);
+  const MoteTensorRecord& y = Out(m, op);
+  const int32_t* p = op.params;
+  kernels::Conv2DGeometry g{};
+  g.batch = 1;
+  g.in_h = x.dims[0], g.in_w = x.dims[1], g.in_c = x.dims[2];
+  g.kernel_h = size_t(p[0]), g.kernel_w = size_t(p[1]);
+  g.stride_h = size_t(p[2]), g.stride_w = size_t(p[3]);
+  g.pad_top = size_t(p[4]), g.pad_left = size_t(p[5]);
+  g.out_h = y.dims[0], g.out_w = y.dims[1];
+  return g;
 }
 
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n) {

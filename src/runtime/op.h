@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mote/kernels.h"
 #include "mote/rt.h"
 
 namespace mote {
@@ -97,6 +98,13 @@ mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op,
 // Input i is a constant int32 bias [channels] with |bias| <= 2^30, and the
 // dot-product length k <= 2^16: int32 accumulation cannot overflow.
 mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k);
+// Conv, depthwise conv and dense: inputs x (f32 or int8), constant weights
+// of x's dtype, a constant bias, and for int8 a requantization table (4
+// inputs, else 3); the output has x's dtype.
+mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op);
+// Their bias [channels] (f32, or int8's int32 bias within the bound for dot
+// products of length k) and, for int8, the clamp and requantization table.
+mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k);
 // Shared by conv, depthwise conv and pooling: params[0..6) = window_h,
 // window_w, stride_h, stride_w, pad_top, pad_left in range and the NHWC output
 // [out_h, out_w, *] consistent with the input [in_h, in_w, *]: every window
@@ -108,6 +116,9 @@ inline mote_rt_status CheckScratch(const MoteOpRecord& op, uint64_t bytes) {
 }
 
 // ---- run helpers ------------------------------------------------------------------
+// Conv / depthwise geometry of a validated op: input [H, W, C] (inputs[0]),
+// output [out_h, out_w, *], params[0..6) window, stride, padding; batch 1.
+kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecord& op);
 // int8 clamp bounds of an op (validated exact).
 inline int32_t I8Min(const MoteOpRecord& op) { return int32_t(op.act_min); }
 inline int32_t I8Max(const MoteOpRecord& op) { return int32_t(op.act_max); }

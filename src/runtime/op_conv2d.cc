@@ -9,20 +9,6 @@ namespace mote {
 namespace rt {
 namespace {
 
-kernels::Conv2DGeometry GeometryOf(const mote_rt_model& m, const MoteOpRecord& op) {
-  const MoteTensorRecord& x = In(m, op, 0);
-  const MoteTensorRecord& y = Out(m, op);
-  const int32_t* p = op.params;
-  kernels::Conv2DGeometry g{};
-  g.batch = 1;
-  g.in_h = x.dims[0], g.in_w = x.dims[1], g.in_c = x.dims[2];
-  g.kernel_h = size_t(p[0]), g.kernel_w = size_t(p[1]);
-  g.stride_h = size_t(p[2]), g.stride_w = size_t(p[3]);
-  g.pad_top = size_t(p[4]), g.pad_left = size_t(p[5]);
-  g.out_h = y.dims[0], g.out_w = y.dims[1];
-  return g;
-}
-
 bool Pointwise(const kernels::Conv2DGeometry& g) {
   return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
          g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
@@ -31,17 +17,10 @@ bool Pointwise(const kernels::Conv2DGeometry& g) {
 }  // namespace
 
 mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
-  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
+  MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
-  const bool i8 = IsI8(x);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  MOTE_RT_TRY(CheckConstant(m, op, 1));
-  MOTE_RT_TRY(CheckConstant(m, op, 2));
   MOTE_RT_TRY(CheckWindow(op, x, y));
   if (op.params[6] < 1) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckUnusedParams(op, 7));
@@ -49,24 +28,17 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
       w.dims[2] != uint32_t(op.params[1]) || w.dims[3] != x.dims[2])
     return MOTE_RT_BAD_SHAPE;
-  const kernels::Conv2DGeometry g = GeometryOf(m, op);
-  const uint64_t patch = uint64_t(g.patch_size());
-  if (i8) {
-    MOTE_RT_TRY(CheckI8Clamp(op));
-    MOTE_RT_TRY(CheckI8Bias(m, op, 2, cout, uint32_t(patch)));
-    MOTE_RT_TRY(CheckRequantTable(m, op, 3, cout));
-  } else {
-    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
-    if (ElementsOf(In(m, op, 2)) != cout) return MOTE_RT_BAD_SHAPE;
-  }
+  const kernels::Conv2DGeometry g = WindowGeometry(m, op);
+  const uint64_t patch = uint64_t(g.patch_size());  // < 2^32: the weights' element count
+  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
-  return CheckScratch(op, tile * patch * (i8 ? 1 : 4));
+  return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
 }
 
 void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
-  const kernels::Conv2DGeometry g = GeometryOf(m, op);
+  const kernels::Conv2DGeometry g = WindowGeometry(m, op);
   const size_t cout = Out(m, op).dims[2];
   const size_t patch = g.patch_size(), rows = g.rows();
   const size_t tile = size_t(op.params[6]);

@@ -7,26 +7,12 @@ namespace mote {
 namespace rt {
 
 mote_rt_status ValidateDense(const mote_rt_model& m, const MoteOpRecord& op) {
-  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
-  const MoteTensorRecord& x = In(m, op, 0);
-  const MoteTensorRecord& w = In(m, op, 1);
-  const bool i8 = IsI8(x);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  MOTE_RT_TRY(CheckConstant(m, op, 1));
-  MOTE_RT_TRY(CheckConstant(m, op, 2));
+  MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
   MOTE_RT_TRY(CheckUnusedParams(op, 0));
-  const uint32_t features = ElementsOf(x), cout = ElementsOf(Out(m, op));
+  const MoteTensorRecord& w = In(m, op, 1);
+  const uint32_t features = ElementsOf(In(m, op, 0)), cout = ElementsOf(Out(m, op));
   if (w.rank != 2 || w.dims[0] != cout || w.dims[1] != features) return MOTE_RT_BAD_SHAPE;
-  if (!i8) {
-    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
-    return ElementsOf(In(m, op, 2)) == cout ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
-  }
-  MOTE_RT_TRY(CheckI8Clamp(op));
-  MOTE_RT_TRY(CheckI8Bias(m, op, 2, cout, features));
-  return CheckRequantTable(m, op, 3, cout);
+  return CheckBiasAndRequant(m, op, cout, features);
 }
 
 void RunDense(const mote_rt_model& m, const MoteOpRecord& op) {

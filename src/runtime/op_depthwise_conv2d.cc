@@ -7,39 +7,28 @@ namespace mote {
 namespace rt {
 
 mote_rt_status ValidateDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
-  MOTE_RT_TRY(CheckInputCount(op, 3, 4));
+  MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
-  const bool i8 = IsI8(x);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  MOTE_RT_TRY(CheckConstant(m, op, 1));
-  MOTE_RT_TRY(CheckConstant(m, op, 2));
   MOTE_RT_TRY(CheckWindow(op, x, y));
   MOTE_RT_TRY(CheckUnusedParams(op, 6));
   const uint32_t c = x.dims[2];
   if (y.dims[2] != c || w.rank != 3 || w.dims[0] != uint32_t(op.params[0]) || w.dims[1] != uint32_t(op.params[1]) ||
       w.dims[2] != c)
     return MOTE_RT_BAD_SHAPE;
-  if (!i8) {
-    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
-    return ElementsOf(In(m, op, 2)) == c ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
-  }
-  MOTE_RT_TRY(CheckI8Clamp(op));
-  MOTE_RT_TRY(CheckI8Bias(m, op, 2, c, w.dims[0] * w.dims[1]));
-  return CheckRequantTable(m, op, 3, c);
+  return CheckBiasAndRequant(m, op, c, w.dims[0] * w.dims[1]);
 }
 
 void RunDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& y = Out(m, op);
-  const int32_t in_h = int32_t(x.dims[0]), in_w = int32_t(x.dims[1]);
+  // Signed 64-bit positions: window origins can be negative (padding), and
+  // no dim the loader accepts overflows them.
+  const int64_t in_h = x.dims[0], in_w = x.dims[1];
   const uint32_t c = x.dims[2], out_h = y.dims[0], out_w = y.dims[1];
-  const int32_t kh = op.params[0], kw = op.params[1], sh = op.params[2], sw = op.params[3];
-  const int32_t pt = op.params[4], pl = op.params[5];
+  const int64_t kh = op.params[0], kw = op.params[1], sh = op.params[2], sw = op.params[3];
+  const int64_t pt = op.params[4], pl = op.params[5];
   const bool i8 = IsI8(x);
   const int32_t* requant = i8 ? InI32(m, op, 3) : nullptr;
   for (uint32_t oy = 0; oy < out_h; ++oy)
@@ -48,13 +37,13 @@ void RunDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
         const size_t o = (size_t(oy) * out_w + ox) * c + ch;
         float f_acc = i8 ? 0.0f : InF32(m, op, 2)[ch];
         int32_t i_acc = i8 ? InI32(m, op, 2)[ch] : 0;
-        for (int32_t ky = 0; ky < kh; ++ky) {
-          const int32_t iy = int32_t(oy) * sh - pt + ky;
-          for (int32_t kx = 0; kx < kw; ++kx) {
-            const int32_t ix = int32_t(ox) * sw - pl + kx;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t iy = oy * sh - pt + ky;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t ix = ox * sw - pl + kx;
             const bool inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
-            const size_t xi = inside ? (size_t(iy) * uint32_t(in_w) + uint32_t(ix)) * c + ch : 0;
-            const size_t wi = (size_t(ky) * uint32_t(kw) + uint32_t(kx)) * c + ch;
+            const size_t xi = inside ? (size_t(iy) * size_t(in_w) + size_t(ix)) * c + ch : 0;
+            const size_t wi = (size_t(ky) * size_t(kw) + size_t(kx)) * c + ch;
             if (i8)  // padding reads as the input zero point (folded into the bias)
               i_acc += (inside ? int32_t(InI8(m, op, 0)[xi]) : x.zero_point) * InI8(m, op, 1)[wi];
             else if (inside)

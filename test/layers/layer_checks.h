@@ -27,11 +27,7 @@ inline StatusCode PlanCode(Layer& layer, std::vector<Shape> shapes) {
   return h.status().code();
 }
 
-inline std::vector<BackendCase> BackendCases() {
-  std::vector<BackendCase> cases = {{Backend::kScalar, 0, "scalar", nullptr}};
-  for (const BackendCase& c : SimdCases()) cases.push_back(c);
-  return cases;
-}
+inline std::vector<BackendCase> BackendCases() { return AllCases(); }
 
 inline Shape WithBatch(const Shape& s, size_t n) {
   switch (s.rank()) {

@@ -41,6 +41,8 @@ std::vector<Case> Cases() {
       {"Dense", [] { return std::unique_ptr<Layer>(new Dense(7)); }, {Shape(4, 3, 3, 2)}},
       {"Conv2D same", [same] { return std::unique_ptr<Layer>(new Conv2D(5, 3, 3, same)); }, {Shape(4, 7, 6, 3)}},
       {"Conv2D 1x1", [] { return std::unique_ptr<Layer>(new Conv2D(5, 1, 1)); }, {Shape(4, 3, 3, 4)}},
+      {"DepthwiseConv2D same", [same] { return std::unique_ptr<Layer>(new DepthwiseConv2D(3, 3, same)); },
+       {Shape(4, 7, 6, 19)}},
       {"MaxPool2D", [] { return std::unique_ptr<Layer>(new MaxPool2D(3, 3, 2, 2, Padding::kSame)); },
        {Shape(4, 5, 5, 3)}},
       {"AvgPool2D", [] { return std::unique_ptr<Layer>(new AvgPool2D(2, 2, 1, 1)); }, {Shape(4, 5, 5, 3)}},

@@ -377,6 +377,56 @@ TEST(LoaderTest, OpSpecificChecks) {
   EXPECT_EQ(unary(MOTE_OP_GLOBAL_AVG_POOL, F, {12}, F, {12}), MOTE_RT_BAD_SHAPE);
   EXPECT_EQ(unary(MOTE_OP_GLOBAL_AVG_POOL, I, {4, 4, 3}, F, {3}), MOTE_RT_BAD_TENSOR);
 
+  // Depthwise: weights [kh][kw][C], channels kept.
+  const auto depthwise = [](std::vector<uint32_t> wdims, uint32_t out_c) {
+    GraphBuilder g;
+    const uint16_t x = g.Act(MOTE_DTYPE_F32, {4, 4, 3});
+    const uint16_t y = g.Act(MOTE_DTYPE_F32, {4, 4, out_c});
+    uint32_t n = 1;
+    for (uint32_t d : wdims) n *= d;
+    MoteOpRecord& op = g.Op(MOTE_OP_DEPTHWISE_CONV2D,
+                            {x, g.ConstF32(wdims, std::vector<float>(n)), g.ConstF32({3}, std::vector<float>(3))}, y);
+    const int32_t p[] = {3, 3, 1, 1, 1, 1};
+    memcpy(op.params, p, sizeof(p));
+    return Load(g.Build({x}, {y}));
+  };
+  EXPECT_EQ(depthwise({3, 3, 3}, 3), MOTE_RT_OK);
+  EXPECT_EQ(depthwise({3, 3, 3}, 4), MOTE_RT_BAD_SHAPE);
+  EXPECT_EQ(depthwise({3, 3, 3, 1}, 3), MOTE_RT_BAD_SHAPE);
+  EXPECT_EQ(depthwise({3, 2, 3}, 3), MOTE_RT_BAD_SHAPE);
+
+  // Add: same shapes; int8 needs both rescale pairs in range.
+  const auto add = [](MoteDType dtype, std::vector<uint32_t> b_dims, const std::function<void(MoteOpRecord&)>& edit) {
+    GraphBuilder g;
+    const float s = dtype == MOTE_DTYPE_I8 ? 0.5f : 0.0f;
+    const uint16_t a = g.Act(dtype, {2, 3}, s), b = g.Act(dtype, b_dims, s), y = g.Act(dtype, {2, 3}, s);
+    MoteOpRecord& op = dtype == MOTE_DTYPE_I8 ? g.OpI8(MOTE_OP_ADD, {a, b}, y) : g.Op(MOTE_OP_ADD, {a, b}, y);
+    if (dtype == MOTE_DTYPE_I8) {
+      const int32_t p[] = {1 << 30, 31, 1 << 30, 31};
+      memcpy(op.params, p, sizeof(p));
+    }
+    if (edit) edit(op);
+    return Load(g.Build({a, b}, {y}));
+  };
+  EXPECT_EQ(add(F, {2, 3}, nullptr), MOTE_RT_OK);
+  EXPECT_EQ(add(F, {3, 2}, nullptr), MOTE_RT_BAD_SHAPE);
+  EXPECT_EQ(add(F, {2, 3}, [](MoteOpRecord& op) { op.params[0] = 1; }), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(add(I, {2, 3}, nullptr), MOTE_RT_OK);
+  EXPECT_EQ(add(I, {2, 3}, [](MoteOpRecord& op) { op.params[3] = 0; }), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(add(I, {2, 3}, [](MoteOpRecord& op) { op.params[0] = 5; }), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(add(I, {2, 3}, [](MoteOpRecord& op) { op.params[4] = 5; }), MOTE_RT_BAD_PARAMS);
+
+  // Channel affine: scale and shift [C] for the last dim.
+  const auto affine = [](uint32_t scale_len) {
+    GraphBuilder g;
+    const uint16_t x = g.Act(MOTE_DTYPE_F32, {2, 2, 3}), y = g.Act(MOTE_DTYPE_F32, {2, 2, 3});
+    g.Op(MOTE_OP_CHANNEL_AFFINE,
+         {x, g.ConstF32({scale_len}, std::vector<float>(scale_len)), g.ConstF32({3}, std::vector<float>(3))}, y);
+    return Load(g.Build({x}, {y}));
+  };
+  EXPECT_EQ(affine(3), MOTE_RT_OK);
+  EXPECT_EQ(affine(2), MOTE_RT_BAD_SHAPE);
+
   // int8 pools keep the input's quantization.
   GraphBuilder g;
   const uint16_t x = g.Act(I, {2, 2, 1}, 0.5f, 3);

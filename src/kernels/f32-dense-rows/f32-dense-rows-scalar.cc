@@ -1,4 +1,4 @@
-#include "src/kernels/dense-rows-scalar.h"
+#include "src/kernels/dense-rows.h"
 #include "src/kernels/kernel-table.h"
 
 namespace mote {
@@ -7,13 +7,7 @@ namespace scalar_backend {
 
 void F32DenseRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w, size_t ldw,
                   const float* bias, float lo, float hi, float* c, size_t ldc) {
-  DenseRowsScalar<float>(
-      m, n, k, a, lda, w, ldw,
-      [=](size_t j, float dot) {
-        const float v = bias ? dot + bias[j] : dot;
-        return v < lo ? lo : (v > hi ? hi : v);
-      },
-      c, ldc);
+  DenseRowsScalar<float>(m, n, k, a, lda, w, ldw, F32BiasClamp{bias, lo, hi}, c, ldc);
 }
 
 }  // namespace scalar_backend

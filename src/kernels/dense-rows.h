@@ -1,15 +1,39 @@
-// Scalar rows-against-weight-rows loop shared by F32DenseRows and I8DenseRows:
-// each row of `a` against 4 weight rows at a time (4 independent accumulators,
-// few enough registers for a Cortex-M4), every dot product summed in p order.
-// `finish(j, acc)` turns channel j's raw dot product into the output value
-// (bias, clamp or requantization). Internal linkage: included by kernels.
+// Shared by every backend's F32DenseRows and I8DenseRows: the per-output
+// epilogues (so all backends finish a dot product identically; int8 through
+// I8RequantizeOne, hence bit-identical results) and the scalar loop.
+// Internal linkage: included by kernels.
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
+
+#include "mote/kernels.h"
 
 namespace mote {
 namespace kernels {
 namespace {
 
+// f32: bias (null: none), then clamp to [lo, hi].
+struct F32BiasClamp {
+  const float* bias;
+  float lo, hi;
+  float operator()(size_t j, float dot) const {
+    const float v = bias ? dot + bias[j] : dot;
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+};
+
+// int8: bias, then requantization of channel j.
+struct I8BiasRequantize {
+  const I8Requant& rq;
+  int8_t operator()(size_t j, int32_t dot) const {
+    return int8_t(I8RequantizeOne(rq.bias[j] + dot, rq.multiplier[j], rq.shift[j], rq.out_zero_point, rq.out_min,
+                                  rq.out_max));
+  }
+};
+
+// Scalar loop: each row of `a` against 4 weight rows at a time (4 independent
+// accumulators, few enough registers for a Cortex-M4), every dot product
+// summed in p order; `finish(j, dot)` gives the output of channel j.
 template <typename Acc, typename T, typename Out, typename Finish>
 void DenseRowsScalar(size_t m, size_t n, size_t k, const T* a, size_t lda, const T* w, size_t ldw, Finish finish,
                      Out* c, size_t ldc) {

@@ -1,0 +1,60 @@
+// F32DenseRows vs I8DenseRows (the runtime's workspace-free conv/dense
+// kernels) at the seed network's runtime shapes: 32-row im2col tiles of conv1..3
+// (C_out x patch = 10x25, 40x250, 80x1000) and the dense layer (1 x 50 x 3920).
+// One file for both families so their ratios read off the same shape list.
+#include <stdio.h>
+
+#include "bench/bench-util.h"
+
+namespace mote_bench {
+namespace {
+
+constexpr size_t kShapes[][3] = {{32, 10, 25}, {32, 40, 250}, {32, 80, 1000}, {1, 50, 3920}};
+
+std::vector<int8_t> RandomInt8(size_t n, uint64_t seed) {
+  const std::vector<float> u = RandomVector(n, seed, -128.0f, 128.0f);
+  std::vector<int8_t> q(n);
+  for (size_t i = 0; i < n; ++i) q[i] = int8_t(u[i] < -128.0f ? -128 : (u[i] > 127.0f ? 127 : int(u[i])));
+  return q;
+}
+
+void F32Case(size_t m, size_t n, size_t k, const char* shape) {
+  RegisterPerVariant("f32_dense_rows", shape, [=](benchmark::State& state) {
+    const std::vector<float> a = RandomVector(m * k, 1), w = RandomVector(n * k, 2), bias = RandomVector(n, 3);
+    std::vector<float> c(m * n);
+    for (auto _ : state) {
+      mote::kernels::F32DenseRows(m, n, k, a.data(), k, w.data(), k, bias.data(), 0.0f, 6.0f, c.data(), n);
+      benchmark::DoNotOptimize(c.data());
+      benchmark::ClobberMemory();
+    }
+    SetGflops(state, 2.0 * double(m) * double(n) * double(k));
+  });
+}
+
+void I8Case(size_t m, size_t n, size_t k, const char* shape) {
+  RegisterPerVariant("i8_dense_rows", shape, [=](benchmark::State& state) {
+    const std::vector<int8_t> a = RandomInt8(m * k, 1), w = RandomInt8(n * k, 2);
+    const std::vector<int32_t> bias(n, 1000), multiplier(n, 1 << 30), shift(n, 45);
+    const mote::kernels::I8Requant rq{bias.data(), multiplier.data(), shift.data(), -3, -128, 127};
+    std::vector<int8_t> c(m * n);
+    for (auto _ : state) {
+      mote::kernels::I8DenseRows(m, n, k, a.data(), k, w.data(), k, rq, c.data(), n);
+      benchmark::DoNotOptimize(c.data());
+      benchmark::ClobberMemory();
+    }
+    SetGflops(state, 2.0 * double(m) * double(n) * double(k));  // int8 ops counted like FLOPs
+  });
+}
+
+}  // namespace
+
+void RegisterDenseRowsBenchmarks() {
+  for (const auto& s : kShapes) {
+    char shape[64];
+    snprintf(shape, sizeof(shape), "%zux%zux%zu", s[0], s[1], s[2]);
+    F32Case(s[0], s[1], s[2], shape);
+    I8Case(s[0], s[1], s[2], shape);
+  }
+}
+
+}  // namespace mote_bench

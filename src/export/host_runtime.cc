@@ -1,0 +1,78 @@
+// HostRuntime (include/mote/host_runtime.h).
+#include "mote/host_runtime.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace mote {
+namespace {
+
+uint8_t* AlignedCopy(const void* bytes, size_t len) {
+  const size_t padded = (len + 15) / 16 * 16;
+  auto* p = static_cast<uint8_t*>(std::aligned_alloc(16, padded ? padded : 16));
+  if (p != nullptr && len > 0) std::memcpy(p, bytes, len);
+  return p;
+}
+
+size_t Elements(const mote_rt_tensor& t) {
+  size_t e = 1;
+  for (uint32_t i = 0; i < t.rank; ++i) e *= t.dims[i];
+  return e;
+}
+
+}  // namespace
+
+void HostRuntime::Free::operator()(void* p) const { std::free(p); }
+
+HostRuntime::HostRuntime() = default;
+HostRuntime::~HostRuntime() = default;
+
+Status HostRuntime::Load(const void* bytes, size_t len, mote_rt_status* rt_status) {
+  loaded_ = false;
+  if (bytes == nullptr) return InvalidArgument("runtime: null model");
+  bytes_.reset(AlignedCopy(bytes, len));
+  if (!bytes_) return OutOfMemory("runtime: cannot copy the model");
+  size_t need = 0;
+  mote_rt_status s = mote_rt_arena_bytes(bytes_.get(), len, &need);
+  if (s == MOTE_RT_OK) {
+    arena_.reset(static_cast<uint8_t*>(std::aligned_alloc(16, need ? (need + 15) / 16 * 16 : 16)));
+    if (!arena_) return OutOfMemory("runtime: cannot allocate the arena");
+    arena_bytes_ = need;
+    s = mote_rt_model_init(&model_, bytes_.get(), len, arena_.get(), need);
+  }
+  if (rt_status != nullptr) *rt_status = s;
+  if (s != MOTE_RT_OK) return CorruptData(mote_rt_status_message(s));
+  loaded_ = true;
+  return Status::Ok();
+}
+
+size_t HostRuntime::input_elements() const {
+  mote_rt_tensor t;
+  return loaded_ && mote_rt_input(&model_, 0, &t) == MOTE_RT_OK ? Elements(t) : 0;
+}
+
+size_t HostRuntime::output_elements() const {
+  mote_rt_tensor t;
+  return loaded_ && mote_rt_output(&model_, 0, &t) == MOTE_RT_OK ? Elements(t) : 0;
+}
+
+Status HostRuntime::Run(const float* input, float* output) {
+  if (!loaded_) return InvalidArgument("runtime: Load a model first");
+  mote_rt_tensor in, out;
+  if (mote_rt_input(&model_, 0, &in) != MOTE_RT_OK || mote_rt_output(&model_, 0, &out) != MOTE_RT_OK ||
+      in.dtype != MOTE_DTYPE_F32 || out.dtype != MOTE_DTYPE_F32)
+    return InvalidArgument("runtime: input 0 and output 0 must be float");
+  std::memcpy(in.data, input, in.bytes);
+  const mote_rt_status s = mote_rt_invoke(&model_);
+  if (s != MOTE_RT_OK) return CorruptData(mote_rt_status_message(s));
+  std::memcpy(output, out.data, out.bytes);
+  return Status::Ok();
+}
+
+Status HostRuntime::RunBatch(const float* inputs, size_t count, float* outputs) {
+  const size_t in = input_elements(), out = output_elements();
+  for (size_t i = 0; i < count; ++i) MOTE_TRY(Run(inputs + i * in, outputs + i * out));
+  return Status::Ok();
+}
+
+}  // namespace mote

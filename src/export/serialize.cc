@@ -1,0 +1,61 @@
+// SerializeGraph and ExportModel (include/mote/export.h): the planned graph
+// through the runtime's model writer (include/mote/model_writer.h).
+#include "mote/export.h"
+#include "mote/model_writer.h"
+
+namespace mote {
+
+Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes) {
+  if (bytes == nullptr) return InvalidArgument("export: null output");
+  if (graph.tensors.size() >= MOTE_MODEL_NO_TENSOR) return OutOfRange("export: more tensors than the format holds");
+  ModelWriter w;
+  std::vector<uint16_t> ids(graph.tensors.size());
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const ExportTensor& x = graph.tensors[t];
+    if (x.kind == MOTE_TENSOR_CONSTANT) {
+      if (x.data.size() != x.bytes()) return InvalidArgument("export: a constant whose data disagrees with its shape");
+      MOTE_TRY(w.AddConstant(x.dtype, x.dims, x.data.data(), x.data.size(), &ids[t]));
+    } else {
+      MOTE_TRY(w.AddActivation(x.dtype, x.dims, x.offset, x.scale, x.zero_point, &ids[t]));
+    }
+  }
+  for (const ExportOp& op : graph.ops) {
+    if (op.inputs.size() > 4) return InvalidArgument("export: an op with more than 4 inputs");
+    MoteOpRecord r = ModelWriter::Op(op.type, {}, ids[size_t(op.output)]);
+    r.input_count = uint8_t(op.inputs.size());
+    for (size_t i = 0; i < op.inputs.size(); ++i) r.inputs[i] = ids[size_t(op.inputs[i])];
+    r.activation = uint8_t(op.activation);
+    r.act_min = op.act_min;
+    r.act_max = op.act_max;
+    r.scratch_offset = op.scratch_offset;
+    r.scratch_bytes = op.scratch_bytes;
+    for (int i = 0; i < 8; ++i) r.params[i] = op.params[i];
+    MOTE_TRY(w.AddOp(r));
+  }
+  for (int t : graph.inputs) MOTE_TRY(w.AddInput(ids[size_t(t)]));
+  for (int t : graph.outputs) MOTE_TRY(w.AddOutput(ids[size_t(t)]));
+  w.SetArenaBytes(graph.arena_bytes);
+  w.SetFlags(graph.int8 ? MOTE_MODEL_FLAG_INT8 : 0u);
+  return w.Finish(bytes);
+}
+
+Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8_t>* bytes, ExportReport* report) {
+  if (bytes == nullptr) return InvalidArgument("export: null output");
+  bytes->clear();
+  ExportGraph graph;
+  MOTE_TRY(LowerModel(model, &graph, report));
+  if (options.int8) {
+    std::vector<std::pair<float, float>> ranges;
+    MOTE_TRY(CalibrateRanges(model, graph, options.calibration, options.calibration_count, &ranges));
+    MOTE_TRY(QuantizeGraph(ranges, &graph));
+  }
+  MOTE_TRY(PlanMemory(&graph, options.max_tile_bytes));
+  MOTE_TRY(SerializeGraph(graph, bytes));
+  if (report != nullptr) {
+    report->model_bytes = uint32_t(bytes->size());
+    report->arena_bytes = graph.arena_bytes;
+  }
+  return Status::Ok();
+}
+
+}  // namespace mote

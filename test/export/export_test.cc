@@ -1,0 +1,376 @@
+// Export end to end (src/export/*, run by src/runtime): exported models give
+// the training library's inference outputs on the runtime, the planned arena
+// is exactly what the runtime needs, int8 agrees with fp32, C array and
+// inspect report what the file holds.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "export_test_util.h"
+#include "mote/data.h"
+#include "mote/export.h"
+#include "mote/host_runtime.h"
+#include "mote/inspect.h"
+#include "mote/layers.h"
+#include "mote/rt.h"
+#include "mote/zoo.h"
+
+namespace mote {
+namespace {
+
+using testing::PrepareForExport;
+using testing::RandomizeModel;
+
+// Largest |library - runtime| over `count` random examples in [-1, 1).
+double MaxDifference(Model& model, const std::vector<uint8_t>& bytes, size_t count, uint64_t seed) {
+  HostRuntime rt;
+  EXPECT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+  const size_t in = model.input_size(), out = model.output_size();
+  EXPECT_EQ(rt.input_elements(), in);
+  EXPECT_EQ(rt.output_elements(), out);
+  Rng rng(seed);
+  std::vector<float> x(count * in), want(count * out), got(count * out);
+  for (float& v : x) v = rng.Uniform(-1.0f, 1.0f);
+  for (size_t i = 0; i < count; i += model.max_batch())
+    EXPECT_TRUE(model.Predict(x.data() + i * in, std::min(model.max_batch(), count - i), want.data() + i * out).ok());
+  EXPECT_TRUE(rt.RunBatch(x.data(), count, got.data()).ok());
+  double diff = 0;
+  for (size_t i = 0; i < want.size(); ++i) diff = std::max(diff, std::fabs(double(want[i]) - got[i]));
+  return diff;
+}
+
+std::vector<uint8_t> Export(Model& model, ExportOptions options = ExportOptions{}) {
+  std::vector<uint8_t> bytes;
+  ExportReport report;
+  const Status s = ExportModel(model, options, &bytes, &report);
+  EXPECT_TRUE(s.ok()) << s.message() << " " << report.failed_node;
+  EXPECT_EQ(report.model_bytes, bytes.size());
+  return bytes;
+}
+
+std::unique_ptr<Conv2D> Conv(size_t filters, size_t k, size_t stride, bool bias) {
+  Conv2DOptions o;
+  o.padding = Padding::kSame;
+  o.stride_h = o.stride_w = stride;
+  o.use_bias = bias;
+  return std::make_unique<Conv2D>(filters, k, k, o);
+}
+
+TEST(ExportTest, FoldedConvBatchNormReLUMatchesTheLayerByLayerForward) {
+  Model model;
+  model.Input(Shape(7, 6, 3));
+  model.Add(Conv(4, 3, 2, true), {}, "conv");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn");
+  model.Add(std::make_unique<ReLU>(), {}, "relu");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 21);
+  const std::vector<uint8_t> bytes = Export(model);
+  EXPECT_LE(MaxDifference(model, bytes, 16, 1), 1e-5);
+}
+
+TEST(ExportTest, EveryLoweredLayerKindMatchesTheLibrary) {
+  // Standalone BN, pools, dense + BN, softmax, a ReLU with nothing to fuse into.
+  Model model;
+  model.Input(Shape(8, 8, 2));
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn0");
+  model.Add(Conv(6, 3, 1, false), {}, "conv");
+  model.Add(std::make_unique<MaxPool2D>(2, 2, 2, 2), {}, "max");
+  model.Add(std::make_unique<ReLU>(), {}, "relu");
+  model.Add(std::make_unique<AvgPool2D>(3, 3, 1, 1, Padding::kSame), {}, "avg");
+  model.Add(std::make_unique<Dropout>(0.5f), {}, "drop");
+  model.Add(std::make_unique<Flatten>(), {}, "flat");
+  model.Add(std::make_unique<Dense>(7), {}, "dense");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn1");
+  model.Add(std::make_unique<Softmax>(), {}, "softmax");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 5);
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 2), 1e-5);
+}
+
+// x -> conv-bn-relu -> conv-bn, + x's conv branch -> relu -> global pool -> dense.
+void BuildResidual(Model& model) {
+  const NodeId x = model.Input(Shape(6, 6, 3));
+  const NodeId a = model.Add(Conv(4, 3, 1, true), {x}, "stem");
+  const NodeId r = model.Add(std::make_unique<ReLU>(), {a}, "stem_relu");
+  model.Add(Conv(4, 3, 1, false), {r}, "c1");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn1");
+  model.Add(std::make_unique<ReLU>(), {}, "relu1");
+  model.Add(Conv(4, 3, 1, false), {}, "c2");
+  const NodeId b = model.Add(std::make_unique<BatchNorm>(), {}, "bn2");
+  model.Add(std::make_unique<Add>(), {r, b}, "add");
+  model.Add(std::make_unique<ReLU>(), {}, "add_relu");
+  model.Add(std::make_unique<GlobalAveragePool>(), {}, "gap");
+  model.Add(std::make_unique<Dense>(3), {}, "head");
+}
+
+TEST(ExportTest, ResidualAddMatchesTheLibrary) {
+  Model model;
+  BuildResidual(model);
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 8);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  EXPECT_EQ(testing::OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_CONV2D, MOTE_OP_CONV2D, MOTE_OP_CONV2D, MOTE_OP_ADD,
+                                                         MOTE_OP_GLOBAL_AVG_POOL, MOTE_OP_DENSE}));
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 3), 1e-5);
+}
+
+TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
+  Model model;
+  BuildResidual(model);
+  ASSERT_TRUE(PrepareForExport(model, 1).ok());
+  for (bool int8 : {false, true}) {
+    ExportOptions options;
+    std::vector<float> calibration(4 * 108, 0.5f);
+    if (int8) {
+      options.int8 = true;
+      options.calibration = {calibration.data()};
+      options.calibration_count = 4;
+    }
+    std::vector<uint8_t> bytes = Export(model, options);
+    size_t need = 0;
+    ASSERT_EQ(mote_rt_arena_bytes(bytes.data(), bytes.size(), &need), MOTE_RT_OK);
+    const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(bytes.data());
+    EXPECT_EQ(need, h->arena_bytes);
+    // Aligned copies; the arena exactly `need` bytes, then one less.
+    std::unique_ptr<uint8_t, void (*)(void*)> m(static_cast<uint8_t*>(std::aligned_alloc(16, bytes.size())), std::free);
+    std::memcpy(m.get(), bytes.data(), bytes.size());
+    std::unique_ptr<uint8_t, void (*)(void*)> arena(static_cast<uint8_t*>(std::aligned_alloc(16, (need + 15) / 16 * 16)),
+                                                   std::free);
+    mote_rt_model rt;
+    EXPECT_EQ(mote_rt_model_init(&rt, m.get(), bytes.size(), arena.get(), need), MOTE_RT_OK);
+    EXPECT_EQ(mote_rt_invoke(&rt), MOTE_RT_OK);
+    EXPECT_EQ(mote_rt_model_init(&rt, m.get(), bytes.size(), arena.get(), need - 1), MOTE_RT_ARENA_TOO_SMALL);
+  }
+}
+
+// ---- the seed network on Fashion-MNIST ------------------------------------------
+
+class SeedNetworkExport : public ::testing::Test {
+ protected:
+  // Sized for qemu-aarch64 too (about 5 G multiply-adds in all): 100
+  // training images, 200 compared in fp32, 100 in int8.
+  static constexpr size_t kTrain = 100, kBatch = 50, kCompare = 200, kCompareInt8 = 100;
+
+  // Trains a seed network briefly on the first kTrain test images (fast
+  // batchnorm momentum, so its statistics are real after two steps), then
+  // keeps the library's logits of the kCompare images after them.
+  static void SetUpTestSuite() {
+    test_ = new Dataset;
+    if (!LoadFashionMnist(kFashionMnistDir, nullptr, test_).ok()) return;
+    model_ = new Model;
+    SeedNetworkOptions o;
+    o.batchnorm_momentum = 0.5f;
+    ASSERT_TRUE(BuildSeedNetwork(*model_, o).ok());
+    ASSERT_TRUE(model_->Prepare(kBatch).ok());
+    for (size_t step = 0; step < kTrain / kBatch; ++step) {
+      Targets t;
+      t.labels = test_->labels.data() + step * kBatch;
+      ASSERT_TRUE(model_->TrainStep(test_->item(step * kBatch), t, kBatch, 0.05f).ok());
+    }
+    logits_ = new std::vector<float>(kCompare * 10);
+    for (size_t b = 0; b < kCompare; b += kBatch)
+      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), kBatch, logits_->data() + b * 10).ok());
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete test_;
+    delete logits_;
+    model_ = nullptr;
+    test_ = nullptr;
+    logits_ = nullptr;
+  }
+  void SetUp() override {
+    if (model_ == nullptr) GTEST_SKIP() << "Fashion-MNIST is not installed (" << kFashionMnistDir << ")";
+  }
+
+  // Runtime outputs against the library's logits on the first `count` compared images.
+  void Compare(const std::vector<uint8_t>& bytes, size_t count, double* max_diff, size_t* agree) {
+    HostRuntime rt;
+    ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+    std::vector<float> got(10);
+    *max_diff = 0;
+    *agree = 0;
+    for (size_t i = 0; i < count; ++i) {
+      ASSERT_TRUE(rt.Run(test_->item(kTrain + i), got.data()).ok());
+      const float* w = logits_->data() + i * 10;
+      for (size_t c = 0; c < 10; ++c) *max_diff = std::max(*max_diff, std::fabs(double(w[c]) - got[c]));
+      *agree += std::max_element(w, w + 10) - w == std::max_element(got.begin(), got.end()) - got.begin();
+    }
+  }
+
+  static Model* model_;
+  static Dataset* test_;
+  static std::vector<float>* logits_;
+};
+Model* SeedNetworkExport::model_ = nullptr;
+Dataset* SeedNetworkExport::test_ = nullptr;
+std::vector<float>* SeedNetworkExport::logits_ = nullptr;
+
+TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
+  // The statistics moved away from their initial values: folding is exercised.
+  const float* var = model_->node_state(model_->find("bn3"), "moving_variance");
+  EXPECT_GT(std::fabs(var[0] - 1.0f), 1e-3f);
+  const std::vector<uint8_t> bytes = Export(*model_);
+  double diff = 0;
+  size_t agree = 0;
+  Compare(bytes, kCompare, &diff, &agree);
+  EXPECT_LE(diff, 1e-4);
+  EXPECT_EQ(agree, kCompare);
+  InspectReport report;
+  ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());
+  std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g on %zu images\n",
+              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, kCompare);
+}
+
+TEST_F(SeedNetworkExport, Int8AgreesWithFp32OnMostImages) {
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {test_->item(0)};
+  options.calibration_count = kTrain;
+  const std::vector<uint8_t> bytes = Export(*model_, options);
+  double diff = 0;
+  size_t agree = 0;
+  Compare(bytes, kCompareInt8, &diff, &agree);
+  EXPECT_GE(agree, kCompareInt8 * 9 / 10);
+  InspectReport report;
+  ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());
+  EXPECT_TRUE(report.int8);
+  std::printf("seed network int8: model %llu bytes, arena %llu bytes, argmax agreement with fp32 %zu / %zu, "
+              "max |logit diff| %.3g\n",
+              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, agree, kCompareInt8, diff);
+}
+
+// ---- C array ----------------------------------------------------------------------
+
+TEST(CArrayTest, HoldsTheSameBytesAligned) {
+  const std::vector<uint8_t> bytes = {0x4d, 0x4f, 0x54, 0x45, 0x00, 0xff, 0x10, 0x01, 0x02, 0x03, 0x04, 0x05,
+                                      0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b};
+  std::string header, source;
+  ASSERT_TRUE(WriteCArray("seed_model", "seed_model.h", bytes, &header, &source).ok());
+  EXPECT_NE(header.find("extern const unsigned char seed_model[];"), std::string::npos);
+  EXPECT_NE(header.find("extern const unsigned int seed_model_len;"), std::string::npos);
+  EXPECT_NE(source.find("#include \"seed_model.h\""), std::string::npos);
+  EXPECT_NE(source.find("aligned(16)"), std::string::npos);
+  EXPECT_NE(source.find("seed_model_len = 18u;"), std::string::npos);
+  // Parse the hex back.
+  std::vector<uint8_t> parsed;
+  for (size_t p = source.find("0x"); p != std::string::npos; p = source.find("0x", p + 2))
+    parsed.push_back(uint8_t(std::strtoul(source.c_str() + p, nullptr, 16)));
+  EXPECT_EQ(parsed, bytes);
+  EXPECT_EQ(WriteCArray("9lives", "x.h", bytes, &header, &source).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteCArray("a-b", "x.h", bytes, &header, &source).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteCArray("ok", "x.h", {}, &header, &source).code(), StatusCode::kInvalidArgument);
+}
+
+// ---- inspect ------------------------------------------------------------------------
+
+TEST(InspectTest, ReportsShapesMacsParametersAndTotals) {
+  Model model;
+  ASSERT_TRUE(BuildSeedNetwork(model).ok());
+  ASSERT_TRUE(model.Prepare(2).ok());
+  const std::vector<uint8_t> bytes = Export(model);
+  InspectReport r;
+  ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &r).ok());
+  ASSERT_EQ(r.ops.size(), 6u);
+  EXPECT_EQ(r.ops[0].op, "conv2d");
+  EXPECT_EQ(r.ops[0].shape, (std::vector<uint32_t>{14, 14, 10}));
+  EXPECT_EQ(r.ops[0].macs, 14u * 14 * 10 * 25);
+  EXPECT_EQ(r.ops[0].param_bytes, (250u + 10) * 4);  // folded weights + the new bias
+  EXPECT_EQ(r.ops[0].activation, "relu");
+  EXPECT_EQ(r.ops[3].op, "reshape");
+  EXPECT_EQ(r.ops[3].macs, 0u);
+  EXPECT_EQ(r.ops[5].op, "dense");
+  EXPECT_EQ(r.ops[5].macs, 500u);
+  EXPECT_EQ(r.ops[5].activation, "none");
+  EXPECT_EQ(r.model_bytes, bytes.size());
+  EXPECT_EQ(r.runtime_state_bytes, sizeof(mote_rt_model));
+  uint64_t macs = 0;
+  for (const InspectOp& o : r.ops) macs += o.macs;
+  EXPECT_EQ(r.macs, macs);
+  EXPECT_EQ(r.macs, 14u * 14 * 10 * 25 + 7 * 7 * 40 * 250 + 7 * 7 * 80 * 1000 + 3920 * 50 + 500);
+  r.runtime_text_bytes = 6000;
+  const std::string text = FormatInspectText(r);
+  EXPECT_NE(text.find("conv2d"), std::string::npos);
+  EXPECT_NE(text.find("runtime .text 6000 B"), std::string::npos);
+  const std::string json = FormatInspectJson(r);
+  EXPECT_EQ(json.front(), '{');
+  EXPECT_EQ(json.back(), '}');
+  EXPECT_NE(json.find("\"arena_bytes\":" + std::to_string(r.arena_bytes)), std::string::npos);
+  EXPECT_NE(json.find("\"runtime_text_bytes\":6000"), std::string::npos);
+  // Damaged bytes: the loader's verdict.
+  std::vector<uint8_t> bad = bytes;
+  bad[100] ^= 1;
+  EXPECT_EQ(InspectModel(bad.data(), bad.size(), &r).code(), StatusCode::kCorruptData);
+}
+
+TEST(InspectTest, Int8OpsShowTheirQuantization) {
+  Model model;
+  BuildResidual(model);
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 2);
+  Rng rng(3);
+  std::vector<float> calibration(8 * 108);
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {calibration.data()};
+  options.calibration_count = 8;
+  const std::vector<uint8_t> bytes = Export(model, options);
+  InspectReport r;
+  ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &r).ok());
+  EXPECT_TRUE(r.int8);
+  EXPECT_EQ(r.ops.front().op, "quantize");
+  EXPECT_EQ(r.ops.back().op, "dequantize");
+  const InspectOp& conv = r.ops[1];
+  EXPECT_EQ(conv.op, "conv2d");
+  EXPECT_EQ(conv.dtype, MOTE_DTYPE_I8);
+  EXPECT_GT(conv.scale, 0.0f);
+  // Weight scales recovered from the requantization table: max|w| / 127 of the stem's channels.
+  const float* w = model.node_param(model.find("stem"), "kernel");
+  float lo = 1e30f, hi = 0;
+  for (size_t c = 0; c < 4; ++c) {
+    float m = 0;
+    for (size_t k = 0; k < 27; ++k) m = std::max(m, std::fabs(w[c * 27 + k]));
+    lo = std::min(lo, m / 127);
+    hi = std::max(hi, m / 127);
+  }
+  EXPECT_NEAR(conv.weight_scale_min, lo, lo * 1e-5);
+  EXPECT_NEAR(conv.weight_scale_max, hi, hi * 1e-5);
+  EXPECT_NE(FormatInspectJson(r).find("\"zero_point\":"), std::string::npos);
+}
+
+TEST(InspectTest, RuntimeTextFromANumberOrASizeReport) {
+  int64_t text = 0;
+  ASSERT_TRUE(ParseRuntimeText("7424", &text).ok());
+  EXPECT_EQ(text, 7424);
+  const std::string path = ::testing::TempDir() + "mote_export_size_" + std::to_string(getpid()) + ".txt";
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("   text\t   data\t    bss\t    dec\t    hex\tfilename\n"
+             "   1200\t      0\t      0\t   1200\t    4b0\tloader.o (ex libmote_runtime.a)\n"
+             "    800\t      4\t      0\t    804\t    324\top_conv2d.o (ex libmote_runtime.a)\n",
+             f);
+  std::fclose(f);
+  ASSERT_TRUE(ParseRuntimeText(path, &text).ok());
+  EXPECT_EQ(text, 2000);
+  f = std::fopen(path.c_str(), "a");  // size -t: the totals line counts, not the sum
+  ASSERT_NE(f, nullptr);
+  std::fputs("   2100\t      4\t      0\t   2104\t    838\t(TOTALS)\n", f);
+  std::fclose(f);
+  ASSERT_TRUE(ParseRuntimeText(path, &text).ok());
+  EXPECT_EQ(text, 2100);
+  std::remove(path.c_str());
+  EXPECT_EQ(ParseRuntimeText(path, &text).code(), StatusCode::kIoError);
+}
+
+}  // namespace
+}  // namespace mote
