@@ -68,5 +68,6 @@ void RegisterPoolBenchmarks();
 void RegisterDenseRowsBenchmarks();  // F32DenseRows and I8DenseRows
 void RegisterDepthwiseBenchmarks();
 void RegisterSeedNetworkBenchmarks();  // bench/models/seed_network_bench.cc
+void RegisterSeedRuntimeBenchmarks();  // bench/models/seed_runtime_bench.cc
 
 }  // namespace mote_bench

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   mote_bench::RegisterDenseRowsBenchmarks();
   mote_bench::RegisterDepthwiseBenchmarks();
   mote_bench::RegisterSeedNetworkBenchmarks();
+  mote_bench::RegisterSeedRuntimeBenchmarks();
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -5,8 +5,11 @@
 // at eps = 0.1, epochs, seconds), one JSON line per row, and writes
 // <prefix>-<row>-curves.svg.
 //
-//   regularization_study [--quick] [--epochs N] [--data DIR] [--plots PREFIX]
+//   regularization_study [--quick] [--epochs N] [--seed-epochs N] [--rows a,b,...] [--data DIR]
+//                        [--plots PREFIX]
 // --quick: 2000 training and 1000 test images, 2 epochs (a smoke run for CI).
+// --rows runs only the named rows; --seed-epochs (default 15) is the budget of
+// the seed-network rows (seed_augmentation, seed_ensemble_m3).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -20,6 +23,8 @@
 #include "mote/augment.h"
 #include "mote/data.h"
 #include "mote/early_stopping.h"
+#include "mote/schedule.h"
+#include "mote/zoo.h"
 #include "mote/ensemble.h"
 #include "mote/layers.h"
 #include "mote/optim/momentum.h"
@@ -35,11 +40,19 @@ struct Config {
   float l1 = 0, l2 = 0, keep = 1, smoothing = 0;
   bool batchnorm = false, augment = false, early_stopping = false, adversarial = false;
   int members = 1;
+  // The seed 002 network (mote::BuildSeedNetwork) with the learning rate
+  // decaying linearly to 0.0005 instead of the small CNN at a constant rate:
+  // the rows that chase the best accuracy (augmentation, ensembles).
+  bool seed_network = false;
+  // Ensemble members train on bootstrap resamples (bagging) or, when false,
+  // on the whole training set with different seeds (a plain ensemble).
+  bool bootstrap = true;
 };
 
 // Conv(16, 5x5, /2) -> [BN] -> ReLU -> Conv(32, 5x5, /2) -> [BN] -> ReLU ->
 // Flatten -> [Dropout] -> Dense(64) -> ReLU -> [Dropout] -> Dense(10)
-void Build(Model& m, const Config& c) {
+Status Build(Model& m, const Config& c) {
+  if (c.seed_network) return BuildSeedNetwork(m);
   auto conv = [](size_t filters) {
     Conv2DOptions o;
     o.stride_h = o.stride_w = 2;
@@ -62,6 +75,7 @@ void Build(Model& m, const Config& c) {
   m.SetLoss(std::make_unique<SoftmaxCrossEntropy>(c.smoothing));
   m.SetOptimizer(std::make_unique<Momentum>(0.9f, true));
   m.SetRegularization(c.l1, c.l2);
+  return Status::Ok();
 }
 
 int Fail(const char* what, const Status& s) {
@@ -73,20 +87,26 @@ int Fail(const char* what, const Status& s) {
 
 int main(int argc, char** argv) {
   bool quick = false;
-  uint32_t epochs = 10;
-  std::string data_dir = kFashionMnistDir, plots;
+  uint32_t epochs = 10, seed_epochs = 15;
+  std::string data_dir = kFashionMnistDir, plots, rows;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") {
       quick = true;
     } else if (a == "--epochs" && i + 1 < argc) {
       epochs = uint32_t(std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--seed-epochs" && i + 1 < argc) {
+      seed_epochs = uint32_t(std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--rows" && i + 1 < argc) {
+      rows = "," + std::string(argv[++i]) + ",";
     } else if (a == "--data" && i + 1 < argc) {
       data_dir = argv[++i];
     } else if (a == "--plots" && i + 1 < argc) {
       plots = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: regularization_study [--quick] [--epochs N] [--data DIR] [--plots PREFIX]\n");
+      std::fprintf(stderr,
+                   "usage: regularization_study [--quick] [--epochs N] [--seed-epochs N] [--rows a,b,...]\n"
+                   "                            [--data DIR] [--plots PREFIX]\n");
       return 2;
     }
   }
@@ -95,6 +115,7 @@ int main(int argc, char** argv) {
   if (!s.ok()) return Fail("loading Fashion-MNIST", s);
   if (quick) {
     epochs = 2;
+    seed_epochs = 1;
     Dataset a, b;
     if (!(s = Slice(train, 0, 2000, &a)).ok() || !(s = Slice(test, 0, 1000, &b)).ok()) return Fail("--quick", s);
     train = std::move(a);
@@ -112,6 +133,8 @@ int main(int argc, char** argv) {
       {"early_stopping", 0, 0, 1, 0, false, false, true},
       {"bagging_m5", 0, 0, 1, 0, false, false, false, false, 5},
       {"adversarial", 0, 0, 1, 0, false, false, false, true},
+      {"seed_augmentation", 0, 0, 1, 0, false, true, false, false, 1, true},
+      {"seed_ensemble_m3", 0, 0, 1, 0, false, false, false, false, 3, true, false},
   };
   AdversarialOptions fgsm;
   fgsm.epsilon = 0.1f;
@@ -124,16 +147,18 @@ int main(int argc, char** argv) {
   std::printf("|---|---|---|---|---|\n");
   std::vector<std::string> json;
   for (const Config& c : configs) {
+    if (!rows.empty() && rows.find("," + std::string(c.name) + ",") == std::string::npos) continue;
+    const uint32_t row_epochs = c.seed_network ? seed_epochs : epochs;
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::vector<float>> member_logits;  // [member][test images x 10]
     uint32_t epochs_run = 0;
     float fgsm_accuracy_sum = 0;
     for (int member = 0; member < c.members; ++member) {
       Model model;
-      Build(model, c);
+      if (!(s = Build(model, c)).ok()) return Fail(c.name, s);
       Dataset member_train;
       const Dataset* fit_data = &train;
-      if (c.members > 1) {  // bootstrap resample, same size as the data set
+      if (c.members > 1 && c.bootstrap) {  // bootstrap resample, same size as the data set
         Rng rng(100 + uint64_t(member));
         std::vector<size_t> idx;
         BootstrapIndices(train.size(), rng, &idx);
@@ -141,9 +166,11 @@ int main(int argc, char** argv) {
         fit_data = &member_train;
       }
       FitOptions fit;
-      fit.epochs = epochs;
+      fit.epochs = row_epochs;
       fit.batch_size = batch;
       fit.learning_rate = 0.02f;
+      LinearDecay decay(0.02f, 0.0005f, uint64_t(row_epochs) * ((fit_data->size() + batch - 1) / batch));
+      if (c.seed_network) fit.schedule = &decay;
       fit.seed = 1 + uint64_t(member);
       fit.verbose = false;
       EarlyStopping stopper({"val_loss", MetricMode::kAuto, 0.0f, 2, true});

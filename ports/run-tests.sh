@@ -5,7 +5,9 @@
 #      the default CPU (max: SVE2, 512-bit), then the kernel tests again with
 #      -cpu a64fx (SVE) and -cpu cortex-a72 (NEON only);
 #   3. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
-#      (mps2-an386), the no-heap/no-exceptions symbol check, the size report.
+#      (mps2-an386), a firmware running an exported seed network (fp32 and
+#      int8, made by the native build's tools) on 50 test images with
+#      instruction counts, the no-heap/no-exceptions symbol check, the sizes.
 # Build directories build/ci-native, build/ci-a64, build/ci-m4 are reused when
 # present (ninja reconfigures them when a meson.build changed).
 # Prints per-stage times and ends with the line "N passed, N failed"; exits
@@ -133,12 +135,38 @@ stage_a64() {
   fi
 }
 
+# The model firmware needs an exported model and test images, made by the
+# native build's tools from a briefly trained seed network (the main job,
+# ports/main-job.sh, does the same with a real training budget).
+make_firmware_inputs() {
+  local dir=build/ci-m4-inputs mote=build/ci-native/src/cli/mote
+  local train=build/ci-native/examples/fashion_mnist
+  [[ -x $mote && -x $train ]] || { echo "native tools missing: run the native stage first"; return 1; }
+  mkdir -p "$dir"
+  "$train" --epochs 1 --train-limit 2000 --quiet --checkpoint "$dir/seed.ckpt" >/dev/null &&
+    "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --out "$dir/seed_f32.mote" \
+      --c-array "$dir/seed_f32" --c-name mote_model_f32 &&
+    "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --int8 --calibration 200 \
+      --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --c-name mote_model_i8 &&
+    "$mote" testset --checkpoint "$dir/seed.ckpt" --images 50 --out "$dir/testset"
+}
+
 stage_m4() {
   banner "Cortex-M4F (mps2-an386) under qemu-system-arm"
-  build m4 build/ci-m4 --cross-file ports/cortex-m4/cross.ini || return
-  # kernel_selftest (firmware in QEMU), no_heap_symbols (nm), size.
-  run_meson_tests m4 build/ci-m4
-  arm-none-eabi-size build/ci-m4/ports/cortex-m4/kernel_selftest.elf || true
+  local fw_options=()
+  if make_firmware_inputs; then
+    local dir=$root/build/ci-m4-inputs
+    fw_options=(-Dfirmware_model="$dir/seed_f32.c" -Dfirmware_model_int8="$dir/seed_i8.c"
+                -Dfirmware_testset="$dir/testset.c")
+  else
+    note_fail "m4: firmware inputs (exported model, test images)"
+  fi
+  build m4 build/ci-m4 --cross-file ports/cortex-m4/cross.ini "${fw_options[@]}" || return
+  [[ ${#fw_options[@]} -eq 0 ]] || meson configure build/ci-m4 "${fw_options[@]}" >/dev/null
+  ninja -C build/ci-m4 || { note_fail "m4: build"; return; }
+  # kernel_selftest and model_firmware (in QEMU), no-heap checks (nm), size.
+  run_meson_tests m4 build/ci-m4 --verbose
+  arm-none-eabi-size build/ci-m4/ports/cortex-m4/*.elf || true
   arm-none-eabi-size -t build/ci-m4/src/libmote.a | tail -1 | sed 's/(TOTALS)/libmote.a (runtime_only, total)/' || true
 }
 

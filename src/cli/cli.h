@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mote/kernels.h"
+#include "mote/model.h"
 
 namespace mote_cli {
 
@@ -19,6 +20,14 @@ int RunExport(int argc, char** argv);
 int RunInspect(int argc, char** argv);
 void PrintExportUsage(FILE* out);
 void PrintInspectUsage(FILE* out);
+int RunTestset(int argc, char** argv);
+
+// ---- networks the tool can rebuild by name (networks.cc) --------------------
+// Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.
+mote::Status BuildNamedNetwork(const std::string& name, mote::Model* model);
+// Builds, prepares for max_batch and loads the checkpoint's weights.
+mote::Status LoadTrainedNetwork(const std::string& name, const std::string& checkpoint, size_t max_batch,
+                                mote::Model* model);
 
 // ---- single-core FMA peak (fma_peak.cc) -------------------------------------
 // Runs many independent FMA chains of the widest vector the current Highway

@@ -4,18 +4,17 @@
 #include <string.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "mote/checkpoint.h"
 #include "mote/data.h"
 #include "mote/export.h"
 #include "mote/host_runtime.h"
 #include "mote/inspect.h"
 #include "mote/model.h"
-#include "mote/zoo.h"
 #include "src/cli/cli.h"
 
 namespace mote_cli {
@@ -122,10 +121,6 @@ int RunExport(int argc, char** argv) {
       return 2;
     }
   }
-  if (network != "seed") {
-    fprintf(stderr, "mote export: unknown --network '%s' (available: seed)\n", network.c_str());
-    return 2;
-  }
   if (checkpoint.empty()) {
     fprintf(stderr, "mote export: --checkpoint FILE is required\n");
     PrintExportUsage(stderr);
@@ -137,13 +132,9 @@ int RunExport(int argc, char** argv) {
   }
 
   mote::Model model;
-  mote::Status s = mote::BuildSeedNetwork(model);
-  if (!s.ok()) return Fail("export", "BuildSeedNetwork", s);
   const size_t batch = 100;
-  s = model.Prepare(batch);
-  if (!s.ok()) return Fail("export", "Prepare", s);
-  s = mote::LoadCheckpoint(model, checkpoint);
-  if (!s.ok()) return Fail("export", checkpoint.c_str(), s);
+  mote::Status s = LoadTrainedNetwork(network, checkpoint, batch, &model);
+  if (!s.ok()) return Fail("export", (network + " from " + checkpoint).c_str(), s);
 
   mote::Dataset train, test;
   if (int8 || evaluate) {
@@ -196,13 +187,15 @@ int RunExport(int argc, char** argv) {
     const size_t classes = rt.output_elements();
     std::vector<float> host(batch * classes), board(classes);
     size_t host_correct = 0, board_correct = 0, agree = 0;
-    double max_diff = 0;
+    double max_diff = 0, runtime_seconds = 0;
     for (size_t begin = 0; begin < n; begin += batch) {
       const size_t rows = std::min(batch, n - begin);
       s = model.Predict(test.item(begin), rows, host.data());
       if (!s.ok()) return Fail("export", "Predict", s);
       for (size_t r = 0; r < rows; ++r) {
+        const auto start = std::chrono::steady_clock::now();
         s = rt.Run(test.item(begin + r), board.data());
+        runtime_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (!s.ok()) return Fail("export", "runtime", s);
         const float* h = host.data() + r * classes;
         const size_t hc = Argmax(h, classes), bc = Argmax(board.data(), classes);
@@ -213,13 +206,16 @@ int RunExport(int argc, char** argv) {
         for (size_t c = 0; c < classes; ++c) max_diff = std::max(max_diff, std::fabs(double(h[c]) - board[c]));
       }
     }
-    printf("%zu test images: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g\n",
-           n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff);
-    char buf[256];
+    const double us = runtime_seconds / double(n) * 1e6;
+    printf("%zu test images: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g; "
+           "host runtime %.1f us per image (backend %s)\n",
+           n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff, us,
+           mote::BackendName(mote::ActiveBackend()));
+    char buf[320];
     snprintf(buf, sizeof(buf),
              ",\"images\":%zu,\"host_accuracy\":%.4f,\"exported_accuracy\":%.4f,\"agreement\":%.4f,"
-             "\"max_abs_diff\":%.3g",
-             n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff);
+             "\"max_abs_diff\":%.3g,\"host_runtime_us\":%.1f",
+             n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff, us);
     json += buf;
   }
   printf("%s}\n", json.c_str());

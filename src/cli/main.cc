@@ -17,6 +17,7 @@ void Usage(FILE* out) {
           "  export --checkpoint F ... a trained seed network -> model file (fp32 or --int8) and C array\n"
           "                            (mote export --help for options)\n"
           "  inspect MODEL [--json]    per-op shapes, MACs, parameter bytes, quantization; flash and RAM totals\n"
+          "  testset [options]         test images + expected outputs as C arrays, for firmware\n"
           "  help                      this message\n"
           "environment:\n"
           "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n");
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   if (strcmp(cmd, "info") == 0) return mote_cli::RunInfo(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return mote_cli::RunExport(argc - 1, argv + 1);
   if (strcmp(cmd, "inspect") == 0) return mote_cli::RunInspect(argc - 1, argv + 1);
+  if (strcmp(cmd, "testset") == 0) return mote_cli::RunTestset(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "help") == 0) {
       FILE* out = argc < 3 ? stderr : stdout;

@@ -158,6 +158,8 @@ class Lowering final : public export_internal::LoweringContext {
     }
     if (std::strcmp(type, "Conv2D") == 0) return LowerConv(node, static_cast<const Conv2D&>(*layer), x[0]);
     if (std::strcmp(type, "Dense") == 0) return LowerDense(node, static_cast<const Dense&>(*layer), x[0]);
+    if (std::strcmp(type, "DepthwiseConv2D") == 0)
+      return LowerDepthwise(node, static_cast<const DepthwiseConv2D&>(*layer), x[0]);
     if (std::strcmp(type, "BatchNorm") == 0) return LowerBatchNorm(node, static_cast<const BatchNorm&>(*layer), in[0]);
     if (std::strcmp(type, "ReLU") == 0) {
       op = Absorber(node, in[0], {MOTE_OP_CONV2D, MOTE_OP_DEPTHWISE_CONV2D, MOTE_OP_DENSE, MOTE_OP_ADD,
@@ -216,6 +218,21 @@ class Lowering final : public export_internal::LoweringContext {
     return Status::Ok();
   }
 
+  Status LowerDepthwise(NodeId node, const DepthwiseConv2D& conv, int x) {
+    const kernels::Conv2DGeometry& geo = conv.geometry();
+    const uint32_t c = uint32_t(geo.in_c);
+    std::vector<float> w, b;
+    MOTE_TRY(Weights(node, geo.kernel_h * geo.kernel_w * geo.in_c, &w, &b, c));
+    const std::string& name = model_.node_name(node);
+    const int wt = Constant(name + "/kernel", {uint32_t(geo.kernel_h), uint32_t(geo.kernel_w), c}, w);
+    const int bt = Constant(name + "/bias", {c}, b);
+    ExportOp* op;
+    MOTE_TRY(Emit(node, MOTE_OP_DEPTHWISE_CONV2D, {x, wt, bt}, &op));
+    const size_t p[6] = {geo.kernel_h, geo.kernel_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
+    for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
+    return Status::Ok();
+  }
+
   Status LowerDense(NodeId node, const Dense& dense, int x) {
     const size_t features = g_.tensors[size_t(x)].elements();
     const uint32_t units = uint32_t(dense.units());
@@ -242,22 +259,26 @@ class Lowering final : public export_internal::LoweringContext {
       scale[i] = s;
       shift[i] = (beta ? double(beta[i]) : 0.0) - double(mean[i]) * s;
     }
-    // Fold into the conv / dense that alone feeds it, before any clamp.
+    // Fold into the conv / depthwise / dense that alone feeds it, before any clamp.
     const int t = value_[size_t(input)];
     const int p = producer_[size_t(t)];
     const bool foldable = p >= 0 && uses_[size_t(rep_[size_t(input)])] == 1 &&
-                          (g_.ops[size_t(p)].type == MOTE_OP_CONV2D || g_.ops[size_t(p)].type == MOTE_OP_DENSE) &&
+                          (g_.ops[size_t(p)].type == MOTE_OP_CONV2D || g_.ops[size_t(p)].type == MOTE_OP_DENSE ||
+                           g_.ops[size_t(p)].type == MOTE_OP_DEPTHWISE_CONV2D) &&
                           g_.ops[size_t(p)].act_min == -kInf && g_.ops[size_t(p)].act_max == kInf;
     if (foldable) {
-      ExportOp* op = Absorber(node, input, {MOTE_OP_CONV2D, MOTE_OP_DENSE});
+      ExportOp* op = Absorber(node, input, {MOTE_OP_CONV2D, MOTE_OP_DENSE, MOTE_OP_DEPTHWISE_CONV2D});
       ExportTensor& w = g_.tensors[size_t(op->inputs[1])];
       ExportTensor& b = g_.tensors[size_t(op->inputs[2])];
       const size_t per_channel = w.elements() / c;
+      // Channel o's weights: row o of [C_out][...], or column o of depthwise [kh][kw][C].
+      const bool channel_last = op->type == MOTE_OP_DEPTHWISE_CONV2D;
+      auto at = [&](size_t o, size_t k) { return channel_last ? k * c + o : o * per_channel + k; };
       std::vector<float> wv, bv;
       ReadFloats(w, &wv);
       ReadFloats(b, &bv);
       for (size_t o = 0; o < c; ++o) {
-        for (size_t k = 0; k < per_channel; ++k) wv[o * per_channel + k] = float(double(wv[o * per_channel + k]) * scale[o]);
+        for (size_t k = 0; k < per_channel; ++k) wv[at(o, k)] = float(double(wv[at(o, k)]) * scale[o]);
         // (b - mean) * scale + beta = b * scale + shift.
         bv[o] = float(double(bv[o]) * scale[o] + shift[o]);
       }

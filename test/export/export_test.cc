@@ -95,6 +95,36 @@ TEST(ExportTest, EveryLoweredLayerKindMatchesTheLibrary) {
   EXPECT_LE(MaxDifference(model, Export(model), 12, 2), 1e-5);
 }
 
+TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
+  Model model;
+  model.Input(Shape(7, 7, 5));
+  Conv2DOptions o;
+  o.padding = Padding::kSame;
+  o.stride_h = o.stride_w = 2;
+  model.Add(std::make_unique<DepthwiseConv2D>(3, 3, o), {}, "dw");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn");
+  model.Add(std::make_unique<ReLU>(), {}, "relu");
+  model.Add(Conv(4, 1, 1, true), {}, "pointwise");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 13);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  ASSERT_EQ(testing::OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_DEPTHWISE_CONV2D, MOTE_OP_CONV2D}));
+  EXPECT_EQ(g.ops[0].name, "dw+bn+relu");
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 4), 1e-5);
+  // int8: per-channel weights along the depthwise kernel's last axis; the
+  // result stays within a few quantization steps of the library's.
+  Rng rng(6);
+  std::vector<float> calibration(16 * 245);
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {calibration.data()};
+  options.calibration_count = 16;
+  const std::vector<uint8_t> bytes = Export(model, options);
+  EXPECT_LE(MaxDifference(model, bytes, 12, 4), 0.15);  // outputs span about +-3 (a wrong channel axis: ~1)
+}
+
 // x -> conv-bn-relu -> conv-bn, + x's conv branch -> relu -> global pool -> dense.
 void BuildResidual(Model& model) {
   const NodeId x = model.Input(Shape(6, 6, 3));
@@ -121,6 +151,58 @@ TEST(ExportTest, ResidualAddMatchesTheLibrary) {
   EXPECT_EQ(testing::OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_CONV2D, MOTE_OP_CONV2D, MOTE_OP_CONV2D, MOTE_OP_ADD,
                                                          MOTE_OP_GLOBAL_AVG_POOL, MOTE_OP_DENSE}));
   EXPECT_LE(MaxDifference(model, Export(model), 12, 3), 1e-5);
+}
+
+TEST(ExportTest, SeveralInputsAndOutputsKeepTheirOrder) {
+  // out0 = relu(dense_a(a) + dense_b(b)), out1 = dense_a(a) (also read by the add: not fused).
+  Model model;
+  const NodeId a = model.Input(Shape(4), "a");
+  const NodeId b = model.Input(Shape(5), "b");
+  const NodeId da = model.Add(std::make_unique<Dense>(3), {a}, "dense_a");
+  const NodeId db = model.Add(std::make_unique<Dense>(3), {b}, "dense_b");
+  model.Add(std::make_unique<Add>(), {da, db}, "add");
+  const NodeId out = model.Add(std::make_unique<ReLU>(), {}, "relu");
+  ASSERT_TRUE(model.SetOutputs({out, da}).ok());
+  ASSERT_TRUE(PrepareForExport(model, 2).ok());
+  RandomizeModel(model, 17);
+  const std::vector<uint8_t> bytes = Export(model);
+  HostRuntime rt;
+  ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+  ASSERT_EQ(mote_rt_input_count(&rt.model()), 2u);
+  ASSERT_EQ(mote_rt_output_count(&rt.model()), 2u);
+  const float xa[4] = {0.5f, -1.0f, 0.25f, 2.0f}, xb[5] = {-0.5f, 1.0f, 0.75f, -2.0f, 0.1f};
+  const float* inputs[2] = {xa, xb};
+  ASSERT_TRUE(model.Forward(inputs, 1, false).ok());
+  mote_rt_tensor t;
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_input(&rt.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.bytes, (i == 0 ? 4u : 5u) * 4);
+    std::memcpy(t.data, inputs[i], t.bytes);
+  }
+  ASSERT_EQ(mote_rt_invoke(&rt.model()), MOTE_RT_OK);
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_output(&rt.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.bytes, 3u * 4);
+    for (size_t k = 0; k < 3; ++k) EXPECT_NEAR(static_cast<const float*>(t.data)[k], model.output(int(i))[k], 1e-6);
+  }
+  // int8: calibrated on both inputs; outputs within a few quantization steps.
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {xa, xb};
+  options.calibration_count = 1;
+  const std::vector<uint8_t> q = Export(model, options);
+  HostRuntime rq;
+  ASSERT_TRUE(rq.Load(q.data(), q.size()).ok());
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_input(&rq.model(), i, &t), MOTE_RT_OK);
+    std::memcpy(t.data, inputs[i], t.bytes);
+  }
+  ASSERT_EQ(mote_rt_invoke(&rq.model()), MOTE_RT_OK);
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_output(&rq.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.dtype, MOTE_DTYPE_F32);
+    for (size_t k = 0; k < 3; ++k) EXPECT_NEAR(static_cast<const float*>(t.data)[k], model.output(int(i))[k], 0.05);
+  }
 }
 
 TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
@@ -157,12 +239,15 @@ TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
 class SeedNetworkExport : public ::testing::Test {
  protected:
   // Sized for qemu-aarch64 too (about 5 G multiply-adds in all): 100
-  // training images, 200 compared in fp32, 100 in int8.
-  static constexpr size_t kTrain = 100, kBatch = 50, kCompare = 200, kCompareInt8 = 100;
+  // training images, 200 compared in fp32 (MOTE_EXPORT_COMPARE=N: N, at most
+  // every image after the training ones; the native suite's full-test-set
+  // run), 100 in int8.
+  static constexpr size_t kTrain = 100, kBatch = 50, kCompareInt8 = 100;
+  static size_t compare_;
 
   // Trains a seed network briefly on the first kTrain test images (fast
   // batchnorm momentum, so its statistics are real after two steps), then
-  // keeps the library's logits of the kCompare images after them.
+  // keeps the library's logits of the compared images after them.
   static void SetUpTestSuite() {
     test_ = new Dataset;
     if (!LoadFashionMnist(kFashionMnistDir, nullptr, test_).ok()) return;
@@ -176,9 +261,14 @@ class SeedNetworkExport : public ::testing::Test {
       t.labels = test_->labels.data() + step * kBatch;
       ASSERT_TRUE(model_->TrainStep(test_->item(step * kBatch), t, kBatch, 0.05f).ok());
     }
-    logits_ = new std::vector<float>(kCompare * 10);
-    for (size_t b = 0; b < kCompare; b += kBatch)
-      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), kBatch, logits_->data() + b * 10).ok());
+    const char* env = std::getenv("MOTE_EXPORT_COMPARE");
+    compare_ = std::min<size_t>(env ? std::strtoul(env, nullptr, 10) : 200, test_->size() - kTrain);
+    compare_ = std::max(compare_, kCompareInt8);
+    logits_ = new std::vector<float>(compare_ * 10);
+    for (size_t b = 0; b < compare_; b += kBatch) {
+      const size_t rows = std::min(kBatch, compare_ - b);
+      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), rows, logits_->data() + b * 10).ok());
+    }
   }
   static void TearDownTestSuite() {
     delete model_;
@@ -193,17 +283,27 @@ class SeedNetworkExport : public ::testing::Test {
   }
 
   // Runtime outputs against the library's logits on the first `count` compared images.
-  void Compare(const std::vector<uint8_t>& bytes, size_t count, double* max_diff, size_t* agree) {
+  // *ties: images whose library logits have their top two within `tie`
+  // (argmax flips there are numerical noise, not disagreement).
+  void Compare(const std::vector<uint8_t>& bytes, size_t count, double* max_diff, size_t* agree,
+               size_t* ties = nullptr, float tie = 0.0f) {
     HostRuntime rt;
     ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
     std::vector<float> got(10);
     *max_diff = 0;
     *agree = 0;
+    if (ties != nullptr) *ties = 0;
     for (size_t i = 0; i < count; ++i) {
       ASSERT_TRUE(rt.Run(test_->item(kTrain + i), got.data()).ok());
       const float* w = logits_->data() + i * 10;
       for (size_t c = 0; c < 10; ++c) *max_diff = std::max(*max_diff, std::fabs(double(w[c]) - got[c]));
-      *agree += std::max_element(w, w + 10) - w == std::max_element(got.begin(), got.end()) - got.begin();
+      const size_t top = size_t(std::max_element(w, w + 10) - w);
+      const bool same = top == size_t(std::max_element(got.begin(), got.end()) - got.begin());
+      *agree += same;
+      float second = -INFINITY;
+      for (size_t c = 0; c < 10; ++c)
+        if (c != top) second = std::max(second, w[c]);
+      if (!same && ties != nullptr && w[top] - second <= tie) ++*ties;
     }
   }
 
@@ -214,6 +314,7 @@ class SeedNetworkExport : public ::testing::Test {
 Model* SeedNetworkExport::model_ = nullptr;
 Dataset* SeedNetworkExport::test_ = nullptr;
 std::vector<float>* SeedNetworkExport::logits_ = nullptr;
+size_t SeedNetworkExport::compare_ = 0;
 
 TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
   // The statistics moved away from their initial values: folding is exercised.
@@ -222,13 +323,19 @@ TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
   const std::vector<uint8_t> bytes = Export(*model_);
   double diff = 0;
   size_t agree = 0;
-  Compare(bytes, kCompare, &diff, &agree);
+  size_t ties = 0;
+  Compare(bytes, compare_, &diff, &agree, &ties, 2e-4f);
   EXPECT_LE(diff, 1e-4);
-  EXPECT_EQ(agree, kCompare);
+  // Every argmax agrees, but where the briefly trained model's top two
+  // logits are within the 1e-4 tolerance of each other (a backend's rounding
+  // may then flip it; 1 image in 9900 with Highway AVX-512).
+  EXPECT_EQ(agree + ties, compare_);
   InspectReport report;
   ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());
-  std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g on %zu images\n",
-              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, kCompare);
+  std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g, argmax agreement "
+              "%zu / %zu (%zu near-ties flipped)\n",
+              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, agree, compare_,
+              ties);
 }
 
 TEST_F(SeedNetworkExport, Int8AgreesWithFp32OnMostImages) {

@@ -1,0 +1,111 @@
+/* QEMU TCG plugin (plugin API v1, QEMU 7.2): exact guest instruction counts
+ * between marker functions. QEMU has no cycle model, so instructions are the
+ * deterministic measure of work on the emulated board (see
+ * ../shared/toolchains.md, "Measuring work on the emulated MCU").
+ *
+ *   qemu-system-arm ... -plugin ./libinsn_windows.so,window=0x1a0:0x1c0,window=... -d plugin -D log
+ *
+ * A window is a pair of addresses (the entry of a "begin" and of an "end"
+ * marker function, from arm-none-eabi-nm). Every time the begin marker runs,
+ * the running total is noted; when the end marker runs, the difference is
+ * added to the window. At exit: "window I: calls N insns X" per window and the
+ * total. The count is per translation block (added when a block starts), so a
+ * window is exact up to the few instructions of the marker blocks themselves.
+ *
+ * QEMU's plugin header is not packaged in Debian: the few API v1 declarations
+ * used are written out here (C ABI of include/qemu/qemu-plugin.h).
+ * Build (host gcc): gcc -shared -fPIC -O2 -o libinsn_windows.so insn_windows.c */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QEMU_PLUGIN_EXPORT __attribute__((visibility("default")))
+typedef uint64_t qemu_plugin_id_t;
+typedef struct qemu_info_t qemu_info_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t, struct qemu_plugin_tb*);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void* userdata);
+typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t, void*);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t, qemu_plugin_vcpu_tb_trans_cb_t);
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb*, enum qemu_plugin_op, void*, uint64_t);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn*, qemu_plugin_vcpu_udata_cb_t,
+                                            enum qemu_plugin_cb_flags, void*);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb*);
+struct qemu_plugin_insn* qemu_plugin_tb_get_insn(const struct qemu_plugin_tb*, size_t);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn*);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, qemu_plugin_udata_cb_t, void*);
+void qemu_plugin_outs(const char*);
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
+
+#define MAX_WINDOWS 8
+struct window {
+  uint64_t begin, end;  /* marker addresses */
+  uint64_t started_at;  /* total when begin last ran */
+  uint64_t calls, insns;
+};
+static struct window windows[MAX_WINDOWS];
+static int window_count;
+static uint64_t total; /* single vCPU board: no atomics needed */
+
+static void on_begin(unsigned int vcpu, void* w) {
+  (void)vcpu;
+  ((struct window*)w)->started_at = total;
+}
+
+static void on_end(unsigned int vcpu, void* p) {
+  (void)vcpu;
+  struct window* w = (struct window*)p;
+  w->insns += total - w->started_at;
+  w->calls += 1;
+}
+
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
+  (void)id;
+  const size_t n = qemu_plugin_tb_n_insns(tb);
+  qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &total, n);
+  for (size_t i = 0; i < n; ++i) {
+    struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
+    /* Thumb: nm reports function addresses with bit 0 clear, as vaddr is. */
+    const uint64_t pc = qemu_plugin_insn_vaddr(insn);
+    for (int k = 0; k < window_count; ++k) {
+      if (pc == windows[k].begin)
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, on_begin, QEMU_PLUGIN_CB_NO_REGS, &windows[k]);
+      if (pc == windows[k].end)
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, on_end, QEMU_PLUGIN_CB_NO_REGS, &windows[k]);
+    }
+  }
+}
+
+static void at_exit(qemu_plugin_id_t id, void* p) {
+  (void)id;
+  (void)p;
+  char line[200];
+  for (int k = 0; k < window_count; ++k) {
+    snprintf(line, sizeof line, "window %d: calls %" PRIu64 " insns %" PRIu64 "\n", k, windows[k].calls,
+             windows[k].insns);
+    qemu_plugin_outs(line);
+  }
+  snprintf(line, sizeof line, "insns total: %" PRIu64 "\n", total);
+  qemu_plugin_outs(line);
+}
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc, char** argv) {
+  (void)info;
+  for (int i = 0; i < argc; ++i) {
+    if (strncmp(argv[i], "window=", 7) != 0) continue;
+    if (window_count == MAX_WINDOWS) return -1;
+    char* colon = NULL;
+    windows[window_count].begin = strtoull(argv[i] + 7, &colon, 0);
+    if (!colon || *colon != ':') return -1;
+    windows[window_count].end = strtoull(colon + 1, NULL, 0);
+    ++window_count;
+  }
+  qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+  qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+  return 0;
+}

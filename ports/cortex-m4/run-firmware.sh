@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs a Cortex-M4 firmware under qemu-system-arm (mps2-an386) with the
+# instruction-counting plugin, and prints the firmware's output followed by
+#   instructions per inference <name>: N
+# for every marker pair mote_window_<name>_begin / _end the firmware has
+# (ports/cortex-m4/model_firmware.cc). Exit status: the firmware's.
+#   run-firmware.sh QEMU PLUGIN.so NM FIRMWARE.elf
+set -uo pipefail
+qemu=$1 plugin=$2 nm=$3 elf=$4
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+names=()
+plugin_args="$plugin"
+while read -r addr type sym; do
+  [[ $sym =~ ^mote_window_(.+)_begin$ ]] || continue
+  name=${BASH_REMATCH[1]}
+  end=$("$nm" "$elf" | awk -v s="mote_window_${name}_end" '$3 == s { print $1 }')
+  [[ -n $end ]] || continue
+  names+=("$name")
+  plugin_args+=",window=0x$addr:0x$end"
+done < <("$nm" "$elf")
+
+"$qemu" -M mps2-an386 -nographic -semihosting-config enable=on,target=native \
+  -plugin "$plugin_args" -d plugin -D "$log" -kernel "$elf"
+status=$?
+for i in "${!names[@]}"; do
+  read -r calls insns < <(awk -v w="window $i:" 'index($0, w) == 1 { print $4, $6 }' "$log")
+  if [[ -n ${calls:-} && $calls -gt 0 ]]; then
+    echo "instructions per inference ${names[$i]}: $((insns / calls)) (over $calls inferences)"
+  fi
+done
+grep '^insns total' "$log" || true
+exit $status
