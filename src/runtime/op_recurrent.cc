@@ -3,8 +3,6 @@
 // [G*H]; the state starts at 0. One time step at a time with the dense-row
 // kernel and the sigmoid / tanh kernels, the same formulas and gate order as
 // the training layers (include/mote/layers/{simple_rnn,lstm,gru}.h).
-#include <string.h>
-
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
 #include "src/runtime/op_recurrent.h"
@@ -52,7 +50,7 @@ void RunRecurrent(const mote_rt_model& m, const MoteOpRecord& op) {
   float* product = gates + gh;
   float* h = product + gh;
   float* aux = h + hu;  // LSTM: c; GRU: r * h
-  memset(h, 0, 2 * hu * sizeof(float));
+  __builtin_memset(h, 0, 2 * hu * sizeof(float));
   for (size_t t = 0; t < steps; ++t) {
     // gates = W x_t + b (+ U h_{t-1} over the gates that read h directly; h_{-1} = 0).
     kernels::F32DenseRows(1, gh, features, x + t * features, features, w, features, bias, -kInf, kInf, gates, gh);
@@ -85,9 +83,9 @@ void RunRecurrent(const mote_rt_model& m, const MoteOpRecord& op) {
       kernels::F32Tanh(hu, cand, cand);
       for (size_t j = 0; j < hu; ++j) h[j] = (t > 0 ? (1.0f - z[j]) * h[j] : 0.0f) + z[j] * cand[j];
     }
-    if (sequences) memcpy(out + t * hu, h, hu * sizeof(float));
+    if (sequences) __builtin_memcpy(out + t * hu, h, hu * sizeof(float));
   }
-  if (!sequences) memcpy(out, h, hu * sizeof(float));
+  if (!sequences) __builtin_memcpy(out, h, hu * sizeof(float));
 }
 
 }  // namespace rt
