@@ -7,7 +7,6 @@
 #include "mote/export.h"
 #include "mote/layers.h"
 #include "src/export/graph_util.h"
-#include "src/runtime/op_recurrent.h"
 
 namespace mote {
 namespace {
@@ -188,9 +187,8 @@ class Lowering final : public export_internal::LoweringContext {
     }
     if (std::strcmp(type, "GlobalAveragePool") == 0) return Emit(node, MOTE_OP_GLOBAL_AVG_POOL, {x[0]}, &op);
     if (std::strcmp(type, "Add") == 0) return Emit(node, MOTE_OP_ADD, {x[0], x[1]}, &op);
-    if (std::strcmp(type, "SimpleRNN") == 0) return LowerRecurrent(node, *layer, MOTE_OP_SIMPLE_RNN, x[0]);
-    if (std::strcmp(type, "LSTM") == 0) return LowerRecurrent(node, *layer, MOTE_OP_LSTM, x[0]);
-    if (std::strcmp(type, "GRU") == 0) return LowerRecurrent(node, *layer, MOTE_OP_GRU, x[0]);
+    const MoteOpType recurrent = export_internal::RecurrentOpType(type);
+    if (recurrent != MOTE_OP_TYPE_END) return export_internal::LowerRecurrent(*this, node, recurrent);
     return UnsupportedLayer(type);
   }
 
@@ -247,33 +245,6 @@ class Lowering final : public export_internal::LoweringContext {
     const int bt = Constant(name + "/bias", {units}, b);
     ExportOp* op;
     return Emit(node, MOTE_OP_DENSE, {x, wt, bt}, &op);
-  }
-
-  // SimpleRNN / LSTM / GRU: the layer's parameters are already in the
-  // format's layout and gate order; the op's scratch size is the runtime's
-  // (src/runtime/op_recurrent.h), so PlanMemory only places it.
-  Status LowerRecurrent(NodeId node, const Layer& layer, MoteOpType type, int x) {
-    const auto& rnn = static_cast<const Recurrent&>(layer);
-    const std::vector<uint32_t>& in = g_.tensors[size_t(x)].dims;
-    if (in.size() != 2) return ShapeMismatch("export: a recurrent layer needs a [steps, features] input");
-    const uint32_t units = uint32_t(rnn.units()), rows = uint32_t(rnn.gate_count() * rnn.units()), f = in[1];
-    std::vector<float> w, u, b;
-    MOTE_TRY(Weights(node, size_t(rows) * f, &w, &b, rows));
-    const float* recurrent = model_.node_param(node, "recurrent_kernel");
-    if (recurrent == nullptr) return InvalidArgument("export: a recurrent layer without its recurrent kernel");
-    ReadFloats(recurrent, size_t(rows) * units, &u);
-    const std::string& name = model_.node_name(node);
-    const int wt = Constant(name + "/kernel", {rows, f}, w);
-    const int ut = Constant(name + "/recurrent_kernel", {rows, units}, u);
-    const int bt = Constant(name + "/bias", {rows}, b);
-    ExportOp* op;
-    MOTE_TRY(Emit(node, type, {x, wt, ut, bt}, &op));
-    op->params[0] = int32_t(units);
-    op->params[1] = rnn.return_sequences() ? 1 : 0;
-    const uint64_t scratch = rt::RecurrentScratchFloats(type, units) * sizeof(float);
-    if (scratch > 0xFFFFFFFFu) return OutOfRange("export: recurrent scratch beyond 4 GiB");
-    op->scratch_bytes = uint32_t(scratch);
-    return Status::Ok();
   }
 
   // Inference batchnorm y = x * scale + shift per channel, in double.
