@@ -110,6 +110,13 @@ void F32Scale(size_t n, float alpha, const float* x, float* y);     // y = alpha
 // else 0 (ReLU: lo = 0, hi = +inf). In place allowed (dx == dy).
 void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx);
 
+// ---- activations (in place allowed) -----------------------------------------
+// y = 1 / (1 + e^-x) and y = tanh(x), elementwise. Every backend computes
+// mote's SigmoidF / TanhF (include/mote/math.h) lane by lane, so SIMD results
+// equal the scalar ones (within an ulp on xsimd/neon64).
+void F32Sigmoid(size_t n, const float* x, float* y);
+void F32Tanh(size_t n, const float* x, float* y);
+
 // ---- reductions -------------------------------------------------------------
 // sum[c] = sum over r of x[r, c]; sum_sq[c] = sum over r of x[r, c]^2
 // (x is rows x channels, row stride = channels). Overwrites sum and sum_sq;

@@ -37,12 +37,14 @@ enum class InitKind : uint8_t {
   kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): the seeds' C / sqrt(d)
   kOrthogonal,     // rows of the [fan_out x fan_in] matrix orthonormal, times gain (Saxe et al.)
   kSparse,         // sparse_k non-zero N(0, value^2) weights per output unit (Martens), rest 0
+  kConstantBlock,  // value on elements [block_begin, block_end), 0 elsewhere (an LSTM's forget-gate bias)
 };
 struct InitSpec {
   InitKind kind = InitKind::kGlorotUniform;
   float value = 0.0f;  // constant / C / stddev, per kind
   float gain = 1.0f;
   uint32_t sparse_k = 15;
+  size_t block_begin = 0, block_end = 0;  // kConstantBlock
 };
 
 // Opaque handles to blocks declared in Plan and resolved at Bind.

@@ -93,6 +93,13 @@ class Model {
   // weights, computes the gradient there, restores the weights and updates
   // them. 0 turns it off. Draws from rng().
   Status SetWeightNoise(float stddev);
+  // Gradient clipping by global norm (the seeds' remedy for exploding
+  // gradients, e.g. in recurrent layers): before every optimizer step, when
+  // the norm ||g|| of all trainable gradients (regularization included)
+  // exceeds max_norm, they are scaled by max_norm / ||g||. 0 turns it off
+  // (the default); kInvalidArgument for a negative or non-finite max_norm.
+  Status SetGradientClipNorm(float max_norm);
+  float gradient_clip_norm() const;
   // Frozen layers keep their parameters in TrainStep (transfer learning).
   Status Freeze(const std::string& layer, bool frozen = true);
 

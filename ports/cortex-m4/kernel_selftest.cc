@@ -285,6 +285,20 @@ void TestSoftmax() {
   CheckArray(in_place, want, 3, 1e-6f, "softmax in place");
 }
 
+// ---- F32Sigmoid / F32Tanh (the recurrent ops' gates) ------------------------------
+void TestActivation() {
+  Section("F32Sigmoid/F32Tanh");
+  const float x[7] = {-20.0f, -3.0f, -0.5f, 0.0f, 0.3f, 2.0f, 12.0f};
+  const float want_sigmoid[7] = {2.0611536e-09f, 0.047425873f, 0.37754067f, 0.5f, 0.57444252f, 0.88079708f,
+                                 0.99999386f};
+  const float want_tanh[7] = {-1.0f, -0.99505475f, -0.46211716f, 0.0f, 0.29131261f, 0.96402758f, 1.0f};
+  float y[7];
+  mote::kernels::F32Sigmoid(7, x, y);
+  CheckArray(y, want_sigmoid, 7, 3e-7f, "sigmoid");
+  mote::kernels::F32Tanh(7, x, y);
+  CheckArray(y, want_tanh, 7, 3e-7f, "tanh");
+}
+
 // ---- pooling -------------------------------------------------------------------
 void TestPool() {
   Section("F32MaxPool/F32AvgPool");
@@ -493,6 +507,7 @@ int main() {
   TestDenseRows();
   TestAffine();
   TestSoftmax();
+  TestActivation();
   TestPool();
   TestArena();
   TestRng();

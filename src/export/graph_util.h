@@ -43,5 +43,10 @@ class LoweringContext {
   ~LoweringContext() = default;
 };
 
+// SimpleRNN / LSTM / GRU (src/export/lower_recurrent.cc): the op type of a
+// recurrent layer type name (MOTE_OP_TYPE_END for any other), and its rule.
+MoteOpType RecurrentOpType(const char* layer_type);
+Status LowerRecurrent(LoweringContext& ctx, NodeId node, MoteOpType type);
+
 }  // namespace export_internal
 }  // namespace mote

@@ -187,6 +187,8 @@ class Lowering final : public export_internal::LoweringContext {
     }
     if (std::strcmp(type, "GlobalAveragePool") == 0) return Emit(node, MOTE_OP_GLOBAL_AVG_POOL, {x[0]}, &op);
     if (std::strcmp(type, "Add") == 0) return Emit(node, MOTE_OP_ADD, {x[0], x[1]}, &op);
+    const MoteOpType recurrent = export_internal::RecurrentOpType(type);
+    if (recurrent != MOTE_OP_TYPE_END) return export_internal::LowerRecurrent(*this, node, recurrent);
     return UnsupportedLayer(type);
   }
 

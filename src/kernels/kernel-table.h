@@ -27,6 +27,8 @@ namespace kernels {
   void F32Axpy(size_t n, float alpha, const float* x, float* y);                                   \
   void F32Scale(size_t n, float alpha, const float* x, float* y);                                  \
   void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx);  \
+  void F32Sigmoid(size_t n, const float* x, float* y);                                             \
+  void F32Tanh(size_t n, const float* x, float* y);                                                \
   void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq);     \
   void F32Softmax(size_t rows, size_t cols, const float* x, float* y);                             \
   void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y);                          \
@@ -66,6 +68,8 @@ struct KernelTable {
   decltype(&F32Axpy) f32_axpy;
   decltype(&F32Scale) f32_scale;
   decltype(&F32ClampBackward) f32_clamp_backward;
+  decltype(&F32Sigmoid) f32_sigmoid;
+  decltype(&F32Tanh) f32_tanh;
   decltype(&F32ChannelSums) f32_channel_sums;
   decltype(&F32Softmax) f32_softmax;
   decltype(&F32LogSoftmax) f32_log_softmax;
@@ -89,7 +93,7 @@ struct KernelTable {
 #define MOTE_KERNEL_TABLE(ns, target_name)                                                      \
   ::mote::kernels::KernelTable {                                                                \
     &ns::F32Gemm, &ns::F32GemmPackB, &ns::F32GemmPackedB, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
-        &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32ChannelSums, &ns::F32Softmax,          \
+        &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32Sigmoid, &ns::F32Tanh, &ns::F32ChannelSums, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
         &ns::F32AvgPoolBackward, &ns::F32DenseRows, &ns::I8DenseRows,                             \
         &::mote::kernels::scalar_backend::I8Im2Col, &ns::F32DepthwiseConv2D,                       \

@@ -50,6 +50,8 @@ void F32Scale(size_t n, float alpha, const float* x, float* y) { MOTE_KERNEL(f32
 void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
   MOTE_KERNEL(f32_clamp_backward, F32ClampBackward)(n, y, dy, lo, hi, dx);
 }
+void F32Sigmoid(size_t n, const float* x, float* y) { MOTE_KERNEL(f32_sigmoid, F32Sigmoid)(n, x, y); }
+void F32Tanh(size_t n, const float* x, float* y) { MOTE_KERNEL(f32_tanh, F32Tanh)(n, x, y); }
 void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq) {
   MOTE_KERNEL(f32_channel_sums, F32ChannelSums)(rows, channels, x, sum, sum_sq);
 }

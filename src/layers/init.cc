@@ -77,6 +77,12 @@ Status InitializeParameter(const InitSpec& spec, size_t fan_in, size_t fan_out, 
     case InitKind::kConstant:
       Fill(w, count, spec.value);
       return Status::Ok();
+    case InitKind::kConstantBlock:
+      if (spec.block_begin > spec.block_end || spec.block_end > count)
+        return InvalidArgument("init: constant block must lie inside the parameter");
+      Fill(w, count, 0.0f);
+      Fill(w + spec.block_begin, spec.block_end - spec.block_begin, spec.value);
+      return Status::Ok();
     case InitKind::kUniformFanIn:
       if (fan_in == 0) return InvalidArgument("init: uniform fan-in needs fan_in > 0");
       FillUniform(w, count, float(1.0 / SqrtD(double(fan_in))), rng);

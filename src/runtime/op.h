@@ -40,6 +40,7 @@ MOTE_RT_DECLARE_OP(Reshape)
 MOTE_RT_DECLARE_OP(Quantize)
 MOTE_RT_DECLARE_OP(Dequantize)
 MOTE_RT_DECLARE_OP(ChannelAffine)
+MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
 #undef MOTE_RT_DECLARE_OP
 
 // ---- tensors -----------------------------------------------------------------

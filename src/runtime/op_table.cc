@@ -47,9 +47,9 @@ constexpr OpKind kOps[MOTE_OP_TYPE_END] = {
     MOTE_RT_ENTRY(MOTE_RT_OP_QUANTIZE, Quantize),
     MOTE_RT_ENTRY(MOTE_RT_OP_DEQUANTIZE, Dequantize),
     MOTE_RT_ENTRY(MOTE_RT_OP_CHANNEL_AFFINE, ChannelAffine),
-    OpKind{nullptr, nullptr},  // MOTE_OP_SIMPLE_RNN: src/runtime/op_recurrent.cc (not yet)
-    OpKind{nullptr, nullptr},  // MOTE_OP_LSTM
-    OpKind{nullptr, nullptr},  // MOTE_OP_GRU
+    MOTE_RT_ENTRY(MOTE_RT_OP_SIMPLE_RNN, Recurrent),  // src/runtime/op_recurrent.cc, all three
+    MOTE_RT_ENTRY(MOTE_RT_OP_LSTM, Recurrent),
+    MOTE_RT_ENTRY(MOTE_RT_OP_GRU, Recurrent),
 };
 
 #undef MOTE_RT_ENTRY

@@ -140,6 +140,7 @@ struct Model::Impl {
   Rng rng;
   uint64_t step = 0;
   float weight_noise = 0.0f;
+  float clip_norm = 0.0f;  // 0: no gradient clipping
   std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step
 
   Status Plan(size_t batch);
@@ -148,6 +149,7 @@ struct Model::Impl {
   Status Layout();
   void BuildRanges();
   float Penalty(bool add_gradients);
+  void ClipGradients();
 };
 
 // ---- Plan / Bind contexts ----------------------------------------------------
@@ -676,10 +678,47 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
   return Status::Ok();
 }
 
+namespace {
+// Sum of x[i]^2 with the reduction kernel: rows of 64 channels, then the tail.
+double SumOfSquares(const float* x, size_t n) {
+  constexpr size_t kWidth = 64;
+  float sums[kWidth], squares[kWidth];
+  double total = 0.0;
+  const size_t rows = n / kWidth, tail = n % kWidth;
+  if (rows > 0) {
+    kernels::F32ChannelSums(rows, kWidth, x, sums, squares);
+    for (size_t c = 0; c < kWidth; ++c) total += squares[c];
+  }
+  if (tail > 0) {
+    kernels::F32ChannelSums(1, tail, x + rows * kWidth, sums, squares);
+    for (size_t c = 0; c < tail; ++c) total += squares[c];
+  }
+  return total;
+}
+}  // namespace
+
+void Model::Impl::ClipGradients() {
+  double norm2 = 0.0;
+  for (const ParamRange& r : ranges) norm2 += SumOfSquares(grads + r.begin, r.end - r.begin);
+  const double norm = std::sqrt(norm2);
+  if (!(norm > double(clip_norm))) return;
+  const float scale = float(double(clip_norm) / norm);
+  for (const ParamRange& r : ranges) kernels::F32Scale(r.end - r.begin, scale, grads + r.begin, grads + r.begin);
+}
+
+Status Model::SetGradientClipNorm(float max_norm) {
+  if (!(max_norm >= 0.0f) || !std::isfinite(max_norm))
+    return InvalidArgument("model: gradient clip norm must be finite and >= 0");
+  impl_->clip_norm = max_norm;
+  return Status::Ok();
+}
+float Model::gradient_clip_norm() const { return impl_->clip_norm; }
+
 Status Model::ApplyGradients(float learning_rate) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
+  if (m.clip_norm > 0.0f) m.ClipGradients();
   ++m.step;
   OptimizerStep s{m.params, m.grads, m.optimizer_state, m.param_count, m.ranges.data(), m.ranges.size(),
                   learning_rate, m.step};

@@ -153,6 +153,58 @@ TEST(ExportTest, ResidualAddMatchesTheLibrary) {
   EXPECT_LE(MaxDifference(model, Export(model), 12, 3), 1e-5);
 }
 
+TEST(ExportTest, SeveralInputsAndOutputsKeepTheirOrder) {
+  // out0 = relu(dense_a(a) + dense_b(b)), out1 = dense_a(a) (also read by the add: not fused).
+  Model model;
+  const NodeId a = model.Input(Shape(4), "a");
+  const NodeId b = model.Input(Shape(5), "b");
+  const NodeId da = model.Add(std::make_unique<Dense>(3), {a}, "dense_a");
+  const NodeId db = model.Add(std::make_unique<Dense>(3), {b}, "dense_b");
+  model.Add(std::make_unique<Add>(), {da, db}, "add");
+  const NodeId out = model.Add(std::make_unique<ReLU>(), {}, "relu");
+  ASSERT_TRUE(model.SetOutputs({out, da}).ok());
+  ASSERT_TRUE(PrepareForExport(model, 2).ok());
+  RandomizeModel(model, 17);
+  const std::vector<uint8_t> bytes = Export(model);
+  HostRuntime rt;
+  ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+  ASSERT_EQ(mote_rt_input_count(&rt.model()), 2u);
+  ASSERT_EQ(mote_rt_output_count(&rt.model()), 2u);
+  const float xa[4] = {0.5f, -1.0f, 0.25f, 2.0f}, xb[5] = {-0.5f, 1.0f, 0.75f, -2.0f, 0.1f};
+  const float* inputs[2] = {xa, xb};
+  ASSERT_TRUE(model.Forward(inputs, 1, false).ok());
+  mote_rt_tensor t;
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_input(&rt.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.bytes, (i == 0 ? 4u : 5u) * 4);
+    std::memcpy(t.data, inputs[i], t.bytes);
+  }
+  ASSERT_EQ(mote_rt_invoke(&rt.model()), MOTE_RT_OK);
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_output(&rt.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.bytes, 3u * 4);
+    for (size_t k = 0; k < 3; ++k) EXPECT_NEAR(static_cast<const float*>(t.data)[k], model.output(int(i))[k], 1e-6);
+  }
+  // int8: calibrated on both inputs; outputs within a few quantization steps.
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {xa, xb};
+  options.calibration_count = 1;
+  const std::vector<uint8_t> q = Export(model, options);
+  HostRuntime rq;
+  ASSERT_TRUE(rq.Load(q.data(), q.size()).ok());
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_input(&rq.model(), i, &t), MOTE_RT_OK);
+    std::memcpy(t.data, inputs[i], t.bytes);
+  }
+  ASSERT_EQ(mote_rt_invoke(&rq.model()), MOTE_RT_OK);
+  for (uint32_t i = 0; i < 2; ++i) {
+    ASSERT_EQ(mote_rt_output(&rq.model(), i, &t), MOTE_RT_OK);
+    ASSERT_EQ(t.dtype, MOTE_DTYPE_F32);
+    for (size_t k = 0; k < 3; ++k) EXPECT_NEAR(static_cast<const float*>(t.data)[k], model.output(int(i))[k], 0.05);
+  }
+}
+
 TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
   Model model;
   BuildResidual(model);

@@ -160,6 +160,23 @@ TEST(LowerTest, ReLUWithNothingToFuseIntoClampsThroughAnIdentityAffine) {
   EXPECT_EQ(g.tensors[size_t(g.outputs[0])].dims, std::vector<uint32_t>{2});
 }
 
+TEST(LowerTest, TiedLayersExportTheSharedWeights) {
+  Model model;
+  model.Input(Shape(3));
+  model.Add(std::make_unique<Dense>(3), {}, "first");
+  model.Add(std::make_unique<Dense>(3), {}, "second");
+  ASSERT_TRUE(model.TieParameters("second", "first").ok());
+  ASSERT_TRUE(PrepareForExport(model, 1).ok());
+  RandomizeModel(model, 4);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  ASSERT_EQ(g.ops.size(), 2u);
+  const std::vector<float> w0 = Floats(g.tensors[size_t(g.ops[0].inputs[1])]);
+  EXPECT_EQ(w0, Floats(g.tensors[size_t(g.ops[1].inputs[1])]));
+  const float* source = model.node_param(model.find("first"), "kernel");
+  EXPECT_EQ(w0, std::vector<float>(source, source + 9));
+}
+
 TEST(LowerTest, LayersWithoutARuntimeOpAreNamed) {
   Model model;
   model.Input(Shape(3));

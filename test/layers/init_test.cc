@@ -214,6 +214,21 @@ TEST(Init, RejectsBadArguments) {
   EXPECT_EQ(code(Spec(InitKind::kSparse), 0, 4, 4), bad);
   EXPECT_EQ(code(Spec(InitKind::kGlorotUniform), 4, 4, 16), StatusCode::kOk);
   EXPECT_EQ(code(Spec(InitKind::kOrthogonal), 4, 4, 16), StatusCode::kOk);
+  InitSpec block = Spec(InitKind::kConstantBlock, 1.0f);
+  block.block_begin = 3;
+  block.block_end = 17;  // past the end
+  EXPECT_EQ(code(block, 1, 16, 16), bad);
+  block.block_begin = 5;
+  block.block_end = 4;
+  EXPECT_EQ(code(block, 1, 16, 16), bad);
+}
+
+TEST(InitTest, ConstantBlockSetsOnlyTheBlock) {
+  InitSpec spec = Spec(InitKind::kConstantBlock, 1.5f);
+  spec.block_begin = 4;
+  spec.block_end = 8;
+  const std::vector<float> w = Draw(spec, 1, 16, 16);
+  for (size_t i = 0; i < w.size(); ++i) EXPECT_EQ(w[i], (i >= 4 && i < 8) ? 1.5f : 0.0f) << i;
 }
 
 }  // namespace

@@ -30,7 +30,14 @@ std::vector<Case> Cases() {
   Conv2DOptions same;
   same.padding = Padding::kSame;
   same.stride_h = same.stride_w = 2;
+  RecurrentOptions sequences;
+  sequences.return_sequences = true;
   return {
+      {"SimpleRNN", [] { return std::unique_ptr<Layer>(new SimpleRNN(5)); }, {Shape(4, 6, 3)}},
+      {"LSTM", [] { return std::unique_ptr<Layer>(new LSTM(5)); }, {Shape(4, 6, 3)}},
+      {"LSTM sequences", [sequences] { return std::unique_ptr<Layer>(new LSTM(5, sequences)); }, {Shape(4, 6, 3)}},
+      {"GRU", [] { return std::unique_ptr<Layer>(new GRU(5)); }, {Shape(4, 6, 3)}},
+      {"GRU sequences", [sequences] { return std::unique_ptr<Layer>(new GRU(5, sequences)); }, {Shape(4, 6, 3)}},
       {"Dense", [] { return std::unique_ptr<Layer>(new Dense(7)); }, {Shape(4, 3, 3, 2)}},
       {"Conv2D same", [same] { return std::unique_ptr<Layer>(new Conv2D(5, 3, 3, same)); }, {Shape(4, 7, 6, 3)}},
       {"Conv2D 1x1", [] { return std::unique_ptr<Layer>(new Conv2D(5, 1, 1)); }, {Shape(4, 3, 3, 4)}},

@@ -1,0 +1,20 @@
+// SimpleRNN (SPEC L8, seed 001 "basic RNN"), one gate (G = 1):
+//   a_t = b + W h_{t-1} + U x_t,   h_t = tanh(a_t),   h_{-1} = 0
+// with U = "kernel" {H, F}, W = "recurrent_kernel" {H, H}, b = "bias" {H}.
+// Shapes, options and errors: include/mote/layers/recurrent.h.
+#pragma once
+#include "mote/layers/recurrent.h"
+
+namespace mote {
+
+class SimpleRNN final : public Recurrent {
+ public:
+  explicit SimpleRNN(size_t units, const RecurrentOptions& options = RecurrentOptions{});
+  const char* type() const override { return "SimpleRNN"; }
+
+ private:
+  void StepForward(const Step& s) override;
+  void StepBackward(const Step& s) override;
+};
+
+}  // namespace mote
