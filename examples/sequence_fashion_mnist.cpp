@@ -7,7 +7,9 @@
 //
 //   sequence_fashion_mnist [--cell lstm|gru|both] [--epochs N] [--units H] [--limit N]
 //                          [--data DIR] [--seed S] [--backend scalar|hwy|xsimd]
-//                          [--min-accuracy A] [--quick] [--quiet]
+//                          [--min-accuracy A] [--checkpoint PREFIX] [--quick] [--quiet]
+// --checkpoint writes each trained cell to PREFIX-lstm.ckpt / PREFIX-gru.ckpt
+// (the network is mote::BuildSequenceNetwork: `mote export --network lstm:H`).
 // --limit trains on the first N training images; --quick is the test suite's
 // smoke run (both cells, 32 units, 6000 images, 3 epochs, >= 60 % each).
 // Prints one JSON line per cell:
@@ -19,18 +21,16 @@
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "mote/checkpoint.h"
 #include "mote/data.h"
 #include "mote/kernels.h"
-#include "mote/layers.h"
-#include "mote/loss.h"
 #include "mote/model.h"
-#include "mote/optim/adam.h"
 #include "mote/schedule.h"
 #include "mote/trainer.h"
+#include "mote/zoo.h"
 
 namespace {
 
@@ -46,22 +46,18 @@ struct Settings {
   uint64_t seed = 1;
   bool quiet = false;
   float clip_norm = 5.0f;
+  std::string checkpoint;  // prefix: PREFIX-lstm.ckpt, PREFIX-gru.ckpt
 };
 
 // Builds, trains and evaluates one cell type; prints its JSON line.
 mote::Status RunCell(const std::string& cell, const Settings& settings, const mote::Dataset& train,
                      const mote::Dataset& test, float* accuracy) {
   mote::Model model;
-  model.Input(mote::Shape(28, 28), "rows");
-  if (cell == "lstm") {
-    model.Add(std::unique_ptr<mote::Layer>(new mote::LSTM(settings.units)), {}, "lstm");
-  } else {
-    model.Add(std::unique_ptr<mote::Layer>(new mote::GRU(settings.units)), {}, "gru");
-  }
-  model.Add(std::unique_ptr<mote::Layer>(new mote::Dense(10)), {}, "logits");
-  model.SetLoss(std::make_unique<mote::SoftmaxCrossEntropy>());
-  model.SetOptimizer(std::make_unique<mote::Adam>());
-  MOTE_TRY(model.SetGradientClipNorm(settings.clip_norm));
+  mote::SequenceNetworkOptions network;
+  MOTE_TRY(mote::ParseSequenceCell(cell.c_str(), &network.cell));
+  network.units = settings.units;
+  network.clip_norm = settings.clip_norm;
+  MOTE_TRY(mote::BuildSequenceNetwork(model, network));
   MOTE_TRY(model.Prepare(settings.batch, settings.seed));
   if (!settings.quiet)
     std::printf("%s(%zu): %zu parameters, backend %s (%s)\n", cell.c_str(), settings.units, model.param_count(),
@@ -82,6 +78,8 @@ mote::Status RunCell(const std::string& cell, const Settings& settings, const mo
   // CPU time too: on a shared machine the wall clock mostly measures the others.
   const double cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
+  if (!settings.checkpoint.empty())
+    MOTE_TRY(mote::SaveCheckpoint(model, settings.checkpoint + "-" + cell + ".ckpt", history.size()));
   float test_loss = 0;
   MOTE_TRY(mote::EvaluateDataset(model, test, &test_loss, accuracy));
   double train_seconds = 0;
@@ -133,13 +131,15 @@ int main(int argc, char** argv) {
       limit = 6000;
       min_accuracy = 0.60f;
       settings.quiet = true;
+    } else if (a == "--checkpoint" && has_value) {
+      settings.checkpoint = argv[++i];
     } else if (a == "--quiet") {
       settings.quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: sequence_fashion_mnist [--cell lstm|gru|both] [--epochs N] [--units H] [--limit N]\n"
                    "                              [--data DIR] [--seed S] [--backend scalar|hwy|xsimd]\n"
-                   "                              [--min-accuracy A] [--quick] [--quiet]\n");
+                   "                              [--min-accuracy A] [--checkpoint PREFIX] [--quick] [--quiet]\n");
       return 2;
     }
   }

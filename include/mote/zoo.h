@@ -1,5 +1,7 @@
 // Ready-made networks used by the examples, benchmarks and tests.
 #pragma once
+#include <stddef.h>
+
 #include "mote/model.h"
 
 namespace mote {
@@ -24,5 +26,19 @@ struct SeedNetworkOptions {
 // (Nesterov) momentum. Adds an input and the layers to an empty `model`;
 // the caller Prepares it.
 Status BuildSeedNetwork(Model& model, const SeedNetworkOptions& options = SeedNetworkOptions{});
+
+enum class SequenceCell { kSimpleRnn, kLstm, kGru };
+struct SequenceNetworkOptions {
+  SequenceCell cell = SequenceCell::kLstm;
+  size_t units = 128;
+  float clip_norm = 5.0f;  // gradient clipping by global norm (0: off)
+};
+// Fashion-MNIST read as a sequence of 28 rows of 28 pixels (seed 001's
+// many-to-one RNN): Input [28, 28] "rows" -> SimpleRNN / LSTM / GRU (units,
+// last state) named "rnn" / "lstm" / "gru" -> Dense(10) "logits", softmax
+// fused into a SoftmaxCrossEntropy loss, Adam, clipping. The caller Prepares.
+Status BuildSequenceNetwork(Model& model, const SequenceNetworkOptions& options = SequenceNetworkOptions{});
+// "rnn", "lstm", "gru" -> the cell; kInvalidArgument otherwise.
+Status ParseSequenceCell(const char* name, SequenceCell* cell);
 
 }  // namespace mote

@@ -61,7 +61,8 @@ size_t Argmax(const float* v, size_t n) { return size_t(std::max_element(v, v + 
 void PrintExportUsage(FILE* out) {
   fprintf(out,
           "usage: mote export --checkpoint FILE [options]\n"
-          "  --network seed        the network the checkpoint was trained on (seed: mote::BuildSeedNetwork)\n"
+          "  --network NAME        the network the checkpoint was trained on: seed (mote::BuildSeedNetwork,\n"
+          "                        default) or rnn:H, lstm:H, gru:H (mote::BuildSequenceNetwork, H units)\n"
           "  --checkpoint FILE     trained parameters (mote::SaveCheckpoint)\n"
           "  --out FILE            model file to write (default model.mote)\n"
           "  --int8                int8 post-training quantization\n"

@@ -22,7 +22,7 @@ namespace {
 
 void Usage(FILE* out) {
   fprintf(out,
-          "usage: mote testset --checkpoint FILE --out PREFIX [--network seed] [--images N] [--data DIR]\n"
+          "usage: mote testset --checkpoint FILE --out PREFIX [--network seed|lstm:H|gru:H] [--images N] [--data DIR]\n"
           "  writes PREFIX.c and PREFIX.h: mote_testset_pixels (u8, N x 784), mote_testset_labels (N),\n"
           "  mote_testset_expected (N x outputs floats, the training library's inference outputs)\n");
 }

@@ -1,8 +1,10 @@
 #include "mote/zoo.h"
 
 #include <memory>
+#include <string>
 
 #include "mote/layers.h"
+#include "mote/optim/adam.h"
 #include "mote/optim/momentum.h"
 
 namespace mote {
@@ -39,6 +41,41 @@ Status BuildSeedNetwork(Model& model, const SeedNetworkOptions& options) {
   model.SetLoss(std::make_unique<SoftmaxCrossEntropy>(options.label_smoothing));
   model.SetOptimizer(std::make_unique<Momentum>(options.learning_momentum, options.nesterov));
   return Status::Ok();
+}
+
+Status ParseSequenceCell(const char* name, SequenceCell* cell) {
+  const std::string n = name == nullptr ? "" : name;
+  if (n == "rnn") {
+    *cell = SequenceCell::kSimpleRnn;
+  } else if (n == "lstm") {
+    *cell = SequenceCell::kLstm;
+  } else if (n == "gru") {
+    *cell = SequenceCell::kGru;
+  } else {
+    return InvalidArgument("zoo: the sequence cell must be rnn, lstm or gru");
+  }
+  return Status::Ok();
+}
+
+Status BuildSequenceNetwork(Model& model, const SequenceNetworkOptions& options) {
+  if (model.node_count() != 0) return InvalidArgument("zoo: BuildSequenceNetwork needs an empty model");
+  if (options.units == 0) return InvalidArgument("zoo: a sequence network needs at least one unit");
+  model.Input(Shape(28, 28), "rows");
+  switch (options.cell) {
+    case SequenceCell::kSimpleRnn:
+      model.Add(std::make_unique<SimpleRNN>(options.units), {}, "rnn");
+      break;
+    case SequenceCell::kLstm:
+      model.Add(std::make_unique<LSTM>(options.units), {}, "lstm");
+      break;
+    case SequenceCell::kGru:
+      model.Add(std::make_unique<GRU>(options.units), {}, "gru");
+      break;
+  }
+  model.Add(std::make_unique<Dense>(10), {}, "logits");
+  model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  model.SetOptimizer(std::make_unique<Adam>());
+  return model.SetGradientClipNorm(options.clip_norm);
 }
 
 }  // namespace mote
