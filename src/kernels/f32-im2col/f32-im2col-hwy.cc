@@ -95,16 +95,12 @@ void Col2ImAccumulateImpl(const Conv2DGeometry& g, const float* columns, size_t 
   const size_t kernel_row = g.kernel_w * c;
   const float* col = columns;
   for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
-    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    const Im2ColSpan span = Im2ColColumns(g, x0);
+    const Im2ColWindow w = Im2ColWindowOf(g, r);
+    const Im2ColSpan span = Im2ColColumns(g, w.x0);
     for (size_t ky = 0; ky < g.kernel_h; ++ky, col += kernel_row) {
-      const long y = y0 + long(ky);
+      const long y = w.y0 + long(ky);
       if (y < 0 || y >= long(g.in_h) || span.begin == span.end) continue;
-      float* dst = input_grad + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      float* dst = input_grad + ((w.n * g.in_h + size_t(y)) * g.in_w + size_t(w.x0 + long(span.begin))) * c;
       Im2ColAccumulate((span.end - span.begin) * c, col + span.begin * c, dst);
     }
   }

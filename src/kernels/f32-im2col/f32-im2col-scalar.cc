@@ -15,17 +15,13 @@ void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t r
   const size_t c = g.in_c;
   const float* col = columns;
   for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
-    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
+    const Im2ColWindow w = Im2ColWindowOf(g, r);
     for (size_t ky = 0; ky < g.kernel_h; ++ky) {
-      const long y = y0 + long(ky);
+      const long y = w.y0 + long(ky);
       for (size_t kx = 0; kx < g.kernel_w; ++kx) {
-        const long x = x0 + long(kx);
+        const long x = w.x0 + long(kx);
         if (y >= 0 && y < long(g.in_h) && x >= 0 && x < long(g.in_w)) {
-          float* dst = input_grad + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x)) * c;
+          float* dst = input_grad + ((w.n * g.in_h + size_t(y)) * g.in_w + size_t(x)) * c;
           for (size_t ci = 0; ci < c; ++ci) dst[ci] += col[ci];
         }
         col += c;

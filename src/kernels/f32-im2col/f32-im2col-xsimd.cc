@@ -40,20 +40,15 @@ void F32Im2Col(const Conv2DGeometry& g, const float* input, size_t row_begin, si
   const size_t kernel_row = g.kernel_w * c;  // floats per (row, ky) in the matrix
   float* out = columns;
   for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
-    // Signed origin of the window: padding makes it negative at the borders.
-    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    const Im2ColSpan span = Im2ColColumns(g, x0);
+    const Im2ColWindow w = Im2ColWindowOf(g, r);
+    const Im2ColSpan span = Im2ColColumns(g, w.x0);
     for (size_t ky = 0; ky < g.kernel_h; ++ky, out += kernel_row) {
-      const long y = y0 + long(ky);
+      const long y = w.y0 + long(ky);
       if (y < 0 || y >= long(g.in_h) || span.begin == span.end) {
         Zero(kernel_row, out);
         continue;
       }
-      const float* src = input + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      const float* src = input + ((w.n * g.in_h + size_t(y)) * g.in_w + size_t(w.x0 + long(span.begin))) * c;
       Zero(span.begin * c, out);
       Copy((span.end - span.begin) * c, src, out + span.begin * c);
       Zero(kernel_row - span.end * c, out + span.end * c);
@@ -67,16 +62,12 @@ void F32Col2ImAccumulate(const Conv2DGeometry& g, const float* columns, size_t r
   const size_t kernel_row = g.kernel_w * c;
   const float* col = columns;
   for (size_t r = row_begin; r < row_end; ++r) {
-    const size_t ox = r % g.out_w;
-    const size_t oy = (r / g.out_w) % g.out_h;
-    const size_t n = r / (g.out_w * g.out_h);
-    const long y0 = long(oy * g.stride_h) - long(g.pad_top);
-    const long x0 = long(ox * g.stride_w) - long(g.pad_left);
-    const Im2ColSpan span = Im2ColColumns(g, x0);
+    const Im2ColWindow w = Im2ColWindowOf(g, r);
+    const Im2ColSpan span = Im2ColColumns(g, w.x0);
     for (size_t ky = 0; ky < g.kernel_h; ++ky, col += kernel_row) {
-      const long y = y0 + long(ky);
+      const long y = w.y0 + long(ky);
       if (y < 0 || y >= long(g.in_h) || span.begin == span.end) continue;
-      float* dst = input_grad + ((n * g.in_h + size_t(y)) * g.in_w + size_t(x0 + long(span.begin))) * c;
+      float* dst = input_grad + ((w.n * g.in_h + size_t(y)) * g.in_w + size_t(w.x0 + long(span.begin))) * c;
       Accumulate((span.end - span.begin) * c, col + span.begin * c, dst);
     }
   }
