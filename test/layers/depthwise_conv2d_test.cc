@@ -15,19 +15,9 @@ namespace {
 using testing::BackendCases;
 using testing::ExpectGradientsMatch;
 using testing::LayerHarness;
+using testing::Opts;
 using testing::PlanCode;
 using testing::ScopedBackend;
-
-Conv2DOptions Opts(size_t sh, size_t sw, Padding padding, size_t ph = 0, size_t pw = 0, bool bias = true) {
-  Conv2DOptions o;
-  o.stride_h = sh;
-  o.stride_w = sw;
-  o.padding = padding;
-  o.pad_h = ph;
-  o.pad_w = pw;
-  o.use_bias = bias;
-  return o;
-}
 
 TEST(DepthwiseConv2DTest, ParamsAndOutputShapes) {
   DepthwiseConv2D layer(3, 2);

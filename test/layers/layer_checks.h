@@ -18,6 +18,7 @@
 #include "kernels/kernel_test_util.h"
 #include "layer_test_util.h"
 #include "mote/layer.h"
+#include "mote/layers/conv2d.h"
 
 namespace mote {
 namespace testing {
@@ -28,6 +29,18 @@ inline StatusCode PlanCode(Layer& layer, std::vector<Shape> shapes) {
 }
 
 inline std::vector<BackendCase> BackendCases() { return AllCases(); }
+
+// Convolution options in one call (Conv2D and DepthwiseConv2D tests).
+inline Conv2DOptions Opts(size_t sh, size_t sw, Padding padding, size_t ph = 0, size_t pw = 0, bool bias = true) {
+  Conv2DOptions o;
+  o.stride_h = sh;
+  o.stride_w = sw;
+  o.padding = padding;
+  o.pad_h = ph;
+  o.pad_w = pw;
+  o.use_bias = bias;
+  return o;
+}
 
 inline Shape WithBatch(const Shape& s, size_t n) {
   switch (s.rank()) {
