@@ -37,17 +37,23 @@ struct Block {
 
 bool LiveTogether(const Block& a, const Block& b) { return a.first <= b.last && b.first <= a.last; }
 
+// The placed blocks alive at the same time as `b`, by offset.
+std::vector<const Block*> LiveNeighbours(const std::vector<Block>& blocks, const std::vector<size_t>& placed,
+                                         const Block& b) {
+  std::vector<const Block*> neighbours;
+  for (size_t j : placed)
+    if (LiveTogether(b, blocks[j])) neighbours.push_back(&blocks[j]);
+  std::sort(neighbours.begin(), neighbours.end(), [](const Block* x, const Block* y) { return x->offset < y->offset; });
+  return neighbours;
+}
+
 // Places blocks in `order`; returns the arena end (exact, not rounded).
 size_t Place(std::vector<Block>* blocks, const std::vector<size_t>& order) {
   std::vector<size_t> placed;
   size_t end = 0;
   for (size_t i : order) {
     Block& b = (*blocks)[i];
-    std::vector<const Block*> neighbours;
-    for (size_t j : placed)
-      if (LiveTogether(b, (*blocks)[j])) neighbours.push_back(&(*blocks)[j]);
-    std::sort(neighbours.begin(), neighbours.end(),
-              [](const Block* x, const Block* y) { return x->offset < y->offset; });
+    const std::vector<const Block*> neighbours = LiveNeighbours(*blocks, placed, b);
     size_t cursor = 0, best = 0, best_gap = SIZE_MAX;
     for (const Block* n : neighbours) {
       if (n->offset >= cursor && n->offset - cursor >= b.bytes && n->offset - cursor < best_gap) {
@@ -70,11 +76,7 @@ bool PlaceTwoEnded(std::vector<Block>* blocks, const std::vector<size_t>& order,
   *end = 0;
   for (size_t i : order) {
     Block& b = (*blocks)[i];
-    std::vector<const Block*> neighbours;
-    for (size_t j : placed)
-      if (LiveTogether(b, (*blocks)[j])) neighbours.push_back(&(*blocks)[j]);
-    std::sort(neighbours.begin(), neighbours.end(),
-              [](const Block* x, const Block* y) { return x->offset < y->offset; });
+    const std::vector<const Block*> neighbours = LiveNeighbours(*blocks, placed, b);
     bool found = false, at_edge = false;
     size_t best = 0, best_gap = SIZE_MAX, cursor = 0;
     auto consider = [&](size_t lo, size_t hi) {  // a free gap [lo, hi)
