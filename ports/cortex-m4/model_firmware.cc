@@ -36,7 +36,7 @@ __attribute__((noinline)) void mote_window_i8_end(void) { __asm__ volatile("nop;
 namespace {
 
 #ifndef MOTE_FIRMWARE_ARENA_BYTES
-#define MOTE_FIRMWARE_ARENA_BYTES (512 * 1024)
+#define MOTE_FIRMWARE_ARENA_BYTES (64 * 1024)  // the seed network needs 31.5 KB (fp32)
 #endif
 alignas(16) uint8_t g_arena[MOTE_FIRMWARE_ARENA_BYTES];
 
