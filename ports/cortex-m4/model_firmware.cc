@@ -9,7 +9,7 @@
 // output bytes, to compare ports. Each inference runs between two marker
 // functions, so ports/cortex-m4/insn_windows.c counts its instructions.
 // Exit status: 0 when every check held (fp32: max_abs_diff <= 1e-4 and full
-// agreement), 1 otherwise.
+// agreement; int8: agreement on >= 90 % of the images), 1 otherwise.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,7 +100,9 @@ bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bo
   line << "model " << name << ": images " << uint32_t(MOTE_TESTSET_IMAGES) << " correct " << correct << " agree "
        << agree << " max_abs_diff " << max_diff << " arena " << uint32_t(arena_need) << " crc ";
   line.Hex(crc);
-  if (int8) return true;  // int8 accuracy is judged against fp32 by the caller, on the full test set
+  // int8 is an approximation: its argmax must agree on at least 90 % of the
+  // images (its accuracy drop is judged on the full test set on the host).
+  if (int8) return agree * 10 >= uint32_t(MOTE_TESTSET_IMAGES) * 9;
   return agree == MOTE_TESTSET_IMAGES && max_diff <= kMaxLogitDifference;
 }
 
