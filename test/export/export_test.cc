@@ -56,6 +56,18 @@ std::vector<uint8_t> Export(Model& model, ExportOptions options = ExportOptions{
   return bytes;
 }
 
+// int8 export calibrated on `count` examples drawn uniformly from [-1, 1].
+std::vector<uint8_t> ExportInt8OnRandomInputs(Model& model, size_t count, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> calibration(count * model.input_size(0));
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  ExportOptions options;
+  options.int8 = true;
+  options.calibration = {calibration.data()};
+  options.calibration_count = count;
+  return Export(model, options);
+}
+
 std::unique_ptr<Conv2D> Conv(size_t filters, size_t k, size_t stride, bool bias) {
   Conv2DOptions o;
   o.padding = Padding::kSame;
@@ -114,14 +126,7 @@ TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
   EXPECT_LE(MaxDifference(model, Export(model), 12, 4), 1e-5);
   // int8: per-channel weights along the depthwise kernel's last axis; the
   // result stays within a few quantization steps of the library's.
-  Rng rng(6);
-  std::vector<float> calibration(16 * 245);
-  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
-  ExportOptions options;
-  options.int8 = true;
-  options.calibration = {calibration.data()};
-  options.calibration_count = 16;
-  const std::vector<uint8_t> bytes = Export(model, options);
+  const std::vector<uint8_t> bytes = ExportInt8OnRandomInputs(model, 16, 6);
   EXPECT_LE(MaxDifference(model, bytes, 12, 4), 0.15);  // outputs span about +-3 (a wrong channel axis: ~1)
 }
 
@@ -424,14 +429,7 @@ TEST(InspectTest, Int8OpsShowTheirQuantization) {
   BuildResidual(model);
   ASSERT_TRUE(PrepareForExport(model, 4).ok());
   RandomizeModel(model, 2);
-  Rng rng(3);
-  std::vector<float> calibration(8 * 108);
-  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
-  ExportOptions options;
-  options.int8 = true;
-  options.calibration = {calibration.data()};
-  options.calibration_count = 8;
-  const std::vector<uint8_t> bytes = Export(model, options);
+  const std::vector<uint8_t> bytes = ExportInt8OnRandomInputs(model, 8, 3);
   InspectReport r;
   ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &r).ok());
   EXPECT_TRUE(r.int8);

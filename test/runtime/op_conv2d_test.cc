@@ -3,7 +3,7 @@
 // including the 1x1 path without im2col.
 #include <gtest/gtest.h>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -74,11 +74,8 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
       op.act_min = lo;
       op.act_max = 0.5f;
       SetConv(g, op, c, 4);
-      LoadedModel m;
-      ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-      m.SetInput(0, x);
-      ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-      const auto got = m.Output<float>(0);
+      std::vector<float> got;
+      ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       auto want = NaiveConv<float>(c, x, w, bias, 0.0f);
       ASSERT_EQ(got.size(), want.size());
       for (size_t i = 0; i < want.size(); ++i) {
@@ -109,11 +106,8 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
     op.act_min = float(lo);
     op.act_max = float(hi);
     SetConv(g, op, c, 1);
-    LoadedModel m;
-    ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-    m.SetInput(0, x);
-    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-    const auto got = m.Output<int8_t>(0);
+    std::vector<int8_t> got;
+    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
     const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));
     int distinct_clamped = 0;
     for (size_t i = 0; i < acc.size(); ++i) {

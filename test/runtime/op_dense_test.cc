@@ -2,7 +2,7 @@
 // image-shaped tensor), int8 with per-channel requantization.
 #include <gtest/gtest.h>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -16,11 +16,8 @@ TEST(OpDenseTest, F32MatchesNaiveLoops) {
     const uint16_t xi = g.Act(MOTE_DTYPE_F32, {2, 3, 5});
     const uint16_t yi = g.Act(MOTE_DTYPE_F32, {cout});
     g.Op(MOTE_OP_DENSE, {xi, g.ConstF32({cout, f}, w), g.ConstF32({cout}, b)}, yi).act_min = 0.0f;
-    LoadedModel m;
-    ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-    m.SetInput(0, x);
-    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-    const auto got = m.Output<float>(0);
+    std::vector<float> got;
+    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
     for (uint32_t j = 0; j < cout; ++j) {
       float acc = b[j];
       for (uint32_t p = 0; p < f; ++p) acc += x[p] * w[j * f + p];
@@ -44,11 +41,8 @@ TEST(OpDenseTest, Int8MatchesIntegerReference) {
   g.OpI8(MOTE_OP_DENSE, {xi, g.ConstI8({cout, f}, w), g.ConstI32({cout}, bias), g.ConstI32({2 * cout}, requant)},
          yi)
       .act_max = 100.0f;
-  LoadedModel m;
-  ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-  m.SetInput(0, x);
-  ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-  const auto got = m.Output<int8_t>(0);
+  std::vector<int8_t> got;
+  ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
   for (uint32_t j = 0; j < cout; ++j) {
     int64_t acc = bias[j];
     for (uint32_t p = 0; p < f; ++p) acc += int32_t(x[p]) * w[j * f + p];

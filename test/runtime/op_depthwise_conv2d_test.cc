@@ -2,7 +2,7 @@
 // padding and per-channel requantization).
 #include <gtest/gtest.h>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -53,11 +53,8 @@ TEST(OpDepthwiseConv2DTest, F32MatchesNaiveLoops) {
         g.Op(MOTE_OP_DEPTHWISE_CONV2D, {xi, g.ConstF32({k.kh, k.kw, k.c}, w), g.ConstF32({k.c}, b)}, yi);
     SetParams(op, k);
     op.act_min = -0.25f;
-    LoadedModel m;
-    ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-    m.SetInput(0, x);
-    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-    const auto got = m.Output<float>(0);
+    std::vector<float> got;
+    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
     const auto want = NaiveDepthwise<float>(k, x, w, b, 0.0f);
     for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], std::max(want[i], -0.25f), 1e-5f) << i;
   }
@@ -80,11 +77,8 @@ TEST(OpDepthwiseConv2DTest, Int8MatchesIntegerReference) {
                                g.ConstI32({2 * k.c}, requant)},
                               yi);
     SetParams(op, k);
-    LoadedModel m;
-    ASSERT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-    m.SetInput(0, x);
-    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-    const auto got = m.Output<int8_t>(0);
+    std::vector<int8_t> got;
+    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
     const auto acc = NaiveDepthwise<int32_t>(k, x, w, bias, int8_t(zp_in));
     for (size_t i = 0; i < acc.size(); ++i) {
       const uint32_t c = uint32_t(i % k.c);

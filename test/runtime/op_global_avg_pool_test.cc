@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -20,11 +20,9 @@ std::vector<T> RunGap(uint32_t h, uint32_t w, uint32_t c, const std::vector<T>& 
   MoteOpRecord& op = g.Op(MOTE_OP_GLOBAL_AVG_POOL, {xi}, yi);
   op.act_min = lo;
   op.act_max = hi;
-  LoadedModel m;
-  EXPECT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-  m.SetInput(0, x);
-  EXPECT_EQ(m.Invoke(), MOTE_RT_OK);
-  return m.Output<T>(0);
+  std::vector<T> y;
+  RunOnce(g.Build({xi}, {yi}), x, &y);
+  return y;
 }
 
 TEST(OpGlobalAvgPoolTest, MeanPerChannel) {

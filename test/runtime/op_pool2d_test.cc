@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -53,11 +53,9 @@ std::vector<T> RunPool(const PoolCase& k, MoteOpType type, const std::vector<T>&
   memcpy(op.params, p, sizeof(p));
   op.act_min = lo;
   op.act_max = hi;
-  LoadedModel m;
-  EXPECT_EQ(m.Load(g.Build({xi}, {yi})), MOTE_RT_OK);
-  m.SetInput(0, x);
-  EXPECT_EQ(m.Invoke(), MOTE_RT_OK);
-  return m.Output<T>(0);
+  std::vector<T> y;
+  RunOnce(g.Build({xi}, {yi}), x, &y);
+  return y;
 }
 
 TEST(OpPool2DTest, F32MatchesNaiveLoops) {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "runtime_test_util.h"
+#include "op_test_util.h"
 
 namespace mote {
 namespace testing {
@@ -41,11 +41,8 @@ TEST(OpQuantizeTest, MatchesRoundingReferenceOnRandomValues) {
   const uint16_t xi = g.Act(MOTE_DTYPE_F32, {500});
   const uint16_t qi = g.Act(MOTE_DTYPE_I8, {500}, scale, zp);
   g.OpI8(MOTE_OP_QUANTIZE, {xi}, qi);
-  LoadedModel m;
-  ASSERT_EQ(m.Load(g.Build({xi}, {qi})), MOTE_RT_OK);
-  m.SetInput(0, x);
-  ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
-  const auto q = m.Output<int8_t>(0);
+  std::vector<int8_t> q;
+  ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {qi}), x, &q));
   for (size_t i = 0; i < x.size(); ++i) {
     const double want = std::min(std::max(double(std::round(x[i] / scale)) + zp, -128.0), 127.0);
     ASSERT_EQ(q[i], int8_t(want)) << x[i];
