@@ -94,11 +94,9 @@ bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bo
     __builtin_memcpy(chunk + 4, y, MOTE_TESTSET_OUTPUTS * 4);
     crc = mote_rt_crc32(chunk, sizeof(chunk));
   }
-  size_t arena_need = 0;
-  (void)mote_rt_arena_bytes(bytes, len, &arena_need);
-  Line line;
+  Line line;  // the planned arena comes from the header init checked (no second pass over the model)
   line << "model " << name << ": images " << uint32_t(MOTE_TESTSET_IMAGES) << " correct " << correct << " agree "
-       << agree << " max_abs_diff " << max_diff << " arena " << uint32_t(arena_need) << " crc ";
+       << agree << " max_abs_diff " << max_diff << " arena " << model.header->arena_bytes << " crc ";
   line.Hex(crc);
   // int8 is an approximation: its argmax must agree on at least 90 % of the
   // images (its accuracy drop is judged on the full test set on the host).

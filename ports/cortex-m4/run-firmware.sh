@@ -12,14 +12,15 @@ trap 'rm -f "$log"' EXIT
 
 names=()
 plugin_args="$plugin"
+symbols=$("$nm" "$elf")
 while read -r addr type sym; do
   [[ $sym =~ ^mote_window_(.+)_begin$ ]] || continue
   name=${BASH_REMATCH[1]}
-  end=$("$nm" "$elf" | awk -v s="mote_window_${name}_end" '$3 == s { print $1 }')
+  end=$(awk -v s="mote_window_${name}_end" '$3 == s { print $1 }' <<<"$symbols")
   [[ -n $end ]] || continue
   names+=("$name")
   plugin_args+=",window=0x$addr:0x$end"
-done < <("$nm" "$elf")
+done <<<"$symbols"
 
 "$qemu" -M mps2-an386 -nographic -semihosting-config enable=on,target=native \
   -plugin "$plugin_args" -d plugin -D "$log" -kernel "$elf"
