@@ -11,26 +11,16 @@
 namespace mote {
 namespace {
 
+using testing::AllEqual;
 using testing::AllNear;
 using testing::Buffer;
+using testing::ChannelCounts;
+using testing::EndGuardedBuffer;
 using testing::OddSizes;
 using testing::ScopedBackend;
 using testing::SimdCases;
 
 const float kInf = INFINITY;
-
-// Exact comparison (NaN matches NaN). Unlike AllNear it accepts equal
-// infinities, which the special values below produce.
-::testing::AssertionResult AllEqual(const Buffer& expected, const Buffer& actual) {
-  if (!actual.GuardIntact()) return ::testing::AssertionFailure() << "write past the end of the output";
-  for (size_t i = 0; i < expected.size(); ++i) {
-    const float e = expected[i], a = actual[i];
-    if (!(e == a || (std::isnan(e) && std::isnan(a))))
-      return ::testing::AssertionFailure() << "element " << i << " of " << expected.size()
-                                           << ": expected " << e << ", got " << a;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 TEST(F32EpilogueTest, ScalarKnownOutput) {
   ScopedBackend scalar(Backend::kScalar);
@@ -60,7 +50,8 @@ struct Mode {
 
 void CheckShape(size_t rows, size_t channels, Rng& rng) {
   const size_t n = rows * channels;
-  Buffer x(n, 1), scale(channels, 2), shift(channels, 3);
+  // Inputs end at an inaccessible page: nothing may be read past them.
+  EndGuardedBuffer x(n), scale(channels), shift(channels);
   x.FillUniform(rng, -3.0f, 3.0f);
   scale.FillUniform(rng, -2.0f, 2.0f);
   shift.FillUniform(rng, -1.0f, 1.0f);
@@ -90,11 +81,11 @@ void CheckShape(size_t rows, size_t channels, Rng& rng) {
       Buffer y(n, 3);
       kernels::F32ChannelAffineClamp(rows, channels, x.data(), sc, sh, m.lo, m.hi, y.data());
       EXPECT_TRUE(AllEqual(expected, y));
-      Buffer inplace(n, 1);
-      for (size_t i = 0; i < n; ++i) inplace[i] = x[i];
+      EndGuardedBuffer inplace(n);
+      inplace.CopyFrom(x.data());
       kernels::F32ChannelAffineClamp(rows, channels, inplace.data(), sc, sh, m.lo, m.hi,
                                      inplace.data());
-      EXPECT_TRUE(AllEqual(expected, inplace));
+      EXPECT_TRUE(AllEqual(expected.data(), inplace.data(), n));
     }
   }
 }
@@ -109,6 +100,14 @@ TEST(F32EpilogueTest, MatchesScalarAcrossRows) {
   Rng rng(8);
   for (size_t rows : OddSizes())
     for (size_t channels : {5, 16}) CheckShape(rows, channels, rng);
+}
+
+// Channel counts below, between and above the vector widths (rows run as one
+// flat array, overlapping tails).
+TEST(F32EpilogueTest, MatchesScalarOnChannelTails) {
+  Rng rng(9);
+  for (size_t channels : ChannelCounts())
+    for (size_t rows : {1, 3, 17, 63}) CheckShape(rows, channels, rng);
 }
 
 }  // namespace

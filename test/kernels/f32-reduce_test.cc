@@ -1,6 +1,7 @@
 // F32ChannelSums: hand-computed scalar result, then every SIMD path against
 // the scalar reference (bit-exact: each channel is summed in row order) over
-// channel and row counts, with and without sum_sq, on misaligned buffers.
+// channel and row counts, with and without sum_sq, on misaligned buffers and
+// on inputs that end at an inaccessible page (no read past the end).
 #include <string>
 
 #include "kernel_test_util.h"
@@ -9,8 +10,11 @@
 namespace mote {
 namespace {
 
+using testing::AllEqual;
 using testing::AllNear;
 using testing::Buffer;
+using testing::ChannelCounts;
+using testing::EndGuardedBuffer;
 using testing::OddSizes;
 using testing::ScopedBackend;
 using testing::SimdCases;
@@ -37,7 +41,7 @@ TEST(F32ReduceTest, ScalarKnownOutput) {
 }
 
 void CheckShape(size_t rows, size_t channels, Rng& rng) {
-  Buffer x(rows * channels, 1);
+  EndGuardedBuffer x(rows * channels);
   x.FillUniform(rng, -2.0f, 2.0f);
   Buffer expected_sum(channels, 2), expected_sq(channels, 3);
   {
@@ -49,11 +53,11 @@ void CheckShape(size_t rows, size_t channels, Rng& rng) {
     ScopedBackend backend(c);
     Buffer sum(channels, 3, 99.0f), sq(channels, 2, 99.0f);
     kernels::F32ChannelSums(rows, channels, x.data(), sum.data(), sq.data());
-    EXPECT_TRUE(AllNear(expected_sum, sum, 0.0f, 0.0f));
-    EXPECT_TRUE(AllNear(expected_sq, sq, 0.0f, 0.0f));
+    EXPECT_TRUE(AllEqual(expected_sum, sum));
+    EXPECT_TRUE(AllEqual(expected_sq, sq));
     Buffer sum_only(channels, 1, 99.0f);
     kernels::F32ChannelSums(rows, channels, x.data(), sum_only.data(), nullptr);
-    EXPECT_TRUE(AllNear(expected_sum, sum_only, 0.0f, 0.0f));
+    EXPECT_TRUE(AllEqual(expected_sum, sum_only));
   }
 }
 
@@ -67,6 +71,14 @@ TEST(F32ReduceTest, MatchesScalarAcrossRows) {
   Rng rng(12);
   for (size_t rows : OddSizes())
     for (size_t channels : {5, 16, 67}) CheckShape(rows, channels, rng);
+}
+
+// Channel counts below, between and above the vector widths (partial vectors
+// per row, overlapping tails, several passes over the rows).
+TEST(F32ReduceTest, MatchesScalarOnChannelTails) {
+  Rng rng(13);
+  for (size_t channels : ChannelCounts())
+    for (size_t rows : {1, 3, 17, 63}) CheckShape(rows, channels, rng);
 }
 
 }  // namespace

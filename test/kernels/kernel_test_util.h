@@ -3,8 +3,11 @@
 // sizes and deliberately misaligned buffers.
 #pragma once
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <cstddef>
 #include <string>
 #include <type_traits>
@@ -20,6 +23,13 @@ namespace testing {
 inline const std::vector<size_t>& OddSizes() {
   static const std::vector<size_t> sizes = {1, 2, 3, 7, 17, 63, 64, 65, 1000};
   return sizes;
+}
+
+// Channel counts of per-channel kernels (rows x channels): below, between and
+// above the vector widths, with and without tails (the seed network's 10, 40, 80).
+inline const std::vector<size_t>& ChannelCounts() {
+  static const std::vector<size_t> counts = {1, 3, 10, 17, 40, 63, 80};
+  return counts;
 }
 
 struct BackendCase {
@@ -115,6 +125,56 @@ class BasicBuffer {
 };
 using Buffer = BasicBuffer<float>;
 
+// n floats that end exactly where an inaccessible page begins, so a kernel
+// that reads or writes past the end faults instead of passing by luck.
+class EndGuardedBuffer {
+ public:
+  explicit EndGuardedBuffer(size_t n) : n_(n) {
+    const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    bytes_ = (n * sizeof(float) + page - 1) / page * page + page;
+    void* base = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) base = nullptr;
+    EXPECT_NE(base, nullptr) << "mmap";
+    base_ = static_cast<char*>(base);
+    if (base_ != nullptr) {
+      EXPECT_EQ(mprotect(base_ + bytes_ - page, page, PROT_NONE), 0);
+      data_ = reinterpret_cast<float*>(base_ + bytes_ - page) - n;
+    }
+  }
+  ~EndGuardedBuffer() {
+    if (base_ != nullptr) munmap(base_, bytes_);
+  }
+  EndGuardedBuffer(const EndGuardedBuffer&) = delete;
+  EndGuardedBuffer& operator=(const EndGuardedBuffer&) = delete;
+  float* data() { return data_; }
+  const float* data() const { return data_; }
+  size_t size() const { return n_; }
+  float& operator[](size_t i) { return data_[i]; }
+  float operator[](size_t i) const { return data_[i]; }
+  void FillUniform(Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+    for (size_t i = 0; i < n_; ++i) data_[i] = rng.Uniform(lo, hi);
+  }
+  void CopyFrom(const float* src) {
+    for (size_t i = 0; i < n_; ++i) data_[i] = src[i];
+  }
+
+ private:
+  size_t n_, bytes_ = 0;
+  char* base_ = nullptr;
+  float* data_ = nullptr;
+};
+
+// Bit-identical elements (any NaN matches any NaN; -0 does not match +0).
+inline ::testing::AssertionResult AllEqual(const float* expected, const float* actual, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float e = expected[i], a = actual[i];
+    if (!(std::memcmp(&e, &a, sizeof(float)) == 0 || (std::isnan(e) && std::isnan(a))))
+      return ::testing::AssertionFailure() << "element " << i << " of " << n << ": expected " << e << ", got "
+                                           << a;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // |expected - actual| <= abs_tol + rel_tol * |expected| for every element.
 inline ::testing::AssertionResult AllNear(const float* expected, const float* actual, size_t n,
                                           float rel_tol = 1e-5f, float abs_tol = 1e-6f) {
@@ -132,6 +192,12 @@ inline ::testing::AssertionResult AllNear(const Buffer& expected, const Buffer& 
   if (expected.size() != actual.size()) return ::testing::AssertionFailure() << "size mismatch";
   if (!actual.GuardIntact()) return ::testing::AssertionFailure() << "write past the end of the output";
   return AllNear(expected.data(), actual.data(), expected.size(), rel_tol, abs_tol);
+}
+
+inline ::testing::AssertionResult AllEqual(const Buffer& expected, const Buffer& actual) {
+  if (expected.size() != actual.size()) return ::testing::AssertionFailure() << "size mismatch";
+  if (!actual.GuardIntact()) return ::testing::AssertionFailure() << "write past the end of the output";
+  return AllEqual(expected.data(), actual.data(), expected.size());
 }
 
 }  // namespace testing

@@ -1,12 +1,14 @@
-// Highway per-channel affine + clamp, vectorized along the channels of each
-// row with a scalar tail. Mul and Add stay separate (no MulAdd) and the clamp
-// uses the reference's comparisons (NaN passes through), so results match the
-// scalar reference bit for bit. Each element is read before it is written, so
-// y == x is safe.
+// Highway per-channel affine + clamp over rows x channels
+// (channel-rows-hwy-inl.h: vector code for any channel count, rows of fewer
+// channels than lanes run as one flat array). Mul and Add stay separate (no
+// MulAdd) and the clamp uses the reference's comparisons (NaN passes through),
+// so results match the scalar reference bit for bit. Each element is read
+// before it is written, so y == x is safe.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/f32-epilogue/f32-epilogue-hwy.cc"
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "hwy/highway.h"
+#include "src/kernels/channel-rows-hwy-inl.h"
 
 #include "src/kernels/kernel-table.h"
 
@@ -16,34 +18,35 @@ namespace kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Branches on scale/shift presence are hoisted into the template arguments.
+// y = clamp(x * scale + shift, lo, hi); scale/shift presence is hoisted into
+// the template arguments.
+template <bool kScale, bool kShift>
+struct AffineClampOp : channel_rows::OpBase {
+  static constexpr int kInputs = 1;
+  static constexpr unsigned kParams = (kScale ? 1u : 0u) | (kShift ? 2u : 0u);
+  static constexpr bool kOutput = true;
+  float lo, hi;
+  template <class D, class V>
+  HWY_INLINE V Apply(D d, V v, V /*b*/, V scale, V shift, V /*p2*/, V /*p3*/) const {
+    const V vlo = hn::Set(d, lo), vhi = hn::Set(d, hi);
+    if (kScale) v = hn::Mul(v, scale);
+    if (kShift) v = hn::Add(v, shift);
+    v = hn::IfThenElse(hn::Lt(v, vlo), vlo, v);
+    return hn::IfThenElse(hn::Gt(v, vhi), vhi, v);
+  }
+};
+
 template <bool kScale, bool kShift>
 HWY_INLINE void EpilogueRows(size_t rows, size_t channels, const float* x, const float* scale,
                              const float* shift, float lo, float hi, float* y) {
-  const hn::ScalableTag<float> d;
-  const size_t N = hn::Lanes(d);
-  const auto vlo = hn::Set(d, lo);
-  const auto vhi = hn::Set(d, hi);
-  for (size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * channels;
-    float* yr = y + r * channels;
-    size_t ch = 0;
-    for (; ch + N <= channels; ch += N) {
-      auto v = hn::LoadU(d, xr + ch);
-      if (kScale) v = hn::Mul(v, hn::LoadU(d, scale + ch));
-      if (kShift) v = hn::Add(v, hn::LoadU(d, shift + ch));
-      v = hn::IfThenElse(hn::Lt(v, vlo), vlo, v);
-      v = hn::IfThenElse(hn::Gt(v, vhi), vhi, v);
-      hn::StoreU(v, d, yr + ch);
-    }
-    for (; ch < channels; ++ch) {
-      float v = xr[ch];
-      if (kScale) v = v * scale[ch];
-      if (kShift) v = v + shift[ch];
-      v = v < lo ? lo : v;
-      yr[ch] = v > hi ? hi : v;
-    }
-  }
+  AffineClampOp<kScale, kShift> op;
+  op.in0 = x;
+  op.par[0] = scale;
+  op.par[1] = shift;
+  op.out = y;
+  op.lo = lo;
+  op.hi = hi;
+  channel_rows::MapChannelRows(op, rows, channels);
 }
 
 void EpilogueAffineClampImpl(size_t rows, size_t channels, const float* x, const float* scale,

@@ -1,40 +1,44 @@
-// xsimd per-channel affine + clamp, vectorized along the channels of each row
-// with a scalar tail. Mul and add stay separate (no fma) and the clamp uses the
+// xsimd per-channel affine + clamp over rows x channels (channel-rows-xsimd.h:
+// vector code for any channel count, rows of fewer channels than lanes run as
+// one flat array). Mul and add stay separate (no fma) and the clamp uses the
 // reference's comparisons (NaN passes through), so results match the scalar
 // reference bit for bit. Each element is read before it is written, so y == x
 // is safe.
-#include "src/kernels/xsimd-arch.h"
+#include "src/kernels/channel-rows-xsimd.h"
 
 namespace mote {
 namespace kernels {
 namespace MOTE_XSIMD_NS {
 namespace {
 
-// Branches on scale/shift presence are hoisted into the template arguments.
+// y = clamp(x * scale + shift, lo, hi); scale/shift presence is hoisted into
+// the template arguments.
 template <bool kScale, bool kShift>
-void EpilogueRows(size_t rows, size_t channels, const float* x, const float* scale,
-                  const float* shift, float lo, float hi, float* y) {
-  const Batch vlo(lo), vhi(hi);
-  for (size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * channels;
-    float* yr = y + r * channels;
-    size_t ch = 0;
-    for (; ch + kLanes <= channels; ch += kLanes) {
-      Batch v = Batch::load_unaligned(xr + ch);
-      if (kScale) v = v * Batch::load_unaligned(scale + ch);
-      if (kShift) v = v + Batch::load_unaligned(shift + ch);
-      v = xsimd::select(v < vlo, vlo, v);
-      v = xsimd::select(v > vhi, vhi, v);
-      v.store_unaligned(yr + ch);
-    }
-    for (; ch < channels; ++ch) {
-      float v = xr[ch];
-      if (kScale) v = v * scale[ch];
-      if (kShift) v = v + shift[ch];
-      v = v < lo ? lo : v;
-      yr[ch] = v > hi ? hi : v;
-    }
+struct AffineClampOp : channel_rows::OpBase {
+  static constexpr int kInputs = 1;
+  static constexpr unsigned kParams = (kScale ? 1u : 0u) | (kShift ? 2u : 0u);
+  static constexpr bool kOutput = true;
+  float lo, hi;
+  Batch Apply(Batch v, Batch /*b*/, Batch scale, Batch shift, Batch /*p2*/, Batch /*p3*/) const {
+    const Batch vlo(lo), vhi(hi);
+    if (kScale) v = v * scale;
+    if (kShift) v = v + shift;
+    v = xsimd::select(v < vlo, vlo, v);
+    return xsimd::select(v > vhi, vhi, v);
   }
+};
+
+template <bool kScale, bool kShift>
+void EpilogueRows(size_t rows, size_t channels, const float* x, const float* scale, const float* shift,
+                  float lo, float hi, float* y) {
+  AffineClampOp<kScale, kShift> op;
+  op.in0 = x;
+  op.par[0] = scale;
+  op.par[1] = shift;
+  op.out = y;
+  op.lo = lo;
+  op.hi = hi;
+  channel_rows::MapChannelRows(op, rows, channels);
 }
 
 }  // namespace

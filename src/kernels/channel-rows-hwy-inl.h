@@ -1,0 +1,250 @@
+// Highway loops over rows x channels data (row stride = channels, one
+// parameter per channel) shared by the per-channel kernels: F32ChannelSums,
+// F32ChannelAffineClamp and the batch-norm kernels (included once per target
+// by their -hwy.cc files, after highway.h). An Op supplies the arithmetic on
+// whole vectors; these loops decide which vectors to load and store. Names,
+// not arrays, hold the vectors: SVE vectors are sizeless.
+//
+// Reductions (ReduceChannelRows) keep one lane per channel and accumulate the
+// rows in row order, so every lane does what the scalar reference does for
+// its channel, in the same order: bit-identical results.
+//  - channels >= lanes: vectors at 0, N, 2N, ... plus, for a tail, one vector
+//    at channels - N that overlaps the one before it (the overlapped lanes
+//    compute the same values again and are stored last). Up to 4 vectors
+//    share a pass over the rows.
+//  - channels < lanes: one vector per row; its lanes past the row hold the
+//    next row's values, computed independently and never kept. The last rows,
+//    where a full vector would read past the end, go through zero-padded
+//    copies. Outputs of such rows are stored whole and overwritten by the
+//    next row, so outputs must not overlap inputs.
+// Elementwise maps (MapChannelRows) may run in place (out == in0):
+//  - channels >= lanes: as above; the overlapping tail vector is loaded and
+//    computed before anything of its row is stored.
+//  - channels < lanes: the rows are one flat array; the parameters of the
+//    vector at flat position o are a periodic extension of the per-channel
+//    parameters starting at channel o % channels. The last partial vector goes
+//    through zero-padded copies.
+//
+// Op interface (constants and members used as the Op declares them):
+//   kInputs (1 or 2): in0, in1 (rows x channels);
+//   kParams: bit k set = per-channel parameter par[k] is used (k < 4);
+//   kOutput: out (rows x channels) is written;
+//   reductions: V Step(d, a, b, p0, p1, V& s, V& t) accumulates into s, t and
+//     returns the output vector (ignored without kOutput); res0/res1 receive
+//     s/t per channel (res1 may be null: t is then not stored);
+//   maps: V Apply(d, a, b, p0, p1, p2, p3) returns the output vector.
+
+// Per-target include guard (Highway's convention for -inl headers).
+#if defined(MOTE_CHANNEL_ROWS_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef MOTE_CHANNEL_ROWS_HWY_INL_H_
+#undef MOTE_CHANNEL_ROWS_HWY_INL_H_
+#else
+#define MOTE_CHANNEL_ROWS_HWY_INL_H_
+#endif
+
+#include <stddef.h>
+#include <string.h>
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace mote {
+namespace kernels {
+namespace HWY_NAMESPACE {
+namespace channel_rows {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using DF = hn::ScalableTag<float>;
+using VF = hn::Vec<DF>;
+// Room for one vector of the widest vectors this target may have.
+constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
+
+// Pointers every op carries (unused ones stay null).
+struct OpBase {
+  const float* in0 = nullptr;
+  const float* in1 = nullptr;
+  const float* par[4] = {nullptr, nullptr, nullptr, nullptr};
+  float* out = nullptr;
+};
+
+#define MOTE_CHANNEL_ROWS_EACH(X) X(0) X(1) X(2) X(3)
+
+// Parameter k at channel offset `at`, or zeros when the op does not use it.
+template <class Op>
+HWY_INLINE VF LoadParam(DF d, const float* const* par, int k, size_t at) {
+  return (Op::kParams >> k) & 1 ? hn::LoadU(d, par[k] + at) : hn::Zero(d);
+}
+
+// kV (1..4) full vectors at offsets off[0..kV) of every row.
+template <size_t kV, class Op>
+HWY_INLINE void ReduceVectors(const Op& op_in, size_t rows, size_t channels, const size_t* off, float* res0,
+                              float* res1) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  const DF d;
+  const VF zero = hn::Zero(d);
+#define MOTE_CHANNEL_ROWS_INIT(i)                                                          \
+  VF s##i = zero, t##i = zero, p##i = zero, q##i = zero;                                   \
+  if (kV > i) {                                                                            \
+    if (Op::kParams & 1) p##i = hn::LoadU(d, op.par[0] + off[i]);                           \
+    if (Op::kParams & 2) q##i = hn::LoadU(d, op.par[1] + off[i]);                           \
+  }
+  MOTE_CHANNEL_ROWS_EACH(MOTE_CHANNEL_ROWS_INIT)
+#undef MOTE_CHANNEL_ROWS_INIT
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t base = r * channels;
+#define MOTE_CHANNEL_ROWS_STEP(i)                                                          \
+  if (kV > i) {                                                                            \
+    const VF a = hn::LoadU(d, op.in0 + base + off[i]);                                     \
+    const VF b = Op::kInputs > 1 ? hn::LoadU(d, op.in1 + base + off[i]) : a;                \
+    const VF y = op.Step(d, a, b, p##i, q##i, s##i, t##i);                                 \
+    if (Op::kOutput) hn::StoreU(y, d, op.out + base + off[i]);                              \
+  }
+    MOTE_CHANNEL_ROWS_EACH(MOTE_CHANNEL_ROWS_STEP)
+#undef MOTE_CHANNEL_ROWS_STEP
+  }
+#define MOTE_CHANNEL_ROWS_STORE(i)                      \
+  if (kV > i) {                                         \
+    hn::StoreU(s##i, d, res0 + off[i]);                 \
+    if (res1 != nullptr) hn::StoreU(t##i, d, res1 + off[i]); \
+  }
+  MOTE_CHANNEL_ROWS_EACH(MOTE_CHANNEL_ROWS_STORE)
+#undef MOTE_CHANNEL_ROWS_STORE
+}
+
+// channels < lanes: one partial vector per row.
+template <class Op>
+HWY_NOINLINE void ReduceNarrow(const Op& op_in, size_t rows, size_t channels, float* res0, float* res1) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  const DF d;
+  const size_t N = hn::Lanes(d);
+  const size_t bytes = channels * sizeof(float);
+  // Zero lanes past the channels keep the padded arithmetic harmless.
+  HWY_ALIGN float pa[kMaxLanes] = {}, pb[kMaxLanes] = {}, pp[kMaxLanes] = {}, pq[kMaxLanes] = {};
+  HWY_ALIGN float py[kMaxLanes];
+  if (Op::kParams & 1) memcpy(pp, op.par[0], bytes);
+  if (Op::kParams & 2) memcpy(pq, op.par[1], bytes);
+  const VF p = hn::LoadU(d, pp), q = hn::LoadU(d, pq);
+  VF s = hn::Zero(d), t = hn::Zero(d);
+  // Rows whose full vector stays inside the rows x channels arrays.
+  const size_t n = rows * channels;
+  size_t safe = n >= N ? (n - N) / channels + 1 : 0;
+  if (safe > rows) safe = rows;
+  size_t r = 0;
+  for (; r < safe; ++r) {
+    const size_t base = r * channels;
+    const VF a = hn::LoadU(d, op.in0 + base);
+    const VF b = Op::kInputs > 1 ? hn::LoadU(d, op.in1 + base) : a;
+    const VF y = op.Step(d, a, b, p, q, s, t);
+    if (Op::kOutput) hn::StoreU(y, d, op.out + base);
+  }
+  for (; r < rows; ++r) {
+    const size_t base = r * channels;
+    memcpy(pa, op.in0 + base, bytes);
+    if (Op::kInputs > 1) memcpy(pb, op.in1 + base, bytes);
+    const VF a = hn::LoadU(d, pa);
+    const VF b = Op::kInputs > 1 ? hn::LoadU(d, pb) : a;
+    const VF y = op.Step(d, a, b, p, q, s, t);
+    if (Op::kOutput) {
+      hn::StoreU(y, d, py);
+      memcpy(op.out + base, py, bytes);
+    }
+  }
+  hn::StoreU(s, d, py);
+  memcpy(res0, py, bytes);
+  if (res1 != nullptr) {
+    hn::StoreU(t, d, py);
+    memcpy(res1, py, bytes);
+  }
+}
+
+template <class Op>
+HWY_INLINE void ReduceChannelRows(const Op& op, size_t rows, size_t channels, float* res0, float* res1) {
+  const DF d;
+  const size_t N = hn::Lanes(d);
+  if (channels == 0) return;
+  if (channels < N) return ReduceNarrow(op, rows, channels, res0, res1);
+  const size_t full = channels / N;
+  const size_t total = full + (channels % N != 0 ? 1 : 0);
+  // Balanced passes of at most 4 vectors (5 vectors: 3 + 2, not 4 + 1).
+  size_t passes = (total + 3) / 4;
+  for (size_t v = 0; v < total; --passes) {
+    const size_t count = (total - v + passes - 1) / passes;
+    size_t off[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < count; ++i) off[i] = v + i < full ? (v + i) * N : channels - N;
+    switch (count) {
+      case 1: ReduceVectors<1>(op, rows, channels, off, res0, res1); break;
+      case 2: ReduceVectors<2>(op, rows, channels, off, res0, res1); break;
+      case 3: ReduceVectors<3>(op, rows, channels, off, res0, res1); break;
+      default: ReduceVectors<4>(op, rows, channels, off, res0, res1); break;
+    }
+    v += count;
+  }
+}
+
+// Applies the op to the inputs at in0/in1 + `at` and the parameters at par + `pat`.
+template <class Op>
+HWY_INLINE VF ApplyAt(DF d, const Op& op, const float* in0, const float* in1, size_t at,
+                      const float* const* par, size_t pat) {
+  const VF a = hn::LoadU(d, in0 + at);
+  const VF b = Op::kInputs > 1 ? hn::LoadU(d, in1 + at) : a;
+  return op.Apply(d, a, b, LoadParam<Op>(d, par, 0, pat), LoadParam<Op>(d, par, 1, pat),
+                  LoadParam<Op>(d, par, 2, pat), LoadParam<Op>(d, par, 3, pat));
+}
+
+// channels < lanes: flat vectors with periodically extended parameters.
+template <class Op>
+HWY_NOINLINE void MapNarrow(const Op& op_in, size_t rows, size_t channels) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  const DF d;
+  const size_t N = hn::Lanes(d);
+  // ext[k][i] = par[k][i % channels] for i < channels + N - 1.
+  HWY_ALIGN float ext[4][2 * kMaxLanes];
+  const float* par[4] = {ext[0], ext[1], ext[2], ext[3]};
+  for (int k = 0; k < 4; ++k) {
+    if (!((Op::kParams >> k) & 1)) continue;
+    for (size_t i = 0; i < channels + N - 1; ++i) ext[k][i] = op.par[k][i % channels];
+  }
+  const size_t n = rows * channels;
+  const size_t step = N % channels;  // channel phase advance per vector
+  size_t phase = 0, o = 0;
+  for (; o + N <= n; o += N) {
+    const VF y = ApplyAt(d, op, op.in0, op.in1, o, par, phase);
+    hn::StoreU(y, d, op.out + o);
+    phase += step;
+    if (phase >= channels) phase -= channels;
+  }
+  if (o == n) return;
+  const size_t bytes = (n - o) * sizeof(float);
+  HWY_ALIGN float pa[kMaxLanes] = {}, pb[kMaxLanes] = {}, py[kMaxLanes];
+  memcpy(pa, op.in0 + o, bytes);
+  if (Op::kInputs > 1) memcpy(pb, op.in1 + o, bytes);
+  hn::StoreU(ApplyAt(d, op, pa, pb, 0, par, phase), d, py);
+  memcpy(op.out + o, py, bytes);
+}
+
+template <class Op>
+HWY_INLINE void MapChannelRows(const Op& op_in, size_t rows, size_t channels) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  const DF d;
+  const size_t N = hn::Lanes(d);
+  if (channels == 0 || rows == 0) return;
+  if (channels < N) return MapNarrow(op, rows, channels);
+  const size_t tail = channels % N != 0 ? channels - N : 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t base = r * channels;
+    // The overlapping tail first: read before this row is written.
+    VF y_tail = hn::Zero(d);
+    if (tail != 0) y_tail = ApplyAt(d, op, op.in0, op.in1, base + tail, op.par, tail);
+    for (size_t ch = 0; ch + N <= channels; ch += N)
+      hn::StoreU(ApplyAt(d, op, op.in0, op.in1, base + ch, op.par, ch), d, op.out + base + ch);
+    if (tail != 0) hn::StoreU(y_tail, d, op.out + base + tail);
+  }
+}
+
+}  // namespace channel_rows
+}  // namespace HWY_NAMESPACE
+}  // namespace kernels
+}  // namespace mote
+HWY_AFTER_NAMESPACE();
+
+#endif  // MOTE_CHANNEL_ROWS_HWY_INL_H_

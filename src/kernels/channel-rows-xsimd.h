@@ -1,0 +1,191 @@
+// xsimd loops over rows x channels data (row stride = channels, one parameter
+// per channel) shared by the per-channel kernels: F32ChannelSums,
+// F32ChannelAffineClamp and the batch-norm kernels (include after
+// xsimd-arch.h). The same scheme as channel-rows-hwy-inl.h, which explains it:
+// reductions keep one lane per channel and add the rows in row order
+// (bit-identical to the scalar reference), with an overlapping tail vector for
+// channels >= lanes and one partial vector per row (zero-padded copies for the
+// last rows) below that; elementwise maps may run in place and treat rows of
+// fewer channels than lanes as one flat array with periodically extended
+// parameters. Internal linkage.
+#pragma once
+#include <stddef.h>
+#include <string.h>
+
+#include "src/kernels/xsimd-arch.h"
+
+namespace mote {
+namespace kernels {
+namespace MOTE_XSIMD_NS {
+namespace {
+namespace channel_rows {
+
+// Pointers every op carries (unused ones stay null).
+struct OpBase {
+  const float* in0 = nullptr;
+  const float* in1 = nullptr;
+  const float* par[4] = {nullptr, nullptr, nullptr, nullptr};
+  float* out = nullptr;
+};
+
+// Parameter k at channel offset `at`, or zeros when the op does not use it.
+template <class Op>
+inline Batch LoadParam(const float* const* par, int k, size_t at) {
+  return (Op::kParams >> k) & 1 ? Batch::load_unaligned(par[k] + at) : Batch(0.0f);
+}
+
+// kV (1..4) full vectors at offsets off[0..kV) of every row.
+template <size_t kV, class Op>
+inline void ReduceVectors(const Op& op_in, size_t rows, size_t channels, const size_t* off, float* res0,
+                          float* res1) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  Batch s[kV], t[kV], p[kV], q[kV];
+  for (size_t i = 0; i < kV; ++i) {
+    s[i] = t[i] = Batch(0.0f);
+    p[i] = LoadParam<Op>(op.par, 0, off[i]);
+    q[i] = LoadParam<Op>(op.par, 1, off[i]);
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t base = r * channels;
+    for (size_t i = 0; i < kV; ++i) {
+      const Batch a = Batch::load_unaligned(op.in0 + base + off[i]);
+      const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(op.in1 + base + off[i]) : a;
+      const Batch y = op.Step(a, b, p[i], q[i], s[i], t[i]);
+      if (Op::kOutput) y.store_unaligned(op.out + base + off[i]);
+    }
+  }
+  for (size_t i = 0; i < kV; ++i) {
+    s[i].store_unaligned(res0 + off[i]);
+    if (res1 != nullptr) t[i].store_unaligned(res1 + off[i]);
+  }
+}
+
+// channels < lanes: one partial vector per row.
+template <class Op>
+void ReduceNarrow(const Op& op_in, size_t rows, size_t channels, float* res0, float* res1) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  constexpr size_t N = kLanes;
+  const size_t bytes = channels * sizeof(float);
+  // Zero lanes past the channels keep the padded arithmetic harmless.
+  float pa[N] = {}, pb[N] = {}, pp[N] = {}, pq[N] = {}, py[N];
+  if (Op::kParams & 1) memcpy(pp, op.par[0], bytes);
+  if (Op::kParams & 2) memcpy(pq, op.par[1], bytes);
+  const Batch p = Batch::load_unaligned(pp), q = Batch::load_unaligned(pq);
+  Batch s(0.0f), t(0.0f);
+  // Rows whose full vector stays inside the rows x channels arrays.
+  const size_t n = rows * channels;
+  size_t safe = n >= N ? (n - N) / channels + 1 : 0;
+  if (safe > rows) safe = rows;
+  size_t r = 0;
+  for (; r < safe; ++r) {
+    const size_t base = r * channels;
+    const Batch a = Batch::load_unaligned(op.in0 + base);
+    const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(op.in1 + base) : a;
+    const Batch y = op.Step(a, b, p, q, s, t);
+    if (Op::kOutput) y.store_unaligned(op.out + base);
+  }
+  for (; r < rows; ++r) {
+    const size_t base = r * channels;
+    memcpy(pa, op.in0 + base, bytes);
+    if (Op::kInputs > 1) memcpy(pb, op.in1 + base, bytes);
+    const Batch a = Batch::load_unaligned(pa);
+    const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(pb) : a;
+    const Batch y = op.Step(a, b, p, q, s, t);
+    if (Op::kOutput) {
+      y.store_unaligned(py);
+      memcpy(op.out + base, py, bytes);
+    }
+  }
+  s.store_unaligned(py);
+  memcpy(res0, py, bytes);
+  if (res1 != nullptr) {
+    t.store_unaligned(py);
+    memcpy(res1, py, bytes);
+  }
+}
+
+template <class Op>
+void ReduceChannelRows(const Op& op, size_t rows, size_t channels, float* res0, float* res1) {
+  constexpr size_t N = kLanes;
+  if (channels == 0) return;
+  if (channels < N) return ReduceNarrow(op, rows, channels, res0, res1);
+  const size_t full = channels / N;
+  const size_t total = full + (channels % N != 0 ? 1 : 0);
+  // Balanced passes of at most 4 vectors (5 vectors: 3 + 2, not 4 + 1).
+  size_t passes = (total + 3) / 4;
+  for (size_t v = 0; v < total; --passes) {
+    const size_t count = (total - v + passes - 1) / passes;
+    size_t off[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < count; ++i) off[i] = v + i < full ? (v + i) * N : channels - N;
+    switch (count) {
+      case 1: ReduceVectors<1>(op, rows, channels, off, res0, res1); break;
+      case 2: ReduceVectors<2>(op, rows, channels, off, res0, res1); break;
+      case 3: ReduceVectors<3>(op, rows, channels, off, res0, res1); break;
+      default: ReduceVectors<4>(op, rows, channels, off, res0, res1); break;
+    }
+    v += count;
+  }
+}
+
+// Applies the op to the inputs at in0/in1 + `at` and the parameters at par + `pat`.
+template <class Op>
+inline Batch ApplyAt(const Op& op, const float* in0, const float* in1, size_t at, const float* const* par,
+                     size_t pat) {
+  const Batch a = Batch::load_unaligned(in0 + at);
+  const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(in1 + at) : a;
+  return op.Apply(a, b, LoadParam<Op>(par, 0, pat), LoadParam<Op>(par, 1, pat), LoadParam<Op>(par, 2, pat),
+                  LoadParam<Op>(par, 3, pat));
+}
+
+// channels < lanes: flat vectors with periodically extended parameters.
+template <class Op>
+void MapNarrow(const Op& op_in, size_t rows, size_t channels) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  constexpr size_t N = kLanes;
+  // ext[k][i] = par[k][i % channels] for i < channels + N - 1.
+  float ext[4][2 * N];
+  const float* par[4] = {ext[0], ext[1], ext[2], ext[3]};
+  for (int k = 0; k < 4; ++k) {
+    if (!((Op::kParams >> k) & 1)) continue;
+    for (size_t i = 0; i < channels + N - 1; ++i) ext[k][i] = op.par[k][i % channels];
+  }
+  const size_t n = rows * channels;
+  const size_t step = N % channels;  // channel phase advance per vector
+  size_t phase = 0, o = 0;
+  for (; o + N <= n; o += N) {
+    ApplyAt(op, op.in0, op.in1, o, par, phase).store_unaligned(op.out + o);
+    phase += step;
+    if (phase >= channels) phase -= channels;
+  }
+  if (o == n) return;
+  const size_t bytes = (n - o) * sizeof(float);
+  float pa[N] = {}, pb[N] = {}, py[N];
+  memcpy(pa, op.in0 + o, bytes);
+  if (Op::kInputs > 1) memcpy(pb, op.in1 + o, bytes);
+  ApplyAt(op, pa, pb, 0, par, phase).store_unaligned(py);
+  memcpy(op.out + o, py, bytes);
+}
+
+template <class Op>
+void MapChannelRows(const Op& op_in, size_t rows, size_t channels) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  constexpr size_t N = kLanes;
+  if (channels == 0 || rows == 0) return;
+  if (channels < N) return MapNarrow(op, rows, channels);
+  const size_t tail = channels % N != 0 ? channels - N : 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t base = r * channels;
+    // The overlapping tail first: read before this row is written.
+    Batch y_tail(0.0f);
+    if (tail != 0) y_tail = ApplyAt(op, op.in0, op.in1, base + tail, op.par, tail);
+    for (size_t ch = 0; ch + N <= channels; ch += N)
+      ApplyAt(op, op.in0, op.in1, base + ch, op.par, ch).store_unaligned(op.out + base + ch);
+    if (tail != 0) y_tail.store_unaligned(op.out + base + tail);
+  }
+}
+
+}  // namespace channel_rows
+}  // namespace
+}  // namespace MOTE_XSIMD_NS
+}  // namespace kernels
+}  // namespace mote
