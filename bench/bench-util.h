@@ -63,6 +63,7 @@ void RegisterIm2ColBenchmarks();
 void RegisterElementwiseBenchmarks();
 void RegisterEpilogueBenchmarks();
 void RegisterReduceBenchmarks();
+void RegisterBatchNormBenchmarks();
 void RegisterSoftmaxBenchmarks();
 void RegisterPoolBenchmarks();
 void RegisterDenseRowsBenchmarks();  // F32DenseRows and I8DenseRows

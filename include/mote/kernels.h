@@ -123,6 +123,25 @@ void F32Tanh(size_t n, const float* x, float* y);
 // sum_sq may be null.
 void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq);
 
+// ---- batch normalization (training) ------------------------------------------
+// Over rows x channels (row stride = channels) with per-channel mean, invstd,
+// a, b, d. Sums accumulate per channel in row order, the same operations in
+// the same order on every backend: results are identical across backends.
+// Centring and the variance's statistics in one pass: y = x - mean,
+// sum[c] = sum over r of y[r, c], sum_sq[c] = sum over r of y[r, c]^2.
+// Overwrites sum and sum_sq; y must not overlap x.
+void F32BatchNormCenter(size_t rows, size_t channels, const float* x, const float* mean, float* y, float* sum,
+                        float* sum_sq);
+// Backward statistics: sum_dy[c] = sum over r of dy[r, c] and
+// sum_dy_xhat[c] = sum over r of dy[r, c] * ((x[r, c] - mean[c]) * invstd[c]).
+// Overwrites both.
+void F32BatchNormGradSums(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                          const float* invstd, float* sum_dy, float* sum_dy_xhat);
+// Input gradient: dx[r, c] = a[c] * dy[r, c] + b[c] * (x[r, c] - mean[c]) + d[c].
+// In place allowed (dx == dy or dx == x).
+void F32BatchNormInputGrad(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                           const float* a, const float* b, const float* d, float* dx);
+
 // ---- softmax ----------------------------------------------------------------
 // Per row of a rows x cols matrix, numerically stable (max subtracted).
 // In place allowed.

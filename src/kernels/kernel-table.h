@@ -30,6 +30,12 @@ namespace kernels {
   void F32Sigmoid(size_t n, const float* x, float* y);                                             \
   void F32Tanh(size_t n, const float* x, float* y);                                                \
   void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq);     \
+  void F32BatchNormCenter(size_t rows, size_t channels, const float* x, const float* mean, float* y, \
+                          float* sum, float* sum_sq);                                              \
+  void F32BatchNormGradSums(size_t rows, size_t channels, const float* x, const float* dy,          \
+                            const float* mean, const float* invstd, float* sum_dy, float* sum_dy_xhat); \
+  void F32BatchNormInputGrad(size_t rows, size_t channels, const float* x, const float* dy,         \
+                             const float* mean, const float* a, const float* b, const float* d, float* dx); \
   void F32Softmax(size_t rows, size_t cols, const float* x, float* y);                             \
   void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y);                          \
   void F32MaxPool(const Pool2DGeometry& g, const float* x, float* y);                              \
@@ -71,6 +77,9 @@ struct KernelTable {
   decltype(&F32Sigmoid) f32_sigmoid;
   decltype(&F32Tanh) f32_tanh;
   decltype(&F32ChannelSums) f32_channel_sums;
+  decltype(&F32BatchNormCenter) f32_batch_norm_center;
+  decltype(&F32BatchNormGradSums) f32_batch_norm_grad_sums;
+  decltype(&F32BatchNormInputGrad) f32_batch_norm_input_grad;
   decltype(&F32Softmax) f32_softmax;
   decltype(&F32LogSoftmax) f32_log_softmax;
   decltype(&F32MaxPool) f32_max_pool;
@@ -93,7 +102,7 @@ struct KernelTable {
 #define MOTE_KERNEL_TABLE(ns, target_name)                                                      \
   ::mote::kernels::KernelTable {                                                                \
     &ns::F32Gemm, &ns::F32GemmPackB, &ns::F32GemmPackedB, &ns::F32Im2Col, &ns::F32Col2Im, &ns::F32Col2ImAccumulate, &ns::F32ChannelAffineClamp, &ns::F32Add,       \
-        &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32Sigmoid, &ns::F32Tanh, &ns::F32ChannelSums, &ns::F32Softmax,          \
+        &ns::F32Mul, &ns::F32Axpy, &ns::F32Scale, &ns::F32ClampBackward, &ns::F32Sigmoid, &ns::F32Tanh, &ns::F32ChannelSums, &ns::F32BatchNormCenter, &ns::F32BatchNormGradSums, &ns::F32BatchNormInputGrad, &ns::F32Softmax,          \
         &ns::F32LogSoftmax, &ns::F32MaxPool, &ns::F32MaxPoolBackward, &ns::F32AvgPool,           \
         &ns::F32AvgPoolBackward, &ns::F32DenseRows, &ns::I8DenseRows,                             \
         &::mote::kernels::scalar_backend::I8Im2Col, &ns::F32DepthwiseConv2D,                       \

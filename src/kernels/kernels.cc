@@ -55,6 +55,18 @@ void F32Tanh(size_t n, const float* x, float* y) { MOTE_KERNEL(f32_tanh, F32Tanh
 void F32ChannelSums(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq) {
   MOTE_KERNEL(f32_channel_sums, F32ChannelSums)(rows, channels, x, sum, sum_sq);
 }
+void F32BatchNormCenter(size_t rows, size_t channels, const float* x, const float* mean, float* y, float* sum,
+                        float* sum_sq) {
+  MOTE_KERNEL(f32_batch_norm_center, F32BatchNormCenter)(rows, channels, x, mean, y, sum, sum_sq);
+}
+void F32BatchNormGradSums(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                          const float* invstd, float* sum_dy, float* sum_dy_xhat) {
+  MOTE_KERNEL(f32_batch_norm_grad_sums, F32BatchNormGradSums)(rows, channels, x, dy, mean, invstd, sum_dy, sum_dy_xhat);
+}
+void F32BatchNormInputGrad(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                           const float* a, const float* b, const float* d, float* dx) {
+  MOTE_KERNEL(f32_batch_norm_input_grad, F32BatchNormInputGrad)(rows, channels, x, dy, mean, a, b, d, dx);
+}
 void F32Softmax(size_t rows, size_t cols, const float* x, float* y) { MOTE_KERNEL(f32_softmax, F32Softmax)(rows, cols, x, y); }
 void F32LogSoftmax(size_t rows, size_t cols, const float* x, float* y) {
   MOTE_KERNEL(f32_log_softmax, F32LogSoftmax)(rows, cols, x, y);

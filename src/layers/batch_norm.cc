@@ -84,15 +84,12 @@ void BatchNorm::Forward(const ForwardArgs& args) {
 
   const float m = float(rows);
   kernels::F32ChannelSums(rows, c, x, sum, nullptr);
-  for (size_t i = 0; i < c; ++i) {
-    mean[i] = sum[i] / m;
-    shift[i] = -mean[i];
-  }
-  // Two passes: the variance from the centred values (in y) instead of
-  // E[x^2] - mu^2, which cancels catastrophically when |mu| >> sigma. The
-  // centred sum (~0 up to rounding) corrects the remaining error.
-  kernels::F32ChannelAffineClamp(rows, c, x, nullptr, shift, -kInf, kInf, y);
-  kernels::F32ChannelSums(rows, c, y, sum, sum_sq);
+  for (size_t i = 0; i < c; ++i) mean[i] = sum[i] / m;
+  // Two passes: the variance from the centred values (written to y in the
+  // same pass) instead of E[x^2] - mu^2, which cancels catastrophically when
+  // |mu| >> sigma. The centred sum (~0 up to rounding) corrects the remaining
+  // error.
+  kernels::F32BatchNormCenter(rows, c, x, mean, y, sum, sum_sq);
   const float momentum = options_.momentum;
   for (size_t i = 0; i < c; ++i) {
     float var = (sum_sq[i] - sum[i] * sum[i] / m) / m;
@@ -125,15 +122,9 @@ void BatchNorm::Backward(const BackwardArgs& args) {
   float* b = a + c;
   float* d = b + c;
 
-  kernels::F32ChannelSums(rows, c, dy, sum_dy, nullptr);
-  // sum(dy * x_hat), x_hat recomputed from x (2C saved floats instead of a
-  // batch-sized copy of x_hat).
-  for (size_t i = 0; i < c; ++i) sum_dy_xhat[i] = 0.0f;
-  for (size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * c;
-    const float* dyr = dy + r * c;
-    for (size_t i = 0; i < c; ++i) sum_dy_xhat[i] += dyr[i] * ((xr[i] - mean[i]) * invstd[i]);
-  }
+  // sum(dy) and sum(dy * x_hat) in one pass, x_hat recomputed from x (2C
+  // saved floats instead of a batch-sized copy of x_hat).
+  kernels::F32BatchNormGradSums(rows, c, x, dy, mean, invstd, sum_dy, sum_dy_xhat);
   if (gamma_grad_)
     for (size_t i = 0; i < c; ++i) gamma_grad_[i] += sum_dy_xhat[i];
   if (beta_grad_)
@@ -153,12 +144,7 @@ void BatchNorm::Backward(const BackwardArgs& args) {
     b[i] = -a[i] * invstd[i] * sum_dy_xhat[i] * inv_m;
     d[i] = -a[i] * sum_dy[i] * inv_m;
   }
-  for (size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * c;
-    const float* dyr = dy + r * c;
-    float* dxr = dx + r * c;
-    for (size_t i = 0; i < c; ++i) dxr[i] = a[i] * dyr[i] + b[i] * (xr[i] - mean[i]) + d[i];
-  }
+  kernels::F32BatchNormInputGrad(rows, c, x, dy, mean, a, b, d, dx);
 }
 
 }  // namespace mote

@@ -31,6 +31,10 @@ void RunEveryKernel(std::vector<float>& x, std::vector<float>& y, std::vector<fl
   F32Scale(500, 2.0f, x.data(), z.data());
   F32ClampBackward(500, x.data(), y.data(), 0.0f, INFINITY, z.data());
   F32ChannelSums(50, 10, x.data(), y.data(), y.data() + 10);
+  F32BatchNormCenter(50, 10, x.data(), y.data(), z.data(), y.data() + 10, y.data() + 20);
+  F32BatchNormGradSums(50, 10, x.data(), z.data(), y.data(), y.data() + 10, y.data() + 20, y.data() + 30);
+  F32BatchNormInputGrad(50, 10, x.data(), z.data(), y.data(), y.data() + 10, y.data() + 20, y.data() + 30,
+                        z.data());
   F32Softmax(50, 10, x.data(), z.data());
   F32LogSoftmax(50, 10, x.data(), z.data());
   F32MaxPool(pool, x.data(), z.data());

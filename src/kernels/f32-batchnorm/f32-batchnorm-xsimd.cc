@@ -1,0 +1,83 @@
+// xsimd batch-norm training kernels on the shared per-channel row loops
+// (channel-rows-xsimd.h): the sums keep one lane per channel and add rows in
+// row order, and every lane does the scalar reference's operations in its
+// order (mul and add separate, no fma), so results match it bit for bit.
+#include "src/kernels/channel-rows-xsimd.h"
+
+namespace mote {
+namespace kernels {
+namespace MOTE_XSIMD_NS {
+namespace {
+
+// y = x - mean; s += y; t += y * y.
+struct CenterOp : channel_rows::OpBase {
+  static constexpr int kInputs = 1;
+  static constexpr unsigned kParams = 1;
+  static constexpr bool kOutput = true;
+  Batch Step(Batch x, Batch /*b*/, Batch mean, Batch /*q*/, Batch& s, Batch& t) const {
+    const Batch v = x - mean;
+    s += v;
+    t += v * v;
+    return v;
+  }
+};
+
+// s += dy; t += dy * ((x - mean) * invstd).
+struct GradSumsOp : channel_rows::OpBase {
+  static constexpr int kInputs = 2;
+  static constexpr unsigned kParams = 3;
+  static constexpr bool kOutput = false;
+  Batch Step(Batch x, Batch dy, Batch mean, Batch invstd, Batch& s, Batch& t) const {
+    s += dy;
+    t += dy * ((x - mean) * invstd);
+    return dy;
+  }
+};
+
+// dx = a * dy + b * (x - mean) + d.
+struct InputGradOp : channel_rows::OpBase {
+  static constexpr int kInputs = 2;
+  static constexpr unsigned kParams = 15;
+  static constexpr bool kOutput = true;
+  Batch Apply(Batch x, Batch dy, Batch mean, Batch a, Batch b, Batch d) const {
+    return a * dy + b * (x - mean) + d;
+  }
+};
+
+}  // namespace
+
+void F32BatchNormCenter(size_t rows, size_t channels, const float* x, const float* mean, float* y, float* sum,
+                        float* sum_sq) {
+  CenterOp op;
+  op.in0 = x;
+  op.par[0] = mean;
+  op.out = y;
+  channel_rows::ReduceChannelRows(op, rows, channels, sum, sum_sq);
+}
+
+void F32BatchNormGradSums(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                          const float* invstd, float* sum_dy, float* sum_dy_xhat) {
+  GradSumsOp op;
+  op.in0 = x;
+  op.in1 = dy;
+  op.par[0] = mean;
+  op.par[1] = invstd;
+  channel_rows::ReduceChannelRows(op, rows, channels, sum_dy, sum_dy_xhat);
+}
+
+void F32BatchNormInputGrad(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
+                           const float* a, const float* b, const float* d, float* dx) {
+  InputGradOp op;
+  op.in0 = x;
+  op.in1 = dy;
+  op.par[0] = mean;
+  op.par[1] = a;
+  op.par[2] = b;
+  op.par[3] = d;
+  op.out = dx;
+  channel_rows::MapChannelRows(op, rows, channels);
+}
+
+}  // namespace MOTE_XSIMD_NS
+}  // namespace kernels
+}  // namespace mote
