@@ -69,7 +69,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   // each tile instead of keeping the whole column matrix, which for the seed
   // network's third conv would be 9.8 MB streamed through L3 four times.
   const size_t tile_floats = size_t(1) << 17;  // 512 KiB: 64K..256K floats measured alike on the seed network
-  tile_rows_ = direct_ ? rows : Max(12, tile_floats / patch / 12 * 12);
+  // A column matrix of up to 1 MiB is built once and kept for Backward
+  // (the seed network's first conv: 9800 rows of 25).
+  const size_t whole_floats = size_t(1) << 18;
+  tile_rows_ = direct_ || rows * patch <= whole_floats ? rows : Max(12, tile_floats / patch / 12 * 12);
   if (tile_rows_ > rows) tile_rows_ = rows;
   // When one tile holds the whole batch, it lives in a per-model buffer and
   // Backward reuses Forward's columns instead of rebuilding them.

@@ -86,6 +86,10 @@ std::vector<Conv2DGeometry> Geometries(size_t c) {
       Geometry(1, 4, 4, c, 1, 1, 1, 1, 0, 0, 4, 4),  // 1x1
       Geometry(1, 5, 4, c, 2, 3, 2, 1, 0, 2, 2, 6),  // mixed strides, right padding
       Geometry(1, 3, 3, c, 2, 2, 1, 1, 2, 2, 4, 4),  // first windows entirely in padding
+      // The seed network's 5x5 convs, shrunk: stride 2 "same" (kernel rows of
+      // 5 floats at c = 1 are shorter than a vector) and stride 1 "same".
+      Geometry(2, 12, 12, c, 5, 5, 2, 2, 1, 1, 6, 6),
+      Geometry(1, 7, 7, c, 5, 5, 1, 1, 2, 2, 7, 7),
   };
 }
 

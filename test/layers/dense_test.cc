@@ -3,6 +3,7 @@
 // input flattened per example), a batch smaller than planned, Plan errors.
 #include "mote/layers/dense.h"
 
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -95,6 +96,33 @@ TEST(DenseTest, GradientCheckWide) {
   // Sizes past the GEMM's register tiles, with ragged edges.
   Dense layer(37);
   LayerHarness h(layer, {Shape(5, 70)}, 3);
+  ExpectGradientsMatch(h);
+}
+
+TEST(DenseTest, LongRowsForwardMatchesDoubleReference) {
+  // 300 input features take the row-dot-product path instead of the GEMM.
+  constexpr size_t kBatch = 3, kFeatures = 300, kUnits = 11;
+  for (const auto& c : BackendCases()) {
+    SCOPED_TRACE(c.name);
+    ScopedBackend backend(c);
+    Dense layer(kUnits);
+    LayerHarness h(layer, {Shape(kBatch, kFeatures)}, 5);
+    ASSERT_TRUE(h.status().ok());
+    for (size_t i = 0; i < kUnits; ++i) h.params[1].values[i] = 0.25f * float(i) - 1.0f;
+    h.Forward(false);
+    for (size_t n = 0; n < kBatch; ++n)
+      for (size_t j = 0; j < kUnits; ++j) {
+        double want = h.params[1].values[j];
+        for (size_t p = 0; p < kFeatures; ++p)
+          want += double(h.inputs[0][n * kFeatures + p]) * double(h.params[0].values[j * kFeatures + p]);
+        EXPECT_NEAR(h.output[n * kUnits + j], want, 1e-4 * (1.0 + std::fabs(want))) << n << "," << j;
+      }
+  }
+}
+
+TEST(DenseTest, GradientCheckLongRows) {
+  Dense layer(3);
+  LayerHarness h(layer, {Shape(2, 260)}, 9);
   ExpectGradientsMatch(h);
 }
 
