@@ -64,34 +64,60 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (options_.use_bias)
     bias_param_ = ctx.AddParam("bias", Shape(filters_), ParamRole::kBias, InitSpec{InitKind::kZeros}, patch,
                                filters_);
-  // im2col runs in tiles of tile_rows_ rows that stay in L2 (about 512 KiB of
-  // columns, a multiple of 12 rows to suit the GEMM tiles); Backward rebuilds
-  // each tile instead of keeping the whole column matrix, which for the seed
-  // network's third conv would be 9.8 MB streamed through L3 four times.
+
+  // Row classes: runs of output rows whose windows keep the same kernel rows
+  // inside the image (top and bottom borders differ from the middle).
+  classes_.clear();
+  if (!direct_) {
+    for (size_t oy = 0; oy < g.out_h; ++oy) {
+      const long y0 = long(oy * g.stride_h) - long(g.pad_top), kh = long(kernel_h_);
+      const long ky_begin = y0 < 0 ? (-y0 < kh ? -y0 : kh) : 0;
+      long ky_end = long(g.in_h) - y0 < kh ? long(g.in_h) - y0 : kh;
+      if (ky_end < ky_begin) ky_end = ky_begin;
+      if (!classes_.empty() && classes_.back().ky_begin == size_t(ky_begin) && classes_.back().ky_end == size_t(ky_end))
+        classes_.back().oy_end = oy + 1;
+      else
+        classes_.push_back({oy, oy + 1, size_t(ky_begin), size_t(ky_end), 0});
+    }
+  }
+  // im2col runs in tiles of rows that stay in L2 (about 512 KiB of columns,
+  // a multiple of 12 rows to suit the GEMM tiles); Backward rebuilds each
+  // tile instead of keeping the whole column matrix, which for the seed
+  // network's third conv would be 8 MB streamed through L3 four times. Up to
+  // 1 MiB of columns for the whole batch (the seed network's first conv) is
+  // built once and kept for Backward.
   const size_t tile_floats = size_t(1) << 17;  // 512 KiB: 64K..256K floats measured alike on the seed network
-  // A column matrix of up to 1 MiB is built once and kept for Backward
-  // (the seed network's first conv: 9800 rows of 25).
-  const size_t whole_floats = size_t(1) << 18;
-  tile_rows_ = direct_ || rows * patch <= whole_floats ? rows : Max(12, tile_floats / patch / 12 * 12);
-  if (tile_rows_ > rows) tile_rows_ = rows;
-  // When one tile holds the whole batch, it lives in a per-model buffer and
-  // Backward reuses Forward's columns instead of rebuilding them.
-  single_tile_ = !direct_ && tile_rows_ == rows;
-  if (single_tile_) columns_handle_ = ctx.AddBuffer(rows * patch);
-  // Scratch: [bias sums (filters)] [column tile (tile_rows x patch)]
-  // [weights packed once per call for the per-tile GEMMs] [GEMM workspace],
-  // each part on a 64-byte boundary.
+  const size_t keep_floats = size_t(1) << 18;
+  size_t tile_max = 0, tile_rows_max = 0, kept_floats = 0;
+  bool gathers = false;
+  for (RowClass& c : classes_) {
+    const size_t k = (c.ky_end - c.ky_begin) * kernel_w_ * g.in_c;
+    const size_t class_rows = g.batch * (c.oy_end - c.oy_begin) * g.out_w;
+    c.tile_rows = k == 0 ? class_rows : Min(class_rows, Max(12, tile_floats / k / 12 * 12));
+    tile_max = Max(tile_max, c.tile_rows * k);
+    tile_rows_max = Max(tile_rows_max, c.tile_rows);
+    kept_floats += class_rows * k;
+    gathers = gathers || c.oy_end - c.oy_begin != g.out_h;
+  }
+  keep_columns_ = !direct_ && kept_floats <= keep_floats;
+  if (keep_columns_) columns_handle_ = ctx.AddBuffer(kept_floats);
+  // Scratch: [bias sums (filters)] [column tile] [weights packed once per
+  // class] [GEMM workspace] [gathered output / gradient rows], each part on
+  // a 64-byte boundary.
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
-  packed_offset_ = tile_offset_ + (direct_ || single_tile_ ? 0 : RoundUp16(tile_rows_ * patch));
+  packed_offset_ = tile_offset_ + (direct_ || keep_columns_ ? 0 : RoundUp16(tile_max));
   const size_t packed = Max(kernels::F32GemmPackedBFloats(filters_, patch),   // W^T for Y = cols W^T
                             kernels::F32GemmPackedBFloats(patch, filters_));  // W for dCols = dY W
   workspace_offset_ = packed_offset_ + RoundUp16(packed);
-  size_t ws = kernels::F32GemmWorkspaceFloats(tile_rows_, filters_, patch);     // Y = cols W^T
-  ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, tile_rows_));   // dW += dY^T cols
-  ws = Max(ws, kernels::F32GemmWorkspaceFloats(tile_rows_, patch, filters_));   // dCols = dY W
-  if (workspace_offset_ > std::numeric_limits<size_t>::max() - ws) return OutOfRange("Conv2D: buffers too large");
-  ctx.RequestScratch(workspace_offset_ + ws);
+  const size_t gemm_rows = direct_ ? rows : tile_rows_max;
+  size_t ws = kernels::F32GemmWorkspaceFloats(gemm_rows, filters_, patch);     // Y = cols W^T
+  ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, gemm_rows));   // dW += dY^T cols
+  ws = Max(ws, kernels::F32GemmWorkspaceFloats(gemm_rows, patch, filters_));   // dCols = dY W
+  rows_offset_ = workspace_offset_ + RoundUp16(ws);
+  const size_t gathered = gathers ? tile_rows_max * filters_ : 0;
+  if (rows_offset_ > std::numeric_limits<size_t>::max() - gathered) return OutOfRange("Conv2D: buffers too large");
+  ctx.RequestScratch(rows_offset_ + gathered);
 
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
@@ -104,8 +130,31 @@ void Conv2D::Bind(const BindContext& ctx) {
     bias_ = ctx.param(bias_param_);
     bias_grad_ = ctx.grad(bias_param_);
   }
-  columns_ = single_tile_ ? ctx.buffer(columns_handle_) : nullptr;
+  columns_ = keep_columns_ ? ctx.buffer(columns_handle_) : nullptr;
 }
+
+kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) const {
+  kernels::Conv2DGeometry g = geometry_;
+  g.batch = batch;
+  g.kernel_h = c.ky_end - c.ky_begin;
+  g.pad_top -= c.ky_begin;  // window rows start at kernel row ky_begin
+  return g;
+}
+
+namespace {
+// Calls f(row_begin, row_end, at) for the runs of consecutive output rows
+// (NHWC order) behind rows [q0, q1) of a class whose rows are `block` rows
+// starting at `first` in every image of `image_rows` rows; `at` counts from q0.
+template <class F>
+void ForEachRun(size_t first, size_t block, size_t image_rows, size_t q0, size_t q1, F f) {
+  for (size_t q = q0; q < q1;) {
+    const size_t offset = q % block, len = Min(block - offset, q1 - q);
+    const size_t r = q / block * image_rows + first + offset;
+    f(r, r + len, q - q0);
+    q += len;
+  }
+}
+}  // namespace
 
 void Conv2D::Forward(const ForwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
@@ -118,16 +167,38 @@ void Conv2D::Forward(const ForwardArgs& args) {
     kernels::F32Gemm(Transpose::kNo, Transpose::kYes, rows, filters_, patch, args.inputs[0], patch, kernel_, patch,
                      args.output, filters_, false, ws);
   } else {
-    float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
-    // W^T is the same for every tile: pack it once.
+    const size_t image_rows = g.out_h * g.out_w;
     float* packed_w = args.scratch + packed_offset_;
-    kernels::F32GemmPackB(Transpose::kYes, filters_, patch, kernel_, patch, packed_w);
-    for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
-      const size_t r1 = Min(rows, r0 + tile_rows_);
-      kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // [r1 - r0, patch]
-      // [tile rows, filters] = [tile rows, patch] x [filters, patch]^T
-      kernels::F32GemmPackedB(Transpose::kNo, r1 - r0, filters_, patch, tile, patch, packed_w,
-                              args.output + r0 * filters_, filters_, false, ws);
+    float* gathered = args.scratch + rows_offset_;
+    float* kept = columns_;
+    for (const RowClass& c : classes_) {
+      const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+      const size_t k = gc.patch_size(), first = c.oy_begin * g.out_w, block = (c.oy_end - c.oy_begin) * g.out_w;
+      const size_t class_rows = args.batch * block;
+      const bool contiguous = block == image_rows;  // then class row q is output row q
+      if (k == 0) {  // windows entirely in the padding
+        ForEachRun(first, block, image_rows, 0, class_rows, [&](size_t r, size_t r_end, size_t) {
+          memset(args.output + r * filters_, 0, (r_end - r) * filters_ * sizeof(float));
+        });
+        continue;
+      }
+      // This class's rows of W^T, packed once for all its tiles.
+      kernels::F32GemmPackB(Transpose::kYes, filters_, k, kernel_ + c.ky_begin * kernel_w_ * g.in_c, patch, packed_w);
+      for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
+        const size_t q1 = Min(class_rows, q0 + c.tile_rows);
+        float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
+        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
+        });
+        // [tile rows, filters] = [tile rows, k] x [filters, k]^T
+        float* y = contiguous ? args.output + q0 * filters_ : gathered;
+        kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, filters_, k, tile, k, packed_w, y, filters_, false, ws);
+        if (!contiguous)
+          ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+            memcpy(args.output + r * filters_, gathered + at * filters_, (r_end - r) * filters_ * sizeof(float));
+          });
+      }
+      if (keep_columns_) kept += class_rows * k;
     }
   }
   if (options_.use_bias) {
@@ -159,24 +230,44 @@ void Conv2D::Backward(const BackwardArgs& args) {
                        patch, false, ws);
     return;
   }
+  if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
+  const size_t image_rows = g.out_h * g.out_w;
   float* packed_w = args.scratch + packed_offset_;
-  if (dx) {
-    memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
-    kernels::F32GemmPackB(Transpose::kNo, patch, filters_, kernel_, patch, packed_w);  // W, for every tile
-  }
-  float* tile = single_tile_ ? columns_ : args.scratch + tile_offset_;
-  for (size_t r0 = 0; r0 < rows; r0 += tile_rows_) {
-    const size_t r1 = Min(rows, r0 + tile_rows_);
-    const float* dy_tile = dy + r0 * filters_;
-    if (!single_tile_) kernels::F32Im2Col(g, args.inputs[0], r0, r1, tile);  // rebuilt, L2-resident
-    // dW [filters, patch] += dY^T [filters, tile rows] x cols [tile rows, patch]
-    kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, patch, r1 - r0, dy_tile, filters_, tile, patch,
-                     kernel_grad_, patch, true, ws);
-    if (!dx) continue;
-    // dCols [tile rows, patch] = dY [tile rows, filters] x W [filters, patch], over the dead tile
-    kernels::F32GemmPackedB(Transpose::kNo, r1 - r0, patch, filters_, dy_tile, filters_, packed_w, tile, patch,
-                            false, ws);
-    kernels::F32Col2ImAccumulate(g, tile, r0, r1, dx);
+  float* gathered = args.scratch + rows_offset_;
+  float* kept = columns_;
+  for (const RowClass& c : classes_) {
+    const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+    const size_t k = gc.patch_size(), first = c.oy_begin * g.out_w, block = (c.oy_end - c.oy_begin) * g.out_w;
+    const size_t class_rows = args.batch * block;
+    const bool contiguous = block == image_rows;
+    if (k == 0) continue;  // windows entirely in the padding: no weight or input reached
+    const size_t k_offset = c.ky_begin * kernel_w_ * g.in_c;  // first column of this class in W and dW
+    if (dx) kernels::F32GemmPackB(Transpose::kNo, k, filters_, kernel_ + k_offset, patch, packed_w);
+    for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
+      const size_t q1 = Min(class_rows, q0 + c.tile_rows);
+      float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
+      if (!keep_columns_)  // rebuilt, L2-resident
+        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
+        });
+      const float* dy_tile = dy + q0 * filters_;
+      if (!contiguous) {
+        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
+        });
+        dy_tile = gathered;
+      }
+      // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
+      kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, k, q1 - q0, dy_tile, filters_, tile, k,
+                       kernel_grad_ + k_offset, patch, true, ws);
+      if (!dx) continue;
+      // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k], over the dead tile
+      kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, k, filters_, dy_tile, filters_, packed_w, tile, k, false, ws);
+      ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        kernels::F32Col2ImAccumulate(gc, tile + at * k, r, r_end, dx);
+      });
+    }
+    if (keep_columns_) kept += class_rows * k;
   }
 }
 

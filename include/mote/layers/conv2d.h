@@ -7,19 +7,27 @@
 // Params: "kernel" {filters, kernel_h, kernel_w, C}, i.e. [C_out][ky][kx][C_in]
 //         (ParamRole::kWeight, fan_in kh*kw*C, fan_out filters*kh*kw, `init`,
 //         default He normal); "bias" {filters} (ParamRole::kBias, zeros) when use_bias.
-// Memory: im2col runs in L2-sized tiles of rows (about 512 KiB of columns) in
-//         scratch, and Backward rebuilds each tile from the input instead of
-//         keeping the whole column matrix; when one tile covers the batch it
-//         is a per-model buffer that Backward reuses (so each Backward needs
-//         its Forward just before, as the Model runs them). A 1x1,
-//         stride-1 convolution without padding multiplies the input directly.
-//         Scratch: the tile, the weights packed once per call, GEMM workspace.
+// Padding: output rows are grouped into row classes, runs of output rows
+//         whose windows have the same kernel rows inside the image; each class
+//         multiplies only those kernel rows (for a 5x5 "same" conv on 7x7, 17 %
+//         of the multiply-adds would read top / bottom zero padding).
+// Memory: im2col runs class by class in L2-sized tiles of rows (about 512 KiB
+//         of columns) in scratch, and Backward rebuilds each tile from the
+//         input instead of keeping the whole column matrix; when the columns
+//         of the whole batch fit in 1 MiB they are a per-model buffer that
+//         Backward reuses (so each Backward needs its Forward just before, as
+//         the Model runs them). A 1x1, stride-1 convolution without padding
+//         multiplies the input directly. Scratch: the tile, the weights packed
+//         once per class, GEMM workspace, the output / gradient rows of a tile
+//         when a class is not one contiguous run of rows.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
 // when the buffers would not fit size_t.
 #pragma once
 #include <stddef.h>
+
+#include <vector>
 
 #include "mote/kernels.h"
 #include "mote/layer.h"
@@ -54,12 +62,23 @@ class Conv2D final : public Layer {
   size_t filters_, kernel_h_, kernel_w_;
   Conv2DOptions options_;
   kernels::Conv2DGeometry geometry_{};
+  // Output rows oy in [oy_begin, oy_end) of every image whose windows have
+  // kernel rows [ky_begin, ky_end) inside the image (empty: all padding).
+  struct RowClass {
+    size_t oy_begin, oy_end, ky_begin, ky_end;
+    size_t tile_rows;  // rows of this class per im2col tile
+  };
+  // Geometry for the rows of class c: only its kernel rows, same windows.
+  kernels::Conv2DGeometry ClassGeometry(const RowClass& c, size_t batch) const;
+
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
-  size_t tile_rows_ = 0;      // im2col rows per tile
-  bool single_tile_ = false;  // one tile covers the batch: kept in columns_ for Backward
+  std::vector<RowClass> classes_;
+  bool keep_columns_ = false;  // the whole batch's columns kept in columns_ for Backward
   BufferHandle columns_handle_;
   float* columns_ = nullptr;
-  size_t bias_sums_offset_ = 0, tile_offset_ = 0, packed_offset_ = 0, workspace_offset_ = 0;  // into scratch (floats)
+  // Into scratch (floats): bias sums, column tile, packed weights, GEMM
+  // workspace, gathered output / gradient rows.
+  size_t bias_sums_offset_ = 0, tile_offset_ = 0, packed_offset_ = 0, workspace_offset_ = 0, rows_offset_ = 0;
   ParamHandle kernel_param_, bias_param_;
   float* kernel_ = nullptr;
   float* kernel_grad_ = nullptr;
