@@ -12,6 +12,56 @@ inline size_t RoundUp16(size_t v) { return (v + 15) / 16 * 16; }
 inline size_t Max(size_t a, size_t b) { return a > b ? a : b; }
 inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
 inline bool MulOverflows(size_t a, size_t b) { return b != 0 && a > std::numeric_limits<size_t>::max() / b; }
+// Border column classes multiply W (or W^T) read in place, which the GEMM
+// does up to this many floats (kDirectBMaxFloats in the GEMM blocking).
+constexpr size_t kDirectWeightFloats = size_t(1) << 18;
+
+using AxisRun = Conv2D::AxisRun;
+// Runs of output positions along one axis whose windows keep the same kernel
+// taps [k_begin, k_end) inside the input (`split` false: one run of all
+// positions with every tap, zero padding included).
+std::vector<AxisRun> AxisRuns(size_t out, size_t in, size_t kernel, size_t stride, size_t pad_before, bool split) {
+  std::vector<AxisRun> runs;
+  for (size_t o = 0; o < out; ++o) {
+    long k_begin = 0, k_end = long(kernel);
+    if (split) {
+      const long origin = long(o * stride) - long(pad_before);
+      k_begin = origin < 0 ? (-origin < k_end ? -origin : k_end) : 0;
+      if (long(in) - origin < k_end) k_end = long(in) - origin;
+      if (k_end < k_begin) k_end = k_begin;
+    }
+    if (!runs.empty() && runs.back().k_begin == size_t(k_begin) && runs.back().k_end == size_t(k_end))
+      runs.back().out_end = o + 1;
+    else
+      runs.push_back({o, o + 1, size_t(k_begin), size_t(k_end)});
+  }
+  return runs;
+}
+
+// Calls f(row_begin, row_end, at) for the runs of consecutive output rows
+// (NHWC order, out_h x out_w per image) behind rows [q0, q1) of class c,
+// whose rows go image by image, output row by output row; `at` counts from q0.
+template <class F>
+void ForEachRun(const Conv2D::RowClass& c, size_t out_h, size_t out_w, size_t q0, size_t q1, F f) {
+  const size_t ny = c.y.out_end - c.y.out_begin, nx = c.x.out_end - c.x.out_begin, per_image = ny * nx;
+  for (size_t q = q0; q < q1;) {
+    const size_t n = q / per_image, within = q % per_image;
+    // Full-width classes are one run per image.
+    const size_t len = Min(nx == out_w ? per_image - within : nx - within % nx, q1 - q);
+    const size_t r = (n * out_h + c.y.out_begin + within / nx) * out_w + c.x.out_begin + within % nx;
+    f(r, r + len, q - q0);
+    q += len;
+  }
+}
+
+// t [cols x rows] = the transpose of the row-major m [rows x cols].
+void TransposeInto(const float* m, size_t rows, size_t cols, float* t) {
+  constexpr size_t kBlock = 16;
+  for (size_t i0 = 0; i0 < rows; i0 += kBlock)
+    for (size_t j0 = 0; j0 < cols; j0 += kBlock)
+      for (size_t i = i0; i < Min(rows, i0 + kBlock); ++i)
+        for (size_t j = j0; j < Min(cols, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
+}
 }  // namespace
 
 Conv2D::Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options)
@@ -65,45 +115,48 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     bias_param_ = ctx.AddParam("bias", Shape(filters_), ParamRole::kBias, InitSpec{InitKind::kZeros}, patch,
                                filters_);
 
-  // Row classes: runs of output rows whose windows keep the same kernel rows
-  // inside the image (top and bottom borders differ from the middle).
+  // Row classes: output pixels whose windows keep the same kernel taps inside
+  // the image, as runs of output rows (top / bottom borders differ from the
+  // middle) times runs of output columns. Columns are split only when a
+  // kernel row is long enough (kw * C >= 64) for GEMMs of one kernel row at a
+  // time, which border columns need (their taps are not one run of W).
   classes_.clear();
+  const bool split_columns = kernel_w_ * g.in_c >= 64 && filters_ * patch <= kDirectWeightFloats;
   if (!direct_) {
-    for (size_t oy = 0; oy < g.out_h; ++oy) {
-      const long y0 = long(oy * g.stride_h) - long(g.pad_top), kh = long(kernel_h_);
-      const long ky_begin = y0 < 0 ? (-y0 < kh ? -y0 : kh) : 0;
-      long ky_end = long(g.in_h) - y0 < kh ? long(g.in_h) - y0 : kh;
-      if (ky_end < ky_begin) ky_end = ky_begin;
-      if (!classes_.empty() && classes_.back().ky_begin == size_t(ky_begin) && classes_.back().ky_end == size_t(ky_end))
-        classes_.back().oy_end = oy + 1;
-      else
-        classes_.push_back({oy, oy + 1, size_t(ky_begin), size_t(ky_end), 0});
-    }
+    const std::vector<AxisRun> row_runs = AxisRuns(g.out_h, g.in_h, kernel_h_, g.stride_h, g.pad_top, true);
+    const std::vector<AxisRun> col_runs =
+        AxisRuns(g.out_w, g.in_w, kernel_w_, g.stride_w, g.pad_left, split_columns);
+    for (const AxisRun& y : row_runs)
+      for (const AxisRun& x : col_runs)
+        classes_.push_back({y, x, x.k_end - x.k_begin != kernel_w_, 0});
   }
   // im2col runs in tiles of rows that stay in L2 (about 512 KiB of columns,
-  // a multiple of 12 rows to suit the GEMM tiles); Backward rebuilds each
-  // tile instead of keeping the whole column matrix, which for the seed
-  // network's third conv would be 8 MB streamed through L3 four times. Up to
-  // 1 MiB of columns for the whole batch (the seed network's first conv) is
-  // built once and kept for Backward.
+  // a multiple of 12 rows to suit the GEMM tiles; at most 120 rows for
+  // border columns, whose GEMMs read W in place); Backward rebuilds each tile
+  // instead of keeping the whole column matrix, which for the seed network's
+  // third conv would be 8 MB streamed through L3 four times. Up to 1 MiB of
+  // columns for the whole batch (the seed network's first conv) is built
+  // once and kept for Backward.
   const size_t tile_floats = size_t(1) << 17;  // 512 KiB: 64K..256K floats measured alike on the seed network
   const size_t keep_floats = size_t(1) << 18;
   size_t tile_max = 0, tile_rows_max = 0, kept_floats = 0;
-  bool gathers = false;
+  bool gathers = false, any_column_border = false;
   for (RowClass& c : classes_) {
-    const size_t k = (c.ky_end - c.ky_begin) * kernel_w_ * g.in_c;
-    const size_t class_rows = g.batch * (c.oy_end - c.oy_begin) * g.out_w;
+    const size_t k = (c.y.k_end - c.y.k_begin) * (c.x.k_end - c.x.k_begin) * g.in_c;
+    const size_t class_rows = g.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
     c.tile_rows = k == 0 ? class_rows : Min(class_rows, Max(12, tile_floats / k / 12 * 12));
+    if (c.column_border) c.tile_rows = Min(c.tile_rows, 120);
     tile_max = Max(tile_max, c.tile_rows * k);
     tile_rows_max = Max(tile_rows_max, c.tile_rows);
     kept_floats += class_rows * k;
-    gathers = gathers || c.oy_end - c.oy_begin != g.out_h;
+    gathers = gathers || class_rows != rows;
+    any_column_border = any_column_border || c.column_border;
   }
   keep_columns_ = !direct_ && kept_floats <= keep_floats;
   if (keep_columns_) columns_handle_ = ctx.AddBuffer(kept_floats);
   // Scratch: [bias sums (filters)] [column tile] [weights packed once per
-  // class] [GEMM workspace] [gathered output / gradient rows], each part on
-  // a 64-byte boundary.
+  // class] [GEMM workspace] [gathered output / gradient rows] [W^T for the
+  // border column classes], each part on a 64-byte boundary.
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
   packed_offset_ = tile_offset_ + (direct_ || keep_columns_ ? 0 : RoundUp16(tile_max));
@@ -115,9 +168,11 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(filters_, patch, gemm_rows));   // dW += dY^T cols
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(gemm_rows, patch, filters_));   // dCols = dY W
   rows_offset_ = workspace_offset_ + RoundUp16(ws);
-  const size_t gathered = gathers ? tile_rows_max * filters_ : 0;
-  if (rows_offset_ > std::numeric_limits<size_t>::max() - gathered) return OutOfRange("Conv2D: buffers too large");
-  ctx.RequestScratch(rows_offset_ + gathered);
+  const size_t gathered = gathers ? RoundUp16(tile_rows_max * filters_) : 0;
+  if (rows_offset_ > std::numeric_limits<size_t>::max() - gathered - patch * filters_)
+    return OutOfRange("Conv2D: buffers too large");
+  transposed_offset_ = rows_offset_ + gathered;
+  ctx.RequestScratch(transposed_offset_ + (any_column_border ? patch * filters_ : 0));
 
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
@@ -136,25 +191,13 @@ void Conv2D::Bind(const BindContext& ctx) {
 kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) const {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = batch;
-  g.kernel_h = c.ky_end - c.ky_begin;
-  g.pad_top -= c.ky_begin;  // window rows start at kernel row ky_begin
+  // Windows start at kernel row / column k_begin: only the taps inside the image.
+  g.kernel_h = c.y.k_end - c.y.k_begin;
+  g.pad_top -= c.y.k_begin;
+  g.kernel_w = c.x.k_end - c.x.k_begin;
+  g.pad_left -= c.x.k_begin;
   return g;
 }
-
-namespace {
-// Calls f(row_begin, row_end, at) for the runs of consecutive output rows
-// (NHWC order) behind rows [q0, q1) of a class whose rows are `block` rows
-// starting at `first` in every image of `image_rows` rows; `at` counts from q0.
-template <class F>
-void ForEachRun(size_t first, size_t block, size_t image_rows, size_t q0, size_t q1, F f) {
-  for (size_t q = q0; q < q1;) {
-    const size_t offset = q % block, len = Min(block - offset, q1 - q);
-    const size_t r = q / block * image_rows + first + offset;
-    f(r, r + len, q - q0);
-    q += len;
-  }
-}
-}  // namespace
 
 void Conv2D::Forward(const ForwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
@@ -167,34 +210,50 @@ void Conv2D::Forward(const ForwardArgs& args) {
     kernels::F32Gemm(Transpose::kNo, Transpose::kYes, rows, filters_, patch, args.inputs[0], patch, kernel_, patch,
                      args.output, filters_, false, ws);
   } else {
-    const size_t image_rows = g.out_h * g.out_w;
     float* packed_w = args.scratch + packed_offset_;
     float* gathered = args.scratch + rows_offset_;
+    float* transposed_w = args.scratch + transposed_offset_;  // W^T [patch, filters], for border columns
+    bool transposed = false;
     float* kept = columns_;
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
-      const size_t k = gc.patch_size(), first = c.oy_begin * g.out_w, block = (c.oy_end - c.oy_begin) * g.out_w;
-      const size_t class_rows = args.batch * block;
-      const bool contiguous = block == image_rows;  // then class row q is output row q
+      const size_t k = gc.patch_size(), run = gc.kernel_w * g.in_c;  // columns, columns per kernel row
+      const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
+      const bool contiguous = class_rows == rows;  // then class row q is output row q
       if (k == 0) {  // windows entirely in the padding
-        ForEachRun(first, block, image_rows, 0, class_rows, [&](size_t r, size_t r_end, size_t) {
+        ForEachRun(c, g.out_h, g.out_w, 0, class_rows, [&](size_t r, size_t r_end, size_t) {
           memset(args.output + r * filters_, 0, (r_end - r) * filters_ * sizeof(float));
         });
         continue;
       }
-      // This class's rows of W^T, packed once for all its tiles.
-      kernels::F32GemmPackB(Transpose::kYes, filters_, k, kernel_ + c.ky_begin * kernel_w_ * g.in_c, patch, packed_w);
+      if (!c.column_border) {
+        // This class's rows of W^T (whole kernel rows: one run), packed once for all its tiles.
+        kernels::F32GemmPackB(Transpose::kYes, filters_, k, kernel_ + c.y.k_begin * kernel_w_ * g.in_c, patch,
+                              packed_w);
+      } else if (!transposed) {
+        TransposeInto(kernel_, filters_, patch, transposed_w);
+        transposed = true;
+      }
       for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
         const size_t q1 = Min(class_rows, q0 + c.tile_rows);
         float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
-        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
         });
-        // [tile rows, filters] = [tile rows, k] x [filters, k]^T
         float* y = contiguous ? args.output + q0 * filters_ : gathered;
-        kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, filters_, k, tile, k, packed_w, y, filters_, false, ws);
+        if (!c.column_border) {
+          // [tile rows, filters] = [tile rows, k] x [filters, k]^T
+          kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, filters_, k, tile, k, packed_w, y, filters_, false, ws);
+        } else {
+          // One kernel row at a time: its taps are one run of W^T's rows.
+          for (size_t ky = 0; ky < gc.kernel_h; ++ky) {
+            const float* w_rows = transposed_w + ((c.y.k_begin + ky) * kernel_w_ + c.x.k_begin) * g.in_c * filters_;
+            kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, filters_, run, tile + ky * run, k, w_rows,
+                             filters_, y, filters_, ky > 0, ws);
+          }
+        }
         if (!contiguous)
-          ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
             memcpy(args.output + r * filters_, gathered + at * filters_, (r_end - r) * filters_ * sizeof(float));
           });
       }
@@ -231,39 +290,49 @@ void Conv2D::Backward(const BackwardArgs& args) {
     return;
   }
   if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
-  const size_t image_rows = g.out_h * g.out_w;
   float* packed_w = args.scratch + packed_offset_;
   float* gathered = args.scratch + rows_offset_;
   float* kept = columns_;
   for (const RowClass& c : classes_) {
     const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
-    const size_t k = gc.patch_size(), first = c.oy_begin * g.out_w, block = (c.oy_end - c.oy_begin) * g.out_w;
-    const size_t class_rows = args.batch * block;
-    const bool contiguous = block == image_rows;
+    const size_t k = gc.patch_size(), run = gc.kernel_w * g.in_c;
+    const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
+    const bool contiguous = class_rows == rows;
     if (k == 0) continue;  // windows entirely in the padding: no weight or input reached
-    const size_t k_offset = c.ky_begin * kernel_w_ * g.in_c;  // first column of this class in W and dW
-    if (dx) kernels::F32GemmPackB(Transpose::kNo, k, filters_, kernel_ + k_offset, patch, packed_w);
+    // Column of W / dW where kernel row ky of this class starts.
+    const auto w_column = [&](size_t ky) { return ((c.y.k_begin + ky) * kernel_w_ + c.x.k_begin) * g.in_c; };
+    if (dx && !c.column_border) kernels::F32GemmPackB(Transpose::kNo, k, filters_, kernel_ + w_column(0), patch, packed_w);
     for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
       const size_t q1 = Min(class_rows, q0 + c.tile_rows);
       float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
       if (!keep_columns_)  // rebuilt, L2-resident
-        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
         });
       const float* dy_tile = dy + q0 * filters_;
       if (!contiguous) {
-        ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
         });
         dy_tile = gathered;
       }
       // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
-      kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, k, q1 - q0, dy_tile, filters_, tile, k,
-                       kernel_grad_ + k_offset, patch, true, ws);
+      // (border columns: one kernel row, one run of dW's columns, at a time).
+      const size_t segments = c.column_border ? gc.kernel_h : 1, width = c.column_border ? run : k;
+      for (size_t ky = 0; ky < segments; ++ky)
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_,
+                         tile + ky * width, k, kernel_grad_ + w_column(ky), patch, true, ws);
       if (!dx) continue;
       // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k], over the dead tile
-      kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, k, filters_, dy_tile, filters_, packed_w, tile, k, false, ws);
-      ForEachRun(first, block, image_rows, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+      if (!c.column_border) {
+        kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, k, filters_, dy_tile, filters_, packed_w, tile, k, false,
+                                ws);
+      } else {
+        for (size_t ky = 0; ky < gc.kernel_h; ++ky)
+          kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, run, filters_, dy_tile, filters_,
+                           kernel_ + w_column(ky), patch, tile + ky * run, k, false, ws);
+      }
+      ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
         kernels::F32Col2ImAccumulate(gc, tile + at * k, r, r_end, dx);
       });
     }

@@ -149,6 +149,10 @@ TEST(Conv2DTest, GradientChecks) {
       {"1x1 stride 2", Shape(2, 4, 4, 3), 3, 1, 1, Opts(2, 2, Padding::kValid)},
       {"4x4 same even kernel", Shape(1, 5, 4, 2), 3, 4, 4, Opts(1, 1, Padding::kSame)},
       {"wide 3x3 same", Shape(2, 6, 6, 8), 20, 3, 3, Opts(1, 1, Padding::kSame)},
+      // Kernel rows of >= 64 floats: border columns become their own classes.
+      {"5x5 same, border column classes", Shape(2, 6, 7, 16), 3, 5, 5, Opts(1, 1, Padding::kSame)},
+      {"4x5 stride 2 explicit pad 3, border columns", Shape(1, 7, 9, 13), 2, 4, 5,
+       Opts(2, 2, Padding::kExplicit, 3, 3, false)},
   };
   for (const GradCase& c : cases) {
     SCOPED_TRACE(c.name);

@@ -58,17 +58,24 @@ class Conv2D final : public Layer {
   // Geometry for the planned maximum batch (valid after Plan).
   const kernels::Conv2DGeometry& geometry() const { return geometry_; }
 
+  // Output positions [out_begin, out_end) along one axis whose windows keep
+  // kernel taps [k_begin, k_end) inside the input.
+  struct AxisRun {
+    size_t out_begin, out_end, k_begin, k_end;
+  };
+  // Output pixels (every image) of output rows y x output columns x: their
+  // windows keep the same taps inside the image.
+  struct RowClass {
+    AxisRun y, x;
+    bool column_border;  // x drops kernel columns: GEMMs go one kernel row at a time
+    size_t tile_rows;    // rows (output pixels) of this class per im2col tile
+  };
+
  private:
   size_t filters_, kernel_h_, kernel_w_;
   Conv2DOptions options_;
   kernels::Conv2DGeometry geometry_{};
-  // Output rows oy in [oy_begin, oy_end) of every image whose windows have
-  // kernel rows [ky_begin, ky_end) inside the image (empty: all padding).
-  struct RowClass {
-    size_t oy_begin, oy_end, ky_begin, ky_end;
-    size_t tile_rows;  // rows of this class per im2col tile
-  };
-  // Geometry for the rows of class c: only its kernel rows, same windows.
+  // Geometry for the rows of class c: only its taps, same windows.
   kernels::Conv2DGeometry ClassGeometry(const RowClass& c, size_t batch) const;
 
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
@@ -77,8 +84,9 @@ class Conv2D final : public Layer {
   BufferHandle columns_handle_;
   float* columns_ = nullptr;
   // Into scratch (floats): bias sums, column tile, packed weights, GEMM
-  // workspace, gathered output / gradient rows.
-  size_t bias_sums_offset_ = 0, tile_offset_ = 0, packed_offset_ = 0, workspace_offset_ = 0, rows_offset_ = 0;
+  // workspace, gathered output / gradient rows, W^T.
+  size_t bias_sums_offset_ = 0, tile_offset_ = 0, packed_offset_ = 0, workspace_offset_ = 0, rows_offset_ = 0,
+         transposed_offset_ = 0;
   ParamHandle kernel_param_, bias_param_;
   float* kernel_ = nullptr;
   float* kernel_grad_ = nullptr;
