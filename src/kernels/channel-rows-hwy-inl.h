@@ -29,9 +29,11 @@
 //   kInputs (1 or 2): in0, in1 (rows x channels);
 //   kParams: bit k set = per-channel parameter par[k] is used (k < 4);
 //   kOutput: out (rows x channels) is written;
-//   reductions: V Step(d, a, b, p0, p1, V& s, V& t) accumulates into s, t and
-//     returns the output vector (ignored without kOutput); res0/res1 receive
-//     s/t per channel (res1 may be null: t is then not stored);
+//   reductions: s += First(d, a, b, p0, p1), which is also the output (with
+//     kOutput), and t += Second(d, a, b, p0, p1) (with kSecond); res0/res1
+//     receive s/t per channel (res1 may be null: t is then not stored).
+//     Values, not references: accumulators passed by reference ended up on
+//     the stack, a store-to-load round trip per row on the critical path;
 //   maps: V Apply(d, a, b, p0, p1, p2, p3) returns the output vector.
 
 // Per-target include guard (Highway's convention for -inl headers).
@@ -96,8 +98,10 @@ HWY_INLINE void ReduceVectors(const Op& op_in, size_t rows, size_t channels, con
   if (kV > i) {                                                                            \
     const VF a = hn::LoadU(d, op.in0 + base + off[i]);                                     \
     const VF b = Op::kInputs > 1 ? hn::LoadU(d, op.in1 + base + off[i]) : a;                \
-    const VF y = op.Step(d, a, b, p##i, q##i, s##i, t##i);                                 \
-    if (Op::kOutput) hn::StoreU(y, d, op.out + base + off[i]);                              \
+    const VF f = op.First(d, a, b, p##i, q##i);                                            \
+    s##i = hn::Add(s##i, f);                                                               \
+    if (Op::kSecond) t##i = hn::Add(t##i, op.Second(d, a, b, p##i, q##i));                  \
+    if (Op::kOutput) hn::StoreU(f, d, op.out + base + off[i]);                              \
   }
     MOTE_CHANNEL_ROWS_EACH(MOTE_CHANNEL_ROWS_STEP)
 #undef MOTE_CHANNEL_ROWS_STEP
@@ -111,50 +115,64 @@ HWY_INLINE void ReduceVectors(const Op& op_in, size_t rows, size_t channels, con
 #undef MOTE_CHANNEL_ROWS_STORE
 }
 
-// channels < lanes: one partial vector per row.
-template <class Op>
-HWY_NOINLINE void ReduceNarrow(const Op& op_in, size_t rows, size_t channels, float* res0, float* res1) {
+// One row's vector at src: loaded directly, or (kPadded) through buf, whose
+// lanes past `bytes` stay zero.
+template <bool kPadded>
+HWY_INLINE VF LoadRow(DF d, const float* src, size_t bytes, float* buf) {
+  if (!kPadded) return hn::LoadU(d, src);
+  memcpy(buf, src, bytes);
+  return hn::LoadU(d, buf);
+}
+template <bool kPadded>
+HWY_INLINE void StoreRow(DF d, VF v, float* dst, size_t bytes, float* buf) {
+  if (!kPadded) return hn::StoreU(v, d, dst);
+  hn::StoreU(v, d, buf);
+  memcpy(dst, buf, bytes);
+}
+
+// Rows [begin, end) of a narrow reduction (one partial vector per row). The
+// accumulators pass between the two row ranges in acc_s / acc_t: one function
+// with the padded rows' memcpy calls made GCC keep them on the stack for all
+// rows, a store-to-load round trip per row on the critical path.
+template <bool kPadded, class Op>
+HWY_NOINLINE void ReduceNarrowRows(const Op& op_in, size_t begin, size_t end, size_t channels,
+                                   const float* pp, const float* pq, float* acc_s, float* acc_t) {
   const Op op = op_in;  // a local copy: stores through out cannot alias its members
   const DF d;
-  const size_t N = hn::Lanes(d);
+  const size_t bytes = channels * sizeof(float);
+  HWY_ALIGN float pa[kMaxLanes] = {}, pb[kMaxLanes] = {}, py[kMaxLanes];
+  const VF p = hn::LoadU(d, pp), q = hn::LoadU(d, pq);
+  VF s = hn::LoadU(d, acc_s), t = hn::LoadU(d, acc_t);
+  for (size_t r = begin; r < end; ++r) {
+    const size_t base = r * channels;
+    const VF a = LoadRow<kPadded>(d, op.in0 + base, bytes, pa);
+    const VF b = Op::kInputs > 1 ? LoadRow<kPadded>(d, op.in1 + base, bytes, pb) : a;
+    const VF f = op.First(d, a, b, p, q);
+    s = hn::Add(s, f);
+    if (Op::kSecond) t = hn::Add(t, op.Second(d, a, b, p, q));
+    if (Op::kOutput) StoreRow<kPadded>(d, f, op.out + base, bytes, py);
+  }
+  hn::StoreU(s, d, acc_s);
+  hn::StoreU(t, d, acc_t);
+}
+
+// channels < lanes: one partial vector per row.
+template <class Op>
+HWY_INLINE void ReduceNarrow(const Op& op, size_t rows, size_t channels, float* res0, float* res1) {
+  const size_t N = hn::Lanes(DF());
   const size_t bytes = channels * sizeof(float);
   // Zero lanes past the channels keep the padded arithmetic harmless.
-  HWY_ALIGN float pa[kMaxLanes] = {}, pb[kMaxLanes] = {}, pp[kMaxLanes] = {}, pq[kMaxLanes] = {};
-  HWY_ALIGN float py[kMaxLanes];
+  HWY_ALIGN float pp[kMaxLanes] = {}, pq[kMaxLanes] = {}, acc_s[kMaxLanes] = {}, acc_t[kMaxLanes] = {};
   if (Op::kParams & 1) memcpy(pp, op.par[0], bytes);
   if (Op::kParams & 2) memcpy(pq, op.par[1], bytes);
-  const VF p = hn::LoadU(d, pp), q = hn::LoadU(d, pq);
-  VF s = hn::Zero(d), t = hn::Zero(d);
   // Rows whose full vector stays inside the rows x channels arrays.
   const size_t n = rows * channels;
   size_t safe = n >= N ? (n - N) / channels + 1 : 0;
   if (safe > rows) safe = rows;
-  size_t r = 0;
-  for (; r < safe; ++r) {
-    const size_t base = r * channels;
-    const VF a = hn::LoadU(d, op.in0 + base);
-    const VF b = Op::kInputs > 1 ? hn::LoadU(d, op.in1 + base) : a;
-    const VF y = op.Step(d, a, b, p, q, s, t);
-    if (Op::kOutput) hn::StoreU(y, d, op.out + base);
-  }
-  for (; r < rows; ++r) {
-    const size_t base = r * channels;
-    memcpy(pa, op.in0 + base, bytes);
-    if (Op::kInputs > 1) memcpy(pb, op.in1 + base, bytes);
-    const VF a = hn::LoadU(d, pa);
-    const VF b = Op::kInputs > 1 ? hn::LoadU(d, pb) : a;
-    const VF y = op.Step(d, a, b, p, q, s, t);
-    if (Op::kOutput) {
-      hn::StoreU(y, d, py);
-      memcpy(op.out + base, py, bytes);
-    }
-  }
-  hn::StoreU(s, d, py);
-  memcpy(res0, py, bytes);
-  if (res1 != nullptr) {
-    hn::StoreU(t, d, py);
-    memcpy(res1, py, bytes);
-  }
+  ReduceNarrowRows<false>(op, 0, safe, channels, pp, pq, acc_s, acc_t);
+  if (safe < rows) ReduceNarrowRows<true>(op, safe, rows, channels, pp, pq, acc_s, acc_t);
+  memcpy(res0, acc_s, bytes);
+  if (res1 != nullptr) memcpy(res1, acc_t, bytes);
 }
 
 template <class Op>

@@ -3,7 +3,8 @@
 // F32ChannelAffineClamp and the batch-norm kernels (include after
 // xsimd-arch.h). The same scheme as channel-rows-hwy-inl.h, which explains it:
 // reductions keep one lane per channel and add the rows in row order
-// (bit-identical to the scalar reference), with an overlapping tail vector for
+// (bit-identical to the scalar reference): s += First(a, b, p0, p1), the output
+// too, and t += Second(a, b, p0, p1), with an overlapping tail vector for
 // channels >= lanes and one partial vector per row (zero-padded copies for the
 // last rows) below that; elementwise maps may run in place and treat rows of
 // fewer channels than lanes as one flat array with periodically extended
@@ -50,8 +51,10 @@ inline void ReduceVectors(const Op& op_in, size_t rows, size_t channels, const s
     for (size_t i = 0; i < kV; ++i) {
       const Batch a = Batch::load_unaligned(op.in0 + base + off[i]);
       const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(op.in1 + base + off[i]) : a;
-      const Batch y = op.Step(a, b, p[i], q[i], s[i], t[i]);
-      if (Op::kOutput) y.store_unaligned(op.out + base + off[i]);
+      const Batch f = op.First(a, b, p[i], q[i]);
+      s[i] += f;
+      if (Op::kSecond) t[i] += op.Second(a, b, p[i], q[i]);
+      if (Op::kOutput) f.store_unaligned(op.out + base + off[i]);
     }
   }
   for (size_t i = 0; i < kV; ++i) {
@@ -60,48 +63,62 @@ inline void ReduceVectors(const Op& op_in, size_t rows, size_t channels, const s
   }
 }
 
+// One row's vector at src: loaded directly, or (kPadded) through buf, whose
+// lanes past `bytes` stay zero.
+template <bool kPadded>
+inline Batch LoadRow(const float* src, size_t bytes, float* buf) {
+  if (!kPadded) return Batch::load_unaligned(src);
+  memcpy(buf, src, bytes);
+  return Batch::load_unaligned(buf);
+}
+template <bool kPadded>
+inline void StoreRow(Batch v, float* dst, size_t bytes, float* buf) {
+  if (!kPadded) return v.store_unaligned(dst);
+  v.store_unaligned(buf);
+  memcpy(dst, buf, bytes);
+}
+
+// Rows [begin, end) of a narrow reduction (one partial vector per row). The
+// accumulators pass between the two row ranges in acc_s / acc_t, so that the
+// padded rows' memcpy calls cannot push them to the stack for all rows.
+template <bool kPadded, class Op>
+__attribute__((noinline)) void ReduceNarrowRows(const Op& op_in, size_t begin, size_t end, size_t channels,
+                                                const float* pp, const float* pq, float* acc_s, float* acc_t) {
+  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+  const size_t bytes = channels * sizeof(float);
+  float pa[kLanes] = {}, pb[kLanes] = {}, py[kLanes];
+  const Batch p = Batch::load_unaligned(pp), q = Batch::load_unaligned(pq);
+  Batch s = Batch::load_unaligned(acc_s), t = Batch::load_unaligned(acc_t);
+  for (size_t r = begin; r < end; ++r) {
+    const size_t base = r * channels;
+    const Batch a = LoadRow<kPadded>(op.in0 + base, bytes, pa);
+    const Batch b = Op::kInputs > 1 ? LoadRow<kPadded>(op.in1 + base, bytes, pb) : a;
+    const Batch f = op.First(a, b, p, q);
+    s += f;
+    if (Op::kSecond) t += op.Second(a, b, p, q);
+    if (Op::kOutput) StoreRow<kPadded>(f, op.out + base, bytes, py);
+  }
+  s.store_unaligned(acc_s);
+  t.store_unaligned(acc_t);
+}
+
 // channels < lanes: one partial vector per row.
 template <class Op>
-void ReduceNarrow(const Op& op_in, size_t rows, size_t channels, float* res0, float* res1) {
-  const Op op = op_in;  // a local copy: stores through out cannot alias its members
+void ReduceNarrow(const Op& op, size_t rows, size_t channels, float* res0, float* res1) {
   constexpr size_t N = kLanes;
   const size_t bytes = channels * sizeof(float);
   // Zero lanes past the channels keep the padded arithmetic harmless.
-  float pa[N] = {}, pb[N] = {}, pp[N] = {}, pq[N] = {}, py[N];
+  float pp[N] = {}, pq[N] = {}, acc_s[N] = {}, acc_t[N] = {};
   if (Op::kParams & 1) memcpy(pp, op.par[0], bytes);
   if (Op::kParams & 2) memcpy(pq, op.par[1], bytes);
-  const Batch p = Batch::load_unaligned(pp), q = Batch::load_unaligned(pq);
-  Batch s(0.0f), t(0.0f);
   // Rows whose full vector stays inside the rows x channels arrays.
   const size_t n = rows * channels;
   size_t safe = n >= N ? (n - N) / channels + 1 : 0;
   if (safe > rows) safe = rows;
-  size_t r = 0;
-  for (; r < safe; ++r) {
-    const size_t base = r * channels;
-    const Batch a = Batch::load_unaligned(op.in0 + base);
-    const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(op.in1 + base) : a;
-    const Batch y = op.Step(a, b, p, q, s, t);
-    if (Op::kOutput) y.store_unaligned(op.out + base);
-  }
-  for (; r < rows; ++r) {
-    const size_t base = r * channels;
-    memcpy(pa, op.in0 + base, bytes);
-    if (Op::kInputs > 1) memcpy(pb, op.in1 + base, bytes);
-    const Batch a = Batch::load_unaligned(pa);
-    const Batch b = Op::kInputs > 1 ? Batch::load_unaligned(pb) : a;
-    const Batch y = op.Step(a, b, p, q, s, t);
-    if (Op::kOutput) {
-      y.store_unaligned(py);
-      memcpy(op.out + base, py, bytes);
-    }
-  }
-  s.store_unaligned(py);
-  memcpy(res0, py, bytes);
-  if (res1 != nullptr) {
-    t.store_unaligned(py);
-    memcpy(res1, py, bytes);
-  }
+  ReduceNarrowRows<false>(op, 0, safe, channels, pp, pq, acc_s, acc_t);
+  if (safe < rows) ReduceNarrowRows<true>(op, safe, rows, channels, pp, pq, acc_s, acc_t);
+  memcpy(res0, acc_s, bytes);
+  if (res1 != nullptr) memcpy(res1, acc_t, bytes);
 }
 
 template <class Op>

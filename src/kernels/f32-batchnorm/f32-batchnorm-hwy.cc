@@ -20,13 +20,15 @@ namespace hn = hwy::HWY_NAMESPACE;
 struct CenterOp : channel_rows::OpBase {
   static constexpr int kInputs = 1;
   static constexpr unsigned kParams = 1;
-  static constexpr bool kOutput = true;
+  static constexpr bool kOutput = true, kSecond = true;
   template <class D, class V>
-  HWY_INLINE V Step(D /*d*/, V x, V /*b*/, V mean, V /*q*/, V& s, V& t) const {
+  HWY_INLINE V First(D /*d*/, V x, V /*b*/, V mean, V /*q*/) const {
+    return hn::Sub(x, mean);
+  }
+  template <class D, class V>
+  HWY_INLINE V Second(D /*d*/, V x, V /*b*/, V mean, V /*q*/) const {
     const V v = hn::Sub(x, mean);
-    s = hn::Add(s, v);
-    t = hn::Add(t, hn::Mul(v, v));
-    return v;
+    return hn::Mul(v, v);
   }
 };
 
@@ -34,12 +36,14 @@ struct CenterOp : channel_rows::OpBase {
 struct GradSumsOp : channel_rows::OpBase {
   static constexpr int kInputs = 2;
   static constexpr unsigned kParams = 3;
-  static constexpr bool kOutput = false;
+  static constexpr bool kOutput = false, kSecond = true;
   template <class D, class V>
-  HWY_INLINE V Step(D /*d*/, V x, V dy, V mean, V invstd, V& s, V& t) const {
-    s = hn::Add(s, dy);
-    t = hn::Add(t, hn::Mul(dy, hn::Mul(hn::Sub(x, mean), invstd)));
+  HWY_INLINE V First(D /*d*/, V /*x*/, V dy, V /*mean*/, V /*invstd*/) const {
     return dy;
+  }
+  template <class D, class V>
+  HWY_INLINE V Second(D /*d*/, V x, V dy, V mean, V invstd) const {
+    return hn::Mul(dy, hn::Mul(hn::Sub(x, mean), invstd));
   }
 };
 

@@ -13,12 +13,11 @@ namespace {
 struct CenterOp : channel_rows::OpBase {
   static constexpr int kInputs = 1;
   static constexpr unsigned kParams = 1;
-  static constexpr bool kOutput = true;
-  Batch Step(Batch x, Batch /*b*/, Batch mean, Batch /*q*/, Batch& s, Batch& t) const {
+  static constexpr bool kOutput = true, kSecond = true;
+  Batch First(Batch x, Batch /*b*/, Batch mean, Batch /*q*/) const { return x - mean; }
+  Batch Second(Batch x, Batch /*b*/, Batch mean, Batch /*q*/) const {
     const Batch v = x - mean;
-    s += v;
-    t += v * v;
-    return v;
+    return v * v;
   }
 };
 
@@ -26,12 +25,9 @@ struct CenterOp : channel_rows::OpBase {
 struct GradSumsOp : channel_rows::OpBase {
   static constexpr int kInputs = 2;
   static constexpr unsigned kParams = 3;
-  static constexpr bool kOutput = false;
-  Batch Step(Batch x, Batch dy, Batch mean, Batch invstd, Batch& s, Batch& t) const {
-    s += dy;
-    t += dy * ((x - mean) * invstd);
-    return dy;
-  }
+  static constexpr bool kOutput = false, kSecond = true;
+  Batch First(Batch /*x*/, Batch dy, Batch /*mean*/, Batch /*invstd*/) const { return dy; }
+  Batch Second(Batch x, Batch dy, Batch mean, Batch invstd) const { return dy * ((x - mean) * invstd); }
 };
 
 // dx = a * dy + b * (x - mean) + d.

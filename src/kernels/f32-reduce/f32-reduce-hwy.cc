@@ -21,12 +21,14 @@ template <bool kSquares>
 struct ChannelSumsOp : channel_rows::OpBase {
   static constexpr int kInputs = 1;
   static constexpr unsigned kParams = 0;
-  static constexpr bool kOutput = false;
+  static constexpr bool kOutput = false, kSecond = kSquares;
   template <class D, class V>
-  HWY_INLINE V Step(D /*d*/, V a, V /*b*/, V /*p*/, V /*q*/, V& s, V& t) const {
-    s = hn::Add(s, a);
-    if (kSquares) t = hn::Add(t, hn::Mul(a, a));
-    return a;
+  HWY_INLINE V First(D /*d*/, V x, V /*b*/, V /*p*/, V /*q*/) const {
+    return x;
+  }
+  template <class D, class V>
+  HWY_INLINE V Second(D /*d*/, V x, V /*b*/, V /*p*/, V /*q*/) const {
+    return hn::Mul(x, x);
   }
 };
 

@@ -14,12 +14,9 @@ template <bool kSquares>
 struct ChannelSumsOp : channel_rows::OpBase {
   static constexpr int kInputs = 1;
   static constexpr unsigned kParams = 0;
-  static constexpr bool kOutput = false;
-  Batch Step(Batch a, Batch /*b*/, Batch /*p*/, Batch /*q*/, Batch& s, Batch& t) const {
-    s += a;
-    if (kSquares) t += a * a;
-    return a;
-  }
+  static constexpr bool kOutput = false, kSecond = kSquares;
+  Batch First(Batch x, Batch /*b*/, Batch /*p*/, Batch /*q*/) const { return x; }
+  Batch Second(Batch x, Batch /*b*/, Batch /*p*/, Batch /*q*/) const { return x * x; }
 };
 
 }  // namespace
