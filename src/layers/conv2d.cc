@@ -12,9 +12,11 @@ inline size_t RoundUp16(size_t v) { return (v + 15) / 16 * 16; }
 inline size_t Max(size_t a, size_t b) { return a > b ? a : b; }
 inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
 inline bool MulOverflows(size_t a, size_t b) { return b != 0 && a > std::numeric_limits<size_t>::max() / b; }
-// Border column classes multiply W (or W^T) read in place, which the GEMM
-// does up to this many floats (kDirectBMaxFloats in the GEMM blocking).
+// Weights of up to this many floats are read in place by the GEMMs, which
+// they do for up to this many rows of A (kDirectBMaxFloats and
+// kDirectBMaxRows in the GEMM blocking).
 constexpr size_t kDirectWeightFloats = size_t(1) << 18;
+constexpr size_t kDirectWeightRows = 120;
 
 using AxisRun = Conv2D::AxisRun;
 // Runs of output positions along one axis whose windows keep the same kernel
@@ -52,6 +54,22 @@ void ForEachRun(const Conv2D::RowClass& c, size_t out_h, size_t out_w, size_t q0
     f(r, r + len, q - q0);
     q += len;
   }
+}
+
+// The columns of a class's im2col rows as runs of consecutive columns of W
+// (conv weights [filters][ky][kx][C]): one run when the class keeps whole
+// kernel rows, else one per kernel row. Run i is columns [i * width,
+// (i + 1) * width) of the class's columns and starts at column w_column(i) of W.
+struct Segments {
+  size_t count, width;
+  size_t first, stride;  // w_column(i) = first + i * stride
+  size_t w_column(size_t i) const { return first + i * stride; }
+};
+Segments SegmentsOf(const Conv2D::RowClass& c, const kernels::Conv2DGeometry& class_geometry, size_t kernel_w) {
+  const size_t in_c = class_geometry.in_c, row = class_geometry.kernel_w * in_c;
+  const size_t first = (c.y.k_begin * kernel_w + c.x.k_begin) * in_c;
+  if (!c.column_border) return {1, class_geometry.kernel_h * row, first, 0};
+  return {class_geometry.kernel_h, row, first, kernel_w * in_c};
 }
 
 // t [cols x rows] = the transpose of the row-major m [rows x cols].
@@ -121,7 +139,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   // kernel row is long enough (kw * C >= 64) for GEMMs of one kernel row at a
   // time, which border columns need (their taps are not one run of W).
   classes_.clear();
-  const bool split_columns = kernel_w_ * g.in_c >= 64 && filters_ * patch <= kDirectWeightFloats;
+  // Small weights are read in place by every GEMM (W^T transposed once per
+  // Forward) instead of packed once per class and pass.
+  direct_weights_ = !direct_ && filters_ * patch <= kDirectWeightFloats;
+  const bool split_columns = direct_weights_ && kernel_w_ * g.in_c >= 64;
   if (!direct_) {
     const std::vector<AxisRun> row_runs = AxisRuns(g.out_h, g.in_h, kernel_h_, g.stride_h, g.pad_top, true);
     const std::vector<AxisRun> col_runs =
@@ -140,17 +161,16 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   const size_t tile_floats = size_t(1) << 17;  // 512 KiB: 64K..256K floats measured alike on the seed network
   const size_t keep_floats = size_t(1) << 18;
   size_t tile_max = 0, tile_rows_max = 0, kept_floats = 0;
-  bool gathers = false, any_column_border = false;
+  bool gathers = false;
   for (RowClass& c : classes_) {
     const size_t k = (c.y.k_end - c.y.k_begin) * (c.x.k_end - c.x.k_begin) * g.in_c;
     const size_t class_rows = g.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
     c.tile_rows = k == 0 ? class_rows : Min(class_rows, Max(12, tile_floats / k / 12 * 12));
-    if (c.column_border) c.tile_rows = Min(c.tile_rows, 120);
+    if (direct_weights_) c.tile_rows = Min(c.tile_rows, kDirectWeightRows);
     tile_max = Max(tile_max, c.tile_rows * k);
     tile_rows_max = Max(tile_rows_max, c.tile_rows);
     kept_floats += class_rows * k;
     gathers = gathers || class_rows != rows;
-    any_column_border = any_column_border || c.column_border;
   }
   keep_columns_ = !direct_ && kept_floats <= keep_floats;
   if (keep_columns_) columns_handle_ = ctx.AddBuffer(kept_floats);
@@ -160,8 +180,9 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
   packed_offset_ = tile_offset_ + (direct_ || keep_columns_ ? 0 : RoundUp16(tile_max));
-  const size_t packed = Max(kernels::F32GemmPackedBFloats(filters_, patch),   // W^T for Y = cols W^T
-                            kernels::F32GemmPackedBFloats(patch, filters_));  // W for dCols = dY W
+  const size_t packed = direct_weights_ ? 0
+                                        : Max(kernels::F32GemmPackedBFloats(filters_, patch),   // W^T for Y = cols W^T
+                                              kernels::F32GemmPackedBFloats(patch, filters_));  // W for dCols = dY W
   workspace_offset_ = packed_offset_ + RoundUp16(packed);
   const size_t gemm_rows = direct_ ? rows : tile_rows_max;
   size_t ws = kernels::F32GemmWorkspaceFloats(gemm_rows, filters_, patch);     // Y = cols W^T
@@ -172,7 +193,7 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (rows_offset_ > std::numeric_limits<size_t>::max() - gathered - patch * filters_)
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
-  ctx.RequestScratch(transposed_offset_ + (any_column_border ? patch * filters_ : 0));
+  ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
 
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
@@ -212,12 +233,12 @@ void Conv2D::Forward(const ForwardArgs& args) {
   } else {
     float* packed_w = args.scratch + packed_offset_;
     float* gathered = args.scratch + rows_offset_;
-    float* transposed_w = args.scratch + transposed_offset_;  // W^T [patch, filters], for border columns
-    bool transposed = false;
+    float* transposed_w = args.scratch + transposed_offset_;  // W^T [patch, filters] when read in place
+    if (direct_weights_) TransposeInto(kernel_, filters_, patch, transposed_w);
     float* kept = columns_;
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
-      const size_t k = gc.patch_size(), run = gc.kernel_w * g.in_c;  // columns, columns per kernel row
+      const size_t k = gc.patch_size();
       const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
       const bool contiguous = class_rows == rows;  // then class row q is output row q
       if (k == 0) {  // windows entirely in the padding
@@ -226,32 +247,24 @@ void Conv2D::Forward(const ForwardArgs& args) {
         });
         continue;
       }
-      if (!c.column_border) {
-        // This class's rows of W^T (whole kernel rows: one run), packed once for all its tiles.
-        kernels::F32GemmPackB(Transpose::kYes, filters_, k, kernel_ + c.y.k_begin * kernel_w_ * g.in_c, patch,
-                              packed_w);
-      } else if (!transposed) {
-        TransposeInto(kernel_, filters_, patch, transposed_w);
-        transposed = true;
-      }
+      const Segments seg = SegmentsOf(c, gc, kernel_w_);
+      // This class's rows of W^T (one run), packed once for all its tiles.
+      if (!direct_weights_)
+        kernels::F32GemmPackB(Transpose::kYes, filters_, k, kernel_ + seg.w_column(0), patch, packed_w);
       for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
         const size_t q1 = Min(class_rows, q0 + c.tile_rows);
         float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
         ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
         });
+        // [tile rows, filters] = [tile rows, k] x [filters, k]^T
         float* y = contiguous ? args.output + q0 * filters_ : gathered;
-        if (!c.column_border) {
-          // [tile rows, filters] = [tile rows, k] x [filters, k]^T
+        if (!direct_weights_)
           kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, filters_, k, tile, k, packed_w, y, filters_, false, ws);
-        } else {
-          // One kernel row at a time: its taps are one run of W^T's rows.
-          for (size_t ky = 0; ky < gc.kernel_h; ++ky) {
-            const float* w_rows = transposed_w + ((c.y.k_begin + ky) * kernel_w_ + c.x.k_begin) * g.in_c * filters_;
-            kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, filters_, run, tile + ky * run, k, w_rows,
-                             filters_, y, filters_, ky > 0, ws);
-          }
-        }
+        else
+          for (size_t i = 0; i < seg.count; ++i)
+            kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, filters_, seg.width, tile + i * seg.width, k,
+                             transposed_w + seg.w_column(i) * filters_, filters_, y, filters_, i > 0, ws);
         if (!contiguous)
           ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
             memcpy(args.output + r * filters_, gathered + at * filters_, (r_end - r) * filters_ * sizeof(float));
@@ -295,13 +308,13 @@ void Conv2D::Backward(const BackwardArgs& args) {
   float* kept = columns_;
   for (const RowClass& c : classes_) {
     const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
-    const size_t k = gc.patch_size(), run = gc.kernel_w * g.in_c;
+    const size_t k = gc.patch_size();
     const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
     const bool contiguous = class_rows == rows;
     if (k == 0) continue;  // windows entirely in the padding: no weight or input reached
-    // Column of W / dW where kernel row ky of this class starts.
-    const auto w_column = [&](size_t ky) { return ((c.y.k_begin + ky) * kernel_w_ + c.x.k_begin) * g.in_c; };
-    if (dx && !c.column_border) kernels::F32GemmPackB(Transpose::kNo, k, filters_, kernel_ + w_column(0), patch, packed_w);
+    const Segments seg = SegmentsOf(c, gc, kernel_w_);
+    if (dx && !direct_weights_)
+      kernels::F32GemmPackB(Transpose::kNo, k, filters_, kernel_ + seg.w_column(0), patch, packed_w);
     for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
       const size_t q1 = Min(class_rows, q0 + c.tile_rows);
       float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
@@ -317,21 +330,18 @@ void Conv2D::Backward(const BackwardArgs& args) {
         dy_tile = gathered;
       }
       // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
-      // (border columns: one kernel row, one run of dW's columns, at a time).
-      const size_t segments = c.column_border ? gc.kernel_h : 1, width = c.column_border ? run : k;
-      for (size_t ky = 0; ky < segments; ++ky)
-        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_,
-                         tile + ky * width, k, kernel_grad_ + w_column(ky), patch, true, ws);
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, seg.width, q1 - q0, dy_tile, filters_,
+                         tile + i * seg.width, k, kernel_grad_ + seg.w_column(i), patch, true, ws);
       if (!dx) continue;
       // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k], over the dead tile
-      if (!c.column_border) {
+      if (!direct_weights_)
         kernels::F32GemmPackedB(Transpose::kNo, q1 - q0, k, filters_, dy_tile, filters_, packed_w, tile, k, false,
                                 ws);
-      } else {
-        for (size_t ky = 0; ky < gc.kernel_h; ++ky)
-          kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, run, filters_, dy_tile, filters_,
-                           kernel_ + w_column(ky), patch, tile + ky * run, k, false, ws);
-      }
+      else
+        for (size_t i = 0; i < seg.count; ++i)
+          kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
+                           kernel_ + seg.w_column(i), patch, tile + i * seg.width, k, false, ws);
       ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
         kernels::F32Col2ImAccumulate(gc, tile + at * k, r, r_end, dx);
       });

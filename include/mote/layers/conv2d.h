@@ -79,6 +79,7 @@ class Conv2D final : public Layer {
   kernels::Conv2DGeometry ClassGeometry(const RowClass& c, size_t batch) const;
 
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
+  bool direct_weights_ = false;  // GEMMs read W / W^T in place (small weights) instead of packing them
   std::vector<RowClass> classes_;
   bool keep_columns_ = false;  // the whole batch's columns kept in columns_ for Backward
   BufferHandle columns_handle_;
