@@ -14,6 +14,15 @@ namespace kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Targets whose masked loads and stores touch no memory outside the mask.
+#undef MOTE_IM2COL_NATIVE_MASKS
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SVE || \
+    HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || HWY_TARGET == HWY_SVE2_128
+#define MOTE_IM2COL_NATIVE_MASKS 1
+#else
+#define MOTE_IM2COL_NATIVE_MASKS 0
+#endif
+
 namespace {
 
 // Vector moves for the shared walk. Copies and zero fills end with one
@@ -36,7 +45,13 @@ struct Runs {
     const hn::ScalableTag<float> d;
     const size_t N = hn::Lanes(d);
     if (n < N) {
+#if MOTE_IM2COL_NATIVE_MASKS
+      // (The plain loop gave wrong results for SVE2 with GCC 12 under qemu -cpu max.)
+      const auto mask = hn::FirstN(d, n);
+      hn::BlendedStore(hn::MaskedLoad(mask, d, src), mask, d, dst);
+#else
       for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+#endif
       return;
     }
     for (size_t i = 0; i + N <= n; i += N) hn::StoreU(hn::LoadU(d, src + i), d, dst + i);
@@ -51,8 +66,7 @@ struct Runs {
     const size_t N = hn::Lanes(d);
     size_t i = 0;
     for (; i + N <= n; i += N) hn::StoreU(hn::Add(hn::LoadU(d, dst + i), hn::LoadU(d, src + i)), d, dst + i);
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SVE || \
-    HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || HWY_TARGET == HWY_SVE2_128
+#if MOTE_IM2COL_NATIVE_MASKS
     // Native masked accesses touch nothing past n.
     if (i < n) {
       const auto mask = hn::FirstN(d, n - i);
