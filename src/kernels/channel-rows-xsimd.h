@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "src/kernels/channel-passes.h"
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
@@ -126,22 +127,14 @@ void ReduceChannelRows(const Op& op, size_t rows, size_t channels, float* res0, 
   constexpr size_t N = kLanes;
   if (channels == 0) return;
   if (channels < N) return ReduceNarrow(op, rows, channels, res0, res1);
-  const size_t full = channels / N;
-  const size_t total = full + (channels % N != 0 ? 1 : 0);
-  // Balanced passes of at most 4 vectors (5 vectors: 3 + 2, not 4 + 1).
-  size_t passes = (total + 3) / 4;
-  for (size_t v = 0; v < total; --passes) {
-    const size_t count = (total - v + passes - 1) / passes;
-    size_t off[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < count; ++i) off[i] = v + i < full ? (v + i) * N : channels - N;
+  ForEachChannelPass(channels, N, [&](size_t count, const size_t* off) {
     switch (count) {
       case 1: ReduceVectors<1>(op, rows, channels, off, res0, res1); break;
       case 2: ReduceVectors<2>(op, rows, channels, off, res0, res1); break;
       case 3: ReduceVectors<3>(op, rows, channels, off, res0, res1); break;
       default: ReduceVectors<4>(op, rows, channels, off, res0, res1); break;
     }
-    v += count;
-  }
+  });
 }
 
 // Applies the op to the inputs at in0/in1 + `at` and the parameters at par + `pat`.
