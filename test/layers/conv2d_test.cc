@@ -199,47 +199,62 @@ DirectConv DirectReference(const kernels::Conv2DGeometry& g, size_t filters, con
   return r;
 }
 
+struct ReferenceCase {
+  const char* name;
+  Shape input;
+  size_t filters, kh, kw;
+  Conv2DOptions options;
+};
+enum class Columns { kTiled, kKept };
+enum class Weights { kInPlace, kPacked };
+
+// Forward and both gradients of the layer on every backend against
+// DirectReference, after checking that the case takes the intended path.
+void ExpectMatchesDirectReference(const ReferenceCase& c, Columns columns, Weights weights) {
+  SCOPED_TRACE(c.name);
+  for (const auto& bc : BackendCases()) {
+    SCOPED_TRACE(bc.name);
+    ScopedBackend backend(bc);
+    Conv2D layer(c.filters, c.kh, c.kw, c.options);
+    LayerHarness h(layer, {c.input}, 21);
+    ASSERT_TRUE(h.status().ok()) << h.status().message();
+    const kernels::Conv2DGeometry& g = layer.geometry();
+    const size_t limit = size_t(1) << 18;  // column floats kept / weight floats read in place
+    ASSERT_EQ(g.rows() * g.patch_size() > limit, columns == Columns::kTiled) << "columns path";
+    ASSERT_EQ(c.filters * g.patch_size() > limit, weights == Weights::kPacked) << "weights path";
+    h.Forward(true);
+    h.Backward(true);
+    const std::vector<float> no_bias;
+    const DirectConv want = DirectReference(g, c.filters, h.inputs[0], h.params[0].values,
+                                            c.options.use_bias ? h.params[1].values : no_bias, h.probe);
+    auto expect_near = [](const std::vector<double>& expected, const std::vector<float>& got, const char* what) {
+      ASSERT_EQ(expected.size(), got.size()) << what;
+      for (size_t i = 0; i < expected.size(); ++i)
+        ASSERT_NEAR(got[i], expected[i], 1e-4 * (1.0 + std::fabs(expected[i]))) << what << " " << i;
+    };
+    expect_near(want.y, h.output, "output");
+    expect_near(want.dw, h.params[0].grads, "kernel gradient");
+    expect_near(want.dx, h.input_grads[0], "input gradient");
+  }
+}
+
 TEST(Conv2DTest, TiledPaddedLayersMatchDirectReference) {
   // Large enough that the columns are built in tiles per row class (not
-  // kept), with tiles crossing images, top / bottom border classes gathered
-  // and scattered, and windows that lie entirely in the padding.
-  struct Case {
-    const char* name;
-    Shape input;
-    size_t filters, kh, kw;
-    Conv2DOptions options;
-  };
-  const Case cases[] = {
+  // kept), with tiles crossing images, border classes gathered and
+  // scattered, and windows that lie entirely in the padding.
+  const ReferenceCase cases[] = {
       {"5x5 stride 1 same (seed conv3)", Shape(3, 13, 11, 40), 7, 5, 5, Opts(1, 1, Padding::kSame)},
       {"5x4 stride 2 same (seed conv2)", Shape(3, 30, 29, 24), 5, 5, 4, Opts(2, 2, Padding::kSame)},
       {"3x3 stride 2 explicit pad 3, no bias", Shape(2, 40, 9, 120), 3, 3, 3,
        Opts(2, 1, Padding::kExplicit, 3, 1, false)},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    for (const auto& bc : BackendCases()) {
-      SCOPED_TRACE(bc.name);
-      ScopedBackend backend(bc);
-      Conv2D layer(c.filters, c.kh, c.kw, c.options);
-      LayerHarness h(layer, {c.input}, 21);
-      ASSERT_TRUE(h.status().ok()) << h.status().message();
-      const kernels::Conv2DGeometry& g = layer.geometry();
-      ASSERT_GT(g.rows() * g.patch_size(), size_t(1) << 18) << "the case must take the tiled path";
-      h.Forward(true);
-      h.Backward(true);
-      const std::vector<float> no_bias;
-      const DirectConv want = DirectReference(g, c.filters, h.inputs[0], h.params[0].values,
-                                              c.options.use_bias ? h.params[1].values : no_bias, h.probe);
-      auto expect_near = [](const std::vector<double>& expected, const std::vector<float>& got, const char* what) {
-        ASSERT_EQ(expected.size(), got.size()) << what;
-        for (size_t i = 0; i < expected.size(); ++i)
-          ASSERT_NEAR(got[i], expected[i], 1e-4 * (1.0 + std::fabs(expected[i]))) << what << " " << i;
-      };
-      expect_near(want.y, h.output, "output");
-      expect_near(want.dw, h.params[0].grads, "kernel gradient");
-      expect_near(want.dx, h.input_grads[0], "input gradient");
-    }
-  }
+  for (const ReferenceCase& c : cases) ExpectMatchesDirectReference(c, Columns::kTiled, Weights::kInPlace);
+}
+
+TEST(Conv2DTest, LargeWeightsPackedPerClassMatchDirectReference) {
+  // filters x patch > 256K floats: weights packed once per row class.
+  const ReferenceCase c = {"5x5 same, 263 filters", Shape(1, 4, 5, 40), 263, 5, 5, Opts(1, 1, Padding::kSame)};
+  ExpectMatchesDirectReference(c, Columns::kKept, Weights::kPacked);
 }
 
 TEST(Conv2DTest, SmallerBatchThanPlanned) {
