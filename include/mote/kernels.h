@@ -79,6 +79,19 @@ struct Conv2DGeometry {
   // Rows of the im2col matrix: one per output pixel.
   constexpr size_t rows() const { return batch * out_h * out_w; }
 };
+// Taps [begin, end) of a kernel of `kernel` taps whose window starts at input
+// position `origin` (negative inside the leading padding) that fall inside an
+// input of `in` positions (begin == end: the window lies in the padding).
+struct KernelTaps {
+  size_t begin, end;
+};
+inline KernelTaps KernelTapsInside(long origin, size_t kernel, size_t in) {
+  const long k = long(kernel);
+  long begin = -origin, end = long(in) - origin;
+  begin = begin < 0 ? 0 : (begin > k ? k : begin);
+  end = end > k ? k : (end < begin ? begin : end);
+  return {size_t(begin), size_t(end)};
+}
 // Writes rows [row_begin, row_end) of the im2col matrix, row r at
 // columns[(r - row_begin) * patch_size()]; padding reads as 0. Tiled callers
 // (the runtime) pass a row range, layers pass [0, rows()).

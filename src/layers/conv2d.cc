@@ -25,17 +25,12 @@ using AxisRun = Conv2D::AxisRun;
 std::vector<AxisRun> AxisRuns(size_t out, size_t in, size_t kernel, size_t stride, size_t pad_before, bool split) {
   std::vector<AxisRun> runs;
   for (size_t o = 0; o < out; ++o) {
-    long k_begin = 0, k_end = long(kernel);
-    if (split) {
-      const long origin = long(o * stride) - long(pad_before);
-      k_begin = origin < 0 ? (-origin < k_end ? -origin : k_end) : 0;
-      if (long(in) - origin < k_end) k_end = long(in) - origin;
-      if (k_end < k_begin) k_end = k_begin;
-    }
-    if (!runs.empty() && runs.back().k_begin == size_t(k_begin) && runs.back().k_end == size_t(k_end))
+    const kernels::KernelTaps taps =
+        split ? kernels::KernelTapsInside(long(o * stride) - long(pad_before), kernel, in) : kernels::KernelTaps{0, kernel};
+    if (!runs.empty() && runs.back().k_begin == taps.begin && runs.back().k_end == taps.end)
       runs.back().out_end = o + 1;
     else
-      runs.push_back({o, o + 1, size_t(k_begin), size_t(k_end)});
+      runs.push_back({o, o + 1, taps.begin, taps.end});
   }
   return runs;
 }

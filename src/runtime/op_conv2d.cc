@@ -64,12 +64,33 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   if (direct)
     return kernels::F32DenseRows(rows, cout, patch, x, patch, InF32(m, op, 1), patch, InF32(m, op, 2), op.act_min,
                                  op.act_max, y, cout);
+  // Runs of output rows whose windows keep the same kernel rows inside the
+  // image multiply only those rows of W: no multiply-adds on the top and
+  // bottom zero padding. (int8 keeps every tap: its bias folds the input zero
+  // point over all of them.)
   float* columns = reinterpret_cast<float*>(Scratch(m, op));
-  for (size_t r = 0; r < rows; r += tile) {
-    const size_t end = rows - r < tile ? rows : r + tile;
-    kernels::F32Im2Col(g, x, r, end, columns);
-    kernels::F32DenseRows(end - r, cout, patch, columns, patch, InF32(m, op, 1), patch, InF32(m, op, 2), op.act_min,
-                          op.act_max, y + r * cout, cout);
+  const float* w = InF32(m, op, 1);
+  for (size_t oy = 0; oy < g.out_h;) {
+    const auto taps_of = [&g](size_t row) {
+      return kernels::KernelTapsInside(long(row * g.stride_h) - long(g.pad_top), g.kernel_h, g.in_h);
+    };
+    const kernels::KernelTaps taps = taps_of(oy);
+    size_t oy_end = oy + 1;
+    while (oy_end < g.out_h && taps_of(oy_end).begin == taps.begin && taps_of(oy_end).end == taps.end) ++oy_end;
+    // Only the kernel rows inside, same windows (all of them, zeros included,
+    // for a window entirely in the padding).
+    const size_t ky0 = taps.end > taps.begin ? taps.begin : 0;
+    kernels::Conv2DGeometry gc = g;
+    gc.kernel_h = taps.end > taps.begin ? taps.end - taps.begin : g.kernel_h;
+    gc.pad_top -= ky0;
+    const size_t k = gc.patch_size(), first = oy * g.out_w, last = oy_end * g.out_w;  // batch 1
+    for (size_t r = first; r < last; r += tile) {
+      const size_t end = last - r < tile ? last : r + tile;
+      kernels::F32Im2Col(gc, x, r, end, columns);
+      kernels::F32DenseRows(end - r, cout, k, columns, k, w + ky0 * g.kernel_w * g.in_c, patch,
+                            InF32(m, op, 2), op.act_min, op.act_max, y + r * cout, cout);
+    }
+    oy = oy_end;
   }
 }
 

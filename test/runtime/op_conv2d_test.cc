@@ -20,6 +20,7 @@ const ConvCase kCases[] = {
     {4, 4, 3, 5, 1, 1, 1, 1, 0, 0, 4, 4, 1},     // 1x1: read in place, no scratch
     {6, 5, 2, 3, 1, 1, 2, 2, 0, 0, 3, 3, 2},     // 1x1 strided: im2col
     {3, 3, 4, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1},     // valid, single pixel
+    {6, 4, 2, 3, 3, 2, 1, 1, 2, 1, 8, 5, 3},     // rows with 1, 2 and 3 kernel rows inside the image
 };
 
 // Value at input pixel (y, x) or the padding value outside.

@@ -22,16 +22,8 @@ inline Im2ColWindow Im2ColWindowOf(const Conv2DGeometry& g, size_t r) {
 
 // Kernel columns [begin, end) of a window whose left edge is input column x0
 // (negative in the left padding) that fall inside the image.
-struct Im2ColSpan {
-  size_t begin, end;
-};
-inline Im2ColSpan Im2ColColumns(const Conv2DGeometry& g, long x0) {
-  const long kw = long(g.kernel_w);
-  long begin = -x0, end = long(g.in_w) - x0;
-  begin = begin < 0 ? 0 : (begin > kw ? kw : begin);
-  end = end > kw ? kw : (end < begin ? begin : end);
-  return {size_t(begin), size_t(end)};
-}
+using Im2ColSpan = KernelTaps;
+inline Im2ColSpan Im2ColColumns(const Conv2DGeometry& g, long x0) { return KernelTapsInside(x0, g.kernel_w, g.in_w); }
 
 }  // namespace
 }  // namespace kernels
