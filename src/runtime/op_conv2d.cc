@@ -1,7 +1,8 @@
 // CONV2D: im2col of `tile_rows` output pixels at a time into the op's scratch,
 // then the rows-against-weights kernel with the fused clamp (f32) or
-// requantization (int8). A 1x1, stride-1, unpadded conv reads the input rows
-// in place (no scratch needed).
+// requantization (int8), run by row classes that leave out the kernel rows
+// falling into the top / bottom padding. A 1x1, stride-1, unpadded conv reads
+// the input rows in place (no scratch needed).
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
 
@@ -37,61 +38,97 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
 }
 
+namespace {
+
+// Calls f(class_geometry, ky0, row_begin, row_end) for each run of output
+// rows [row_begin, row_end) (batch 1) whose windows keep the same kernel rows
+// inside the image: class_geometry has only those kernel rows, the first being
+// kernel row ky0 (or all of them, zeros included, for windows entirely in the
+// padding). Multiplying only those rows of W skips the top / bottom padding.
+template <class F>
+void ForEachRowClass(const kernels::Conv2DGeometry& g, F f) {
+  const auto taps_of = [&g](size_t row) {
+    return kernels::KernelTapsInside(long(row * g.stride_h) - long(g.pad_top), g.kernel_h, g.in_h);
+  };
+  for (size_t oy = 0; oy < g.out_h;) {
+    const kernels::KernelTaps taps = taps_of(oy);
+    size_t oy_end = oy + 1;
+    while (oy_end < g.out_h && taps_of(oy_end).begin == taps.begin && taps_of(oy_end).end == taps.end) ++oy_end;
+    const size_t ky0 = taps.end > taps.begin ? taps.begin : 0;
+    kernels::Conv2DGeometry gc = g;
+    gc.kernel_h = taps.end > taps.begin ? taps.end - taps.begin : g.kernel_h;
+    gc.pad_top -= ky0;
+    f(gc, ky0, oy * g.out_w, oy_end * g.out_w);
+    oy = oy_end;
+  }
+}
+
+}  // namespace
+
 void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);
   const size_t cout = Out(m, op).dims[2];
   const size_t patch = g.patch_size(), rows = g.rows();
   const size_t tile = size_t(op.params[6]);
+  const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
   const bool direct = Pointwise(g);
   if (IsI8(In(m, op, 0))) {
     const int32_t* requant = InI32(m, op, 3);
     const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
                                 I8Max(op)};
     const int8_t* x = InI8(m, op, 0);
+    const int8_t* w = InI8(m, op, 1);
     int8_t* y = OutI8(m, op);
-    if (direct) return kernels::I8DenseRows(rows, cout, patch, x, patch, InI8(m, op, 1), patch, rq, y, cout);
+    if (direct) return kernels::I8DenseRows(rows, cout, patch, x, patch, w, patch, rq, y, cout);
     int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
-    const int8_t pad = int8_t(In(m, op, 0).zero_point);
-    for (size_t r = 0; r < rows; r += tile) {
-      const size_t end = rows - r < tile ? rows : r + tile;
-      kernels::I8Im2Col(g, x, pad, r, end, columns);
-      kernels::I8DenseRows(end - r, cout, patch, columns, patch, InI8(m, op, 1), patch, rq, y + r * cout, cout);
-    }
+    const int32_t pad = In(m, op, 0).zero_point;
+    ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
+      const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
+      for (size_t r = first; r < last; r += tile) {
+        const size_t end = last - r < tile ? last : r + tile;
+        kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
+        if (k == patch) {
+          kernels::I8DenseRows(end - r, cout, patch, columns, patch, w, patch, rq, y + r * cout, cout);
+          continue;
+        }
+        // The bias folds the input zero point in over every tap: give the
+        // skipped (padding) taps' share back, so results stay bit-identical.
+        constexpr size_t kChunk = 32;
+        for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
+          const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
+          int32_t bias[kChunk];
+          for (size_t j = 0; j < n; ++j) {
+            const int8_t* wj = w + (c0 + j) * patch;
+            int32_t skipped = 0;
+            for (size_t p = 0; p < skip_before; ++p) skipped += wj[p];
+            for (size_t p = skip_from; p < patch; ++p) skipped += wj[p];
+            bias[j] = rq.bias[c0 + j] + pad * skipped;
+          }
+          const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
+                                        rq.out_max};
+          kernels::I8DenseRows(end - r, n, k, columns, k, w + c0 * patch + skip_before, patch, part,
+                               y + r * cout + c0, cout);
+        }
+      }
+    });
     return;
   }
   const float* x = InF32(m, op, 0);
+  const float* w = InF32(m, op, 1);
   float* y = OutF32(m, op);
   if (direct)
-    return kernels::F32DenseRows(rows, cout, patch, x, patch, InF32(m, op, 1), patch, InF32(m, op, 2), op.act_min,
-                                 op.act_max, y, cout);
-  // Runs of output rows whose windows keep the same kernel rows inside the
-  // image multiply only those rows of W: no multiply-adds on the top and
-  // bottom zero padding. (int8 keeps every tap: its bias folds the input zero
-  // point over all of them.)
+    return kernels::F32DenseRows(rows, cout, patch, x, patch, w, patch, InF32(m, op, 2), op.act_min, op.act_max, y,
+                                 cout);
   float* columns = reinterpret_cast<float*>(Scratch(m, op));
-  const float* w = InF32(m, op, 1);
-  for (size_t oy = 0; oy < g.out_h;) {
-    const auto taps_of = [&g](size_t row) {
-      return kernels::KernelTapsInside(long(row * g.stride_h) - long(g.pad_top), g.kernel_h, g.in_h);
-    };
-    const kernels::KernelTaps taps = taps_of(oy);
-    size_t oy_end = oy + 1;
-    while (oy_end < g.out_h && taps_of(oy_end).begin == taps.begin && taps_of(oy_end).end == taps.end) ++oy_end;
-    // Only the kernel rows inside, same windows (all of them, zeros included,
-    // for a window entirely in the padding).
-    const size_t ky0 = taps.end > taps.begin ? taps.begin : 0;
-    kernels::Conv2DGeometry gc = g;
-    gc.kernel_h = taps.end > taps.begin ? taps.end - taps.begin : g.kernel_h;
-    gc.pad_top -= ky0;
-    const size_t k = gc.patch_size(), first = oy * g.out_w, last = oy_end * g.out_w;  // batch 1
+  ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
+    const size_t k = gc.patch_size();
     for (size_t r = first; r < last; r += tile) {
       const size_t end = last - r < tile ? last : r + tile;
       kernels::F32Im2Col(gc, x, r, end, columns);
-      kernels::F32DenseRows(end - r, cout, k, columns, k, w + ky0 * g.kernel_w * g.in_c, patch,
-                            InF32(m, op, 2), op.act_min, op.act_max, y + r * cout, cout);
+      kernels::F32DenseRows(end - r, cout, k, columns, k, w + ky0 * row_floats, patch, InF32(m, op, 2), op.act_min,
+                            op.act_max, y + r * cout, cout);
     }
-    oy = oy_end;
-  }
+  });
 }
 
 }  // namespace rt

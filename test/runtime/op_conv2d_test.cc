@@ -21,6 +21,7 @@ const ConvCase kCases[] = {
     {6, 5, 2, 3, 1, 1, 2, 2, 0, 0, 3, 3, 2},     // 1x1 strided: im2col
     {3, 3, 4, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1},     // valid, single pixel
     {6, 4, 2, 3, 3, 2, 1, 1, 2, 1, 8, 5, 3},     // rows with 1, 2 and 3 kernel rows inside the image
+    {6, 5, 3, 37, 3, 3, 1, 1, 1, 1, 6, 5, 4},    // 37 output channels: int8 border rows in chunks of 32
 };
 
 // Value at input pixel (y, x) or the padding value outside.
