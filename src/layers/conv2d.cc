@@ -25,8 +25,9 @@ using AxisRun = Conv2D::AxisRun;
 std::vector<AxisRun> AxisRuns(size_t out, size_t in, size_t kernel, size_t stride, size_t pad_before, bool split) {
   std::vector<AxisRun> runs;
   for (size_t o = 0; o < out; ++o) {
+    const long origin = long(o * stride) - long(pad_before);
     const kernels::KernelTaps taps =
-        split ? kernels::KernelTapsInside(long(o * stride) - long(pad_before), kernel, in) : kernels::KernelTaps{0, kernel};
+        split ? kernels::KernelTapsInside(origin, kernel, in) : kernels::KernelTaps{0, kernel};
     if (!runs.empty() && runs.back().k_begin == taps.begin && runs.back().k_end == taps.end)
       runs.back().out_end = o + 1;
     else
@@ -147,8 +148,8 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
         classes_.push_back({y, x, x.k_end - x.k_begin != kernel_w_, 0});
   }
   // im2col runs in tiles of rows that stay in L2 (about 512 KiB of columns,
-  // a multiple of 12 rows to suit the GEMM tiles; at most 120 rows for
-  // border columns, whose GEMMs read W in place); Backward rebuilds each tile
+  // a multiple of 12 rows to suit the GEMM tiles; at most 120 rows when the
+  // GEMMs read the weights in place); Backward rebuilds each tile
   // instead of keeping the whole column matrix, which for the seed network's
   // third conv would be 8 MB streamed through L3 four times. Up to 1 MiB of
   // columns for the whole batch (the seed network's first conv) is built
@@ -170,8 +171,8 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   keep_columns_ = !direct_ && kept_floats <= keep_floats;
   if (keep_columns_) columns_handle_ = ctx.AddBuffer(kept_floats);
   // Scratch: [bias sums (filters)] [column tile] [weights packed once per
-  // class] [GEMM workspace] [gathered output / gradient rows] [W^T for the
-  // border column classes], each part on a 64-byte boundary.
+  // class] [GEMM workspace] [gathered output / gradient rows] [W^T when the
+  // weights are read in place], each part on a 64-byte boundary.
   bias_sums_offset_ = 0;
   tile_offset_ = options_.use_bias ? RoundUp16(filters_) : 0;
   packed_offset_ = tile_offset_ + (direct_ || keep_columns_ ? 0 : RoundUp16(tile_max));
