@@ -7,19 +7,21 @@
 // Params: "kernel" {filters, kernel_h, kernel_w, C}, i.e. [C_out][ky][kx][C_in]
 //         (ParamRole::kWeight, fan_in kh*kw*C, fan_out filters*kh*kw, `init`,
 //         default He normal); "bias" {filters} (ParamRole::kBias, zeros) when use_bias.
-// Padding: output rows are grouped into row classes, runs of output rows
-//         whose windows have the same kernel rows inside the image; each class
-//         multiplies only those kernel rows (for a 5x5 "same" conv on 7x7, 17 %
-//         of the multiply-adds would read top / bottom zero padding).
+// Padding: output pixels are grouped into classes whose windows keep the
+//         same kernel taps inside the image (runs of output rows times, when a
+//         kernel row has >= 64 floats, runs of output columns); each class
+//         multiplies only those taps (for a 5x5 "same" conv on 7x7, 30 % of
+//         the multiply-adds would read zero padding).
 // Memory: im2col runs class by class in L2-sized tiles of rows (about 512 KiB
 //         of columns) in scratch, and Backward rebuilds each tile from the
 //         input instead of keeping the whole column matrix; when the columns
 //         of the whole batch fit in 1 MiB they are a per-model buffer that
 //         Backward reuses (so each Backward needs its Forward just before, as
 //         the Model runs them). A 1x1, stride-1 convolution without padding
-//         multiplies the input directly. Scratch: the tile, the weights packed
-//         once per class, GEMM workspace, the output / gradient rows of a tile
-//         when a class is not one contiguous run of rows.
+//         multiplies the input directly. Scratch: the tile, the weights (W^T
+//         once per Forward when filters x patch <= 256K floats, read in place;
+//         else packed once per class), GEMM workspace, the output / gradient
+//         rows of a tile when a class is not one contiguous run of rows.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
