@@ -48,7 +48,7 @@
 #include <string.h>
 
 #include "hwy/highway.h"
-#include "src/kernels/channel-passes.h"
+#include "src/kernels/channel-rows-common.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace mote {
@@ -62,13 +62,8 @@ using VF = hn::Vec<DF>;
 // Room for one vector of the widest vectors this target may have.
 constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
 
-// Pointers every op carries (unused ones stay null).
-struct OpBase {
-  const float* in0 = nullptr;
-  const float* in1 = nullptr;
-  const float* par[4] = {nullptr, nullptr, nullptr, nullptr};
-  float* out = nullptr;
-};
+// Pointers every op carries (channel-rows-common.h; unused ones stay null).
+using OpBase = ChannelOperands;
 
 #define MOTE_CHANNEL_ROWS_EACH(X) X(0) X(1) X(2) X(3)
 

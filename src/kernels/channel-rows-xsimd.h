@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "src/kernels/channel-passes.h"
+#include "src/kernels/channel-rows-common.h"
 #include "src/kernels/xsimd-arch.h"
 
 namespace mote {
@@ -22,13 +22,8 @@ namespace MOTE_XSIMD_NS {
 namespace {
 namespace channel_rows {
 
-// Pointers every op carries (unused ones stay null).
-struct OpBase {
-  const float* in0 = nullptr;
-  const float* in1 = nullptr;
-  const float* par[4] = {nullptr, nullptr, nullptr, nullptr};
-  float* out = nullptr;
-};
+// Pointers every op carries (channel-rows-common.h; unused ones stay null).
+using OpBase = ChannelOperands;
 
 // Parameter k at channel offset `at`, or zeros when the op does not use it.
 template <class Op>

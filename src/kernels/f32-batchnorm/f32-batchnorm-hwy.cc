@@ -60,34 +60,17 @@ struct InputGradOp : channel_rows::OpBase {
 
 void BatchNormCenterImpl(size_t rows, size_t channels, const float* x, const float* mean, float* y, float* sum,
                          float* sum_sq) {
-  CenterOp op;
-  op.in0 = x;
-  op.par[0] = mean;
-  op.out = y;
-  channel_rows::ReduceChannelRows(op, rows, channels, sum, sum_sq);
+  channel_rows::ReduceChannelRows(CenterOp{{x, nullptr, {mean}, y}}, rows, channels, sum, sum_sq);
 }
 
 void BatchNormGradSumsImpl(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
                            const float* invstd, float* sum_dy, float* sum_dy_xhat) {
-  GradSumsOp op;
-  op.in0 = x;
-  op.in1 = dy;
-  op.par[0] = mean;
-  op.par[1] = invstd;
-  channel_rows::ReduceChannelRows(op, rows, channels, sum_dy, sum_dy_xhat);
+  channel_rows::ReduceChannelRows(GradSumsOp{{x, dy, {mean, invstd}, nullptr}}, rows, channels, sum_dy, sum_dy_xhat);
 }
 
 void BatchNormInputGradImpl(size_t rows, size_t channels, const float* x, const float* dy, const float* mean,
                             const float* a, const float* b, const float* d, float* dx) {
-  InputGradOp op;
-  op.in0 = x;
-  op.in1 = dy;
-  op.par[0] = mean;
-  op.par[1] = a;
-  op.par[2] = b;
-  op.par[3] = d;
-  op.out = dx;
-  channel_rows::MapChannelRows(op, rows, channels);
+  channel_rows::MapChannelRows(InputGradOp{{x, dy, {mean, a, b, d}, dx}}, rows, channels);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -31,14 +31,7 @@ struct AffineClampOp : channel_rows::OpBase {
 template <bool kScale, bool kShift>
 void EpilogueRows(size_t rows, size_t channels, const float* x, const float* scale, const float* shift,
                   float lo, float hi, float* y) {
-  AffineClampOp<kScale, kShift> op;
-  op.in0 = x;
-  op.par[0] = scale;
-  op.par[1] = shift;
-  op.out = y;
-  op.lo = lo;
-  op.hi = hi;
-  channel_rows::MapChannelRows(op, rows, channels);
+  channel_rows::MapChannelRows(AffineClampOp<kScale, kShift>{{x, nullptr, {scale, shift}, y}, lo, hi}, rows, channels);
 }
 
 }  // namespace

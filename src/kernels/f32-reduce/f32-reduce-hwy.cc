@@ -33,15 +33,10 @@ struct ChannelSumsOp : channel_rows::OpBase {
 };
 
 void ReduceChannelSumsImpl(size_t rows, size_t channels, const float* x, float* sum, float* sum_sq) {
-  if (sum_sq) {
-    ChannelSumsOp<true> op;
-    op.in0 = x;
-    channel_rows::ReduceChannelRows(op, rows, channels, sum, sum_sq);
-  } else {
-    ChannelSumsOp<false> op;
-    op.in0 = x;
-    channel_rows::ReduceChannelRows(op, rows, channels, sum, nullptr);
-  }
+  if (sum_sq)
+    channel_rows::ReduceChannelRows(ChannelSumsOp<true>{{x}}, rows, channels, sum, sum_sq);
+  else
+    channel_rows::ReduceChannelRows(ChannelSumsOp<false>{{x}}, rows, channels, sum, nullptr);
 }
 
 }  // namespace HWY_NAMESPACE
