@@ -92,6 +92,20 @@ inline KernelTaps KernelTapsInside(long origin, size_t kernel, size_t in) {
   end = end > k ? k : (end < begin ? begin : end);
   return {size_t(begin), size_t(end)};
 }
+// The run of output positions [first, out_end) along one axis (of `out`)
+// whose windows (stride, pad_before) all keep the same taps inside the input.
+struct KernelTapsRun {
+  size_t out_end;
+  KernelTaps taps;
+};
+inline KernelTapsRun KernelTapsRunFrom(size_t first, size_t out, size_t in, size_t kernel, size_t stride,
+                                      size_t pad_before) {
+  const auto taps_at = [&](size_t o) { return KernelTapsInside(long(o * stride) - long(pad_before), kernel, in); };
+  const KernelTaps taps = taps_at(first);
+  size_t end = first + 1;
+  while (end < out && taps_at(end).begin == taps.begin && taps_at(end).end == taps.end) ++end;
+  return {end, taps};
+}
 // Writes rows [row_begin, row_end) of the im2col matrix, row r at
 // columns[(r - row_begin) * patch_size()]; padding reads as 0. Tiled callers
 // (the runtime) pass a row range, layers pass [0, rows()).

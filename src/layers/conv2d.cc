@@ -23,15 +23,12 @@ using AxisRun = Conv2D::AxisRun;
 // taps [k_begin, k_end) inside the input (`split` false: one run of all
 // positions with every tap, zero padding included).
 std::vector<AxisRun> AxisRuns(size_t out, size_t in, size_t kernel, size_t stride, size_t pad_before, bool split) {
+  if (!split) return {{0, out, 0, kernel}};
   std::vector<AxisRun> runs;
-  for (size_t o = 0; o < out; ++o) {
-    const long origin = long(o * stride) - long(pad_before);
-    const kernels::KernelTaps taps =
-        split ? kernels::KernelTapsInside(origin, kernel, in) : kernels::KernelTaps{0, kernel};
-    if (!runs.empty() && runs.back().k_begin == taps.begin && runs.back().k_end == taps.end)
-      runs.back().out_end = o + 1;
-    else
-      runs.push_back({o, o + 1, taps.begin, taps.end});
+  for (size_t o = 0; o < out;) {
+    const kernels::KernelTapsRun run = kernels::KernelTapsRunFrom(o, out, in, kernel, stride, pad_before);
+    runs.push_back({o, run.out_end, run.taps.begin, run.taps.end});
+    o = run.out_end;
   }
   return runs;
 }

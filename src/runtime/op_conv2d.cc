@@ -47,19 +47,16 @@ namespace {
 // padding). Multiplying only those rows of W skips the top / bottom padding.
 template <class F>
 void ForEachRowClass(const kernels::Conv2DGeometry& g, F f) {
-  const auto taps_of = [&g](size_t row) {
-    return kernels::KernelTapsInside(long(row * g.stride_h) - long(g.pad_top), g.kernel_h, g.in_h);
-  };
   for (size_t oy = 0; oy < g.out_h;) {
-    const kernels::KernelTaps taps = taps_of(oy);
-    size_t oy_end = oy + 1;
-    while (oy_end < g.out_h && taps_of(oy_end).begin == taps.begin && taps_of(oy_end).end == taps.end) ++oy_end;
+    const kernels::KernelTapsRun run =
+        kernels::KernelTapsRunFrom(oy, g.out_h, g.in_h, g.kernel_h, g.stride_h, g.pad_top);
+    const kernels::KernelTaps taps = run.taps;
     const size_t ky0 = taps.end > taps.begin ? taps.begin : 0;
     kernels::Conv2DGeometry gc = g;
     gc.kernel_h = taps.end > taps.begin ? taps.end - taps.begin : g.kernel_h;
     gc.pad_top -= ky0;
-    f(gc, ky0, oy * g.out_w, oy_end * g.out_w);
-    oy = oy_end;
+    f(gc, ky0, oy * g.out_w, run.out_end * g.out_w);
+    oy = run.out_end;
   }
 }
 
