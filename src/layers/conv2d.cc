@@ -157,7 +157,7 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   bool gathers = false;
   for (RowClass& c : classes_) {
     const size_t k = (c.y.k_end - c.y.k_begin) * (c.x.k_end - c.x.k_begin) * g.in_c;
-    const size_t class_rows = g.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
+    const size_t class_rows = c.rows(g.batch);
     c.tile_rows = k == 0 ? class_rows : Min(class_rows, Max(12, tile_floats / k / 12 * 12));
     if (direct_weights_) c.tile_rows = Min(c.tile_rows, kDirectWeightRows);
     tile_max = Max(tile_max, c.tile_rows * k);
@@ -213,6 +213,14 @@ kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) c
   return g;
 }
 
+void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, const float* input, size_t q0,
+                          size_t q1, float* tile) const {
+  const size_t k = gc.patch_size();
+  ForEachRun(c, gc.out_h, gc.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+    kernels::F32Im2Col(gc, input, r, r_end, tile + at * k);
+  });
+}
+
 void Conv2D::Forward(const ForwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
@@ -232,7 +240,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
       const size_t k = gc.patch_size();
-      const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
+      const size_t class_rows = c.rows(args.batch);
       const bool contiguous = class_rows == rows;  // then class row q is output row q
       if (k == 0) {  // windows entirely in the padding
         ForEachRun(c, g.out_h, g.out_w, 0, class_rows, [&](size_t r, size_t r_end, size_t) {
@@ -247,9 +255,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
       for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
         const size_t q1 = Min(class_rows, q0 + c.tile_rows);
         float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
-        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-          kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
-        });
+        ClassColumns(c, gc, args.inputs[0], q0, q1, tile);
         // [tile rows, filters] = [tile rows, k] x [filters, k]^T
         float* y = contiguous ? args.output + q0 * filters_ : gathered;
         if (!direct_weights_)
@@ -302,7 +308,7 @@ void Conv2D::Backward(const BackwardArgs& args) {
   for (const RowClass& c : classes_) {
     const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
     const size_t k = gc.patch_size();
-    const size_t class_rows = args.batch * (c.y.out_end - c.y.out_begin) * (c.x.out_end - c.x.out_begin);
+    const size_t class_rows = c.rows(args.batch);
     const bool contiguous = class_rows == rows;
     if (k == 0) continue;  // windows entirely in the padding: no weight or input reached
     const Segments seg = SegmentsOf(c, gc, kernel_w_);
@@ -311,10 +317,7 @@ void Conv2D::Backward(const BackwardArgs& args) {
     for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
       const size_t q1 = Min(class_rows, q0 + c.tile_rows);
       float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
-      if (!keep_columns_)  // rebuilt, L2-resident
-        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-          kernels::F32Im2Col(gc, args.inputs[0], r, r_end, tile + at * k);
-        });
+      if (!keep_columns_) ClassColumns(c, gc, args.inputs[0], q0, q1, tile);  // rebuilt, L2-resident
       const float* dy_tile = dy + q0 * filters_;
       if (!contiguous) {
         ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {

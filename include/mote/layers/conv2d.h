@@ -71,6 +71,8 @@ class Conv2D final : public Layer {
     AxisRun y, x;
     bool column_border;  // x drops kernel columns: GEMMs go one kernel row at a time
     size_t tile_rows;    // rows (output pixels) of this class per im2col tile
+    // Rows (output pixels) of this class in a batch.
+    size_t rows(size_t batch) const { return batch * (y.out_end - y.out_begin) * (x.out_end - x.out_begin); }
   };
 
  private:
@@ -79,6 +81,9 @@ class Conv2D final : public Layer {
   kernels::Conv2DGeometry geometry_{};
   // Geometry for the rows of class c: only its taps, same windows.
   kernels::Conv2DGeometry ClassGeometry(const RowClass& c, size_t batch) const;
+  // im2col of rows [q0, q1) of class c (geometry gc) into tile.
+  void ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, const float* input, size_t q0, size_t q1,
+                    float* tile) const;
 
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
   bool direct_weights_ = false;  // GEMMs read W / W^T in place (small weights) instead of packing them
