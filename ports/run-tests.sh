@@ -2,8 +2,11 @@
 # The test command of mote (see README.md): builds and tests
 #   1. native x86-64 (or whatever the build machine is): every meson test suite;
 #   2. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
-#      the default CPU (max: SVE2, 512-bit), then the kernel tests again with
-#      -cpu a64fx (SVE) and -cpu cortex-a72 (NEON only);
+#      the default CPU (max: SVE2, 512-bit), then the kernel, layer, runtime
+#      and export suites again with QEMU_CPU=a64fx (SVE) and cortex-a72 (NEON
+#      only). Under qemu every floating-point operation is emulated in
+#      software, so the full-size seed network's end-to-end checks run natively
+#      only (test/meson.build: emulated_test_args);
 #   3. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
 #      (mps2-an386), a firmware running an exported seed network (fp32 and
 #      int8, made by the native build's tools) on 50 test images with
@@ -11,8 +14,10 @@
 #      on 50 row sequences each, the no-heap/no-exceptions symbol check, the sizes.
 # Build directories build/ci-native, build/ci-a64, build/ci-m4 are reused when
 # present (ninja reconfigures them when a meson.build changed).
-# Prints per-stage times and ends with the line "N passed, N failed"; exits
-# non-zero when anything failed. Needs the packages of ports/setup-debian.sh.
+# Prints each stage's wall time and its slowest meson tests (with the share of
+# their timeout) and test cases, warns about any test over half its timeout,
+# and ends with the line "N passed, N failed"; exits non-zero when anything
+# failed. Needs the packages of ports/setup-debian.sh.
 #
 #   ports/run-tests.sh            all stages
 #   ports/run-tests.sh native m4  only some stages (native, a64, m4)
@@ -28,6 +33,14 @@ passed=0
 failed=0
 failures=()
 timings=()
+stage_reports=()
+
+python=/usr/bin/python3
+[[ -x $python ]] || python=python3
+times_dir=$(mktemp -d)
+trap 'rm -rf "$times_dir"' EXIT
+# Test times of the current stage (ports/test-times.py), one folder per stage.
+stage_times=$times_dir/none
 
 note_fail() {  # note_fail WHAT
   failed=$((failed + 1))
@@ -65,6 +78,7 @@ run_meson_tests() {
   xpass=$(count "Unexpected Pass")
   timeout=$(count Timeout)
   rm -f "$log"
+  "$python" ports/test-times.py save "$stage_times" "$name" "$dir" || true
   if [[ -z $ok ]]; then  # meson test did not get as far as running tests
     note_fail "$name: meson test did not run (exit $rc)"
     return
@@ -77,19 +91,6 @@ run_meson_tests() {
     echo "!!! FAILED: $name: $bad meson test(s)"
   elif [[ $rc -ne 0 ]]; then
     note_fail "$name: meson test exited $rc"
-  fi
-}
-
-# check NAME COMMAND...: one extra test that passes when COMMAND exits 0.
-check() {
-  local name=$1
-  shift
-  echo "--- $name: $*"
-  if "$@" </dev/null; then
-    passed=$((passed + 1))
-    echo "--- $name: ok"
-  else
-    note_fail "$name (exit $?)"
   fi
 }
 
@@ -119,20 +120,19 @@ stage_a64() {
   build a64 build/ci-a64 --cross-file ports/aarch64-linux/cross.ini -Dbench=false || return
   # Default qemu CPU is `max`: Highway picks SVE2 (512-bit vectors).
   run_meson_tests "a64 (qemu -cpu max: SVE2)" build/ci-a64
-  local qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu)
-  local kt=build/ci-a64/test/kernel_tests
-  if [[ -x $kt ]]; then
-    check "a64 kernel tests, -cpu a64fx (SVE)" timeout 600 "${qemu[@]}" -cpu a64fx "$kt" --gtest_brief=1
-    check "a64 kernel tests, -cpu cortex-a72 (NEON)" timeout 600 "${qemu[@]}" -cpu cortex-a72 "$kt" --gtest_brief=1
-    # Show which Highway target each CPU model really ran.
-    if [[ -x build/ci-a64/src/cli/mote ]]; then
-      for cpu in max a64fx cortex-a72; do
-        printf '  qemu -cpu %-10s -> ' "$cpu"
-        "${qemu[@]}" -cpu "$cpu" build/ci-a64/src/cli/mote info </dev/null 2>&1 | grep -m1 'highway chosen target' || echo '?'
-      done
-    fi
-  else
-    note_fail "a64: $kt missing"
+  # The other SIMD paths: SVE without SVE2, and NEON only (qemu-user reads
+  # QEMU_CPU). Everything with a kernel behind it: kernels, layers, runtime ops,
+  # exported networks.
+  local suites=(kernels kernels_no_allocation layers layers_no_allocation runtime runtime_no_allocation export)
+  QEMU_CPU=a64fx run_meson_tests "a64 (qemu -cpu a64fx: SVE)" build/ci-a64 "${suites[@]}"
+  QEMU_CPU=cortex-a72 run_meson_tests "a64 (qemu -cpu cortex-a72: NEON)" build/ci-a64 "${suites[@]}"
+  # Show which Highway target each CPU model really ran.
+  if [[ -x build/ci-a64/src/cli/mote ]]; then
+    local qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu)
+    for cpu in max a64fx cortex-a72; do
+      printf '  qemu -cpu %-10s -> ' "$cpu"
+      "${qemu[@]}" -cpu "$cpu" build/ci-a64/src/cli/mote info </dev/null 2>&1 | grep -m1 'highway chosen target' || echo '?'
+    done
   fi
 }
 
@@ -205,14 +205,22 @@ for s in "${stages[@]}"; do
     native | a64 | m4) ;;
     *) echo "unknown stage '$s' (expected native, a64, m4)" >&2; exit 2 ;;
   esac
+done
+for s in "${stages[@]}"; do
   t0=$SECONDS
+  stage_times=$times_dir/$s
   "stage_$s"
   [[ $s != m4 ]] || stage_m4_recurrent
   timings+=("$(printf '%-7s %4d s' "$s" $((SECONDS - t0)))")
+  report=$("$python" ports/test-times.py report "$stage_times" 3 2>&1)
+  stage_reports+=("$(printf '%s stage (%d s):\n%s' "$s" $((SECONDS - t0)) "$report")")
+  banner "$s: slowest tests"
+  echo "$report"
 done
 
 banner summary
 for t in "${timings[@]}"; do echo "  $t"; done
+for r in "${stage_reports[@]}"; do echo "$r"; done
 for f in "${failures[@]}"; do echo "  FAILED: $f"; done
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

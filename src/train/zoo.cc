@@ -9,8 +9,20 @@
 
 namespace mote {
 
+SeedNetworkOptions NarrowSeedNetworkOptions() {
+  SeedNetworkOptions o;
+  o.conv1_filters = 4;
+  o.conv2_filters = 16;  // conv3's kernel rows: 5 * 16 = 80 >= 64 floats
+  o.conv3_filters = 8;   // dense1's inputs: 7 * 7 * 8 = 392 >= 256
+  o.dense_units = 16;
+  return o;
+}
+
 Status BuildSeedNetwork(Model& model, const SeedNetworkOptions& options) {
   if (model.node_count() != 0) return InvalidArgument("zoo: BuildSeedNetwork needs an empty model");
+  if (options.conv1_filters == 0 || options.conv2_filters == 0 || options.conv3_filters == 0 ||
+      options.dense_units == 0)
+    return InvalidArgument("zoo: every seed network width must be at least 1");
   const BatchNormOptions bn{options.batchnorm_momentum, options.batchnorm_epsilon, true, true};
   auto conv = [](size_t filters, size_t stride) {
     Conv2DOptions o;
@@ -24,17 +36,17 @@ Status BuildSeedNetwork(Model& model, const SeedNetworkOptions& options) {
     return std::make_unique<ReLU>();
   };
   model.Input(Shape(28, 28, 1), "image");
-  model.Add(conv(10, 2), {}, "conv1");
+  model.Add(conv(options.conv1_filters, 2), {}, "conv1");
   model.Add(std::make_unique<BatchNorm>(bn), {}, "bn1");
   model.Add(activation(), {}, "act1");
-  model.Add(conv(40, 2), {}, "conv2");
+  model.Add(conv(options.conv2_filters, 2), {}, "conv2");
   model.Add(std::make_unique<BatchNorm>(bn), {}, "bn2");
   model.Add(activation(), {}, "act2");
-  model.Add(conv(80, 1), {}, "conv3");
+  model.Add(conv(options.conv3_filters, 1), {}, "conv3");
   model.Add(std::make_unique<BatchNorm>(bn), {}, "bn3");
   model.Add(activation(), {}, "act3");
   model.Add(std::make_unique<Flatten>(), {}, "flatten");
-  model.Add(std::make_unique<Dense>(50, false), {}, "dense1");
+  model.Add(std::make_unique<Dense>(options.dense_units, false), {}, "dense1");
   model.Add(std::make_unique<BatchNorm>(bn), {}, "bn4");
   model.Add(activation(), {}, "act4");
   model.Add(std::make_unique<Dense>(10), {}, "logits");

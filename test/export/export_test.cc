@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "export_test_util.h"
 #include "mote/data.h"
@@ -241,14 +242,29 @@ TEST(ExportTest, ThePlannedArenaIsExactlyWhatTheRuntimeNeeds) {
 
 // ---- the seed network on Fashion-MNIST ------------------------------------------
 
+// The network's size, a type parameter: test names end in /FullSize or
+// /Narrow (same layers and kernel paths at 1/18 of the multiply-adds; the only
+// size that emulated test stages run, see test/meson.build).
+struct FullSize {
+  static SeedNetworkOptions Options() { return SeedNetworkOptions{}; }
+};
+struct Narrow {
+  static SeedNetworkOptions Options() { return NarrowSeedNetworkOptions(); }
+};
+struct SizeNames {
+  template <typename Size>
+  static std::string GetName(int) {
+    return std::is_same<Size, Narrow>::value ? "Narrow" : "FullSize";
+  }
+};
+
+template <typename Size>
 class SeedNetworkExport : public ::testing::Test {
  protected:
-  // Sized for qemu-aarch64 too (about 5 G multiply-adds in all): 100
-  // training images, 200 compared in fp32 (MOTE_EXPORT_COMPARE=N: N, at most
-  // every image after the training ones; the native suite's full-test-set
-  // run), 100 in int8.
+  // 100 training images, 200 compared in fp32 (MOTE_EXPORT_COMPARE=N: N, at
+  // most every image after the training ones; the native suite's
+  // full-test-set run), 100 in int8.
   static constexpr size_t kTrain = 100, kBatch = 50, kCompareInt8 = 100;
-  static size_t compare_;
 
   // Trains a seed network briefly on the first kTrain test images (fast
   // batchnorm momentum, so its statistics are real after two steps), then
@@ -257,7 +273,7 @@ class SeedNetworkExport : public ::testing::Test {
     test_ = new Dataset;
     if (!LoadFashionMnist(kFashionMnistDir, nullptr, test_).ok()) return;
     model_ = new Model;
-    SeedNetworkOptions o;
+    SeedNetworkOptions o = Size::Options();
     o.batchnorm_momentum = 0.5f;
     ASSERT_TRUE(BuildSeedNetwork(*model_, o).ok());
     ASSERT_TRUE(model_->Prepare(kBatch).ok());
@@ -315,43 +331,54 @@ class SeedNetworkExport : public ::testing::Test {
   static Model* model_;
   static Dataset* test_;
   static std::vector<float>* logits_;
+  static size_t compare_;
 };
-Model* SeedNetworkExport::model_ = nullptr;
-Dataset* SeedNetworkExport::test_ = nullptr;
-std::vector<float>* SeedNetworkExport::logits_ = nullptr;
-size_t SeedNetworkExport::compare_ = 0;
+template <typename Size>
+Model* SeedNetworkExport<Size>::model_ = nullptr;
+template <typename Size>
+Dataset* SeedNetworkExport<Size>::test_ = nullptr;
+template <typename Size>
+std::vector<float>* SeedNetworkExport<Size>::logits_ = nullptr;
+template <typename Size>
+size_t SeedNetworkExport<Size>::compare_ = 0;
 
-TEST_F(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
+using Sizes = ::testing::Types<FullSize, Narrow>;
+TYPED_TEST_SUITE(SeedNetworkExport, Sizes, SizeNames);
+
+TYPED_TEST(SeedNetworkExport, Fp32OutputsEqualTheLibrarysWithin1e4) {
+  Model& model = *this->model_;
+  const size_t compare = this->compare_;
   // The statistics moved away from their initial values: folding is exercised.
-  const float* var = model_->node_state(model_->find("bn3"), "moving_variance");
+  const float* var = model.node_state(model.find("bn3"), "moving_variance");
   EXPECT_GT(std::fabs(var[0] - 1.0f), 1e-3f);
-  const std::vector<uint8_t> bytes = Export(*model_);
+  const std::vector<uint8_t> bytes = Export(model);
   double diff = 0;
   size_t agree = 0;
   size_t ties = 0;
-  Compare(bytes, compare_, &diff, &agree, &ties, 2e-4f);
+  this->Compare(bytes, compare, &diff, &agree, &ties, 2e-4f);
   EXPECT_LE(diff, 1e-4);
   // Every argmax agrees, but where the briefly trained model's top two
   // logits are within the 1e-4 tolerance of each other (a backend's rounding
   // may then flip it; 1 image in 9900 with Highway AVX-512).
-  EXPECT_EQ(agree + ties, compare_);
+  EXPECT_EQ(agree + ties, compare);
   InspectReport report;
   ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());
   std::printf("seed network fp32: model %llu bytes, arena %llu bytes, max |logit diff| %.3g, argmax agreement "
               "%zu / %zu (%zu near-ties flipped)\n",
-              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, agree, compare_,
+              (unsigned long long)report.model_bytes, (unsigned long long)report.arena_bytes, diff, agree, compare,
               ties);
 }
 
-TEST_F(SeedNetworkExport, Int8AgreesWithFp32OnMostImages) {
+TYPED_TEST(SeedNetworkExport, Int8AgreesWithFp32OnMostImages) {
+  constexpr size_t kTrain = TestFixture::kTrain, kCompareInt8 = TestFixture::kCompareInt8;
   ExportOptions options;
   options.int8 = true;
-  options.calibration = {test_->item(0)};
+  options.calibration = {this->test_->item(0)};
   options.calibration_count = kTrain;
-  const std::vector<uint8_t> bytes = Export(*model_, options);
+  const std::vector<uint8_t> bytes = Export(*this->model_, options);
   double diff = 0;
   size_t agree = 0;
-  Compare(bytes, kCompareInt8, &diff, &agree);
+  this->Compare(bytes, kCompareInt8, &diff, &agree);
   EXPECT_GE(agree, kCompareInt8 * 9 / 10);
   InspectReport report;
   ASSERT_TRUE(InspectModel(bytes.data(), bytes.size(), &report).ok());

@@ -1,9 +1,13 @@
 // The seed network end to end: gradients of the whole model (batchnorm in
 // training mode, strided and padded convs) against finite differences,
-// bit-identical training from one seed, and no allocation per step.
+// bit-identical training from one seed, and no allocation per step. Each
+// runs on the full-size network and on the narrow one (same layers and kernel
+// paths); emulated test stages (qemu) run only the narrow one, see
+// test/meson.build.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "allocation_counter.h"
@@ -28,17 +32,23 @@ Batch RandomBatch(size_t n, uint64_t seed) {
   return b;
 }
 
-TEST(SeedNetwork, GradientsMatchFiniteDifferences) {
+// The parameter is the network's size; test names end in /FullSize or /Narrow.
+class SeedNetwork : public ::testing::TestWithParam<bool> {
+ protected:
+  static bool Narrow() { return GetParam(); }
+  static SeedNetworkOptions Options() { return Narrow() ? NarrowSeedNetworkOptions() : SeedNetworkOptions{}; }
+};
+
+TEST_P(SeedNetwork, GradientsMatchFiniteDifferences) {
   // Tanh instead of ReLU: with ReLU, +-eps steps through 13 layers cross
   // kinks and the central difference is off by tens of percent even though
   // every layer's own check passes at 1e-3 (test/layers). Float32 losses
   // through the whole network leave ~1 % noise at eps = 1e-2 (more at smaller
   // steps: the scalar backend went past 3e-2 at eps = 3e-3).
   Model model;
-  SeedNetworkOptions smooth;
+  SeedNetworkOptions smooth = Options();
   smooth.tanh_activations = true;
   ASSERT_TRUE(BuildSeedNetwork(model, smooth).ok());
-  // Small batch and sample: this also runs under qemu-aarch64 in CI.
   ASSERT_TRUE(model.Prepare(3, 3).ok());
   const Batch b = RandomBatch(3, 1);
   const float* in = b.x.data();
@@ -52,12 +62,12 @@ TEST(SeedNetwork, GradientsMatchFiniteDifferences) {
   EXPECT_GT(report.checked, 60u);
 }
 
-TEST(SeedNetwork, SameSeedSameBackendBitIdenticalAfter100Steps) {
+TEST_P(SeedNetwork, SameSeedSameBackendBitIdenticalAfter100Steps) {
   const Batch b = RandomBatch(2, 2);
   std::vector<float> weights[2];
   for (int run = 0; run < 2; ++run) {
     Model model;
-    ASSERT_TRUE(BuildSeedNetwork(model).ok());
+    ASSERT_TRUE(BuildSeedNetwork(model, Options()).ok());
     ASSERT_TRUE(model.Prepare(2, 42).ok());
     for (int step = 0; step < 100; ++step)
       ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
@@ -69,9 +79,9 @@ TEST(SeedNetwork, SameSeedSameBackendBitIdenticalAfter100Steps) {
   EXPECT_EQ(std::memcmp(weights[0].data(), weights[1].data(), weights[0].size() * sizeof(float)), 0);
 }
 
-TEST(SeedNetwork, TrainStepAndPredictAllocateNothing) {
+TEST_P(SeedNetwork, TrainStepAndPredictAllocateNothing) {
   Model model;
-  ASSERT_TRUE(BuildSeedNetwork(model).ok());
+  ASSERT_TRUE(BuildSeedNetwork(model, Options()).ok());
   ASSERT_TRUE(model.Prepare(6, 5).ok());
   const Batch b = RandomBatch(6, 3);
   std::vector<float> logits(6 * 10);
@@ -87,7 +97,12 @@ TEST(SeedNetwork, TrainStepAndPredictAllocateNothing) {
   EXPECT_EQ(scope.count(), 0u);
 }
 
-TEST(SeedNetwork, BadLabelsAreRejectedBeforeAnyUpdate) {
+INSTANTIATE_TEST_SUITE_P(Sizes, SeedNetwork, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "Narrow" : "FullSize");
+                         });
+
+TEST(SeedNetworkLabels, BadLabelsAreRejectedBeforeAnyUpdate) {
   Model model;
   ASSERT_TRUE(BuildSeedNetwork(model).ok());
   ASSERT_TRUE(model.Prepare(4, 5).ok());
