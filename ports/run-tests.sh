@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The test command of mote (see README.md): builds and tests
 #   1. native x86-64 (or whatever the build machine is): every meson test suite;
-#   2. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
+#   2. install: the native build installed into an empty DESTDIR, and
+#      examples/consumer built against it (pkg-config) and as a project with
+#      mote as a Meson subproject;
+#   3. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
 #      the default CPU (max: SVE2, 512-bit), then the kernel, layer, runtime
 #      and export suites again with QEMU_CPU=a64fx (SVE) and cortex-a72 (NEON
 #      only). Under qemu every floating-point operation is emulated in
 #      software, so the full-size seed network's end-to-end checks run natively
 #      only (test/meson.build: emulated_test_args);
-#   3. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
+#   4. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
 #      (mps2-an386), a firmware running an exported seed network (fp32 and
 #      int8, made by the native build's tools) on 50 test images with
 #      instruction counts, the same firmware with an exported LSTM and a GRU
@@ -20,14 +23,14 @@
 # failed. Needs the packages of ports/setup-debian.sh.
 #
 #   ports/run-tests.sh            all stages
-#   ports/run-tests.sh native m4  only some stages (native, a64, m4)
+#   ports/run-tests.sh native m4  only some stages (native, install, a64, m4)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install a64 m4)
 
 passed=0
 failed=0
@@ -113,6 +116,21 @@ stage_native() {
   banner "native ($(uname -m))"
   build native build/ci-native || return
   run_meson_tests native build/ci-native
+}
+
+# Installed and embedded use (examples/consumer): the native build installed
+# into an empty DESTDIR, a program built against it through pkg-config (shared
+# and static), and the same program with mote as a Meson subproject.
+stage_install() {
+  banner "install: pkg-config and Meson subproject consumers"
+  [[ -f build/ci-native/build.ninja ]] || build native build/ci-native || return
+  local t0=$SECONDS
+  if examples/consumer/check.sh build/ci-native build/ci-consumer </dev/null; then
+    passed=$((passed + 1))
+  else
+    note_fail "install: examples/consumer/check.sh"
+  fi
+  echo "--- consumers: $((SECONDS - t0)) s"
 }
 
 stage_a64() {
@@ -202,8 +220,8 @@ stage_m4_recurrent() {
 
 for s in "${stages[@]}"; do
   case $s in
-    native | a64 | m4) ;;
-    *) echo "unknown stage '$s' (expected native, a64, m4)" >&2; exit 2 ;;
+    native | install | a64 | m4) ;;
+    *) echo "unknown stage '$s' (expected native, install, a64, m4)" >&2; exit 2 ;;
   esac
 done
 for s in "${stages[@]}"; do

@@ -4,7 +4,8 @@
  * libc beyond memcpy/memset. The same model gives the same results on every
  * port (int8: bit-identical; float: the kernels of the build's backend).
  *
- *   mote_rt_model m;
+ *   mote_rt_model m = {0};  // zeroed: until init succeeds, every call on it
+ *                           // returns MOTE_RT_BAD_ARGUMENT instead of reading garbage
  *   size_t need;
  *   mote_rt_arena_bytes(model_bytes, model_len, &need);   // also printed by `mote inspect`
  *   if (mote_rt_model_init(&m, model_bytes, model_len, arena, arena_len) != MOTE_RT_OK) ...
