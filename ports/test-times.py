@@ -69,7 +69,8 @@ def report(run_dir, n):
         share = " (%3.0f %% of its %d s timeout)" % (100 * r["seconds"] / r["timeout"], r["timeout"]) \
             if r.get("timeout") else ""
         print("    %8.2f s  %s [%s]%s" % (r["seconds"], r["name"], r["run"], share))
-    print("  slowest test cases (of %d):" % len(cases))
+    if cases:
+        print("  slowest test cases (of %d):" % len(cases))
     for r in cases[:n]:
         print("    %8.2f s  %s [%s]" % (r["seconds"], r["name"], r["run"]))
     for r in meson_tests:

@@ -10,21 +10,60 @@
 #if HWY_ARCH_ARM_A64 && defined(__linux__)
 #include <sys/auxv.h>
 #endif
+#if HWY_ARCH_X86
+#include <cpuid.h>
+#endif
 
 namespace hwy {
 namespace {
 
+#if HWY_ARCH_X86
+// From CPUID and XGETBV directly (GCC and Clang alike; Clang 14 has no
+// __builtin_cpu_supports("f16c")): the instruction sets, and whether the OS
+// saves the AVX / AVX-512 registers, without which those sets fault.
+struct X86Features {
+  bool ssse3, sse42, pclmul, aes, fma, f16c, avx2, bmi2;
+  bool avx512f, avx512dq, avx512bw, avx512vl;
+  bool avx_state, avx512_state;
+};
+
+X86Features ReadX86Features() {
+  X86Features f{};
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return f;
+  auto bit = [](unsigned reg, int i) { return ((reg >> i) & 1u) != 0; };
+  f.ssse3 = bit(c, 9);
+  f.fma = bit(c, 12);
+  f.sse42 = bit(c, 20);
+  f.pclmul = bit(c, 1);
+  f.aes = bit(c, 25);
+  f.f16c = bit(c, 29);
+  if (bit(c, 27) && bit(c, 28)) {  // OSXSAVE and AVX: XGETBV tells what the OS saves
+    unsigned xcr0_lo = 0, xcr0_hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    f.avx_state = (xcr0_lo & 0x6u) == 0x6u;             // XMM and YMM
+    f.avx512_state = f.avx_state && (xcr0_lo & 0xE0u) == 0xE0u;  // opmask, ZMM_Hi256, Hi16_ZMM
+  }
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) != 0) {
+    f.avx2 = bit(b, 5);
+    f.bmi2 = bit(b, 8);
+    f.avx512f = bit(b, 16);
+    f.avx512dq = bit(b, 17);
+    f.avx512bw = bit(b, 30);
+    f.avx512vl = bit(b, 31);
+  }
+  return f;
+}
+#endif
+
 int64_t DetectTargets() {
   int64_t bits = HWY_SCALAR | HWY_EMU128;
 #if HWY_ARCH_X86
-  __builtin_cpu_init();
-  const bool ssse3 = __builtin_cpu_supports("ssse3");
-  const bool sse4 = ssse3 && __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul") &&
-                    __builtin_cpu_supports("aes");
-  const bool avx2 = sse4 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("f16c");
-  const bool avx3 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                    __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  const X86Features f = ReadX86Features();
+  const bool ssse3 = f.ssse3;
+  const bool sse4 = ssse3 && f.sse42 && f.pclmul && f.aes;
+  const bool avx2 = sse4 && f.avx_state && f.avx2 && f.fma && f.bmi2 && f.f16c;
+  const bool avx3 = avx2 && f.avx512_state && f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl;
   if (ssse3) bits |= HWY_SSSE3;
   if (sse4) bits |= HWY_SSE4;
   if (avx2) bits |= HWY_AVX2;
