@@ -20,6 +20,11 @@
 
 namespace mote {
 
+// A node of a model's graph (include/mote/model.h): an input or a layer.
+using NodeId = int;
+
+class LoweringContext;  // include/mote/lowering.h
+
 // What a parameter is, which decides regularization and export defaults:
 // weight decay (L1/L2) applies to kWeight only unless a layer overrides it.
 enum class ParamRole : uint8_t { kWeight, kBias, kNormScale, kNormShift };
@@ -120,6 +125,13 @@ class Layer {
   virtual void Forward(const ForwardArgs& args) = 0;
   // Adds (+=) parameter gradients into the grad blocks; overwrites input grads.
   virtual void Backward(const BackwardArgs& args) = 0;
+
+  // Export (include/mote/lowering.h). A layer that is the identity at
+  // inference (dropout, noise) vanishes from the exported graph; any other
+  // becomes the runtime ops its Lower emits. Layers the runtime has no op for
+  // keep the default, which fails.
+  virtual bool identity_at_inference() const { return false; }
+  virtual Status Lower(LoweringContext&) const { return Unsupported("export: a layer the runtime has no op for"); }
 };
 
 }  // namespace mote

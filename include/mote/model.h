@@ -27,8 +27,6 @@
 
 namespace mote {
 
-using NodeId = int;
-
 // One trainable tensor inside the parameter buffer.
 struct ParamInfo {
   std::string name;      // "<layer name>/<param name>", e.g. "conv1/kernel"

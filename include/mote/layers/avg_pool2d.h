@@ -24,6 +24,9 @@ class AvgPool2D final : public Pool2DLayer {
   const char* type() const override { return "AvgPool2D"; }
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+
+ private:
+  MoteOpType runtime_op() const override { return MOTE_OP_AVG_POOL2D; }
 };
 
 }  // namespace mote

@@ -47,6 +47,7 @@ class BatchNorm final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   const BatchNormOptions& options() const { return options_; }
   size_t channels() const { return channels_; }

@@ -54,6 +54,7 @@ class Conv2D final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   size_t filters() const { return filters_; }
   const Conv2DOptions& options() const { return options_; }

@@ -25,6 +25,7 @@ class Dense final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   size_t units() const { return units_; }
   bool use_bias() const { return use_bias_; }

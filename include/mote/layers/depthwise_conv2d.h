@@ -36,6 +36,7 @@ class DepthwiseConv2D final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   const Conv2DOptions& options() const { return options_; }
   // Geometry for the planned maximum batch (valid after Plan).

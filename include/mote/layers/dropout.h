@@ -26,6 +26,7 @@ class Dropout final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  bool identity_at_inference() const override { return true; }
 
   float keep_probability() const { return keep_; }
 

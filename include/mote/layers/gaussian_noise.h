@@ -22,6 +22,7 @@ class GaussianNoise final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  bool identity_at_inference() const override { return true; }
 
   float stddev() const { return stddev_; }
 

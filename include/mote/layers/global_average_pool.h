@@ -21,6 +21,7 @@ class GlobalAveragePool final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t pixels_ = 0, channels_ = 0;

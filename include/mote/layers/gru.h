@@ -21,6 +21,7 @@ class GRU final : public Recurrent {
   const char* type() const override { return "GRU"; }
 
  private:
+  MoteOpType runtime_op() const override { return MOTE_OP_GRU; }
   Status PlanCell(PlanContext& ctx, size_t max_batch, size_t steps, size_t* cell_scratch_floats) override;
   void StepForward(const Step& s) override;
   void StepBackward(const Step& s) override;

@@ -20,6 +20,7 @@ class LSTM final : public Recurrent {
   const char* type() const override { return "LSTM"; }
 
  private:
+  MoteOpType runtime_op() const override { return MOTE_OP_LSTM; }
   Status PlanCell(PlanContext& ctx, size_t max_batch, size_t steps, size_t* cell_scratch_floats) override;
   void BindCell(const BindContext& ctx) override;
   InitSpec BiasInit() const override;

@@ -24,6 +24,9 @@ class MaxPool2D final : public Pool2DLayer {
   const char* type() const override { return "MaxPool2D"; }
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+
+ private:
+  MoteOpType runtime_op() const override { return MOTE_OP_MAX_POOL2D; }
 };
 
 }  // namespace mote

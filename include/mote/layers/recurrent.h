@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "mote/layer.h"
+#include "mote/model_format.h"
 
 namespace mote {
 
@@ -43,6 +44,7 @@ class Recurrent : public Layer {
   void Bind(const BindContext& ctx) final;
   void Forward(const ForwardArgs& args) final;
   void Backward(const BackwardArgs& args) final;
+  Status Lower(LoweringContext& ctx) const final;
 
   size_t units() const { return units_; }
   size_t gate_count() const { return gates_; }
@@ -72,6 +74,8 @@ class Recurrent : public Layer {
   virtual Status PlanCell(PlanContext& ctx, size_t max_batch, size_t steps, size_t* cell_scratch_floats);
   virtual void BindCell(const BindContext& ctx);
   virtual InitSpec BiasInit() const;
+  // The runtime op the cell exports to (MOTE_OP_SIMPLE_RNN / LSTM / GRU).
+  virtual MoteOpType runtime_op() const = 0;
   // Before the first Backward step: reset what the cell carries between steps.
   virtual void BeginBackward(size_t batch, float* cell_scratch);
   virtual void StepForward(const Step& s) = 0;

@@ -13,6 +13,7 @@ class SimpleRNN final : public Recurrent {
   const char* type() const override { return "SimpleRNN"; }
 
  private:
+  MoteOpType runtime_op() const override { return MOTE_OP_SIMPLE_RNN; }
   void StepForward(const Step& s) override;
   void StepBackward(const Step& s) override;
 };
