@@ -1,4 +1,4 @@
-// Export (SPEC D1, D2, D4): a prepared, trained mote::Model -> the flat model
+// Export: a prepared, trained mote::Model -> the flat model
 // file the runtime reads (include/mote/model_format.h, include/mote/rt.h).
 //
 // The pipeline, each step usable on its own (tests drive them one by one):

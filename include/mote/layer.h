@@ -39,7 +39,7 @@ enum class InitKind : uint8_t {
   kGlorotNormal,   // N(0, gain^2 * 2 / (fan_in + fan_out))
   kHeUniform,      // U(-b, b), b = gain * sqrt(6 / fan_in)
   kHeNormal,       // N(0, gain^2 * 2 / fan_in)
-  kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): the seeds' C / sqrt(d)
+  kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): C / sqrt(d) times a standard normal
   kOrthogonal,     // rows of the [fan_out x fan_in] matrix orthonormal, times gain (Saxe et al.)
   kSparse,         // sparse_k non-zero N(0, value^2) weights per output unit (Martens), rest 0
   kConstantBlock,  // value on elements [block_begin, block_end), 0 elsewhere (an LSTM's forget-gate bias)

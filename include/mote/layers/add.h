@@ -1,4 +1,4 @@
-// Add, SPEC L9: elementwise sum of two inputs of the same shape (the residual
+// Add: elementwise sum of two inputs of the same shape (the residual
 // connection of ResNet-style blocks). Output: that shape.
 // Backward copies dY to each input gradient that is requested (non-null).
 // Errors (Plan): kInvalidArgument unless there are exactly two inputs or for

@@ -1,4 +1,4 @@
-// AvgPool2D, SPEC L4: 2-D avg pooling over each channel.
+// AvgPool2D: 2-D avg pooling over each channel.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).
 // Output: [N, OH, OW, C]; OH / OW from the padding rule (mote/layers/padding.h);

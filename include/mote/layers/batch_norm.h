@@ -1,4 +1,4 @@
-// BatchNorm, SPEC L5 (Ioffe & Szegedy 2015; seeds 000 and 001).
+// BatchNorm (Ioffe & Szegedy 2015).
 //
 // Input:  [N, F] (per feature), [N, T, F] or [N, H, W, C] (per channel, the
 //         statistics shared over every position of the batch): normalised

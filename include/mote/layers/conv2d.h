@@ -1,4 +1,4 @@
-// Conv2D, SPEC L2: 2-D convolution as im2col + GEMM.
+// Conv2D: 2-D convolution as im2col + GEMM.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).
 // Output: [N, OH, OW, filters]; OH / OW from the padding rule (mote/layers/padding.h):

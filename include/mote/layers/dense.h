@@ -1,4 +1,4 @@
-// Dense (fully connected) layer, SPEC L1.
+// Dense (fully connected) layer.
 //
 // Input:  [N, F] or any rank >= 2; each example is flattened to its
 //         F = per_item elements (row-major, so NHWC order for images).

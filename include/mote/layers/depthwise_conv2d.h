@@ -1,4 +1,4 @@
-// DepthwiseConv2D, SPEC L3: each input channel convolved with its own filter
+// DepthwiseConv2D: each input channel convolved with its own filter
 // (depth multiplier 1), the building block of MobileNet-style separable
 // convolutions (followed by a 1x1 Conv2D).
 //

@@ -1,4 +1,5 @@
-// Dropout, SPEC L6 (inverted dropout; seeds 000 and 001, Goodfellow et al. 7.12).
+// Dropout (inverted dropout; Goodfellow, Bengio and Courville, Deep Learning,
+// section 7.12).
 //
 // Input: any shape; output: the same shape.
 // Training (ForwardArgs::training): each element is kept with probability p

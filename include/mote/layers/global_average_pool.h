@@ -1,4 +1,4 @@
-// GlobalAveragePool, SPEC L4: the mean of each channel over all pixels.
+// GlobalAveragePool: the mean of each channel over all pixels.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).  Output: [N, C].
 // Backward spreads dY[n, c] / (H * W) over every pixel of channel c.

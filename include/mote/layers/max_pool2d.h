@@ -1,4 +1,4 @@
-// MaxPool2D, SPEC L4: 2-D max pooling over each channel.
+// MaxPool2D: 2-D max pooling over each channel.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).
 // Output: [N, OH, OW, C]; OH / OW from the padding rule (mote/layers/padding.h);

@@ -1,4 +1,4 @@
-// Softmax, SPEC L7: y = softmax over the last dimension (numerically stable:
+// Softmax: y = softmax over the last dimension (numerically stable:
 // the row maximum is subtracted first). For [N, K] that is per example; for
 // [N, H, W, C] per pixel over the channels.
 // Backward: dx = y * (dy - sum(dy * y)) per row. (For training, a
