@@ -1,6 +1,8 @@
 // Public kernel entry points, one per entry of the kernel list
-// (include/mote/kernel_list.inc), each forwarding to the active backend.
+// (include/mote/kernel_list.inc), each checking its preconditions (debug
+// builds) and forwarding to the active backend.
 #include "src/kernels/f32-gemm/f32-gemm-blocking.h"
+#include "src/kernels/kernel-preconditions.h"
 #include "src/kernels/kernel-table.h"
 
 // Hosted builds call through the active backend's table. Freestanding builds
@@ -21,7 +23,10 @@ size_t F32GemmPackedBFloats(size_t n, size_t k) { return gemm::PackedBFloats(n, 
 #define MOTE_KERNEL(ret, name, params, args)                                                  \
   static_assert(ArgumentsNameParameters(#params, #args),                                      \
                 "kernel_list.inc: the arguments of " #name " must name its parameters in order"); \
-  ret name params { return MOTE_KERNEL_TARGET(name) args; }
+  ret name params {                                                                            \
+    Preconditions<&name>::Check args;                                                         \
+    return MOTE_KERNEL_TARGET(name) args;                                                     \
+  }
 #include "mote/kernel_list.inc"
 
 }  // namespace kernels
