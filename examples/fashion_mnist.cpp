@@ -1,4 +1,4 @@
-// Trains the seed network (seed 002, CS5489 lecture 10a) on Fashion-MNIST:
+// Trains the seed network (mote::BuildSeedNetwork) on Fashion-MNIST:
 //   Conv2D(10, 5x5, stride 2, same, no bias) -> BN -> ReLU
 //   Conv2D(40, 5x5, stride 2, same, no bias) -> BN -> ReLU
 //   Conv2D(80, 5x5, stride 1, same, no bias) -> BN -> ReLU
@@ -10,8 +10,8 @@
 //                 [--plots PREFIX] [--checkpoint FILE] [--quiet]
 // --checkpoint saves the trained model (mote::SaveCheckpoint) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
-// The learning rate starts at the seed's 0.02; by default it then decays
-// linearly to 0.0005 over the run (seed 000's linear decay), which settles
+// The learning rate starts at 0.02; by default it then decays
+// linearly to 0.0005 over the run (mote::LinearDecay), which settles
 // the last epochs instead of ending on a noisy step.
 // Exits with status 3 when the test accuracy ends below --min-accuracy.
 // The last output line is one JSON object with the test accuracy and timing.

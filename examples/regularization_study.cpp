@@ -40,7 +40,7 @@ struct Config {
   float l1 = 0, l2 = 0, keep = 1, smoothing = 0;
   bool batchnorm = false, augment = false, early_stopping = false, adversarial = false;
   int members = 1;
-  // The seed 002 network (mote::BuildSeedNetwork) with the learning rate
+  // The seed network (mote::BuildSeedNetwork) with the learning rate
   // decaying linearly to 0.0005 instead of the small CNN at a constant rate:
   // the rows that chase the best accuracy (augmentation, ensembles).
   bool seed_network = false;

@@ -1,4 +1,4 @@
-// Fashion-MNIST as sequences (SPEC L8, seed 001's many-to-one RNN): each image
+// Fashion-MNIST as sequences (a many-to-one recurrent network): each image
 // is read as 28 timesteps of one 28-pixel row; a recurrent layer's last state
 // feeds Dense(10) (softmax fused into the loss):
 //   Input [28, 28] -> LSTM(H) or GRU(H) -> Dense(10)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time per epoch of the seed 002 network on ONE core: mote (examples/fashion_mnist)
+# Time per epoch of the seed network (mote::BuildSeedNetwork) on ONE core: mote (examples/fashion_mnist)
 # against PyTorch (Debian's python3-torch) on the same data, batch, epochs and
 # optimizer, measured in the same run, both pinned with taskset and PyTorch
 # limited to one thread. Also prints the fraction of the core's FMA peak

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The seed 002 network in PyTorch, trained like examples/fashion_mnist.cpp
+"""The seed network (mote::BuildSeedNetwork) in PyTorch, trained like examples/fashion_mnist.cpp
 (same data, batch 50, SGD lr 0.02 momentum 0.9 Nesterov, BN momentum 0.99
 in Keras terms = 0.01 in PyTorch terms, eps 1e-3), for a same-run comparison.
 

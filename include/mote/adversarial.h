@@ -1,4 +1,4 @@
-// Adversarial examples (SPEC R6, seed 000 / Goodfellow et al. 2015):
+// Adversarial examples (Goodfellow, Shlens and Szegedy 2015):
 //  - FGSM: x' = x + eps * sign(grad_x L(x, y)).
 //  - Iterated sign-gradient ascent inside the eps ball around x: `steps`
 //    steps of size `step_size`, each followed by clipping back into

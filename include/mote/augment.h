@@ -1,4 +1,4 @@
-// Data augmentation (SPEC R3, seed 001): random transforms of NHWC images,
+// Data augmentation: random transforms of NHWC images,
 // applied per minibatch into a preallocated buffer, reproducible from the
 // RNG passed in. Labels are untouched (every transform keeps the class).
 //

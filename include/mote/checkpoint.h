@@ -1,4 +1,4 @@
-// Checkpoints (SPEC T5): a model's parameters, layer state (batchnorm moving
+// Checkpoints: a model's parameters, layer state (batchnorm moving
 // averages), optimizer state, step count and RNG state, plus the caller's
 // epoch, in one file.
 //

@@ -1,8 +1,8 @@
-// Early stopping (SPEC R2, seed 001): watch a metric after every epoch, stop
+// Early stopping: watch a metric after every epoch, stop
 // when it has not improved by more than min_delta for `patience` epochs, and
 // (optionally) put back the parameters and layer state of the best epoch.
 // best_epoch() tells how many epochs to train for when retraining on all the
-// data, as the seed suggests.
+// data (Goodfellow, Bengio and Courville, Deep Learning, Algorithm 7.2).
 #pragma once
 #include <stdint.h>
 

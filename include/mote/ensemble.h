@@ -1,4 +1,4 @@
-// Bagging and ensembles (SPEC R5, seed 001): bootstrap resamples and the two
+// Bagging and ensembles: bootstrap resamples and the two
 // ways to combine members' predictions.
 #pragma once
 #include <stddef.h>

@@ -1,9 +1,10 @@
-// Export (SPEC D1, D2, D4): a prepared, trained mote::Model -> the flat model
+// Export: a prepared, trained mote::Model -> the flat model
 // file the runtime reads (include/mote/model_format.h, include/mote/rt.h).
 //
 // The pipeline, each step usable on its own (tests drive them one by one):
-//   LowerModel      layers -> runtime ops (float): BatchNorm folded into the
-//                   preceding Conv2D / Dense (a standalone one becomes
+//   LowerModel      layers -> runtime ops (float), each layer through its
+//                   Lower hook (include/mote/lowering.h): BatchNorm folded
+//                   into the preceding Conv2D / Dense (a standalone one becomes
 //                   CHANNEL_AFFINE), Dropout and GaussianNoise dropped, ReLU
 //                   fused into the producing op's clamp, Flatten -> RESHAPE.
 //   QuantizeGraph   int8 post-training quantization from calibration
@@ -20,53 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "mote/lowering.h"
 #include "mote/model.h"
 #include "mote/model_format.h"
 #include "mote/status.h"
 
 namespace mote {
-
-// ---- the intermediate representation ------------------------------------------
-// One tensor of the exported graph: a constant (weights, biases,
-// requantization tables) or an activation living in the arena.
-struct ExportTensor {
-  std::string name;
-  MoteDType dtype = MOTE_DTYPE_F32;
-  MoteTensorKind kind = MOTE_TENSOR_ACTIVATION;
-  std::vector<uint32_t> dims;  // per example (batch 1), rank 1..4: {F} or {H, W, C}
-  std::vector<uint8_t> data;   // constants: the little-endian bytes
-  float scale = 0.0f;          // int8 activations: real = scale * (q - zero_point)
-  int32_t zero_point = 0;
-  uint32_t offset = 0;         // activations: arena offset, set by PlanMemory
-  NodeId source = -1;          // activations: the model node whose output this is (calibration)
-
-  size_t elements() const;
-  size_t bytes() const;  // elements * dtype size
-};
-
-// One runtime op (see MoteOpType for inputs and params of each type).
-struct ExportOp {
-  MoteOpType type = MOTE_OP_TYPE_END;
-  MoteActivation activation = MOTE_ACT_NONE;
-  float act_min, act_max;    // fused clamp (int8: exact int8 values)
-  std::vector<int> inputs;   // tensor indices
-  int output = -1;
-  int32_t params[8] = {};
-  uint32_t scratch_offset = 0, scratch_bytes = 0;  // scratch_bytes set by PlanMemory
-  std::string name;          // the layers it came from, e.g. "conv1+bn1+act1"
-
-  ExportOp();
-};
-
-struct ExportGraph {
-  std::vector<ExportTensor> tensors;
-  std::vector<ExportOp> ops;  // run in this order
-  std::vector<int> inputs, outputs;  // tensor indices (model inputs / outputs, float)
-  uint32_t arena_bytes = 0;   // set by PlanMemory
-  bool int8 = false;          // QuantizeGraph ran
-
-  int AddTensor(ExportTensor tensor);  // returns its index
-};
 
 // ---- options and report ---------------------------------------------------------
 struct ExportOptions {
@@ -84,7 +44,8 @@ struct ExportOptions {
 // What went wrong beyond the static Status message (e.g. the layer that has
 // no runtime op), and what was produced.
 struct ExportReport {
-  std::string failed_node;  // the node a lowering error is about, else empty
+  std::string failed_node;        // the node a lowering error is about, else empty
+  std::string failed_layer_type;  // its layer type, e.g. "LeakyReLU"
   uint32_t model_bytes = 0;
   uint32_t arena_bytes = 0;
 };

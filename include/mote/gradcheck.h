@@ -1,4 +1,4 @@
-// Gradient checking (SPEC O5): central finite differences of a model's loss
+// Gradient checking: central finite differences of a model's loss
 // with respect to every parameter (or an even sample of each tensor) and every
 // input element, compared with Backward's analytic gradients.
 #pragma once

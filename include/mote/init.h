@@ -1,6 +1,6 @@
-// Parameter initialisers (SPEC O2; formulas from seeds 001/004 and the cited
-// papers). Where a seed has a typo the published formula is used, e.g. the
-// Glorot uniform bound is sqrt(6 / (m + n)), not 6 / sqrt(m + n).
+// Parameter initialisers, with the formulas of the cited papers (course
+// notes sometimes misprint them: the Glorot uniform bound is
+// sqrt(6 / (m + n)), not 6 / sqrt(m + n)).
 #pragma once
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-// Inspect (SPEC D5): what an exported model costs on the board, read from
+// Inspect: what an exported model costs on the board, read from
 // the model bytes through the runtime's own loader (include/mote/rt.h), so
 // it describes exactly what the board runs. Host only.
 #pragma once

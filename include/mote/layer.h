@@ -20,6 +20,11 @@
 
 namespace mote {
 
+// A node of a model's graph (include/mote/model.h): an input or a layer.
+using NodeId = int;
+
+class LoweringContext;  // include/mote/lowering.h
+
 // What a parameter is, which decides regularization and export defaults:
 // weight decay (L1/L2) applies to kWeight only unless a layer overrides it.
 enum class ParamRole : uint8_t { kWeight, kBias, kNormScale, kNormShift };
@@ -34,7 +39,7 @@ enum class InitKind : uint8_t {
   kGlorotNormal,   // N(0, gain^2 * 2 / (fan_in + fan_out))
   kHeUniform,      // U(-b, b), b = gain * sqrt(6 / fan_in)
   kHeNormal,       // N(0, gain^2 * 2 / fan_in)
-  kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): the seeds' C / sqrt(d)
+  kScaledNormal,   // N(0, (value / sqrt(fan_in))^2): C / sqrt(d) times a standard normal
   kOrthogonal,     // rows of the [fan_out x fan_in] matrix orthonormal, times gain (Saxe et al.)
   kSparse,         // sparse_k non-zero N(0, value^2) weights per output unit (Martens), rest 0
   kConstantBlock,  // value on elements [block_begin, block_end), 0 elsewhere (an LSTM's forget-gate bias)
@@ -120,6 +125,13 @@ class Layer {
   virtual void Forward(const ForwardArgs& args) = 0;
   // Adds (+=) parameter gradients into the grad blocks; overwrites input grads.
   virtual void Backward(const BackwardArgs& args) = 0;
+
+  // Export (include/mote/lowering.h). A layer that is the identity at
+  // inference (dropout, noise) vanishes from the exported graph; any other
+  // becomes the runtime ops its Lower emits. Layers the runtime has no op for
+  // keep the default, which fails.
+  virtual bool identity_at_inference() const { return false; }
+  virtual Status Lower(LoweringContext&) const { return Unsupported("export: a layer the runtime has no op for"); }
 };
 
 }  // namespace mote

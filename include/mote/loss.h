@@ -37,7 +37,7 @@ class Loss {
 
 // Softmax over the last dim fused with cross-entropy (stable: log-sum-exp),
 // on logits. label_smoothing eps puts 1 - eps on the true class and
-// eps / (K - 1) on each other class (SPEC O1, seed 001).
+// eps / (K - 1) on each other class.
 //   L = 1 / batch * sum_i sum_k -t_ik log softmax(z_i)_k,
 //   dL/dz = (softmax(z) - t) / batch.
 // Check: K = per_item >= 2 and 0 <= eps < 1. CheckTargets: `labels` non-null,

@@ -27,8 +27,6 @@
 
 namespace mote {
 
-using NodeId = int;
-
 // One trainable tensor inside the parameter buffer.
 struct ParamInfo {
   std::string name;      // "<layer name>/<param name>", e.g. "conv1/kernel"
@@ -68,32 +66,32 @@ class Model {
 
   // The main loss, on output 0, weighted by `weight` in the total loss.
   void SetLoss(std::unique_ptr<Loss> loss, float weight = 1.0f);
-  // Multitask learning (R8): another loss on `node` (an end of the graph,
+  // Multitask learning: another loss on `node` (an end of the graph,
   // e.g. a second head on a shared trunk), weighted; the total loss is the
   // weighted sum. Multitask models train with the TrainStep / Backward that
   // take one Targets per head: main loss first, then heads in AddHead order.
   Status AddHead(NodeId node, std::unique_ptr<Loss> loss, float weight = 1.0f);
   size_t head_count() const;
   void SetOptimizer(std::unique_ptr<Optimizer> optimizer);
-  // Global L1 / L2 penalty coefficients for kWeight parameters (R1): the loss
+  // Global L1 / L2 penalty coefficients for kWeight parameters: the loss
   // gains l1 * sum|w| + l2 / 2 * sum w^2, the gradient l1 sign(w) + l2 w.
   void SetRegularization(float l1, float l2);
   // Per-layer override, for every parameter of that layer, biases and
   // batchnorm parameters included (they are unregularized by default).
   Status SetLayerRegularization(const std::string& layer, float l1, float l2);
-  // Parameter sharing (R7): `layer` uses the parameters of `source` (same
+  // Parameter sharing: `layer` uses the parameters of `source` (same
   // names and shapes) instead of its own; both layers' gradients add into the
   // one buffer, and param_infos() lists the tensors once (under `source`).
   // Checked at Prepare.
   Status TieParameters(const std::string& layer, const std::string& source);
-  // Soft sharing (R7): adds lambda * ||w_a - w_b||^2 over the same-named
+  // Soft sharing: adds lambda * ||w_a - w_b||^2 over the same-named
   // parameters of two layers to the loss (and its gradient). Checked at Prepare.
   Status AddTyingPenalty(const std::string& a, const std::string& b, float lambda);
-  // Weight noise (R4): every TrainStep adds N(0, stddev^2) to the (unfrozen)
+  // Weight noise: every TrainStep adds N(0, stddev^2) to the (unfrozen)
   // weights, computes the gradient there, restores the weights and updates
   // them. 0 turns it off. Draws from rng().
   Status SetWeightNoise(float stddev);
-  // Gradient clipping by global norm (the seeds' remedy for exploding
+  // Gradient clipping by global norm (the usual remedy for exploding
   // gradients, e.g. in recurrent layers): before every optimizer step, when
   // the norm ||g|| of all trainable gradients (regularization included)
   // exceeds max_norm, they are scaled by max_norm / ||g||. 0 turns it off
@@ -134,7 +132,7 @@ class Model {
   // `stochastic` keeps dropout (and other sampling layers) active in
   // inference mode, for Monte-Carlo prediction.
   Status Forward(const float* const* inputs, size_t batch, bool training, bool stochastic = false);
-  // Monte-Carlo dropout (SPEC L6): the mean of `samples` inference passes
+  // Monte-Carlo dropout: the mean of `samples` inference passes
   // with dropout active (batchnorm uses its moving statistics), of the
   // softmax of output 0 when `softmax`, else of the raw output. Writes
   // batch x output_size(0) floats to `out`; allocates nothing.

@@ -146,13 +146,24 @@ typedef enum MoteOpType {
    * p[0] = hidden units H, p[1] = 1 to return every state, 0 for the last.
    * in: x, W [G*H][F] (input weights), U [G*H][H] (recurrent), bias [G*H]
    * (zeros when the layer had none); G = 1 (RNN), 4 (LSTM: input, forget,
-   * candidate, output), 3 (GRU: update, reset, candidate). Scratch: the
-   * states and gate pre-activations, see src/runtime. */
+   * candidate, output), 3 (GRU: update, reset, candidate). Scratch:
+   * mote_recurrent_scratch_floats (below) floats. */
   MOTE_OP_SIMPLE_RNN = 13,
   MOTE_OP_LSTM = 14,
   MOTE_OP_GRU = 15,
   MOTE_OP_TYPE_END
 } MoteOpType;
+
+/* G of a recurrent op type (above), 0 for any other type. */
+static inline uint32_t mote_recurrent_gates(uint32_t type) {
+  return type == MOTE_OP_SIMPLE_RNN ? 1u : type == MOTE_OP_LSTM ? 4u : type == MOTE_OP_GRU ? 3u : 0u;
+}
+/* Scratch floats of a recurrent op with H units: gate pre-activations [G*H],
+ * the recurrent product [G*H], the state h [H] and a second state [H] (LSTM:
+ * the cell c; GRU: r * h). The exporter plans exactly this; the loader checks it. */
+static inline uint64_t mote_recurrent_scratch_floats(uint32_t type, uint32_t units) {
+  return (2 * (uint64_t)mote_recurrent_gates(type) + 2) * units;
+}
 
 typedef enum MoteActivation {
   MOTE_ACT_NONE = 0,            /* act_min = -inf, act_max = +inf (f32) */

@@ -1,4 +1,4 @@
-// The optimizer interface (SPEC O3). Concrete optimizers live one per header
+// The optimizer interface. Concrete optimizers live one per header
 // in include/mote/optim/ (sgd.h, momentum.h, adagrad.h, rmsprop.h, adam.h);
 // include/mote/optimizers.h includes them all.
 //
@@ -8,7 +8,8 @@
 // zeroes at Prepare: no allocation per step. State uses the parameter
 // indexing: state block j holds element i at state[j * count + i].
 //
-// Notation in the optimizer headers follows the seed lectures: epsilon (ε) is
+// Notation in the optimizer headers follows Goodfellow, Bengio and Courville,
+// Deep Learning (2016), chapter 8: epsilon (ε) is
 // the learning rate (OptimizerStep::learning_rate, from the schedule), g the
 // gradient, theta (θ) the parameters, t the 1-based update count.
 #pragma once

@@ -1,4 +1,4 @@
-// Every optimizer of mote (SPEC O3). Include this, or just the one you use.
+// Every optimizer of mote. Include this, or just the one you use.
 #pragma once
 #include "mote/optimizer.h"
 #include "mote/optim/adagrad.h"

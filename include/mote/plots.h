@@ -1,4 +1,4 @@
-// Plots (SPEC T7) as standalone SVG files: learning curves from a training
+// Plots as standalone SVG files: learning curves from a training
 // History and a confusion matrix. Host only.
 #pragma once
 #include <stddef.h>

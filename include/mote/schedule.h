@@ -1,14 +1,14 @@
-// Learning-rate schedules (SPEC O4; seed 001 "Learning Rate Schedule", seed
-// 000 "How to choose epsilon_k", "The Exponential Schedule", "Reduce LR on
-// Plateau").
+// Learning-rate schedules: inverse time, exponential steps, linear decay
+// (Goodfellow, Bengio and Courville, Deep Learning, 2016, section 8.3.1),
+// reduce on plateau (Keras's rule) and any function of the epoch.
 //
 // Units. The trainer asks for the rate of every update with
 //   LearningRate(step, epoch)
 // where `step` = optimizer updates already made (0 for the very first update:
 // Model::step() read before TrainStep) and `epoch` = the 0-based epoch the
-// update belongs to. The seeds' iteration counter k is `step` for
+// update belongs to. The iteration counter k of the formulas is `step` for
 // InverseTime, ExponentialStep and LinearDecay (pass ScheduleUnit::kEpoch to
-// count epochs instead, as seed 000 allows for k0); ReduceOnPlateau and
+// count epochs instead, e.g. for k0); ReduceOnPlateau and
 // FunctionSchedule change only between epochs, through OnEpochEnd, which the
 // trainer calls once after every epoch with the monitored value (e.g.
 // validation loss). No schedule allocates; none is thread-safe.
@@ -55,7 +55,7 @@ class Constant final : public Schedule {
   float lr_;
 };
 
-// Seed 000, the O(1/k) schedule: epsilon_k = a / (1 + b k), a, b >= 0.
+// The O(1/k) (inverse time) schedule: epsilon_k = a / (1 + b k), a, b >= 0.
 class InverseTime final : public Schedule {
  public:
   InverseTime(float a, float b, ScheduleUnit unit = ScheduleUnit::kStep) : a_(a), b_(b), unit_(unit) {}
@@ -68,8 +68,8 @@ class InverseTime final : public Schedule {
   ScheduleUnit unit_;
 };
 
-// Seed 000, the exponential (step) schedule:
-// epsilon_k = e0 * gamma^floor(k / k0), k0 >= 1 (seed: 0.1 <= gamma <= 0.5).
+// The exponential (step) schedule:
+// epsilon_k = e0 * gamma^floor(k / k0), k0 >= 1 (usually 0.1 <= gamma <= 0.5).
 // k0 == 0 is invalid and gives e0.
 class ExponentialStep final : public Schedule {
  public:
@@ -85,10 +85,10 @@ class ExponentialStep final : public Schedule {
   ScheduleUnit unit_;
 };
 
-// Seed 001, linear decay until iteration tau, then constant:
+// Linear decay until iteration tau, then constant (Deep Learning eq. 8.14):
 // epsilon_k = (1 - alpha) e0 + alpha e_tau with alpha = k / tau for k < tau,
 // epsilon_k = e_tau for k >= tau (tau == 0: e_tau throughout).
-// Seed advice: e_tau about 1% of e0, tau = many passes through the data.
+// The book's advice: e_tau about 1% of e0, tau = many passes through the data.
 class LinearDecay final : public Schedule {
  public:
   LinearDecay(float e0, float e_tau, uint64_t tau, ScheduleUnit unit = ScheduleUnit::kStep)
@@ -108,7 +108,7 @@ enum class PlateauMode : uint8_t {
   kMax = 1,  // the monitored value should go up (an accuracy)
 };
 
-// Seed 000 "Reduce LR on Plateau" (the Keras ReduceLROnPlateau rule, without
+// Reduce on plateau (the Keras ReduceLROnPlateau rule, without
 // cooldown). Starts at `initial`. After each epoch, the monitored value
 // improves when it beats the best so far by more than min_delta
 // (kMin: value < best - min_delta; kMax: value > best + min_delta; the first

@@ -1,4 +1,4 @@
-// Minibatch training loop (SPEC T1): seeded shuffling, validation, metrics,
+// Minibatch training loop: seeded shuffling, validation, metrics,
 // per-epoch history, callbacks, learning-rate schedules, Keras-like output.
 // All buffers of the loop (permutation, one gathered batch) are allocated
 // before the first step; steps themselves allocate nothing.
@@ -50,7 +50,7 @@ struct FitOptions {
   // Augmentation applied to every training batch (Prepared for the data's
   // item shape); validation data is never augmented.
   Augmenter* augment = nullptr;
-  // Adversarial training (R6, Goodfellow et al.'s mixed objective): in every
+  // Adversarial training (Goodfellow et al.'s mixed objective): in every
   // batch the first `adversarial_fraction` of the examples are replaced by
   // adversarial ones made from the current model (FGSM or the iterated
   // attack, per `adversarial`), so the loss is (1 - f) J(x) + f J(x_adv).
@@ -66,7 +66,7 @@ Status Fit(Model& model, const Dataset& train, const FitOptions& options, Histor
 // of the model's max batch.
 Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy);
 
-// Test-time augmentation (R3): the mean of the model's output 0 over `passes`
+// Test-time augmentation: the mean of the model's output 0 over `passes`
 // augmented copies of the batch (the first pass is the unaugmented batch).
 // `scratch` holds batch x input_size(0) floats; allocates nothing.
 Status PredictAugmented(Model& model, Augmenter& augment, const float* x, size_t batch, uint32_t passes, Rng& rng,

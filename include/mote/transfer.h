@@ -1,4 +1,4 @@
-// Transfer learning (SPEC R9): copy pretrained parameters and layer state
+// Transfer learning: copy pretrained parameters and layer state
 // (batchnorm moving averages) from one model into another by layer name,
 // then Model::Freeze the copied layers and fine-tune the rest.
 #pragma once

@@ -30,8 +30,9 @@ struct SeedNetworkOptions {
 // (row dot products). What emulated test stages (qemu) train end to end.
 SeedNetworkOptions NarrowSeedNetworkOptions();
 
-// The seed 002 network (CS5489 lecture 10a) for 28x28x1 images, 10 classes
-// (widths as in SeedNetworkOptions' defaults):
+// The seed network, the reference CNN the project is measured on (Fashion-MNIST
+// in examples/fashion_mnist.cpp and ports/main-job.sh), for 28x28x1 images, 10
+// classes (widths as in SeedNetworkOptions' defaults):
 //   Conv2D(10, 5x5, stride 2, same, no bias) -> BN -> ReLU
 //   Conv2D(40, 5x5, stride 2, same, no bias) -> BN -> ReLU
 //   Conv2D(80, 5x5, stride 1, same, no bias) -> BN -> ReLU
@@ -47,8 +48,8 @@ struct SequenceNetworkOptions {
   size_t units = 128;
   float clip_norm = 5.0f;  // gradient clipping by global norm (0: off)
 };
-// Fashion-MNIST read as a sequence of 28 rows of 28 pixels (seed 001's
-// many-to-one RNN): Input [28, 28] "rows" -> SimpleRNN / LSTM / GRU (units,
+// Fashion-MNIST read as a sequence of 28 rows of 28 pixels (a many-to-one
+// recurrent network: one prediction after the last row): Input [28, 28] "rows" -> SimpleRNN / LSTM / GRU (units,
 // last state) named "rnn" / "lstm" / "gru" -> Dense(10) "logits", softmax
 // fused into a SoftmaxCrossEntropy loss, Adam, clipping. The caller Prepares.
 Status BuildSequenceNetwork(Model& model, const SequenceNetworkOptions& options = SequenceNetworkOptions{});

@@ -153,7 +153,8 @@ int RunExport(int argc, char** argv) {
   mote::ExportReport report;
   s = mote::ExportModel(model, options, &bytes, &report);
   if (!s.ok()) {
-    if (!report.failed_node.empty()) fprintf(stderr, "mote export: layer '%s'\n", report.failed_node.c_str());
+    if (!report.failed_node.empty())
+      fprintf(stderr, "mote export: layer '%s' (%s)\n", report.failed_node.c_str(), report.failed_layer_type.c_str());
     return Fail("export", "export", s);
   }
   if (!WriteFile(out, bytes.data(), bytes.size())) {

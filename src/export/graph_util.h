@@ -26,27 +26,5 @@ void ReadFloats(const ExportTensor& t, std::vector<float>* out);
 // quantization replaced), renumbering the rest in order.
 void DropUnusedTensors(ExportGraph* graph);
 
-// What lowering a layer needs, for rules kept in their own file (e.g. a
-// recurrent layer's): LowerModel (src/export/lower.cc) implements it.
-class LoweringContext {
- public:
-  virtual const Model& model() const = 0;
-  // The tensor holding `node`'s output (a node already lowered).
-  virtual int ValueOf(NodeId node) const = 0;
-  virtual int AddFloatConstant(const std::string& name, const std::vector<uint32_t>& dims,
-                               const std::vector<float>& values) = 0;
-  // A new op writing a new float activation of `node`'s shape (named after
-  // it, calibrated from its output); *op stays valid until the next Emit.
-  virtual Status Emit(NodeId node, MoteOpType type, std::vector<int> inputs, ExportOp** op) = 0;
-
- protected:
-  ~LoweringContext() = default;
-};
-
-// SimpleRNN / LSTM / GRU (src/export/lower_recurrent.cc): the op type of a
-// recurrent layer type name (MOTE_OP_TYPE_END for any other), and its rule.
-MoteOpType RecurrentOpType(const char* layer_type);
-Status LowerRecurrent(LoweringContext& ctx, NodeId node, MoteOpType type);
-
 }  // namespace export_internal
 }  // namespace mote

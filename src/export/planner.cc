@@ -1,4 +1,4 @@
-// PlanMemory (SPEC D2): scratch sizes, then arena offsets from lifetimes
+// PlanMemory: scratch sizes, then arena offsets from lifetimes
 // (include/mote/export.h).
 //
 // Every activation (a RESHAPE output shares its input's block) and every

@@ -1,4 +1,4 @@
-// int8 post-training quantization (SPEC D4; arithmetic in
+// int8 post-training quantization (arithmetic in
 // include/mote/model_format.h): calibration, then a float graph -> int8 ops.
 #include <algorithm>
 #include <cmath>

@@ -14,9 +14,23 @@ namespace mote {
 namespace kernels {
 namespace {
 
-constexpr KernelTable kScalarTable = MOTE_KERNEL_TABLE(scalar_backend, "scalar");
+constexpr KernelTable ScalarKernels() {
+  KernelTable table{};
+#define MOTE_TABLE_BACKEND scalar_backend
+#include "src/kernels/kernel-table-fill.inc"
+  table.target = "scalar";
+  return table;
+}
+constexpr KernelTable kScalarTable = ScalarKernels();
 #if MOTE_HAVE_HWY
-constexpr KernelTable kHwyTable = MOTE_KERNEL_TABLE(hwy_backend, "hwy");
+constexpr KernelTable HwyKernels() {
+  KernelTable table{};
+#define MOTE_TABLE_BACKEND hwy_backend
+#include "src/kernels/kernel-table-fill.inc"
+  table.target = "hwy";
+  return table;
+}
+constexpr KernelTable kHwyTable = HwyKernels();
 #endif
 
 const KernelTable* g_active = nullptr;

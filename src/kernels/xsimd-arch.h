@@ -29,7 +29,10 @@ namespace MOTE_XSIMD_NS {
 using Arch = MOTE_XSIMD_ARCH;
 using Batch = xsimd::batch<float, Arch>;
 inline constexpr size_t kLanes = Batch::size;
-MOTE_DECLARE_KERNELS
+// The kernels an xsimd build implements: all but the scalar-only ones.
+#define MOTE_KERNEL(ret, name, params, args) ret name params;
+#define MOTE_SCALAR_ONLY_KERNEL(ret, name, params, args)
+#include "mote/kernel_list.inc"
 const KernelTable* Table();
 }  // namespace MOTE_XSIMD_NS
 }  // namespace kernels

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 namespace mote {
 
@@ -30,6 +31,11 @@ void Add::Backward(const BackwardArgs& args) {
     float* dx = args.input_grads[i];
     if (dx && dx != args.output_grad) memmove(dx, args.output_grad, bytes);
   }
+}
+
+Status Add::Lower(LoweringContext& ctx) const {
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_ADD, {ctx.input(0), ctx.input(1)}, &op);
 }
 
 }  // namespace mote

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 #include "mote/math.h"
 
 namespace mote {
@@ -145,6 +146,31 @@ void BatchNorm::Backward(const BackwardArgs& args) {
     d[i] = -a[i] * sum_dy[i] * inv_m;
   }
   kernels::F32BatchNormInputGrad(rows, c, x, dy, mean, a, b, d, dx);
+}
+
+// The inference form y = x * scale + shift per channel, computed in double:
+// folded into the conv / depthwise / dense that alone feeds it, else a
+// CHANNEL_AFFINE of its own.
+Status BatchNorm::Lower(LoweringContext& ctx) const {
+  const size_t c = channels_;
+  const float* gamma = ctx.param("gamma");
+  const float* beta = ctx.param("beta");
+  const float* mean = ctx.state("moving_mean");
+  const float* var = ctx.state("moving_variance");
+  if (mean == nullptr || var == nullptr) return InvalidArgument("export: batchnorm without its statistics");
+  std::vector<double> scale(c), shift(c);
+  for (size_t i = 0; i < c; ++i) {
+    const double s = (gamma ? double(gamma[i]) : 1.0) / std::sqrt(double(var[i]) + double(options_.epsilon));
+    scale[i] = s;
+    shift[i] = (beta ? double(beta[i]) : 0.0) - double(mean[i]) * s;
+  }
+  if (ctx.FoldChannelAffine(scale, shift)) return Status::Ok();
+  const std::string& name = ctx.node_name();
+  const uint32_t cc = uint32_t(c);
+  const int st = ctx.AddFloatConstant(name + "/scale", {cc}, std::vector<float>(scale.begin(), scale.end()));
+  const int ht = ctx.AddFloatConstant(name + "/shift", {cc}, std::vector<float>(shift.begin(), shift.end()));
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_CHANNEL_AFFINE, {ctx.input(0), st, ht}, &op);
 }
 
 }  // namespace mote

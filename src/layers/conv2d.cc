@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "mote/lowering.h"
+
 namespace mote {
 
 namespace {
@@ -344,6 +346,25 @@ void Conv2D::Backward(const BackwardArgs& args) {
     }
     if (keep_columns_) kept += class_rows * k;
   }
+}
+
+// One CONV2D with the kernel as stored ([C_out][kh][kw][C_in]); the im2col
+// tile rows are the memory planner's choice.
+Status Conv2D::Lower(LoweringContext& ctx) const {
+  const kernels::Conv2DGeometry& geo = geometry_;
+  const uint32_t cout = uint32_t(filters_);
+  const std::vector<uint32_t> wdims = {cout, uint32_t(geo.kernel_h), uint32_t(geo.kernel_w), uint32_t(geo.in_c)};
+  std::vector<float> w, b;
+  MOTE_TRY(ReadKernelAndBias(ctx, size_t(cout) * geo.patch_size(), cout, &w, &b));
+  const std::string& name = ctx.node_name();
+  const int wt = ctx.AddFloatConstant(name + "/kernel", wdims, w);
+  const int bt = ctx.AddFloatConstant(name + "/bias", {cout}, b);
+  ExportOp* op;
+  MOTE_TRY(ctx.Emit(MOTE_OP_CONV2D, {ctx.input(0), wt, bt}, &op));
+  const size_t p[6] = {geo.kernel_h, geo.kernel_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
+  for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
+  op->params[6] = 1;  // tile_rows, chosen by PlanMemory
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 namespace mote {
 
@@ -87,6 +88,19 @@ void Dense::Backward(const BackwardArgs& args) {
     kernels::F32Gemm(Transpose::kNo, Transpose::kNo, n, features_, units_, dy, units_, kernel_, features_, dx,
                      features_, false, ws);
   }
+}
+
+// One DENSE reading its input flat.
+Status Dense::Lower(LoweringContext& ctx) const {
+  const size_t features = ctx.input_shape(0).elements();
+  const uint32_t units = uint32_t(units_);
+  std::vector<float> w, b;
+  MOTE_TRY(ReadKernelAndBias(ctx, units * features, units, &w, &b));
+  const std::string& name = ctx.node_name();
+  const int wt = ctx.AddFloatConstant(name + "/kernel", {units, uint32_t(features)}, w);
+  const int bt = ctx.AddFloatConstant(name + "/bias", {units}, b);
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_DENSE, {ctx.input(0), wt, bt}, &op);
 }
 
 }  // namespace mote

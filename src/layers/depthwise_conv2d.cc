@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "mote/lowering.h"
+
 namespace mote {
 
 namespace {
@@ -72,6 +74,22 @@ void DepthwiseConv2D::Backward(const BackwardArgs& args) {
   }
   kernels::F32DepthwiseConv2DBackwardWeights(g, args.inputs[0], dy, kernel_grad_);
   if (args.input_grads[0]) kernels::F32DepthwiseConv2DBackwardInput(g, dy, kernel_, args.input_grads[0]);
+}
+
+// One DEPTHWISE_CONV2D with the kernel as stored ([kh][kw][C]).
+Status DepthwiseConv2D::Lower(LoweringContext& ctx) const {
+  const kernels::Conv2DGeometry& geo = geometry_;
+  const uint32_t c = uint32_t(geo.in_c);
+  std::vector<float> w, b;
+  MOTE_TRY(ReadKernelAndBias(ctx, geo.kernel_h * geo.kernel_w * geo.in_c, c, &w, &b));
+  const std::string& name = ctx.node_name();
+  const int wt = ctx.AddFloatConstant(name + "/kernel", {uint32_t(geo.kernel_h), uint32_t(geo.kernel_w), c}, w);
+  const int bt = ctx.AddFloatConstant(name + "/bias", {c}, b);
+  ExportOp* op;
+  MOTE_TRY(ctx.Emit(MOTE_OP_DEPTHWISE_CONV2D, {ctx.input(0), wt, bt}, &op));
+  const size_t p[6] = {geo.kernel_h, geo.kernel_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
+  for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
+  return Status::Ok();
 }
 
 }  // namespace mote

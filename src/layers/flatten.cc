@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "mote/lowering.h"
+
 namespace mote {
 
 Status Flatten::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -23,6 +25,11 @@ void Flatten::Forward(const ForwardArgs& args) {
 void Flatten::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (dx && dx != args.output_grad) memmove(dx, args.output_grad, args.batch * per_item_ * sizeof(float));
+}
+
+Status Flatten::Lower(LoweringContext& ctx) const {
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_RESHAPE, {ctx.input(0)}, &op);
 }
 
 }  // namespace mote

@@ -1,6 +1,7 @@
 #include "mote/layers/global_average_pool.h"
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 namespace mote {
 
@@ -35,6 +36,11 @@ void GlobalAveragePool::Backward(const BackwardArgs& args) {
     const float* dy = args.output_grad + n * channels_;
     for (size_t p = 0; p < pixels_; ++p) kernels::F32Scale(channels_, inv, dy, dx + (n * pixels_ + p) * channels_);
   }
+}
+
+Status GlobalAveragePool::Lower(LoweringContext& ctx) const {
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_GLOBAL_AVG_POOL, {ctx.input(0)}, &op);
 }
 
 }  // namespace mote

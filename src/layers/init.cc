@@ -88,7 +88,7 @@ Status InitializeParameter(const InitSpec& spec, size_t fan_in, size_t fan_out, 
       FillUniform(w, count, float(1.0 / SqrtD(double(fan_in))), rng);
       return Status::Ok();
     case InitKind::kGlorotUniform:
-      // Seed 001 prints the bound as 6 / sqrt(m + n); that is a typo. Glorot &
+      // The bound is sometimes misprinted as 6 / sqrt(m + n). Glorot &
       // Bengio (2010), eq. 16: U[-sqrt(6) / sqrt(m + n), sqrt(6) / sqrt(m + n)],
       // i.e. variance 2 / (m + n).
       if (fan_in + fan_out == 0) return InvalidArgument("init: Glorot needs fan_in + fan_out > 0");
@@ -107,7 +107,7 @@ Status InitializeParameter(const InitSpec& spec, size_t fan_in, size_t fan_out, 
       FillNormal(w, count, gain * float(SqrtD(2.0 / double(fan_in))), rng);
       return Status::Ok();
     case InitKind::kScaledNormal: {
-      // Seed 004, eq. 27: C / sqrt(d) times a standard normal; C = value, 1 when 0.
+      // C / sqrt(d) times a standard normal; C = value, 1 when 0.
       if (fan_in == 0) return InvalidArgument("init: C/sqrt(d) normal needs fan_in > 0");
       const double c = spec.value != 0.0f ? double(spec.value) : 1.0;
       FillNormal(w, count, float(c / SqrtD(double(fan_in))), rng);

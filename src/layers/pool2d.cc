@@ -1,5 +1,7 @@
 #include "mote/layers/pool2d.h"
 
+#include "mote/lowering.h"
+
 namespace mote {
 
 Status Pool2DLayer::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -22,6 +24,15 @@ Status Pool2DLayer::Plan(PlanContext& ctx, Shape* output_shape) {
   geometry_ = kernels::Pool2DGeometry{in.n(),  in.h(),         in.w(),        in.c(), pool_h_, pool_w_,
                                       stride_h_, stride_w_, ay.pad_before, ax.pad_before, ay.out, ax.out};
   *output_shape = Shape(in.n(), ay.out, ax.out, in.c());
+  return Status::Ok();
+}
+
+Status Pool2DLayer::Lower(LoweringContext& ctx) const {
+  const kernels::Pool2DGeometry& geo = geometry_;
+  ExportOp* op;
+  MOTE_TRY(ctx.Emit(runtime_op(), {ctx.input(0)}, &op));
+  const size_t p[6] = {geo.pool_h, geo.pool_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
+  for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
   return Status::Ok();
 }
 

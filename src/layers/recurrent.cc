@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 namespace mote {
 
@@ -187,6 +188,35 @@ void Recurrent::Backward(const BackwardArgs& args) {
   if (float* dx = args.input_grads[0])
     kernels::F32Gemm(Transpose::kNo, Transpose::kNo, n * t_count, features_, gh, gate_grads, gh, kernel_, features_,
                      dx, features_, false, ws);
+}
+
+// One SIMPLE_RNN / LSTM / GRU op with the layer's parameters, already in the
+// format's layout and gate order; its scratch is the format's rule
+// (mote_recurrent_scratch_floats), so the memory planner only places it.
+Status Recurrent::Lower(LoweringContext& ctx) const {
+  const Shape in = ctx.input_shape(0);
+  if (in.rank() != 2) return ShapeMismatch("export: a recurrent layer needs a [steps, features] input");
+  const uint32_t units = uint32_t(units_), rows = uint32_t(gates_ * units_);
+  const uint32_t features = uint32_t(in.dim(1));
+  const float* kernel = ctx.param("kernel");
+  const float* recurrent = ctx.param("recurrent_kernel");
+  if (kernel == nullptr || recurrent == nullptr)
+    return InvalidArgument("export: a recurrent layer without its kernels (model not prepared?)");
+  const std::vector<float> w(kernel, kernel + size_t(rows) * features), u(recurrent, recurrent + size_t(rows) * units);
+  std::vector<float> b(rows, 0.0f);
+  if (const float* bias = ctx.param("bias")) b.assign(bias, bias + rows);
+  const std::string& name = ctx.node_name();
+  const int wt = ctx.AddFloatConstant(name + "/kernel", {rows, features}, w);
+  const int ut = ctx.AddFloatConstant(name + "/recurrent_kernel", {rows, units}, u);
+  const int bt = ctx.AddFloatConstant(name + "/bias", {rows}, b);
+  ExportOp* op;
+  MOTE_TRY(ctx.Emit(runtime_op(), {ctx.input(0), wt, ut, bt}, &op));
+  op->params[0] = int32_t(units);
+  op->params[1] = options_.return_sequences ? 1 : 0;
+  const uint64_t scratch = mote_recurrent_scratch_floats(runtime_op(), units) * sizeof(float);
+  if (scratch > 0xFFFFFFFFu) return OutOfRange("export: recurrent scratch beyond 4 GiB");
+  op->scratch_bytes = uint32_t(scratch);
+  return Status::Ok();
 }
 
 }  // namespace mote

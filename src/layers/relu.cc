@@ -1,8 +1,10 @@
 #include "mote/layers/relu.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 #include "src/layers/same_shape_plan.h"
 
@@ -29,6 +31,24 @@ void ReLU::Backward(const BackwardArgs& args) {
   if (!dx) return;
   const size_t n = args.batch * per_item_;
   kernels::F32ClampBackward(n, args.output, args.output_grad, 0.0f, std::numeric_limits<float>::infinity(), dx);
+}
+
+// The clamp of the op that alone produces the input; with nothing to fuse
+// into, an identity CHANNEL_AFFINE carries it.
+Status ReLU::Lower(LoweringContext& ctx) const {
+  ExportOp* op = ctx.AbsorbIntoProducer(
+      {MOTE_OP_CONV2D, MOTE_OP_DEPTHWISE_CONV2D, MOTE_OP_DENSE, MOTE_OP_ADD, MOTE_OP_CHANNEL_AFFINE});
+  if (op == nullptr) {
+    const Shape in = ctx.input_shape(0);
+    const uint32_t c = uint32_t(in.dim(in.rank() - 1));
+    const std::string& name = ctx.node_name();
+    const int scale = ctx.AddFloatConstant(name + "/scale", {c}, std::vector<float>(c, 1.0f));
+    const int shift = ctx.AddFloatConstant(name + "/shift", {c}, std::vector<float>(c, 0.0f));
+    MOTE_TRY(ctx.Emit(MOTE_OP_CHANNEL_AFFINE, {ctx.input(0), scale, shift}, &op));
+  }
+  op->activation = MOTE_ACT_RELU;
+  op->act_min = std::max(op->act_min, 0.0f);
+  return Status::Ok();
 }
 
 }  // namespace mote

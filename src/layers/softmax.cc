@@ -1,6 +1,7 @@
 #include "mote/layers/softmax.h"
 
 #include "mote/kernels.h"
+#include "mote/lowering.h"
 
 #include "src/layers/same_shape_plan.h"
 
@@ -35,6 +36,11 @@ void Softmax::Backward(const BackwardArgs& args) {
     const float s = float(dot);
     for (size_t k = 0; k < classes_; ++k) d[k] = y[k] * (dy[k] - s);
   }
+}
+
+Status Softmax::Lower(LoweringContext& ctx) const {
+  ExportOp* op;
+  return ctx.Emit(MOTE_OP_SOFTMAX, {ctx.input(0)}, &op);
 }
 
 }  // namespace mote

@@ -14,7 +14,7 @@ void AdaGrad::Step(const OptimizerStep& step) {
     float* __restrict r = step.state + begin;
     for (size_t i = 0; i < n; ++i) {
       r[i] += g[i] * g[i];
-      // Minus sign: the seed slide drops it (see mote/optim/adagrad.h).
+      // Minus sign: AdaGrad descends (see mote/optim/adagrad.h).
       w[i] -= lr / (delta + std::sqrt(r[i])) * g[i];
     }
   }

@@ -16,7 +16,7 @@ void Momentum::Step(const OptimizerStep& step) {
         w[i] += v[i];
       }
     } else {
-      // w holds theta + alpha v, so g was taken at the seed's look-ahead
+      // w holds theta + alpha v, so g was taken at Algorithm 8.3's look-ahead
       // point; adding alpha v' - lr g moves it to theta' + alpha v'
       // (derivation in mote/optim/momentum.h).
       for (size_t i = 0; i < n; ++i) {

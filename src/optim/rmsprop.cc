@@ -24,7 +24,7 @@ void RmsProp::Step(const OptimizerStep& step) {
         r[i] = rho * r[i] + one_minus_rho * g[i] * g[i];
         // Algorithm 8.6 prints lr / sqrt(r): 0/0 for an always-zero
         // gradient. delta inside the root, as in Algorithm 8.5, keeps that
-        // step 0; delta = 0 reproduces the slide.
+        // step 0; delta = 0 reproduces Algorithm 8.6.
         const float u = lr / std::sqrt(delta + r[i]) * g[i];
         v[i] = alpha * v[i] - u;
         // w holds theta + alpha v (look-ahead form, mote/optim/rmsprop.h).

@@ -5,7 +5,6 @@
 // the training layers (include/mote/layers/{simple_rnn,lstm,gru}.h).
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
-#include "src/runtime/op_recurrent.h"
 
 namespace mote {
 namespace rt {
@@ -21,7 +20,7 @@ mote_rt_status ValidateRecurrent(const mote_rt_model& m, const MoteOpRecord& op)
   MOTE_RT_TRY(CheckUnusedParams(op, 2));
   MOTE_RT_TRY(CheckNoClamp(m, op));
   if (op.params[0] <= 0 || (op.params[1] != 0 && op.params[1] != 1)) return MOTE_RT_BAD_PARAMS;
-  const uint64_t h = uint64_t(op.params[0]), gh = RecurrentGates(op.type) * h;
+  const uint64_t h = uint64_t(op.params[0]), gh = mote_recurrent_gates(op.type) * h;
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& u = In(m, op, 2);
@@ -34,11 +33,11 @@ mote_rt_status ValidateRecurrent(const mote_rt_model& m, const MoteOpRecord& op)
   const bool sequences = op.params[1] == 1;
   if (sequences ? (y.rank != 2 || y.dims[0] != steps || y.dims[1] != h) : ElementsOf(y) != h)
     return MOTE_RT_BAD_SHAPE;
-  return CheckScratch(op, RecurrentScratchFloats(op.type, uint32_t(h)) * sizeof(float));
+  return CheckScratch(op, mote_recurrent_scratch_floats(op.type, uint32_t(h)) * sizeof(float));
 }
 
 void RunRecurrent(const mote_rt_model& m, const MoteOpRecord& op) {
-  const size_t hu = size_t(op.params[0]), gh = RecurrentGates(op.type) * hu;
+  const size_t hu = size_t(op.params[0]), gh = mote_recurrent_gates(op.type) * hu;
   const size_t steps = In(m, op, 0).dims[0], features = In(m, op, 0).dims[1];
   const bool sequences = op.params[1] == 1;
   const float* x = InF32(m, op, 0);

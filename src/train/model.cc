@@ -98,7 +98,7 @@ struct Model::Impl {
   std::vector<NodeId> inputs, outputs;
   std::unique_ptr<Loss> loss;
   std::unique_ptr<Optimizer> optimizer;
-  // Multitask (R8): more losses on other nodes, each weighted; the main loss
+  // Multitask: more losses on other nodes, each weighted; the main loss
   // (SetLoss, output 0) has weight main_weight.
   struct Head {
     NodeId node;
@@ -741,7 +741,7 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
   MOTE_TRY(m.CheckHeadTargets(targets, count, batch));
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
   if (m.weight_noise > 0.0f) {
-    // Weight noise (R4): gradients at perturbed weights, the update applied to
+    // Weight noise: gradients at perturbed weights, the update applied to
     // the clean ones.
     std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
     for (const ParamInfo& p : m.param_infos)

@@ -9,6 +9,7 @@
 #include "export_test_util.h"
 #include "mote/export.h"
 #include "mote/layers.h"
+#include "mote/lowering.h"
 #include "mote/zoo.h"
 
 namespace mote {
@@ -160,6 +161,43 @@ TEST(LowerTest, ReLUWithNothingToFuseIntoClampsThroughAnIdentityAffine) {
   EXPECT_EQ(g.tensors[size_t(g.outputs[0])].dims, std::vector<uint32_t>{2});
 }
 
+// A layer defined outside the library: a ReLU that lowers to a standalone
+// clamped affine instead of fusing.
+class UnfusedReLU final : public Layer {
+ public:
+  const char* type() const override { return "UnfusedReLU"; }
+  Status Plan(PlanContext& ctx, Shape* output_shape) override {
+    *output_shape = ctx.input_shape(0);
+    return Status::Ok();
+  }
+  void Bind(const BindContext&) override {}
+  void Forward(const ForwardArgs&) override {}
+  void Backward(const BackwardArgs&) override {}
+  Status Lower(LoweringContext& ctx) const override {
+    const uint32_t c = uint32_t(ctx.input_shape(0).dim(0));
+    const int scale = ctx.AddFloatConstant(ctx.node_name() + "/scale", {c}, std::vector<float>(c, 1.0f));
+    const int shift = ctx.AddFloatConstant(ctx.node_name() + "/shift", {c}, std::vector<float>(c, 0.0f));
+    ExportOp* op;
+    MOTE_TRY(ctx.Emit(MOTE_OP_CHANNEL_AFFINE, {ctx.input(0), scale, shift}, &op));
+    op->act_min = 0.0f;
+    return Status::Ok();
+  }
+};
+
+TEST(LowerTest, ALayerOutsideTheLibraryLowersItself) {
+  Model model;
+  model.Input(Shape(4));
+  model.Add(std::make_unique<Dense>(3), {}, "dense");
+  model.Add(std::make_unique<UnfusedReLU>(), {}, "clamp");
+  ASSERT_TRUE(PrepareForExport(model, 1).ok());
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  EXPECT_EQ(OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_DENSE, MOTE_OP_CHANNEL_AFFINE}));
+  EXPECT_EQ(g.ops[1].name, "clamp");
+  EXPECT_EQ(g.ops[1].act_min, 0.0f);
+  EXPECT_EQ(g.tensors[size_t(g.ops[1].output)].dims, std::vector<uint32_t>{3});
+}
+
 TEST(LowerTest, TiedLayersExportTheSharedWeights) {
   Model model;
   model.Input(Shape(3));
@@ -187,8 +225,9 @@ TEST(LowerTest, LayersWithoutARuntimeOpAreNamed) {
   ExportReport report;
   const Status s = LowerModel(model, &g, &report);
   EXPECT_EQ(s.code(), StatusCode::kUnsupported);
-  EXPECT_STREQ(s.message(), "export: LeakyReLU has no runtime op");
+  EXPECT_STREQ(s.message(), "export: a layer the runtime has no op for");
   EXPECT_EQ(report.failed_node, "leaky");
+  EXPECT_EQ(report.failed_layer_type, "LeakyReLU");
   EXPECT_TRUE(g.ops.empty());
 }
 

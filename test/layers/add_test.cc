@@ -1,4 +1,4 @@
-// Add (SPEC L9): known sum, gradient copied to both inputs (and only to the
+// Add: known sum, gradient copied to both inputs (and only to the
 // requested ones), gradient check, a batch smaller than planned, Plan errors.
 #include "mote/layers/add.h"
 

@@ -1,4 +1,4 @@
-// AvgPool2D (SPEC L4): hand-computed overlapping 2x2 / stride 1 pool with SAME
+// AvgPool2D: hand-computed overlapping 2x2 / stride 1 pool with SAME
 // padding (padding not counted) and stride-2 VALID pool, forward and backward
 // on every backend, gradient checks, a batch smaller than planned, Plan errors.
 #include "mote/layers/avg_pool2d.h"

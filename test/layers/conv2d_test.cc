@@ -1,4 +1,4 @@
-// Conv2D (SPEC L2): hand-computed outputs and gradients (3x3 input, 2x2 kernel,
+// Conv2D: hand-computed outputs and gradients (3x3 input, 2x2 kernel,
 // stride 2, SAME padding; explicit padding; the direct 1x1 path) on every
 // backend, output shapes for each padding rule, gradient checks over strided,
 // padded, multi-channel and 1x1 convolutions, a batch smaller than planned,

@@ -1,4 +1,4 @@
-// Dense (SPEC L1): hand-computed forward and backward on every backend,
+// Dense: hand-computed forward and backward on every backend,
 // parameter shapes and roles, gradient checks (with / without bias, rank-4
 // input flattened per example), a batch smaller than planned, Plan errors.
 #include "mote/layers/dense.h"

@@ -1,4 +1,4 @@
-// DepthwiseConv2D (SPEC L3): parameter and output shapes for each padding
+// DepthwiseConv2D: parameter and output shapes for each padding
 // rule, hand-computed outputs and gradients (two channels with different
 // filters, stride 2, SAME padding) on every backend, gradient checks over
 // strided, padded and biasless cases, a batch smaller than planned, Plan errors.

@@ -1,4 +1,4 @@
-// Flatten (SPEC L7): shape, copy forward and backward, a batch smaller than
+// Flatten: shape, copy forward and backward, a batch smaller than
 // planned, Plan errors.
 #include "mote/layers/flatten.h"
 

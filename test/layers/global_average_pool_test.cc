@@ -1,4 +1,4 @@
-// GlobalAveragePool (SPEC L4): known means and gradient on every backend,
+// GlobalAveragePool: known means and gradient on every backend,
 // gradient check, a batch smaller than planned, Plan errors.
 #include "mote/layers/global_average_pool.h"
 

@@ -1,5 +1,5 @@
-// GRU (SPEC L8): a hand-computed one-unit case, the double-precision reference
-// of seed 001's formulas (gate order update, reset, candidate; reset applied
+// GRU: a hand-computed one-unit case, the double-precision reference
+// of Cho et al.'s formulas (gate order update, reset, candidate; reset applied
 // to h before the recurrent product), gradient checks over 6 steps in both
 // output modes, smaller batches, Plan errors.
 #include "mote/layers/gru.h"

@@ -87,7 +87,7 @@ TEST(Init, MomentsAndBoundsPerKind) {
 }
 
 TEST(Init, GlorotUniformUsesSqrtOfSixNotSixOverSqrt) {
-  // The seed's 6 / sqrt(m + n) would give bound 6 / sqrt(8) ~ 2.1 here.
+  // The misprinted 6 / sqrt(m + n) would give bound 6 / sqrt(8) ~ 2.1 here.
   const std::vector<float> w = Draw(Spec(InitKind::kGlorotUniform), 3, 5, 20000);
   EXPECT_LE(Stats(w).max_abs, std::sqrt(6.0 / 8));
   EXPECT_GT(Stats(w).max_abs, 0.99 * std::sqrt(6.0 / 8));

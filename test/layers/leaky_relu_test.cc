@@ -1,4 +1,4 @@
-// LeakyReLU (SPEC L7): known output and gradient, default alpha, gradient
+// LeakyReLU: known output and gradient, default alpha, gradient
 // check with inputs kept away from 0, a batch smaller than planned, Plan errors.
 #include "mote/layers/leaky_relu.h"
 

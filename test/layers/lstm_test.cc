@@ -1,5 +1,5 @@
-// LSTM (SPEC L8): a hand-computed one-unit case, the double-precision
-// reference of the seed's formulas (gate order input, forget, candidate,
+// LSTM: a hand-computed one-unit case, the double-precision
+// reference of the formulas (gate order input, forget, candidate,
 // output), the forget-gate bias initialiser, gradient checks over 6 steps in
 // both output modes, smaller batches, Plan errors.
 #include "mote/layers/lstm.h"

@@ -1,4 +1,4 @@
-// MaxPool2D (SPEC L4): hand-computed overlapping 2x2 / stride 1 pool with
+// MaxPool2D: hand-computed overlapping 2x2 / stride 1 pool with
 // SAME padding and stride-2 VALID pool (forward and backward, every backend),
 // output shapes per padding rule, gradient checks with inputs kept away from
 // ties, a batch smaller than planned, Plan errors.

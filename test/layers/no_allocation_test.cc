@@ -1,4 +1,4 @@
-// Layer Forward / Backward allocate nothing (SPEC: fixed allocation after
+// Layer Forward / Backward allocate nothing (the rule: fixed allocation after
 // Prepare), on every backend, at the planned batch and a smaller one. Plan and
 // Bind may allocate (they run while a model is prepared).
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// ReLU (SPEC L7): known output and gradient (0 at the kink), gradient check
+// ReLU: known output and gradient (0 at the kink), gradient check
 // with inputs kept away from 0, a batch smaller than planned, Plan errors.
 #include "mote/layers/relu.h"
 

@@ -1,4 +1,4 @@
-// Sigmoid (SPEC L7): values against 1 / (1 + e^-x), gradient check, a batch
+// Sigmoid: values against 1 / (1 + e^-x), gradient check, a batch
 // smaller than planned, Plan errors.
 #include "mote/layers/sigmoid.h"
 

@@ -1,4 +1,4 @@
-// SimpleRNN (SPEC L8): a hand-computed two-step sequence (forward and
+// SimpleRNN: a hand-computed two-step sequence (forward and
 // backward) on every backend, the double-precision reference, gradient checks
 // over 6 steps in both output modes, smaller batches, Plan errors.
 #include "mote/layers/simple_rnn.h"

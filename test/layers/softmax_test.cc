@@ -1,4 +1,4 @@
-// Softmax (SPEC L7): known values and Jacobian-vector product on every
+// Softmax: known values and Jacobian-vector product on every
 // backend, rows that sum to 1 on rank-4 input (over channels), numerical
 // stability for large logits, gradient checks, a batch smaller than planned,
 // Plan errors.

@@ -1,4 +1,4 @@
-// Tanh (SPEC L7): values against std::tanh, gradient check, a batch smaller
+// Tanh: values against std::tanh, gradient check, a batch smaller
 // than planned, Plan errors.
 #include "mote/layers/tanh.h"
 

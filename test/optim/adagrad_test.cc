@@ -6,8 +6,7 @@ namespace mote {
 namespace testing {
 namespace {
 
-// Seed 001, Algorithm 8.4 (with the descent sign of Goodfellow et al. 8.4;
-// the slide drops the minus), in double:
+// Deep Learning Algorithm 8.4 (with the descent sign), in double:
 // r <- r + g g; theta <- theta - epsilon / (delta + sqrt(r)) g.
 Trajectory AdaGradReference(double lr, double delta) {
   Trajectory out{};

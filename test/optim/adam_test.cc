@@ -6,7 +6,7 @@ namespace mote {
 namespace testing {
 namespace {
 
-// Seed 001 Algorithm 8.7 / seed 004 eq. 39, in double, with AdamW's decoupled
+// Deep Learning Algorithm 8.7, in double, with AdamW's decoupled
 // decay lambda on the decay range only:
 //   s <- rho1 s + (1 - rho1) g;  r <- rho2 r + (1 - rho2) g g;
 //   s^ = s / (1 - rho1^t);  r^ = r / (1 - rho2^t);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Prints the literal expectations of test/optim/*_test.cc.
 
-An independent double-precision implementation of the seed formulas (seed 001
-Algorithms 1-3, 8.4-8.7; seed 000 schedules), written in the seeds' own form:
+An independent double-precision implementation of the textbook formulas
+(Goodfellow, Bengio and Courville, Deep Learning, Algorithms 8.1-8.7, and the
+schedules of include/mote/schedule.h), written in the book's own form:
 Nesterov variants evaluate the gradient at the look-ahead point theta + alpha v
 and report theta + alpha v, the point the optimizer's buffer holds.
 Problem: L(w) = 0.5 * sum_i a_i (w_i - c_i)^2; element 2 is frozen (in no
@@ -50,7 +51,7 @@ def momentum(lr, alpha):
 
 
 def nesterov(lr, alpha, scale=None, rho=None, delta=None):
-    # Seed form: theta, v; gradient at theta + alpha v. Reports theta + alpha v.
+    # Book form: theta, v; gradient at theta + alpha v. Reports theta + alpha v.
     def up(w_reported, st, t):
         theta = st.setdefault('theta', list(W0))
         v = st.setdefault('v', [0.0] * len(W0))

@@ -6,7 +6,7 @@ namespace mote {
 namespace testing {
 namespace {
 
-// Seed 001, in the seed's own variables theta and v, in double.
+// Deep Learning Algorithms 8.2 / 8.3, in the book's own variables theta and v, in double.
 // Momentum: v <- alpha v - epsilon g(theta); theta <- theta + v. Returns theta.
 // Nesterov (Algorithm 3): theta~ = theta + alpha v; v <- alpha v - epsilon
 // g(theta~); theta <- theta + v. Returns theta + alpha v, the point the
@@ -72,7 +72,7 @@ TEST(Momentum, NesterovFirstThreeStepsMatchSeedFormula) {
   ExpectFirstThreeSteps(opt, 0.1f, kNesterov);
 }
 
-// The state buffer holds the seed's velocity v_k exactly, so theta_k is
+// The state buffer holds the algorithm's velocity v_k exactly, so theta_k is
 // recoverable as buffer - alpha v.
 TEST(Momentum, NesterovStateIsSeedVelocity) {
   Trajectory v{};

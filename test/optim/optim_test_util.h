@@ -3,7 +3,7 @@
 // over 5 parameters. Element 2 is frozen (in no range); range 0 = [0, 2)
 // has decay, range 1 = [3, 5) has none. Expected values for the first three
 // steps come from test/optim/expected_values.py (an independent double
-// implementation of the seed formulas) and are cross-checked by a double
+// implementation of the textbook formulas) and are cross-checked by a double
 // reference in each test.
 #pragma once
 #include <gtest/gtest.h>

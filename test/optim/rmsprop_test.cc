@@ -6,9 +6,9 @@ namespace mote {
 namespace testing {
 namespace {
 
-// Seed 001 Algorithm 8.5 / seed 004 eq. 38 (alpha == 0):
+// Deep Learning Algorithm 8.5 (alpha == 0):
 //   r <- rho r + (1 - rho) g g;  theta <- theta - epsilon / sqrt(delta + r) g.
-// Algorithm 8.6 (alpha > 0), in the seed's variables, with delta inside the
+// Algorithm 8.6 (alpha > 0), in the book's variables, with delta inside the
 // root as in 8.5 (mote/optim/rmsprop.h):
 //   theta~ = theta + alpha v; g = g(theta~); r <- rho r + (1 - rho) g g;
 //   v <- alpha v - epsilon / sqrt(delta + r) g; theta <- theta + v.

@@ -21,7 +21,7 @@ TEST(Schedule, Constant) {
   EXPECT_FALSE(Constant(NAN).Validate().ok());
 }
 
-// Seed 000: epsilon_k = a / (1 + b k); a = 0.1, b = 0.5:
+// Inverse time: epsilon_k = a / (1 + b k); a = 0.1, b = 0.5:
 // k = 2: 0.1 / (1 + 1) = 0.05; k = 10: 0.1 / 6 = 0.0166667.
 TEST(Schedule, InverseTimeCountsSteps) {
   InverseTime s(0.1f, 0.5f);
@@ -39,7 +39,7 @@ TEST(Schedule, InverseTimeCanCountEpochs) {
   ExpectRate(s.LearningRate(12345, 2), 0.05);
 }
 
-// Seed 000: epsilon_k = e0 gamma^floor(k / k0); e0 = 0.1, gamma = 0.5, k0 = 100:
+// Exponential steps: epsilon_k = e0 gamma^floor(k / k0); e0 = 0.1, gamma = 0.5, k0 = 100:
 // k = 99 -> 0.1; k = 100 -> 0.05; k = 350 -> 0.1 * 0.5^3 = 0.0125.
 TEST(Schedule, ExponentialStepCountsSteps) {
   ExponentialStep s(0.1f, 0.5f, 100);
@@ -60,7 +60,7 @@ TEST(Schedule, ExponentialStepEpochsAndInvalid) {
   EXPECT_FALSE(ExponentialStep(0.1f, 0.0f, 10).Validate().ok());
 }
 
-// Seed 001: epsilon_k = (1 - alpha) e0 + alpha e_tau, alpha = k / tau, then
+// Linear decay: epsilon_k = (1 - alpha) e0 + alpha e_tau, alpha = k / tau, then
 // e_tau; e0 = 0.1, e_tau = 0.001 (1% of e0), tau = 1000:
 // k = 250: 0.75 * 0.1 + 0.25 * 0.001 = 0.07525; k >= 1000: 0.001.
 TEST(Schedule, LinearDecayCountsSteps) {

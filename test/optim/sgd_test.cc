@@ -6,7 +6,7 @@ namespace mote {
 namespace testing {
 namespace {
 
-// Seed 001, Algorithms 1-2: theta <- theta - epsilon g, in double.
+// Deep Learning Algorithm 8.1: theta <- theta - epsilon g, in double.
 Trajectory SgdReference(double lr) {
   Trajectory out{};
   std::array<double, kN> w = kW0;

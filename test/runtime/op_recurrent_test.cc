@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "runtime_test_util.h"
-#include "src/runtime/op_recurrent.h"
 
 namespace mote {
 namespace testing {
@@ -20,7 +19,7 @@ double Sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 // Reference: every state h_0..h_{T-1} (T x H), straight from the formulas.
 std::vector<double> Reference(MoteOpType type, const std::vector<float>& x, const std::vector<float>& w,
                               const std::vector<float>& u, const std::vector<float>& b) {
-  const uint32_t g = rt::RecurrentGates(type), n = kUnits;
+  const uint32_t g = mote_recurrent_gates(type), n = kUnits;
   std::vector<double> h(n, 0.0), c(n, 0.0), states;
   auto xw = [&](size_t t, uint32_t row) {  // W_row x_t + b_row
     double s = b[row];
@@ -67,7 +66,7 @@ struct Built {
 template <class Edit>
 Built Build(MoteOpType type, bool sequences, const std::vector<float>& w, const std::vector<float>& u,
             const std::vector<float>& b, Edit edit) {
-  const uint32_t gh = rt::RecurrentGates(type) * kUnits;
+  const uint32_t gh = mote_recurrent_gates(type) * kUnits;
   GraphBuilder g;
   Built out;
   out.x = g.Act(MOTE_DTYPE_F32, {kSteps, kFeatures});
@@ -75,7 +74,7 @@ Built Build(MoteOpType type, bool sequences, const std::vector<float>& w, const 
   const uint16_t ut = g.ConstF32({gh, kUnits}, u);
   const uint16_t bt = g.ConstF32({gh}, b);
   out.y = sequences ? g.Act(MOTE_DTYPE_F32, {kSteps, kUnits}) : g.Act(MOTE_DTYPE_F32, {kUnits});
-  const uint32_t scratch = uint32_t(rt::RecurrentScratchFloats(type, kUnits) * 4);
+  const uint32_t scratch = uint32_t(mote_recurrent_scratch_floats(type, kUnits) * 4);
   MoteOpRecord& op = g.Op(type, {out.x, wt, ut, bt}, out.y);
   op.params[0] = int32_t(kUnits);
   op.params[1] = sequences ? 1 : 0;
@@ -88,7 +87,7 @@ Built Build(MoteOpType type, bool sequences, const std::vector<float>& w, const 
 
 TEST(OpRecurrentTest, MatchesTheFormulas) {
   for (MoteOpType type : {MOTE_OP_SIMPLE_RNN, MOTE_OP_LSTM, MOTE_OP_GRU}) {
-    const uint32_t gh = rt::RecurrentGates(type) * kUnits;
+    const uint32_t gh = mote_recurrent_gates(type) * kUnits;
     const auto w = RandomF32(gh * kFeatures, 1), u = RandomF32(gh * kUnits, 2), b = RandomF32(gh, 3);
     const auto x = RandomF32(kSteps * kFeatures, 4, -2.0f, 2.0f);
     const std::vector<double> states = Reference(type, x, w, u, b);

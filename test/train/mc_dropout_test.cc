@@ -1,4 +1,4 @@
-// Monte-Carlo dropout (L6): the average of masked inference passes.
+// Monte-Carlo dropout: the average of masked inference passes.
 #include <gtest/gtest.h>
 
 #include <cmath>

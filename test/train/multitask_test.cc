@@ -1,4 +1,4 @@
-// Multitask learning (R8): a shared trunk with two heads and a weighted sum of losses.
+// Multitask learning: a shared trunk with two heads and a weighted sum of losses.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Parameter sharing and tying (R7).
+// Parameter sharing and tying.
 #include <gtest/gtest.h>
 
 #include <memory>

@@ -1,4 +1,4 @@
-// Add, SPEC L9: elementwise sum of two inputs of the same shape (the residual
+// Add: elementwise sum of two inputs of the same shape (the residual
 // connection of ResNet-style blocks). Output: that shape.
 // Backward copies dY to each input gradient that is requested (non-null).
 // Errors (Plan): kInvalidArgument unless there are exactly two inputs or for
@@ -20,6 +20,7 @@ class Add final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t per_item_ = 0;

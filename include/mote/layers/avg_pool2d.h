@@ -1,4 +1,4 @@
-// AvgPool2D, SPEC L4: 2-D avg pooling over each channel.
+// AvgPool2D: 2-D avg pooling over each channel.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).
 // Output: [N, OH, OW, C]; OH / OW from the padding rule (mote/layers/padding.h);
@@ -24,6 +24,9 @@ class AvgPool2D final : public Pool2DLayer {
   const char* type() const override { return "AvgPool2D"; }
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+
+ private:
+  MoteOpType runtime_op() const override { return MOTE_OP_AVG_POOL2D; }
 };
 
 }  // namespace mote

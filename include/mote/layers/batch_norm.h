@@ -1,4 +1,4 @@
-// BatchNorm, SPEC L5 (Ioffe & Szegedy 2015; seeds 000 and 001).
+// BatchNorm (Ioffe & Szegedy 2015).
 //
 // Input:  [N, F] (per feature), [N, T, F] or [N, H, W, C] (per channel, the
 //         statistics shared over every position of the batch): normalised
@@ -47,6 +47,7 @@ class BatchNorm final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   const BatchNormOptions& options() const { return options_; }
   size_t channels() const { return channels_; }

@@ -1,4 +1,4 @@
-// Conv2D, SPEC L2: 2-D convolution as im2col + GEMM.
+// Conv2D: 2-D convolution as im2col + GEMM.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).
 // Output: [N, OH, OW, filters]; OH / OW from the padding rule (mote/layers/padding.h):
@@ -54,6 +54,7 @@ class Conv2D final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   size_t filters() const { return filters_; }
   const Conv2DOptions& options() const { return options_; }

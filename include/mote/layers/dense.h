@@ -1,4 +1,4 @@
-// Dense (fully connected) layer, SPEC L1.
+// Dense (fully connected) layer.
 //
 // Input:  [N, F] or any rank >= 2; each example is flattened to its
 //         F = per_item elements (row-major, so NHWC order for images).
@@ -25,6 +25,7 @@ class Dense final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   size_t units() const { return units_; }
   bool use_bias() const { return use_bias_; }

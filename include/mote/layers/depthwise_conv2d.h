@@ -1,4 +1,4 @@
-// DepthwiseConv2D, SPEC L3: each input channel convolved with its own filter
+// DepthwiseConv2D: each input channel convolved with its own filter
 // (depth multiplier 1), the building block of MobileNet-style separable
 // convolutions (followed by a 1x1 Conv2D).
 //
@@ -36,6 +36,7 @@ class DepthwiseConv2D final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
   const Conv2DOptions& options() const { return options_; }
   // Geometry for the planned maximum batch (valid after Plan).

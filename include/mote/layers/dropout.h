@@ -1,4 +1,5 @@
-// Dropout, SPEC L6 (inverted dropout; seeds 000 and 001, Goodfellow et al. 7.12).
+// Dropout (inverted dropout; Goodfellow, Bengio and Courville, Deep Learning,
+// section 7.12).
 //
 // Input: any shape; output: the same shape.
 // Training (ForwardArgs::training): each element is kept with probability p
@@ -26,6 +27,7 @@ class Dropout final : public Layer {
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  bool identity_at_inference() const override { return true; }
 
   float keep_probability() const { return keep_; }
 

@@ -1,4 +1,4 @@
-// Flatten, SPEC L7: [N, d1, ..., dk] -> [N, d1 * ... * dk] (row-major, so an
+// Flatten: [N, d1, ..., dk] -> [N, d1 * ... * dk] (row-major, so an
 // NHWC image becomes its pixels in (h, w, c) order). Copies the data;
 // Backward copies the gradient back.
 // Errors (Plan): kShapeMismatch for an input of rank < 2; kInvalidArgument for
@@ -19,6 +19,7 @@ class Flatten final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t per_item_ = 0;

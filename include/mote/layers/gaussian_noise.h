@@ -1,4 +1,4 @@
-// GaussianNoise, SPEC R4: y = x + N(0, stddev^2) noise while training (and in
+// GaussianNoise: y = x + N(0, stddev^2) noise while training (and in
 // stochastic inference), identity otherwise. Put it after the input for input
 // noise or between layers for noise on hidden units. Backward: dx = dy (the
 // noise does not depend on x).
@@ -22,6 +22,7 @@ class GaussianNoise final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  bool identity_at_inference() const override { return true; }
 
   float stddev() const { return stddev_; }
 

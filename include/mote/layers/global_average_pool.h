@@ -1,4 +1,4 @@
-// GlobalAveragePool, SPEC L4: the mean of each channel over all pixels.
+// GlobalAveragePool: the mean of each channel over all pixels.
 //
 // Input:  [N, H, W, C] (rank 4, NHWC).  Output: [N, C].
 // Backward spreads dY[n, c] / (H * W) over every pixel of channel c.
@@ -21,6 +21,7 @@ class GlobalAveragePool final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t pixels_ = 0, channels_ = 0;

@@ -1,4 +1,4 @@
-// LeakyReLU, SPEC L7: y = x for x > 0, alpha * x otherwise.
+// LeakyReLU: y = x for x > 0, alpha * x otherwise.
 // Backward: dx = dy for x > 0, alpha * dy otherwise.
 //
 // Input: any shape [N, ...] (rank >= 1); output: the same shape.

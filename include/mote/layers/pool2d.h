@@ -9,6 +9,7 @@
 
 #include "mote/kernels.h"
 #include "mote/layer.h"
+#include "mote/model_format.h"
 #include "mote/layers/padding.h"
 
 namespace mote {
@@ -17,6 +18,7 @@ class Pool2DLayer : public Layer {
  public:
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
+  Status Lower(LoweringContext& ctx) const final;
 
   // Geometry for the planned maximum batch (valid after Plan).
   const kernels::Pool2DGeometry& geometry() const { return geometry_; }
@@ -33,6 +35,8 @@ class Pool2DLayer : public Layer {
   };
 
  protected:
+  // The runtime op the pool exports to (MOTE_OP_MAX_POOL2D / AVG_POOL2D).
+  virtual MoteOpType runtime_op() const = 0;
   // pad_h / pad_w: zeros on each side, for Padding::kExplicit only.
   Pool2DLayer(const Messages& messages, size_t pool_h, size_t pool_w, size_t stride_h, size_t stride_w,
               Padding padding, size_t pad_h, size_t pad_w)

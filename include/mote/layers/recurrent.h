@@ -1,5 +1,5 @@
-// Shared machinery of the recurrent layers SimpleRNN, LSTM and GRU (SPEC L8,
-// seed 001): the sequence loop, backpropagation through time and the matrix
+// Shared machinery of the recurrent layers SimpleRNN, LSTM and GRU: the
+// sequence loop, backpropagation through time and the matrix
 // products. Each cell (simple_rnn.h, lstm.h, gru.h) supplies one time step.
 //
 // Input:  [N, T, F], T the fixed sequence length (planned at Prepare).
@@ -8,8 +8,8 @@
 // Params, with G gates stacked in the cell's order (the runtime format's
 // layout, include/mote/model_format.h, MOTE_OP_SIMPLE_RNN / LSTM / GRU):
 //   "kernel"           {G*H, F}: input weights, rows [g*H, (g+1)*H) gate g
-//                      (the seed's U; kWeight, `kernel_init`, Glorot uniform);
-//   "recurrent_kernel" {G*H, H}: recurrent weights (the seed's W; kWeight,
+//                      (U in Deep Learning ch. 10; kWeight, `kernel_init`, Glorot uniform);
+//   "recurrent_kernel" {G*H, H}: recurrent weights (W in Deep Learning ch. 10; kWeight,
 //                      `recurrent_init`, orthogonal);
 //   "bias"             {G*H} (kBias) when use_bias.
 // Every gate's pre-activation is x_t kernel_g^T + h_{t-1} recurrent_g^T +
@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "mote/layer.h"
+#include "mote/model_format.h"
 
 namespace mote {
 
@@ -43,6 +44,7 @@ class Recurrent : public Layer {
   void Bind(const BindContext& ctx) final;
   void Forward(const ForwardArgs& args) final;
   void Backward(const BackwardArgs& args) final;
+  Status Lower(LoweringContext& ctx) const final;
 
   size_t units() const { return units_; }
   size_t gate_count() const { return gates_; }
@@ -72,6 +74,8 @@ class Recurrent : public Layer {
   virtual Status PlanCell(PlanContext& ctx, size_t max_batch, size_t steps, size_t* cell_scratch_floats);
   virtual void BindCell(const BindContext& ctx);
   virtual InitSpec BiasInit() const;
+  // The runtime op the cell exports to (MOTE_OP_SIMPLE_RNN / LSTM / GRU).
+  virtual MoteOpType runtime_op() const = 0;
   // Before the first Backward step: reset what the cell carries between steps.
   virtual void BeginBackward(size_t batch, float* cell_scratch);
   virtual void StepForward(const Step& s) = 0;

@@ -1,4 +1,4 @@
-// ReLU, SPEC L7: y = max(x, 0). Backward: dx = dy where y > 0, else 0
+// ReLU: y = max(x, 0). Backward: dx = dy where y > 0, else 0
 // (the subgradient at 0 is 0).
 //
 // Input: any shape [N, ...] (rank >= 1); output: the same shape.
@@ -21,6 +21,7 @@ class ReLU final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t per_item_ = 0;

@@ -1,4 +1,4 @@
-// Sigmoid, SPEC L7: y = 1 / (1 + e^-x) (mote::SigmoidF).
+// Sigmoid: y = 1 / (1 + e^-x) (mote::SigmoidF).
 // Backward: dx = dy * y * (1 - y).
 //
 // Input: any shape [N, ...] (rank >= 1); output: the same shape.

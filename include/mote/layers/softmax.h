@@ -1,4 +1,4 @@
-// Softmax, SPEC L7: y = softmax over the last dimension (numerically stable:
+// Softmax: y = softmax over the last dimension (numerically stable:
 // the row maximum is subtracted first). For [N, K] that is per example; for
 // [N, H, W, C] per pixel over the channels.
 // Backward: dx = y * (dy - sum(dy * y)) per row. (For training, a
@@ -24,6 +24,7 @@ class Softmax final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t per_item_ = 0;

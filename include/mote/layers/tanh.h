@@ -1,4 +1,4 @@
-// Tanh, SPEC L7: y = tanh(x) (mote::TanhF). Backward: dx = dy * (1 - y^2).
+// Tanh: y = tanh(x) (mote::TanhF). Backward: dx = dy * (1 - y^2).
 //
 // Input: any shape [N, ...] (rank >= 1); output: the same shape.
 // No parameters, no buffers, no scratch.

@@ -1,16 +1,15 @@
-// AdaGrad (seed 001, Algorithm 8.4; Duchi, Hazan and Singer 2011).
+// AdaGrad (Goodfellow, Bengio and Courville, Deep Learning, 2016,
+// Algorithm 8.4; Duchi, Hazan and Singer 2011).
 #pragma once
 #include "mote/optimizer.h"
 
 namespace mote {
 
 // r <- r + g * g;  theta <- theta - epsilon / (delta + sqrt(r)) * g
-// (element-wise). delta: small constant for numerical stability, seed
-// default 1e-7. State: one block, the squared-gradient sum r.
-// The seed slide prints "Delta theta <- epsilon / (delta + sqrt(r)) g" with
-// the minus sign missing; the cited algorithm (Goodfellow et al., Deep
-// Learning, Alg. 8.4) and the seed's AdaGrad motivation descend, so the
-// update subtracts.
+// (element-wise). delta: small constant for numerical stability, the
+// book's 1e-7. State: one block, the squared-gradient sum r.
+// Written as "Delta theta <- epsilon / (delta + sqrt(r)) g" the minus sign is
+// easy to lose; AdaGrad descends, so the update subtracts.
 class AdaGrad final : public Optimizer {
  public:
   explicit AdaGrad(float delta = 1e-7f) : delta_(delta) {}

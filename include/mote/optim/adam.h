@@ -1,12 +1,12 @@
-// Adam with bias correction (seed 001, Algorithm 8.7; seed 004 eq. 39;
-// Kingma and Ba 2015), optionally with AdamW's decoupled weight decay
+// Adam with bias correction (Goodfellow, Bengio and Courville, Deep
+// Learning, 2016, Algorithm 8.7; Kingma and Ba 2015), optionally with AdamW's decoupled weight decay
 // (Loshchilov and Hutter 2019).
 #pragma once
 #include "mote/optimizer.h"
 
 namespace mote {
 
-// Seed defaults: epsilon (the learning rate) 0.001, rho1 0.9, rho2 0.999,
+// Defaults of Algorithm 8.7: epsilon (the learning rate) 0.001, rho1 0.9, rho2 0.999,
 // delta 1e-8. With t = OptimizerStep::step (1 for the first update):
 //   s <- rho1 s + (1 - rho1) g;        r <- rho2 r + (1 - rho2) g * g
 //   s^ = s / (1 - rho1^t);             r^ = r / (1 - rho2^t)

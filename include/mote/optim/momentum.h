@@ -1,17 +1,17 @@
-// SGD with momentum and with Nesterov momentum (seed 001, "SGD with
-// Momentum" and Algorithm 3 "SGD with Nesterov Momentum").
+// SGD with momentum and with Nesterov momentum (Goodfellow, Bengio and
+// Courville, Deep Learning, 2016, Algorithms 8.2 and 8.3).
 #pragma once
 #include "mote/optimizer.h"
 
 namespace mote {
 
-// alpha = momentum (seed: usually 0.8 or 0.9), epsilon = learning rate.
+// alpha = momentum (usually 0.8 or 0.9), epsilon = learning rate.
 // State: one block, the velocity v (zero at Prepare).
 //
-// Momentum (nesterov = false), exactly the seed:
+// Momentum (nesterov = false), exactly Algorithm 8.2:
 //   v <- alpha v - epsilon g(theta);   theta <- theta + v.
 //
-// Nesterov (nesterov = true). The seed writes
+// Nesterov (nesterov = true). Algorithm 8.3 writes
 //   v <- alpha v - epsilon g(theta + alpha v);   theta <- theta + v,
 // which needs the gradient at the look-ahead point theta + alpha v, but the
 // model computes gradients at the weights it holds. So the buffer holds the
@@ -21,9 +21,9 @@ namespace mote {
 // 2013), and one step with g = g(Theta) is
 //   v'     <- alpha v - epsilon g
 //   Theta' <- Theta + alpha v' - epsilon g      (= Theta + v' + alpha (v' - v))
-// Because Theta' = theta' + alpha v', this is the seed's update, step for step:
+// Because Theta' = theta' + alpha v', this is Algorithm 8.3, step for step:
 // with v = 0 at the start, Theta_0 = theta_0, and after every step the buffer
-// holds theta_k + alpha v_k, the velocity buffer holds v_k exactly. The seed's
+// holds theta_k + alpha v_k, the velocity buffer holds v_k exactly. The book's
 // theta_k is Theta_k - alpha v_k; the two agree once training has converged
 // (v -> 0), and the stored weights are the ones whose loss was last measured.
 class Momentum final : public Optimizer {

@@ -1,18 +1,18 @@
-// RMSProp and RMSProp with Nesterov momentum (seed 001, Algorithms 8.5 and
-// 8.6; seed 004 eq. 38).
+// RMSProp and RMSProp with Nesterov momentum (Goodfellow, Bengio and
+// Courville, Deep Learning, 2016, Algorithms 8.5 and 8.6).
 #pragma once
 #include "mote/optimizer.h"
 
 namespace mote {
 
-// rho: decay rate of the squared-gradient average (the seeds give no default;
-// 0.9 as in Hinton's lecture 6e and Keras). delta: stabilizer, seed default
+// rho: decay rate of the squared-gradient average (the book gives no default;
+// 0.9 as in Hinton's lecture 6e and Keras). delta: stabilizer, the book's
 // 1e-6. alpha = momentum.
 //
-// momentum == 0: RMSProp, Algorithm 8.5 / seed 004 eq. 38 exactly:
+// momentum == 0: RMSProp, Algorithm 8.5 exactly:
 //   r <- rho r + (1 - rho) g * g;   theta <- theta - epsilon / sqrt(delta + r) * g.
-// (The conclusion slide of seed 001 writes epsilon / (delta + sqrt(r)); we
-// follow the algorithm slide and seed 004, which agree: delta inside the root.)
+// (Some course notes write epsilon / (delta + sqrt(r)); we follow the
+// algorithm: delta inside the root.)
 // State: one block, r.
 //
 // momentum > 0: RMSProp with Nesterov momentum, Algorithm 8.6:
@@ -20,9 +20,9 @@ namespace mote {
 //   v <- alpha v - epsilon / sqrt(r) * g;  theta <- theta + v.
 // Two choices, both documented in src/optim/rmsprop.cc:
 //  * delta is kept inside the root, epsilon / sqrt(delta + r), as in 8.5: the
-//    slide's epsilon / sqrt(r) is 0/0 = NaN for a parameter whose gradient
-//    has always been 0 (e.g. behind a dead ReLU). delta = 0 gives the slide's
-//    formula exactly.
+//    algorithm's epsilon / sqrt(r) is 0/0 = NaN for a parameter whose gradient
+//    has always been 0 (e.g. behind a dead ReLU). delta = 0 gives Algorithm 8.6
+//    exactly.
 //  * As for Momentum(nesterov = true) (see mote/optim/momentum.h), the buffer
 //    holds the look-ahead point Theta = theta + alpha v, so the model's
 //    gradient is g(theta~). With u = epsilon / sqrt(delta + r) * g one step is

@@ -1,4 +1,5 @@
-// Stochastic gradient descent (seed 001, Algorithms 1 and 2).
+// Stochastic gradient descent (Goodfellow, Bengio and Courville, Deep
+// Learning, 2016, Algorithm 8.1).
 #pragma once
 #include "mote/optimizer.h"
 

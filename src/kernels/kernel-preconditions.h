@@ -1,0 +1,83 @@
+// Debug-build preconditions of the public kernels (the contracts documented
+// in include/mote/kernel_list.inc), checked by the forwarders of kernels.cc
+// before any backend runs: Preconditions<&Kernel>::Check(arguments). A kernel
+// without a specialisation checks nothing; with NDEBUG every check compiles
+// to nothing, so release forwarders are unchanged.
+#pragma once
+#include "mote/dcheck.h"
+#include "mote/kernels.h"
+
+namespace mote {
+namespace kernels {
+
+template <auto kernel>
+struct Preconditions {
+  template <typename... Args>
+  static void Check(const Args&...) {}
+};
+
+// A rows x cols matrix with leading dimension ld: empty, or rows of cols fit.
+constexpr bool FitsRows(size_t rows, size_t cols, size_t ld) { return rows == 0 || cols == 0 || ld >= cols; }
+
+template <>
+struct Preconditions<&F32Gemm> {
+  static void Check(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float*, size_t lda, const float*,
+                    size_t ldb, float*, size_t ldc, bool, float*) {
+    MOTE_DCHECK(ta == Transpose::kNo ? FitsRows(m, k, lda) : FitsRows(k, m, lda));
+    MOTE_DCHECK(tb == Transpose::kNo ? FitsRows(k, n, ldb) : FitsRows(n, k, ldb));
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+template <>
+struct Preconditions<&F32GemmPackedB> {
+  static void Check(Transpose ta, size_t m, size_t n, size_t k, const float*, size_t lda, const float*, float*,
+                    size_t ldc, bool, float*) {
+    MOTE_DCHECK(ta == Transpose::kNo ? FitsRows(m, k, lda) : FitsRows(k, m, lda));
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+template <>
+struct Preconditions<&F32Im2Col> {
+  static void Check(const Conv2DGeometry& g, const float*, size_t row_begin, size_t row_end, float*) {
+    MOTE_DCHECK(row_begin <= row_end && row_end <= g.rows());
+  }
+};
+
+template <>
+struct Preconditions<&F32Col2ImAccumulate> {
+  static void Check(const Conv2DGeometry& g, const float*, size_t row_begin, size_t row_end, float*) {
+    MOTE_DCHECK(row_begin <= row_end && row_end <= g.rows());
+  }
+};
+
+template <>
+struct Preconditions<&I8Im2Col> {
+  static void Check(const Conv2DGeometry& g, const int8_t*, int8_t, size_t row_begin, size_t row_end, int8_t*) {
+    MOTE_DCHECK(row_begin <= row_end && row_end <= g.rows());
+  }
+};
+
+template <>
+struct Preconditions<&F32DenseRows> {
+  static void Check(size_t m, size_t n, size_t k, const float*, size_t lda, const float*, size_t ldw, const float*,
+                    float, float, float*, size_t ldc) {
+    MOTE_DCHECK(FitsRows(m, k, lda));
+    MOTE_DCHECK(FitsRows(n, k, ldw));
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+template <>
+struct Preconditions<&I8DenseRows> {
+  static void Check(size_t m, size_t n, size_t k, const int8_t*, size_t lda, const int8_t*, size_t ldw,
+                    const I8Requant&, int8_t*, size_t ldc) {
+    MOTE_DCHECK(FitsRows(m, k, lda));
+    MOTE_DCHECK(FitsRows(n, k, ldw));
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+}  // namespace kernels
+}  // namespace mote

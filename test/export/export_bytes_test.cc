@@ -1,0 +1,130 @@
+// ExportModel's bytes are pinned: the CRC-32 and size of the files exported
+// from deterministic models (fixed seeds) must not change when the export
+// code is reorganised. A deliberate format or lowering change updates the
+// numbers here, in the same commit that explains why.
+//
+// int8 calibration runs the model forward; it runs on the scalar backend,
+// which rounds the same on every target, so the numbers hold everywhere.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "export_test_util.h"
+#include "mote/export.h"
+#include "mote/kernels.h"
+#include "mote/layers.h"
+#include "mote/rt.h"
+#include "mote/zoo.h"
+
+namespace mote {
+namespace {
+
+using testing::PrepareForExport;
+using testing::RandomizeModel;
+
+struct Pinned {
+  uint32_t crc;
+  size_t bytes;
+};
+
+// Exports `model` (fp32, or int8 calibrated on 16 inputs uniform in [-1, 1))
+// on the scalar backend and returns the file's CRC and size.
+Pinned ExportedBytes(Model& model, bool int8) {
+  const Backend before = ActiveBackend();
+  EXPECT_TRUE(SetBackend(Backend::kScalar).ok());
+  Rng rng(99);
+  std::vector<float> calibration(16 * model.input_size(0));
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  ExportOptions options;
+  if (int8) {
+    options.int8 = true;
+    options.calibration = {calibration.data()};
+    options.calibration_count = 16;
+  }
+  std::vector<uint8_t> bytes;
+  ExportReport report;
+  const Status s = ExportModel(model, options, &bytes, &report);
+  EXPECT_TRUE(s.ok()) << s.message() << " " << report.failed_node;
+  EXPECT_TRUE(SetBackend(before).ok());
+  const Pinned got = {mote_rt_crc32(bytes.data(), bytes.size()), bytes.size()};
+  std::printf("    crc 0x%08x, %zu bytes\n", unsigned(got.crc), got.bytes);
+  return got;
+}
+
+void ExpectPinned(Model& model, bool int8, Pinned want) {
+  const Pinned got = ExportedBytes(model, int8);
+  EXPECT_EQ(got.crc, want.crc) << std::hex << "got 0x" << got.crc;
+  EXPECT_EQ(got.bytes, want.bytes);
+}
+
+std::unique_ptr<Conv2D> SameConv(size_t filters, size_t k, size_t stride, bool bias) {
+  Conv2DOptions o;
+  o.padding = Padding::kSame;
+  o.stride_h = o.stride_w = stride;
+  o.use_bias = bias;
+  return std::make_unique<Conv2D>(filters, k, k, o);
+}
+
+// Every layer kind the runtime has an op for, folded and unfolded batchnorm,
+// fused and standalone ReLU, identity layers, a residual add.
+void BuildEveryKind(Model& model) {
+  const NodeId x = model.Input(Shape(8, 8, 3));
+  model.Add(std::make_unique<BatchNorm>(), {x}, "bn0");
+  model.Add(std::make_unique<ReLU>(), {}, "relu0");
+  Conv2DOptions dw;
+  dw.padding = Padding::kSame;
+  model.Add(std::make_unique<DepthwiseConv2D>(3, 3, dw), {}, "dw");
+  model.Add(std::make_unique<BatchNorm>(), {}, "dw_bn");
+  const NodeId a = model.Add(std::make_unique<ReLU>(), {}, "dw_relu");
+  model.Add(SameConv(3, 3, 1, false), {a}, "c1");
+  model.Add(std::make_unique<GaussianNoise>(0.1f), {}, "noise");
+  const NodeId b = model.Add(std::make_unique<BatchNorm>(), {}, "c1_bn");
+  model.Add(std::make_unique<Add>(), {a, b}, "add");
+  model.Add(std::make_unique<ReLU>(), {}, "add_relu");
+  model.Add(std::make_unique<MaxPool2D>(2, 2, 2, 2), {}, "max");
+  const NodeId p = model.Add(std::make_unique<AvgPool2D>(3, 3, 1, 1, Padding::kSame), {}, "avg");
+  model.Add(std::make_unique<GlobalAveragePool>(), {p}, "gap");
+  model.Add(std::make_unique<Dropout>(0.5f), {}, "drop");
+  model.Add(std::make_unique<Dense>(6), {}, "dense");
+  model.Add(std::make_unique<BatchNorm>(), {}, "dense_bn");
+  model.Add(std::make_unique<Softmax>(), {}, "softmax");
+}
+
+TEST(ExportBytesTest, SeedNetwork) {
+  Model model;
+  ASSERT_TRUE(BuildSeedNetwork(model).ok());
+  ASSERT_TRUE(model.Prepare(4).ok());
+  RandomizeModel(model, 1);
+  ExpectPinned(model, false, {0xd64c0e01u, 1149056});
+  ExpectPinned(model, true, {0xba1be4b2u, 290800});
+}
+
+TEST(ExportBytesTest, EveryLayerKind) {
+  Model model;
+  BuildEveryKind(model);
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 2);
+  ExpectPinned(model, false, {0xd21c8df7u, 2128});
+  ExpectPinned(model, true, {0x56ea281au, 2240});
+}
+
+TEST(ExportBytesTest, SequenceNetworks) {
+  const SequenceCell cells[] = {SequenceCell::kSimpleRnn, SequenceCell::kLstm, SequenceCell::kGru};
+  const Pinned want[] = {{0x3526cbdau, 2128}, {0x39e37cdau, 5680}, {0xfc321eafu, 4496}};
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    Model model;
+    SequenceNetworkOptions o;
+    o.cell = cells[i];
+    o.units = 8;
+    ASSERT_TRUE(BuildSequenceNetwork(model, o).ok());
+    ASSERT_TRUE(model.Prepare(4).ok());
+    RandomizeModel(model, uint64_t(3 + i));
+    ExpectPinned(model, false, want[i]);
+  }
+}
+
+}  // namespace
+}  // namespace mote
