@@ -26,7 +26,9 @@
  * Ops run in table order; an op reads only tensors written by earlier ops,
  * model inputs or constants. Per-op scratch (e.g. the im2col tile) is a range
  * of the arena [scratch_offset, scratch_offset + scratch_bytes) that the
- * planner keeps free while the op runs.
+ * planner keeps free while the op runs. An op's activation inputs, output and
+ * scratch never share bytes (the loader refuses it), except a RESHAPE output
+ * that is exactly its input.
  *
  * int8 (post-training quantization): real = scale * (q - zero_point).
  * Activations: per-tensor asymmetric (scale, zero_point in the tensor record).
@@ -132,7 +134,7 @@ typedef enum MoteOpType {
   MOTE_OP_ADD = 7,
   /* per-row softmax over the last dim (f32 only). */
   MOTE_OP_SOFTMAX = 8,
-  /* same bytes, new dims (element count equal); may alias its input. */
+  /* same bytes, new dims (element count equal); may alias its input exactly. */
   MOTE_OP_RESHAPE = 9,
   /* in: x f32 -> i8 with the output tensor's scale / zero point:
    * q = clamp(round_half_away(x / scale) + zp, -128, 127). */
