@@ -222,7 +222,8 @@ inline int32_t I8RequantizeOne(int32_t acc, int32_t multiplier, int32_t shift, i
   return int32_t(q);
 }
 // c[i * ldc + j] = requant(bias[j] + sum_p a[i * lda + p] * w[j * ldw + p]) for
-// i < m, j < n, int32 accumulation (exact for k < 2^17).
+// i < m, j < n, int32 accumulation: exact while |bias[j]| + k * 2^14 < 2^31
+// (each product is at most 128 * 128; the runtime's loader enforces this).
 void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldw,
                  const I8Requant& requant, int8_t* c, size_t ldc);
 // im2col of an int8 NHWC input; padding reads as `pad_value` (the input zero point).

@@ -37,7 +37,9 @@
  *   acc[c] = bias[c] + sum_k q_in[k] * q_w[c][k]
  * where bias (int32, the op's input 2) already contains
  *   round(b[c] / (s_in * s_w[c])) - zp_in * sum_k q_w[c][k],
- * so padding (im2col) must read as zp_in. Then requantization per channel c
+ * so padding (im2col) must read as zp_in. The dot length K is at most 2^16
+ * and |bias[c]| <= min(2^30, 2^31 - 1 - K * 2^14) (each product is at most
+ * 128 * 128): no int32 partial sum overflows. Then requantization per channel c
  * with the op's requant table (int32 tensor [2 * C_out]: multiplier[c] in
  * [2^30, 2^31), then shift[c] in [1, 62]):
  *   q_out = clamp(zp_out + ((int64)acc * multiplier[c] + (1 << (shift[c] - 1))) >> shift[c],

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "mote/kernels.h"
 #include "runtime_test_util.h"
 
 namespace mote {
@@ -557,6 +558,41 @@ TEST(LoaderTest, Int8ChecksRequantAndBias) {
             MOTE_RT_BAD_PARAMS);
   EXPECT_EQ(dense([](GraphBuilder& g, MoteOpRecord& op) { op.inputs[3] = g.Act(MOTE_DTYPE_I32, {4}); }),
             MOTE_RT_BAD_TENSOR);
+}
+
+// The longest dot product the loader takes (k = 2^16) of -128 * -128 plus a
+// bias: 2^30 - 1 + 2^30 = 2^31 - 1 still fits int32 and every backend
+// saturates to 127; a bias of 2^30 would overflow (wrapping to -128).
+TEST(LoaderTest, Int8BiasLeavesRoomForTheLongestDotProduct) {
+  constexpr uint32_t kDepth = 1u << 16;
+  const auto dense = [](uint32_t k, int32_t bias) {
+    GraphBuilder g;
+    const uint16_t x = g.Act(MOTE_DTYPE_I8, {k}, 0.5f, 0);
+    const uint16_t y = g.Act(MOTE_DTYPE_I8, {1}, 0.5f, 0);
+    g.OpI8(MOTE_OP_DENSE,
+           {x, g.ConstI8({1, k}, std::vector<int8_t>(k, -128)), g.ConstI32({1}, {bias}),
+            g.ConstI32({2}, {1 << 30, 31})},
+           y);
+    return g.Build({x}, {y});
+  };
+  EXPECT_EQ(Load(dense(kDepth, (1 << 30) - 1)), MOTE_RT_OK);
+  EXPECT_EQ(Load(dense(kDepth, -((1 << 30) - 1))), MOTE_RT_OK);
+  EXPECT_EQ(Load(dense(kDepth, 1 << 30)), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(Load(dense(kDepth, -(1 << 30))), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(Load(dense(kDepth - 1, 1 << 30)), MOTE_RT_OK);  // 2^30 + (2^16 - 1) * 2^14 < 2^31
+  EXPECT_EQ(Load(dense(kDepth + 1, 0)), MOTE_RT_BAD_SHAPE);
+
+  const Backend previous = ActiveBackend();
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!BackendAvailable(backend)) continue;
+    ASSERT_TRUE(SetBackend(backend).ok());
+    LoadedModel m;
+    ASSERT_EQ(m.Load(dense(kDepth, (1 << 30) - 1)), MOTE_RT_OK);
+    m.SetInput(0, std::vector<int8_t>(kDepth, -128));
+    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+    EXPECT_EQ(m.Output<int8_t>(0)[0], 127) << "backend " << int(backend);
+  }
+  ASSERT_TRUE(SetBackend(previous).ok());
 }
 
 TEST(LoaderTest, StatusMessages) {
