@@ -269,6 +269,8 @@ Status CalibrateRanges(Model& model, const ExportGraph& graph, const std::vector
 Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph) {
   if (graph == nullptr) return InvalidArgument("export: null graph");
   if (graph->int8) return InvalidArgument("export: the graph is already quantized");
+  if (!export_internal::FloatConstantsFinite(*graph))
+    return InvalidArgument("export: a weight or bias is NaN or infinite (training diverged?); int8 needs finite values");
   MOTE_TRY(Quantizer(ranges, graph).Run());
   export_internal::DropUnusedTensors(graph);
   return Status::Ok();
