@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "mote/math.h"
+
 namespace mote {
 namespace {
 
@@ -100,6 +102,9 @@ uint32_t Crc32(const uint8_t* p, size_t n) {
 
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
+  if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
+      !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
+    return InvalidArgument("checkpoint: a parameter or state value is NaN or infinite (training diverged); not saved");
   Writer header;
   header.U64(model.step());
   header.U64(epoch);

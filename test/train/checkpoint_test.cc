@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -134,6 +135,33 @@ TEST(Checkpoint, DamagedOrMismatchedFilesAreRejectedAndChangeNothing) {
   EXPECT_EQ(ReadAll(path), good);
   std::remove(path.c_str());
   std::remove(bad.c_str());
+}
+
+// A diverged model (NaN or infinity in parameters, batchnorm statistics or
+// optimizer state) is not saved, and the previous checkpoint stays.
+TEST(Checkpoint, NonFiniteValuesAreNotSaved) {
+  const std::string path = TempPath("finite.ckpt");
+  Model model;
+  Build(model, 16);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());
+  const std::vector<char> good = ReadAll(path);
+  const auto poisoned = [&](float* values, size_t at, float bad) {
+    const float kept = values[at];
+    values[at] = bad;
+    const Status s = SaveCheckpoint(model, path);
+    values[at] = kept;
+    return s;
+  };
+  for (const float bad : {std::nanf(""), INFINITY}) {
+    for (const Status& s : {poisoned(model.params(), 5, bad), poisoned(model.state(), 0, bad),
+                            poisoned(model.optimizer_state(), model.optimizer_state_count() - 1, bad)}) {
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(std::strstr(s.message(), "NaN or infinite"), nullptr) << s.message();
+    }
+  }
+  EXPECT_EQ(ReadAll(path), good);
+  std::remove(path.c_str());
 }
 
 }  // namespace
