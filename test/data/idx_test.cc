@@ -311,6 +311,30 @@ TEST(LoadIdxDataset, RankTwoAndFourImagesAndWideLabels) {
   EXPECT_EQ(d.size(), 2u);
 }
 
+// i32 labels are integers, not floats: 2^24 + 1 is not rounded and INT32_MAX
+// is not turned into INT32_MIN (through float, it was 2^31).
+TEST(LoadIdxDataset, Int32LabelsAreExact) {
+  TempFiles files;
+  const std::string images = files.Add("i32x-images.idx");
+  const std::string labels = files.Add("i32x-labels.idx");
+  WriteBytes(images, IdxU8({3, 2}, {1, 2, 3, 4, 5, 6}));
+  std::vector<uint8_t> l = IdxHeader(0x0C, {3});
+  l.insert(l.end(), {0x01, 0x00, 0x00, 0x01, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFE});
+  WriteBytes(labels, l);
+  Dataset d;
+  ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  EXPECT_EQ(d.labels, (std::vector<int32_t>{16777217, 2147483647, 2147483646}));
+  // i16 and i8 labels keep their sign: negative ones are refused.
+  std::vector<uint8_t> n16 = IdxHeader(0x0B, {3});
+  n16.insert(n16.end(), {0x7F, 0xFF, 0x00, 0x01, 0x80, 0x00});
+  WriteBytes(labels, n16);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData, "idx dataset: negative label");
+  std::vector<uint8_t> n32 = IdxHeader(0x0C, {3});
+  n32.insert(n32.end(), {0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 2});
+  WriteBytes(labels, n32);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData, "idx dataset: negative label");
+}
+
 TEST(LoadIdxDataset, CountMismatch) {
   TempFiles files;
   const std::string images = files.Add("mm-images.idx");
