@@ -44,8 +44,9 @@ struct Dataset {
 // kOk when x holds a whole number of items and labels is empty or has one
 // entry per item, every label >= 0; kCorruptData otherwise.
 Status ValidateDataset(const Dataset& d);
-// 1 + the largest label (0 for an unlabelled or empty set).
-int32_t NumClasses(const Dataset& d);
+// 1 + the largest label (0 for an unlabelled or empty set). 64-bit: a label
+// may be INT32_MAX.
+int64_t NumClasses(const Dataset& d);
 
 // ---- IDX ---------------------------------------------------------------------
 // IDX format (LeCun's MNIST files): a big-endian header
