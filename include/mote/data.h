@@ -97,7 +97,8 @@ Status ReadIdx(const std::string& path, IdxArray* out);
 // images: rank >= 2, [N, ...]; item_shape is {rows, cols, 1} for [N, rows, cols],
 //         {d1} for [N, d1] and {h, w, c} for [N, h, w, c]; rank > 4 is kUnsupported.
 //         u8 pixels are multiplied by `scale` (default maps 0..255 to [0, 1]);
-//         other types are copied unscaled.
+//         other types are copied unscaled. A NaN or infinite value (f32, or
+//         an f64 beyond the float range) is kCorruptData naming the item.
 // labels: [N] (or [N, 1]) of an integer type (u8, i8, i16, i32), every label >= 0
 //         (kCorruptData otherwise).
 // Different N in the two files is kShapeMismatch. Errors of ReadIdx pass through.

@@ -1,8 +1,11 @@
+#include <stdio.h>
 #include <string.h>
 
+#include <cmath>
 #include <utility>
 
 #include "mote/data.h"
+#include "mote/math.h"
 #include "src/data/gz_reader.h"
 
 namespace mote {
@@ -147,6 +150,15 @@ Status ReadIdx(const std::string& path, IdxArray* out) {
 
 namespace {
 
+// Status holds static text only: the message naming the item lives in a
+// per-thread buffer until the next such error.
+Status NonFiniteItem(size_t item) {
+  static thread_local char message[160];
+  snprintf(message, sizeof message,
+           "idx dataset: item %zu (0-based) has a NaN or infinite value (or an f64 beyond the float range)", item);
+  return CorruptData(message);
+}
+
 Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& labels_path, Dataset* out,
                           float scale) {
   IdxArray images;
@@ -185,6 +197,10 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   } else {
     memcpy(x, images.values.data(), elements * sizeof(float));
   }
+  // As CSV: features must be finite (f32 NaN / infinity, f64 beyond the float range).
+  const size_t per_item = out->item_shape.elements();
+  for (size_t i = 0; i < n; ++i)
+    if (!AllFinite(x + i * per_item, per_item)) return NonFiniteItem(i);
   return Status::Ok();
 }
 
@@ -194,6 +210,7 @@ Status LoadIdxDataset(const std::string& images_path, const std::string& labels_
                       float scale) {
   if (out == nullptr) return InvalidArgument("idx dataset: null output");
   out->Clear();
+  if (!std::isfinite(scale)) return InvalidArgument("idx dataset: scale must be finite");
   const Status s = LoadIdxDatasetImpl(images_path, labels_path, out, scale);
   if (!s.ok()) out->Clear();
   return s;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -333,6 +334,38 @@ TEST(LoadIdxDataset, Int32LabelsAreExact) {
   n32.insert(n32.end(), {0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 2});
   WriteBytes(labels, n32);
   ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData, "idx dataset: negative label");
+}
+
+// Like CSV, IDX features must be finite: an f32 NaN or infinity, or an f64
+// that overflows float (1e300), is refused naming the item.
+TEST(LoadIdxDataset, NonFiniteFeaturesAreRefusedNamingTheItem) {
+  TempFiles files;
+  const std::string images = files.Add("nf-images.idx");
+  const std::string labels = files.Add("nf-labels.idx");
+  WriteBytes(labels, IdxU8({3}, {0, 1, 2}));
+  const auto f32_images = [](uint32_t bad_bits) {
+    std::vector<uint8_t> b = IdxHeader(0x0D, {3, 2});
+    const uint32_t bits[6] = {0x3F800000, 0x3F800000, 0x3F800000, bad_bits, 0x3F800000, 0x3F800000};
+    for (uint32_t v : bits) b.insert(b.end(), {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)});
+    return b;
+  };
+  Dataset d;
+  for (const uint32_t bad : {0x7FC00000u, 0x7F800000u, 0xFF800000u}) {  // NaN, +inf, -inf
+    WriteBytes(images, f32_images(bad));
+    ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData,
+                "idx dataset: item 1 (0-based) has a NaN or infinite value (or an f64 beyond the float range)");
+    EXPECT_EQ(d.size(), 0u);
+  }
+  WriteBytes(images, f32_images(0x3F800000u));
+  EXPECT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  // f64 1e300 = 7E37E43C8800759C: finite in the file, infinite as a float.
+  std::vector<uint8_t> f64 = IdxHeader(0x0E, {3, 1});
+  f64.insert(f64.end(), {0x3F, 0xE0, 0, 0, 0, 0, 0, 0, 0x3F, 0xE0, 0, 0, 0, 0, 0, 0,
+                         0x7E, 0x37, 0xE4, 0x3C, 0x88, 0x00, 0x75, 0x9C});
+  WriteBytes(images, f64);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData,
+              "idx dataset: item 2 (0-based) has a NaN or infinite value (or an f64 beyond the float range)");
+  EXPECT_EQ(LoadIdxDataset(images, labels, &d, INFINITY).code(), StatusCode::kInvalidArgument);
 }
 
 TEST(LoadIdxDataset, CountMismatch) {
