@@ -95,7 +95,8 @@ Status ReadIdx(const std::string& path, IdxArray* out);
 
 // Loads an image IDX file and its label IDX file into one data set.
 // images: rank >= 2, [N, ...]; item_shape is {rows, cols, 1} for [N, rows, cols],
-//         {d1} for [N, d1] and {h, w, c} for [N, h, w, c]; rank > 4 is kUnsupported.
+//         {d1} for [N, d1] and {h, w, c} for [N, h, w, c]; rank > 4 is kUnsupported,
+//         a 0 among the item dims kShapeMismatch.
 //         u8 pixels are multiplied by `scale` (default maps 0..255 to [0, 1]);
 //         other types are copied unscaled. A NaN or infinite value (f32, or
 //         an f64 beyond the float range) is kCorruptData naming the item.

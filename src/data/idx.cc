@@ -166,6 +166,9 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   const size_t rank = images.dims.size();
   if (rank < 2) return ShapeMismatch("idx dataset: images need rank >= 2 ([N, ...])");
   if (rank > 4) return Unsupported("idx dataset: images of rank > 4");
+  // An empty item shape makes a data set ValidateDataset refuses: say so here.
+  for (size_t i = 1; i < rank; ++i)
+    if (images.dims[i] == 0) return ShapeMismatch("idx dataset: an image dimension is 0 (empty items)");
   const size_t n = images.dims[0];
   if (rank == 2) out->item_shape = Shape(images.dims[1]);
   else if (rank == 3) out->item_shape = Shape(images.dims[1], images.dims[2], 1);

@@ -368,6 +368,28 @@ TEST(LoadIdxDataset, NonFiniteFeaturesAreRefusedNamingTheItem) {
   EXPECT_EQ(LoadIdxDataset(images, labels, &d, INFINITY).code(), StatusCode::kInvalidArgument);
 }
 
+// [4, 0, 28] images read fine as an IDX array but make items of no values,
+// a data set ValidateDataset refuses: the loader refuses it itself.
+TEST(LoadIdxDataset, ZeroImageDimensionIsRefused) {
+  TempFiles files;
+  const std::string images = files.Add("z-images.idx");
+  const std::string labels = files.Add("z-labels.idx");
+  WriteBytes(labels, IdxU8({4}, {0, 1, 2, 3}));
+  Dataset d;
+  for (const std::vector<uint32_t>& dims : {std::vector<uint32_t>{4, 0, 28}, {4, 28, 0}, {4, 0}, {4, 2, 2, 0}}) {
+    WriteBytes(images, IdxU8(dims, {}));
+    ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kShapeMismatch,
+                "idx dataset: an image dimension is 0 (empty items)");
+    EXPECT_EQ(d.size(), 0u);
+  }
+  // No items at all is a valid, empty data set.
+  WriteBytes(images, IdxU8({0, 28, 28}, {}));
+  WriteBytes(labels, IdxU8({0}, {}));
+  ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  EXPECT_EQ(d.size(), 0u);
+  EXPECT_TRUE(ValidateDataset(d).ok());
+}
+
 TEST(LoadIdxDataset, CountMismatch) {
   TempFiles files;
   const std::string images = files.Add("mm-images.idx");
