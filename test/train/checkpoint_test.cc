@@ -3,6 +3,11 @@
 // or mismatched file is rejected without touching the model.
 #include "mote/checkpoint.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -162,6 +167,45 @@ TEST(Checkpoint, NonFiniteValuesAreNotSaved) {
   }
   EXPECT_EQ(ReadAll(path), good);
   std::remove(path.c_str());
+}
+
+// The temporary file is created exclusively under a fresh name: a symlink
+// planted at the old fixed name "<path>.tmp" is neither followed nor
+// replaced, and nothing temporary is left behind.
+TEST(Checkpoint, SaveFollowsNoPlantedSymlinkAndLeavesNoTemporary) {
+  const std::string dir = TempPath("ckpt_symlink_dir");
+  ASSERT_TRUE(mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST);
+  const std::string path = dir + "/model.ckpt", victim = dir + "/victim.txt";
+  WriteAll(victim, {'k', 'e', 'e', 'p'});
+  std::remove((path + ".tmp").c_str());
+  ASSERT_EQ(symlink(victim.c_str(), (path + ".tmp").c_str()), 0);
+  Model model;
+  Build(model, 16);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());  // over an existing checkpoint too
+  EXPECT_EQ(ReadAll(victim), (std::vector<char>{'k', 'e', 'e', 'p'}));
+  struct stat link_stat;
+  ASSERT_EQ(lstat((path + ".tmp").c_str(), &link_stat), 0);
+  EXPECT_TRUE(S_ISLNK(link_stat.st_mode));
+  Model loaded;
+  Build(loaded, 16);
+  ASSERT_TRUE(loaded.Prepare(4, 2).ok());
+  ASSERT_TRUE(LoadCheckpoint(loaded, path).ok());
+  EXPECT_EQ(Snapshot(loaded), Snapshot(model));
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (const dirent* e = readdir(d)) names.push_back(e->d_name);
+  closedir(d);
+  for (const std::string& name : names)
+    EXPECT_TRUE(name == "." || name == ".." || name == "model.ckpt" || name == "model.ckpt.tmp" ||
+                name == "victim.txt")
+        << "left behind: " << name;
+  // A directory that does not exist: an I/O error, no file anywhere.
+  EXPECT_EQ(SaveCheckpoint(model, dir + "/missing/model.ckpt").code(), StatusCode::kIoError);
+  for (const std::string& name : {path, path + ".tmp", victim}) std::remove(name.c_str());
+  rmdir(dir.c_str());
 }
 
 }  // namespace
