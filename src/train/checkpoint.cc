@@ -246,9 +246,10 @@ Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
   if (r.pos() != bytes.size() - sizeof kMagic - 4) return CorruptData("checkpoint: trailing bytes after the data");
 
   // Everything checked: now change the model.
-  std::memcpy(model.params(), param_values.data(), params * sizeof(float));
-  std::memcpy(model.state(), state_values.data(), states * sizeof(float));
-  std::memcpy(model.optimizer_state(), optimizer_values.data(), optimizer_floats * sizeof(float));
+  // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
+  if (params) std::memcpy(model.params(), param_values.data(), params * sizeof(float));
+  if (states) std::memcpy(model.state(), state_values.data(), states * sizeof(float));
+  if (optimizer_floats) std::memcpy(model.optimizer_state(), optimizer_values.data(), optimizer_floats * sizeof(float));
   model.set_step(step);
   model.rng().Restore(rng);
   if (epoch) *epoch = saved_epoch;

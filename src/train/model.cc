@@ -589,9 +589,10 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   for (size_t i = 0; same_layout && i < old_layout.size(); ++i)
     same_layout = old_layout[i].first == m.param_infos[i].name && old_layout[i].second == m.param_infos[i].size;
   if (same_layout) {
-    std::memcpy(m.params, old_params.data(), old_params.size() * sizeof(float));
-    std::memcpy(m.state, old_state.data(), old_state.size() * sizeof(float));
-    std::memcpy(m.optimizer_state, old_opt.data(), old_opt.size() * sizeof(float));
+    // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
+    if (!old_params.empty()) std::memcpy(m.params, old_params.data(), old_params.size() * sizeof(float));
+    if (!old_state.empty()) std::memcpy(m.state, old_state.data(), old_state.size() * sizeof(float));
+    if (!old_opt.empty()) std::memcpy(m.optimizer_state, old_opt.data(), old_opt.size() * sizeof(float));
   } else {
     std::memset(m.params, 0, m.param_count * sizeof(float));
     std::memset(m.optimizer_state, 0, m.optimizer_state_count * sizeof(float));
@@ -773,13 +774,13 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
   if (m.weight_noise > 0.0f) {
     // Weight noise (R4): gradients at perturbed weights, the update applied to
     // the clean ones.
-    std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
+    if (m.param_count) std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
     for (const ParamInfo& p : m.param_infos)
       if (p.role == ParamRole::kWeight && !p.frozen)
         for (size_t i = 0; i < p.size; ++i) m.params[p.offset + i] += m.rng.Normal(0.0f, m.weight_noise);
     Status s = Forward(inputs, batch, true);
     if (s.ok()) s = Backward(targets, count, batch, false, &value);
-    std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
+    if (m.param_count) std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
     MOTE_TRY(s);
   } else {
     MOTE_TRY(Forward(inputs, batch, true));

@@ -19,6 +19,7 @@
 
 #include "mote/layers.h"
 #include "mote/optim/adam.h"
+#include "mote/optim/sgd.h"
 
 namespace mote {
 namespace {
@@ -140,6 +141,28 @@ TEST(Checkpoint, DamagedOrMismatchedFilesAreRejectedAndChangeNothing) {
   EXPECT_EQ(ReadAll(path), good);
   std::remove(path.c_str());
   std::remove(bad.c_str());
+}
+
+// A model with no layer state and an optimizer without state (plain SGD)
+// round-trips; the empty arrays must not reach memcpy as null pointers (UBSan).
+TEST(Checkpoint, ModelWithoutStateRoundTrips) {
+  const auto build = [](Model& m) {
+    m.Input(Shape(size_t(3)), "x");
+    m.Add(std::make_unique<Dense>(2), {}, "dense");
+    m.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+    m.SetOptimizer(std::make_unique<Sgd>());
+  };
+  const std::string path = TempPath("stateless.ckpt");
+  Model source, target;
+  build(source);
+  build(target);
+  ASSERT_TRUE(source.Prepare(2, 1).ok());
+  ASSERT_TRUE(target.Prepare(2, 2).ok());
+  ASSERT_EQ(source.state_count() + source.optimizer_state_count(), 0u);
+  ASSERT_TRUE(SaveCheckpoint(source, path).ok());
+  ASSERT_TRUE(LoadCheckpoint(target, path).ok());
+  EXPECT_EQ(Snapshot(target), Snapshot(source));
+  std::remove(path.c_str());
 }
 
 // A diverged model (NaN or infinity in parameters, batchnorm statistics or
