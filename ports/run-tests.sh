@@ -4,18 +4,20 @@
 #   2. install: the native build installed into an empty DESTDIR, and
 #      examples/consumer built against it (pkg-config) and as a project with
 #      mote as a Meson subproject;
-#   3. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
+#   3. sanitize: a clang build with AddressSanitizer + UBSan running every
+#      native suite, and the libFuzzer targets of test/fuzz for 20 s each;
+#   4. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
 #      the default CPU (max: SVE2, 512-bit), then the kernel, layer, runtime
 #      and export suites again with QEMU_CPU=a64fx (SVE) and cortex-a72 (NEON
 #      only). Under qemu every floating-point operation is emulated in
 #      software, so the full-size seed network's end-to-end checks run natively
 #      only (test/meson.build: emulated_test_args);
-#   4. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
+#   5. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
 #      (mps2-an386), a firmware running an exported seed network (fp32 and
 #      int8, made by the native build's tools) on 50 test images with
 #      instruction counts, the same firmware with an exported LSTM and a GRU
 #      on 50 row sequences each, the no-heap/no-exceptions symbol check, the sizes.
-# Build directories build/ci-native, build/ci-a64, build/ci-m4 are reused when
+# Build directories build/ci-native, build/ci-sanitize, build/ci-a64, build/ci-m4 are reused when
 # present (ninja reconfigures them when a meson.build changed).
 # Prints each stage's wall time and its slowest meson tests (with the share of
 # their timeout) and test cases, warns about any test over half its timeout,
@@ -23,14 +25,14 @@
 # failed. Needs the packages of ports/setup-debian.sh.
 #
 #   ports/run-tests.sh            all stages
-#   ports/run-tests.sh native m4  only some stages (native, install, a64, m4)
+#   ports/run-tests.sh native m4  only some stages (native, install, sanitize, a64, m4)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native install a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install sanitize a64 m4)
 
 passed=0
 failed=0
@@ -133,6 +135,17 @@ stage_install() {
   echo "--- consumers: $((SECONDS - t0)) s"
 }
 
+# Clang with AddressSanitizer + UBSan (any report fails the test): every
+# native suite, and each fuzz target of test/fuzz for a short smoke run on its
+# seed corpus (meson test suite 'fuzz').
+stage_sanitize() {
+  banner "sanitize: clang, AddressSanitizer + UBSan, fuzz smoke runs"
+  CC=clang CXX=clang++ build sanitize build/ci-sanitize -Dfuzz=true -Dfuzz_seconds=20 \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false || return
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run_meson_tests sanitize build/ci-sanitize
+}
+
 stage_a64() {
   banner "aarch64 Linux under qemu-aarch64"
   build a64 build/ci-a64 --cross-file ports/aarch64-linux/cross.ini -Dbench=false || return
@@ -220,8 +233,8 @@ stage_m4_recurrent() {
 
 for s in "${stages[@]}"; do
   case $s in
-    native | install | a64 | m4) ;;
-    *) echo "unknown stage '$s' (expected native, install, a64, m4)" >&2; exit 2 ;;
+    native | install | sanitize | a64 | m4) ;;
+    *) echo "unknown stage '$s' (expected native, install, sanitize, a64, m4)" >&2; exit 2 ;;
   esac
 done
 for s in "${stages[@]}"; do

@@ -13,6 +13,8 @@ export DEBIAN_FRONTEND=noninteractive
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
   dataset-fashion-mnist)
+# The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
+sanitize_pkgs=(clang libclang-rt-dev)
 # aarch64 Linux cross build, run under qemu-user.
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
@@ -33,7 +35,7 @@ installed() {  # true when package $1 (pkg or pkg:arch) is fully installed
 }
 
 missing=()
-for p in "${native_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" "${arm64_pkgs[@]}"; do
+for p in "${native_pkgs[@]}" "${sanitize_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" "${arm64_pkgs[@]}"; do
   installed "$p" || missing+=("$p")
 done
 

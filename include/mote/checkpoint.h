@@ -2,9 +2,11 @@
 // averages), optimizer state, step count and RNG state, plus the caller's
 // epoch, in one file.
 //
-// Writing is atomic: the bytes go to "<path>.tmp", are flushed and fsync'ed,
-// then renamed over <path>, so a crash leaves either the old or the new file,
-// never a torn one. Loading validates everything (magic, version, size,
+// Writing is atomic: the bytes go to a new, uniquely named file beside it
+// ("<path>.tmp-<random>", created exclusively, so never through a symlink),
+// are fsync'ed, then renamed over <path> and the directory is fsync'ed, so a
+// crash leaves either the old or the new file, never a torn one. A model
+// with a NaN or infinite value is not saved (kInvalidArgument). Loading validates everything (magic, version, size,
 // CRC-32, the model's parameter layout and optimizer) before it changes the
 // model, so a bad file never leaves a half-loaded model. Resuming from a
 // checkpoint continues bit for bit as if training had not stopped.
@@ -22,8 +24,9 @@
 
 namespace mote {
 
-// Errors: kInvalidArgument (model not prepared), kIoError (cannot write,
-// sync or rename).
+// Errors: kInvalidArgument (model not prepared, or a NaN or infinite
+// parameter, state or optimizer value), kIoError (cannot create, write, sync
+// or rename).
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch = 0);
 
 // Errors: kIoError (missing / unreadable file), kCorruptData (wrong magic,

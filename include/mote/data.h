@@ -44,8 +44,9 @@ struct Dataset {
 // kOk when x holds a whole number of items and labels is empty or has one
 // entry per item, every label >= 0; kCorruptData otherwise.
 Status ValidateDataset(const Dataset& d);
-// 1 + the largest label (0 for an unlabelled or empty set).
-int32_t NumClasses(const Dataset& d);
+// 1 + the largest label (0 for an unlabelled or empty set). 64-bit: a label
+// may be INT32_MAX.
+int64_t NumClasses(const Dataset& d);
 
 // ---- IDX ---------------------------------------------------------------------
 // IDX format (LeCun's MNIST files): a big-endian header
@@ -94,9 +95,11 @@ Status ReadIdx(const std::string& path, IdxArray* out);
 
 // Loads an image IDX file and its label IDX file into one data set.
 // images: rank >= 2, [N, ...]; item_shape is {rows, cols, 1} for [N, rows, cols],
-//         {d1} for [N, d1] and {h, w, c} for [N, h, w, c]; rank > 4 is kUnsupported.
+//         {d1} for [N, d1] and {h, w, c} for [N, h, w, c]; rank > 4 is kUnsupported,
+//         a 0 among the item dims kShapeMismatch.
 //         u8 pixels are multiplied by `scale` (default maps 0..255 to [0, 1]);
-//         other types are copied unscaled.
+//         other types are copied unscaled. A NaN or infinite value (f32, or
+//         an f64 beyond the float range) is kCorruptData naming the item.
 // labels: [N] (or [N, 1]) of an integer type (u8, i8, i16, i32), every label >= 0
 //         (kCorruptData otherwise).
 // Different N in the two files is kShapeMismatch. Errors of ReadIdx pass through.

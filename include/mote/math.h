@@ -2,6 +2,7 @@
 // same results on every target, without a platform libm. Accuracy is a few ulp
 // over the ranges neural networks use; see each function.
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
 namespace mote {
@@ -21,6 +22,10 @@ inline float SqrtF(float x) { return __builtin_sqrtf(x); }
 // Correctly rounded double square root: the instruction where the FPU has
 // one, an exact integer algorithm on single-precision FPUs (Cortex-M4F).
 double SqrtD(double x);
+
+// True when none of x[0..n) is NaN or infinite (divergence checks). Reads
+// every element (no early exit), so it vectorizes.
+bool AllFinite(const float* x, size_t n);
 
 namespace detail {
 // The integer square root behind SqrtD on such FPUs (built everywhere, tested on the host).

@@ -112,6 +112,11 @@ class Model {
   // ---- running (no allocation) ------------------------------------------------
   // One optimizer step on a batch: forward (training mode), loss, backward,
   // regularization, update. `inputs[i]` holds batch examples of input i.
+  // Divergence guard: when the loss is NaN or infinite, or the update would
+  // make a parameter or optimizer state NaN or infinite, the step is undone
+  // (parameters, optimizer state, layer state such as batchnorm statistics
+  // and step() as before it; *loss still receives the loss) and kOutOfRange
+  // is returned. The model thus stays at its last finite state.
   Status TrainStep(const float* const* inputs, const Targets& targets, size_t batch, float learning_rate,
                    float* loss = nullptr);
   Status TrainStep(const float* input, const Targets& targets, size_t batch, float learning_rate,

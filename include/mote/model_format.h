@@ -26,7 +26,9 @@
  * Ops run in table order; an op reads only tensors written by earlier ops,
  * model inputs or constants. Per-op scratch (e.g. the im2col tile) is a range
  * of the arena [scratch_offset, scratch_offset + scratch_bytes) that the
- * planner keeps free while the op runs.
+ * planner keeps free while the op runs. An op's activation inputs, output and
+ * scratch never share bytes (the loader refuses it), except a RESHAPE output
+ * that is exactly its input.
  *
  * int8 (post-training quantization): real = scale * (q - zero_point).
  * Activations: per-tensor asymmetric (scale, zero_point in the tensor record).
@@ -35,7 +37,9 @@
  *   acc[c] = bias[c] + sum_k q_in[k] * q_w[c][k]
  * where bias (int32, the op's input 2) already contains
  *   round(b[c] / (s_in * s_w[c])) - zp_in * sum_k q_w[c][k],
- * so padding (im2col) must read as zp_in. Then requantization per channel c
+ * so padding (im2col) must read as zp_in. The dot length K is at most 2^16
+ * and |bias[c]| <= min(2^30, 2^31 - 1 - K * 2^14) (each product is at most
+ * 128 * 128): no int32 partial sum overflows. Then requantization per channel c
  * with the op's requant table (int32 tensor [2 * C_out]: multiplier[c] in
  * [2^30, 2^31), then shift[c] in [1, 62]):
  *   q_out = clamp(zp_out + ((int64)acc * multiplier[c] + (1 << (shift[c] - 1))) >> shift[c],
@@ -132,7 +136,7 @@ typedef enum MoteOpType {
   MOTE_OP_ADD = 7,
   /* per-row softmax over the last dim (f32 only). */
   MOTE_OP_SOFTMAX = 8,
-  /* same bytes, new dims (element count equal); may alias its input. */
+  /* same bytes, new dims (element count equal); may alias its input exactly. */
   MOTE_OP_RESHAPE = 9,
   /* in: x f32 -> i8 with the output tensor's scale / zero point:
    * q = clamp(round_half_away(x / scale) + zp, -128, 127). */

@@ -39,7 +39,8 @@ typedef enum mote_rt_status {
   MOTE_RT_BAD_MAGIC,        /* not a mote model */
   MOTE_RT_BAD_VERSION,      /* a format version this runtime does not read */
   MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes */
-  MOTE_RT_BAD_OFFSET,       /* a table, tensor or scratch range outside the file / arena, or misaligned */
+  MOTE_RT_BAD_OFFSET,       /* a table, tensor or scratch range outside the file / arena, misaligned,
+                               or overlapping another input/output/scratch range of its op */
   MOTE_RT_BAD_TENSOR,       /* unknown dtype/kind, bad rank, bytes != elements * size */
   MOTE_RT_BAD_SHAPE,        /* shapes an op's inputs and output do not agree on */
   MOTE_RT_UNKNOWN_OP,       /* op type (or activation, flag) this runtime does not know */

@@ -59,7 +59,10 @@ struct FitOptions {
 };
 
 // Trains `model` (Prepared for batch_size if it is not yet) on `train`.
-// `history` (may be null) receives one entry per epoch.
+// `history` (may be null) receives one entry per epoch. A failing TrainStep
+// stops training; the message names the epoch and batch (it stays valid until
+// the next such failure on this thread). A diverging step (NaN or infinite
+// loss or parameters: kOutOfRange) leaves the model at its last finite state.
 Status Fit(Model& model, const Dataset& train, const FitOptions& options, History* history);
 
 // Mean loss and accuracy over a whole data set in inference mode, in batches

@@ -22,6 +22,17 @@ void PrintExportUsage(FILE* out);
 void PrintInspectUsage(FILE* out);
 int RunTestset(int argc, char** argv);
 
+// ---- library vs exported model (compare_outputs.cc) -------------------------
+// `mote export --evaluate`: argmax accuracy of both and their agreement, and
+// the largest output difference. An image where either output holds NaN or
+// infinity disagrees, is wrong for that side, and is counted in non_finite.
+struct OutputComparison {
+  size_t images = 0, host_correct = 0, exported_correct = 0, agree = 0, non_finite = 0;
+  double max_abs_diff = 0;  // over the images whose outputs are all finite
+  // One image: both outputs (`classes` values each) and its label.
+  void Add(const float* host, const float* exported, size_t classes, int32_t label);
+};
+
 // ---- networks the tool can rebuild by name (networks.cc) --------------------
 // Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.
 mote::Status BuildNamedNetwork(const std::string& name, mote::Model* model);

@@ -54,8 +54,6 @@ std::string IdentifierFrom(const std::string& prefix) {
   return name;
 }
 
-size_t Argmax(const float* v, size_t n) { return size_t(std::max_element(v, v + n) - v); }
-
 }  // namespace
 
 void PrintExportUsage(FILE* out) {
@@ -188,8 +186,8 @@ int RunExport(int argc, char** argv) {
     if (!s.ok()) return Fail("export", "runtime", s);
     const size_t classes = rt.output_elements();
     std::vector<float> host(batch * classes), board(classes);
-    size_t host_correct = 0, board_correct = 0, agree = 0;
-    double max_diff = 0, runtime_seconds = 0;
+    OutputComparison compare;
+    double runtime_seconds = 0;
     for (size_t begin = 0; begin < n; begin += batch) {
       const size_t rows = std::min(batch, n - begin);
       s = model.Predict(test.item(begin), rows, host.data());
@@ -199,25 +197,20 @@ int RunExport(int argc, char** argv) {
         s = rt.Run(test.item(begin + r), board.data());
         runtime_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (!s.ok()) return Fail("export", "runtime", s);
-        const float* h = host.data() + r * classes;
-        const size_t hc = Argmax(h, classes), bc = Argmax(board.data(), classes);
-        const int32_t label = test.labels[begin + r];
-        host_correct += int32_t(hc) == label;
-        board_correct += int32_t(bc) == label;
-        agree += hc == bc;
-        for (size_t c = 0; c < classes; ++c) max_diff = std::max(max_diff, std::fabs(double(h[c]) - board[c]));
+        compare.Add(host.data() + r * classes, board.data(), classes, test.labels[begin + r]);
       }
     }
     const double us = runtime_seconds / double(n) * 1e6;
-    printf("%zu test images: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g; "
-           "host runtime %.1f us per image (backend %s)\n",
-           n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff, us,
-           mote::BackendName(mote::ActiveBackend()));
-    char buf[320];
+    printf("%zu test images: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g, "
+           "%zu with NaN or infinite outputs; host runtime %.1f us per image (backend %s)\n",
+           n, double(compare.host_correct) / n, double(compare.exported_correct) / n, double(compare.agree) / n,
+           compare.max_abs_diff, compare.non_finite, us, mote::BackendName(mote::ActiveBackend()));
+    char buf[360];
     snprintf(buf, sizeof(buf),
              ",\"images\":%zu,\"host_accuracy\":%.4f,\"exported_accuracy\":%.4f,\"agreement\":%.4f,"
-             "\"max_abs_diff\":%.3g,\"host_runtime_us\":%.1f",
-             n, double(host_correct) / n, double(board_correct) / n, double(agree) / n, max_diff, us);
+             "\"max_abs_diff\":%.3g,\"non_finite_outputs\":%zu,\"host_runtime_us\":%.1f",
+             n, double(compare.host_correct) / n, double(compare.exported_correct) / n, double(compare.agree) / n,
+             compare.max_abs_diff, compare.non_finite, us);
     json += buf;
   }
   printf("%s}\n", json.c_str());

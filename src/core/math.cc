@@ -203,4 +203,10 @@ float SigmoidF(float x) {
   return e / (1.0f + e);
 }
 
+bool AllFinite(const float* x, size_t n) {
+  uint32_t non_finite = 0;  // exponent bits all ones: infinity or NaN
+  for (size_t i = 0; i < n; ++i) non_finite |= uint32_t((FloatBits(x[i]) & 0x7F800000u) == 0x7F800000u);
+  return non_finite == 0;
+}
+
 }  // namespace mote

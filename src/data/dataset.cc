@@ -22,9 +22,9 @@ Status ValidateDataset(const Dataset& d) {
   return Status::Ok();
 }
 
-int32_t NumClasses(const Dataset& d) {
-  int32_t top = -1;
-  for (int32_t l : d.labels) top = std::max(top, l);
+int64_t NumClasses(const Dataset& d) {
+  int64_t top = -1;
+  for (int32_t l : d.labels) top = std::max<int64_t>(top, l);
   return top + 1;
 }
 

@@ -1,6 +1,11 @@
+#include <stdio.h>
 #include <string.h>
 
+#include <cmath>
+#include <utility>
+
 #include "mote/data.h"
+#include "mote/math.h"
 #include "src/data/gz_reader.h"
 
 namespace mote {
@@ -64,7 +69,20 @@ void Convert(IdxType type, const uint8_t* p, size_t n, float* out) {
   }
 }
 
-Status ReadIdxImpl(const std::string& path, IdxArray* out) {
+// Integer element i of a big-endian u8 / i8 / i16 / i32 array, exactly.
+int64_t IntegerAt(IdxType type, const uint8_t* p, size_t i) {
+  switch (type) {
+    case IdxType::kU8: return p[i];
+    case IdxType::kI8: return static_cast<int8_t>(p[i]);
+    case IdxType::kI16: return static_cast<int16_t>(static_cast<uint16_t>((p[2 * i] << 8) | p[2 * i + 1]));
+    case IdxType::kI32: return static_cast<int32_t>(LoadBe32(p + 4 * i));
+    default: return -1;  // not an integer type (refused before)
+  }
+}
+
+// `raw` (may be null) receives the big-endian data bytes of a non-u8 array
+// (u8 data stays in out->u8).
+Status ReadIdxImpl(const std::string& path, IdxArray* out, std::vector<uint8_t>* raw_out) {
   GzReader reader;
   MOTE_TRY(reader.Open(path));
 
@@ -111,21 +129,35 @@ Status ReadIdxImpl(const std::string& path, IdxArray* out) {
   if (out->type != IdxType::kU8) {
     out->values.resize(elements);
     Convert(out->type, raw.data(), elements, out->values.data());
+    if (raw_out != nullptr) *raw_out = std::move(raw);
   }
   return Status::Ok();
+}
+
+Status ReadIdxKeepingBytes(const std::string& path, IdxArray* out, std::vector<uint8_t>* raw) {
+  *out = IdxArray();
+  const Status s = ReadIdxImpl(path, out, raw);
+  if (!s.ok()) *out = IdxArray();
+  return s;
 }
 
 }  // namespace
 
 Status ReadIdx(const std::string& path, IdxArray* out) {
   if (out == nullptr) return InvalidArgument("idx: null output");
-  *out = IdxArray();
-  const Status s = ReadIdxImpl(path, out);
-  if (!s.ok()) *out = IdxArray();
-  return s;
+  return ReadIdxKeepingBytes(path, out, nullptr);
 }
 
 namespace {
+
+// Status holds static text only: the message naming the item lives in a
+// per-thread buffer until the next such error.
+Status NonFiniteItem(size_t item) {
+  static thread_local char message[160];
+  snprintf(message, sizeof message,
+           "idx dataset: item %zu (0-based) has a NaN or infinite value (or an f64 beyond the float range)", item);
+  return CorruptData(message);
+}
 
 Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& labels_path, Dataset* out,
                           float scale) {
@@ -134,13 +166,17 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   const size_t rank = images.dims.size();
   if (rank < 2) return ShapeMismatch("idx dataset: images need rank >= 2 ([N, ...])");
   if (rank > 4) return Unsupported("idx dataset: images of rank > 4");
+  // An empty item shape makes a data set ValidateDataset refuses: say so here.
+  for (size_t i = 1; i < rank; ++i)
+    if (images.dims[i] == 0) return ShapeMismatch("idx dataset: an image dimension is 0 (empty items)");
   const size_t n = images.dims[0];
   if (rank == 2) out->item_shape = Shape(images.dims[1]);
   else if (rank == 3) out->item_shape = Shape(images.dims[1], images.dims[2], 1);
   else out->item_shape = Shape(images.dims[1], images.dims[2], images.dims[3]);
 
   IdxArray labels;
-  MOTE_TRY(ReadIdx(labels_path, &labels));
+  std::vector<uint8_t> label_bytes;  // integers are read from these, not through float
+  MOTE_TRY(ReadIdxKeepingBytes(labels_path, &labels, &label_bytes));
   if (labels.type == IdxType::kF32 || labels.type == IdxType::kF64)
     return CorruptData("idx dataset: labels are not integers");
   if (labels.dims.empty() || labels.dims.size() > 2 || (labels.dims.size() == 2 && labels.dims[1] != 1))
@@ -148,10 +184,11 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   if (labels.dims[0] != n) return ShapeMismatch("idx dataset: image and label counts differ");
 
   out->labels.resize(n);
+  const uint8_t* label_data = labels.type == IdxType::kU8 ? labels.u8.data() : label_bytes.data();
   for (size_t i = 0; i < n; ++i) {
-    const float v = labels.at(i);
-    if (v < 0.0f) return CorruptData("idx dataset: negative label");
-    out->labels[i] = static_cast<int32_t>(v);
+    const int64_t v = IntegerAt(labels.type, label_data, i);
+    if (v < 0) return CorruptData("idx dataset: negative label");
+    out->labels[i] = static_cast<int32_t>(v);  // at most INT32_MAX: the widest type is i32
   }
 
   const size_t elements = images.elements();
@@ -163,6 +200,10 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   } else {
     memcpy(x, images.values.data(), elements * sizeof(float));
   }
+  // As CSV: features must be finite (f32 NaN / infinity, f64 beyond the float range).
+  const size_t per_item = out->item_shape.elements();
+  for (size_t i = 0; i < n; ++i)
+    if (!AllFinite(x + i * per_item, per_item)) return NonFiniteItem(i);
   return Status::Ok();
 }
 
@@ -172,6 +213,7 @@ Status LoadIdxDataset(const std::string& images_path, const std::string& labels_
                       float scale) {
   if (out == nullptr) return InvalidArgument("idx dataset: null output");
   out->Clear();
+  if (!std::isfinite(scale)) return InvalidArgument("idx dataset: scale must be finite");
   const Status s = LoadIdxDatasetImpl(images_path, labels_path, out, scale);
   if (!s.ok()) out->Clear();
   return s;

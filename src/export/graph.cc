@@ -1,4 +1,5 @@
 // The export graph (include/mote/export.h) and its constant helpers.
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -68,6 +69,18 @@ void ReadFloats(const float* data, size_t count, std::vector<float>* out) { out-
 void ReadFloats(const ExportTensor& t, std::vector<float>* out) {
   out->resize(t.data.size() / sizeof(float));
   if (!out->empty()) std::memcpy(out->data(), t.data.data(), out->size() * sizeof(float));
+}
+
+bool FloatConstantsFinite(const ExportGraph& graph) {
+  for (const ExportTensor& t : graph.tensors) {
+    if (t.kind != MOTE_TENSOR_CONSTANT || t.dtype != MOTE_DTYPE_F32) continue;
+    for (size_t i = 0; i + sizeof(float) <= t.data.size(); i += sizeof(float)) {
+      float v;
+      std::memcpy(&v, t.data.data() + i, sizeof(v));
+      if (!std::isfinite(v)) return false;
+    }
+  }
+  return true;
 }
 
 void DropUnusedTensors(ExportGraph* graph) {

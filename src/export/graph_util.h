@@ -22,6 +22,10 @@ ExportTensor Int32Constant(const std::string& name, const std::vector<uint32_t>&
 void ReadFloats(const float* data, size_t count, std::vector<float>* out);
 // A float constant's values.
 void ReadFloats(const ExportTensor& t, std::vector<float>* out);
+// True when every value of every float constant (weights, biases) is finite:
+// NaN or infinity means training diverged, and int8 quantization of them is
+// undefined.
+bool FloatConstantsFinite(const ExportGraph& graph);
 // Removes tensors no op, input or output refers to (e.g. the float weights
 // quantization replaced), renumbering the rest in order.
 void DropUnusedTensors(ExportGraph* graph);

@@ -14,7 +14,10 @@ using export_internal::Int32Constant;
 using export_internal::Int8Constant;
 using export_internal::ReadFloats;
 
-constexpr int64_t kBiasLimit = int64_t(1) << 30;  // what the runtime accepts
+// What the runtime accepts (include/mote/model_format.h): |bias| <= 2^30 and
+// |bias| + k * 2^14 < 2^31 for a dot product of length k, so int32
+// accumulation never overflows.
+int64_t BiasLimit(size_t k) { return std::min(int64_t(1) << 30, int64_t(INT32_MAX) - int64_t(k) * 16384); }
 
 bool RunsInt8(MoteOpType type) {
   switch (type) {
@@ -172,7 +175,8 @@ class Quantizer {
         sum_q += qv;
       }
       const int64_t bq = int64_t(std::llround(double(b[c]) / (double(s_in) * s_w))) - int64_t(zp_in) * sum_q;
-      if (bq > kBiasLimit || bq < -kBiasLimit) return OutOfRange("export: an int8 bias beyond +-2^30");
+      if (bq > BiasLimit(k) || bq < -BiasLimit(k))
+        return OutOfRange("export: an int8 bias beyond +-2^30 or too large for int32 accumulation with its dot length");
       bias[c] = int32_t(bq);
       MOTE_TRY(QuantizeMultiplier(double(s_in) * s_w / double(s_out), &requant[c], &requant[channels + c]));
     }
@@ -265,6 +269,8 @@ Status CalibrateRanges(Model& model, const ExportGraph& graph, const std::vector
 Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph) {
   if (graph == nullptr) return InvalidArgument("export: null graph");
   if (graph->int8) return InvalidArgument("export: the graph is already quantized");
+  if (!export_internal::FloatConstantsFinite(*graph))
+    return InvalidArgument("export: a weight or bias is NaN or infinite (training diverged?); int8 needs finite values");
   MOTE_TRY(Quantizer(ranges, graph).Run());
   export_internal::DropUnusedTensors(graph);
   return Status::Ok();

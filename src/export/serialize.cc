@@ -2,12 +2,15 @@
 // through the runtime's model writer (include/mote/model_writer.h).
 #include "mote/export.h"
 #include "mote/model_writer.h"
+#include "src/export/graph_util.h"
 
 namespace mote {
 
 Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes) {
   if (bytes == nullptr) return InvalidArgument("export: null output");
   if (graph.tensors.size() >= MOTE_MODEL_NO_TENSOR) return OutOfRange("export: more tensors than the format holds");
+  if (!export_internal::FloatConstantsFinite(graph))
+    return InvalidArgument("export: a weight or bias is NaN or infinite (training diverged?); not exported");
   ModelWriter w;
   std::vector<uint16_t> ids(graph.tensors.size());
   for (size_t t = 0; t < graph.tensors.size(); ++t) {

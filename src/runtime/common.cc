@@ -74,11 +74,15 @@ mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i
   const MoteTensorRecord& t = In(m, op, i);
   if (t.dtype != MOTE_DTYPE_I32 || t.kind != MOTE_TENSOR_CONSTANT) return MOTE_RT_BAD_TENSOR;
   if (ElementsOf(t) != channels) return MOTE_RT_BAD_SHAPE;
-  constexpr int32_t kLimit = int32_t(1) << 30;
   if (k > (1u << 16)) return MOTE_RT_BAD_SHAPE;
+  // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
+  // so every partial sum of bias + k products, in any order, stays within
+  // |bias| + k * 2^14: that must fit in an int32.
+  const int64_t room = int64_t(INT32_MAX) - int64_t(k) * (int64_t(1) << 14);
+  const int64_t limit = room < (int64_t(1) << 30) ? room : (int64_t(1) << 30);
   const int32_t* bias = InI32(m, op, i);
   for (uint32_t c = 0; c < channels; ++c)
-    if (bias[c] > kLimit || bias[c] < -kLimit) return MOTE_RT_BAD_PARAMS;
+    if (bias[c] > limit || bias[c] < -limit) return MOTE_RT_BAD_PARAMS;
   return MOTE_RT_OK;
 }
 

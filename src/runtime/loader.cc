@@ -42,6 +42,26 @@ mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint3
 
 bool TensorIdOk(const mote_rt_model& m, uint16_t id) { return id < m.header->tensor_count; }
 
+// [a, a + a_bytes) and [b, b + b_bytes) share a byte (64-bit sums).
+bool Overlap(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes) { return a < b + b_bytes && b < a + a_bytes; }
+
+// An op reads its inputs while it writes its output and scratch, so none of
+// them may share bytes: ops (memcpy, kernels) assume distinct buffers. The one
+// exception is a RESHAPE whose output is its input exactly (nothing is copied).
+mote_rt_status CheckOpAliasing(const mote_rt_model& m, const MoteOpRecord& op) {
+  const MoteTensorRecord& y = m.tensors[op.output];
+  const bool scratch = op.scratch_bytes != 0;
+  if (scratch && Overlap(y.offset, y.bytes, op.scratch_offset, op.scratch_bytes)) return MOTE_RT_BAD_OFFSET;
+  for (uint32_t i = 0; i < op.input_count; ++i) {
+    const MoteTensorRecord& x = m.tensors[op.inputs[i]];
+    if (x.kind != MOTE_TENSOR_ACTIVATION) continue;  // constants live in the model bytes
+    if (scratch && Overlap(x.offset, x.bytes, op.scratch_offset, op.scratch_bytes)) return MOTE_RT_BAD_OFFSET;
+    const bool reshape_alias = op.type == MOTE_OP_RESHAPE && x.offset == y.offset && x.bytes == y.bytes;
+    if (!reshape_alias && Overlap(x.offset, x.bytes, y.offset, y.bytes)) return MOTE_RT_BAD_OFFSET;
+  }
+  return MOTE_RT_OK;
+}
+
 // What the loader checks of every op before its own validate function.
 mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
   if (op.activation > MOTE_ACT_RELU6) return MOTE_RT_UNKNOWN_OP;
@@ -53,6 +73,7 @@ mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
   if (!TensorIdOk(m, op.output) || m.tensors[op.output].kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
   if (op.scratch_bytes != 0 && !RangeOk(op.scratch_offset, op.scratch_bytes, m.arena_bytes)) return MOTE_RT_BAD_OFFSET;
   if (op.scratch_bytes == 0 && op.scratch_offset != 0) return MOTE_RT_BAD_OFFSET;
+  MOTE_RT_TRY(CheckOpAliasing(m, op));
   // NaN fails both comparisons.
   if (!(op.act_min <= op.act_max)) return MOTE_RT_BAD_PARAMS;
   return MOTE_RT_OK;
@@ -141,7 +162,8 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_BAD_MAGIC: return "not a mote model (bad magic)";
     case MOTE_RT_BAD_VERSION: return "unsupported model format version";
     case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model)";
-    case MOTE_RT_BAD_OFFSET: return "offset or size outside the model or arena, or misaligned";
+    case MOTE_RT_BAD_OFFSET:
+      return "offset or size outside the model or arena, misaligned, or overlapping another buffer of its op";
     case MOTE_RT_BAD_TENSOR: return "bad tensor record";
     case MOTE_RT_BAD_SHAPE: return "inconsistent shapes";
     case MOTE_RT_UNKNOWN_OP: return "unknown op, activation or flag";

@@ -96,8 +96,9 @@ bool RequantOk(int32_t multiplier, int32_t shift);
 // Input i is a constant int32 requantization table [2 * channels] with every
 // entry in range.
 mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels);
-// Input i is a constant int32 bias [channels] with |bias| <= 2^30, and the
-// dot-product length k <= 2^16: int32 accumulation cannot overflow.
+// Input i is a constant int32 bias [channels] and the dot-product length
+// k <= 2^16, with |bias| <= min(2^30, 2^31 - 1 - k * 2^14): int32 accumulation
+// of the bias and k int8 products cannot overflow.
 mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k);
 // Conv, depthwise conv and dense: inputs x (f32 or int8), constant weights
 // of x's dtype, a constant bias, and for int8 a requantization table (4

@@ -13,12 +13,9 @@ mote_rt_status ValidateReshape(const mote_rt_model& m, const MoteOpRecord& op) {
   if (x.scale != y.scale || x.zero_point != y.zero_point) return MOTE_RT_BAD_TENSOR;
   if (x.bytes != y.bytes) return MOTE_RT_BAD_SHAPE;
   MOTE_RT_TRY(CheckUnusedParams(op, 0));
-  MOTE_RT_TRY(CheckNoClamp(m, op));
-  // memcpy needs disjoint ranges unless they are the same.
-  const bool partial_overlap = x.kind == MOTE_TENSOR_ACTIVATION && x.offset != y.offset &&
-                               uint64_t(x.offset) < uint64_t(y.offset) + y.bytes &&
-                               uint64_t(y.offset) < uint64_t(x.offset) + x.bytes;
-  return partial_overlap ? MOTE_RT_BAD_OFFSET : MOTE_RT_OK;
+  // The loader has refused a partial overlap with the input (memcpy needs
+  // disjoint ranges unless they are the same).
+  return CheckNoClamp(m, op);
 }
 
 void RunReshape(const mote_rt_model& m, const MoteOpRecord& op) {

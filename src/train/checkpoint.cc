@@ -1,11 +1,17 @@
 #include "mote/checkpoint.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <vector>
+
+#include "mote/math.h"
 
 namespace mote {
 namespace {
@@ -96,10 +102,49 @@ uint32_t Crc32(const uint8_t* p, size_t n) {
   return uint32_t(crc);
 }
 
+// A new file "<path>.tmp-<random>" beside `path`, created exclusively
+// (O_CREAT | O_EXCL: never an existing file, never through a symlink
+// someone placed there), mode 0666 minus the umask as a plain fopen would.
+// Returns the descriptor (-1 on failure) and the name.
+int CreateUniqueTemporary(const std::string& path, std::string* name) {
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".tmp-%08x%08x", unsigned(random()), unsigned(random()));
+    *name = path + suffix;
+    const int fd = open(name->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
+bool WriteAll(int fd, const uint8_t* p, size_t n) {
+  while (n > 0) {
+    const ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= size_t(w);
+  }
+  return true;
+}
+
+bool SyncDirectoryOf(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = fsync(fd) == 0;
+  return close(fd) == 0 && synced;
+}
+
 }  // namespace
 
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
+  if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
+      !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
+    return InvalidArgument("checkpoint: a parameter or state value is NaN or infinite (training diverged); not saved");
   Writer header;
   header.U64(model.step());
   header.U64(epoch);
@@ -128,20 +173,22 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
   file.Floats(model.optimizer_state(), model.optimizer_state_count());
   file.U32(Crc32(file.out.data(), file.out.size()));
 
-  const std::string tmp = path + ".tmp";
-  FILE* f = fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return IoError("checkpoint: cannot create the temporary file");
-  const bool written = fwrite(file.out.data(), 1, file.out.size(), f) == file.out.size();
-  const bool flushed = fflush(f) == 0 && fsync(fileno(f)) == 0;
-  const bool closed = fclose(f) == 0;
-  if (!written || !flushed || !closed) {
-    remove(tmp.c_str());
+  std::string tmp;
+  const int fd = CreateUniqueTemporary(path, &tmp);
+  if (fd < 0) return IoError("checkpoint: cannot create the temporary file");
+  const bool written = WriteAll(fd, file.out.data(), file.out.size());
+  const bool synced = fsync(fd) == 0;
+  const bool closed = close(fd) == 0;
+  if (!written || !synced || !closed) {
+    unlink(tmp.c_str());
     return IoError("checkpoint: writing the temporary file failed");
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
-    remove(tmp.c_str());
+    unlink(tmp.c_str());
     return IoError("checkpoint: cannot rename the temporary file over the checkpoint");
   }
+  // The rename itself is durable only once the directory is synced.
+  if (!SyncDirectoryOf(path)) return IoError("checkpoint: cannot sync the checkpoint's directory");
   return Status::Ok();
 }
 
@@ -199,9 +246,10 @@ Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
   if (r.pos() != bytes.size() - sizeof kMagic - 4) return CorruptData("checkpoint: trailing bytes after the data");
 
   // Everything checked: now change the model.
-  std::memcpy(model.params(), param_values.data(), params * sizeof(float));
-  std::memcpy(model.state(), state_values.data(), states * sizeof(float));
-  std::memcpy(model.optimizer_state(), optimizer_values.data(), optimizer_floats * sizeof(float));
+  // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
+  if (params) std::memcpy(model.params(), param_values.data(), params * sizeof(float));
+  if (states) std::memcpy(model.state(), state_values.data(), states * sizeof(float));
+  if (optimizer_floats) std::memcpy(model.optimizer_state(), optimizer_values.data(), optimizer_floats * sizeof(float));
   model.set_step(step);
   model.rng().Restore(rng);
   if (epoch) *epoch = saved_epoch;

@@ -12,6 +12,12 @@ double Error(double analytic, double numeric, double floor) {
   return std::fabs(analytic - numeric) / scale;
 }
 
+// Puts back the layer state saved at the start (a model without batchnorm
+// has none: an empty vector's data() may be null, which memcpy must not get).
+void RestoreState(Model& model, const std::vector<float>& saved) {
+  if (!saved.empty()) std::memcpy(model.state(), saved.data(), saved.size() * sizeof(float));
+}
+
 }  // namespace
 
 Status CheckGradients(Model& model, const float* const* inputs, const Targets& targets, size_t batch,
@@ -26,7 +32,7 @@ Status CheckGradients(Model& model, const float* const* inputs, const Targets& t
   // moving averages would otherwise drift between passes).
   auto loss_at = [&](double* value) -> Status {
     model.rng().Restore(rng_state);
-    std::memcpy(model.state(), saved_state.data(), saved_state.size() * sizeof(float));
+    RestoreState(model, saved_state);
     MOTE_TRY(model.Forward(inputs, batch, options.training));
     float l = 0;
     MOTE_TRY(model.Backward(targets, batch, false, &l));
@@ -90,7 +96,7 @@ Status CheckGradients(Model& model, const float* const* inputs, const Targets& t
   }
   // Leave the model as it was found.
   model.rng().Restore(rng_state);
-  std::memcpy(model.state(), saved_state.data(), saved_state.size() * sizeof(float));
+  RestoreState(model, saved_state);
   return status;
 }
 

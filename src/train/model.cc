@@ -10,6 +10,7 @@
 #include "mote/arena.h"
 #include "mote/init.h"
 #include "mote/kernels.h"
+#include "mote/math.h"
 
 namespace mote {
 namespace {
@@ -142,6 +143,9 @@ struct Model::Impl {
   float weight_noise = 0.0f;
   float clip_norm = 0.0f;  // 0: no gradient clipping
   std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step
+  // Divergence guard: what a TrainStep may change, as it was before the step
+  // (sized at Prepare).
+  std::vector<float> params_before, optimizer_state_before, state_before;
 
   Status Plan(size_t batch);
   Status ResolveTies();
@@ -150,6 +154,9 @@ struct Model::Impl {
   void BuildRanges();
   float Penalty(bool add_gradients);
   void ClipGradients();
+  // Divergence guard of TrainStep.
+  void SaveStepStart();
+  void RestoreStepStart(uint64_t step_before);
 };
 
 // ---- Plan / Bind contexts ----------------------------------------------------
@@ -582,9 +589,10 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   for (size_t i = 0; same_layout && i < old_layout.size(); ++i)
     same_layout = old_layout[i].first == m.param_infos[i].name && old_layout[i].second == m.param_infos[i].size;
   if (same_layout) {
-    std::memcpy(m.params, old_params.data(), old_params.size() * sizeof(float));
-    std::memcpy(m.state, old_state.data(), old_state.size() * sizeof(float));
-    std::memcpy(m.optimizer_state, old_opt.data(), old_opt.size() * sizeof(float));
+    // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
+    if (!old_params.empty()) std::memcpy(m.params, old_params.data(), old_params.size() * sizeof(float));
+    if (!old_state.empty()) std::memcpy(m.state, old_state.data(), old_state.size() * sizeof(float));
+    if (!old_opt.empty()) std::memcpy(m.optimizer_state, old_opt.data(), old_opt.size() * sizeof(float));
   } else {
     std::memset(m.params, 0, m.param_count * sizeof(float));
     std::memset(m.optimizer_state, 0, m.optimizer_state_count * sizeof(float));
@@ -604,6 +612,9 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   }
   std::memset(m.grads, 0, m.param_count * sizeof(float));
   m.clean_params.resize(m.weight_noise > 0.0f ? m.param_count : 0);
+  m.params_before.resize(m.param_count);
+  m.optimizer_state_before.resize(m.optimizer_state_count);
+  m.state_before.resize(m.state_count);
   m.prepared = true;
   return Status::Ok();
 }
@@ -732,6 +743,21 @@ Status Model::TrainStep(const float* const* inputs, const Targets& targets, size
   return TrainStep(inputs, &targets, 1, batch, learning_rate, loss);
 }
 
+void Model::Impl::SaveStepStart() {
+  if (param_count) std::memcpy(params_before.data(), params, param_count * sizeof(float));
+  if (optimizer_state_count)
+    std::memcpy(optimizer_state_before.data(), optimizer_state, optimizer_state_count * sizeof(float));
+  if (state_count) std::memcpy(state_before.data(), state, state_count * sizeof(float));
+}
+
+void Model::Impl::RestoreStepStart(uint64_t step_before) {
+  if (param_count) std::memcpy(params, params_before.data(), param_count * sizeof(float));
+  if (optimizer_state_count)
+    std::memcpy(optimizer_state, optimizer_state_before.data(), optimizer_state_count * sizeof(float));
+  if (state_count) std::memcpy(state, state_before.data(), state_count * sizeof(float));
+  step = step_before;
+}
+
 Status Model::TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
                         float learning_rate, float* loss) {
   Impl& m = *impl_;
@@ -740,22 +766,38 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
   MOTE_TRY(m.CheckHeadTargets(targets, count, batch));
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
+  // Forward in training mode moves batchnorm statistics, the update moves
+  // parameters and optimizer state: kept to undo a diverging step.
+  m.SaveStepStart();
+  const uint64_t step_before = m.step;
+  float value = 0.0f;
   if (m.weight_noise > 0.0f) {
     // Weight noise: gradients at perturbed weights, the update applied to
     // the clean ones.
-    std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
+    if (m.param_count) std::memcpy(m.clean_params.data(), m.params, m.param_count * sizeof(float));
     for (const ParamInfo& p : m.param_infos)
       if (p.role == ParamRole::kWeight && !p.frozen)
         for (size_t i = 0; i < p.size; ++i) m.params[p.offset + i] += m.rng.Normal(0.0f, m.weight_noise);
     Status s = Forward(inputs, batch, true);
-    if (s.ok()) s = Backward(targets, count, batch, false, loss);
-    std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
+    if (s.ok()) s = Backward(targets, count, batch, false, &value);
+    if (m.param_count) std::memcpy(m.params, m.clean_params.data(), m.param_count * sizeof(float));
     MOTE_TRY(s);
-    return ApplyGradients(learning_rate);
+  } else {
+    MOTE_TRY(Forward(inputs, batch, true));
+    MOTE_TRY(Backward(targets, count, batch, false, &value));
   }
-  MOTE_TRY(Forward(inputs, batch, true));
-  MOTE_TRY(Backward(targets, count, batch, false, loss));
-  return ApplyGradients(learning_rate);
+  if (loss) *loss = value;
+  if (!std::isfinite(value)) {
+    m.RestoreStepStart(step_before);
+    return OutOfRange("model: the loss is NaN or infinite (non-finite input or diverging training); step undone");
+  }
+  MOTE_TRY(ApplyGradients(learning_rate));
+  if (!AllFinite(m.params, m.param_count) || !AllFinite(m.optimizer_state, m.optimizer_state_count)) {
+    m.RestoreStepStart(step_before);
+    return OutOfRange("model: the update made a parameter NaN or infinite (diverging: lower the learning rate?); "
+                      "step undone");
+  }
+  return Status::Ok();
 }
 
 Status Model::SetWeightNoise(float stddev) {

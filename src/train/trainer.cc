@@ -1,6 +1,7 @@
 #include "mote/trainer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
 namespace mote {
@@ -32,6 +33,15 @@ Status CheckFitsModel(const Model& model, const Dataset& data, const char* what)
   }
   if (data.labels.size() != data.size()) return ShapeMismatch("fit: one label per item is needed");
   return Status::Ok();
+}
+
+// A failed TrainStep (e.g. divergence) with where it happened. The message
+// lives in a per-thread buffer: Status holds static text only.
+Status StepFailed(const Status& s, uint32_t epoch, uint32_t epochs, size_t batch, size_t batches, uint64_t step) {
+  static thread_local char message[400];
+  std::snprintf(message, sizeof message, "fit: epoch %u/%u, batch %zu/%zu (after %llu updates): %s", epoch, epochs,
+                batch, batches, static_cast<unsigned long long>(step), s.message());
+  return Status(s.code(), message);
 }
 
 }  // namespace
@@ -150,7 +160,8 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
           std::memcpy(step_x, adversarial.data(), k * item * sizeof(float));
         }
       }
-      MOTE_TRY(model.TrainStep(step_x, Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss));
+      const Status step = model.TrainStep(step_x, Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss);
+      if (!step.ok()) return StepFailed(step, epoch + 1, options.epochs, b + 1, batches, model.step());
       // The forward activations of this step are still in the output buffer.
       correct += double(CountCorrect(model.output(0), rows, classes, batch_labels.data()));
       loss_sum += double(batch_loss) * rows;

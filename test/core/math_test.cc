@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace mote {
 namespace {
@@ -72,6 +73,22 @@ TEST(Math, SoftwareDoubleSqrtIsCorrectlyRounded) {
   EXPECT_TRUE(std::isnan(detail::SoftSqrtD(-1.0)));
   EXPECT_TRUE(std::isinf(detail::SoftSqrtD(INFINITY)));
   EXPECT_EQ(SqrtD(2.0), std::sqrt(2.0));
+}
+
+TEST(Math, AllFiniteFindsNaNAndInfinityAnywhere) {
+  std::vector<float> x(37, 1.0f);
+  x[3] = 3.4e38f;
+  x[4] = -1e-45f;  // subnormal
+  x[5] = -0.0f;
+  EXPECT_TRUE(AllFinite(x.data(), x.size()));
+  EXPECT_TRUE(AllFinite(nullptr, 0));
+  for (const float bad : {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY})
+    for (const size_t at : {size_t(0), size_t(17), x.size() - 1}) {
+      std::vector<float> y = x;
+      y[at] = bad;
+      EXPECT_FALSE(AllFinite(y.data(), y.size())) << bad << " at " << at;
+      EXPECT_TRUE(AllFinite(y.data(), at)) << "only the first " << at;
+    }
 }
 
 }  // namespace

@@ -89,6 +89,14 @@ TEST(ReadCsv, Unlabelled) {
   EXPECT_TRUE(ValidateDataset(r.data).ok());
 }
 
+TEST(ReadCsv, LargestLabelCountsItsClasses) {
+  TempFiles files;
+  const Result r = Read(&files, "0.5,2147483647\n1.5,0\n", CsvOptions());
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.data.labels[0], 2147483647);
+  EXPECT_EQ(NumClasses(r.data), int64_t(1) << 31);
+}
+
 TEST(ReadCsv, Gzip) {
   TempFiles files;
   std::string text;

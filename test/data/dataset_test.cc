@@ -33,6 +33,15 @@ std::vector<size_t> Ids(const Dataset& d) {
   return ids;
 }
 
+// The largest label a CSV or IDX file can hold (INT32_MAX) gives 2^31
+// classes; int32 arithmetic overflowed.
+TEST(Dataset, NumClassesOfTheLargestLabel) {
+  Dataset d = Make(3);
+  d.labels[1] = 2147483647;
+  EXPECT_TRUE(ValidateDataset(d).ok());
+  EXPECT_EQ(NumClasses(d), int64_t(1) << 31);
+}
+
 TEST(Dataset, SizeAndValidate) {
   Dataset d;
   EXPECT_EQ(d.size(), 0u);

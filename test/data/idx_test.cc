@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -309,6 +310,84 @@ TEST(LoadIdxDataset, RankTwoAndFourImagesAndWideLabels) {
   ASSERT_TRUE(LoadIdxDataset(rank4, labels, &d).ok());
   EXPECT_EQ(d.item_shape, Shape(1, 2, 3));
   EXPECT_EQ(d.size(), 2u);
+}
+
+// i32 labels are integers, not floats: 2^24 + 1 is not rounded and INT32_MAX
+// is not turned into INT32_MIN (through float, it was 2^31).
+TEST(LoadIdxDataset, Int32LabelsAreExact) {
+  TempFiles files;
+  const std::string images = files.Add("i32x-images.idx");
+  const std::string labels = files.Add("i32x-labels.idx");
+  WriteBytes(images, IdxU8({3, 2}, {1, 2, 3, 4, 5, 6}));
+  std::vector<uint8_t> l = IdxHeader(0x0C, {3});
+  l.insert(l.end(), {0x01, 0x00, 0x00, 0x01, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFE});
+  WriteBytes(labels, l);
+  Dataset d;
+  ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  EXPECT_EQ(d.labels, (std::vector<int32_t>{16777217, 2147483647, 2147483646}));
+  // i16 and i8 labels keep their sign: negative ones are refused.
+  std::vector<uint8_t> n16 = IdxHeader(0x0B, {3});
+  n16.insert(n16.end(), {0x7F, 0xFF, 0x00, 0x01, 0x80, 0x00});
+  WriteBytes(labels, n16);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData, "idx dataset: negative label");
+  std::vector<uint8_t> n32 = IdxHeader(0x0C, {3});
+  n32.insert(n32.end(), {0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 2});
+  WriteBytes(labels, n32);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData, "idx dataset: negative label");
+}
+
+// Like CSV, IDX features must be finite: an f32 NaN or infinity, or an f64
+// that overflows float (1e300), is refused naming the item.
+TEST(LoadIdxDataset, NonFiniteFeaturesAreRefusedNamingTheItem) {
+  TempFiles files;
+  const std::string images = files.Add("nf-images.idx");
+  const std::string labels = files.Add("nf-labels.idx");
+  WriteBytes(labels, IdxU8({3}, {0, 1, 2}));
+  const auto f32_images = [](uint32_t bad_bits) {
+    std::vector<uint8_t> b = IdxHeader(0x0D, {3, 2});
+    const uint32_t bits[6] = {0x3F800000, 0x3F800000, 0x3F800000, bad_bits, 0x3F800000, 0x3F800000};
+    for (uint32_t v : bits) b.insert(b.end(), {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)});
+    return b;
+  };
+  Dataset d;
+  for (const uint32_t bad : {0x7FC00000u, 0x7F800000u, 0xFF800000u}) {  // NaN, +inf, -inf
+    WriteBytes(images, f32_images(bad));
+    ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData,
+                "idx dataset: item 1 (0-based) has a NaN or infinite value (or an f64 beyond the float range)");
+    EXPECT_EQ(d.size(), 0u);
+  }
+  WriteBytes(images, f32_images(0x3F800000u));
+  EXPECT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  // f64 1e300 = 7E37E43C8800759C: finite in the file, infinite as a float.
+  std::vector<uint8_t> f64 = IdxHeader(0x0E, {3, 1});
+  f64.insert(f64.end(), {0x3F, 0xE0, 0, 0, 0, 0, 0, 0, 0x3F, 0xE0, 0, 0, 0, 0, 0, 0,
+                         0x7E, 0x37, 0xE4, 0x3C, 0x88, 0x00, 0x75, 0x9C});
+  WriteBytes(images, f64);
+  ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kCorruptData,
+              "idx dataset: item 2 (0-based) has a NaN or infinite value (or an f64 beyond the float range)");
+  EXPECT_EQ(LoadIdxDataset(images, labels, &d, INFINITY).code(), StatusCode::kInvalidArgument);
+}
+
+// [4, 0, 28] images read fine as an IDX array but make items of no values,
+// a data set ValidateDataset refuses: the loader refuses it itself.
+TEST(LoadIdxDataset, ZeroImageDimensionIsRefused) {
+  TempFiles files;
+  const std::string images = files.Add("z-images.idx");
+  const std::string labels = files.Add("z-labels.idx");
+  WriteBytes(labels, IdxU8({4}, {0, 1, 2, 3}));
+  Dataset d;
+  for (const std::vector<uint32_t>& dims : {std::vector<uint32_t>{4, 0, 28}, {4, 28, 0}, {4, 0}, {4, 2, 2, 0}}) {
+    WriteBytes(images, IdxU8(dims, {}));
+    ExpectError(LoadIdxDataset(images, labels, &d), StatusCode::kShapeMismatch,
+                "idx dataset: an image dimension is 0 (empty items)");
+    EXPECT_EQ(d.size(), 0u);
+  }
+  // No items at all is a valid, empty data set.
+  WriteBytes(images, IdxU8({0, 28, 28}, {}));
+  WriteBytes(labels, IdxU8({0}, {}));
+  ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  EXPECT_EQ(d.size(), 0u);
+  EXPECT_TRUE(ValidateDataset(d).ok());
 }
 
 TEST(LoadIdxDataset, CountMismatch) {

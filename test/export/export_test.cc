@@ -77,6 +77,29 @@ std::unique_ptr<Conv2D> Conv(size_t filters, size_t k, size_t stride, bool bias)
   return std::make_unique<Conv2D>(filters, k, k, o);
 }
 
+// A diverged model is not exported, fp32 or int8: NaN or infinity in a weight,
+// a bias or a batchnorm statistic (folded into the weights).
+TEST(ExportTest, RefusesNonFiniteParameters) {
+  for (const bool int8 : {false, true})
+    for (const bool in_state : {false, true}) {
+      Model model;
+      ASSERT_TRUE(BuildSeedNetwork(model).ok());
+      ASSERT_TRUE(model.Prepare(4).ok());
+      RandomizeModel(model, 3);
+      float* values = in_state ? model.state() : model.params();
+      values[in_state ? 1 : model.param_count() / 2] = in_state ? std::nanf("") : INFINITY;
+      std::vector<float> calibration(4 * 784, 0.5f);
+      ExportOptions options;
+      options.int8 = int8;
+      options.calibration = {calibration.data()};
+      options.calibration_count = 4;
+      std::vector<uint8_t> bytes;
+      const Status s = ExportModel(model, options, &bytes);
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << int8 << in_state;
+      EXPECT_NE(std::strstr(s.message(), "NaN or infinite"), nullptr) << s.message();
+    }
+}
+
 TEST(ExportTest, FoldedConvBatchNormReLUMatchesTheLayerByLayerForward) {
   Model model;
   model.Input(Shape(7, 6, 3));

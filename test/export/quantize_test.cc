@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "export_test_util.h"
@@ -149,6 +150,34 @@ TEST(QuantizeTest, SeedNetworkBecomesInt8BetweenAQuantizeAndADequantize) {
   for (const ExportTensor& t : g.tensors)
     if (t.kind == MOTE_TENSOR_CONSTANT) {
       EXPECT_NE(t.dtype, MOTE_DTYPE_F32) << t.name;
+    }
+}
+
+// A diverged model (a NaN or infinite weight or bias) is refused with a
+// message saying so, before any value is rounded (llround(NaN) is undefined).
+TEST(QuantizeTest, RefusesNonFiniteParameters) {
+  for (const float bad : {std::nanf(""), INFINITY, -INFINITY})
+    for (const ParamRole role : {ParamRole::kWeight, ParamRole::kBias}) {
+      Model model;
+      ASSERT_TRUE(BuildSeedNetwork(model).ok());
+      ASSERT_TRUE(model.Prepare(4).ok());
+      RandomizeModel(model, 9);
+      std::vector<float> images(4 * 784, 0.5f);
+      ExportGraph g;
+      ASSERT_TRUE(LowerModel(model, &g).ok());
+      std::vector<std::pair<float, float>> ranges;
+      ASSERT_TRUE(CalibrateRanges(model, g, {images.data()}, 4, &ranges).ok());
+      // The last parameter of that role (the logits' weight or bias) in the lowered graph.
+      size_t poisoned = 0;
+      for (size_t t = 0; t < g.tensors.size(); ++t) {
+        const ExportTensor& x = g.tensors[t];
+        if (x.kind == MOTE_TENSOR_CONSTANT && (x.dims.size() == 1) == (role == ParamRole::kBias)) poisoned = t;
+      }
+      std::memcpy(g.tensors[poisoned].data.data(), &bad, sizeof(bad));
+      const Status s = QuantizeGraph(ranges, &g);
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+      EXPECT_NE(std::strstr(s.message(), "NaN or infinite"), nullptr) << s.message();
+      EXPECT_FALSE(g.int8);
     }
 }
 

@@ -59,6 +59,35 @@ void CheckAgainstScalar(const GemmCase& g, uint64_t seed) {
   }
 }
 
+// Few rows of A make the GEMM read row-major B in place; B then ends at its
+// last column, right before an inaccessible page: a microkernel loading a
+// vector it does not use (e.g. the half vector of a full-width tile) faults.
+TEST(F32Gemm, ReadsNothingPastBInPlace) {
+  uint64_t seed = 40;
+  for (const size_t n : {1, 2, 3, 4, 8, 16, 24, 32, 40, 48, 64, 65})
+    for (const size_t m : {1, 3, 12}) {
+      const size_t k = 5;
+      Rng rng(seed++);
+      Buffer a(m * k);
+      a.FillUniform(rng);
+      testing::EndGuardedBuffer b(k * n);
+      b.FillUniform(rng);
+      std::vector<double> want(m * n, 0.0);
+      for (size_t i = 0; i < m; ++i)
+        for (size_t j = 0; j < n; ++j)
+          for (size_t p = 0; p < k; ++p) want[i * n + j] += double(a[i * k + p]) * b[p * n + j];
+      for (const auto& backend : testing::AllCases()) {
+        testing::ScopedBackend scoped(backend);
+        Buffer c(m * n);
+        Buffer workspace(F32GemmWorkspaceFloats(m, n, k), 3);
+        F32Gemm(Transpose::kNo, Transpose::kNo, m, n, k, a.data(), k, b.data(), n, c.data(), n, false,
+                workspace.data());
+        for (size_t i = 0; i < m * n; ++i)
+          ASSERT_NEAR(c[i], want[i], 1e-5) << backend.name << " m=" << m << " n=" << n << " at " << i;
+      }
+    }
+}
+
 TEST(F32Gemm, KnownProductScalar) {
   // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
   const float a[] = {1, 2, 3, 4, 5, 6};

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "mote/kernels.h"
 #include "runtime_test_util.h"
 
 namespace mote {
@@ -446,6 +447,67 @@ TEST(LoaderTest, OpSpecificChecks) {
   EXPECT_EQ(Load(r.Build({a}, {part})), MOTE_RT_BAD_OFFSET);
 }
 
+// An op's activation inputs, output and scratch never share bytes: the
+// recurrent ops memcpy their state into the output (overlapping ranges are
+// undefined) and every kernel would read what it already overwrote.
+TEST(LoaderTest, OpInputsOutputAndScratchMustNotOverlap) {
+  ConvDense c;
+  // Conv x [0, 200), y [208, 508), a one-row tile of 72 bytes wherever `offset` says.
+  const auto conv_with_tile_at = [&](const std::function<uint32_t(const GraphBuilder&)>& offset) {
+    return Load(c.Build([&](GraphBuilder& g, MoteOpRecord& op) {
+      op.params[6] = 1;
+      op.scratch_bytes = 72;
+      op.scratch_offset = offset(g);
+    }));
+  };
+  EXPECT_EQ(conv_with_tile_at([&](const GraphBuilder& g) { return g.arena_bytes() - 80; }), MOTE_RT_OK);
+  EXPECT_EQ(conv_with_tile_at([&](const GraphBuilder& g) { return g.tensor(c.x).offset; }), MOTE_RT_BAD_OFFSET);
+  EXPECT_EQ(conv_with_tile_at([&](const GraphBuilder& g) { return g.tensor(c.x).offset + 128; }), MOTE_RT_BAD_OFFSET);
+  EXPECT_EQ(conv_with_tile_at([&](const GraphBuilder& g) { return g.tensor(c.y).offset; }), MOTE_RT_BAD_OFFSET);
+  EXPECT_EQ(conv_with_tile_at([&](const GraphBuilder& g) { return g.tensor(c.y).offset + 288; }), MOTE_RT_BAD_OFFSET);
+  // The conv's output over its input, fully or by one element.
+  EXPECT_EQ(Load(c.Build([&](GraphBuilder& g, MoteOpRecord& op) {
+              op.output = g.ActAt(MOTE_DTYPE_F32, {5, 5, 3}, g.tensor(c.x).offset);
+            })),
+            MOTE_RT_BAD_OFFSET);
+  EXPECT_EQ(Load(c.Build([&](GraphBuilder& g, MoteOpRecord& op) {
+              op.output = g.ActAt(MOTE_DTYPE_F32, {5, 5, 3}, g.tensor(c.y).offset - 16);
+            })),
+            MOTE_RT_BAD_OFFSET);
+
+  // The recurrent op's scratch (state) over its every-state output.
+  const auto rnn = [](bool scratch_over_output) {
+    GraphBuilder g;
+    const uint16_t x = g.Act(MOTE_DTYPE_F32, {2, 1}), y = g.Act(MOTE_DTYPE_F32, {2, 1});
+    MoteOpRecord& op = g.Op(MOTE_OP_SIMPLE_RNN, {x, g.ConstF32({1, 1}, {0.5f}), g.ConstF32({1, 1}, {0.25f}),
+                                                 g.ConstF32({1}, {0.0f})},
+                            y);
+    op.params[0] = 1;
+    op.params[1] = 1;
+    op.scratch_bytes = 16;
+    op.scratch_offset = scratch_over_output ? g.tensor(y).offset : g.Reserve(16);
+    return Load(g.Build({x}, {y}));
+  };
+  EXPECT_EQ(rnn(false), MOTE_RT_OK);
+  EXPECT_EQ(rnn(true), MOTE_RT_BAD_OFFSET);
+
+  // In place: an ADD writing over its second input, a SOFTMAX over its input.
+  GraphBuilder a;
+  const uint16_t a0 = a.Act(MOTE_DTYPE_F32, {4}), a1 = a.Act(MOTE_DTYPE_F32, {4});
+  a.Op(MOTE_OP_ADD, {a0, a1}, a.ActAt(MOTE_DTYPE_F32, {4}, a.tensor(a1).offset));
+  EXPECT_EQ(Load(a.Build({a0, a1}, {a1})), MOTE_RT_BAD_OFFSET);
+  GraphBuilder s;
+  const uint16_t s0 = s.Act(MOTE_DTYPE_F32, {3, 7});
+  const uint16_t s1 = s.ActAt(MOTE_DTYPE_F32, {3, 7}, s.tensor(s0).offset);
+  s.Op(MOTE_OP_SOFTMAX, {s0}, s1);
+  EXPECT_EQ(Load(s.Build({s0}, {s1})), MOTE_RT_BAD_OFFSET);
+  // Inputs may share bytes (x + x).
+  GraphBuilder d;
+  const uint16_t d0 = d.Act(MOTE_DTYPE_F32, {4}), d1 = d.Act(MOTE_DTYPE_F32, {4});
+  d.Op(MOTE_OP_ADD, {d0, d0}, d1);
+  EXPECT_EQ(Load(d.Build({d0}, {d1})), MOTE_RT_OK);
+}
+
 TEST(LoaderTest, Int8ChecksRequantAndBias) {
   struct Case {
     const char* what;
@@ -496,6 +558,41 @@ TEST(LoaderTest, Int8ChecksRequantAndBias) {
             MOTE_RT_BAD_PARAMS);
   EXPECT_EQ(dense([](GraphBuilder& g, MoteOpRecord& op) { op.inputs[3] = g.Act(MOTE_DTYPE_I32, {4}); }),
             MOTE_RT_BAD_TENSOR);
+}
+
+// The longest dot product the loader takes (k = 2^16) of -128 * -128 plus a
+// bias: 2^30 - 1 + 2^30 = 2^31 - 1 still fits int32 and every backend
+// saturates to 127; a bias of 2^30 would overflow (wrapping to -128).
+TEST(LoaderTest, Int8BiasLeavesRoomForTheLongestDotProduct) {
+  constexpr uint32_t kDepth = 1u << 16;
+  const auto dense = [](uint32_t k, int32_t bias) {
+    GraphBuilder g;
+    const uint16_t x = g.Act(MOTE_DTYPE_I8, {k}, 0.5f, 0);
+    const uint16_t y = g.Act(MOTE_DTYPE_I8, {1}, 0.5f, 0);
+    g.OpI8(MOTE_OP_DENSE,
+           {x, g.ConstI8({1, k}, std::vector<int8_t>(k, -128)), g.ConstI32({1}, {bias}),
+            g.ConstI32({2}, {1 << 30, 31})},
+           y);
+    return g.Build({x}, {y});
+  };
+  EXPECT_EQ(Load(dense(kDepth, (1 << 30) - 1)), MOTE_RT_OK);
+  EXPECT_EQ(Load(dense(kDepth, -((1 << 30) - 1))), MOTE_RT_OK);
+  EXPECT_EQ(Load(dense(kDepth, 1 << 30)), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(Load(dense(kDepth, -(1 << 30))), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(Load(dense(kDepth - 1, 1 << 30)), MOTE_RT_OK);  // 2^30 + (2^16 - 1) * 2^14 < 2^31
+  EXPECT_EQ(Load(dense(kDepth + 1, 0)), MOTE_RT_BAD_SHAPE);
+
+  const Backend previous = ActiveBackend();
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!BackendAvailable(backend)) continue;
+    ASSERT_TRUE(SetBackend(backend).ok());
+    LoadedModel m;
+    ASSERT_EQ(m.Load(dense(kDepth, (1 << 30) - 1)), MOTE_RT_OK);
+    m.SetInput(0, std::vector<int8_t>(kDepth, -128));
+    ASSERT_EQ(m.Invoke(), MOTE_RT_OK);
+    EXPECT_EQ(m.Output<int8_t>(0)[0], 127) << "backend " << int(backend);
+  }
+  ASSERT_TRUE(SetBackend(previous).ok());
 }
 
 TEST(LoaderTest, StatusMessages) {

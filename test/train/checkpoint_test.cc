@@ -3,8 +3,14 @@
 // or mismatched file is rejected without touching the model.
 #include "mote/checkpoint.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -13,6 +19,7 @@
 
 #include "mote/layers.h"
 #include "mote/optim/adam.h"
+#include "mote/optim/sgd.h"
 
 namespace mote {
 namespace {
@@ -134,6 +141,94 @@ TEST(Checkpoint, DamagedOrMismatchedFilesAreRejectedAndChangeNothing) {
   EXPECT_EQ(ReadAll(path), good);
   std::remove(path.c_str());
   std::remove(bad.c_str());
+}
+
+// A model with no layer state and an optimizer without state (plain SGD)
+// round-trips; the empty arrays must not reach memcpy as null pointers (UBSan).
+TEST(Checkpoint, ModelWithoutStateRoundTrips) {
+  const auto build = [](Model& m) {
+    m.Input(Shape(size_t(3)), "x");
+    m.Add(std::make_unique<Dense>(2), {}, "dense");
+    m.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+    m.SetOptimizer(std::make_unique<Sgd>());
+  };
+  const std::string path = TempPath("stateless.ckpt");
+  Model source, target;
+  build(source);
+  build(target);
+  ASSERT_TRUE(source.Prepare(2, 1).ok());
+  ASSERT_TRUE(target.Prepare(2, 2).ok());
+  ASSERT_EQ(source.state_count() + source.optimizer_state_count(), 0u);
+  ASSERT_TRUE(SaveCheckpoint(source, path).ok());
+  ASSERT_TRUE(LoadCheckpoint(target, path).ok());
+  EXPECT_EQ(Snapshot(target), Snapshot(source));
+  std::remove(path.c_str());
+}
+
+// A diverged model (NaN or infinity in parameters, batchnorm statistics or
+// optimizer state) is not saved, and the previous checkpoint stays.
+TEST(Checkpoint, NonFiniteValuesAreNotSaved) {
+  const std::string path = TempPath("finite.ckpt");
+  Model model;
+  Build(model, 16);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());
+  const std::vector<char> good = ReadAll(path);
+  const auto poisoned = [&](float* values, size_t at, float bad) {
+    const float kept = values[at];
+    values[at] = bad;
+    const Status s = SaveCheckpoint(model, path);
+    values[at] = kept;
+    return s;
+  };
+  for (const float bad : {std::nanf(""), INFINITY}) {
+    for (const Status& s : {poisoned(model.params(), 5, bad), poisoned(model.state(), 0, bad),
+                            poisoned(model.optimizer_state(), model.optimizer_state_count() - 1, bad)}) {
+      EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(std::strstr(s.message(), "NaN or infinite"), nullptr) << s.message();
+    }
+  }
+  EXPECT_EQ(ReadAll(path), good);
+  std::remove(path.c_str());
+}
+
+// The temporary file is created exclusively under a fresh name: a symlink
+// planted at the old fixed name "<path>.tmp" is neither followed nor
+// replaced, and nothing temporary is left behind.
+TEST(Checkpoint, SaveFollowsNoPlantedSymlinkAndLeavesNoTemporary) {
+  const std::string dir = TempPath("ckpt_symlink_dir");
+  ASSERT_TRUE(mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST);
+  const std::string path = dir + "/model.ckpt", victim = dir + "/victim.txt";
+  WriteAll(victim, {'k', 'e', 'e', 'p'});
+  std::remove((path + ".tmp").c_str());
+  ASSERT_EQ(symlink(victim.c_str(), (path + ".tmp").c_str()), 0);
+  Model model;
+  Build(model, 16);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());  // over an existing checkpoint too
+  EXPECT_EQ(ReadAll(victim), (std::vector<char>{'k', 'e', 'e', 'p'}));
+  struct stat link_stat;
+  ASSERT_EQ(lstat((path + ".tmp").c_str(), &link_stat), 0);
+  EXPECT_TRUE(S_ISLNK(link_stat.st_mode));
+  Model loaded;
+  Build(loaded, 16);
+  ASSERT_TRUE(loaded.Prepare(4, 2).ok());
+  ASSERT_TRUE(LoadCheckpoint(loaded, path).ok());
+  EXPECT_EQ(Snapshot(loaded), Snapshot(model));
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (const dirent* e = readdir(d)) names.push_back(e->d_name);
+  closedir(d);
+  for (const std::string& name : names)
+    EXPECT_TRUE(name == "." || name == ".." || name == "model.ckpt" || name == "model.ckpt.tmp" ||
+                name == "victim.txt")
+        << "left behind: " << name;
+  // A directory that does not exist: an I/O error, no file anywhere.
+  EXPECT_EQ(SaveCheckpoint(model, dir + "/missing/model.ckpt").code(), StatusCode::kIoError);
+  for (const std::string& name : {path, path + ".tmp", victim}) std::remove(name.c_str());
+  rmdir(dir.c_str());
 }
 
 }  // namespace

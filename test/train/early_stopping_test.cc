@@ -67,6 +67,27 @@ TEST(EarlyStopping, StopsAfterPatienceAndRestoresTheBestEpochExactly) {
   EXPECT_EQ(std::memcmp(model.state(), best_state.data(), best_state.size() * sizeof(float)), 0);
 }
 
+// Without batchnorm there is no layer state to save: restoring must not pass
+// memcpy the null data() of the empty copy (UBSan).
+TEST(EarlyStopping, RestoresAModelWithoutLayerState) {
+  Model model;
+  BuildSmall(model, false);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  ASSERT_EQ(model.state_count(), 0u);
+  EarlyStoppingOptions options;
+  options.monitor = "val_loss";
+  options.patience = 1;
+  EarlyStopping stopper(options);
+  bool stop = false;
+  const std::vector<float> best(model.params(), model.params() + model.param_count());
+  stopper.OnEpochEnd(model, Epoch(1, 0.5f, 0.0f), &stop);
+  for (size_t i = 0; i < model.param_count(); ++i) model.params()[i] += 1.0f;
+  stopper.OnEpochEnd(model, Epoch(2, 0.9f, 0.0f), &stop);
+  EXPECT_TRUE(stop);
+  stopper.OnTrainEnd(model);
+  EXPECT_EQ(std::memcmp(model.params(), best.data(), best.size() * sizeof(float)), 0);
+}
+
 TEST(EarlyStopping, AccuracyIsMaximisedAndNanNeverImproves) {
   Model model;
   BuildSmall(model, false);

@@ -275,6 +275,41 @@ TEST(Model, StepsAllocateNothingAfterPrepare) {
   EXPECT_EQ(scope.count(), 0u);
 }
 
+// A step whose loss is not finite (a NaN input) or whose update would make a
+// parameter infinite (a huge learning rate) is refused and undone, without
+// allocating; the next good step trains as if it had never happened.
+TEST(Model, DivergingStepsAreUndoneWithoutAllocating) {
+  Graph g, reference;
+  ASSERT_TRUE(g.model.Prepare(3, 5).ok());
+  ASSERT_TRUE(reference.model.Prepare(3, 5).ok());
+  const std::vector<float> x = Random(15, 12), t = Random(15, 13);
+  std::vector<float> nan_x = x, far = t;
+  nan_x[7] = std::nanf("");
+  for (float& v : far) v += 1000.0f;  // gradients near 1000: 3e38 times that overflows
+  ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
+  ASSERT_TRUE(reference.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
+  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_count());
+  float loss = 0;
+  {
+    testing::AllocationScope scope;
+    const Status nan_step = g.model.TrainStep(nan_x.data(), Targets{nullptr, t.data()}, 3, 0.1f, &loss);
+    EXPECT_EQ(nan_step.code(), StatusCode::kOutOfRange);
+    EXPECT_NE(std::strstr(nan_step.message(), "loss is NaN or infinite"), nullptr) << nan_step.message();
+    EXPECT_TRUE(std::isnan(loss));
+    const Status huge_step = g.model.TrainStep(x.data(), Targets{nullptr, far.data()}, 3, 3e38f, &loss);
+    EXPECT_EQ(huge_step.code(), StatusCode::kOutOfRange);
+    EXPECT_NE(std::strstr(huge_step.message(), "NaN or infinite"), nullptr) << huge_step.message();
+    EXPECT_EQ(scope.count(), 0u);
+  }
+  EXPECT_EQ(std::memcmp(before.data(), g.model.params(), before.size() * sizeof(float)), 0);
+  EXPECT_EQ(g.model.step(), 1u);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
+    ASSERT_TRUE(reference.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
+  }
+  EXPECT_EQ(std::memcmp(reference.model.params(), g.model.params(), before.size() * sizeof(float)), 0);
+}
+
 TEST(Model, SameSeedSameWeights) {
   Graph a, b;
   ASSERT_TRUE(a.model.Prepare(3, 42).ok());

@@ -77,9 +77,10 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
 #undef MOTE_DECLARE_ACC
   for (size_t p = 0; p < kc; ++p) {
     // Panels of 1.5 vectors leave rows unaligned: LoadU costs the same when aligned.
-    const auto b0 = hn::LoadU(d, bp);
+    // Only the vectors of the tile are loaded: B read in place ends at its last column.
+    const auto b0 = NV >= 1 ? hn::LoadU(d, bp) : hn::Zero(d);
     const auto b1 = NV == 2 ? hn::LoadU(d, bp + N) : b0;
-    const auto bh = hn::LoadU(dh, bp + NV * N);
+    const auto bh = kHalf ? hn::LoadU(dh, bp + NV * N) : hn::Zero(dh);
 #define MOTE_FMA_ROW(r)                                                                    \
   if constexpr (r < MR) {                                                                  \
     const auto a = hn::Set(d, kDirect ? ap[r * lda] : ap[r]);                              \

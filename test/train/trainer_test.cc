@@ -1,0 +1,79 @@
+// The training loop (src/train/trainer.cc): a diverging run (one NaN pixel,
+// or a learning rate of 1e6) stops with an error naming the epoch and batch,
+// and the model stays at its last finite state, so neither a checkpoint nor an
+// exported model of it holds NaN.
+#include "mote/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mote/checkpoint.h"
+#include "mote/export.h"
+#include "mote/math.h"
+#include "mote/zoo.h"
+
+namespace mote {
+namespace {
+
+Dataset RandomImages(size_t n, uint64_t seed) {
+  Rng rng(seed);
+  Dataset d;
+  d.item_shape = Shape(28, 28, 1);
+  d.x.resize(n * 784);
+  for (float& v : d.x) v = rng.Uniform(0.0f, 1.0f);
+  for (size_t i = 0; i < n; ++i) d.labels.push_back(int32_t(rng.Below(10)));
+  return d;
+}
+
+bool ModelFinite(Model& m) {
+  return AllFinite(m.params(), m.param_count()) && AllFinite(m.state(), m.state_count()) &&
+         AllFinite(m.optimizer_state(), m.optimizer_state_count());
+}
+
+// Fits the seed network; expects the run to stop with a divergence error in
+// epoch 1 of 2 whose message contains `cause`, then checks the model is
+// finite and that checkpoint and export both work on it.
+void ExpectStopsAtLastFiniteState(const Dataset& data, float learning_rate, const char* cause) {
+  Model model;
+  ASSERT_TRUE(BuildSeedNetwork(model).ok());
+  FitOptions options;
+  options.epochs = 2;
+  options.batch_size = 8;
+  options.learning_rate = learning_rate;
+  options.verbose = false;
+  const Status s = Fit(model, data, options, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kOutOfRange) << s.message();
+  EXPECT_NE(std::strstr(s.message(), "fit: epoch 1/2, batch "), nullptr) << s.message();
+  EXPECT_NE(std::strstr(s.message(), cause), nullptr) << s.message();
+  EXPECT_TRUE(ModelFinite(model));
+
+  const std::string path = ::testing::TempDir() + "trainer_test_diverged.ckpt";
+  std::remove(path.c_str());
+  ASSERT_TRUE(SaveCheckpoint(model, path).ok());
+  Model restored;
+  ASSERT_TRUE(BuildSeedNetwork(restored).ok());
+  ASSERT_TRUE(restored.Prepare(8).ok());
+  ASSERT_TRUE(LoadCheckpoint(restored, path).ok());
+  EXPECT_TRUE(ModelFinite(restored));
+  std::remove(path.c_str());
+  std::vector<uint8_t> bytes;
+  EXPECT_TRUE(ExportModel(model, ExportOptions(), &bytes).ok());
+}
+
+TEST(Fit, OneNaNPixelStopsTrainingAtTheLastFiniteModel) {
+  Dataset data = RandomImages(32, 3);
+  data.x[17 * 784 + 400] = std::nanf("");
+  ExpectStopsAtLastFiniteState(data, 0.01f, "loss is NaN or infinite");
+}
+
+TEST(Fit, LearningRate1e6StopsTrainingAtTheLastFiniteModel) {
+  ExpectStopsAtLastFiniteState(RandomImages(32, 4), 1e6f, "NaN or infinite");
+}
+
+}  // namespace
+}  // namespace mote
