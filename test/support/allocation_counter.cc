@@ -36,7 +36,7 @@ namespace {
 void CountAllocation(const volatile void*, size_t) { g_allocations.fetch_add(1); }
 void IgnoreFree(const volatile void*) {}
 // Before main, so every scope a test opens is counted.
-const int g_hooks = __sanitizer_install_malloc_and_free_hooks(CountAllocation, IgnoreFree);
+[[maybe_unused]] const int g_hooks = __sanitizer_install_malloc_and_free_hooks(CountAllocation, IgnoreFree);
 }  // namespace
 
 #else  // replace the allocation functions, forwarding to glibc
