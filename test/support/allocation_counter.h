@@ -1,7 +1,9 @@
 // Counts heap allocations made by this process, to prove that code under test
 // allocates nothing. Link test/support/allocation_counter.cc into the test
 // binary: it replaces malloc/calloc/realloc/aligned allocation and the global
-// operator new family with counting versions (forwarding to glibc).
+// operator new family with counting versions (forwarding to glibc), or, under
+// AddressSanitizer (whose allocator must stay in charge), counts through the
+// sanitizer's malloc hook.
 #pragma once
 #include <cstddef>
 
