@@ -6,18 +6,20 @@
 #      mote as a Meson subproject;
 #   3. sanitize: a clang build with AddressSanitizer + UBSan running every
 #      native suite, and the libFuzzer targets of test/fuzz for 20 s each;
-#   4. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
+#   4. i686 Linux (32-bit size_t and long, as on a Cortex-M): the core,
+#      kernel, loader/runtime and export suites, run natively;
+#   5. aarch64 Linux cross build, tests under qemu-aarch64: `meson test` with
 #      the default CPU (max: SVE2, 512-bit), then the kernel, layer, runtime
 #      and export suites again with QEMU_CPU=a64fx (SVE) and cortex-a72 (NEON
 #      only). Under qemu every floating-point operation is emulated in
 #      software, so the full-size seed network's end-to-end checks run natively
 #      only (test/meson.build: emulated_test_args);
-#   5. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
+#   6. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
 #      (mps2-an386), a firmware running an exported seed network (fp32 and
 #      int8, made by the native build's tools) on 50 test images with
 #      instruction counts, the same firmware with an exported LSTM and a GRU
 #      on 50 row sequences each, the no-heap/no-exceptions symbol check, the sizes.
-# Build directories build/ci-native, build/ci-sanitize, build/ci-a64, build/ci-m4 are reused when
+# Build directories build/ci-native, build/ci-sanitize, build/ci-i686, build/ci-a64, build/ci-m4 are reused when
 # present (ninja reconfigures them when a meson.build changed).
 # Prints each stage's wall time and its slowest meson tests (with the share of
 # their timeout) and test cases, warns about any test over half its timeout,
@@ -25,14 +27,14 @@
 # failed. Needs the packages of ports/setup-debian.sh.
 #
 #   ports/run-tests.sh            all stages
-#   ports/run-tests.sh native m4  only some stages (native, install, sanitize, a64, m4)
+#   ports/run-tests.sh native m4  only some stages (native, install, sanitize, i686, a64, m4)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native install sanitize a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install sanitize i686 a64 m4)
 
 passed=0
 failed=0
@@ -146,6 +148,22 @@ stage_sanitize() {
     run_meson_tests sanitize build/ci-sanitize
 }
 
+# 32-bit: size_t, long and pointers of 32 bits, as on a Cortex-M, with the
+# hosted test suites of everything a deployed model goes through (loader,
+# runtime ops, export, kernels, core). i686 binaries run natively here.
+stage_i686() {
+  banner "i686 Linux (32-bit), scalar kernels"
+  local dir=build/ci-i686
+  if ! configure "$dir" --cross-file ports/i686-linux/cross.ini -Dsimd= -Dbench=false; then
+    note_fail "i686: meson setup"
+    return
+  fi
+  local targets=(test/core_tests test/kernel_tests test/runtime/runtime_tests test/runtime/runtime_alloc_tests
+                 test/export/export_tests)
+  ninja -C "$dir" "${targets[@]}" || { note_fail "i686: build"; return; }
+  run_meson_tests "i686 (32-bit)" "$dir" --no-rebuild core kernels runtime runtime_no_allocation export
+}
+
 stage_a64() {
   banner "aarch64 Linux under qemu-aarch64"
   build a64 build/ci-a64 --cross-file ports/aarch64-linux/cross.ini -Dbench=false || return
@@ -233,8 +251,8 @@ stage_m4_recurrent() {
 
 for s in "${stages[@]}"; do
   case $s in
-    native | install | sanitize | a64 | m4) ;;
-    *) echo "unknown stage '$s' (expected native, install, sanitize, a64, m4)" >&2; exit 2 ;;
+    native | install | sanitize | i686 | a64 | m4) ;;
+    *) echo "unknown stage '$s' (expected native, install, sanitize, i686, a64, m4)" >&2; exit 2 ;;
   esac
 done
 for s in "${stages[@]}"; do

@@ -15,6 +15,9 @@ native_pkgs=(meson ninja-build pkg-config g++ python3
   dataset-fashion-mnist)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)
+# 32-bit x86 build (size_t of 32 bits), run natively, and its i386 multiarch libraries.
+i686_pkgs=(g++-i686-linux-gnu)
+i386_pkgs=(libgtest-dev:i386 zlib1g-dev:i386)
 # aarch64 Linux cross build, run under qemu-user.
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
@@ -35,7 +38,8 @@ installed() {  # true when package $1 (pkg or pkg:arch) is fully installed
 }
 
 missing=()
-for p in "${native_pkgs[@]}" "${sanitize_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" "${arm64_pkgs[@]}"; do
+for p in "${native_pkgs[@]}" "${sanitize_pkgs[@]}" "${i686_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" \
+         "${arm64_pkgs[@]}" "${i386_pkgs[@]}"; do
   installed "$p" || missing+=("$p")
 done
 
@@ -45,10 +49,12 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 echo "setup-debian.sh: installing ${missing[*]}"
 
-# arm64 packages need the foreign architecture registered first.
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  "${SUDO[@]}" dpkg --add-architecture arm64
-fi
+# arm64 and i386 packages need their foreign architectures registered first.
+for arch in arm64 i386; do
+  if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    "${SUDO[@]}" dpkg --add-architecture "$arch"
+  fi
+done
 # Refresh the lists only on this slow path (a fresh image may have none).
 "${SUDO[@]}" apt-get update -q
 "${SUDO[@]}" apt-get install -y -q --no-install-recommends \

@@ -109,7 +109,9 @@ TEST(ModelWriterTest, RefusesWhatItCannotEncode) {
   ModelWriter w;
   uint16_t id = 0;
   const float data[4] = {};
-  EXPECT_FALSE(w.AddConstant(MoteDType(7), {4}, data, 16, &id).ok());
+  // 3: the one value past the known dtypes that MoteDType can hold (its
+  // values fit 2 bits; a larger one would be undefined behaviour to form).
+  EXPECT_FALSE(w.AddConstant(MoteDType(3), {4}, data, 16, &id).ok());
   EXPECT_FALSE(w.AddConstant(MOTE_DTYPE_F32, {}, data, 4, &id).ok());
   EXPECT_FALSE(w.AddConstant(MOTE_DTYPE_F32, {1, 1, 1, 1, 1}, data, 4, &id).ok());
   EXPECT_FALSE(w.AddConstant(MOTE_DTYPE_F32, {4, 0}, data, 0, &id).ok());

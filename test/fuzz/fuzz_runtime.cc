@@ -155,8 +155,9 @@ void MutateConstant(uint8_t* data, size_t size, const MoteModelHeader& h, std::m
   const uint8_t* t = data + h.tensor_table_offset + (rng() % h.tensor_count) * sizeof(MoteTensorRecord);
   const MoteTensorRecord r = Load<MoteTensorRecord>(t);
   if (r.kind != MOTE_TENSOR_CONSTANT || r.bytes == 0 || uint64_t(r.offset) + r.bytes > size) return;
-  const size_t width = DTypeBytes(r.dtype);
-  uint8_t* e = data + r.offset + (rng() % (r.bytes / width)) * width;
+  const size_t width = DTypeBytes(r.dtype), count = r.bytes / width;
+  if (count == 0) return;
+  uint8_t* e = data + r.offset + (rng() % count) * width;
   if (r.dtype == MOTE_DTYPE_F32) {
     Store(e, InterestingF32(rng));
   } else if (r.dtype == MOTE_DTYPE_I32) {

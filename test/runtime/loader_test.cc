@@ -188,6 +188,48 @@ TEST(LoaderTest, BadHeaderAndTableOffsets) {
   EXPECT_EQ(load([](MoteModelHeader& h) { h.flags = MOTE_MODEL_FLAG_INT8; }), MOTE_RT_OK);
 }
 
+// Sizes whose 32-bit arithmetic would wrap (size_t and long are 32 bits on a
+// Cortex-M and in the i686 build of ports/run-tests.sh, where this runs too).
+TEST(LoaderTest, SizesAtThe32BitLimits) {
+  ConvDense c;
+  const std::vector<uint8_t> bytes = c.Build();
+  const uint16_t x = c.x;
+  const auto tensor = [&](const std::function<void(MoteTensorRecord&)>& f) { return Load(EditTensor(bytes, x, f)); };
+  // 2^32 elements: a 32-bit product would be 0, matching bytes = 0.
+  EXPECT_EQ(tensor([](MoteTensorRecord& t) {
+              t.dims[0] = 65536, t.dims[1] = 65536, t.dims[2] = 1;
+              t.bytes = 0;
+            }),
+            MOTE_RT_BAD_TENSOR);
+  // 2^32 - 1 float elements: 4 * that does not fit the uint32 byte count.
+  EXPECT_EQ(tensor([](MoteTensorRecord& t) {
+              t.dims[0] = 65535, t.dims[1] = 65537, t.dims[2] = 1;
+              t.bytes = 0xFFFFFFFCu;
+            }),
+            MOTE_RT_BAD_TENSOR);
+  // An activation whose end passes 2^32 (a 32-bit sum would wrap below the arena size).
+  const std::vector<uint8_t> huge_arena = EditHeader(bytes, [](MoteModelHeader& h) { h.arena_bytes = 0xFFFFFFF0u; });
+  EXPECT_EQ(Load(EditTensor(huge_arena, x, [](MoteTensorRecord& t) { t.offset = 0xFFFFFFE0u; })), MOTE_RT_BAD_OFFSET);
+  // The largest arena the format can plan is reported exactly, and refused
+  // (not wrapped) when the caller's arena is smaller.
+  AlignedBytes model(huge_arena.data(), huge_arena.size());
+  size_t need = 0;
+  ASSERT_EQ(mote_rt_arena_bytes(model.data(), model.size(), &need), MOTE_RT_OK);
+  EXPECT_EQ(need, size_t(0xFFFFFFF0u));
+  EXPECT_EQ(Load(huge_arena, 4096), MOTE_RT_ARENA_TOO_SMALL);
+  // A scratch range ending past 2^32.
+  EXPECT_EQ(Load(ConvDense().Build([](GraphBuilder&, MoteOpRecord& op) { op.scratch_offset = 0xFFFFFFF0u; })),
+            MOTE_RT_BAD_OFFSET);
+  // The widest window the format allows (every window parameter 0xFFFF) on a
+  // one-pixel image: accepted or refused, never wrapped (the tile's scratch is
+  // 0xFFFF^2 * C floats, beyond uint32).
+  const mote_rt_status widest = Load(ConvDense().Build([](GraphBuilder&, MoteOpRecord& op) {
+    const int32_t p[] = {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFE, 0xFFFE, 1};
+    memcpy(op.params, p, sizeof(p));
+  }));
+  EXPECT_NE(widest, MOTE_RT_OK);
+}
+
 TEST(LoaderTest, BadInputOutputIds) {
   const std::vector<uint8_t> bytes = TinyF32Model();
   const auto load = [&](const std::function<void(MoteModelHeader&)>& f) { return Load(EditHeader(bytes, f)); };
