@@ -66,11 +66,14 @@ TEST(I8RequantizeOneTest, ExtremeShiftsAndMultiplier) {
   EXPECT_EQ(I8RequantizeOne(1000, kMaxMultiplier, 62, -7, -128, 127), -7);
 }
 
-// Exact reference: floor((acc * M + 2^(s-1)) / 2^s) in 128-bit arithmetic.
+// Exact reference: floor((acc * M + 2^(s-1)) / 2^s). With |acc| <= 2^31 (an
+// int32 accumulator) and M < 2^31 the numerator stays below 2^63, so 64 bits
+// hold it exactly (32-bit targets have no __int128).
 int32_t ReferenceRequant(int64_t acc, int32_t multiplier, int32_t shift, int32_t zp, int32_t lo, int32_t hi) {
-  const __int128 num = __int128(acc) * multiplier + (__int128(1) << (shift - 1));
-  const __int128 den = __int128(1) << shift;
-  __int128 q = num / den;
+  EXPECT_LE(acc < 0 ? -acc : acc, int64_t(1) << 31) << "the reference needs an int32 accumulator";
+  const int64_t num = acc * multiplier + (int64_t(1) << (shift - 1));
+  const int64_t den = int64_t(1) << shift;
+  int64_t q = num / den;
   if (num % den != 0 && num < 0) --q;  // floor, not truncation
   q += zp;
   return int32_t(q < lo ? lo : (q > hi ? hi : q));
