@@ -197,7 +197,7 @@ Status LoadIdxDatasetImpl(const std::string& images_path, const std::string& lab
   if (images.type == IdxType::kU8) {
     const uint8_t* p = images.u8.data();
     for (size_t i = 0; i < elements; ++i) x[i] = static_cast<float>(p[i]) * scale;
-  } else {
+  } else if (elements != 0) {  // an empty vector's data() may be null
     memcpy(x, images.values.data(), elements * sizeof(float));
   }
   // As CSV: features must be finite (f32 NaN / infinity, f64 beyond the float range).

@@ -387,6 +387,11 @@ TEST(LoadIdxDataset, ZeroImageDimensionIsRefused) {
   WriteBytes(labels, IdxU8({0}, {}));
   ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
   EXPECT_EQ(d.size(), 0u);
+  // Also as float32 images (found by fuzzing: the empty copy was a memcpy
+  // from a null pointer, undefined behaviour).
+  WriteBytes(images, {0, 0, 0x0D, 2, 0, 0, 0, 0, 0, 0, 0, 1});
+  ASSERT_TRUE(LoadIdxDataset(images, labels, &d).ok());
+  EXPECT_EQ(d.size(), 0u);
   EXPECT_TRUE(ValidateDataset(d).ok());
 }
 
