@@ -66,9 +66,11 @@ struct Conv2DGeometry {
 struct KernelTaps {
   size_t begin, end;
 };
-inline KernelTaps KernelTapsInside(long origin, size_t kernel, size_t in) {
-  const long k = long(kernel);
-  long begin = -origin, end = long(in) - origin;
+// 64-bit positions: with 32-bit size_t / long (Cortex-M, i686) the last
+// window's origin o * stride can pass 2^31 (and o * stride 2^32).
+inline KernelTaps KernelTapsInside(int64_t origin, size_t kernel, size_t in) {
+  const int64_t k = int64_t(kernel);
+  int64_t begin = -origin, end = int64_t(in) - origin;
   begin = begin < 0 ? 0 : (begin > k ? k : begin);
   end = end > k ? k : (end < begin ? begin : end);
   return {size_t(begin), size_t(end)};
@@ -81,7 +83,9 @@ struct KernelTapsRun {
 };
 inline KernelTapsRun KernelTapsRunFrom(size_t first, size_t out, size_t in, size_t kernel, size_t stride,
                                       size_t pad_before) {
-  const auto taps_at = [&](size_t o) { return KernelTapsInside(long(o * stride) - long(pad_before), kernel, in); };
+  const auto taps_at = [&](size_t o) {
+    return KernelTapsInside(int64_t(o) * int64_t(stride) - int64_t(pad_before), kernel, in);
+  };
   const KernelTaps taps = taps_at(first);
   size_t end = first + 1;
   while (end < out && taps_at(end).begin == taps.begin && taps_at(end).end == taps.end) ++end;

@@ -29,6 +29,33 @@ Conv2DGeometry Geometry(size_t batch, size_t in_h, size_t in_w, size_t in_c, siz
 
 size_t InputSize(const Conv2DGeometry& g) { return g.batch * g.in_h * g.in_w * g.in_c; }
 
+// The in-bounds-taps rule every convolution path shares (im2col, the Conv2D
+// layer's row classes, the runtime's CONV2D).
+TEST(KernelTapsTest, KnownTapsAndRuns) {
+  using kernels::KernelTapsInside;
+  using kernels::KernelTapsRunFrom;
+  // 5 taps on 7 positions: window origins -2 (two taps in the padding), 0, 4 (two past the end), 9 (none).
+  EXPECT_EQ(KernelTapsInside(-2, 5, 7).begin, 2u);
+  EXPECT_EQ(KernelTapsInside(-2, 5, 7).end, 5u);
+  EXPECT_EQ(KernelTapsInside(0, 5, 7).end, 5u);
+  EXPECT_EQ(KernelTapsInside(4, 5, 7).end, 3u);
+  EXPECT_EQ(KernelTapsInside(9, 5, 7).begin, KernelTapsInside(9, 5, 7).end);
+  // 5x5 "same" on 7 (stride 1, pad 2): runs [0,1) [1,2) [2,5) [5,6) [6,7).
+  EXPECT_EQ(KernelTapsRunFrom(0, 7, 7, 5, 1, 2).out_end, 1u);
+  EXPECT_EQ(KernelTapsRunFrom(2, 7, 7, 5, 1, 2).out_end, 5u);
+  EXPECT_EQ(KernelTapsRunFrom(6, 7, 7, 5, 1, 2).out_end, 7u);
+}
+
+TEST(KernelTapsTest, OriginsBeyond32Bits) {
+  // The 70000th window of stride 65535 starts at 4,587,450,000 > 2^32: past an
+  // input of 2^32 - 1 positions, so it has no taps. Computed in size_t / long
+  // of 32 bits (Cortex-M, i686) the origin would wrap to 292,482,704 and every
+  // tap would look inside.
+  const kernels::KernelTapsRun run = kernels::KernelTapsRunFrom(70000, 70001, 0xFFFFFFFFu, 0xFFFF, 0xFFFF, 0);
+  EXPECT_EQ(run.taps.begin, run.taps.end);
+  EXPECT_EQ(run.out_end, 70001u);
+}
+
 TEST(F32Im2ColTest, ScalarKnownOutputStride2Padding) {
   ScopedBackend scalar(Backend::kScalar);
   // 3x3 image 1..9, 2x2 kernel, stride 2, padding 1 top/left: 2x2 outputs.
