@@ -1,0 +1,49 @@
+// xsimd implementation of the vector adapter (simd-adapter.h) for the arch of
+// this build (xsimd-arch.h: MOTE_XSIMD_ARCH, MOTE_XSIMD_NS).
+#pragma once
+#include <stddef.h>
+
+#include "src/kernels/simd-adapter.h"
+#include "src/kernels/xsimd-arch.h"
+
+#define MOTE_SIMD_BEGIN \
+  namespace mote {      \
+  namespace kernels {   \
+  namespace MOTE_XSIMD_NS {
+#define MOTE_SIMD_END \
+  }                   \
+  }                   \
+  }
+
+MOTE_SIMD_BEGIN
+namespace simd {
+using V = Batch;
+using M = xsimd::batch_bool<float, Arch>;
+using VI = xsimd::batch<int32_t, Arch>;
+constexpr size_t kMaxLanes = kLanes;
+
+MOTE_SIMD_INLINE constexpr size_t Lanes() { return kLanes; }
+MOTE_SIMD_INLINE V Load(const float* p) { return V::load_unaligned(p); }
+MOTE_SIMD_INLINE void Store(V v, float* p) { v.store_unaligned(p); }
+MOTE_SIMD_INLINE V Set(float x) { return V(x); }
+MOTE_SIMD_INLINE V Zero() { return V(0.0f); }
+MOTE_SIMD_INLINE V Add(V a, V b) { return a + b; }
+MOTE_SIMD_INLINE V Sub(V a, V b) { return a - b; }
+MOTE_SIMD_INLINE V Mul(V a, V b) { return a * b; }
+MOTE_SIMD_INLINE V Div(V a, V b) { return a / b; }
+MOTE_SIMD_INLINE V Min(V a, V b) { return xsimd::min(a, b); }
+MOTE_SIMD_INLINE V Max(V a, V b) { return xsimd::max(a, b); }
+MOTE_SIMD_INLINE V Neg(V a) { return -a; }
+MOTE_SIMD_INLINE V Abs(V a) { return xsimd::abs(a); }
+MOTE_SIMD_INLINE V Floor(V a) { return xsimd::floor(a); }
+MOTE_SIMD_INLINE V Trunc(V a) { return xsimd::trunc(a); }
+MOTE_SIMD_INLINE M Lt(V a, V b) { return a < b; }
+MOTE_SIMD_INLINE M Gt(V a, V b) { return a > b; }
+MOTE_SIMD_INLINE M Le(V a, V b) { return a <= b; }
+MOTE_SIMD_INLINE M Ge(V a, V b) { return a >= b; }
+MOTE_SIMD_INLINE M Eq(V a, V b) { return a == b; }
+MOTE_SIMD_INLINE M And(M a, M b) { return a && b; }
+MOTE_SIMD_INLINE V Select(M m, V yes, V no) { return xsimd::select(m, yes, no); }
+MOTE_SIMD_INLINE V Pow2(V e) { return xsimd::bitwise_cast<V>((xsimd::to_int(e) + VI(127)) << 23); }
+}  // namespace simd
+MOTE_SIMD_END
