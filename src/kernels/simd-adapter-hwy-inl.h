@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 #include "hwy/highway.h"
+#include "hwy/contrib/math/math-inl.h"
 
 MOTE_SIMD_BEGIN
 namespace simd {
@@ -69,6 +70,11 @@ HWY_INLINE V Pow2(V e) {
   const hn::RebindToSigned<D> di;
   return hn::BitCast(D(), hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, e), hn::Set(di, 127))));
 }
+HWY_INLINE V Exp(V a) { return hn::Exp(D(), a); }
+HWY_INLINE V Log(V a) { return hn::Log(D(), a); }
+HWY_INLINE float FirstLane(V a) { return hn::GetLane(a); }
+HWY_INLINE float ReduceSum(V a) { return hn::GetLane(hn::SumOfLanes(D(), a)); }
+HWY_INLINE float ReduceMax(V a) { return hn::GetLane(hn::MaxOfLanes(D(), a)); }
 }  // namespace simd
 MOTE_SIMD_END
 

@@ -45,5 +45,17 @@ MOTE_SIMD_INLINE M Eq(V a, V b) { return a == b; }
 MOTE_SIMD_INLINE M And(M a, M b) { return a && b; }
 MOTE_SIMD_INLINE V Select(M m, V yes, V no) { return xsimd::select(m, yes, no); }
 MOTE_SIMD_INLINE V Pow2(V e) { return xsimd::bitwise_cast<V>((xsimd::to_int(e) + VI(127)) << 23); }
+MOTE_SIMD_INLINE V Exp(V a) { return xsimd::exp(a); }
+MOTE_SIMD_INLINE V Log(V a) { return xsimd::log(a); }
+MOTE_SIMD_INLINE float FirstLane(V a) { return a.get(0); }
+MOTE_SIMD_INLINE float ReduceSum(V a) { return xsimd::hadd(a); }
+// xsimd 8 has no horizontal max: the lanes in order, the reference's comparison.
+MOTE_SIMD_INLINE float ReduceMax(V a) {
+  alignas(Arch::alignment()) float lanes[kLanes];
+  a.store_aligned(lanes);
+  float m = lanes[0];
+  for (size_t i = 1; i < kLanes; ++i) m = lanes[i] > m ? lanes[i] : m;
+  return m;
+}
 }  // namespace simd
 MOTE_SIMD_END

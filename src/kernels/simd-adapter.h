@@ -14,6 +14,9 @@
 //   Set(x), Zero(), Add, Sub, Mul, Div, Min, Max, Neg, Abs, Floor, Trunc
 //   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no)
 //   Pow2(e)       2^e for integer-valued e in [-126, 127] (exponent bits)
+//   Exp, Log      the backend's vector math (hwy/contrib/math, xsimd::exp/log)
+//   FirstLane(v), ReduceSum(v), ReduceMax(v) -> float (each backend's own
+//                 horizontal order, as before the loops were shared)
 // Each op maps to one operation of the backend, the same one the loops used
 // before they were shared, so results stay bit-identical; nothing fuses a
 // multiply and an add unless the loop asks for it.
