@@ -44,7 +44,7 @@
 
 MOTE_SIMD_BEGIN
 namespace channel_rows {
-using simd::V;
+using V = simd::V;
 constexpr size_t kMaxLanes = simd::kMaxLanes;
 
 // Pointers every op carries (channel-rows-common.h; unused ones stay null).

@@ -5,7 +5,9 @@
 // -xsimd.cc once per xsimd build, each after its adapter:
 //   simd-adapter-hwy-inl.h  Highway, in hwy's per-target namespace
 //   simd-adapter-xsimd.h    xsimd, in MOTE_XSIMD_NS (one arch per build)
-// Both define, in namespace `simd` of the per-target namespace:
+// Both define, in the per-target namespace, `simd`: a struct of types and
+// static functions (a type, so loops can be templates over it; simd4 is the
+// 4-lane one where MOTE_SIMD_HAS_SIMD4 is defined):
 //   V, M          a vector of floats and its mask; values in named locals
 //                 only (SVE vectors are sizeless: no arrays, no members)
 //   kMaxLanes     lanes of the widest vector the target may have (buffers)
@@ -14,6 +16,7 @@
 //   Set(x), Zero(), Add, Sub, Mul, Div, Min, Max, Neg, Abs, Floor, Trunc
 //   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no)
 //   Pow2(e)       2^e for integer-valued e in [-126, 127] (exponent bits)
+//   MulAdd(a, b, c)  a * b + c fused, only where the loop fused before
 //   Exp, Log      the backend's vector math (hwy/contrib/math, xsimd::exp/log)
 //   FirstLane(v), ReduceSum(v), ReduceMax(v) -> float (each backend's own
 //                 horizontal order, as before the loops were shared)

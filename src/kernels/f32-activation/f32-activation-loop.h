@@ -11,7 +11,7 @@
 
 MOTE_SIMD_BEGIN
 namespace {
-using simd::V;
+using V = simd::V;
 
 // ExpF: Cody-Waite reduction by ln 2, Cephes polynomial, scaling by 2^n in two
 // steps. Inputs are clamped first so the integer conversion stays in range;

@@ -9,7 +9,7 @@
 
 MOTE_SIMD_BEGIN
 namespace {
-using simd::V;
+using V = simd::V;
 
 // y = x - mean; s += y; t += y * y.
 struct CenterOp : channel_rows::OpBase {

@@ -9,7 +9,7 @@
 
 MOTE_SIMD_BEGIN
 namespace {
-using simd::V;
+using V = simd::V;
 
 // Largest element of a row (cols >= 1), with the reference's comparison.
 MOTE_SIMD_INLINE float SoftmaxRowMax(size_t cols, const float* x) {
