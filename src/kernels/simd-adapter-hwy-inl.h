@@ -71,6 +71,7 @@ struct SimdOps {
   static HWY_INLINE M Eq(V a, V b) { return hn::Eq(a, b); }
   static HWY_INLINE M And(M a, M b) { return hn::And(a, b); }
   static HWY_INLINE V Select(M m, V yes, V no) { return hn::IfThenElse(m, yes, no); }
+  static HWY_INLINE bool AllFalse(M m) { return hn::AllFalse(D(), m); }
   static HWY_INLINE V Pow2(V e) {
     const hn::RebindToSigned<D> di;
     return hn::BitCast(D(), hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, e), hn::Set(di, 127))));

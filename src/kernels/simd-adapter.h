@@ -14,7 +14,7 @@
 //   Lanes()       lanes of V (a run-time value on SVE)
 //   Load(p), Store(v, p)      unaligned, full vector
 //   Set(x), Zero(), Add, Sub, Mul, Div, Min, Max, Neg, Abs, Floor, Trunc
-//   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no)
+//   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no), AllFalse(m)
 //   Pow2(e)       2^e for integer-valued e in [-126, 127] (exponent bits)
 //   MulAdd(a, b, c)  a * b + c fused, only where the loop fused before
 //   Exp, Log      the backend's vector math (hwy/contrib/math, xsimd::exp/log)
