@@ -37,6 +37,15 @@
 #include "hwy/highway.h"
 #include "hwy/contrib/math/math-inl.h"
 
+// Targets whose masked loads and stores touch no memory outside the mask.
+#undef MOTE_SIMD_NATIVE_MASKS
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SVE || \
+    HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || HWY_TARGET == HWY_SVE2_128
+#define MOTE_SIMD_NATIVE_MASKS 1
+#else
+#define MOTE_SIMD_NATIVE_MASKS 0
+#endif
+
 MOTE_SIMD_BEGIN
 namespace hn = hwy::HWY_NAMESPACE;
 // A struct of types and static functions, not a namespace, so that a loop can
@@ -72,6 +81,10 @@ struct SimdOps {
   static HWY_INLINE M And(M a, M b) { return hn::And(a, b); }
   static HWY_INLINE V Select(M m, V yes, V no) { return hn::IfThenElse(m, yes, no); }
   static HWY_INLINE bool AllFalse(M m) { return hn::AllFalse(D(), m); }
+  // Masked accesses: only where MOTE_SIMD_NATIVE_MASKS (nothing else touched).
+  static HWY_INLINE M FirstN(size_t n) { return hn::FirstN(D(), n); }
+  static HWY_INLINE V MaskedLoad(M m, const float* p) { return hn::MaskedLoad(m, D(), p); }
+  static HWY_INLINE void BlendedStore(V v, M m, float* p) { hn::BlendedStore(v, m, D(), p); }
   static HWY_INLINE V Pow2(V e) {
     const hn::RebindToSigned<D> di;
     return hn::BitCast(D(), hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, e), hn::Set(di, 127))));

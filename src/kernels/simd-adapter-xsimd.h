@@ -15,6 +15,8 @@
   }                   \
   }
 
+#define MOTE_SIMD_NATIVE_MASKS 0  // no masked loads / stores in xsimd 8
+
 MOTE_SIMD_BEGIN
 // The adapter is a struct of types and static functions (see
 // simd-adapter-hwy-inl.h for why); xsimd has one vector width per build.

@@ -16,6 +16,8 @@
 //   Set(x), Zero(), Add, Sub, Mul, Div, Min, Max, Neg, Abs, Floor, Trunc
 //   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no), AllFalse(m)
 //   Pow2(e)       2^e for integer-valued e in [-126, 127] (exponent bits)
+//   FirstN(n) -> M, MaskedLoad(m, p), BlendedStore(v, m, p)  touching only
+//                 the masked lanes; Highway only, where MOTE_SIMD_NATIVE_MASKS is 1
 //   MulAdd(a, b, c)  a * b + c fused, only where the loop fused before
 //   Exp, Log      the backend's vector math (hwy/contrib/math, xsimd::exp/log)
 //   FirstLane(v), ReduceSum(v), ReduceMax(v) -> float (each backend's own
