@@ -80,6 +80,8 @@ struct SimdOps {
   static HWY_INLINE M Eq(V a, V b) { return hn::Eq(a, b); }
   static HWY_INLINE M And(M a, M b) { return hn::And(a, b); }
   static HWY_INLINE V Select(M m, V yes, V no) { return hn::IfThenElse(m, yes, no); }
+  static HWY_INLINE V IfThenElseZero(M m, V yes) { return hn::IfThenElseZero(m, yes); }
+  static HWY_INLINE V IfThenZeroElse(M m, V no) { return hn::IfThenZeroElse(m, no); }
   static HWY_INLINE bool AllFalse(M m) { return hn::AllFalse(D(), m); }
   // Masked accesses: only where MOTE_SIMD_NATIVE_MASKS (nothing else touched).
   static HWY_INLINE M FirstN(size_t n) { return hn::FirstN(D(), n); }

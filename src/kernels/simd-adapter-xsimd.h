@@ -48,6 +48,8 @@ struct simd {
   static MOTE_SIMD_INLINE M Eq(V a, V b) { return a == b; }
   static MOTE_SIMD_INLINE M And(M a, M b) { return a && b; }
   static MOTE_SIMD_INLINE V Select(M m, V yes, V no) { return xsimd::select(m, yes, no); }
+  static MOTE_SIMD_INLINE V IfThenElseZero(M m, V yes) { return xsimd::select(m, yes, V(0.0f)); }
+  static MOTE_SIMD_INLINE V IfThenZeroElse(M m, V no) { return xsimd::select(m, V(0.0f), no); }
   static MOTE_SIMD_INLINE bool AllFalse(M m) { return !xsimd::any(m); }
   static MOTE_SIMD_INLINE V Pow2(V e) { return xsimd::bitwise_cast<V>((xsimd::to_int(e) + VI(127)) << 23); }
   static MOTE_SIMD_INLINE V Exp(V a) { return xsimd::exp(a); }

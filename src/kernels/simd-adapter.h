@@ -14,7 +14,8 @@
 //   Lanes()       lanes of V (a run-time value on SVE)
 //   Load(p), Store(v, p)      unaligned, full vector
 //   Set(x), Zero(), Add, Sub, Mul, Div, Min, Max, Neg, Abs, Floor, Trunc
-//   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no), AllFalse(m)
+//   Lt, Gt, Le, Ge, Eq -> M, And(M, M), Select(m, yes, no),
+//                 IfThenElseZero(m, yes), IfThenZeroElse(m, no), AllFalse(m)
 //   Pow2(e)       2^e for integer-valued e in [-126, 127] (exponent bits)
 //   FirstN(n) -> M, MaskedLoad(m, p), BlendedStore(v, m, p)  touching only
 //                 the masked lanes; Highway only, where MOTE_SIMD_NATIVE_MASKS is 1

@@ -34,7 +34,7 @@ MOTE_SIMD_INLINE V ActExp(V x) {
   y = simd::Mul(y, simd::Pow2(simd::Sub(nf, half)));
   y = simd::Mul(y, simd::Pow2(half));
   y = simd::Select(simd::Gt(x, hi), simd::Set(__builtin_inff()), y);
-  y = simd::Select(simd::Lt(x, lo), simd::Zero(), y);
+  y = simd::IfThenZeroElse(simd::Lt(x, lo), y);
   return simd::Select(simd::Eq(x, x), y, x);  // NaN stays NaN (x == x is false only for NaN)
 }
 

@@ -41,12 +41,12 @@ void F32Scale(size_t n, float alpha, const float* x, float* y) {
 // Branch-free select: ReLU masks are random, a branch per element mispredicts.
 void F32ClampBackward(size_t n, const float* y, const float* dy, float lo, float hi, float* dx) {
   const size_t N = simd::Lanes();
-  const simd::V vlo = simd::Set(lo), vhi = simd::Set(hi), zero = simd::Zero();
+  const simd::V vlo = simd::Set(lo), vhi = simd::Set(hi);
   size_t i = 0;
   for (; i + N <= n; i += N) {
     const simd::V v = simd::Load(y + i);
     const simd::M inside = simd::And(simd::Gt(v, vlo), simd::Lt(v, vhi));
-    simd::Store(simd::Select(inside, simd::Load(dy + i), zero), dx + i);
+    simd::Store(simd::IfThenElseZero(inside, simd::Load(dy + i)), dx + i);
   }
   for (; i < n; ++i) dx[i] = (y[i] > lo && y[i] < hi) ? dy[i] : 0.0f;
 }

@@ -84,7 +84,7 @@ void F32MaxPoolBackward(const Pool2DGeometry& g, const float* x, const float* dy
               const simd::M hit = simd::Eq(best_pos, simd::Set(pos));
               if (simd::AllFalse(hit)) continue;
               float* dst = dx + ((n * g.in_h + iy) * g.in_w + ix) * c + ch;
-              simd::Store(simd::Add(simd::Load(dst), simd::Select(hit, g_v, simd::Zero())), dst);
+              simd::Store(simd::Add(simd::Load(dst), simd::IfThenElseZero(hit, g_v)), dst);
             }
         }
         for (; ch < c; ++ch) {
