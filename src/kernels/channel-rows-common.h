@@ -1,6 +1,7 @@
-// What the SIMD per-channel row loops (channel-rows-hwy-inl.h,
-// channel-rows-xsimd.h) share, in plain C++: the operands every op carries
-// and how rows of `channels` >= lanes are covered with vectors.
+// The target-independent part of the per-channel row loops
+// (channel-rows-loop.h, included once per target), in plain C++: the operands
+// every op carries and how rows of `channels` >= lanes are covered with
+// vectors.
 #pragma once
 #include <stddef.h>
 

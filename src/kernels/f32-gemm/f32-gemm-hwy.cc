@@ -9,7 +9,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/f32-gemm/f32-gemm-hwy.cc"
 #include "hwy/foreach_target.h"  // must precede highway.h
-#include "hwy/highway.h"
+#include "src/kernels/simd-adapter-hwy-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace mote {
@@ -23,13 +23,13 @@ namespace hn = hwy::HWY_NAMESPACE;
     HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 ||  \
     HWY_TARGET == HWY_SVE2_128
 constexpr size_t kGemmMrWide = 12, kGemmMrNarrow = 16;
-constexpr size_t kGemmMrSmall[2] = {10, 8};  // alternatives for small m
+constexpr size_t kGemmMrSmall0 = 10, kGemmMrSmall1 = 8;  // alternatives for small m
 #elif HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
 constexpr size_t kGemmMrWide = 6, kGemmMrNarrow = 12;
-constexpr size_t kGemmMrSmall[2] = {5, 4};
+constexpr size_t kGemmMrSmall0 = 5, kGemmMrSmall1 = 4;
 #else
 constexpr size_t kGemmMrWide = 4, kGemmMrNarrow = 8;
-constexpr size_t kGemmMrSmall[2] = {3, 2};
+constexpr size_t kGemmMrSmall0 = 3, kGemmMrSmall1 = 2;
 #endif
 
 #define MOTE_GEMM_ROWS(X) \
@@ -193,60 +193,26 @@ gemm::TileKernels Tiles(size_t max_vectors) {
   return tiles;
 }
 
-// Register tiles for this shape; the panel widths depend on n only, so
-// PackB and PackedB agree for any m.
-gemm::TileKernels ChooseTiles(size_t m, size_t n) {
-  const size_t N = hn::Lanes(hn::ScalableTag<float>());
-  // One vector covers narrow outputs (e.g. 10 classes): taller tiles.
-  if (n <= N) return Tiles<kGemmMrNarrow>(1);
-  switch (gemm::PickRowTile(m, kGemmMrWide, kGemmMrSmall[0], kGemmMrSmall[1])) {
-    case 1: return Tiles<kGemmMrSmall[0]>(2);
-    case 2: return Tiles<kGemmMrSmall[1]>(2);
-    default: return Tiles<kGemmMrWide>(2);
-  }
-}
-
-void GemmImpl(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
-              const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
-  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, ChooseTiles(m, n));
-}
-
-void GemmPackBImpl(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
-  gemm::PackWholeB(tb == Transpose::kYes, b, ldb, n, k, ChooseTiles(kGemmMrWide, n), packed);
-}
-
-void GemmPackedBImpl(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
-                     float* c, size_t ldc, bool accumulate, float* workspace) {
-  gemm::BlockedGemm(ta, Transpose::kNo, m, n, k, a, lda, nullptr, 0, c, ldc, accumulate, workspace,
-                    ChooseTiles(m, n), packed_b);
-}
-
 }  // namespace HWY_NAMESPACE
 }  // namespace kernels
 }  // namespace mote
 HWY_AFTER_NAMESPACE();
 
+#include "src/kernels/f32-gemm/f32-gemm-loop.h"
+
 #if HWY_ONCE
 namespace mote {
 namespace kernels {
-HWY_EXPORT(GemmImpl);
-HWY_EXPORT(GemmPackBImpl);
-HWY_EXPORT(GemmPackedBImpl);
-namespace hwy_backend {
-
-void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
-             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
-  HWY_DYNAMIC_DISPATCH(GemmImpl)(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace);
-}
-void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
-  HWY_DYNAMIC_DISPATCH(GemmPackBImpl)(tb, n, k, b, ldb, packed);
-}
-void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
-                    float* c, size_t ldc, bool accumulate, float* workspace) {
-  HWY_DYNAMIC_DISPATCH(GemmPackedBImpl)(ta, m, n, k, a, lda, packed_b, c, ldc, accumulate, workspace);
-}
-
-}  // namespace hwy_backend
+MOTE_HWY_DISPATCH(void, F32Gemm,
+                  (Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
+                   const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace),
+                  (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace))
+MOTE_HWY_DISPATCH(void, F32GemmPackB, (Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed),
+                  (tb, n, k, b, ldb, packed))
+MOTE_HWY_DISPATCH(void, F32GemmPackedB,
+                  (Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
+                   float* c, size_t ldc, bool accumulate, float* workspace),
+                  (ta, m, n, k, a, lda, packed_b, c, ldc, accumulate, workspace))
 }  // namespace kernels
 }  // namespace mote
 #endif  // HWY_ONCE

@@ -4,7 +4,7 @@
 #include <type_traits>
 
 #include "src/kernels/f32-gemm/f32-gemm-blocking.h"
-#include "src/kernels/xsimd-arch.h"
+#include "src/kernels/simd-adapter-xsimd.h"
 
 namespace mote {
 namespace kernels {
@@ -18,10 +18,10 @@ constexpr bool kManyRegisters =
 #else
     std::is_same<Arch, xsimd::avx512bw>::value;
 #endif
-constexpr size_t kMrWide = kManyRegisters ? 12 : 6;
-constexpr size_t kMrNarrow = kManyRegisters ? 16 : 12;
-constexpr size_t kMrSmall0 = kManyRegisters ? 10 : 5;
-constexpr size_t kMrSmall1 = kManyRegisters ? 8 : 4;
+constexpr size_t kGemmMrWide = kManyRegisters ? 12 : 6;
+constexpr size_t kGemmMrNarrow = kManyRegisters ? 16 : 12;
+constexpr size_t kGemmMrSmall0 = kManyRegisters ? 10 : 5;
+constexpr size_t kGemmMrSmall1 = kManyRegisters ? 8 : 4;
 
 // xsimd 8.1 has no AVX-512 kernel for fma() (it falls back to x * y + z,
 // which -ffp-contract=off keeps unfused): call the instruction directly.
@@ -102,33 +102,8 @@ gemm::TileKernels Tiles(size_t max_vectors) {
 
 }  // namespace
 
-namespace {
-// Register tiles for this shape; the panel widths depend on n only.
-gemm::TileKernels ChooseTiles(size_t m, size_t n) {
-  if (n <= kLanes) return Tiles<kMrNarrow>(1);
-  switch (gemm::PickRowTile(m, kMrWide, kMrSmall0, kMrSmall1)) {
-    case 1: return Tiles<kMrSmall0>(2);
-    case 2: return Tiles<kMrSmall1>(2);
-    default: return Tiles<kMrWide>(2);
-  }
-}
-}  // namespace
-
-void F32Gemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
-             const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace) {
-  gemm::BlockedGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace, ChooseTiles(m, n));
-}
-
-void F32GemmPackB(Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed) {
-  gemm::PackWholeB(tb == Transpose::kYes, b, ldb, n, k, ChooseTiles(kMrWide, n), packed);
-}
-
-void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
-                    float* c, size_t ldc, bool accumulate, float* workspace) {
-  gemm::BlockedGemm(ta, Transpose::kNo, m, n, k, a, lda, nullptr, 0, c, ldc, accumulate, workspace,
-                    ChooseTiles(m, n), packed_b);
-}
-
 }  // namespace MOTE_XSIMD_NS
 }  // namespace kernels
 }  // namespace mote
+
+#include "src/kernels/f32-gemm/f32-gemm-loop.h"

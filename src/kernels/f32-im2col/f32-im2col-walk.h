@@ -1,10 +1,10 @@
-// The im2col / col2im loops shared by the SIMD backends (plain C++). Include it
-// inside the backend's per-ISA namespace (for Highway after
-// HWY_BEFORE_NAMESPACE, once per target), after f32-im2col-span.h: the walk
-// then compiles for that ISA and inlines the backend's vector moves. In NHWC the in-bounds
+// The im2col / col2im loops shared by the SIMD backends (plain C++), included
+// by f32-im2col-loop.h inside the per-target namespace (once per target), after
+// f32-im2col-span.h: the walk then compiles for that ISA and inlines the
+// vector moves. In NHWC the in-bounds
 // pixels of one kernel row are adjacent in memory, so each (row, ky) is one
 // contiguous run of kx_count * in_c floats between zero-filled padding runs.
-// A backend supplies the vector moves as a `Runs` type:
+// f32-im2col-loop.h supplies the vector moves as a `Runs` type:
 //   static size_t Lanes();
 //   static void Zero(size_t n, float* dst);
 //   static void Copy(size_t n, const float* src, float* dst);        // any n
@@ -13,7 +13,7 @@
 // Col2im adds in the reference's order (rows, then ky, then kx), so results
 // match the scalar reference bit for bit.
 template <class Runs>
-void Im2ColWalk(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end, float* columns) {
+MOTE_IM2COL_INLINE void Im2ColWalk(const Conv2DGeometry& g, const float* input, size_t row_begin, size_t row_end, float* columns) {
   const size_t c = g.in_c;
   const size_t kernel_row = g.kernel_w * c;  // floats per (row, ky) in the matrix
   const size_t lanes = Runs::Lanes();

@@ -1,0 +1,14 @@
+// I8DenseRows, written once for both SIMD backends (included by
+// i8-dense-rows-{hwy,xsimd}.cc after their adapter and dense-rows ops, once
+// per target): the shared register blocking (dense-rows-loop.h) with exact
+// int32 sums, then the scalar requantization per output: bit-identical to the
+// scalar kernel.
+#include "src/kernels/dense-rows-loop.h"
+#include "src/kernels/dense-rows.h"
+
+MOTE_SIMD_BEGIN
+void I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldw,
+                 const I8Requant& requant, int8_t* c, size_t ldc) {
+  rows::DenseRows(m, n, k, a, lda, w, ldw, I8BiasRequantize{requant}, c, ldc);
+}
+MOTE_SIMD_END
