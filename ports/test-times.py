@@ -32,8 +32,10 @@ def save(run_dir, label, build_dir):
         with open(os.path.join(logs, "testlog.json")) as f:
             for line in f:
                 t = json.loads(line)
-                rows.append({"kind": "meson", "name": t["name"], "seconds": float(t.get("duration") or 0),
-                             "timeout": timeouts.get(t["name"])})
+                # With suites, meson names a test "<project> / <name>" here.
+                name = t["name"].split(" / ")[-1]
+                rows.append({"kind": "meson", "name": name, "seconds": float(t.get("duration") or 0),
+                             "timeout": timeouts.get(name)})
     except (OSError, ValueError):
         pass
     try:
@@ -43,7 +45,7 @@ def save(run_dir, label, build_dir):
                     continue  # meson's own entry for a non-gtest test
                 # Suite names are "<project>.<meson test>.<gtest suite>".
                 meson_test = suite.get("name", "").split(".")[1:2]
-                rows.append({"kind": "gtest", "name": "%s: %s.%s" % (meson_test[0] if meson_test else "?",
+                rows.append({"kind": "gtest", "name": "%s: %s.%s" % (meson_test[0].split(" / ")[-1] if meson_test else "?",
                                                                     case.get("classname"), case.get("name")),
                              "seconds": float(case.get("time") or 0)})
     except (OSError, ET.ParseError):
