@@ -18,8 +18,10 @@ awk '
   /^ \.text/ { if (NF >= 4) { size = $3; file = $4 } else { pending = 1; next } }
   pending { pending = 0; if (NF >= 3) { size = $2; file = $3 } else next }
   size != "" {
-    if (file ~ /libmote\.a\.p\//) lib += hex(size)
-    if (file ~ /libmote\.a\.p\/runtime_/) rt += hex(size)
+    # A thin archive names its objects "libmote.a.p/x.o", a real one (the
+    # installable library) "libmote.a(x.o)".
+    if (file ~ /libmote\.a(\.p\/|\()/) lib += hex(size)
+    if (file ~ /libmote\.a(\.p\/|\()runtime_/) rt += hex(size)
     size = ""
   }
   END { printf "libmote_text=%d runtime_text=%d\n", lib, rt }' "$1"
