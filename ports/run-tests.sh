@@ -101,6 +101,19 @@ run_meson_tests() {
   fi
 }
 
+# check NAME COMMAND...: one extra test that passes when COMMAND exits 0.
+check() {
+  local name=$1
+  shift
+  echo "--- $name: $*"
+  if "$@" </dev/null; then
+    passed=$((passed + 1))
+    echo "--- $name: ok"
+  else
+    note_fail "$name (exit $?)"
+  fi
+}
+
 # build NAME DIR SETUP_ARGS...: configure + ninja; false (and one failure) when
 # either step fails, so the stage's tests are skipped.
 build() {
@@ -129,11 +142,7 @@ stage_install() {
   banner "install: pkg-config and Meson subproject consumers"
   [[ -f build/ci-native/build.ninja ]] || build native build/ci-native || return
   local t0=$SECONDS
-  if examples/consumer/check.sh build/ci-native build/ci-consumer </dev/null; then
-    passed=$((passed + 1))
-  else
-    note_fail "install: examples/consumer/check.sh"
-  fi
+  check "install: examples/consumer/check.sh" examples/consumer/check.sh build/ci-native build/ci-consumer
   echo "--- consumers: $((SECONDS - t0)) s"
 }
 

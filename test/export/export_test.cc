@@ -15,6 +15,7 @@
 #include <string>
 #include <type_traits>
 
+#include "export_models.h"
 #include "export_test_util.h"
 #include "mote/data.h"
 #include "mote/export.h"
@@ -29,6 +30,7 @@ namespace {
 
 using testing::PrepareForExport;
 using testing::RandomizeModel;
+using testing::SameConv;
 
 // Largest |library - runtime| over `count` random examples in [-1, 1).
 double MaxDifference(Model& model, const std::vector<uint8_t>& bytes, size_t count, uint64_t seed) {
@@ -69,13 +71,6 @@ std::vector<uint8_t> ExportInt8OnRandomInputs(Model& model, size_t count, uint64
   return Export(model, options);
 }
 
-std::unique_ptr<Conv2D> Conv(size_t filters, size_t k, size_t stride, bool bias) {
-  Conv2DOptions o;
-  o.padding = Padding::kSame;
-  o.stride_h = o.stride_w = stride;
-  o.use_bias = bias;
-  return std::make_unique<Conv2D>(filters, k, k, o);
-}
 
 // A diverged model is not exported, fp32 or int8: NaN or infinity in a weight,
 // a bias or a batchnorm statistic (folded into the weights).
@@ -103,7 +98,7 @@ TEST(ExportTest, RefusesNonFiniteParameters) {
 TEST(ExportTest, FoldedConvBatchNormReLUMatchesTheLayerByLayerForward) {
   Model model;
   model.Input(Shape(7, 6, 3));
-  model.Add(Conv(4, 3, 2, true), {}, "conv");
+  model.Add(SameConv(4, 3, 2, true), {}, "conv");
   model.Add(std::make_unique<BatchNorm>(), {}, "bn");
   model.Add(std::make_unique<ReLU>(), {}, "relu");
   ASSERT_TRUE(PrepareForExport(model, 4).ok());
@@ -117,7 +112,7 @@ TEST(ExportTest, EveryLoweredLayerKindMatchesTheLibrary) {
   Model model;
   model.Input(Shape(8, 8, 2));
   model.Add(std::make_unique<BatchNorm>(), {}, "bn0");
-  model.Add(Conv(6, 3, 1, false), {}, "conv");
+  model.Add(SameConv(6, 3, 1, false), {}, "conv");
   model.Add(std::make_unique<MaxPool2D>(2, 2, 2, 2), {}, "max");
   model.Add(std::make_unique<ReLU>(), {}, "relu");
   model.Add(std::make_unique<AvgPool2D>(3, 3, 1, 1, Padding::kSame), {}, "avg");
@@ -140,7 +135,7 @@ TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
   model.Add(std::make_unique<DepthwiseConv2D>(3, 3, o), {}, "dw");
   model.Add(std::make_unique<BatchNorm>(), {}, "bn");
   model.Add(std::make_unique<ReLU>(), {}, "relu");
-  model.Add(Conv(4, 1, 1, true), {}, "pointwise");
+  model.Add(SameConv(4, 1, 1, true), {}, "pointwise");
   ASSERT_TRUE(PrepareForExport(model, 4).ok());
   RandomizeModel(model, 13);
   ExportGraph g;
@@ -157,12 +152,12 @@ TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
 // x -> conv-bn-relu -> conv-bn, + x's conv branch -> relu -> global pool -> dense.
 void BuildResidual(Model& model) {
   const NodeId x = model.Input(Shape(6, 6, 3));
-  const NodeId a = model.Add(Conv(4, 3, 1, true), {x}, "stem");
+  const NodeId a = model.Add(SameConv(4, 3, 1, true), {x}, "stem");
   const NodeId r = model.Add(std::make_unique<ReLU>(), {a}, "stem_relu");
-  model.Add(Conv(4, 3, 1, false), {r}, "c1");
+  model.Add(SameConv(4, 3, 1, false), {r}, "c1");
   model.Add(std::make_unique<BatchNorm>(), {}, "bn1");
   model.Add(std::make_unique<ReLU>(), {}, "relu1");
-  model.Add(Conv(4, 3, 1, false), {}, "c2");
+  model.Add(SameConv(4, 3, 1, false), {}, "c2");
   const NodeId b = model.Add(std::make_unique<BatchNorm>(), {}, "bn2");
   model.Add(std::make_unique<Add>(), {r, b}, "add");
   model.Add(std::make_unique<ReLU>(), {}, "add_relu");

@@ -1,8 +1,8 @@
 // Writes the seed corpora of the fuzz targets:
 //   DIR/runtime     small hand-made models (every op type, fp32 and int8,
 //                   runtime_test_util) and exported networks: the narrow seed
-//                   network, every lowered layer kind, a residual add, a
-//                   depthwise block (each fp32 and int8), SimpleRNN / LSTM / GRU
+//                   network and every lowered layer kind (export_models.h;
+//                   each fp32 and int8), SimpleRNN / LSTM / GRU
 //   DIR/idx         IDX files (u8, i32, f32; raw and gzip)
 //   DIR/csv         CSV files (first byte: fuzz_csv's options)
 //   DIR/checkpoint  a checkpoint of fuzz_checkpoint's model
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "export_models.h"
 #include "fuzz_checkpoint_model.h"
 #include "mote/checkpoint.h"
 #include "mote/export.h"
@@ -82,14 +83,6 @@ bool ExportBoth(mote::Model& model, const std::string& dir, const std::string& n
   return mote::ExportModel(model, o, &bytes).ok() && Write(dir + "/" + name + "_i8.mote", bytes);
 }
 
-std::unique_ptr<mote::Conv2D> Conv(size_t filters, size_t k, size_t stride, bool bias) {
-  mote::Conv2DOptions o;
-  o.stride_h = o.stride_w = stride;
-  o.padding = mote::Padding::kSame;
-  o.use_bias = bias;
-  return std::make_unique<mote::Conv2D>(filters, k, k, o);
-}
-
 bool RuntimeCorpus(const std::string& dir) {
   using namespace mote;
   bool ok = Write(dir + "/tiny_f32.mote", testing::TinyF32Model()) &&
@@ -98,44 +91,10 @@ bool RuntimeCorpus(const std::string& dir) {
     Model m;
     ok = ok && BuildSeedNetwork(m, NarrowSeedNetworkOptions()).ok() && ExportBoth(m, dir, "seed_narrow");
   }
-  {  // standalone BN, pools, dense + BN, softmax
+  {  // every layer kind with a runtime op: standalone and folded BN, depthwise, add, pools, dense, softmax
     Model m;
-    m.Input(Shape(8, 8, 2));
-    m.Add(std::make_unique<BatchNorm>(), {}, "bn0");
-    m.Add(Conv(6, 3, 1, false), {}, "conv");
-    m.Add(std::make_unique<MaxPool2D>(2, 2, 2, 2), {}, "max");
-    m.Add(std::make_unique<ReLU>(), {}, "relu");
-    m.Add(std::make_unique<AvgPool2D>(3, 3, 1, 1, Padding::kSame), {}, "avg");
-    m.Add(std::make_unique<Flatten>(), {}, "flat");
-    m.Add(std::make_unique<Dense>(7), {}, "dense");
-    m.Add(std::make_unique<BatchNorm>(), {}, "bn1");
-    m.Add(std::make_unique<Softmax>(), {}, "softmax");
+    testing::BuildEveryKind(m);
     ok = ok && ExportBoth(m, dir, "every_kind");
-  }
-  {  // residual add, global average pool
-    Model m;
-    const NodeId x = m.Input(Shape(6, 6, 3));
-    const NodeId a = m.Add(Conv(4, 3, 1, true), {x}, "stem");
-    const NodeId r = m.Add(std::make_unique<ReLU>(), {a}, "stem_relu");
-    m.Add(Conv(4, 3, 1, false), {r}, "c1");
-    const NodeId b = m.Add(std::make_unique<BatchNorm>(), {}, "bn1");
-    m.Add(std::make_unique<Add>(), {r, b}, "add");
-    m.Add(std::make_unique<ReLU>(), {}, "add_relu");
-    m.Add(std::make_unique<GlobalAveragePool>(), {}, "gap");
-    m.Add(std::make_unique<Dense>(3), {}, "head");
-    ok = ok && ExportBoth(m, dir, "residual");
-  }
-  {  // depthwise with folded batchnorm, pointwise conv
-    Model m;
-    m.Input(Shape(7, 7, 5));
-    Conv2DOptions o;
-    o.padding = Padding::kSame;
-    o.stride_h = o.stride_w = 2;
-    m.Add(std::make_unique<DepthwiseConv2D>(3, 3, o), {}, "dw");
-    m.Add(std::make_unique<BatchNorm>(), {}, "bn");
-    m.Add(std::make_unique<ReLU>(), {}, "relu");
-    m.Add(Conv(4, 1, 1, true), {}, "pointwise");
-    ok = ok && ExportBoth(m, dir, "depthwise");
   }
   for (SequenceCell cell : {SequenceCell::kSimpleRnn, SequenceCell::kLstm, SequenceCell::kGru}) {
     Model m;

@@ -25,34 +25,24 @@
 
 #include <algorithm>
 #include <cmath>
-#include <new>
 #include <random>
 #include <vector>
 
+#include "fuzz_util.h"
 #include "mote/kernels.h"
 #include "mote/rt.h"
+#include "runtime_test_util.h"
 #include "src/runtime/op.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
 namespace {
 
+using mote::fuzz::Check;
+using mote::testing::AlignedBytes;
+
 // Larger planned arenas only exercise the loader (keeps each run fast).
 constexpr size_t kMaxArena = 256 * 1024;
-
-struct Aligned {
-  explicit Aligned(size_t n) : p(static_cast<uint8_t*>(::operator new[](n ? n : 1, std::align_val_t(16)))) {}
-  ~Aligned() { ::operator delete[](p, std::align_val_t(16)); }
-  Aligned(const Aligned&) = delete;
-  Aligned& operator=(const Aligned&) = delete;
-  uint8_t* p;
-};
-
-void Check(bool ok, const char* what) {
-  if (ok) return;
-  fprintf(stderr, "fuzz_runtime: %s\n", what);
-  __builtin_trap();
-}
 
 template <typename T>
 T Load(const uint8_t* p) {
@@ -253,11 +243,11 @@ void CompareFloats(const mote_rt_model& m, const MoteOpRecord& op, const float* 
 // Runs the accepted model op by op on the scalar backend, and every other
 // backend on the scalar arena before each op; checks writes and agreement.
 void RunEveryBackend(const uint8_t* model, size_t size, size_t need, uint32_t seed) {
-  Aligned arena(need), other_arena(need);
+  AlignedBytes arena(need), other_arena(need);
   mote_rt_model m{}, other{};
-  Check(mote_rt_model_init(&m, model, size, arena.p, need) == MOTE_RT_OK, "init refused the planned arena");
-  Check(mote_rt_model_init(&other, model, size, other_arena.p, need) == MOTE_RT_OK, "second init failed");
-  memset(arena.p, seed % 2 ? 0x41 : 0xFF, need);  // ordinary numbers or NaN bytes
+  Check(mote_rt_model_init(&m, model, size, arena.data(), need) == MOTE_RT_OK, "init refused the planned arena");
+  Check(mote_rt_model_init(&other, model, size, other_arena.data(), need) == MOTE_RT_OK, "second init failed");
+  memset(arena.data(), seed % 2 ? 0x41 : 0xFF, need);  // ordinary numbers or NaN bytes
   FillInputs(m, seed);
   const std::vector<bool> exact = ExactOps(m);
   std::vector<uint8_t> before(need);
@@ -269,19 +259,19 @@ void RunEveryBackend(const uint8_t* model, size_t size, size_t need, uint32_t se
     const MoteOpRecord& op = m.ops[k];
     const mote::rt::OpKind* kind = mote::rt::FindOp(op.type);
     Check(kind != nullptr, "init accepted an op it cannot run");
-    if (need) memcpy(before.data(), arena.p, need);
+    if (need) memcpy(before.data(), arena.data(), need);
     Check(mote::SetBackend(mote::Backend::kScalar).ok(), "no scalar backend");
     kind->run(m, op);
     CheckWrites(m, op, before.data());
     const MoteTensorRecord& out = m.tensors[op.output];
     if (out.kind != MOTE_TENSOR_ACTIVATION) continue;
     for (size_t b = 0; b < other_count; ++b) {
-      if (need) memcpy(other_arena.p, before.data(), need);
+      if (need) memcpy(other_arena.data(), before.data(), need);
       Check(mote::SetBackend(others[b]).ok(), "an available backend could not be set");
       kind->run(other, op);
       CheckWrites(other, op, before.data());
-      const uint8_t* want = arena.p + out.offset;
-      const uint8_t* got = other_arena.p + out.offset;
+      const uint8_t* want = arena.data() + out.offset;
+      const uint8_t* got = other_arena.data() + out.offset;
       if (exact[k]) {
         Check(memcmp(want, got, out.bytes) == 0, "an int8 result differs across backends");
       } else if (out.dtype == MOTE_DTYPE_F32) {
@@ -295,7 +285,7 @@ void RunEveryBackend(const uint8_t* model, size_t size, size_t need, uint32_t se
   for (uint32_t i = 0; i < mote_rt_output_count(&m); ++i) {
     mote_rt_tensor t;
     Check(mote_rt_output(&m, i, &t) == MOTE_RT_OK, "mote_rt_output failed on an accepted model");
-    Check(static_cast<uint8_t*>(t.data) >= arena.p && static_cast<uint8_t*>(t.data) + t.bytes <= arena.p + need,
+    Check(static_cast<uint8_t*>(t.data) >= arena.data() && static_cast<uint8_t*>(t.data) + t.bytes <= arena.data() + need,
           "an output lies outside the arena");
   }
 }
@@ -324,16 +314,15 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Aligned model(size);
-  if (size) memcpy(model.p, data, size);
-  FixCrc(model.p, size);  // corpus files and cross-overs too
+  AlignedBytes model(data, size);
+  FixCrc(model.data(), size);  // corpus files and cross-overs too
   size_t need = 0;
-  const mote_rt_status checked = mote_rt_arena_bytes(model.p, size, &need);
+  const mote_rt_status checked = mote_rt_arena_bytes(model.data(), size, &need);
   Check(checked < MOTE_RT_STATUS_END && checked != MOTE_RT_ARENA_TOO_SMALL, "arena_bytes: impossible status");
   const size_t arena_len = checked == MOTE_RT_OK && need <= kMaxArena ? need : 64;
-  Aligned arena(arena_len);
+  AlignedBytes arena(arena_len);
   mote_rt_model m{};
-  const mote_rt_status s = mote_rt_model_init(&m, model.p, size, arena.p, arena_len);
+  const mote_rt_status s = mote_rt_model_init(&m, model.data(), size, arena.data(), arena_len);
   if (checked != MOTE_RT_OK) {
     Check(s == checked, "init and arena_bytes disagree");
     Check(mote_rt_invoke(&m) == MOTE_RT_BAD_ARGUMENT, "invoke ran a model init refused");
@@ -346,9 +335,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(s == MOTE_RT_OK, "init refused what arena_bytes accepted");
   if (need > 0) {
     mote_rt_model smaller{};
-    Check(mote_rt_model_init(&smaller, model.p, size, arena.p, need - 1) == MOTE_RT_ARENA_TOO_SMALL,
+    Check(mote_rt_model_init(&smaller, model.data(), size, arena.data(), need - 1) == MOTE_RT_ARENA_TOO_SMALL,
           "init accepted one byte less than the plan");
   }
-  RunEveryBackend(model.p, size, need, uint32_t(size));
+  RunEveryBackend(model.data(), size, need, uint32_t(size));
   return 0;
 }
