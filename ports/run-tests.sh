@@ -34,7 +34,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native install sanitize i686 a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install tutorial sanitize i686 a64 m4)
 
 passed=0
 failed=0
@@ -258,10 +258,37 @@ stage_m4_recurrent() {
   done
 }
 
+# The user guide's tutorial (docs/tutorial.sh): a CSV data set mote has never
+# seen -> model file -> mote train -> export fp32 / int8 calibrated on it ->
+# inspect -> host runtime -> Cortex-M4 firmware under QEMU, CLI commands only.
+# Passes when the tutorial runs and the exported fp32 model agrees with the
+# library on every test item, on the host runtime and on the board.
+tutorial_checks() {
+  local json
+  json=$(tail -1 build/ci-tutorial/tutorial.log)
+  echo "tutorial: $json"
+  "$python" - "$json" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+ok = r["agreement_fp32"] == 1.0 and r["board_agreement"] == 1.0 and r["board_images"] >= 20 \
+     and r["test_accuracy"] >= 0.9 and r["int8_accuracy"] >= r["test_accuracy"] - 0.05
+sys.exit(0 if ok else 1)
+PY
+}
+
+stage_tutorial() {
+  banner "tutorial: your own data to your board (docs/tutorial.sh)"
+  [[ -x build/ci-native/src/cli/mote ]] || build native build/ci-native || return
+  mkdir -p build/ci-tutorial
+  check "tutorial: docs/tutorial.sh" bash -c \
+    'set -o pipefail; MOTE=build/ci-native/src/cli/mote docs/tutorial.sh build/ci-tutorial 2>&1 | tee build/ci-tutorial/tutorial.log'
+  check "tutorial: fp32 agreement 1.0 on host and board, accuracy" tutorial_checks
+}
+
 for s in "${stages[@]}"; do
   case $s in
-    native | install | sanitize | i686 | a64 | m4) ;;
-    *) echo "unknown stage '$s' (expected native, install, sanitize, i686, a64, m4)" >&2; exit 2 ;;
+    native | install | sanitize | i686 | a64 | m4 | tutorial) ;;
+    *) echo "unknown stage '$s' (expected native, install, sanitize, i686, a64, m4, tutorial)" >&2; exit 2 ;;
   esac
 done
 for s in "${stages[@]}"; do

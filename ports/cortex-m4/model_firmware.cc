@@ -49,6 +49,18 @@ size_t ArgMax(const float* x, size_t n) {
   return best;
 }
 
+// Test item i as the model's input, the same floats as on the host.
+void LoadTestItem(uint32_t i, float* x) {
+#if MOTE_TESTSET_BYTE_INPUTS
+  // The model's input normalisation, as mote::NormalizeDataset does it.
+  const unsigned char* p = mote_testset_pixels + size_t(i) * MOTE_TESTSET_PIXELS;
+  for (uint32_t k = 0; k < MOTE_TESTSET_PIXELS; ++k)
+    x[k] = __builtin_fmaf(float(p[k]), MOTE_TESTSET_INPUT_SCALE, MOTE_TESTSET_INPUT_OFFSET);
+#else
+  __builtin_memcpy(x, mote_testset_inputs + size_t(i) * MOTE_TESTSET_PIXELS, MOTE_TESTSET_PIXELS * sizeof(float));
+#endif
+}
+
 // Runs one model over every test image; returns true when its checks hold.
 bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bool int8, void (*begin)(),
               void (*end)()) {
@@ -62,8 +74,8 @@ bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bo
   if (mote_rt_input(&model, 0, &in) != MOTE_RT_OK || mote_rt_output(&model, 0, &out) != MOTE_RT_OK ||
       in.dtype != MOTE_DTYPE_F32 || out.dtype != MOTE_DTYPE_F32 || in.bytes != MOTE_TESTSET_PIXELS * 4 ||
       out.bytes != MOTE_TESTSET_OUTPUTS * 4) {
-    Line() << "model " << name << ": inputs/outputs are not float [784] -> [" << uint32_t(MOTE_TESTSET_OUTPUTS)
-           << "]";
+    Line() << "model " << name << ": inputs/outputs are not float [" << uint32_t(MOTE_TESTSET_PIXELS) << "] -> ["
+           << uint32_t(MOTE_TESTSET_OUTPUTS) << "]";
     return false;
   }
   float* x = static_cast<float*>(in.data);
@@ -71,8 +83,7 @@ bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bo
   uint32_t correct = 0, agree = 0, crc = 0;
   float max_diff = 0.0f;
   for (uint32_t i = 0; i < MOTE_TESTSET_IMAGES; ++i) {
-    const unsigned char* p = mote_testset_pixels + size_t(i) * MOTE_TESTSET_PIXELS;
-    for (uint32_t k = 0; k < MOTE_TESTSET_PIXELS; ++k) x[k] = float(p[k]) * (1.0f / 255.0f);  // as the host loader
+    LoadTestItem(i, x);
     begin();
     st = mote_rt_invoke(&model);
     end();

@@ -8,11 +8,15 @@
 
 #include "mote/kernels.h"
 #include "mote/model.h"
+#include "mote/model_file.h"
 
 namespace mote_cli {
 
 // Subcommands; argv[0] is the subcommand's own name ("info", "gemm").
 int RunInfo(int argc, char** argv);
+int RunTrain(int argc, char** argv);
+int RunEvaluate(int argc, char** argv);
+int RunPredict(int argc, char** argv);
 int RunBenchGemm(int argc, char** argv);
 void PrintBenchGemmUsage(FILE* out);
 // export_cmd.cc: `mote export` (checkpoint -> model file) and `mote inspect`.
@@ -33,13 +37,43 @@ struct OutputComparison {
   void Add(const float* host, const float* exported, size_t classes, int32_t label);
 };
 
+// ---- shared helpers (common.cc) -----------------------------------------------
+// `status` with `message` instead of its own (the tool reports one error at a
+// time; the text lives until the next call).
+mote::Status ErrorWithMessage(const mote::Status& status, const std::string& message);
+// "mote CONTEXT: message (code)" on stderr; returns kExitFailure.
+int Fail(const char* context, const mote::Status& s);
+// "mote COMMAND: what" and the usage on stderr; returns kExitUsage.
+int UsageError(const char* command, const std::string& what, void (*usage)(FILE*));
+bool ReadFile(const std::string& path, std::vector<uint8_t>* out);
+bool WriteFile(const std::string& path, const void* data, size_t len);
+
+// One JSON object on one line, the last line every command prints.
+class JsonLine {
+ public:
+  void Add(const char* key, double value, const char* format = "%.6g");
+  void AddString(const char* key, const std::string& value);
+  void AddBool(const char* key, bool value);
+  void Print(FILE* out = stdout) const;
+
+ private:
+  std::string text_;
+};
+
+// A trained model with what its inputs need.
+struct TrainedModel {
+  mote::Model model;
+  mote::ModelDescription description;  // empty for a checkpoint loaded by --network
+  mote::InputNormalization normalization;
+};
+// From a self-describing checkpoint, or (network not empty) an older one
+// whose network is rebuilt by name; prepared for at least max_batch.
+mote::Status LoadTrainedModel(const std::string& checkpoint, const std::string& network, size_t max_batch,
+                              TrainedModel* out);
+
 // ---- networks the tool can rebuild by name (networks.cc) --------------------
 // Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.
 mote::Status BuildNamedNetwork(const std::string& name, mote::Model* model);
-// Builds, prepares for max_batch and loads the checkpoint's weights.
-mote::Status LoadTrainedNetwork(const std::string& name, const std::string& checkpoint, size_t max_batch,
-                                mote::Model* model);
-
 // ---- single-core FMA peak (fma_peak.cc) -------------------------------------
 // Runs many independent FMA chains of the widest vector the current Highway
 // target has (or a scalar fallback without Highway) for about `seconds` and

@@ -15,34 +15,12 @@
 #include "mote/host_runtime.h"
 #include "mote/inspect.h"
 #include "mote/model.h"
+#include "src/cli/args.h"
 #include "src/cli/cli.h"
+#include "src/cli/data_source.h"
 
 namespace mote_cli {
 namespace {
-
-int Fail(const char* cmd, const char* what, const mote::Status& s) {
-  fprintf(stderr, "mote %s: %s: %s (%s)\n", cmd, what, s.message(), mote::StatusCodeName(s.code()));
-  return 1;
-}
-
-bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  out->clear();
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out->insert(out->end(), buf, buf + n);
-  const bool ok = ferror(f) == 0;
-  fclose(f);
-  return ok;
-}
-
-bool WriteFile(const std::string& path, const void* data, size_t len) {
-  FILE* f = fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  const bool ok = fwrite(data, 1, len, f) == len;
-  return fclose(f) == 0 && ok;
-}
 
 // "dir/seed_model" -> "seed_model"; characters a C identifier cannot hold -> '_'.
 std::string IdentifierFrom(const std::string& prefix) {
@@ -54,25 +32,37 @@ std::string IdentifierFrom(const std::string& prefix) {
   return name;
 }
 
+bool AllDigits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// --calibration / --evaluate take a data SPEC, or (older form) a count of
+// Fashion-MNIST images: N -> "fashion-mnist:PART:N" (0: all of them).
+std::string DataSpecOf(const std::string& value, const char* part) {
+  if (!AllDigits(value)) return value;
+  std::string spec = std::string("fashion-mnist:") + part;
+  return value == "0" ? spec : spec + ":" + value;
+}
+
 }  // namespace
 
 void PrintExportUsage(FILE* out) {
   fprintf(out,
-          "usage: mote export --checkpoint FILE [options]\n"
-          "  --network NAME        the network the checkpoint was trained on: seed (mote::BuildSeedNetwork,\n"
-          "                        default) or rnn:H, lstm:H, gru:H (mote::BuildSequenceNetwork, H units)\n"
-          "  --checkpoint FILE     trained parameters (mote::SaveCheckpoint)\n"
+          "usage: mote export CHECKPOINT [options]\n"
+          "  CHECKPOINT            a checkpoint of `mote train` (or --checkpoint FILE)\n"
+          "  --network NAME        only for checkpoints of an older mote without a model description:\n"
+          "                        seed (mote::BuildSeedNetwork) or rnn:H, lstm:H, gru:H\n"
           "  --out FILE            model file to write (default model.mote)\n"
           "  --int8                int8 post-training quantization\n"
-          "  --calibration N       calibration examples: the first N Fashion-MNIST training images (default 1000)\n"
-          "  --data DIR            Fashion-MNIST directory (default %s)\n"
+          "  --calibration SPEC    int8 calibration data (default fashion-mnist:train:1000); a plain number N\n"
+          "                        means the first N Fashion-MNIST training images\n"
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
           "  --max-tile-bytes N    im2col tile budget of a conv (default 8192)\n"
-          "  --evaluate N          run the exported model on the host runtime over N test images (0: all)\n"
-          "                        and compare with the training library's predictions\n"
-          "The last output line is one JSON object.\n",
-          mote::kFashionMnistDir);
+          "  --evaluate SPEC       run the exported model on the host runtime over SPEC and compare with the\n"
+          "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
+          "                        0 all of them)\n");
+  CsvFlags::PrintUsage(out);
+  PrintDataSpecUsage(out);
+  fprintf(out, "The last output line is one JSON object. Exit status: 0 exported, 1 failed, 2 usage error.\n");
 }
 
 void PrintInspectUsage(FILE* out) {
@@ -84,68 +74,53 @@ void PrintInspectUsage(FILE* out) {
 }
 
 int RunExport(int argc, char** argv) {
-  std::string network = "seed", checkpoint, out = "model.mote", c_prefix, c_name, data_dir = mote::kFashionMnistDir;
-  bool int8 = false, evaluate = false;
-  size_t calibration = 1000, max_tile = 8192, evaluate_count = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (a == "--help" || a == "-h") {
+  std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration = "1000", evaluate;
+  bool int8 = false;
+  size_t max_tile = 8192;
+  CsvFlags csv;
+  ArgScanner args(argc, argv);
+  while (args.Next()) {
+    if (args.IsHelp()) {
       PrintExportUsage(stdout);
-      return 0;
-    } else if (a == "--network" && has_value) {
-      network = argv[++i];
-    } else if (a == "--checkpoint" && has_value) {
-      checkpoint = argv[++i];
-    } else if (a == "--out" && has_value) {
-      out = argv[++i];
-    } else if (a == "--int8") {
+      return kExitOk;
+    }
+    if (args.Value("--network", &network) || args.Value("--checkpoint", &checkpoint) || args.Value("--out", &out) ||
+        args.Value("--calibration", &calibration) || args.Value("--c-array", &c_prefix) ||
+        args.Value("--c-name", &c_name) || args.Count("--max-tile-bytes", &max_tile) ||
+        args.Value("--evaluate", &evaluate) || csv.Scan(args))
+      continue;
+    if (args.Is("--int8")) {
       int8 = true;
-    } else if (a == "--calibration" && has_value) {
-      calibration = strtoul(argv[++i], nullptr, 10);
-    } else if (a == "--data" && has_value) {
-      data_dir = argv[++i];
-    } else if (a == "--c-array" && has_value) {
-      c_prefix = argv[++i];
-    } else if (a == "--c-name" && has_value) {
-      c_name = argv[++i];
-    } else if (a == "--max-tile-bytes" && has_value) {
-      max_tile = strtoul(argv[++i], nullptr, 10);
-    } else if (a == "--evaluate" && has_value) {
-      evaluate = true;
-      evaluate_count = strtoul(argv[++i], nullptr, 10);
+    } else if (args.IsPositional() && checkpoint.empty()) {
+      checkpoint = args.current();
     } else {
-      fprintf(stderr, "mote export: unknown or incomplete option '%s'\n", a.c_str());
-      PrintExportUsage(stderr);
-      return 2;
+      return UsageError("export", "unknown or incomplete option '" + args.current() + "'", PrintExportUsage);
     }
   }
-  if (checkpoint.empty()) {
-    fprintf(stderr, "mote export: --checkpoint FILE is required\n");
-    PrintExportUsage(stderr);
-    return 2;
-  }
-  if (int8 && calibration == 0) {
-    fprintf(stderr, "mote export: --calibration must be at least 1\n");
-    return 2;
-  }
+  if (args.bad()) return kExitUsage;
+  if (checkpoint.empty()) return UsageError("export", "a CHECKPOINT is required", PrintExportUsage);
+  if (calibration == "0") return UsageError("export", "--calibration must hold at least 1 item", PrintExportUsage);
 
-  mote::Model model;
   const size_t batch = 100;
-  mote::Status s = LoadTrainedNetwork(network, checkpoint, batch, &model);
-  if (!s.ok()) return Fail("export", (network + " from " + checkpoint).c_str(), s);
+  TrainedModel trained;
+  mote::Status s = LoadTrainedModel(checkpoint, network, batch, &trained);
+  if (!s.ok()) return Fail("export", s);
+  mote::Model& model = trained.model;
+  const mote::Shape input_shape = model.node_shape(model.input_node(0));
 
-  mote::Dataset train, test;
-  if (int8 || evaluate) {
-    s = mote::LoadFashionMnist(data_dir, &train, &test);
-    if (!s.ok()) return Fail("export", data_dir.c_str(), s);
-  }
+  mote::Dataset calibration_set, evaluation_set;
   mote::ExportOptions options;
   options.max_tile_bytes = max_tile;
   if (int8) {
+    s = LoadDataSource(DataSpecOf(calibration, "train"), csv, input_shape, trained.normalization, &calibration_set);
+    if (!s.ok()) return Fail("export --calibration", s);
     options.int8 = true;
-    options.calibration_count = std::min(calibration, train.size());
-    options.calibration = {train.x.data()};
+    options.calibration_count = calibration_set.size();
+    options.calibration = {calibration_set.x.data()};
+  }
+  if (!evaluate.empty()) {
+    s = LoadDataSource(DataSpecOf(evaluate, "test"), csv, input_shape, trained.normalization, &evaluation_set);
+    if (!s.ok()) return Fail("export --evaluate", s);
   }
   std::vector<uint8_t> bytes;
   mote::ExportReport report;
@@ -153,12 +128,9 @@ int RunExport(int argc, char** argv) {
   if (!s.ok()) {
     if (!report.failed_node.empty())
       fprintf(stderr, "mote export: layer '%s' (%s)\n", report.failed_node.c_str(), report.failed_layer_type.c_str());
-    return Fail("export", "export", s);
+    return Fail("export", s);
   }
-  if (!WriteFile(out, bytes.data(), bytes.size())) {
-    fprintf(stderr, "mote export: cannot write %s\n", out.c_str());
-    return 1;
-  }
+  if (!WriteFile(out, bytes.data(), bytes.size())) return Fail("export", ErrorWithMessage(mote::IoError("write"), out + ": cannot write"));
   printf("wrote %s: %s model, %u bytes, arena %u bytes\n", out.c_str(), int8 ? "int8" : "fp32", report.model_bytes,
          report.arena_bytes);
   if (!c_prefix.empty()) {
@@ -167,23 +139,25 @@ int RunExport(int argc, char** argv) {
     const std::string header_file = (slash == std::string::npos ? c_prefix : c_prefix.substr(slash + 1)) + ".h";
     std::string header, source;
     s = mote::WriteCArray(name, header_file, bytes, &header, &source);
-    if (!s.ok()) return Fail("export", "--c-array", s);
+    if (!s.ok()) return Fail("export --c-array", s);
     if (!WriteFile(c_prefix + ".h", header.data(), header.size()) ||
-        !WriteFile(c_prefix + ".c", source.data(), source.size())) {
-      fprintf(stderr, "mote export: cannot write %s.h / .c\n", c_prefix.c_str());
-      return 1;
-    }
+        !WriteFile(c_prefix + ".c", source.data(), source.size()))
+      return Fail("export", ErrorWithMessage(mote::IoError("write"), c_prefix + ".h / .c: cannot write"));
     printf("wrote %s.h and %s.c (const unsigned char %s[], %s_len)\n", c_prefix.c_str(), c_prefix.c_str(),
            name.c_str(), name.c_str());
   }
 
-  std::string json = "{\"model_bytes\":" + std::to_string(report.model_bytes) +
-                     ",\"arena_bytes\":" + std::to_string(report.arena_bytes) + ",\"int8\":" + (int8 ? "true" : "false");
-  if (evaluate) {
-    const size_t n = evaluate_count == 0 ? test.size() : std::min(evaluate_count, test.size());
+  JsonLine json;
+  json.Add("model_bytes", report.model_bytes, "%.0f");
+  json.Add("arena_bytes", report.arena_bytes, "%.0f");
+  json.AddBool("int8", int8);
+  if (int8) json.Add("calibration_items", double(calibration_set.size()), "%.0f");
+  if (!evaluate.empty()) {
+    const mote::Dataset& test = evaluation_set;
+    const size_t n = test.size();
     mote::HostRuntime rt;
     s = rt.Load(bytes.data(), bytes.size());
-    if (!s.ok()) return Fail("export", "runtime", s);
+    if (!s.ok()) return Fail("export: runtime", s);
     const size_t classes = rt.output_elements();
     std::vector<float> host(batch * classes), board(classes);
     OutputComparison compare;
@@ -191,30 +165,30 @@ int RunExport(int argc, char** argv) {
     for (size_t begin = 0; begin < n; begin += batch) {
       const size_t rows = std::min(batch, n - begin);
       s = model.Predict(test.item(begin), rows, host.data());
-      if (!s.ok()) return Fail("export", "Predict", s);
+      if (!s.ok()) return Fail("export: Predict", s);
       for (size_t r = 0; r < rows; ++r) {
         const auto start = std::chrono::steady_clock::now();
         s = rt.Run(test.item(begin + r), board.data());
         runtime_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (!s.ok()) return Fail("export", "runtime", s);
-        compare.Add(host.data() + r * classes, board.data(), classes, test.labels[begin + r]);
+        if (!s.ok()) return Fail("export: runtime", s);
+        compare.Add(host.data() + r * classes, board.data(), classes, test.labels.empty() ? -1 : test.labels[begin + r]);
       }
     }
     const double us = runtime_seconds / double(n) * 1e6;
-    printf("%zu test images: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g, "
-           "%zu with NaN or infinite outputs; host runtime %.1f us per image (backend %s)\n",
+    printf("%zu items: library accuracy %.4f, exported %.4f, argmax agreement %.4f, max |output diff| %.3g, "
+           "%zu with NaN or infinite outputs; host runtime %.1f us per item (backend %s)\n",
            n, double(compare.host_correct) / n, double(compare.exported_correct) / n, double(compare.agree) / n,
            compare.max_abs_diff, compare.non_finite, us, mote::BackendName(mote::ActiveBackend()));
-    char buf[360];
-    snprintf(buf, sizeof(buf),
-             ",\"images\":%zu,\"host_accuracy\":%.4f,\"exported_accuracy\":%.4f,\"agreement\":%.4f,"
-             "\"max_abs_diff\":%.3g,\"non_finite_outputs\":%zu,\"host_runtime_us\":%.1f",
-             n, double(compare.host_correct) / n, double(compare.exported_correct) / n, double(compare.agree) / n,
-             compare.max_abs_diff, compare.non_finite, us);
-    json += buf;
+    json.Add("images", double(n), "%.0f");
+    json.Add("host_accuracy", double(compare.host_correct) / n, "%.4f");
+    json.Add("exported_accuracy", double(compare.exported_correct) / n, "%.4f");
+    json.Add("agreement", double(compare.agree) / n, "%.4f");
+    json.Add("max_abs_diff", compare.max_abs_diff, "%.3g");
+    json.Add("non_finite_outputs", double(compare.non_finite), "%.0f");
+    json.Add("host_runtime_us", us, "%.1f");
   }
-  printf("%s}\n", json.c_str());
-  return 0;
+  json.Print();
+  return kExitOk;
 }
 
 int RunInspect(int argc, char** argv) {
@@ -230,7 +204,7 @@ int RunInspect(int argc, char** argv) {
       json = true;
     } else if (a == "--runtime-text" && i + 1 < argc) {
       const mote::Status s = mote::ParseRuntimeText(argv[++i], &text);
-      if (!s.ok()) return Fail("inspect", "--runtime-text", s);
+      if (!s.ok()) return Fail("inspect --runtime-text", s);
     } else if (path.empty() && a[0] != '-') {
       path = a;
     } else {
@@ -250,7 +224,7 @@ int RunInspect(int argc, char** argv) {
   }
   mote::InspectReport report;
   const mote::Status s = mote::InspectModel(bytes.data(), bytes.size(), &report);
-  if (!s.ok()) return Fail("inspect", path.c_str(), s);
+  if (!s.ok()) return Fail(("inspect " + path).c_str(), s);
   report.runtime_text_bytes = text;
   const std::string text_out = json ? mote::FormatInspectJson(report) + "\n" : mote::FormatInspectText(report);
   fputs(text_out.c_str(), stdout);

@@ -1,5 +1,5 @@
-// `mote` command-line tool: build/CPU information, kernel benchmarks, model
-// export and inspection.
+// `mote` command-line tool: the workflow (train, evaluate, predict, export,
+// inspect, testset), build/CPU information and kernel benchmarks.
 #include <stdio.h>
 #include <string.h>
 
@@ -10,17 +10,20 @@ namespace {
 void Usage(FILE* out) {
   fprintf(out,
           "usage: mote <command> [options]\n"
-          "commands:\n"
-          "  info                      version, compiled backends, SIMD targets, active backend\n"
-          "  bench gemm [options]      F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
-          "                            (mote bench gemm --help for options)\n"
-          "  export --checkpoint F ... a trained seed network -> model file (fp32 or --int8) and C array\n"
-          "                            (mote export --help for options)\n"
-          "  inspect MODEL [--json]    per-op shapes, MACs, parameter bytes, quantization; flash and RAM totals\n"
-          "  testset [options]         test images + expected outputs as C arrays, for firmware\n"
-          "  help                      this message\n"
+          "commands (mote COMMAND --help for each):\n"
+          "  train MODEL_FILE --data SPEC   train the model a model file describes -> checkpoint\n"
+          "  evaluate MODEL --data SPEC     loss and accuracy of a checkpoint or an exported .mote\n"
+          "  predict MODEL --data SPEC      class and outputs per item (CSV)\n"
+          "  export CHECKPOINT [options]    -> runtime model (.mote, fp32 or --int8 calibrated) and C array\n"
+          "  inspect MODEL [--json]         per-op shapes, MACs, parameter bytes, quantization; flash and RAM\n"
+          "  testset CHECKPOINT [options]   test items + expected outputs as C arrays, for firmware\n"
+          "  info                           version, compiled backends, SIMD targets, active backend\n"
+          "  bench gemm [options]           F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
+          "  help                           this message\n"
           "environment:\n"
-          "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n");
+          "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n"
+          "exit status: 0 success, 1 the work failed (bad file or data, a check that did not hold),\n"
+          "2 the command line is wrong\n");
 }
 
 }  // namespace
@@ -35,6 +38,9 @@ int main(int argc, char** argv) {
     Usage(stdout);
     return 0;
   }
+  if (strcmp(cmd, "train") == 0) return mote_cli::RunTrain(argc - 1, argv + 1);
+  if (strcmp(cmd, "evaluate") == 0) return mote_cli::RunEvaluate(argc - 1, argv + 1);
+  if (strcmp(cmd, "predict") == 0) return mote_cli::RunPredict(argc - 1, argv + 1);
   if (strcmp(cmd, "info") == 0) return mote_cli::RunInfo(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return mote_cli::RunExport(argc - 1, argv + 1);
   if (strcmp(cmd, "inspect") == 0) return mote_cli::RunInspect(argc - 1, argv + 1);

@@ -1,10 +1,9 @@
-// Networks the `mote` tool can rebuild from a name, to load checkpoints
-// (which hold weights, not architecture) for export and test-set generation.
+// Networks the `mote` tool can rebuild from a name, to load checkpoints of
+// older mote versions (weights only, no model description).
 #include <stdlib.h>
 
 #include <string>
 
-#include "mote/checkpoint.h"
 #include "mote/model.h"
 #include "mote/zoo.h"
 #include "src/cli/cli.h"
@@ -25,13 +24,6 @@ mote::Status BuildNamedNetwork(const std::string& name, mote::Model* model) {
     }
   }
   return mote::InvalidArgument("unknown network (known: seed, rnn:UNITS, lstm:UNITS, gru:UNITS)");
-}
-
-mote::Status LoadTrainedNetwork(const std::string& name, const std::string& checkpoint, size_t max_batch,
-                                mote::Model* model) {
-  MOTE_TRY(BuildNamedNetwork(name, model));
-  MOTE_TRY(model->Prepare(max_batch));
-  return mote::LoadCheckpoint(*model, checkpoint);
 }
 
 }  // namespace mote_cli

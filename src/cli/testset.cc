@@ -1,10 +1,13 @@
-// `mote testset`: writes the first N Fashion-MNIST test images, their labels
-// and the training library's inference outputs for them as a C source +
-// header, for firmware that checks an exported model on the board
-// (ports/cortex-m4/model_firmware.cc). Pixels stay u8 (784 bytes an image);
-// the board rebuilds the float input as pixel * (1.0f / 255.0f), the same
-// float operation as the host loader, so both sides see identical inputs.
-// Expected outputs are written as hexadecimal float literals (exact).
+// `mote testset`: writes the first N items of a data set, their labels and
+// the training library's inference outputs for them as a C source + header,
+// for firmware that checks an exported model on the board
+// (ports/cortex-m4/model_firmware.cc).
+//
+// When every raw value is a byte (images), items stay bytes and the board
+// rebuilds the model's input with the model's normalisation,
+// fmaf(byte, scale, offset), the same float operation as the host
+// (mote::NormalizeDataset), so both sides see identical inputs; otherwise the
+// normalised floats are written. Floats are hexadecimal literals (exact).
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +17,9 @@
 
 #include "mote/data.h"
 #include "mote/model.h"
+#include "src/cli/args.h"
 #include "src/cli/cli.h"
+#include "src/cli/data_source.h"
 
 namespace mote_cli {
 
@@ -22,97 +27,120 @@ namespace {
 
 void Usage(FILE* out) {
   fprintf(out,
-          "usage: mote testset --checkpoint FILE --out PREFIX [--network seed|lstm:H|gru:H] [--images N] [--data DIR]\n"
-          "  writes PREFIX.c and PREFIX.h: mote_testset_pixels (u8, N x 784), mote_testset_labels (N),\n"
-          "  mote_testset_expected (N x outputs floats, the training library's inference outputs)\n");
+          "usage: mote testset CHECKPOINT --out PREFIX [--data SPEC] [--images N] [--network NAME]\n"
+          "  writes PREFIX.c and PREFIX.h: the first N items of SPEC (default fashion-mnist:test, N 200)\n"
+          "  as mote_testset_pixels (bytes) or mote_testset_inputs (floats), mote_testset_labels, and\n"
+          "  mote_testset_expected (N x outputs floats, the training library's inference outputs)\n"
+          "  --network NAME        only for checkpoints without a model description (seed, lstm:H, ...)\n");
+  CsvFlags::PrintUsage(out);
+  PrintDataSpecUsage(out);
 }
 
-int Fail(const char* what, const mote::Status& s) {
-  fprintf(stderr, "mote testset: %s: %s\n", what, s.message());
-  return 1;
-}
+// A float as a C literal that reads back to the same bits.
+void PrintFloat(FILE* f, float v) { fprintf(f, "%af", double(v)); }
 
 }  // namespace
 
 int RunTestset(int argc, char** argv) {
-  std::string network = "seed", checkpoint, prefix, data_dir = mote::kFashionMnistDir;
+  std::string network, checkpoint, prefix, data = "fashion-mnist:test";
   size_t images = 200;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (a == "--network" && has_value) {
-      network = argv[++i];
-    } else if (a == "--checkpoint" && has_value) {
-      checkpoint = argv[++i];
-    } else if (a == "--out" && has_value) {
-      prefix = argv[++i];
-    } else if (a == "--images" && has_value) {
-      images = size_t(strtoull(argv[++i], nullptr, 10));
-    } else if (a == "--data" && has_value) {
-      data_dir = argv[++i];
-    } else if (a == "--help" || a == "-h") {
+  CsvFlags csv;
+  ArgScanner args(argc, argv);
+  while (args.Next()) {
+    if (args.IsHelp()) {
       Usage(stdout);
-      return 0;
+      return kExitOk;
+    }
+    if (args.Value("--network", &network) || args.Value("--checkpoint", &checkpoint) ||
+        args.Value("--out", &prefix) || args.Count("--images", &images) || args.Value("--data", &data) ||
+        csv.Scan(args))
+      continue;
+    if (args.IsPositional() && checkpoint.empty()) {
+      checkpoint = args.current();
     } else {
-      Usage(stderr);
-      return 2;
+      return UsageError("testset", "unknown or incomplete option '" + args.current() + "'", Usage);
     }
   }
-  if (checkpoint.empty() || prefix.empty() || images == 0) {
-    Usage(stderr);
-    return 2;
-  }
-  mote::Dataset train, test;
-  mote::Status s = mote::LoadFashionMnist(data_dir, &train, &test);
-  if (!s.ok()) return Fail(data_dir.c_str(), s);
-  if (images > test.size()) images = test.size();
+  if (args.bad()) return kExitUsage;
+  if (checkpoint.empty() || prefix.empty() || images == 0)
+    return UsageError("testset", "CHECKPOINT, --out and at least one image are required", Usage);
 
-  mote::Model model;
   const size_t batch = 50;
-  s = LoadTrainedNetwork(network, checkpoint, batch, &model);
-  if (!s.ok()) return Fail(checkpoint.c_str(), s);
+  TrainedModel trained;
+  mote::Status s = LoadTrainedModel(checkpoint, network, batch, &trained);
+  if (!s.ok()) return Fail("testset", s);
+  mote::Model& model = trained.model;
+  mote::Dataset test, raw;
+  bool bytes = false;
+  s = LoadDataSource(data, csv, model.node_shape(model.input_node(0)), trained.normalization, &test, &bytes, &raw);
+  if (!s.ok()) return Fail("testset --data", s);
+  if (test.labels.empty()) return Fail("testset", mote::InvalidArgument("the data has no labels"));
+  if (images > test.size()) images = test.size();
   const size_t in_size = model.input_size(0), out_size = model.output_size(0);
-  if (in_size != test.item_shape.elements()) return Fail(network.c_str(), mote::ShapeMismatch("input size differs from the data"));
 
   std::vector<float> expected(images * out_size);
   for (size_t b = 0; b < images; b += batch) {
     const size_t n = images - b < batch ? images - b : batch;
     s = model.Predict(test.item(b), n, expected.data() + b * out_size);
-    if (!s.ok()) return Fail("predict", s);
+    if (!s.ok()) return Fail("testset: predict", s);
   }
 
   const std::string c_path = prefix + ".c", h_path = prefix + ".h";
   FILE* h = fopen(h_path.c_str(), "w");
-  if (h == nullptr) return Fail(h_path.c_str(), mote::IoError("cannot write"));
+  if (h == nullptr) return Fail("testset", ErrorWithMessage(mote::IoError("write"), h_path + ": cannot write"));
   fprintf(h,
-          "/* Generated by `mote testset`: Fashion-MNIST test images for firmware checks. */\n"
+          "/* Generated by `mote testset`: test items for firmware checks. */\n"
           "#ifndef MOTE_TESTSET_H_\n#define MOTE_TESTSET_H_\n"
-          "#define MOTE_TESTSET_IMAGES %zu\n#define MOTE_TESTSET_PIXELS %zu\n#define MOTE_TESTSET_OUTPUTS %zu\n"
-          "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
-          "extern const unsigned char mote_testset_pixels[MOTE_TESTSET_IMAGES * MOTE_TESTSET_PIXELS];\n"
-          "extern const unsigned char mote_testset_labels[MOTE_TESTSET_IMAGES];\n"
-          "extern const float mote_testset_expected[MOTE_TESTSET_IMAGES * MOTE_TESTSET_OUTPUTS];\n"
-          "#ifdef __cplusplus\n}\n#endif\n#endif\n",
+          "#define MOTE_TESTSET_IMAGES %zu\n#define MOTE_TESTSET_PIXELS %zu\n#define MOTE_TESTSET_OUTPUTS %zu\n",
           images, in_size, out_size);
+  if (bytes) {
+    fprintf(h, "#define MOTE_TESTSET_BYTE_INPUTS 1\n#define MOTE_TESTSET_INPUT_SCALE ");
+    PrintFloat(h, trained.normalization.scale);
+    fprintf(h, "\n#define MOTE_TESTSET_INPUT_OFFSET ");
+    PrintFloat(h, trained.normalization.offset);
+    fprintf(h, "\n");
+  } else {
+    fprintf(h, "#define MOTE_TESTSET_BYTE_INPUTS 0\n");
+  }
+  fprintf(h,
+          "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+          "extern const unsigned char mote_testset_labels[MOTE_TESTSET_IMAGES];\n"
+          "extern const float mote_testset_expected[MOTE_TESTSET_IMAGES * MOTE_TESTSET_OUTPUTS];\n");
+  fprintf(h, bytes ? "extern const unsigned char mote_testset_pixels[MOTE_TESTSET_IMAGES * MOTE_TESTSET_PIXELS];\n"
+                   : "extern const float mote_testset_inputs[MOTE_TESTSET_IMAGES * MOTE_TESTSET_PIXELS];\n");
+  fprintf(h, "#ifdef __cplusplus\n}\n#endif\n#endif\n");
   const bool h_ok = fclose(h) == 0;
   FILE* c = fopen(c_path.c_str(), "w");
-  if (c == nullptr || !h_ok) return Fail(c_path.c_str(), mote::IoError("cannot write"));
+  if (c == nullptr || !h_ok) return Fail("testset", ErrorWithMessage(mote::IoError("write"), prefix + ".c / .h: cannot write"));
   const size_t base = prefix.find_last_of('/');
-  fprintf(c, "#include \"%s\"\n\nconst unsigned char mote_testset_pixels[] = {",
-          (base == std::string::npos ? h_path : h_path.substr(base + 1)).c_str());
-  for (size_t i = 0; i < images * in_size; ++i) {
-    // Loader pixels are p * (1/255): recover p exactly.
-    const long p = lroundf(test.x[i] * 255.0f);
-    fprintf(c, "%s%ld,", i % 28 == 0 ? "\n" : "", p < 0 ? 0 : p > 255 ? 255 : p);
+  fprintf(c, "#include \"%s\"\n\n", (base == std::string::npos ? h_path : h_path.substr(base + 1)).c_str());
+  if (bytes) {
+    fprintf(c, "const unsigned char mote_testset_pixels[] = {");
+    for (size_t i = 0; i < images * in_size; ++i) fprintf(c, "%s%d,", i % 28 == 0 ? "\n" : "", int(raw.x[i]));
+  } else {
+    fprintf(c, "const float mote_testset_inputs[] = {");
+    for (size_t i = 0; i < images * in_size; ++i) {
+      fputs(i % 8 == 0 ? "\n" : " ", c);
+      PrintFloat(c, test.x[i]);
+      fputc(',', c);
+    }
   }
   fprintf(c, "\n};\n\nconst unsigned char mote_testset_labels[] = {");
-  for (size_t i = 0; i < images; ++i) fprintf(c, "%s%d,", i % 28 == 0 ? "\n" : "", int(test.labels[i]));
+  for (size_t i = 0; i < images; ++i) {
+    if (test.labels[i] > 255) return Fail("testset", mote::OutOfRange("labels above 255 do not fit the test set"));
+    fprintf(c, "%s%d,", i % 28 == 0 ? "\n" : "", int(test.labels[i]));
+  }
   fprintf(c, "\n};\n\nconst float mote_testset_expected[] = {");
-  for (size_t i = 0; i < expected.size(); ++i) fprintf(c, "%s%af,", i % out_size == 0 ? "\n" : " ", double(expected[i]));
+  for (size_t i = 0; i < expected.size(); ++i) {
+    fputs(i % out_size == 0 ? "\n" : " ", c);
+    PrintFloat(c, expected[i]);
+    fputc(',', c);
+  }
   fprintf(c, "\n};\n");
-  if (fclose(c) != 0) return Fail(c_path.c_str(), mote::IoError("cannot write"));
-  printf("mote testset: %zu images -> %s, %s\n", images, c_path.c_str(), h_path.c_str());
-  return 0;
+  if (fclose(c) != 0) return Fail("testset", ErrorWithMessage(mote::IoError("write"), c_path + ": cannot write"));
+  printf("mote testset: %zu items (%s) -> %s, %s\n", images, bytes ? "bytes" : "floats", c_path.c_str(),
+         h_path.c_str());
+  return kExitOk;
 }
 
 }  // namespace mote_cli

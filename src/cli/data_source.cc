@@ -1,0 +1,168 @@
+// `--data SPEC` for every command: see data_source.h.
+#include "src/cli/data_source.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "src/cli/cli.h"
+
+namespace mote_cli {
+
+namespace {
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  const size_t n = strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+bool AllDigits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// "PATH:N" -> PATH and N; no ":digits" suffix leaves N at 0 (all items).
+void SplitCount(const std::string& spec, std::string* base, size_t* count) {
+  const size_t colon = spec.rfind(':');
+  *count = 0;
+  *base = spec;
+  if (colon != std::string::npos && AllDigits(spec.substr(colon + 1)) && spec.size() - colon <= 10) {
+    *count = size_t(strtoull(spec.c_str() + colon + 1, nullptr, 10));
+    *base = spec.substr(0, colon);
+  }
+}
+
+mote::Status LoadFashionMnistPart(const std::string& part, mote::Dataset* out) {
+  const std::string dir = mote::kFashionMnistDir;
+  const std::string prefix = part == "test" ? "t10k" : "train";
+  mote::Status s = mote::Status::Ok();
+  for (const char* ext : {".gz", ""}) {
+    s = mote::LoadIdxDataset(dir + "/" + prefix + "-images-idx3-ubyte" + ext, dir + "/" + prefix + "-labels-idx1-ubyte" + ext,
+                             out, 1.0f);
+    if (s.ok() || s.code() != mote::StatusCode::kIoError) return s;
+  }
+  return s;
+}
+
+mote::Status LoadNpzData(const std::string& path, const std::string& x_key, const std::string& y_key,
+                         mote::Dataset* out) {
+  (void)path, (void)x_key, (void)y_key, (void)out;
+  return mote::Unsupported("npz: not yet");
+}
+
+mote::Status LoadNpyData(const std::string& x_path, const std::string& y_path, mote::Dataset* out) {
+  (void)x_path, (void)y_path, (void)out;
+  return mote::Unsupported("npy: not yet");
+}
+
+mote::Status LoadRaw(const std::string& spec, const CsvFlags& flags, mote::Dataset* out) {
+  if (spec == "fashion-mnist" || spec == "fashion-mnist:train") return LoadFashionMnistPart("train", out);
+  if (spec == "fashion-mnist:test") return LoadFashionMnistPart("test", out);
+  const size_t comma = spec.find(',');
+  if (EndsWith(spec, ".csv") || EndsWith(spec, ".csv.gz") || EndsWith(spec, ".tsv")) {
+    mote::CsvError where;
+    const mote::Status s = mote::ReadCsv(spec, flags.csv, out, &where);
+    if (!s.ok() && where.line > 0)
+      return ErrorWithMessage(s, spec + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+                                     s.message());
+    return s;
+  }
+  const size_t npz = spec.find(".npz");
+  if (npz != std::string::npos && (npz + 4 == spec.size() || spec[npz + 4] == ':')) {
+    std::string x_key = "x", y_key = "y";
+    if (npz + 4 < spec.size()) {
+      const std::string keys = spec.substr(npz + 5);
+      const size_t k = keys.find(',');
+      if (k == std::string::npos) return mote::InvalidArgument("npz keys: expected PATH.npz:XKEY,YKEY");
+      x_key = keys.substr(0, k);
+      y_key = keys.substr(k + 1);
+    }
+    return LoadNpzData(spec.substr(0, npz + 4), x_key, y_key, out);
+  }
+  if (comma != std::string::npos) {
+    const std::string x = spec.substr(0, comma), y = spec.substr(comma + 1);
+    if (EndsWith(x, ".npy") && EndsWith(y, ".npy")) return LoadNpyData(x, y, out);
+    return mote::LoadIdxDataset(x, y, out, 1.0f);
+  }
+  return mote::InvalidArgument(
+      "unknown data source (expected fashion-mnist[:train|:test], FILE.csv, FILE.npz[:X,Y], X.npy,Y.npy or IMAGES,LABELS)");
+}
+
+}  // namespace
+
+bool CsvFlags::Scan(ArgScanner& args) {
+  std::string v;
+  if (args.Is("--header")) {
+    csv.header = true;
+    return true;
+  }
+  if (args.Value("--label-column", &v)) {
+    char* end = nullptr;
+    const long column = strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || column < -1000000 || column > 1000000) {
+      fprintf(stderr, "--label-column: expected an integer, got '%s'\n", v.c_str());
+      return false;
+    }
+    csv.label_column = int(column);
+    return true;
+  }
+  if (args.Value("--delimiter", &v)) {
+    if (v == "tab" || v == "\\t") v = "\t";
+    if (v.size() != 1) {
+      fprintf(stderr, "--delimiter: expected one character (or 'tab'), got '%s'\n", v.c_str());
+      return false;
+    }
+    csv.delimiter = v[0];
+    return true;
+  }
+  return false;
+}
+
+void CsvFlags::PrintUsage(FILE* out) {
+  fprintf(out,
+          "  --label-column N      CSV: column of the label (from 0; negative counts from the right; default -1)\n"
+          "  --header              CSV: skip the first line\n"
+          "  --delimiter C         CSV: field separator (default ','; 'tab' for tabs)\n");
+}
+
+void PrintDataSpecUsage(FILE* out) {
+  fprintf(out,
+          "data sources (SPEC), each optionally ending in :N to keep the first N items:\n"
+          "  fashion-mnist[:train|:test]   Debian's dataset-fashion-mnist\n"
+          "  FILE.csv[.gz]                 numeric CSV, one item per line\n"
+          "  FILE.npz[:XKEY,YKEY]          NumPy archive (keys default to x and y)\n"
+          "  X.npy,Y.npy                   NumPy arrays of items and labels\n"
+          "  IMAGES,LABELS                 IDX files (raw or .gz), as MNIST ships\n"
+          "Values are read raw (bytes stay 0..255) and normalised as the model file's [input] says.\n");
+}
+
+mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                            const mote::InputNormalization& normalization, mote::Dataset* out, bool* raw_bytes,
+                            mote::Dataset* raw) {
+  std::string base;
+  size_t count = 0;
+  SplitCount(spec, &base, &count);
+  mote::Dataset data;
+  mote::Status s = LoadRaw(base, flags, &data);
+  if (!s.ok()) return ErrorWithMessage(s, base + ": " + s.message());
+  if (count > 0 && count < data.size()) {
+    mote::Dataset first;
+    MOTE_TRY(mote::Slice(data, 0, count, &first));
+    data = std::move(first);
+  }
+  if (data.size() == 0) return ErrorWithMessage(mote::CorruptData("no items"), base + ": no items");
+  if (data.item_shape.elements() != item_shape.elements())
+    return ErrorWithMessage(mote::ShapeMismatch("item size"),
+                            base + ": items of " + std::to_string(data.item_shape.elements()) +
+                                " values, but the model's input takes " + std::to_string(item_shape.elements()));
+  data.item_shape = item_shape;
+  bool bytes = true;
+  for (const float v : data.x) bytes = bytes && v >= 0.0f && v <= 255.0f && v == floorf(v);
+  if (raw_bytes != nullptr) *raw_bytes = bytes;
+  if (raw != nullptr) *raw = data;
+  mote::NormalizeDataset(normalization, &data);
+  *out = std::move(data);
+  return mote::Status::Ok();
+}
+
+}  // namespace mote_cli

@@ -1,0 +1,193 @@
+// `mote evaluate` and `mote predict`: a trained model (checkpoint, through the
+// training library) or an exported one (.mote, through the host runtime) on
+// the user's data.
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "mote/host_runtime.h"
+#include "mote/trainer.h"
+#include "src/cli/args.h"
+#include "src/cli/cli.h"
+#include "src/cli/data_source.h"
+
+namespace mote_cli {
+
+namespace {
+
+constexpr size_t kBatch = 100;
+
+void Usage(FILE* out, const char* command) {
+  fprintf(out,
+          "usage: mote %s MODEL --data SPEC [options]\n"
+          "  MODEL is a checkpoint of `mote train` (run by the training library, inputs normalised as its\n"
+          "  model file says) or an exported .mote file (run by the host runtime; see --scale / --offset)\n"
+          "  --data SPEC           the items (required)\n"
+          "  --network NAME        a checkpoint of an older mote without a model description: seed, lstm:H, ...\n"
+          "  --scale S --offset O  .mote only: input normalisation x * S + O (default 1, 0)\n",
+          command);
+  if (strcmp(command, "predict") == 0)
+    fprintf(out,
+            "  --out FILE            write 'item,class,output 0,output 1,...' lines to FILE (default: stdout)\n"
+            "Without --out the CSV goes to stdout; with it, the last line is one JSON object.\n");
+  else
+    fprintf(out, "The last output line is one JSON object (items, accuracy, loss for a checkpoint).\n");
+  CsvFlags::PrintUsage(out);
+  PrintDataSpecUsage(out);
+  fprintf(out, "Exit status: 0 done, 1 failed, 2 usage error.\n");
+}
+void EvaluateUsage(FILE* out) { Usage(out, "evaluate"); }
+void PredictUsage(FILE* out) { Usage(out, "predict"); }
+
+bool IsExportedModel(const std::string& path) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  unsigned char magic[4] = {0, 0, 0, 0};
+  const bool read = fread(magic, 1, 4, f) == 4;
+  fclose(f);
+  return read && memcmp(magic, "MOTE", 4) == 0;
+}
+
+// Either kind of model, run in batches: outputs of `count` items from `first`.
+struct Runner {
+  bool exported = false;
+  TrainedModel trained;
+  mote::HostRuntime runtime;
+  std::vector<uint8_t> bytes;
+
+  mote::Status Open(const std::string& path, const std::string& network, float scale, float offset) {
+    exported = IsExportedModel(path);
+    if (!exported) return LoadTrainedModel(path, network, kBatch, &trained);
+    if (!ReadFile(path, &bytes)) return ErrorWithMessage(mote::IoError("read"), path + ": cannot read");
+    MOTE_TRY(runtime.Load(bytes.data(), bytes.size()));
+    trained.normalization.scale = scale;
+    trained.normalization.offset = offset;
+    return mote::Status::Ok();
+  }
+  mote::Shape input_shape() const {
+    return exported ? mote::Shape(runtime.input_elements()) : trained.model.node_shape(trained.model.input_node(0));
+  }
+  size_t outputs() const { return exported ? runtime.output_elements() : trained.model.output_size(0); }
+  mote::Status Run(const mote::Dataset& data, size_t first, size_t count, float* out) {
+    if (exported) return runtime.RunBatch(data.item(first), count, out);
+    return trained.model.Predict(data.item(first), count, out);
+  }
+};
+
+size_t ArgMax(const float* x, size_t n) { return size_t(std::max_element(x, x + n) - x); }
+
+struct Options {
+  std::string model, data, network, out;
+  float scale = 1.0f, offset = 0.0f;
+  CsvFlags csv;
+};
+
+// Parses the options both commands share; returns -1 to go on, else an exit code.
+int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*), Options* o) {
+  ArgScanner args(argc, argv);
+  std::string number;
+  while (args.Next()) {
+    if (args.IsHelp()) {
+      usage(stdout);
+      return kExitOk;
+    }
+    if (args.Value("--data", &o->data) || args.Value("--network", &o->network) || o->csv.Scan(args)) continue;
+    if (strcmp(command, "predict") == 0 && args.Value("--out", &o->out)) continue;
+    if (args.Value("--scale", &number) || args.Value("--offset", &number)) {
+      char* end = nullptr;
+      const float v = strtof(number.c_str(), &end);
+      if (number.empty() || *end != '\0' || !std::isfinite(v)) return UsageError(command, "bad number " + number, usage);
+      (args.Is("--scale") ? o->scale : o->offset) = v;
+    } else if (args.IsPositional() && o->model.empty()) {
+      o->model = args.current();
+    } else {
+      return UsageError(command, "unknown or incomplete option '" + args.current() + "'", usage);
+    }
+  }
+  if (o->model.empty() || o->data.empty()) return UsageError(command, "MODEL and --data are required", usage);
+  return -1;
+}
+
+}  // namespace
+
+int RunEvaluate(int argc, char** argv) {
+  Options o;
+  const int parsed = ParseOptions(argc, argv, "evaluate", EvaluateUsage, &o);
+  if (parsed >= 0) return parsed;
+  Runner runner;
+  mote::Status s = runner.Open(o.model, o.network, o.scale, o.offset);
+  if (!s.ok()) return Fail("evaluate", s);
+  mote::Dataset data;
+  s = LoadDataSource(o.data, o.csv, runner.input_shape(), runner.trained.normalization, &data);
+  if (!s.ok()) return Fail("evaluate --data", s);
+  if (data.labels.empty()) return Fail("evaluate", mote::InvalidArgument("the data has no labels"));
+  JsonLine json;
+  json.Add("items", double(data.size()), "%.0f");
+  if (!runner.exported) {
+    float loss = 0, accuracy = 0;
+    s = mote::EvaluateDataset(runner.trained.model, data, &loss, &accuracy);
+    if (!s.ok()) return Fail("evaluate", s);
+    json.Add("loss", loss, "%.4f");
+    json.Add("accuracy", accuracy, "%.4f");
+  } else {
+    const size_t classes = runner.outputs();
+    std::vector<float> out(kBatch * classes);
+    size_t correct = 0;
+    for (size_t first = 0; first < data.size(); first += kBatch) {
+      const size_t n = std::min(kBatch, data.size() - first);
+      s = runner.Run(data, first, n, out.data());
+      if (!s.ok()) return Fail("evaluate", s);
+      for (size_t i = 0; i < n; ++i) correct += ArgMax(&out[i * classes], classes) == size_t(data.labels[first + i]);
+    }
+    json.Add("accuracy", double(correct) / double(data.size()), "%.4f");
+  }
+  json.AddString("model", o.model);
+  json.Print();
+  return kExitOk;
+}
+
+int RunPredict(int argc, char** argv) {
+  Options o;
+  const int parsed = ParseOptions(argc, argv, "predict", PredictUsage, &o);
+  if (parsed >= 0) return parsed;
+  Runner runner;
+  mote::Status s = runner.Open(o.model, o.network, o.scale, o.offset);
+  if (!s.ok()) return Fail("predict", s);
+  mote::Dataset data;
+  s = LoadDataSource(o.data, o.csv, runner.input_shape(), runner.trained.normalization, &data);
+  if (!s.ok()) return Fail("predict --data", s);
+  FILE* out = o.out.empty() ? stdout : fopen(o.out.c_str(), "w");
+  if (out == nullptr) return Fail("predict", ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"));
+  const size_t classes = runner.outputs();
+  std::vector<float> y(kBatch * classes);
+  size_t correct = 0;
+  for (size_t first = 0; first < data.size() && s.ok(); first += kBatch) {
+    const size_t n = std::min(kBatch, data.size() - first);
+    s = runner.Run(data, first, n, y.data());
+    for (size_t i = 0; i < n && s.ok(); ++i) {
+      const float* row = &y[i * classes];
+      const size_t cls = ArgMax(row, classes);
+      if (!data.labels.empty()) correct += cls == size_t(data.labels[first + i]);
+      fprintf(out, "%zu,%zu", first + i, cls);
+      for (size_t k = 0; k < classes; ++k) fprintf(out, ",%.9g", double(row[k]));
+      fputc('\n', out);
+    }
+  }
+  const bool written = out == stdout ? fflush(out) == 0 : fclose(out) == 0;
+  if (!s.ok()) return Fail("predict", s);
+  if (!written) return Fail("predict", ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"));
+  if (!o.out.empty()) {
+    JsonLine json;
+    json.Add("items", double(data.size()), "%.0f");
+    if (!data.labels.empty()) json.Add("accuracy", double(correct) / double(data.size()), "%.4f");
+    json.AddString("out", o.out);
+    json.Print();
+  }
+  return kExitOk;
+}
+
+}  // namespace mote_cli
