@@ -140,7 +140,8 @@ bool SyncDirectoryOf(const std::string& path) {
 
 }  // namespace
 
-Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
+Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, const ModelDescription* description) {
+  (void)description;  // stored from format version 2 (in progress)
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
   if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
       !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
