@@ -101,6 +101,7 @@ Status Construct(const std::string& source, const toml::table& root_table, Model
     root.FailAt({1, 1}, "input", "missing: the input, e.g. [input] shape = [28, 28, 1]");
     return root.status();
   }
+  root.Accept("inputs");
   if (single) {
     if (const toml::table* t = root.Table("input")) input_tables.push_back(t);
   } else if (const toml::array* a = root.TableArray("inputs")) {
@@ -176,11 +177,11 @@ Status Construct(const std::string& source, const toml::table& root_table, Model
     n.path = r.path();
     if (r.Has("inputs") && int(in.size()) != n.layer->input_count())
       return Error(source, r.KeyPosition("inputs"), r.KeyPath("inputs"),
-                   "a " + type + " layer takes " + std::to_string(n.layer->input_count()) + " input(s), got " +
+                   "a layer of type " + type + " takes " + std::to_string(n.layer->input_count()) + " input(s), got " +
                        std::to_string(in.size()));
     if (!r.Has("inputs") && n.layer->input_count() != 1)
       return Error(source, n.where, r.KeyPath("inputs"),
-                   "missing: a " + type + " layer takes " + std::to_string(n.layer->input_count()) +
+                   "missing: a layer of type " + type + " takes " + std::to_string(n.layer->input_count()) +
                        " inputs, e.g. inputs = [\"a\", \"b\"]");
     refs.push_back(in);
     explicit_inputs.push_back(r.Has("inputs"));
