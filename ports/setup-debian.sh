@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 # (/usr/share/datasets/fashion-mnist, read by mote::LoadFashionMnist).
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
-  dataset-fashion-mnist)
+  libtomlplusplus-dev dataset-fashion-mnist)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)
 # 32-bit x86 build (size_t of 32 bits), run natively, and its i386 multiarch libraries.

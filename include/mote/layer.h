@@ -24,6 +24,7 @@ namespace mote {
 using NodeId = int;
 
 class LoweringContext;  // include/mote/lowering.h
+class OptionWriter;     // include/mote/describe.h
 
 // What a parameter is, which decides regularization and export defaults:
 // weight decay (L1/L2) applies to kWeight only unless a layer overrides it.
@@ -132,6 +133,11 @@ class Layer {
   // keep the default, which fails.
   virtual bool identity_at_inference() const { return false; }
   virtual Status Lower(LoweringContext&) const { return Unsupported("export: a layer the runtime has no op for"); }
+
+  // Model files (include/mote/describe.h): writes the layer's model-file type
+  // and every option it was constructed with. Layers without one keep the
+  // default, which fails.
+  virtual Status Describe(OptionWriter&) const { return Unsupported("describe: a layer without a model-file form"); }
 };
 
 }  // namespace mote

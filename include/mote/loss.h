@@ -9,6 +9,8 @@
 
 namespace mote {
 
+class OptionWriter;  // include/mote/describe.h
+
 // Targets for one batch: class labels (one int per example) for
 // classification losses, or values shaped like the prediction.
 struct Targets {
@@ -33,6 +35,9 @@ class Loss {
   // for the fused softmax losses).
   virtual float Compute(size_t batch, size_t per_item, const float* prediction, const Targets& targets,
                         float* grad) const = 0;
+  // Model files (include/mote/describe.h): the loss's model-file type and
+  // options. Losses without one keep the default, which fails.
+  virtual Status Describe(OptionWriter&) const { return Unsupported("describe: a loss without a model-file form"); }
 };
 
 // Softmax over the last dim fused with cross-entropy (stable: log-sum-exp),
@@ -51,6 +56,7 @@ class SoftmaxCrossEntropy final : public Loss {
   Status CheckTargets(size_t batch, size_t per_item, const Targets& targets) const override;
   float Compute(size_t batch, size_t per_item, const float* prediction, const Targets& targets,
                 float* grad) const override;
+  Status Describe(OptionWriter& out) const override;
   float label_smoothing() const { return smoothing_; }
 
  private:
@@ -68,6 +74,7 @@ class MeanSquaredError final : public Loss {
   Status CheckTargets(size_t batch, size_t per_item, const Targets& targets) const override;
   float Compute(size_t batch, size_t per_item, const float* prediction, const Targets& targets,
                 float* grad) const override;
+  Status Describe(OptionWriter& out) const override;
 };
 
 // Sigmoid fused with binary cross-entropy on logits (stable), targets in [0, 1]
@@ -82,6 +89,7 @@ class BinaryCrossEntropy final : public Loss {
   Status CheckTargets(size_t batch, size_t per_item, const Targets& targets) const override;
   float Compute(size_t batch, size_t per_item, const float* prediction, const Targets& targets,
                 float* grad) const override;
+  Status Describe(OptionWriter& out) const override;
 };
 
 }  // namespace mote

@@ -196,6 +196,26 @@ class Model {
   Loss* loss() const;
   Optimizer* optimizer() const;
 
+  // ---- what the building calls set (DescribeModel, include/mote/model_file.h) ----
+  float loss_weight() const;  // of the main loss
+  // Head i of head_count(): 0 is the main loss on output 0, then AddHead's in
+  // order: node (-1), loss (null) and weight (0) when out of range.
+  NodeId head_node(size_t i) const;
+  const Loss* head_loss(size_t i) const;
+  float head_weight(size_t i) const;
+  float regularization_l1() const;  // SetRegularization's
+  float regularization_l2() const;
+  // SetLayerRegularization's coefficients for `node`; false when it has none.
+  bool layer_regularization(NodeId node, float* l1, float* l2) const;
+  bool frozen(NodeId node) const;
+  // TieParameters(layer, source) calls, in order.
+  size_t tie_count() const;
+  void tie(size_t i, std::string* layer, std::string* source) const;
+  // AddTyingPenalty(a, b, lambda) calls, in order.
+  size_t tying_penalty_count() const;
+  void tying_penalty(size_t i, std::string* a, std::string* b, float* lambda) const;
+  float weight_noise() const;
+
   struct Impl;  // opaque (src/train/model.cc)
 
  private:

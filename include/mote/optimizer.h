@@ -20,6 +20,8 @@
 
 namespace mote {
 
+class OptionWriter;  // include/mote/describe.h
+
 // A contiguous run of parameters updated together.
 struct ParamRange {
   size_t begin, end;     // element indices into the parameter buffer
@@ -44,6 +46,11 @@ class Optimizer {
   // Floats of state per model of `count` parameters (e.g. 2 * count for Adam).
   virtual size_t StateFloats(size_t count) const = 0;
   virtual void Step(const OptimizerStep& step) = 0;
+  // Model files (include/mote/describe.h): the optimizer's model-file type
+  // and options. Optimizers without one keep the default, which fails.
+  virtual Status Describe(OptionWriter&) const {
+    return Unsupported("describe: an optimizer without a model-file form");
+  }
 };
 
 }  // namespace mote

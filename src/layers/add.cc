@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -36,6 +37,11 @@ void Add::Backward(const BackwardArgs& args) {
 Status Add::Lower(LoweringContext& ctx) const {
   ExportOp* op;
   return ctx.Emit(MOTE_OP_ADD, {ctx.input(0), ctx.input(1)}, &op);
+}
+
+Status Add::Describe(OptionWriter& out) const {
+  out.Type("add");
+  return Status::Ok();
 }
 
 }  // namespace mote

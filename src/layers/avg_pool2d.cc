@@ -1,5 +1,7 @@
 #include "mote/layers/avg_pool2d.h"
 
+#include "mote/describe.h"
+
 namespace mote {
 namespace {
 
@@ -25,6 +27,12 @@ void AvgPool2D::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (!dx) return;
   kernels::F32AvgPoolBackward(ForBatch(args.batch), args.output_grad, dx);
+}
+
+Status AvgPool2D::Describe(OptionWriter& out) const {
+  out.Type("avg_pool2d");
+  DescribeWindow(out);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 #include "mote/math.h"
@@ -171,6 +172,15 @@ Status BatchNorm::Lower(LoweringContext& ctx) const {
   const int ht = ctx.AddFloatConstant(name + "/shift", {cc}, std::vector<float>(shift.begin(), shift.end()));
   ExportOp* op;
   return ctx.Emit(MOTE_OP_CHANNEL_AFFINE, {ctx.input(0), st, ht}, &op);
+}
+
+Status BatchNorm::Describe(OptionWriter& out) const {
+  out.Type("batch_norm");
+  out.Number("momentum", options_.momentum);
+  out.Number("epsilon", options_.epsilon);
+  out.Boolean("scale", options_.scale);
+  out.Boolean("center", options_.center);
+  return Status::Ok();
 }
 
 }  // namespace mote

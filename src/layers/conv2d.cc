@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/lowering.h"
 
 namespace mote {
@@ -364,6 +365,18 @@ Status Conv2D::Lower(LoweringContext& ctx) const {
   const size_t p[6] = {geo.kernel_h, geo.kernel_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
   for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
   op->params[6] = 1;  // tile_rows, chosen by PlanMemory
+  return Status::Ok();
+}
+
+Status Conv2D::Describe(OptionWriter& out) const {
+  out.Type("conv2d");
+  out.Integer("filters", filters_);
+  out.Pair("kernel", kernel_h_, kernel_w_);
+  out.Pair("strides", options_.stride_h, options_.stride_w);
+  out.String("padding", PaddingName(options_.padding));
+  if (options_.padding == Padding::kExplicit) out.Pair("pad", options_.pad_h, options_.pad_w);
+  out.Boolean("use_bias", options_.use_bias);
+  out.Init("init", options_.init);
   return Status::Ok();
 }
 

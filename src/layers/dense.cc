@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -101,6 +102,14 @@ Status Dense::Lower(LoweringContext& ctx) const {
   const int bt = ctx.AddFloatConstant(name + "/bias", {units}, b);
   ExportOp* op;
   return ctx.Emit(MOTE_OP_DENSE, {ctx.input(0), wt, bt}, &op);
+}
+
+Status Dense::Describe(OptionWriter& out) const {
+  out.Type("dense");
+  out.Integer("units", units_);
+  out.Boolean("use_bias", use_bias_);
+  out.Init("init", init_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/lowering.h"
 
 namespace mote {
@@ -89,6 +90,17 @@ Status DepthwiseConv2D::Lower(LoweringContext& ctx) const {
   MOTE_TRY(ctx.Emit(MOTE_OP_DEPTHWISE_CONV2D, {ctx.input(0), wt, bt}, &op));
   const size_t p[6] = {geo.kernel_h, geo.kernel_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
   for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
+  return Status::Ok();
+}
+
+Status DepthwiseConv2D::Describe(OptionWriter& out) const {
+  out.Type("depthwise_conv2d");
+  out.Pair("kernel", kernel_h_, kernel_w_);
+  out.Pair("strides", options_.stride_h, options_.stride_w);
+  out.String("padding", PaddingName(options_.padding));
+  if (options_.padding == Padding::kExplicit) out.Pair("pad", options_.pad_h, options_.pad_w);
+  out.Boolean("use_bias", options_.use_bias);
+  out.Init("init", options_.init);
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 
 namespace mote {
@@ -43,6 +44,12 @@ void Dropout::Backward(const BackwardArgs& args) {
   } else if (dx != args.output_grad && n > 0) {
     memcpy(dx, args.output_grad, n * sizeof(float));
   }
+}
+
+Status Dropout::Describe(OptionWriter& out) const {
+  out.Type("dropout");
+  out.Number("keep_probability", keep_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "mote/describe.h"
 #include "mote/lowering.h"
 
 namespace mote {
@@ -30,6 +31,11 @@ void Flatten::Backward(const BackwardArgs& args) {
 Status Flatten::Lower(LoweringContext& ctx) const {
   ExportOp* op;
   return ctx.Emit(MOTE_OP_RESHAPE, {ctx.input(0)}, &op);
+}
+
+Status Flatten::Describe(OptionWriter& out) const {
+  out.Type("flatten");
+  return Status::Ok();
 }
 
 }  // namespace mote

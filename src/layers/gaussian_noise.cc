@@ -1,5 +1,7 @@
 #include "mote/layers/gaussian_noise.h"
 
+#include "mote/describe.h"
+
 #include <string.h>
 
 #include <cmath>
@@ -31,6 +33,12 @@ void GaussianNoise::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   const size_t n = args.batch * per_item_;
   if (dx != nullptr && dx != args.output_grad && n > 0) memcpy(dx, args.output_grad, n * sizeof(float));
+}
+
+Status GaussianNoise::Describe(OptionWriter& out) const {
+  out.Type("gaussian_noise");
+  out.Number("stddev", stddev_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include "mote/layers/global_average_pool.h"
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -41,6 +42,11 @@ void GlobalAveragePool::Backward(const BackwardArgs& args) {
 Status GlobalAveragePool::Lower(LoweringContext& ctx) const {
   ExportOp* op;
   return ctx.Emit(MOTE_OP_GLOBAL_AVG_POOL, {ctx.input(0)}, &op);
+}
+
+Status GlobalAveragePool::Describe(OptionWriter& out) const {
+  out.Type("global_average_pool");
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include "mote/layers/gru.h"
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 
 namespace mote {
@@ -76,6 +77,12 @@ void GRU::StepBackward(const Step& s) {
     }
   }
   BackpropRecurrentProduct(s, kUpdate, 2, s.h_prev, s.state_ld, s.dh_prev, true);
+}
+
+Status GRU::Describe(OptionWriter& out) const {
+  out.Type("gru");
+  DescribeRecurrent(out);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,7 @@
 #include "mote/layers/leaky_relu.h"
 
+#include "mote/describe.h"
+
 #include <cmath>
 
 #include "src/layers/same_shape_plan.h"
@@ -33,6 +35,12 @@ void LeakyReLU::Backward(const BackwardArgs& args) {
   const float* dy = args.output_grad;
   const float alpha = alpha_;
   for (size_t i = 0; i < n; ++i) dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
+}
+
+Status LeakyReLU::Describe(OptionWriter& out) const {
+  out.Type("leaky_relu");
+  out.Number("alpha", alpha_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 
 namespace mote {
@@ -79,6 +80,13 @@ void LSTM::StepBackward(const Step& s) {
     }
   }
   if (s.h_prev) BackpropRecurrentProduct(s, 0, 4, s.h_prev, s.state_ld, s.dh_prev, false);
+}
+
+Status LSTM::Describe(OptionWriter& out) const {
+  out.Type("lstm");
+  DescribeRecurrent(out);
+  out.Number("forget_bias", forget_bias_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,7 @@
 #include "mote/layers/max_pool2d.h"
 
+#include "mote/describe.h"
+
 namespace mote {
 namespace {
 
@@ -25,6 +27,12 @@ void MaxPool2D::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (!dx) return;
   kernels::F32MaxPoolBackward(ForBatch(args.batch), args.inputs[0], args.output_grad, dx);
+}
+
+Status MaxPool2D::Describe(OptionWriter& out) const {
+  out.Type("max_pool2d");
+  DescribeWindow(out);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include "mote/layers/pool2d.h"
 
+#include "mote/describe.h"
 #include "mote/lowering.h"
 
 namespace mote {
@@ -34,6 +35,13 @@ Status Pool2DLayer::Lower(LoweringContext& ctx) const {
   const size_t p[6] = {geo.pool_h, geo.pool_w, geo.stride_h, geo.stride_w, geo.pad_top, geo.pad_left};
   for (int i = 0; i < 6; ++i) op->params[i] = int32_t(p[i]);
   return Status::Ok();
+}
+
+void Pool2DLayer::DescribeWindow(OptionWriter& out) const {
+  out.Pair("pool", pool_h_, pool_w_);
+  out.Pair("strides", stride_h_, stride_w_);
+  out.String("padding", PaddingName(padding_));
+  if (padding_ == Padding::kExplicit) out.Pair("pad", pad_h_, pad_w_);
 }
 
 }  // namespace mote

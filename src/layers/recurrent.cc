@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -217,6 +218,14 @@ Status Recurrent::Lower(LoweringContext& ctx) const {
   if (scratch > 0xFFFFFFFFu) return OutOfRange("export: recurrent scratch beyond 4 GiB");
   op->scratch_bytes = uint32_t(scratch);
   return Status::Ok();
+}
+
+void Recurrent::DescribeRecurrent(OptionWriter& out) const {
+  out.Integer("units", units_);
+  out.Boolean("return_sequences", options_.return_sequences);
+  out.Boolean("use_bias", options_.use_bias);
+  out.Init("kernel_init", options_.kernel_init);
+  out.Init("recurrent_init", options_.recurrent_init);
 }
 
 }  // namespace mote

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -48,6 +49,11 @@ Status ReLU::Lower(LoweringContext& ctx) const {
   }
   op->activation = MOTE_ACT_RELU;
   op->act_min = std::max(op->act_min, 0.0f);
+  return Status::Ok();
+}
+
+Status ReLU::Describe(OptionWriter& out) const {
+  out.Type("relu");
   return Status::Ok();
 }
 

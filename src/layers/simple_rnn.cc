@@ -1,5 +1,6 @@
 #include "mote/layers/simple_rnn.h"
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 
 namespace mote {
@@ -20,6 +21,12 @@ void SimpleRNN::StepBackward(const Step& s) {
     for (size_t j = 0; j < hu; ++j) da[j] = dh[j] * (1.0f - h[j] * h[j]);
   }
   if (s.h_prev) BackpropRecurrentProduct(s, 0, 1, s.h_prev, s.state_ld, s.dh_prev, false);
+}
+
+Status SimpleRNN::Describe(OptionWriter& out) const {
+  out.Type("simple_rnn");
+  DescribeRecurrent(out);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include "mote/layers/softmax.h"
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 
@@ -41,6 +42,11 @@ void Softmax::Backward(const BackwardArgs& args) {
 Status Softmax::Lower(LoweringContext& ctx) const {
   ExportOp* op;
   return ctx.Emit(MOTE_OP_SOFTMAX, {ctx.input(0)}, &op);
+}
+
+Status Softmax::Describe(OptionWriter& out) const {
+  out.Type("softmax");
+  return Status::Ok();
 }
 
 }  // namespace mote

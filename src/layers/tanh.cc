@@ -1,5 +1,6 @@
 #include "mote/layers/tanh.h"
 
+#include "mote/describe.h"
 #include "mote/math.h"
 
 #include "src/layers/same_shape_plan.h"
@@ -30,6 +31,11 @@ void Tanh::Backward(const BackwardArgs& args) {
   const float* y = args.output;
   const float* dy = args.output_grad;
   for (size_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+}
+
+Status Tanh::Describe(OptionWriter& out) const {
+  out.Type("tanh");
+  return Status::Ok();
 }
 
 }  // namespace mote

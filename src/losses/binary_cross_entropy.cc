@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "mote/describe.h"
 #include "mote/loss.h"
 #include "mote/math.h"
 
@@ -49,6 +50,11 @@ float BinaryCrossEntropy::Compute(size_t batch, size_t per_item, const float* pr
     }
   }
   return float(total / double(n));
+}
+
+Status BinaryCrossEntropy::Describe(OptionWriter& out) const {
+  out.Type("binary_cross_entropy");
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "mote/describe.h"
 #include "mote/loss.h"
 
 namespace mote {
@@ -32,6 +33,11 @@ float MeanSquaredError::Compute(size_t batch, size_t per_item, const float* pred
     if (grad) grad[i] = grad_scale * d;
   }
   return float(total / double(n));
+}
+
+Status MeanSquaredError::Describe(OptionWriter& out) const {
+  out.Type("mean_squared_error");
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "mote/describe.h"
 #include "mote/loss.h"
 #include "mote/math.h"
 
@@ -68,6 +69,12 @@ float SoftmaxCrossEntropy::Compute(size_t batch, size_t per_item, const float* p
     }
   }
   return float(total / double(batch));
+}
+
+Status SoftmaxCrossEntropy::Describe(OptionWriter& out) const {
+  out.Type("softmax_cross_entropy");
+  out.Number("label_smoothing", smoothing_);
+  return Status::Ok();
 }
 
 }  // namespace mote

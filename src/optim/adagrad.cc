@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "mote/describe.h"
+
 namespace mote {
 
 void AdaGrad::Step(const OptimizerStep& step) {
@@ -18,6 +20,12 @@ void AdaGrad::Step(const OptimizerStep& step) {
       w[i] -= lr / (delta + std::sqrt(r[i])) * g[i];
     }
   }
+}
+
+Status AdaGrad::Describe(OptionWriter& out) const {
+  out.Type("adagrad");
+  out.Number("delta", delta_);
+  return Status::Ok();
 }
 
 }  // namespace mote

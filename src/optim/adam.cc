@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "mote/describe.h"
+
 namespace mote {
 
 void Adam::Step(const OptimizerStep& step) {
@@ -42,6 +44,15 @@ void Adam::Step(const OptimizerStep& step) {
       }
     }
   }
+}
+
+Status Adam::Describe(OptionWriter& out) const {
+  out.Type("adam");
+  out.Number("rho1", rho1_);
+  out.Number("rho2", rho2_);
+  out.Number("delta", delta_);
+  out.Number("weight_decay", weight_decay_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,7 @@
 #include "mote/optim/momentum.h"
 
+#include "mote/describe.h"
+
 namespace mote {
 
 void Momentum::Step(const OptimizerStep& step) {
@@ -26,6 +28,13 @@ void Momentum::Step(const OptimizerStep& step) {
       }
     }
   }
+}
+
+Status Momentum::Describe(OptionWriter& out) const {
+  out.Type("momentum");
+  out.Number("momentum", momentum_);
+  out.Boolean("nesterov", nesterov_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "mote/describe.h"
+
 namespace mote {
 
 void RmsProp::Step(const OptimizerStep& step) {
@@ -32,6 +34,14 @@ void RmsProp::Step(const OptimizerStep& step) {
       }
     }
   }
+}
+
+Status RmsProp::Describe(OptionWriter& out) const {
+  out.Type("rmsprop");
+  out.Number("rho", rho_);
+  out.Number("delta", delta_);
+  out.Number("momentum", momentum_);
+  return Status::Ok();
 }
 
 }  // namespace mote

@@ -1,5 +1,6 @@
 #include "mote/optim/sgd.h"
 
+#include "mote/describe.h"
 #include "mote/kernels.h"
 
 namespace mote {
@@ -10,6 +11,11 @@ void Sgd::Step(const OptimizerStep& step) {
     kernels::F32Axpy(range.end - range.begin, -step.learning_rate, step.grads + range.begin,
                      step.params + range.begin);
   }
+}
+
+Status Sgd::Describe(OptionWriter& out) const {
+  out.Type("sgd");
+  return Status::Ok();
 }
 
 }  // namespace mote

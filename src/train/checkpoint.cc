@@ -1,23 +1,20 @@
 #include "mote/checkpoint.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <vector>
 
 #include "mote/math.h"
+#include "src/train/file_io.h"
 
 namespace mote {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'O', 'T', 'E', 'C', 'K', 'P', 'T'};
-constexpr uint32_t kVersion = 1;
+// 1: weights only; 2: + the model description (model file text).
+constexpr uint32_t kVersion = 2;
 
 // Little-endian byte writer / bounds-checked reader.
 class Writer {
@@ -91,6 +88,14 @@ class Reader {
   size_t n_, pos_ = 0;
 };
 
+// A file_io error as "checkpoint: <what>" (per-thread buffer: Status holds
+// static text).
+Status CheckpointError(const Status& s) {
+  static thread_local char message[160];
+  std::snprintf(message, sizeof message, "checkpoint: %s", s.message());
+  return Status(s.code(), message);
+}
+
 uint32_t Crc32(const uint8_t* p, size_t n) {
   uLong crc = crc32(0L, Z_NULL, 0);
   while (n > 0) {  // zlib takes uInt lengths
@@ -102,46 +107,9 @@ uint32_t Crc32(const uint8_t* p, size_t n) {
   return uint32_t(crc);
 }
 
-// A new file "<path>.tmp-<random>" beside `path`, created exclusively
-// (O_CREAT | O_EXCL: never an existing file, never through a symlink
-// someone placed there), mode 0666 minus the umask as a plain fopen would.
-// Returns the descriptor (-1 on failure) and the name.
-int CreateUniqueTemporary(const std::string& path, std::string* name) {
-  std::random_device random;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp-%08x%08x", unsigned(random()), unsigned(random()));
-    *name = path + suffix;
-    const int fd = open(name->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd >= 0 || errno != EEXIST) return fd;
-  }
-  return -1;
-}
-
-bool WriteAll(int fd, const uint8_t* p, size_t n) {
-  while (n > 0) {
-    const ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= size_t(w);
-  }
-  return true;
-}
-
-bool SyncDirectoryOf(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool synced = fsync(fd) == 0;
-  return close(fd) == 0 && synced;
-}
-
 }  // namespace
 
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, const ModelDescription* description) {
-  (void)description;  // stored from format version 2 (in progress)
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
   if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
       !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
@@ -172,39 +140,35 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, con
   file.Floats(model.params(), model.param_count());
   file.Floats(model.state(), model.state_count());
   file.Floats(model.optimizer_state(), model.optimizer_state_count());
+  // The description: the caller's, else the model's own when it has a
+  // model-file form (a model with a custom layer has none: stored empty).
+  ModelDescription described;
+  if (description == nullptr && DescribeModel(model, &described).ok()) description = &described;
+  file.String(description != nullptr ? description->text() : std::string());
   file.U32(Crc32(file.out.data(), file.out.size()));
 
-  std::string tmp;
-  const int fd = CreateUniqueTemporary(path, &tmp);
-  if (fd < 0) return IoError("checkpoint: cannot create the temporary file");
-  const bool written = WriteAll(fd, file.out.data(), file.out.size());
-  const bool synced = fsync(fd) == 0;
-  const bool closed = close(fd) == 0;
-  if (!written || !synced || !closed) {
-    unlink(tmp.c_str());
-    return IoError("checkpoint: writing the temporary file failed");
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    unlink(tmp.c_str());
-    return IoError("checkpoint: cannot rename the temporary file over the checkpoint");
-  }
-  // The rename itself is durable only once the directory is synced.
-  if (!SyncDirectoryOf(path)) return IoError("checkpoint: cannot sync the checkpoint's directory");
-  return Status::Ok();
+  const Status s = file_io::WriteFileAtomically(path, file.out.data(), file.out.size());
+  return s.ok() ? s : CheckpointError(s);
 }
 
-Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
-  if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before loading into it");
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return IoError("checkpoint: cannot open the file");
-  std::vector<uint8_t> bytes;
-  uint8_t buffer[1 << 16];
-  size_t got;
-  while ((got = fread(buffer, 1, sizeof buffer, f)) > 0) bytes.insert(bytes.end(), buffer, buffer + got);
-  const bool read_error = ferror(f) != 0;
-  fclose(f);
-  if (read_error) return IoError("checkpoint: reading the file failed");
+namespace {
 
+// A checkpoint file, read and checked on its own (magic, version, CRC,
+// sizes), before any model sees it.
+struct CheckpointFile {
+  uint64_t step = 0, epoch = 0;
+  Rng::State rng{};
+  std::string optimizer;
+  std::vector<std::pair<std::string, uint64_t>> tensors;
+  std::vector<float> params, states, optimizer_state;
+  uint32_t version = 0;
+  std::string description;
+};
+
+Status ReadCheckpointFile(const std::string& path, CheckpointFile* c) {
+  std::vector<uint8_t> bytes;
+  const Status read = file_io::ReadFile(path, &bytes);
+  if (!read.ok()) return CheckpointError(read);
   if (bytes.size() < sizeof kMagic + 12) return CorruptData("checkpoint: file too short (truncated?)");
   if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) return CorruptData("checkpoint: not a mote checkpoint");
   Reader crc_reader(bytes.data() + bytes.size() - 4, 4);
@@ -214,46 +178,79 @@ Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
     return CorruptData("checkpoint: CRC mismatch (truncated or damaged file)");
 
   Reader r(bytes.data() + sizeof kMagic, bytes.size() - sizeof kMagic - 4);
-  uint32_t version = 0, header_bytes = 0;
-  if (!r.U32(&version) || !r.U32(&header_bytes)) return CorruptData("checkpoint: truncated header");
-  if (version != kVersion) return CorruptData("checkpoint: unsupported format version");
-  uint64_t step = 0, saved_epoch = 0;
-  Rng::State rng{};
-  std::string optimizer;
-  uint32_t tensors = 0;
-  if (!r.U64(&step) || !r.U64(&saved_epoch) || !r.U64(&rng.state) || !r.U64(&rng.increment) ||
-      !r.F32(&rng.cached_normal) || !r.U32(&rng.has_cached_normal) || !r.String(&optimizer) || !r.U32(&tensors))
+  uint32_t header_bytes = 0, tensors = 0;
+  if (!r.U32(&c->version) || !r.U32(&header_bytes)) return CorruptData("checkpoint: truncated header");
+  if (c->version != 1 && c->version != kVersion) return CorruptData("checkpoint: unsupported format version");
+  if (!r.U64(&c->step) || !r.U64(&c->epoch) || !r.U64(&c->rng.state) || !r.U64(&c->rng.increment) ||
+      !r.F32(&c->rng.cached_normal) || !r.U32(&c->rng.has_cached_normal) || !r.String(&c->optimizer) ||
+      !r.U32(&tensors))
     return CorruptData("checkpoint: truncated header");
-  const char* const mismatch = "checkpoint: written by a model with another parameter layout or optimizer";
-  if (tensors != model.param_infos().size()) return ShapeMismatch(mismatch);
-  for (const ParamInfo& p : model.param_infos()) {
+  for (uint32_t i = 0; i < tensors; ++i) {
     std::string name;
     uint64_t size = 0;
     if (!r.String(&name) || !r.U64(&size)) return CorruptData("checkpoint: truncated header");
-    if (name != p.name || size != p.size) return ShapeMismatch(mismatch);
+    c->tensors.emplace_back(std::move(name), size);
   }
   uint64_t params = 0, states = 0, optimizer_floats = 0;
   if (!r.U64(&params) || !r.U64(&states) || !r.U64(&optimizer_floats))
     return CorruptData("checkpoint: truncated header");
   if (r.pos() != 8 + size_t(header_bytes)) return CorruptData("checkpoint: header size does not match its fields");
-  if (params != model.param_count() || states != model.state_count() ||
-      optimizer_floats != model.optimizer_state_count() ||
-      optimizer != (model.optimizer() ? model.optimizer()->type() : ""))
-    return ShapeMismatch(mismatch);
-  std::vector<float> param_values, state_values, optimizer_values;
-  if (!r.Floats(params, &param_values) || !r.Floats(states, &state_values) ||
-      !r.Floats(optimizer_floats, &optimizer_values))
+  if (!r.Floats(params, &c->params) || !r.Floats(states, &c->states) ||
+      !r.Floats(optimizer_floats, &c->optimizer_state))
     return CorruptData("checkpoint: truncated data");
+  if (c->version >= 2 && !r.String(&c->description)) return CorruptData("checkpoint: truncated model description");
   if (r.pos() != bytes.size() - sizeof kMagic - 4) return CorruptData("checkpoint: trailing bytes after the data");
+  return Status::Ok();
+}
 
+// Checks `c` against the model's layout, then loads it.
+Status ApplyCheckpoint(const CheckpointFile& c, Model& model) {
+  const char* const mismatch = "checkpoint: written by a model with another parameter layout or optimizer";
+  if (c.tensors.size() != model.param_infos().size()) return ShapeMismatch(mismatch);
+  for (size_t i = 0; i < c.tensors.size(); ++i)
+    if (c.tensors[i].first != model.param_infos()[i].name || c.tensors[i].second != model.param_infos()[i].size)
+      return ShapeMismatch(mismatch);
+  if (c.params.size() != model.param_count() || c.states.size() != model.state_count() ||
+      c.optimizer_state.size() != model.optimizer_state_count() ||
+      c.optimizer != (model.optimizer() ? model.optimizer()->type() : ""))
+    return ShapeMismatch(mismatch);
   // Everything checked: now change the model.
   // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
-  if (params) std::memcpy(model.params(), param_values.data(), params * sizeof(float));
-  if (states) std::memcpy(model.state(), state_values.data(), states * sizeof(float));
-  if (optimizer_floats) std::memcpy(model.optimizer_state(), optimizer_values.data(), optimizer_floats * sizeof(float));
-  model.set_step(step);
-  model.rng().Restore(rng);
-  if (epoch) *epoch = saved_epoch;
+  if (!c.params.empty()) std::memcpy(model.params(), c.params.data(), c.params.size() * sizeof(float));
+  if (!c.states.empty()) std::memcpy(model.state(), c.states.data(), c.states.size() * sizeof(float));
+  if (!c.optimizer_state.empty())
+    std::memcpy(model.optimizer_state(), c.optimizer_state.data(), c.optimizer_state.size() * sizeof(float));
+  model.set_step(c.step);
+  model.rng().Restore(c.rng);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
+  if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before loading into it");
+  CheckpointFile c;
+  MOTE_TRY(ReadCheckpointFile(path, &c));
+  MOTE_TRY(ApplyCheckpoint(c, model));
+  if (epoch) *epoch = c.epoch;
+  return Status::Ok();
+}
+
+Status LoadCheckpointModel(const std::string& path, Model* model, ModelDescription* description, uint64_t* epoch) {
+  if (model == nullptr || description == nullptr) return InvalidArgument("checkpoint: null model or description");
+  if (model->node_count() != 0) return InvalidArgument("checkpoint: LoadCheckpointModel needs an empty model");
+  CheckpointFile c;
+  MOTE_TRY(ReadCheckpointFile(path, &c));
+  if (c.description.empty())
+    return InvalidArgument(
+        "checkpoint: written by an older mote without a model description; rebuild the model and use "
+        "LoadCheckpoint (or save the checkpoint again with a description)");
+  ModelDescription d;
+  MOTE_TRY(ParseModelDescription(c.description, path + ":description", &d));
+  MOTE_TRY(BuildModel(d, model));
+  MOTE_TRY(ApplyCheckpoint(c, *model));
+  *description = std::move(d);
+  if (epoch) *epoch = c.epoch;
   return Status::Ok();
 }
 

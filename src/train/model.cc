@@ -163,4 +163,43 @@ size_t Model::arena_bytes() const { return impl_->arena.bytes; }
 Loss* Model::loss() const { return impl_->loss.get(); }
 Optimizer* Model::optimizer() const { return impl_->optimizer.get(); }
 
+float Model::loss_weight() const { return impl_->main_weight; }
+NodeId Model::head_node(size_t i) const {
+  if (i == 0) return output_node(0) >= 0 ? output_node(0) : NodeId(impl_->nodes.size()) - 1;
+  return i - 1 < impl_->heads.size() ? impl_->heads[i - 1].node : -1;
+}
+const Loss* Model::head_loss(size_t i) const {
+  if (i == 0) return impl_->loss.get();
+  return i - 1 < impl_->heads.size() ? impl_->heads[i - 1].loss.get() : nullptr;
+}
+float Model::head_weight(size_t i) const {
+  if (i == 0) return impl_->main_weight;
+  return i - 1 < impl_->heads.size() ? impl_->heads[i - 1].weight : 0.0f;
+}
+float Model::regularization_l1() const { return impl_->global_l1; }
+float Model::regularization_l2() const { return impl_->global_l2; }
+bool Model::layer_regularization(NodeId node, float* l1, float* l2) const {
+  if (node < 0 || size_t(node) >= impl_->nodes.size()) return false;
+  const Impl::Node& n = impl_->nodes[size_t(node)];
+  if (!n.has_layer_regularization) return false;
+  *l1 = n.l1;
+  *l2 = n.l2;
+  return true;
+}
+bool Model::frozen(NodeId node) const {
+  return node >= 0 && size_t(node) < impl_->nodes.size() && impl_->nodes[size_t(node)].frozen;
+}
+size_t Model::tie_count() const { return impl_->ties.size(); }
+void Model::tie(size_t i, std::string* layer, std::string* source) const {
+  *layer = impl_->ties[i].layer;
+  *source = impl_->ties[i].source;
+}
+size_t Model::tying_penalty_count() const { return impl_->tying_penalties.size(); }
+void Model::tying_penalty(size_t i, std::string* a, std::string* b, float* lambda) const {
+  *a = impl_->tying_penalties[i].a;
+  *b = impl_->tying_penalties[i].b;
+  *lambda = impl_->tying_penalties[i].lambda;
+}
+float Model::weight_noise() const { return impl_->weight_noise; }
+
 }  // namespace mote

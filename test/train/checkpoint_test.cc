@@ -1,6 +1,7 @@
 // Checkpoints: resume equals an uninterrupted run bit for bit (parameters,
 // batchnorm state, Adam moments, step count, dropout RNG), and every damaged
-// or mismatched file is rejected without touching the model.
+// or mismatched file is rejected without touching the model. Self-describing
+// checkpoints rebuild their model; version-1 files still load.
 #include "mote/checkpoint.h"
 
 #include <dirent.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "mote/layers.h"
+#include "mote/model_file.h"
 #include "mote/optim/adam.h"
 #include "mote/optim/sgd.h"
 
@@ -229,6 +232,126 @@ TEST(Checkpoint, SaveFollowsNoPlantedSymlinkAndLeavesNoTemporary) {
   EXPECT_EQ(SaveCheckpoint(model, dir + "/missing/model.ckpt").code(), StatusCode::kIoError);
   for (const std::string& name : {path, path + ".tmp", victim}) std::remove(name.c_str());
   rmdir(dir.c_str());
+}
+
+const char kDescribed[] = R"(
+[input]
+shape = [12]
+scale = 0.5
+
+[[layers]]
+type = "dense"
+units = 8
+
+[[layers]]
+type = "batch_norm"
+
+[[layers]]
+type = "relu"
+
+[[layers]]
+type = "dense"
+units = 4
+
+[optimizer]
+type = "adam"
+
+[training]
+batch_size = 4
+)";
+
+TEST(Checkpoint, CarriesItsModelDescriptionAndRebuildsTheModel) {
+  ModelDescription d;
+  ASSERT_TRUE(ParseModelDescription(kDescribed, "described.toml", &d).ok());
+  Model model;
+  ASSERT_TRUE(BuildModel(d, &model).ok());
+  const Data data = MakeData(4, 3);
+  for (int i = 0; i < 2; ++i)
+    ASSERT_TRUE(model.TrainStep(data.x.data(), Targets{data.labels.data(), nullptr}, 4, 0.01f).ok());
+  const std::string path = TempPath("described.ckpt");
+  ASSERT_TRUE(SaveCheckpoint(model, path, 7, &d).ok());
+  Model loaded;
+  ModelDescription carried;
+  uint64_t epoch = 0;
+  const Status s = LoadCheckpointModel(path, &loaded, &carried, &epoch);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(carried.text(), d.text());
+  EXPECT_EQ(carried.normalization().scale, 0.5f);
+  EXPECT_EQ(epoch, 7u);
+  EXPECT_EQ(loaded.step(), model.step());
+  EXPECT_EQ(Snapshot(loaded), Snapshot(model));
+  // The plain load still works on the new format.
+  Model rebuilt;
+  ASSERT_TRUE(BuildModel(d, &rebuilt).ok());
+  ASSERT_TRUE(LoadCheckpoint(rebuilt, path).ok());
+  EXPECT_EQ(Snapshot(rebuilt), Snapshot(model));
+  // Not into a model that already has layers.
+  EXPECT_EQ(LoadCheckpointModel(path, &loaded, &carried).code(), StatusCode::kInvalidArgument);
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, WithoutADescriptionTheModelDescribesItself) {
+  Model model;
+  Build(model, 6);
+  ASSERT_TRUE(model.Prepare(4, 1).ok());
+  const std::string path = TempPath("self_described.ckpt");
+  ASSERT_TRUE(SaveCheckpoint(model, path, 2).ok());
+  Model loaded;
+  ModelDescription carried;
+  const Status s = LoadCheckpointModel(path, &loaded, &carried);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(loaded.find("dropout") >= 0, true);
+  EXPECT_EQ(Snapshot(loaded), Snapshot(model));
+  std::remove(path.c_str());
+}
+
+// An optimizer without a model-file form: its model cannot be described.
+class Undescribed final : public Optimizer {
+ public:
+  const char* type() const override { return "Undescribed"; }
+  size_t StateFloats(size_t) const override { return 0; }
+  void Step(const OptimizerStep&) override {}
+};
+
+TEST(Checkpoint, OlderFormatLoadsWithLoadCheckpointAndIsRefusedByLoadCheckpointModel) {
+  Model model;
+  model.Input(Shape(size_t(12)), "x");
+  model.Add(std::make_unique<Dense>(4));
+  model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  model.SetOptimizer(std::make_unique<Undescribed>());
+  ASSERT_TRUE(model.Prepare(4, 5).ok());
+  const std::string path = TempPath("old.ckpt");
+  ASSERT_TRUE(SaveCheckpoint(model, path, 1).ok());  // version 2, empty description
+  Model target;
+  ModelDescription carried;
+  Status s = LoadCheckpointModel(path, &target, &carried);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(std::strstr(s.message(), "written by an older mote without a model description"), nullptr) << s.message();
+  // The same weights as a version-1 file: no description length, version 1, new CRC.
+  std::vector<char> bytes = ReadAll(path);
+  ASSERT_GE(bytes.size(), 20u);
+  bytes.resize(bytes.size() - 8);  // u32 description bytes (0) and the CRC
+  const uint32_t version = 1;
+  std::memcpy(bytes.data() + 8, &version, 4);  // little-endian hosts
+  const uint32_t crc = uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), uInt(bytes.size())));
+  for (int i = 0; i < 4; ++i) bytes.push_back(char(crc >> (8 * i)));
+  WriteAll(path, bytes);
+  Model old_reader;
+  old_reader.Input(Shape(size_t(12)), "x");
+  old_reader.Add(std::make_unique<Dense>(4));
+  old_reader.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  old_reader.SetOptimizer(std::make_unique<Undescribed>());
+  ASSERT_TRUE(old_reader.Prepare(4, 9).ok());
+  uint64_t epoch = 0;
+  s = LoadCheckpoint(old_reader, path, &epoch);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(epoch, 1u);
+  EXPECT_EQ(Snapshot(old_reader), Snapshot(model));
+  Model fresh;
+  s = LoadCheckpointModel(path, &fresh, &carried);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(std::strstr(s.message(), "rebuild the model and use LoadCheckpoint"), nullptr) << s.message();
+  std::remove(path.c_str());
 }
 
 }  // namespace

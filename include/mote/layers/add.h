@@ -15,6 +15,7 @@ class Add final : public Layer {
   Add() = default;
 
   const char* type() const override { return "Add"; }
+  Status Describe(OptionWriter& out) const override;
   int input_count() const override { return 2; }
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}

@@ -43,6 +43,7 @@ class BatchNorm final : public Layer {
   explicit BatchNorm(BatchNormOptions options = BatchNormOptions{}) : options_(options) {}
 
   const char* type() const override { return "BatchNorm"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;

@@ -50,6 +50,7 @@ class Conv2D final : public Layer {
   Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options = Conv2DOptions{});
 
   const char* type() const override { return "Conv2D"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;

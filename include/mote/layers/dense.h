@@ -21,6 +21,7 @@ class Dense final : public Layer {
   explicit Dense(size_t units, bool use_bias = true, InitSpec init = InitSpec{});
 
   const char* type() const override { return "Dense"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;

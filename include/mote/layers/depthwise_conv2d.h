@@ -32,6 +32,7 @@ class DepthwiseConv2D final : public Layer {
   DepthwiseConv2D(size_t kernel_h, size_t kernel_w, Conv2DOptions options = Conv2DOptions{});
 
   const char* type() const override { return "DepthwiseConv2D"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;

@@ -23,6 +23,7 @@ class Dropout final : public Layer {
   explicit Dropout(float keep_probability) : keep_(keep_probability) {}
 
   const char* type() const override { return "Dropout"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext& ctx) override;
   void Forward(const ForwardArgs& args) override;

@@ -15,6 +15,7 @@ class Flatten final : public Layer {
   Flatten() = default;
 
   const char* type() const override { return "Flatten"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

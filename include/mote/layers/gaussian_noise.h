@@ -18,6 +18,7 @@ class GaussianNoise final : public Layer {
   explicit GaussianNoise(float stddev) : stddev_(stddev) {}
 
   const char* type() const override { return "GaussianNoise"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

@@ -19,6 +19,7 @@ class GRU final : public Recurrent {
  public:
   explicit GRU(size_t units, const RecurrentOptions& options = RecurrentOptions{});
   const char* type() const override { return "GRU"; }
+  Status Describe(OptionWriter& out) const override;
 
  private:
   MoteOpType runtime_op() const override { return MOTE_OP_GRU; }

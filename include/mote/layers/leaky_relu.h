@@ -18,6 +18,7 @@ class LeakyReLU final : public Layer {
   explicit LeakyReLU(float alpha = 0.01f) : alpha_(alpha) {}
 
   const char* type() const override { return "LeakyReLU"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

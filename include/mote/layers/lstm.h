@@ -18,6 +18,7 @@ class LSTM final : public Recurrent {
  public:
   explicit LSTM(size_t units, const RecurrentOptions& options = RecurrentOptions{}, float forget_bias = 1.0f);
   const char* type() const override { return "LSTM"; }
+  Status Describe(OptionWriter& out) const override;
 
  private:
   MoteOpType runtime_op() const override { return MOTE_OP_LSTM; }

@@ -22,6 +22,7 @@ class MaxPool2D final : public Pool2DLayer {
             size_t pad_h = 0, size_t pad_w = 0);
 
   const char* type() const override { return "MaxPool2D"; }
+  Status Describe(OptionWriter& out) const override;
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
 

@@ -48,6 +48,8 @@ class Pool2DLayer : public Layer {
         padding_(padding),
         pad_h_(pad_h),
         pad_w_(pad_w) {}
+  // Writes pool, strides, padding (and pad) for the subclasses' Describe.
+  void DescribeWindow(OptionWriter& out) const;
   // The planned geometry with the batch of one call.
   kernels::Pool2DGeometry ForBatch(size_t batch) const {
     kernels::Pool2DGeometry g = geometry_;

@@ -81,6 +81,9 @@ class Recurrent : public Layer {
   virtual void StepForward(const Step& s) = 0;
   virtual void StepBackward(const Step& s) = 0;
 
+  // Writes units and the RecurrentOptions for the cells' Describe.
+  void DescribeRecurrent(OptionWriter& out) const;
+
   // Helpers for the cells, over gates [first, first + count) (H columns each):
   // gates[:, ...] += h recurrent[...]^T.
   void AddRecurrentProduct(const Step& s, size_t first, size_t count, const float* h, size_t h_ld) const;

@@ -17,6 +17,7 @@ class Sigmoid final : public Layer {
   Sigmoid() = default;
 
   const char* type() const override { return "Sigmoid"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

@@ -11,6 +11,7 @@ class SimpleRNN final : public Recurrent {
  public:
   explicit SimpleRNN(size_t units, const RecurrentOptions& options = RecurrentOptions{});
   const char* type() const override { return "SimpleRNN"; }
+  Status Describe(OptionWriter& out) const override;
 
  private:
   MoteOpType runtime_op() const override { return MOTE_OP_SIMPLE_RNN; }

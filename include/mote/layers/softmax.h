@@ -20,6 +20,7 @@ class Softmax final : public Layer {
   Softmax() = default;
 
   const char* type() const override { return "Softmax"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

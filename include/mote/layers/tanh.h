@@ -16,6 +16,7 @@ class Tanh final : public Layer {
   Tanh() = default;
 
   const char* type() const override { return "Tanh"; }
+  Status Describe(OptionWriter& out) const override;
   Status Plan(PlanContext& ctx, Shape* output_shape) override;
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;

@@ -12,6 +12,7 @@ class Sgd final : public Optimizer {
   const char* type() const override { return "SGD"; }
   size_t StateFloats(size_t) const override { return 0; }
   void Step(const OptimizerStep& step) override;
+  Status Describe(OptionWriter& out) const override;
 };
 
 }  // namespace mote

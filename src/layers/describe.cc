@@ -1,0 +1,38 @@
+// The model-file names of the enums layers describe themselves with
+// (include/mote/describe.h); the parser (src/train/model_file_layers.cc)
+// reads the same names back.
+#include "mote/describe.h"
+
+#include "mote/layer.h"
+#include "mote/layers/padding.h"
+
+namespace mote {
+
+const char* PaddingName(Padding padding) {
+  switch (padding) {
+    case Padding::kValid: return "valid";
+    case Padding::kSame: return "same";
+    case Padding::kExplicit: return "explicit";
+  }
+  return nullptr;
+}
+
+const char* InitKindName(InitKind kind) {
+  switch (kind) {
+    case InitKind::kZeros: return "zeros";
+    case InitKind::kOnes: return "ones";
+    case InitKind::kConstant: return "constant";
+    case InitKind::kUniformFanIn: return "uniform_fan_in";
+    case InitKind::kGlorotUniform: return "glorot_uniform";
+    case InitKind::kGlorotNormal: return "glorot_normal";
+    case InitKind::kHeUniform: return "he_uniform";
+    case InitKind::kHeNormal: return "he_normal";
+    case InitKind::kScaledNormal: return "scaled_normal";
+    case InitKind::kOrthogonal: return "orthogonal";
+    case InitKind::kSparse: return "sparse";
+    case InitKind::kConstantBlock: return "constant_block";
+  }
+  return nullptr;
+}
+
+}  // namespace mote
