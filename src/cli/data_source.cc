@@ -144,7 +144,8 @@ mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, cons
   SplitCount(spec, &base, &count);
   mote::Dataset data;
   mote::Status s = LoadRaw(base, flags, &data);
-  if (!s.ok()) return ErrorWithMessage(s, base + ": " + s.message());
+  // CSV errors already start with "file:line:column".
+  if (!s.ok()) return strncmp(s.message(), base.c_str(), base.size()) == 0 ? s : ErrorWithMessage(s, base + ": " + s.message());
   if (count > 0 && count < data.size()) {
     mote::Dataset first;
     MOTE_TRY(mote::Slice(data, 0, count, &first));

@@ -46,10 +46,11 @@ void PredictUsage(FILE* out) { Usage(out, "predict"); }
 bool IsExportedModel(const std::string& path) {
   FILE* f = fopen(path.c_str(), "rb");
   if (f == nullptr) return false;
-  unsigned char magic[4] = {0, 0, 0, 0};
-  const bool read = fread(magic, 1, 4, f) == 4;
+  // Exported models start with "MOTE", checkpoints with "MOTECKPT".
+  unsigned char magic[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const size_t read = fread(magic, 1, 8, f);
   fclose(f);
-  return read && memcmp(magic, "MOTE", 4) == 0;
+  return read >= 4 && memcmp(magic, "MOTE", 4) == 0 && !(read == 8 && memcmp(magic, "MOTECKPT", 8) == 0);
 }
 
 // Either kind of model, run in batches: outputs of `count` items from `first`.

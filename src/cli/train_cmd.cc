@@ -69,6 +69,7 @@ int RunTrain(int argc, char** argv) {
 
   mote::ModelDescription description;
   mote::Status s = mote::LoadModelFile(model_path, &description);
+  if (!s.ok() && s.code() == mote::StatusCode::kIoError) return Fail(("train " + model_path).c_str(), s);
   if (!s.ok()) return Fail("train", s);
   mote::Model model;
   s = mote::BuildModel(description, &model);

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The `mote` tool end to end on a small CSV data set made here: every command
+# with good input (results checked), and usage errors (exit 2) and bad files
+# or data (exit 1, a message naming the place) for each.
+#   cli_workflow_test.sh MOTE WORK_DIR
+set -uo pipefail
+mote=$(realpath "$1")
+work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE PATTERN CMD...: CMD exits with CODE and its output (stdout +
+# stderr) matches the extended regex PATTERN.
+expect() {
+  local code=$1 pattern=$2
+  shift 2
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne $code ]]; then
+    fail "'$*' exited $rc, expected $code; output: $(tail -3 <<<"$out")"
+  elif ! grep -Eq -- "$pattern" <<<"$out"; then
+    fail "'$*': output does not match /$pattern/: $(tail -3 <<<"$out")"
+  fi
+  last_output=$out
+}
+json() { tail -1 <<<"$last_output" | sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
+
+# Three classes of 6 features: class k has its features around k (noise +-0.3).
+awk 'BEGIN { srand(3); for (i = 0; i < 300; ++i) { k = i % 3; line = "";
+       for (f = 0; f < 6; ++f) line = line sprintf("%.3f,", k + (rand() - 0.5) * 0.6 + (f == k) * 0.5);
+       print line k } }' >all.csv
+head -240 all.csv >train.csv
+tail -60 all.csv >test.csv
+cat >model.toml <<'TOML'
+[input]
+shape = [6]
+
+[[layers]]
+type = "dense"
+units = 8
+
+[[layers]]
+type = "relu"
+
+[[layers]]
+type = "dense"
+units = 3
+
+[optimizer]
+type = "adam"
+learning_rate = 0.02
+
+[training]
+epochs = 4
+batch_size = 16
+TOML
+
+# ---- usage errors: exit 2 ----
+expect 0 "commands" "$mote"
+expect 2 "unknown command" "$mote" no-such-command
+for cmd in train evaluate predict export inspect testset; do
+  expect 0 "usage: mote $cmd" "$mote" "$cmd" --help
+done
+expect 2 "required" "$mote" train
+expect 2 "required" "$mote" train model.toml
+expect 2 "non-negative integer" "$mote" train model.toml --data train.csv --epochs many
+expect 2 "unknown or incomplete option" "$mote" export model.ckpt --no-such-option
+expect 2 "required" "$mote" evaluate model.ckpt
+expect 2 "required" "$mote" testset model.ckpt
+
+# ---- train ----
+expect 0 '"test_accuracy":' "$mote" train model.toml --data train.csv --test test.csv --checkpoint model.ckpt --quiet
+accuracy=$(json test_accuracy)
+awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.9) }' || fail "test accuracy $accuracy < 0.9 on separable data"
+[[ $(json epochs) == 4 ]] || fail "epochs $(json epochs), expected 4 (from the model file)"
+expect 0 '"epochs":2' "$mote" train model.toml --data train.csv --epochs 2 --checkpoint two.ckpt --quiet
+
+# ---- bad files and data: exit 1, nothing written ----
+expect 1 "no-such.toml" "$mote" train no-such.toml --data train.csv --checkpoint bad.ckpt
+sed 's/units = 8/unitz = 8/' model.toml >typo.toml
+expect 1 "typo.toml:[0-9]+:[0-9]+: key .*unit" "$mote" train typo.toml --data train.csv --checkpoint bad.ckpt
+sed 's/shape = \[6\]/shape = [5]/' model.toml >shape.toml
+expect 1 "5" "$mote" train shape.toml --data train.csv --checkpoint bad.ckpt
+sed '7s/,[0-9]$/,7/' train.csv >badlabel.csv
+expect 1 "label 7" "$mote" train model.toml --data badlabel.csv --checkpoint bad.ckpt
+sed '9s/^[^,]*,/oops,/' train.csv >badfield.csv
+expect 1 "badfield.csv:9:1" "$mote" train model.toml --data badfield.csv --checkpoint bad.ckpt
+expect 1 "no-such.csv" "$mote" train model.toml --data no-such.csv --checkpoint bad.ckpt
+[[ ! -e bad.ckpt ]] || fail "a failed train wrote its checkpoint"
+
+# ---- evaluate / predict from the checkpoint alone ----
+expect 0 '"accuracy":' "$mote" evaluate model.ckpt --data test.csv
+[[ $(json accuracy) == "$accuracy" ]] || fail "evaluate accuracy $(json accuracy) != train's test accuracy $accuracy"
+expect 0 '"items":60' "$mote" predict model.ckpt --data test.csv --out predictions.csv
+[[ $(wc -l <predictions.csv) -eq 60 ]] || fail "predict wrote $(wc -l <predictions.csv) lines, expected 60"
+[[ $(awk -F, 'NR == 1 { print NF }' predictions.csv) -eq 5 ]] || fail "predict: expected item,class and 3 outputs"
+expect 0 "^0,[0-2],"  "$mote" predict model.ckpt --data test.csv:3
+[[ $(wc -l <<<"$last_output") -eq 3 ]] || fail "predict test.csv:3 printed $(wc -l <<<"$last_output") lines"
+head -c 100 model.ckpt >truncated.ckpt
+expect 1 "truncated.ckpt" "$mote" evaluate truncated.ckpt --data test.csv
+expect 1 "test.csv:1:1: .*label" "$mote" evaluate model.ckpt --data test.csv --label-column 0
+cut -d, -f2- test.csv >five.csv
+expect 1 "five.csv: items of 5 values, but the model's input takes 6" "$mote" evaluate model.ckpt --data five.csv
+
+# ---- export, inspect, the exported model through the host runtime ----
+expect 0 '"agreement":1.0000' "$mote" export model.ckpt --out model.mote --evaluate test.csv
+expect 0 '"int8":true' "$mote" export model.ckpt --int8 --calibration train.csv:50 --out model_i8.mote \
+  --c-array model_i8 --evaluate test.csv
+[[ $(json calibration_items) == 50 ]] || fail "int8 calibrated on $(json calibration_items) items, expected 50"
+[[ -s model_i8.c && -s model_i8.h ]] || fail "--c-array wrote no C files"
+expect 0 "arena" "$mote" inspect model_i8.mote
+expect 0 '^\{' "$mote" inspect model.mote --json
+expect 1 "model.ckpt" "$mote" inspect model.ckpt
+expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
+expect 1 "no-such.ckpt" "$mote" export no-such.ckpt
+expect 1 "truncated.ckpt" "$mote" export truncated.ckpt
+
+# ---- testset for firmware ----
+expect 0 "floats" "$mote" testset model.ckpt --data test.csv --images 10 --out testset
+grep -q "MOTE_TESTSET_IMAGES 10" testset.h || fail "testset.h: expected 10 items"
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "cli workflow: all checks passed"
