@@ -2,8 +2,9 @@
 // the table reader every part of the parser uses. The parts:
 //   model_file_reader.cc  TableReader: typed, range-checked keys, unknown keys, messages
 //   model_file_layers.cc  one entry per layer type: its keys -> the layer
-//   model_file_parse.cc   the file -> a Model (graph, loss, optimizer, regularizers) + settings
-//   model_file_train.cc   TrainFromDescription, ModelDescription's accessors
+//   model_file_parse.cc   the file -> a Model: inputs, graph, outputs, losses, regularizers
+//   model_file_settings.cc losses, optimizer, schedule, training settings
+//   model_file_train.cc   ModelDescription, parsing, BuildModel, TrainFromDescription
 //   model_file_write.cc   DescribeModel (the Describe hooks -> TOML text), file I/O
 // toml++ is used header-only without exceptions, and only here.
 #pragma once
@@ -134,8 +135,8 @@ Status Construct(const std::string& source, const toml::table& root, Model* mode
                  bool validate);
 
 // One layer of type `type` from its table (its common keys: name, inputs,
-// l1, l2, frozen, tied_to are the caller's). False on error (in `reader`);
-// *known false when the type is unknown.
+// l1, l2, frozen, tied_to are the caller's). False on error (in `reader`),
+// e.g. an unknown type.
 bool MakeLayer(const std::string& type, TableReader& reader, std::unique_ptr<Layer>* layer);
 // The layer types the parser knows, for messages.
 const char* LayerTypeList();
