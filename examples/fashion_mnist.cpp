@@ -8,7 +8,7 @@
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
 //                 [--plots PREFIX] [--checkpoint FILE] [--quiet]
-// --checkpoint saves the trained model (mote::SaveCheckpoint) for `mote export`.
+// --checkpoint saves the trained model (mote::SaveCheckpoint, self-describing) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at 0.02; by default it then decays
 // linearly to 0.0005 over the run (mote::LinearDecay), which settles
@@ -28,6 +28,7 @@
 #include "mote/data.h"
 #include "mote/kernels.h"
 #include "mote/model.h"
+#include "mote/model_file.h"
 #include "mote/plots.h"
 #include "mote/schedule.h"
 #include "mote/trainer.h"
@@ -162,7 +163,11 @@ int main(int argc, char** argv) {
     if (!s.ok()) return Fail("--plots", s);
   }
   if (!checkpoint.empty()) {
-    s = mote::SaveCheckpoint(model, checkpoint, history.size());
+    // Described with the loader's normalization (bytes / 255), so `mote export /
+    // evaluate / predict` read Fashion-MNIST bytes as this program did.
+    mote::ModelDescription description;
+    s = mote::DescribeModel(model, &description, mote::kFashionMnistNormalization);
+    if (s.ok()) s = mote::SaveCheckpoint(model, checkpoint, history.size(), &description);
     if (!s.ok()) return Fail("--checkpoint", s);
   }
   double train_seconds = 0;

@@ -28,6 +28,7 @@
 #include "mote/data.h"
 #include "mote/kernels.h"
 #include "mote/model.h"
+#include "mote/model_file.h"
 #include "mote/schedule.h"
 #include "mote/trainer.h"
 #include "mote/zoo.h"
@@ -78,8 +79,12 @@ mote::Status RunCell(const std::string& cell, const Settings& settings, const mo
   // CPU time too: on a shared machine the wall clock mostly measures the others.
   const double cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
-  if (!settings.checkpoint.empty())
-    MOTE_TRY(mote::SaveCheckpoint(model, settings.checkpoint + "-" + cell + ".ckpt", history.size()));
+  if (!settings.checkpoint.empty()) {
+    // Described with the loader's normalization, for `mote export / evaluate`.
+    mote::ModelDescription description;
+    MOTE_TRY(mote::DescribeModel(model, &description, mote::kFashionMnistNormalization));
+    MOTE_TRY(mote::SaveCheckpoint(model, settings.checkpoint + "-" + cell + ".ckpt", history.size(), &description));
+  }
   float test_loss = 0;
   MOTE_TRY(mote::EvaluateDataset(model, test, &test_loss, accuracy));
   double train_seconds = 0;

@@ -41,15 +41,15 @@ library_accuracy=$(json_field "$train_json" test_accuracy)
 
 step "export fp32 and int8, run both on the host runtime over the full test set"
 # --evaluate 0: every test image through the host runtime and the training library.
-"$mote" export --network seed --checkpoint "$out/seed.ckpt" --out "$out/seed_f32.mote" \
+"$mote" export "$out/seed.ckpt" --out "$out/seed_f32.mote" \
   --c-array "$out/seed_f32" --c-name mote_model_f32 --evaluate 0 | tee "$out/export_f32.log"
-"$mote" export --network seed --checkpoint "$out/seed.ckpt" --int8 --calibration "$calibration" \
+"$mote" export "$out/seed.ckpt" --int8 --calibration "$calibration" \
   --out "$out/seed_i8.mote" --c-array "$out/seed_i8" --c-name mote_model_i8 --evaluate 0 | tee "$out/export_i8.log"
 f32_json=$(tail -1 "$out/export_f32.log")
 i8_json=$(tail -1 "$out/export_i8.log")
 
 step "cross-compile the firmware for Cortex-M4F"
-"$mote" testset --checkpoint "$out/seed.ckpt" --images "$board_images" --out "$out/testset"
+"$mote" testset "$out/seed.ckpt" --images "$board_images" --out "$out/testset"
 # Only the ops these two models use are linked into the runtime.
 m4_options=(-Druntime_ops=conv2d,dense,reshape,softmax,quantize,dequantize -Dfirmware_model="$root/$out/seed_f32.c" -Dfirmware_model_int8="$root/$out/seed_i8.c"
             -Dfirmware_testset="$root/$out/testset.c")

@@ -203,11 +203,11 @@ make_firmware_inputs() {
   [[ -x $mote && -x $train ]] || { echo "native tools missing: run the native stage first"; return 1; }
   mkdir -p "$dir"
   "$train" --epochs 1 --train-limit 2000 --quiet --checkpoint "$dir/seed.ckpt" >/dev/null &&
-    "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --out "$dir/seed_f32.mote" \
+    "$mote" export "$dir/seed.ckpt" --out "$dir/seed_f32.mote" \
       --c-array "$dir/seed_f32" --c-name mote_model_f32 &&
-    "$mote" export --network seed --checkpoint "$dir/seed.ckpt" --int8 --calibration 200 \
+    "$mote" export "$dir/seed.ckpt" --int8 --calibration 200 \
       --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --c-name mote_model_i8 &&
-    "$mote" testset --checkpoint "$dir/seed.ckpt" --images 50 --out "$dir/testset"
+    "$mote" testset "$dir/seed.ckpt" --images 50 --out "$dir/testset"
 }
 
 stage_m4() {
@@ -243,9 +243,9 @@ stage_m4_recurrent() {
   local cell
   for cell in lstm gru; do
     mkdir -p "$dir/$cell"
-    if ! "$mote" export --network "$cell:32" --checkpoint "$dir/seq-$cell.ckpt" --out "$dir/$cell.mote" \
+    if ! "$mote" export "$dir/seq-$cell.ckpt" --out "$dir/$cell.mote" \
            --c-array "$dir/$cell" --c-name mote_model_f32 >/dev/null ||
-       ! "$mote" testset --network "$cell:32" --checkpoint "$dir/seq-$cell.ckpt" --images 50 \
+       ! "$mote" testset "$dir/seq-$cell.ckpt" --images 50 \
            --out "$dir/$cell/testset" >/dev/null; then
       note_fail "m4 recurrent: $cell export"
       continue

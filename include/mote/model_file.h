@@ -35,6 +35,8 @@ struct InputNormalization {
   float scale = 1.0f;
   float offset = 0.0f;
 };
+// What mote::LoadFashionMnist applies to the files' bytes.
+inline constexpr InputNormalization kFashionMnistNormalization{1.0f / 255.0f, 0.0f};
 
 // A parsed, validated model file: the graph, the loss, the optimizer,
 // schedule, regularizers and the training settings.
@@ -97,9 +99,13 @@ Status BuildModel(const ModelDescription& d, Model* model);
 // are the defaults, the batch size is the model's max batch when prepared.
 // The text is the model file that BuildModel turns back into the same
 // model. kUnsupported when a part cannot be described.
-Status DescribeModel(const Model& model, ModelDescription* out);
+// `normalization` is the input normalization the model's data went through
+// (a Model does not know it), written as the first input's scale / offset.
+Status DescribeModel(const Model& model, ModelDescription* out,
+                     const InputNormalization& normalization = InputNormalization{});
 // DescribeModel + SaveModelFile.
-Status SaveModelFile(const Model& model, const std::string& path);
+Status SaveModelFile(const Model& model, const std::string& path,
+                     const InputNormalization& normalization = InputNormalization{});
 
 // What the CLI may change of a description's training settings.
 struct TrainOverrides {
@@ -119,7 +125,9 @@ struct TrainOverrides {
 Status TrainFromDescription(const ModelDescription& d, Model* model, const Dataset& train,
                             const Dataset* validation, const TrainOverrides& overrides, History* history);
 
-// x -> x * scale + offset on every value of `data` (nothing for the identity).
+// x -> fma(x, scale, offset) on every value of `data` (nothing for the
+// identity): one rounding, so a board that does the same (fmaf) sees the
+// same floats (ports/cortex-m4/model_firmware.cc).
 void NormalizeDataset(const InputNormalization& normalization, Dataset* data);
 
 }  // namespace mote

@@ -1,4 +1,5 @@
 // ModelDescription, parsing a text, building its model and training it.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -81,7 +82,7 @@ Status BuildModel(const ModelDescription& d, Model* model) {
 
 void NormalizeDataset(const InputNormalization& normalization, Dataset* data) {
   if (data == nullptr || (normalization.scale == 1.0f && normalization.offset == 0.0f)) return;
-  for (float& v : data->x) v = v * normalization.scale + normalization.offset;
+  for (float& v : data->x) v = std::fma(v, normalization.scale, normalization.offset);
 }
 
 namespace {

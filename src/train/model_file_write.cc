@@ -82,7 +82,7 @@ std::string NameList(const Model& model, const std::vector<NodeId>& nodes) {
 
 }  // namespace
 
-Status DescribeModel(const Model& model, ModelDescription* out) {
+Status DescribeModel(const Model& model, ModelDescription* out, const InputNormalization& normalization) {
   if (out == nullptr) return InvalidArgument("describe: null description");
   if (model.input_count() == 0 || model.node_count() == size_t(model.input_count()))
     return InvalidArgument("describe: a model without inputs or layers");
@@ -96,7 +96,18 @@ Status DescribeModel(const Model& model, ModelDescription* out) {
     std::string shape = "[";
     for (int d = 0; d < s.rank(); ++d) shape += (d ? ", " : "") + std::to_string(s.dim(d));
     text += std::string(single ? "[input]" : "[[inputs]]") + "\nname = " + Quoted(model.node_name(node)) +
-            "\nshape = " + shape + "]\n\n";
+            "\nshape = " + shape + "]\n";
+    // 17 digits of the float's exact value read back to the same float.
+    char number[40];
+    if (i == 0 && normalization.scale != 1.0f) {
+      snprintf(number, sizeof(number), "%.17g", double(normalization.scale));
+      text += std::string("scale = ") + number + "\n";
+    }
+    if (i == 0 && normalization.offset != 0.0f) {
+      snprintf(number, sizeof(number), "%.17g", double(normalization.offset));
+      text += std::string("offset = ") + number + "\n";
+    }
+    text += "\n";
   }
   // Layers in node order (the builder adds them in this order again, so
   // parameters initialise identically).
@@ -181,9 +192,9 @@ Status SaveModelFile(const ModelDescription& d, const std::string& path) {
   return Status(s.code(), message);
 }
 
-Status SaveModelFile(const Model& model, const std::string& path) {
+Status SaveModelFile(const Model& model, const std::string& path, const InputNormalization& normalization) {
   ModelDescription d;
-  MOTE_TRY(DescribeModel(model, &d));
+  MOTE_TRY(DescribeModel(model, &d, normalization));
   return SaveModelFile(d, path);
 }
 

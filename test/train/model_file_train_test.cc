@@ -46,6 +46,24 @@ INSTANTIATE_TEST_SUITE_P(, SeedModelFile, ::testing::Values(false, true),
                            return std::string(info.param ? "Narrow" : "FullSize");
                          });
 
+// The seed files' normalization turns raw bytes into exactly the floats
+// LoadFashionMnist gives (byte * (1.0f / 255.0f)), so `mote train
+// models/seed.toml --data fashion-mnist` sees the C++ examples' data.
+TEST(SeedModelFileTraining, NormalizationGivesTheFashionMnistLoadersFloats) {
+  for (const char* file : {"seed.toml", "seed-narrow.toml", "rnn.toml", "lstm.toml", "gru.toml"}) {
+    ModelDescription d;
+    ASSERT_TRUE(LoadModelFile(ModelPath(file), &d).ok()) << file;
+    Dataset bytes;
+    bytes.item_shape = Shape(256);
+    for (int b = 0; b < 256; ++b) bytes.x.push_back(float(b));
+    NormalizeDataset(d.normalization(), &bytes);
+    for (int b = 0; b < 256; ++b) {
+      const float want = float(b) * (1.0f / 255.0f);
+      ASSERT_EQ(std::memcmp(&bytes.x[size_t(b)], &want, sizeof want), 0) << file << " byte " << b;
+    }
+  }
+}
+
 TEST(SeedModelFileTraining, NarrowTrainsLikeBuildSeedNetworkBitForBit) {
   ModelDescription d;
   ASSERT_TRUE(LoadModelFile(ModelPath("seed-narrow.toml"), &d).ok());
