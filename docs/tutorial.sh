@@ -52,7 +52,7 @@ mote inspect shapes_i8.mote
 
 step "7. on the board: the Cortex-M4 firmware under QEMU, 50 test items"
 mote testset shapes.ckpt --data shapes-test.csv --header --label-column 0 --images 50 --out testset
-"$root/ports/cortex-m4/run-model.sh" "$work/m4" shapes_f32.c shapes_i8.c testset.c 2>&1 | tee board.log
+"$root/ports/cortex-m/run-model.sh" cortex-m4 "$work/m4" shapes_f32.c shapes_i8.c testset.c 2>&1 | tee board.log
 
 step "summary"
 python3 - <<'PY'

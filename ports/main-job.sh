@@ -58,11 +58,11 @@ if [[ -f $m4/build.ninja ]]; then
 else
   meson setup "$m4" --cross-file ports/cortex-m4/cross.ini "${m4_options[@]}"
 fi
-ninja -C "$m4" ports/cortex-m4/model_firmware.elf ports/cortex-m4/libinsn_windows.so
-firmware=$m4/ports/cortex-m4/model_firmware.elf
+ninja -C "$m4" ports/cortex-m/model_firmware.elf ports/cortex-m/libinsn_windows.so
+firmware=$m4/ports/cortex-m/model_firmware.elf
 arm-none-eabi-size "$firmware"
 # Code the firmware links from mote (runtime + kernels + core), from the link map.
-sizes=$(ports/cortex-m4/code-size.sh "$m4/ports/cortex-m4/model_firmware.map")
+sizes=$(ports/cortex-m/code-size.sh "$m4/ports/cortex-m/model_firmware.map")
 runtime_text=$(sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p' <<<"$sizes")
 echo "mote code in the firmware: $runtime_text bytes of .text (${sizes#* }, the rest kernels and core)"
 
@@ -72,7 +72,7 @@ step "inspect"
 
 
 step "run on the emulated board (qemu-system-arm mps2-an386)"
-ports/cortex-m4/run-firmware.sh "$(command -v qemu-system-arm)" "$m4/ports/cortex-m4/libinsn_windows.so" \
+ports/cortex-m/run-firmware.sh "$(command -v qemu-system-arm)" mps2-an386 "$m4/ports/cortex-m/libinsn_windows.so" \
   "$(command -v arm-none-eabi-nm)" "$firmware" 2>&1 | tee "$out/board.log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "main job: the firmware failed" >&2; exit 1; }
 board_log=$(cat "$out/board.log")

@@ -14,12 +14,16 @@
 #      only). Under qemu every floating-point operation is emulated in
 #      software, so the full-size seed network's end-to-end checks run natively
 #      only (test/meson.build: emulated_test_args);
-#   6. Cortex-M4F bare metal: firmware self-test under qemu-system-arm
-#      (mps2-an386), a firmware running an exported seed network (fp32 and
-#      int8, made by the native build's tools) on 50 test images with
-#      instruction counts, the same firmware with an exported LSTM and a GRU
-#      on 50 row sequences each, the no-heap/no-exceptions symbol check, the sizes.
-# Build directories build/ci-native, build/ci-sanitize, build/ci-i686, build/ci-a64, build/ci-m4 are reused when
+#   6. Cortex-M bare metal under qemu-system-arm, every port (ports/cortex-m0plus,
+#      -m3, -m4, -m7, -m33, -m55 on the boards mps2-an385/an386/an500/an505 and
+#      mps3-an547): the port matrix (ports/matrix.sh: the exported seed network,
+#      fp32 and int8, made by the native build's tools, on 20 test images per
+#      port with instruction counts, code size, arena and agreement), and per
+#      port the firmware self-test, the no-heap/no-exceptions symbol checks and
+#      the sizes; then the M4 model firmware with an exported LSTM and a GRU on
+#      50 row sequences each.
+# Build directories build/ci-native, build/ci-sanitize, build/ci-i686, build/ci-a64, build/ci-m4 (and the
+# other Cortex-M ports' build/ci-m0plus, -m3, -m7, -m33, -m55) are reused when
 # present (ninja reconfigures them when a meson.build changed).
 # Prints each stage's wall time and its slowest meson tests (with the share of
 # their timeout) and test cases, warns about any test over half its timeout,
@@ -194,9 +198,9 @@ stage_a64() {
   fi
 }
 
-# The model firmware needs an exported model and test images, made by the
-# native build's tools from a briefly trained seed network (the main job,
-# ports/main-job.sh, does the same with a real training budget).
+# The model firmware needs exported models, made by the native build's tools
+# from a briefly trained seed network (the main job, ports/main-job.sh, does the
+# same with a real training budget); ports/matrix.sh adds the test images.
 make_firmware_inputs() {
   local dir=build/ci-m4-inputs mote=build/ci-native/src/cli/mote
   local train=build/ci-native/examples/fashion_mnist
@@ -206,26 +210,30 @@ make_firmware_inputs() {
     "$mote" export "$dir/seed.ckpt" --out "$dir/seed_f32.mote" \
       --c-array "$dir/seed_f32" --c-name mote_model_f32 &&
     "$mote" export "$dir/seed.ckpt" --int8 --calibration 200 \
-      --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --c-name mote_model_i8 &&
-    "$mote" testset "$dir/seed.ckpt" --images 50 --out "$dir/testset"
+      --out "$dir/seed_i8.mote" --c-array "$dir/seed_i8" --c-name mote_model_i8
 }
 
 stage_m4() {
-  banner "Cortex-M4F (mps2-an386) under qemu-system-arm"
-  local fw_options=()
+  banner "Cortex-M ports under qemu-system-arm (M0+, M3, M4F, M7, M33, M55)"
+  local ports=(cortex-m0plus cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55) port dir t0=$SECONDS
+  # The port matrix: configures build/ci-<core> for every port with the seed
+  # models and 20 test images, builds and runs the model firmware on each
+  # board (instructions, .text, arena, agreement with the host library).
   if make_firmware_inputs; then
-    local dir=$root/build/ci-m4-inputs
-    fw_options=(-Dfirmware_model="$dir/seed_f32.c" -Dfirmware_model_int8="$dir/seed_i8.c"
-                -Dfirmware_testset="$dir/testset.c")
+    check "m4: port matrix (ports/matrix.sh, 20 images per port)" \
+      ports/matrix.sh --images 20 --prefix build/ci --inputs build/ci-m4-inputs --native build/ci-native
   else
-    note_fail "m4: firmware inputs (exported model, test images)"
+    note_fail "m4: firmware inputs (exported models)"
   fi
-  build m4 build/ci-m4 --cross-file ports/cortex-m4/cross.ini "${fw_options[@]}" || return
-  [[ ${#fw_options[@]} -eq 0 ]] || meson configure build/ci-m4 "${fw_options[@]}" >/dev/null
-  ninja -C build/ci-m4 || { note_fail "m4: build"; return; }
-  # kernel_selftest and model_firmware (in QEMU), no-heap checks (nm), size.
-  run_meson_tests m4 build/ci-m4 --verbose
-  arm-none-eabi-size build/ci-m4/ports/cortex-m4/*.elf || true
+  echo "--- port matrix: $((SECONDS - t0)) s"
+  # Per port: kernel_selftest (in QEMU), no-heap checks (nm), size. The model
+  # firmware's run (suite model_run) is the matrix's.
+  for port in "${ports[@]}"; do
+    dir=build/ci-${port#cortex-}
+    build "$port" "$dir" --cross-file "ports/$port/cross.ini" || continue
+    run_meson_tests "$port" "$dir" --verbose --no-suite model_run
+  done
+  arm-none-eabi-size build/ci-m4/ports/cortex-m/*.elf || true
   arm-none-eabi-size -t build/ci-m4/src/libmote.a | tail -1 | sed 's/(TOTALS)/libmote.a (runtime_only, total)/' || true
 }
 

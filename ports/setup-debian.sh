@@ -22,8 +22,9 @@ i386_pkgs=(libgtest-dev:i386 zlib1g-dev:i386)
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
 arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64 zlib1g-dev:arm64)
-# Cortex-M4 bare metal, run under qemu-system-arm. No newlib on purpose: the
-# firmware links with -nostdlib and ports/cortex-m4/port.c supplies memcpy/memset.
+# Cortex-M bare metal (every ports/cortex-m* port), run under qemu-system-arm. No
+# newlib on purpose: the firmware links with -nostdlib and ports/cortex-m/port.c
+# and fmaf.c supply memcpy/memset and fmaf.
 m4_pkgs=(gcc-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm)
 
 SUDO=()

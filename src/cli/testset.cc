@@ -1,7 +1,7 @@
 // `mote testset`: writes the first N items of a data set, their labels and
 // the training library's inference outputs for them as a C source + header,
 // for firmware that checks an exported model on the board
-// (ports/cortex-m4/model_firmware.cc).
+// (ports/cortex-m/model_firmware.cc).
 //
 // When every raw value is a byte (images), items stay bytes and the board
 // rebuilds the model's input with the model's normalisation,

@@ -81,28 +81,40 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     const int32_t pad = In(m, op, 0).zero_point;
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
-      for (size_t r = first; r < last; r += tile) {
-        const size_t end = last - r < tile ? last : r + tile;
-        kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
-        if (k == patch) {
+      if (k == patch) {
+        for (size_t r = first; r < last; r += tile) {
+          const size_t end = last - r < tile ? last : r + tile;
+          kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
           kernels::I8DenseRows(end - r, cout, patch, columns, patch, w, patch, rq, y + r * cout, cout);
-          continue;
         }
-        // The bias folds the input zero point in over every tap: give the
-        // skipped (padding) taps' share back, so results stay bit-identical.
-        constexpr size_t kChunk = 32;
-        for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
-          const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
-          int32_t bias[kChunk];
-          for (size_t j = 0; j < n; ++j) {
-            const int8_t* wj = w + (c0 + j) * patch;
-            int32_t skipped = 0;
-            for (size_t p = 0; p < skip_before; ++p) skipped += wj[p];
-            for (size_t p = skip_from; p < patch; ++p) skipped += wj[p];
-            bias[j] = rq.bias[c0 + j] + pad * skipped;
-          }
-          const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
-                                        rq.out_max};
+        return;
+      }
+      // The bias folds the input zero point in over every tap: give the
+      // skipped (padding) taps' share back, so results stay bit-identical.
+      // Output channels in chunks (the adjusted bias lives on the stack), each
+      // chunk over every tile of the row class: the adjustment is summed once
+      // per chunk rather than once per tile, which keeps small tiles cheap
+      // (the im2col of a tile is redone per chunk instead, a copy of k bytes
+      // per row against k multiply-adds per row and output channel).
+      constexpr size_t kChunk = 32;
+      for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
+        const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
+        int32_t bias[kChunk];
+        for (size_t j = 0; j < n; ++j) {
+          const int8_t* wj = w + (c0 + j) * patch;
+          int32_t skipped = 0;
+          for (size_t p = 0; p < skip_before; ++p) skipped += wj[p];
+          for (size_t p = skip_from; p < patch; ++p) skipped += wj[p];
+          bias[j] = rq.bias[c0 + j] + pad * skipped;
+        }
+        const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
+                                      rq.out_max};
+        // When one tile covers the whole row class, its columns stay valid
+        // across chunks.
+        const bool one_tile = last - first <= tile;
+        for (size_t r = first; r < last; r += tile) {
+          const size_t end = last - r < tile ? last : r + tile;
+          if (c0 == 0 || !one_tile) kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
           kernels::I8DenseRows(end - r, n, k, columns, k, w + c0 * patch + skip_before, patch, part,
                                y + r * cout + c0, cout);
         }

@@ -1,5 +1,8 @@
-// Cortex-M4F startup for the MPS2 AN386 board: vector table, reset handler
-// (FPU on, .data copy, .bss clear, C++ constructors), fault handler. No CMSIS.
+// Cortex-M startup shared by every port: vector table, reset handler (FPU and,
+// on the M55, MVE on; .data copy, .bss clear, C++ constructors), fault handler.
+// No CMSIS. The TrustZone boards (M33, M55) start in the secure state and stay
+// there: everything is linked at the secure aliases (the port's linker
+// script), so nothing else differs.
 // Build with -fno-tree-loop-distribute-patterns: the copy loops run before
 // anything else and must not become calls to memcpy/memset.
 #include <stdint.h>
@@ -14,7 +17,9 @@ int main(void);
 
 __attribute__((noreturn)) void Reset_Handler(void) {
 #if defined(__ARM_FP)
-  // CPACR: full access to CP10/CP11 before the first floating-point instruction.
+  // CPACR: full access to CP10/CP11 (the FPU, and MVE on Armv8.1-M) before the
+  // first floating-point or vector instruction. In the secure state this is
+  // the secure CPACR, which is all a secure-only firmware needs.
   *(volatile uint32_t*)0xE000ED88u |= (0xFu << 20);
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif

@@ -7,7 +7,7 @@
 // the host (mote_testset_expected) and max_abs_diff is the largest logit
 // difference (fp32 only; int8 is compared by argmax). crc is the CRC-32 of all
 // output bytes, to compare ports. Each inference runs between two marker
-// functions, so ports/cortex-m4/insn_windows.c counts its instructions.
+// functions, so ports/cortex-m/insn_windows.c counts its instructions.
 // Exit status: 0 when every check held (fp32: max_abs_diff <= 1e-4 and full
 // agreement; int8: agreement on >= 90 % of the images), 1 otherwise.
 #include <stddef.h>
@@ -119,7 +119,7 @@ bool RunModel(const char* name, const unsigned char* bytes, unsigned int len, bo
 
 int main() {
   mote_port_init();
-  Line() << "mote model firmware: " << uint32_t(MOTE_TESTSET_IMAGES) << " test images";
+  Line() << "mote model firmware (" MOTE_PORT_NAME "): " << uint32_t(MOTE_TESTSET_IMAGES) << " test images";
   bool ok = RunModel("fp32", mote_model_f32, mote_model_f32_len, false, mote_window_f32_begin,
                      mote_window_f32_end);
 #if MOTE_FIRMWARE_INT8

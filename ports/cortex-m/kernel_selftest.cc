@@ -1,10 +1,12 @@
-// Firmware self-test of the freestanding runtime subset on a Cortex-M4F:
+// Firmware self-test of the freestanding runtime subset on every Cortex-M port:
 // runs real kernels and core classes through the public API on known values,
-// prints one line per check over the port's console and exits with the number
-// of failed checks (0 = all passed). No heap, no libc, no printf.
+// and the port layer's fmaf (fmaf.c), prints one line per check over the
+// port's console and exits with the number of failed checks (0 = all passed).
+// No heap, no libc, no printf.
 //
-// Run: qemu-system-arm -M mps2-an386 -nographic
-//        -semihosting-config enable=on,target=native -kernel kernel_selftest.elf
+// Run (the board is the port's: qemu_machine in ports/<port>/cross.ini):
+//   qemu-system-arm -M mps2-an386 -nographic
+//     -semihosting-config enable=on,target=native -kernel kernel_selftest.elf
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +17,8 @@
 #include "mote/status.h"
 #include "console_line.h"
 #include "mote_port.h"
+
+extern "C" float fmaf(float x, float y, float z);  // ports/cortex-m/fmaf.c
 
 namespace {
 
@@ -479,6 +483,131 @@ void TestMath() {
   Check(worst_rt < 4e-6f, "LogF(ExpF(x)) ~ x");
 }
 
+// ---- fmaf (ports/cortex-m/fmaf.c) ---------------------------------------------------
+uint32_t Bits(float x) {
+  uint32_t b;
+  __builtin_memcpy(&b, &x, 4);
+  return b;
+}
+
+float FromBits(uint32_t b) {
+  float x;
+  __builtin_memcpy(&x, &b, 4);
+  return x;
+}
+
+void TestFmaf() {
+  Section("fmaf (port layer)");
+  // Through a volatile pointer: the port's function itself, never folded or
+  // replaced by the FPU's VFMA.
+  float (*volatile soft_fma)(float, float, float) = fmaf;
+  const float inf = __builtin_inff(), max = 3.40282347e38f;
+  struct Case {
+    float x, y, z, want;
+    const char* what;
+  };
+  // Exact results worked out by hand (binary expansions in the comments).
+  const Case cases[] = {
+      {2.0f, 3.0f, 4.0f, 10.0f, "2 * 3 + 4"},
+      // 0.1f = 13421773 * 2^-27: 0.1f * 10 = 1 + 2^-26 exactly (the float
+      // product alone rounds to 1, so an unfused x * y + z gives 0).
+      {0.1f, 10.0f, -1.0f, 0x1p-26f, "0.1f * 10 - 1 = 2^-26 (one rounding)"},
+      // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: a tie between two floats.
+      {1 + 0x1p-12f, 1 + 0x1p-12f, 0.0f, 1 + 0x1p-11f, "tie rounds to even (down)"},
+      // + 2^-54: above the tie. In double the 2^-54 (a quarter ulp) is lost
+      // and the tie rounds down: the double-rounding trap.
+      {1 + 0x1p-12f, 1 + 0x1p-12f, 0x1p-54f, 1 + 0x1p-11f + 0x1p-23f, "just above a tie rounds up"},
+      {1 + 0x1p-12f, 1 + 0x1p-12f, -0x1p-54f, 1 + 0x1p-11f, "just below a tie rounds down"},
+      // (1 + 2^-12)(1 + 2^-11 + 2^-12) = 1 + 2^-10 + 2^-23 + 2^-24: a tie with
+      // an odd lower neighbour.
+      {1 + 0x1p-12f, 1 + 0x1.8p-11f, 0.0f, 1 + 0x1p-10f + 0x1p-22f, "tie rounds to even (up)"},
+      {1 + 0x1p-12f, 1 + 0x1.8p-11f, -0x1p-54f, 1 + 0x1p-10f + 0x1p-23f, "just below an odd tie rounds down"},
+      {-(1 + 0x1p-12f), 1 + 0x1.8p-11f, 0x1p-54f, -(1 + 0x1p-10f + 0x1p-23f), "negative, just above a tie"},
+      // Subnormal results (smallest float 2^-149).
+      {0x1p-75f, 0x1p-75f, 0.0f, 0.0f, "2^-150 ties to even: +0"},
+      {0x1.8p-75f, 0x1p-75f, 0.0f, 0x1p-149f, "1.5 * 2^-150 rounds up to 2^-149"},
+      {(1 + 0x1p-23f) * 0x1p-75f, 0x1p-75f, 0.0f, 0x1p-149f, "just above 2^-150 rounds up"},
+      {0x1p-70f, 0x1p-70f, -0x1p-140f * 0x1p-1f, 0x1p-141f, "2^-140 - 2^-141 (subnormal, exact)"},
+      // Range: the product overflows float but not the exact result.
+      {max, 2.0f, -max, max, "FLT_MAX * 2 - FLT_MAX = FLT_MAX"},
+      {inf, 2.0f, -1.0f, inf, "inf * 2 - 1 = inf"},
+      {2.0f, 3.0f, -inf, -inf, "2 * 3 - inf = -inf"},
+  };
+  bool all = true;
+  for (const Case& c : cases) {
+    const float got = soft_fma(c.x, c.y, c.z);
+    if (Bits(got) != Bits(c.want)) {
+      Line() << "  " << c.what << ": got " << got << ", want " << c.want;
+      all = false;
+    }
+  }
+  Check(all, "fmaf on known values (ties, double-rounding traps, subnormals, overflow, inf)");
+  const float n1 = soft_fma(inf, 0.0f, 1.0f), n2 = soft_fma(inf, 1.0f, -inf), n3 = soft_fma(1.0f, 2.0f, -__builtin_nanf(""));
+  Check(n1 != n1 && n2 != n2 && n3 != n3, "fmaf: inf * 0, inf - inf and NaN operands give NaN");
+  Check(Bits(soft_fma(-1.0f, 0.0f, 0.0f)) == 0u && Bits(soft_fma(-1.0f, 0.0f, -0.0f)) == 0x80000000u &&
+            Bits(soft_fma(1.0f, 1.0f, -1.0f)) == 0u,
+        "fmaf: signed zeros (-0 + 0 = +0, -0 + -0 = -0, 1 - 1 = +0)");
+#if defined(__ARM_FEATURE_FMA)
+  // With an FPU FMA instruction (VFMA, one rounding in hardware): the two
+  // agree bit for bit on many pseudo-random triples built to hit ties and
+  // cancellation, in the normal and the subnormal range.
+  uint32_t state = 0x9e3779b9u, mismatches = 0;
+  auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  };
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) {
+    const uint32_t r = next(), kind = r & 3u;
+    // Significands of 14 bits (products of <= 28 bits) make exact ties
+    // frequent; the others are full 24-bit ones.
+    const uint32_t mask = (r & 4u) ? 0x7ffc00u : 0x7fffffu;
+    const float sign = (r & 8u) ? -1.0f : 1.0f;
+    const int ex = int((r >> 8) % 64u) - 32;
+    // Half of the y are tiny: products down to 2^-152, subnormal or zero.
+    const int ey = int((r >> 16) % 64u) - ((r & 16u) ? 32 : 120);
+    const float x = sign * FromBits((uint32_t(ex + 127) << 23) | (next() & mask));
+    const float y = FromBits((uint32_t(ey + 127) << 23) | (next() & mask));
+    const float p = x * y;  // the rounded product
+    const float zsign = (next() & 1u) ? -1.0f : 1.0f;
+    float z;
+    if (kind == 0) {
+      z = -p;  // cancellation: the result is the product's rounding error
+    } else if (kind == 1) {
+      // An addend 2^-24 .. 2^-39 of the product: near-ties, lost in double.
+      z = zsign * p * FromBits(uint32_t(127 - 24 - int(next() % 16u)) << 23);
+    } else if (kind == 2) {
+      z = zsign * p * FromBits(0x3f000000u + next() % 0x1000000u);  // same scale, [0.5, 2) times
+    } else {
+      z = zsign * FromBits(next() & 0x007fffffu);  // a subnormal addend
+    }
+    const float hw = __builtin_fmaf(x, y, z), sw = soft_fma(x, y, z);
+    if (Bits(hw) != Bits(sw) && !(hw != hw && sw != sw)) {
+      if (mismatches++ < 5) {
+        Line line;
+        line << "  fmaf(";
+        line.Hex(Bits(x));
+        line << ", ";
+        line.Hex(Bits(y));
+        line << ", ";
+        line.Hex(Bits(z));
+        line << "): port ";
+        line.Hex(Bits(sw));
+        line << ", VFMA ";
+        line.Hex(Bits(hw));
+      }
+    }
+  }
+  Line() << "  " << uint32_t(n) << " random triples against VFMA: " << mismatches << " mismatches";
+  Check(mismatches == 0, "fmaf equals the FPU's VFMA bit for bit");
+#else
+  Line() << "  no FPU FMA instruction on this core: __builtin_fmaf calls this fmaf";
+  Check(Bits(__builtin_fmaf(0.1f, 10.0f, -1.0f)) == Bits(0x1p-26f), "__builtin_fmaf is fused (calls fmaf)");
+#endif
+}
+
 // ---- backend selection -----------------------------------------------------------
 void TestBackend() {
   Section("backend");
@@ -497,7 +626,7 @@ void TestBackend() {
 
 int main() {
   mote_port_init();
-  Line() << "mote kernel self-test (Cortex-M4F, freestanding runtime subset)";
+  Line() << "mote kernel self-test (" MOTE_PORT_NAME ", freestanding runtime subset)";
   const uint64_t t0 = mote_port_time_us();
   mote::Arena arena(g_scratch, sizeof(g_scratch));
 
@@ -512,6 +641,7 @@ int main() {
   TestArena();
   TestRng();
   TestMath();
+  TestFmaf();
 
   const uint64_t t1 = mote_port_time_us();
   Line() << "arena peak " << arena.peak() << " bytes; " << uint32_t(t1 - t0) << " us (emulated clock)";

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs a Cortex-M4 firmware under qemu-system-arm (mps2-an386) with the
-# instruction-counting plugin, and prints the firmware's output followed by
+# Runs a Cortex-M firmware under qemu-system-arm (board MACHINE, e.g. mps2-an386:
+# the port's cross file names it) with the instruction-counting plugin, and
+# prints the firmware's output followed by
 #   instructions per inference <name>: N
 # for every marker pair mote_window_<name>_begin / _end the firmware has
-# (ports/cortex-m4/model_firmware.cc). Exit status: the firmware's.
-#   run-firmware.sh QEMU PLUGIN.so NM FIRMWARE.elf
+# (ports/cortex-m/model_firmware.cc). Exit status: the firmware's.
+#   run-firmware.sh QEMU MACHINE PLUGIN.so NM FIRMWARE.elf
 set -uo pipefail
-qemu=$1 plugin=$2 nm=$3 elf=$4
+[[ $# -eq 5 ]] || { sed -n 2,8p "$0" >&2; exit 2; }
+qemu=$1 machine=$2 plugin=$3 nm=$4 elf=$5
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -22,7 +24,7 @@ while read -r addr type sym; do
   plugin_args+=",window=0x$addr:0x$end"
 done <<<"$symbols"
 
-"$qemu" -M mps2-an386 -nographic -semihosting-config enable=on,target=native \
+"$qemu" -M "$machine" -nographic -semihosting-config enable=on,target=native \
   -plugin "$plugin_args" -d plugin -D "$log" -kernel "$elf"
 status=$?
 for i in "${!names[@]}"; do

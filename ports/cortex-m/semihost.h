@@ -1,7 +1,7 @@
 // Arm semihosting calls (QEMU: -semihosting-config enable=on,target=native).
 // Header-only; C and C++. QEMU writes the console output to its stderr.
-#ifndef MOTE_PORTS_CORTEX_M4_SEMIHOST_H_
-#define MOTE_PORTS_CORTEX_M4_SEMIHOST_H_
+#ifndef MOTE_PORTS_CORTEX_M_SEMIHOST_H_
+#define MOTE_PORTS_CORTEX_M_SEMIHOST_H_
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -35,4 +35,4 @@ __attribute__((noreturn)) static inline void sh_exit(int code) {
 #ifdef __cplusplus
 }
 #endif
-#endif  // MOTE_PORTS_CORTEX_M4_SEMIHOST_H_
+#endif  // MOTE_PORTS_CORTEX_M_SEMIHOST_H_

@@ -1,6 +1,9 @@
-// mote port for the Arm MPS2 AN386 board (Cortex-M4F) as emulated by QEMU:
-// console over semihosting, time from the FPGAIO 25 MHz counter, and the few
-// libc functions GCC may emit calls to (the firmware links without a libc).
+// mote port for Arm's MPS2 / MPS3 FPGA boards as emulated by QEMU (every
+// Cortex-M port): console over semihosting, time from the board's FPGAIO
+// counter, and the few libc functions GCC may emit calls to (the firmware
+// links without a libc; fmaf is in fmaf.c). The counter's address and rate
+// come from the port's cross file (ports/cortex-m/meson.build passes them as
+// MOTE_PORT_COUNTER_ADDRESS and MOTE_PORT_TICKS_PER_US).
 // Build with -fno-tree-loop-distribute-patterns, or GCC turns the loops below
 // into calls to memset/memcpy themselves.
 #include <stddef.h>
@@ -9,9 +12,13 @@
 #include "mote_port.h"
 #include "semihost.h"
 
-// FPGAIO COUNTER: free-running 32-bit counter at the 25 MHz system clock.
-#define MPS2_FPGAIO_COUNTER (*(volatile uint32_t*)0x40028018u)
-#define MPS2_TICKS_PER_US 25u
+// FPGAIO COUNTER: free-running 32-bit counter (25 MHz on the MPS2 boards,
+// 20 MHz on the TrustZone ones, read through the secure alias there).
+#if !defined(MOTE_PORT_COUNTER_ADDRESS) || !defined(MOTE_PORT_TICKS_PER_US)
+#error "MOTE_PORT_COUNTER_ADDRESS and MOTE_PORT_TICKS_PER_US come from the port's cross file"
+#endif
+#define MPS2_FPGAIO_COUNTER (*(volatile uint32_t*)MOTE_PORT_COUNTER_ADDRESS)
+#define MPS2_TICKS_PER_US MOTE_PORT_TICKS_PER_US
 
 static uint32_t g_last_ticks;
 static uint64_t g_ticks_high;  // ticks counted before g_last_ticks, in 2^32 units
