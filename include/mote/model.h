@@ -126,8 +126,13 @@ class Model {
   // Multitask step: `targets` holds head_count() entries (main loss first).
   Status TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
                    float learning_rate, float* loss = nullptr);
-  // Inference-mode forward; copies output 0 (batch x output_size(0)) to `out`.
-  Status Predict(const float* input, size_t batch, float* out);
+  // Inference-mode forward of `batch` examples; copies output 0 (batch x
+  // output_size(0) floats) to `out`. The lengths are the buffers' sizes in
+  // floats: input_len must be at least batch x input_size(0) and out_len at
+  // least batch x output_size(0), else kShapeMismatch (the message gives both
+  // sizes) and nothing is read or written. Single-input models only
+  // (kInvalidArgument otherwise: use Forward). Allocates nothing.
+  Status Predict(const float* input, size_t input_len, size_t batch, float* out, size_t out_len);
   // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
   // uses labels) over one batch in inference mode.
   Status Evaluate(const float* input, const Targets& targets, size_t batch, float* loss, float* accuracy);

@@ -72,7 +72,7 @@ Status PredictAugmented(Model& model, Augmenter& augment, const float* x, size_t
   if (augment.item_shape().elements() != model.input_size(0))
     return ShapeMismatch("tta: Prepare the augmenter for the model's input shape");
   const size_t n = batch * model.output_size(0);
-  MOTE_TRY(model.Predict(x, batch, out));
+  MOTE_TRY(model.Predict(x, batch * model.input_size(0), batch, out, n));
   for (uint32_t p = 1; p < passes; ++p) {
     augment.Apply(x, scratch, batch, rng);
     MOTE_TRY(model.Forward(&scratch, batch, false));

@@ -269,7 +269,7 @@ TEST(Model, StepsAllocateNothingAfterPrepare) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f, &loss).ok());
     ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 2, 0.1f, &loss).ok());
-    ASSERT_TRUE(g.model.Predict(x.data(), 3, out.data()).ok());
+    ASSERT_TRUE(g.model.Predict(x.data(), x.size(), 3, out.data(), out.size()).ok());
     ASSERT_TRUE(g.model.Evaluate(x.data(), Targets{nullptr, t.data()}, 3, &loss, &accuracy).ok());
   }
   EXPECT_EQ(scope.count(), 0u);

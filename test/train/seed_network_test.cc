@@ -92,7 +92,7 @@ TEST_P(SeedNetwork, TrainStepAndPredictAllocateNothing) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 6, 0.02f, &loss).ok());
     ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 5, 0.02f, &loss).ok());
-    ASSERT_TRUE(model.Predict(b.x.data(), 6, logits.data()).ok());
+    ASSERT_TRUE(model.Predict(b.x.data(), b.x.size(), 6, logits.data(), logits.size()).ok());
     ASSERT_TRUE(model.Evaluate(b.x.data(), Targets{b.labels.data(), nullptr}, 6, &loss, &accuracy).ok());
   }
   EXPECT_EQ(scope.count(), 0u);
