@@ -184,9 +184,16 @@ class Model {
   const float* node_param(NodeId node, const char* name) const;
   const float* node_state(NodeId node, const char* name) const;
 
+  // The parameter and gradient buffers (same layout): param_buffer_floats()
+  // floats each, every tensor at its ParamInfo offset, 16-float aligned.
   float* params();
   float* grads();
+  // Trainable parameters, counted exactly (each tied tensor once; the seed
+  // network has 2410), as Keras's count_params() would report.
   size_t param_count() const;
+  // Floats of params() / grads(): param_count() plus the alignment padding
+  // between tensors (the size to copy or save the whole buffer).
+  size_t param_buffer_floats() const;
   const std::vector<ParamInfo>& param_infos() const;
   float* state();
   size_t state_count() const;

@@ -142,7 +142,7 @@ bool SyncDirectoryOf(const std::string& path) {
 
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
-  if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
+  if (!AllFinite(model.params(), model.param_buffer_floats()) || !AllFinite(model.state(), model.state_count()) ||
       !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
     return InvalidArgument("checkpoint: a parameter or state value is NaN or infinite (training diverged); not saved");
   Writer header;
@@ -159,7 +159,7 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
     header.String(p.name);
     header.U64(p.size);
   }
-  header.U64(model.param_count());
+  header.U64(model.param_buffer_floats());
   header.U64(model.state_count());
   header.U64(model.optimizer_state_count());
 
@@ -168,7 +168,7 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch) {
   file.U32(kVersion);
   file.U32(uint32_t(header.out.size()));
   file.Bytes(header.out.data(), header.out.size());
-  file.Floats(model.params(), model.param_count());
+  file.Floats(model.params(), model.param_buffer_floats());
   file.Floats(model.state(), model.state_count());
   file.Floats(model.optimizer_state(), model.optimizer_state_count());
   file.U32(Crc32(file.out.data(), file.out.size()));
@@ -235,7 +235,7 @@ Status LoadCheckpoint(Model& model, const std::string& path, uint64_t* epoch) {
   if (!r.U64(&params) || !r.U64(&states) || !r.U64(&optimizer_floats))
     return CorruptData("checkpoint: truncated header");
   if (r.pos() != 8 + size_t(header_bytes)) return CorruptData("checkpoint: header size does not match its fields");
-  if (params != model.param_count() || states != model.state_count() ||
+  if (params != model.param_buffer_floats() || states != model.state_count() ||
       optimizer_floats != model.optimizer_state_count() ||
       optimizer != (model.optimizer() ? model.optimizer()->type() : ""))
     return ShapeMismatch(mismatch);

@@ -83,7 +83,7 @@ TEST(ExportTest, RefusesNonFiniteParameters) {
       ASSERT_TRUE(model.Prepare(4).ok());
       RandomizeModel(model, 3);
       float* values = in_state ? model.state() : model.params();
-      values[in_state ? 1 : model.param_count() / 2] = in_state ? std::nanf("") : INFINITY;
+      values[in_state ? 1 : model.param_infos()[model.param_infos().size() / 2].offset] = in_state ? std::nanf("") : INFINITY;
       std::vector<float> calibration(4 * 784, 0.5f);
       ExportOptions options;
       options.int8 = int8;

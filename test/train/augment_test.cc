@@ -229,8 +229,8 @@ TEST(Augment, FitAugmentsTrainingBatchesAndTtaAveragesPasses) {
   fit.augment = &flip;
   ASSERT_TRUE(Fit(augmented, data, fit, nullptr).ok());
   // Same seed and data: only the flipped inputs can make the weights differ.
-  EXPECT_NE(std::vector<float>(plain.params(), plain.params() + plain.param_count()),
-            std::vector<float>(augmented.params(), augmented.params() + augmented.param_count()));
+  EXPECT_NE(std::vector<float>(plain.params(), plain.params() + plain.param_buffer_floats()),
+            std::vector<float>(augmented.params(), augmented.params() + augmented.param_buffer_floats()));
 
   // TTA: one pass is Predict; with an augmenter that changes nothing, any number of passes too.
   std::vector<float> predicted(6 * 3), tta(6 * 3), scratch(6 * 16);

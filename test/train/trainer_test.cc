@@ -31,7 +31,7 @@ Dataset RandomImages(size_t n, uint64_t seed) {
 }
 
 bool ModelFinite(Model& m) {
-  return AllFinite(m.params(), m.param_count()) && AllFinite(m.state(), m.state_count()) &&
+  return AllFinite(m.params(), m.param_buffer_floats()) && AllFinite(m.state(), m.state_count()) &&
          AllFinite(m.optimizer_state(), m.optimizer_state_count());
 }
 
