@@ -27,6 +27,8 @@
 
 namespace mote {
 
+class LayerSpec;  // include/mote/build.h
+
 // One trainable tensor inside the parameter buffer.
 struct ParamInfo {
   std::string name;      // "<layer name>/<param name>", e.g. "conv1/kernel"
@@ -61,6 +63,9 @@ class Model {
   // style). Names must be unique; empty gives "<type>_<index>". Returns the
   // node, or -1 (and Prepare then fails with the reason) on bad inputs.
   NodeId Add(std::unique_ptr<Layer> layer, std::vector<NodeId> inputs = {}, const std::string& name = "");
+  // The same for a layer described by a spec of include/mote/build.h
+  // (options and name by name): model.Add(layers::Dense(10).name("logits")).
+  NodeId Add(const LayerSpec& spec, std::vector<NodeId> inputs = {});
   // Outputs of the model (default: the last node added). The loss applies to output 0.
   Status SetOutputs(std::vector<NodeId> outputs);
 
