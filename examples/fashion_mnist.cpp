@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
     std::vector<float> logits(test.size() * 10);
     for (size_t begin = 0; begin < test.size(); begin += batch) {
       const size_t rows = std::min(batch, test.size() - begin);
-      s = model.Predict(test.item(begin), rows, logits.data() + begin * 10);
+      s = model.Predict(test.item(begin), rows * 784, rows, logits.data() + begin * 10, rows * 10);
       if (!s.ok()) return Fail("Predict", s);
     }
     std::vector<uint32_t> counts;

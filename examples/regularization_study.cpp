@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
       std::vector<float> logits(test.size() * 10);
       for (size_t b = 0; b < test.size(); b += batch) {
         const size_t rows = std::min(batch, test.size() - b);
-        if (!(s = model.Predict(test.item(b), rows, logits.data() + b * 10)).ok()) return Fail("predict", s);
+        if (!(s = model.Predict(test.item(b), rows * model.input_size(0), rows, logits.data() + b * 10, rows * 10)).ok()) return Fail("predict", s);
       }
       member_logits.push_back(std::move(logits));
       // FGSM accuracy of this member on the first test images.

@@ -12,16 +12,16 @@ export DEBIAN_FRONTEND=noninteractive
 # (/usr/share/datasets/fashion-mnist, read by mote::LoadFashionMnist).
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
-  libtomlplusplus-dev dataset-fashion-mnist)
+  libtomlplusplus-dev libzip-dev dataset-fashion-mnist)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)
 # 32-bit x86 build (size_t of 32 bits), run natively, and its i386 multiarch libraries.
 i686_pkgs=(g++-i686-linux-gnu)
-i386_pkgs=(libgtest-dev:i386 zlib1g-dev:i386)
+i386_pkgs=(libgtest-dev:i386 zlib1g-dev:i386 libzip-dev:i386)
 # aarch64 Linux cross build, run under qemu-user.
 a64_pkgs=(g++-aarch64-linux-gnu qemu-user)
 # arm64 multiarch libraries the cross build links against.
-arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64 zlib1g-dev:arm64)
+arm64_pkgs=(libhwy-dev:arm64 libxsimd-dev:arm64 libgtest-dev:arm64 zlib1g-dev:arm64 libzip-dev:arm64)
 # Cortex-M bare metal (every ports/cortex-m* port), run under qemu-system-arm. No
 # newlib on purpose: the firmware links with -nostdlib and ports/cortex-m/port.c
 # and fmaf.c supply memcpy/memset and fmaf.

@@ -43,7 +43,7 @@ void RegisterSeedNetworkBenchmarks() {
     const std::vector<float> x = RandomVector(kBatch * 28 * 28, 2, 0.0f, 1.0f);
     std::vector<float> logits(kBatch * 10);
     for (auto _ : state) {
-      if (!model.Predict(x.data(), kBatch, logits.data()).ok()) {
+      if (!model.Predict(x.data(), x.size(), kBatch, logits.data(), logits.size()).ok()) {
         state.SkipWithError("Predict failed");
         return;
       }

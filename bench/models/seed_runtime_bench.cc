@@ -48,7 +48,7 @@ void RegisterRuntimeCase(const char* name, bool int8) {
     }
     std::vector<float> logits(10);
     for (auto _ : state) {
-      if (!runtime.Run(images.data(), logits.data()).ok()) {
+      if (!runtime.Run(images.data(), images.size(), logits.data(), logits.size()).ok()) {
         state.SkipWithError("runtime failed");
         return;
       }
@@ -75,7 +75,7 @@ void RegisterSeedRuntimeBenchmarks() {
     }
     std::vector<float> logits(10);
     for (auto _ : state) {
-      if (!model.Predict(images.data(), 1, logits.data()).ok()) {
+      if (!model.Predict(images.data(), images.size(), 1, logits.data(), logits.size()).ok()) {
         state.SkipWithError("Predict failed");
         return;
       }

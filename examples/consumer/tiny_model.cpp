@@ -67,7 +67,7 @@ int main() {
 
   std::vector<float> logits(kPoints * 2);
   for (size_t b = 0; b < kPoints; b += kBatch) {
-    s = model.Predict(&x[2 * b], kBatch, &logits[2 * b]);
+    s = model.Predict(&x[2 * b], 2 * kBatch, kBatch, &logits[2 * b], 2 * kBatch);
     if (!s.ok()) return Fail("predict", s);
   }
   std::vector<uint8_t> exported;

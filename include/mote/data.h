@@ -126,6 +126,13 @@ struct CsvOptions {
   bool header = false;    // skip the first line
   int label_column = -1;  // column of the label: >= 0 from the left, < 0 from the right (-1: last)
   bool has_label = true;  // false: every column is a feature, labels stays empty
+  // Every feature becomes value * scale + offset (Keras's Rescaling), e.g.
+  // scale 1/255 for pixels; labels are never scaled. Both must be finite.
+  float scale = 1.0f;
+  float offset = 0.0f;
+  // > 0: labels must be in [0, num_classes) (a larger one is kCorruptData
+  // naming its line and column); 0: any non-negative integer.
+  int64_t num_classes = 0;
 };
 
 // Where a CSV error was found (1-based; 0 when not tied to a place).
@@ -138,11 +145,13 @@ struct CsvError {
 // item_shape {features}. Fields may carry surrounding spaces; numbers are parsed
 // locale-independently; lines may end in \n or \r\n. No quoting.
 // Errors (out is cleared; *error, when given, says where):
-//   kInvalidArgument  out is null; label_column outside the columns
+//   kInvalidArgument  out is null; label_column outside the columns; scale or
+//                     offset not finite; num_classes < 0
 //   kIoError          file not found / unreadable
 //   kCorruptData      no data rows ("csv: no data rows", also for a header-only
 //                     file); a field that is not a finite number; a label that
-//                     is not a non-negative integer; a row with a different
+//                     is not a non-negative integer (or not below num_classes);
+//                     a feature that scale and offset make infinite; a row with a different
 //                     number of fields than the first row; a corrupt gzip stream
 Status ReadCsv(const std::string& path, const CsvOptions& options, Dataset* out, CsvError* error = nullptr);
 
@@ -155,6 +164,15 @@ Status Subset(const Dataset& all, const std::vector<size_t>& indices, Dataset* o
 // 0..n-1 in an order fixed by seed (Fisher-Yates over mote::Rng), the same on
 // every platform. n must be < 2^32.
 void ShuffledIndices(size_t n, uint64_t seed, std::vector<size_t>* out);
+
+// The indices of a random split of n items (fixed by seed): validation gets
+// round(fraction * n) of 0..n-1, train the rest, both ascending; apply them
+// with Subset (to features and labels read separately, or to several arrays
+// in step). The same split as SplitValidation with the same n, fraction and
+// seed. kInvalidArgument for fraction outside [0, 1], null or identical
+// outputs; kUnsupported for n >= 2^32.
+Status SplitIndices(size_t n, float fraction, uint64_t seed, std::vector<size_t>* train,
+                    std::vector<size_t>* validation);
 
 // Splits all at random (fixed by seed) into train and validation:
 // validation gets round(fraction * size) items, train the rest; both keep the

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "mote/data.h"
 #include "mote/lowering.h"
 #include "mote/model.h"
 #include "mote/model_format.h"
@@ -81,6 +82,17 @@ Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes);
 // All of the above.
 Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8_t>* bytes,
                    ExportReport* report = nullptr);
+
+// ExportModel into a file at `path` (kIoError naming nothing but the failure
+// when it cannot be written; the file is not left half-written on a failed
+// export, which writes nothing).
+Status ExportModelToFile(Model& model, const ExportOptions& options, const std::string& path,
+                         ExportReport* report = nullptr);
+
+// Options for an int8 export calibrated on the first min(count, data.size())
+// items of `data` (a data set of the model's single input), so that the
+// calibration buffer's size comes from the data set.
+ExportOptions Int8CalibratedOn(const Dataset& data, size_t count);
 
 // ---- C array ------------------------------------------------------------------------
 // A header declaring `extern const unsigned char NAME[]; extern const

@@ -25,11 +25,14 @@ class HostRuntime {
   // status when not null) for bytes the runtime rejects.
   Status Load(const void* bytes, size_t len, mote_rt_status* rt_status = nullptr);
   // Input 0 (float) -> output 0 (float): input_elements() floats in,
-  // output_elements() floats out. kInvalidArgument before Load or when a
-  // tensor is not float.
-  Status Run(const float* input, float* output);
-  // Runs `count` examples stored one after another.
-  Status RunBatch(const float* inputs, size_t count, float* outputs);
+  // output_elements() floats out. The lengths are the buffers' sizes in
+  // floats: a shorter buffer is kShapeMismatch (the message gives both sizes)
+  // and nothing is read or written. kInvalidArgument before Load, for a null
+  // buffer or when a tensor is not float.
+  Status Run(const float* input, size_t input_len, float* output, size_t output_len);
+  // Runs `count` examples stored one after another (inputs_len >= count x
+  // input_elements(), outputs_len >= count x output_elements()).
+  Status RunBatch(const float* inputs, size_t inputs_len, size_t count, float* outputs, size_t outputs_len);
 
   size_t input_elements() const;
   size_t output_elements() const;

@@ -27,6 +27,8 @@
 
 namespace mote {
 
+class LayerSpec;  // include/mote/build.h
+
 // One trainable tensor inside the parameter buffer.
 struct ParamInfo {
   std::string name;      // "<layer name>/<param name>", e.g. "conv1/kernel"
@@ -61,6 +63,9 @@ class Model {
   // style). Names must be unique; empty gives "<type>_<index>". Returns the
   // node, or -1 (and Prepare then fails with the reason) on bad inputs.
   NodeId Add(std::unique_ptr<Layer> layer, std::vector<NodeId> inputs = {}, const std::string& name = "");
+  // The same for a layer described by a spec of include/mote/build.h
+  // (options and name by name): model.Add(layers::Dense(10).name("logits")).
+  NodeId Add(const LayerSpec& spec, std::vector<NodeId> inputs = {});
   // Outputs of the model (default: the last node added). The loss applies to output 0.
   Status SetOutputs(std::vector<NodeId> outputs);
 
@@ -126,8 +131,13 @@ class Model {
   // Multitask step: `targets` holds head_count() entries (main loss first).
   Status TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
                    float learning_rate, float* loss = nullptr);
-  // Inference-mode forward; copies output 0 (batch x output_size(0)) to `out`.
-  Status Predict(const float* input, size_t batch, float* out);
+  // Inference-mode forward of `batch` examples; copies output 0 (batch x
+  // output_size(0) floats) to `out`. The lengths are the buffers' sizes in
+  // floats: input_len must be at least batch x input_size(0) and out_len at
+  // least batch x output_size(0), else kShapeMismatch (the message gives both
+  // sizes) and nothing is read or written. Single-input models only
+  // (kInvalidArgument otherwise: use Forward). Allocates nothing.
+  Status Predict(const float* input, size_t input_len, size_t batch, float* out, size_t out_len);
   // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
   // uses labels) over one batch in inference mode.
   Status Evaluate(const float* input, const Targets& targets, size_t batch, float* loss, float* accuracy);
@@ -179,9 +189,16 @@ class Model {
   const float* node_param(NodeId node, const char* name) const;
   const float* node_state(NodeId node, const char* name) const;
 
+  // The parameter and gradient buffers (same layout): param_buffer_floats()
+  // floats each, every tensor at its ParamInfo offset, 16-float aligned.
   float* params();
   float* grads();
+  // Trainable parameters, counted exactly (each tied tensor once; the seed
+  // network has 2410), as Keras's count_params() would report.
   size_t param_count() const;
+  // Floats of params() / grads(): param_count() plus the alignment padding
+  // between tensors (the size to copy or save the whole buffer).
+  size_t param_buffer_floats() const;
   const std::vector<ParamInfo>& param_infos() const;
   float* state();
   size_t state_count() const;

@@ -5,7 +5,8 @@
  * port (int8: bit-identical; float: the kernels of the build's backend).
  *
  *   mote_rt_model m = {0};  // zeroed: until init succeeds, every call on it
- *                           // returns MOTE_RT_BAD_ARGUMENT instead of reading garbage
+ *                           // returns MOTE_RT_BAD_ARGUMENT (m.ready is not
+ *                           // MOTE_RT_MODEL_READY) instead of reading garbage
  *   size_t need;
  *   mote_rt_arena_bytes(model_bytes, model_len, &need);   // also printed by `mote inspect`
  *   if (mote_rt_model_init(&m, model_bytes, model_len, arena, arena_len) != MOTE_RT_OK) ...
@@ -72,7 +73,15 @@ typedef struct mote_rt_model {
   const MoteModelHeader* header;
   const MoteTensorRecord* tensors;
   const MoteOpRecord* ops;
+  /* MOTE_RT_MODEL_READY once mote_rt_model_init succeeded. The other calls
+   * check it (one compare) and return MOTE_RT_BAD_ARGUMENT otherwise, so a
+   * never-initialised model is refused instead of followed into garbage
+   * pointers. A stack model full of garbage could hold this value by chance:
+   * zero it (the sample above) and that cannot happen. */
+  uint32_t ready;
 } mote_rt_model;
+
+#define MOTE_RT_MODEL_READY 0x6d6f7465u /* "mote" */
 
 /* Checks the model bytes (everything but the arena) and reports the arena it
  * needs. */

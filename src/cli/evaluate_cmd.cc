@@ -73,9 +73,11 @@ struct Runner {
     return exported ? mote::Shape(runtime.input_elements()) : trained.model.node_shape(trained.model.input_node(0));
   }
   size_t outputs() const { return exported ? runtime.output_elements() : trained.model.output_size(0); }
-  mote::Status Run(const mote::Dataset& data, size_t first, size_t count, float* out) {
-    if (exported) return runtime.RunBatch(data.item(first), count, out);
-    return trained.model.Predict(data.item(first), count, out);
+  // `out` holds `out_len` floats.
+  mote::Status Run(const mote::Dataset& data, size_t first, size_t count, float* out, size_t out_len) {
+    const size_t in_len = count * data.item_shape.elements();
+    if (exported) return runtime.RunBatch(data.item(first), in_len, count, out, out_len);
+    return trained.model.Predict(data.item(first), in_len, count, out, out_len);
   }
 };
 
@@ -140,7 +142,7 @@ int RunEvaluate(int argc, char** argv) {
     size_t correct = 0;
     for (size_t first = 0; first < data.size(); first += kBatch) {
       const size_t n = std::min(kBatch, data.size() - first);
-      s = runner.Run(data, first, n, out.data());
+      s = runner.Run(data, first, n, out.data(), out.size());
       if (!s.ok()) return Fail("evaluate", s);
       for (size_t i = 0; i < n; ++i) correct += ArgMax(&out[i * classes], classes) == size_t(data.labels[first + i]);
     }
@@ -168,7 +170,7 @@ int RunPredict(int argc, char** argv) {
   size_t correct = 0;
   for (size_t first = 0; first < data.size() && s.ok(); first += kBatch) {
     const size_t n = std::min(kBatch, data.size() - first);
-    s = runner.Run(data, first, n, y.data());
+    s = runner.Run(data, first, n, y.data(), y.size());
     for (size_t i = 0; i < n && s.ok(); ++i) {
       const float* row = &y[i * classes];
       const size_t cls = ArgMax(row, classes);

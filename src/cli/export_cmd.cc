@@ -164,11 +164,11 @@ int RunExport(int argc, char** argv) {
     double runtime_seconds = 0;
     for (size_t begin = 0; begin < n; begin += batch) {
       const size_t rows = std::min(batch, n - begin);
-      s = model.Predict(test.item(begin), rows, host.data());
+      s = model.Predict(test.item(begin), rows * test.item_shape.elements(), rows, host.data(), host.size());
       if (!s.ok()) return Fail("export: Predict", s);
       for (size_t r = 0; r < rows; ++r) {
         const auto start = std::chrono::steady_clock::now();
-        s = rt.Run(test.item(begin + r), board.data());
+        s = rt.Run(test.item(begin + r), test.item_shape.elements(), board.data(), board.size());
         runtime_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (!s.ok()) return Fail("export: runtime", s);
         compare.Add(host.data() + r * classes, board.data(), classes, test.labels.empty() ? -1 : test.labels[begin + r]);

@@ -81,7 +81,7 @@ int RunTestset(int argc, char** argv) {
   std::vector<float> expected(images * out_size);
   for (size_t b = 0; b < images; b += batch) {
     const size_t n = images - b < batch ? images - b : batch;
-    s = model.Predict(test.item(b), n, expected.data() + b * out_size);
+    s = model.Predict(test.item(b), n * in_size, n, expected.data() + b * out_size, n * out_size);
     if (!s.ok()) return Fail("testset: predict", s);
   }
 

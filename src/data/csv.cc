@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "mote/data.h"
+#include "src/core/status_format.h"
 #include "src/data/gz_reader.h"
 
 namespace mote {
@@ -75,10 +76,21 @@ struct Parser {
         const double v = row[c];
         if (!(v >= 0.0 && v <= 2147483647.0) || v != std::floor(v))
           return Fail(CorruptData("csv: label is not a non-negative integer"), line, c + 1);
+        if (options.num_classes > 0 && v >= static_cast<double>(options.num_classes))
+          return Fail(FormattedStatus(StatusCode::kCorruptData, "csv: line %zu, column %zu: label %.0f is not in [0, %lld)",
+                                      line, c + 1, v, static_cast<long long>(options.num_classes)),
+                      line, c + 1);
         out->labels.push_back(static_cast<int32_t>(v));
       } else {
-        const float f = static_cast<float>(row[c]);
-        if (!std::isfinite(f)) return Fail(CorruptData("csv: field is not a finite number"), line, c + 1);
+        // In float, as LoadIdxDataset scales pixels: the same pixels read from
+        // a CSV or an IDX file give the same data set.
+        const float f = static_cast<float>(row[c]) * options.scale + options.offset;
+        if (!std::isfinite(f)) {
+          const bool scaled = options.scale != 1.0f || options.offset != 0.0f;
+          return Fail(CorruptData(scaled ? "csv: field is beyond the float range after scale and offset"
+                                         : "csv: field is not a finite number"),
+                      line, c + 1);
+        }
         out->x.push_back(f);
       }
     }
@@ -128,6 +140,9 @@ Status ReadCsvImpl(const std::string& path, const CsvOptions& options, Dataset* 
 Status ReadCsv(const std::string& path, const CsvOptions& options, Dataset* out, CsvError* error) {
   if (error != nullptr) *error = CsvError();
   if (out == nullptr) return InvalidArgument("csv: null output");
+  if (!std::isfinite(options.scale) || !std::isfinite(options.offset))
+    return InvalidArgument("csv: scale and offset must be finite");
+  if (options.num_classes < 0) return InvalidArgument("csv: num_classes must be >= 0 (0: not checked)");
   out->Clear();
   const Status s = ReadCsvImpl(path, options, out, error);
   if (!s.ok()) out->Clear();

@@ -77,22 +77,30 @@ void ShuffledIndices(size_t n, uint64_t seed, std::vector<size_t>* out) {
   }
 }
 
+Status SplitIndices(size_t n, float fraction, uint64_t seed, std::vector<size_t>* train,
+                    std::vector<size_t>* validation) {
+  if (train == nullptr || validation == nullptr) return InvalidArgument("split: null output");
+  if (train == validation) return InvalidArgument("split: train and validation are the same object");
+  if (!(fraction >= 0.0f && fraction <= 1.0f)) return InvalidArgument("split: fraction outside [0, 1]");
+  if (n > UINT32_MAX) return Unsupported("split: more than 2^32 - 1 items");
+  size_t n_val = static_cast<size_t>(static_cast<double>(fraction) * static_cast<double>(n) + 0.5);
+  if (n_val > n) n_val = n;
+  std::vector<size_t> order;
+  ShuffledIndices(n, seed, &order);
+  validation->assign(order.begin(), order.begin() + n_val);
+  train->assign(order.begin() + n_val, order.end());
+  std::sort(validation->begin(), validation->end());
+  std::sort(train->begin(), train->end());
+  return Status::Ok();
+}
+
 Status SplitValidation(const Dataset& all, float fraction, uint64_t seed, Dataset* train, Dataset* validation) {
   if (train == nullptr || validation == nullptr) return InvalidArgument("split: null output");
   if (train == validation) return InvalidArgument("split: train and validation are the same object");
   if (!(fraction >= 0.0f && fraction <= 1.0f)) return InvalidArgument("split: fraction outside [0, 1]");
   MOTE_TRY(ValidateDataset(all));
-  const size_t n = all.size();
-  if (n > UINT32_MAX) return Unsupported("split: more than 2^32 - 1 items");
-  size_t n_val = static_cast<size_t>(static_cast<double>(fraction) * static_cast<double>(n) + 0.5);
-  if (n_val > n) n_val = n;
-
-  std::vector<size_t> order;
-  ShuffledIndices(n, seed, &order);
-  std::vector<size_t> val_idx(order.begin(), order.begin() + n_val);
-  std::vector<size_t> train_idx(order.begin() + n_val, order.end());
-  std::sort(val_idx.begin(), val_idx.end());
-  std::sort(train_idx.begin(), train_idx.end());
+  std::vector<size_t> train_idx, val_idx;
+  MOTE_TRY(SplitIndices(all.size(), fraction, seed, &train_idx, &val_idx));
   // Build both before writing either: all may alias an output.
   Dataset t = Gather(all, train_idx.size(), [&train_idx](size_t i) { return train_idx[i]; });
   Dataset v = Gather(all, val_idx.size(), [&val_idx](size_t i) { return val_idx[i]; });

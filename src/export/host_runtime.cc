@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "src/core/status_format.h"
+
 namespace mote {
 namespace {
 
@@ -56,12 +58,20 @@ size_t HostRuntime::output_elements() const {
   return loaded_ && mote_rt_output(&model_, 0, &t) == MOTE_RT_OK ? Elements(t) : 0;
 }
 
-Status HostRuntime::Run(const float* input, float* output) {
+Status HostRuntime::Run(const float* input, size_t input_len, float* output, size_t output_len) {
   if (!loaded_) return InvalidArgument("runtime: Load a model first");
+  if (input == nullptr || output == nullptr) return InvalidArgument("runtime: null input or output buffer");
   mote_rt_tensor in, out;
   if (mote_rt_input(&model_, 0, &in) != MOTE_RT_OK || mote_rt_output(&model_, 0, &out) != MOTE_RT_OK ||
       in.dtype != MOTE_DTYPE_F32 || out.dtype != MOTE_DTYPE_F32)
     return InvalidArgument("runtime: input 0 and output 0 must be float");
+  // Checked before the copies: never read or write past the caller's buffers.
+  if (input_len < Elements(in))
+    return FormattedStatus(StatusCode::kShapeMismatch, "runtime: input holds %zu floats, the model needs %zu",
+                           input_len, Elements(in));
+  if (output_len < Elements(out))
+    return FormattedStatus(StatusCode::kShapeMismatch, "runtime: output holds %zu floats, the model writes %zu",
+                           output_len, Elements(out));
   std::memcpy(in.data, input, in.bytes);
   const mote_rt_status s = mote_rt_invoke(&model_);
   if (s != MOTE_RT_OK) return CorruptData(mote_rt_status_message(s));
@@ -69,9 +79,17 @@ Status HostRuntime::Run(const float* input, float* output) {
   return Status::Ok();
 }
 
-Status HostRuntime::RunBatch(const float* inputs, size_t count, float* outputs) {
+Status HostRuntime::RunBatch(const float* inputs, size_t inputs_len, size_t count, float* outputs,
+                             size_t outputs_len) {
+  if (!loaded_) return InvalidArgument("runtime: Load a model first");
   const size_t in = input_elements(), out = output_elements();
-  for (size_t i = 0; i < count; ++i) MOTE_TRY(Run(inputs + i * in, outputs + i * out));
+  if (inputs_len / (in ? in : 1) < count)
+    return FormattedStatus(StatusCode::kShapeMismatch, "runtime: inputs hold %zu floats, %zu examples of %zu need more",
+                           inputs_len, count, in);
+  if (outputs_len / (out ? out : 1) < count)
+    return FormattedStatus(StatusCode::kShapeMismatch,
+                           "runtime: outputs hold %zu floats, %zu examples of %zu need more", outputs_len, count, out);
+  for (size_t i = 0; i < count; ++i) MOTE_TRY(Run(inputs + i * in, in, outputs + i * out, out));
   return Status::Ok();
 }
 

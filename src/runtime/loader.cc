@@ -130,8 +130,11 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   return CheckIo(*m, h->output_count, h->outputs);
 }
 
+// Initialised by a successful mote_rt_model_init (which sets every pointer).
+bool Ready(const mote_rt_model* m) { return m != nullptr && m->ready == MOTE_RT_MODEL_READY; }
+
 mote_rt_status Tensor(const mote_rt_model* m, uint32_t index, bool input, mote_rt_tensor* tensor) {
-  if (m == nullptr || m->header == nullptr || tensor == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  if (!Ready(m) || tensor == nullptr) return MOTE_RT_BAD_ARGUMENT;
   const MoteModelHeader& h = *m->header;
   if (index >= (input ? h.input_count : h.output_count)) return MOTE_RT_BAD_ARGUMENT;
   const uint16_t id = input ? h.inputs[index] : h.outputs[index];
@@ -193,6 +196,7 @@ mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t mo
   if (s != MOTE_RT_OK) return s;
   if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
   checked.arena = static_cast<uint8_t*>(arena);
+  checked.ready = MOTE_RT_MODEL_READY;
   *m = checked;
   return MOTE_RT_OK;
 }
@@ -204,14 +208,14 @@ mote_rt_status mote_rt_output(const mote_rt_model* m, uint32_t index, mote_rt_te
   return Tensor(m, index, false, tensor);
 }
 uint32_t mote_rt_input_count(const mote_rt_model* m) {
-  return m == nullptr || m->header == nullptr ? 0 : m->header->input_count;
+  return Ready(m) ? m->header->input_count : 0;
 }
 uint32_t mote_rt_output_count(const mote_rt_model* m) {
-  return m == nullptr || m->header == nullptr ? 0 : m->header->output_count;
+  return Ready(m) ? m->header->output_count : 0;
 }
 
 mote_rt_status mote_rt_invoke(mote_rt_model* m) {
-  if (m == nullptr || m->header == nullptr || m->arena == nullptr) return MOTE_RT_BAD_ARGUMENT;
+  if (!Ready(m)) return MOTE_RT_BAD_ARGUMENT;
   for (uint32_t i = 0; i < m->header->op_count; ++i) {
     const MoteOpRecord& op = m->ops[i];
     FindOp(op.type)->run(*m, op);

@@ -111,7 +111,7 @@ uint32_t Crc32(const uint8_t* p, size_t n) {
 
 Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, const ModelDescription* description) {
   if (!model.prepared()) return InvalidArgument("checkpoint: Prepare the model before saving it");
-  if (!AllFinite(model.params(), model.param_count()) || !AllFinite(model.state(), model.state_count()) ||
+  if (!AllFinite(model.params(), model.param_buffer_floats()) || !AllFinite(model.state(), model.state_count()) ||
       !AllFinite(model.optimizer_state(), model.optimizer_state_count()))
     return InvalidArgument("checkpoint: a parameter or state value is NaN or infinite (training diverged); not saved");
   Writer header;
@@ -128,7 +128,7 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, con
     header.String(p.name);
     header.U64(p.size);
   }
-  header.U64(model.param_count());
+  header.U64(model.param_buffer_floats());
   header.U64(model.state_count());
   header.U64(model.optimizer_state_count());
 
@@ -137,7 +137,7 @@ Status SaveCheckpoint(Model& model, const std::string& path, uint64_t epoch, con
   file.U32(kVersion);
   file.U32(uint32_t(header.out.size()));
   file.Bytes(header.out.data(), header.out.size());
-  file.Floats(model.params(), model.param_count());
+  file.Floats(model.params(), model.param_buffer_floats());
   file.Floats(model.state(), model.state_count());
   file.Floats(model.optimizer_state(), model.optimizer_state_count());
   // The description: the caller's, else the model's own when it has a
@@ -210,7 +210,7 @@ Status ApplyCheckpoint(const CheckpointFile& c, Model& model) {
   for (size_t i = 0; i < c.tensors.size(); ++i)
     if (c.tensors[i].first != model.param_infos()[i].name || c.tensors[i].second != model.param_infos()[i].size)
       return ShapeMismatch(mismatch);
-  if (c.params.size() != model.param_count() || c.states.size() != model.state_count() ||
+  if (c.params.size() != model.param_buffer_floats() || c.states.size() != model.state_count() ||
       c.optimizer_state.size() != model.optimizer_state_count() ||
       c.optimizer != (model.optimizer() ? model.optimizer()->type() : ""))
     return ShapeMismatch(mismatch);

@@ -44,7 +44,7 @@ Status CheckGradients(Model& model, const float* const* inputs, const Targets& t
   MOTE_TRY(model.Forward(inputs, batch, options.training));
   float base_loss = 0;
   MOTE_TRY(model.Backward(targets, batch, options.check_inputs, &base_loss));
-  const std::vector<float> analytic(model.grads(), model.grads() + model.param_count());
+  const std::vector<float> analytic(model.grads(), model.grads() + model.param_buffer_floats());
   std::vector<std::vector<float>> analytic_inputs;
   std::vector<std::vector<float>> input_copies;
   if (options.check_inputs)

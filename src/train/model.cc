@@ -149,7 +149,12 @@ const float* Model::node_state(NodeId node, const char* name) const {
 }
 float* Model::params() { return impl_->params; }
 float* Model::grads() { return impl_->grads; }
-size_t Model::param_count() const { return impl_->param_count; }
+size_t Model::param_count() const {
+  size_t n = 0;
+  for (const ParamInfo& p : impl_->param_infos) n += p.size;  // tied tensors are listed once
+  return n;
+}
+size_t Model::param_buffer_floats() const { return impl_->param_count; }
 const std::vector<ParamInfo>& Model::param_infos() const { return impl_->param_infos; }
 float* Model::state() { return impl_->state; }
 size_t Model::state_count() const { return impl_->state_count; }

@@ -12,17 +12,36 @@
 #include "mote/kernels.h"
 #include "mote/math.h"
 
+#include "src/core/status_format.h"
 #include "src/train/model_impl.h"
 
 namespace mote {
 
 using namespace model_detail;
 
-Status Model::Predict(const float* input, size_t batch, float* out) {
-  if (out == nullptr) return InvalidArgument("model: null output buffer");
+Status Model::Predict(const float* input, size_t input_len, size_t batch, float* out, size_t out_len) {
+  Impl& m = *impl_;
+  if (input == nullptr || out == nullptr) return InvalidArgument("model: null input or output buffer");
+  if (!m.prepared) return InvalidArgument("model: Prepare before running");
+  if (m.inputs.size() != 1) return InvalidArgument("model: Predict takes single-input models (use Forward)");
+  if (batch == 0 || batch > m.max_batch)
+    return FormattedStatus(StatusCode::kOutOfRange, "model: Predict batch %zu is not in [1, %zu] (max_batch)", batch,
+                           m.max_batch);
+  // Sizes are checked before anything is read: a short buffer is the caller's
+  // bug, and reading past it is what the check exists to prevent.
+  const size_t in_need = batch * input_size(0);
+  const Impl::Node& o = m.nodes[size_t(m.outputs[0])];
+  const size_t out_need = batch * o.item_size;
+  if (input_len < in_need)
+    return FormattedStatus(StatusCode::kShapeMismatch,
+                           "model: Predict input holds %zu floats, %zu examples of %zu need %zu", input_len, batch,
+                           input_size(0), in_need);
+  if (out_len < out_need)
+    return FormattedStatus(StatusCode::kShapeMismatch,
+                           "model: Predict output holds %zu floats, %zu examples of %zu need %zu", out_len, batch,
+                           o.item_size, out_need);
   MOTE_TRY(Forward(&input, batch, false));
-  const Impl::Node& o = impl_->nodes[size_t(impl_->outputs[0])];
-  std::memcpy(out, o.activation, batch * o.item_size * sizeof(float));
+  std::memcpy(out, o.activation, out_need * sizeof(float));
   return Status::Ok();
 }
 

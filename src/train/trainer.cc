@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "src/core/status_format.h"
+
 namespace mote {
 namespace {
 
@@ -24,15 +26,32 @@ size_t CountCorrect(const float* logits, size_t rows, size_t classes, const int3
   return correct;
 }
 
-Status CheckFitsModel(const Model& model, const Dataset& data, const char* what) {
-  MOTE_TRY(ValidateDataset(data));
-  if (model.input_count() != 1) return Unsupported("fit: models with several inputs need their own loop");
-  if (data.item_shape.elements() != model.input_size(0)) {
-    (void)what;
-    return ShapeMismatch("fit: data items do not match the model input size");
+// Every label against the model's classes (output 0's size), when the loss
+// takes class labels: all of them, up front, so a bad one stops Fit before
+// the first step changes anything and the message says where it is.
+Status CheckLabels(const Model& model, const Dataset& data, const char* what) {
+  if (model.loss() == nullptr || !model.loss()->uses_labels()) return Status::Ok();
+  const size_t classes = model.output_size(0);
+  for (size_t i = 0; i < data.labels.size(); ++i) {
+    const int32_t label = data.labels[i];
+    if (label < 0 || size_t(label) >= classes)
+      return FormattedStatus(StatusCode::kInvalidArgument, "%s item %zu: label %d is not in [0, %zu)", what, i,
+                             static_cast<int>(label), classes);
   }
-  if (data.labels.size() != data.size()) return ShapeMismatch("fit: one label per item is needed");
   return Status::Ok();
+}
+
+// `what` names the data set in messages: "train", "validation", "evaluation".
+Status CheckFitsModel(const Model& model, const Dataset& data, const char* what) {
+  if (model.input_count() != 1) return Unsupported("fit: models with several inputs need their own loop");
+  if (data.item_shape.elements() != model.input_size(0))
+    return FormattedStatus(StatusCode::kShapeMismatch, "%s data: items of %zu values, the model input takes %zu", what,
+                           data.item_shape.elements(), model.input_size(0));
+  if (data.labels.size() != data.size())
+    return FormattedStatus(StatusCode::kShapeMismatch, "%s data: %zu labels for %zu items (one per item is needed)",
+                           what, data.labels.size(), data.size());
+  MOTE_TRY(CheckLabels(model, data, what));
+  return ValidateDataset(data);
 }
 
 // A failed TrainStep (e.g. divergence) with where it happened. The message
@@ -48,7 +67,7 @@ Status StepFailed(const Status& s, uint32_t epoch, uint32_t epochs, size_t batch
 
 Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy) {
   if (!model.prepared()) return InvalidArgument("evaluate: Prepare the model first");
-  MOTE_TRY(CheckFitsModel(model, data, "evaluate"));
+  MOTE_TRY(CheckFitsModel(model, data, "evaluation"));
   const size_t n = data.size(), batch = model.max_batch(), item = data.item_shape.elements();
   if (n == 0) return InvalidArgument("evaluate: empty data set");
   double loss_sum = 0, correct = 0;
@@ -72,7 +91,7 @@ Status PredictAugmented(Model& model, Augmenter& augment, const float* x, size_t
   if (augment.item_shape().elements() != model.input_size(0))
     return ShapeMismatch("tta: Prepare the augmenter for the model's input shape");
   const size_t n = batch * model.output_size(0);
-  MOTE_TRY(model.Predict(x, batch, out));
+  MOTE_TRY(model.Predict(x, batch * model.input_size(0), batch, out, n));
   for (uint32_t p = 1; p < passes; ++p) {
     augment.Apply(x, scratch, batch, rng);
     MOTE_TRY(model.Forward(&scratch, batch, false));
@@ -90,7 +109,7 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
   if (options.schedule) MOTE_TRY(options.schedule->Validate());
   if (!model.prepared() || model.max_batch() < options.batch_size)
     MOTE_TRY(model.Prepare(options.batch_size, options.seed));
-  MOTE_TRY(CheckFitsModel(model, train_all, "fit"));
+  MOTE_TRY(CheckFitsModel(model, train_all, "train"));
 
   // Hold out the validation split once, up front.
   Dataset split_train, split_validation;
@@ -101,7 +120,7 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
     train = &split_train;
     validation = &split_validation;
   }
-  if (validation) MOTE_TRY(CheckFitsModel(model, *validation, "fit"));
+  if (options.validation) MOTE_TRY(CheckFitsModel(model, *options.validation, "validation"));
   const size_t n = train->size(), item = train->item_shape.elements(), classes = model.output_size(0);
   if (n == 0) return InvalidArgument("fit: empty training set");
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -174,6 +175,51 @@ TEST(ReadCsv, BadOptionsAndFiles) {
   EXPECT_EQ(missing.code(), StatusCode::kIoError);
   EXPECT_STREQ(missing.message(), "file not found");
   EXPECT_EQ(ReadCsv("x", CsvOptions(), nullptr).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ReadCsv, ScaleAndOffsetApplyToFeaturesNotLabels) {
+  TempFiles files;
+  CsvOptions o;
+  o.scale = 1.0f / 255.0f;
+  o.offset = -0.5f;
+  const Result r = Read(&files, "0,255,3\n51,102,4\n", o);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  // As LoadIdxDataset computes pixels (float multiply), then the offset.
+  const float s = 1.0f / 255.0f;
+  EXPECT_EQ(r.data.x, (std::vector<float>{0.0f * s - 0.5f, 255.0f * s - 0.5f, 51.0f * s - 0.5f, 102.0f * s - 0.5f}));
+  EXPECT_EQ(r.data.labels, (std::vector<int32_t>{3, 4}));
+}
+
+TEST(ReadCsv, ScaleThatOverflowsOrIsNotFinite) {
+  TempFiles files;
+  CsvOptions o;
+  o.scale = 1e30f;
+  Result r = Read(&files, "1,2,0\n3,1e10,1\n", o);
+  EXPECT_EQ(r.status.code(), StatusCode::kCorruptData);
+  EXPECT_EQ(r.error.line, 2u);
+  EXPECT_EQ(r.error.column, 2u);
+  o.scale = INFINITY;
+  EXPECT_EQ(Read(&files, "1,0\n", o).status.code(), StatusCode::kInvalidArgument);
+  o.scale = 1.0f;
+  o.offset = NAN;
+  EXPECT_EQ(Read(&files, "1,0\n", o).status.code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ReadCsv, NumClassesChecksEveryLabelWithLineAndColumn) {
+  TempFiles files;
+  CsvOptions o;
+  o.num_classes = 10;
+  o.label_column = 0;
+  Result r = Read(&files, "9,1,2\n0,3,4\n", o);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  r = Read(&files, "9,1,2\n\n10,3,4\n", o);
+  EXPECT_EQ(r.status.code(), StatusCode::kCorruptData);
+  EXPECT_STREQ(r.status.message(), "csv: line 3, column 1: label 10 is not in [0, 10)");
+  EXPECT_EQ(r.error.line, 3u);
+  EXPECT_EQ(r.error.column, 1u);
+  EXPECT_EQ(r.data.size(), 0u);  // cleared, not half-filled
+  o.num_classes = -1;
+  EXPECT_EQ(Read(&files, "1,0\n", o).status.code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ReadCsv, CorruptGzip) {

@@ -173,5 +173,39 @@ TEST(SplitValidation, OutputMayAliasInput) {
   EXPECT_EQ(val.x, reference_val.x);
 }
 
+TEST(SplitIndices, PartitionsAndMatchesSplitValidation) {
+  const Dataset all = Make(100);
+  std::vector<size_t> train_idx, val_idx;
+  ASSERT_TRUE(SplitIndices(all.size(), 0.2f, 7, &train_idx, &val_idx).ok());
+  EXPECT_EQ(train_idx.size(), 80u);
+  EXPECT_EQ(val_idx.size(), 20u);
+  EXPECT_TRUE(std::is_sorted(train_idx.begin(), train_idx.end()));
+  EXPECT_TRUE(std::is_sorted(val_idx.begin(), val_idx.end()));
+  std::vector<size_t> both = train_idx;
+  both.insert(both.end(), val_idx.begin(), val_idx.end());
+  std::sort(both.begin(), both.end());
+  for (size_t i = 0; i < 100; ++i) ASSERT_EQ(both[i], i);
+  // Subset by the indices gives what SplitValidation gives.
+  Dataset train, val, sub_train, sub_val;
+  ASSERT_TRUE(SplitValidation(all, 0.2f, 7, &train, &val).ok());
+  ASSERT_TRUE(Subset(all, train_idx, &sub_train).ok());
+  ASSERT_TRUE(Subset(all, val_idx, &sub_val).ok());
+  EXPECT_EQ(sub_train.x, train.x);
+  EXPECT_EQ(sub_train.labels, train.labels);
+  EXPECT_EQ(sub_val.x, val.x);
+  EXPECT_EQ(sub_val.labels, val.labels);
+}
+
+TEST(SplitIndices, Errors) {
+  std::vector<size_t> a, b;
+  EXPECT_EQ(SplitIndices(10, 1.5f, 1, &a, &b).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SplitIndices(10, std::numeric_limits<float>::quiet_NaN(), 1, &a, &b).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SplitIndices(10, 0.5f, 1, nullptr, &b).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SplitIndices(10, 0.5f, 1, &a, &a).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(SplitIndices(0, 0.5f, 1, &a, &b).ok());
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
+}
+
 }  // namespace
 }  // namespace mote

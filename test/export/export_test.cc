@@ -43,8 +43,9 @@ double MaxDifference(Model& model, const std::vector<uint8_t>& bytes, size_t cou
   std::vector<float> x(count * in), want(count * out), got(count * out);
   for (float& v : x) v = rng.Uniform(-1.0f, 1.0f);
   for (size_t i = 0; i < count; i += model.max_batch())
-    EXPECT_TRUE(model.Predict(x.data() + i * in, std::min(model.max_batch(), count - i), want.data() + i * out).ok());
-  EXPECT_TRUE(rt.RunBatch(x.data(), count, got.data()).ok());
+    EXPECT_TRUE(model.Predict(x.data() + i * in, x.size() - i * in, std::min(model.max_batch(), count - i),
+                              want.data() + i * out, want.size() - i * out).ok());
+  EXPECT_TRUE(rt.RunBatch(x.data(), x.size(), count, got.data(), got.size()).ok());
   double diff = 0;
   for (size_t i = 0; i < want.size(); ++i) diff = std::max(diff, std::fabs(double(want[i]) - got[i]));
   return diff;
@@ -82,7 +83,7 @@ TEST(ExportTest, RefusesNonFiniteParameters) {
       ASSERT_TRUE(model.Prepare(4).ok());
       RandomizeModel(model, 3);
       float* values = in_state ? model.state() : model.params();
-      values[in_state ? 1 : model.param_count() / 2] = in_state ? std::nanf("") : INFINITY;
+      values[in_state ? 1 : model.param_infos()[model.param_infos().size() / 2].offset] = in_state ? std::nanf("") : INFINITY;
       std::vector<float> calibration(4 * 784, 0.5f);
       ExportOptions options;
       options.int8 = int8;
@@ -306,7 +307,7 @@ class SeedNetworkExport : public ::testing::Test {
     logits_ = new std::vector<float>(compare_ * 10);
     for (size_t b = 0; b < compare_; b += kBatch) {
       const size_t rows = std::min(kBatch, compare_ - b);
-      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), rows, logits_->data() + b * 10).ok());
+      ASSERT_TRUE(model_->Predict(test_->item(kTrain + b), rows * 784, rows, logits_->data() + b * 10, rows * 10).ok());
     }
   }
   static void TearDownTestSuite() {
@@ -333,7 +334,7 @@ class SeedNetworkExport : public ::testing::Test {
     *agree = 0;
     if (ties != nullptr) *ties = 0;
     for (size_t i = 0; i < count; ++i) {
-      ASSERT_TRUE(rt.Run(test_->item(kTrain + i), got.data()).ok());
+      ASSERT_TRUE(rt.Run(test_->item(kTrain + i), 784, got.data(), got.size()).ok());
       const float* w = logits_->data() + i * 10;
       for (size_t c = 0; c < 10; ++c) *max_diff = std::max(*max_diff, std::fabs(double(w[c]) - got[c]));
       const size_t top = size_t(std::max_element(w, w + 10) - w);

@@ -75,7 +75,7 @@ void ExpectRuntimeMatchesTraining(MoteOpType type, bool sequences, bool bias) {
   Rng rng(23);
   std::vector<float> x(kSequences * kSteps * kFeatures), want(kSequences * 3);
   for (float& v : x) v = rng.Uniform(-2.0f, 2.0f);
-  ASSERT_TRUE(model.Predict(x.data(), kSequences, want.data()).ok());
+  ASSERT_TRUE(model.Predict(x.data(), x.size(), kSequences, want.data(), want.size()).ok());
   double worst = 0;
   for (size_t s = 0; s < kSequences; ++s) {
     mote_rt_tensor in, out;

@@ -19,7 +19,7 @@ using mote::fuzz::Check;
 namespace {
 
 std::vector<float> Snapshot(mote::Model& m) {
-  std::vector<float> v(m.params(), m.params() + m.param_count());
+  std::vector<float> v(m.params(), m.params() + m.param_buffer_floats());
   v.insert(v.end(), m.state(), m.state() + m.state_count());
   return v;
 }

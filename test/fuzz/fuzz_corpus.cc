@@ -6,6 +6,7 @@
 //   DIR/idx         IDX files (u8, i32, f32; raw and gzip)
 //   DIR/csv         CSV files (first byte: fuzz_csv's options)
 //   DIR/checkpoint  a checkpoint of fuzz_checkpoint's model
+//   DIR/npy         .npy files (float32, uint8, int64; format 1.0 and 2.0)
 // Usage: fuzz_corpus DIR
 #include <stdio.h>
 #include <sys/stat.h>
@@ -137,6 +138,27 @@ bool CsvCorpus(const std::string& dir) {
          Write(dir + "/unlabelled", csv(0x04, "1,2,3\n4,5,6\n"));
 }
 
+// A .npy file as numpy.save writes it: header padded to 64 bytes, '\n' last.
+std::vector<uint8_t> NpyFile(const std::string& descr, const std::string& shape, const std::vector<uint8_t>& payload,
+                             uint8_t major = 1) {
+  const size_t prefix = major == 1 ? 10 : 12;
+  std::string h = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  while ((prefix + h.size() + 1) % 64 != 0) h += ' ';
+  h += '\n';
+  std::vector<uint8_t> b = {0x93, 'N', 'U', 'M', 'P', 'Y', major, 0, uint8_t(h.size()), uint8_t(h.size() >> 8)};
+  if (major != 1) b.insert(b.end(), {0, 0});
+  b.insert(b.end(), h.begin(), h.end());
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+bool NpyCorpus(const std::string& dir) {
+  return Write(dir + "/images_u8", NpyFile("|u1", "(2, 2, 2)", {0, 64, 128, 255, 1, 2, 3, 4})) &&
+         Write(dir + "/features_f32", NpyFile("<f4", "(2, 1)", {0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0})) &&
+         Write(dir + "/labels_i64", NpyFile("<i8", "(2,)", {1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0})) &&
+         Write(dir + "/v2_scalar", NpyFile("<f4", "()", {0, 0, 0x80, 0x3f}, 2));
+}
+
 bool CheckpointCorpus(const std::string& dir) {
   mote::Model m;
   if (!mote::fuzz::BuildCheckpointModel(m).ok()) return false;
@@ -154,9 +176,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  for (const char* sub : {"", "/runtime", "/idx", "/csv", "/checkpoint"}) mkdir((dir + sub).c_str(), 0755);
+  for (const char* sub : {"", "/runtime", "/idx", "/csv", "/checkpoint", "/npy"}) mkdir((dir + sub).c_str(), 0755);
   const bool ok = RuntimeCorpus(dir + "/runtime") && IdxCorpus(dir + "/idx") && CsvCorpus(dir + "/csv") &&
-                  CheckpointCorpus(dir + "/checkpoint");
+                  CheckpointCorpus(dir + "/checkpoint") && NpyCorpus(dir + "/npy");
   if (!ok) fprintf(stderr, "fuzz_corpus: could not build or write the corpus in %s\n", dir.c_str());
   return ok ? 0 : 1;
 }

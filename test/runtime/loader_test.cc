@@ -128,6 +128,14 @@ TEST(LoaderTest, BadArguments) {
   EXPECT_EQ(mote_rt_input(&m, 0, &t), MOTE_RT_BAD_ARGUMENT);
   EXPECT_EQ(mote_rt_input_count(&m), 0u);
   EXPECT_EQ(mote_rt_output_count(nullptr), 0u);
+  // Never initialised, full of garbage (as an uninitialised stack variable
+  // may be): refused by the ready field, not followed into its pointers.
+  mote_rt_model garbage;
+  memset(&garbage, 0xAB, sizeof(garbage));
+  EXPECT_EQ(mote_rt_invoke(&garbage), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_input(&garbage, 0, &t), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_output(&garbage, 0, &t), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_input_count(&garbage), 0u);
 
   ASSERT_EQ(mote_rt_model_init(&m, model.data(), bytes.size(), arena.data(), arena.size()), MOTE_RT_OK);
   EXPECT_EQ(mote_rt_input(&m, 0, &t), MOTE_RT_OK);

@@ -46,7 +46,7 @@ struct Trained {
 
 TEST(Adversarial, FgsmRaisesTheLossOfATrainedModelWithinTheBall) {
   Trained t;
-  const std::vector<float> params(t.model.params(), t.model.params() + t.model.param_count());
+  const std::vector<float> params(t.model.params(), t.model.params() + t.model.param_buffer_floats());
   std::vector<float> adv(t.x.size());
   AdversarialOptions fgsm;
   fgsm.epsilon = 0.1f;
@@ -147,7 +147,7 @@ TEST(Adversarial, FitMixesAdversarialExamplesIntoBatches) {
     fit.adversarial = attack;
     fit.adversarial_fraction = fraction;
     EXPECT_TRUE(Fit(m, train, fit, nullptr).ok());
-    return std::vector<float>(m.params(), m.params() + m.param_count());
+    return std::vector<float>(m.params(), m.params() + m.param_buffer_floats());
   };
   AdversarialOptions none;
   none.epsilon = 0.0f;  // FGSM with eps 0 leaves the examples as they are

@@ -229,12 +229,12 @@ TEST(Augment, FitAugmentsTrainingBatchesAndTtaAveragesPasses) {
   fit.augment = &flip;
   ASSERT_TRUE(Fit(augmented, data, fit, nullptr).ok());
   // Same seed and data: only the flipped inputs can make the weights differ.
-  EXPECT_NE(std::vector<float>(plain.params(), plain.params() + plain.param_count()),
-            std::vector<float>(augmented.params(), augmented.params() + augmented.param_count()));
+  EXPECT_NE(std::vector<float>(plain.params(), plain.params() + plain.param_buffer_floats()),
+            std::vector<float>(augmented.params(), augmented.params() + augmented.param_buffer_floats()));
 
   // TTA: one pass is Predict; with an augmenter that changes nothing, any number of passes too.
   std::vector<float> predicted(6 * 3), tta(6 * 3), scratch(6 * 16);
-  ASSERT_TRUE(plain.Predict(data.x.data(), 6, predicted.data()).ok());
+  ASSERT_TRUE(plain.Predict(data.x.data(), data.x.size(), 6, predicted.data(), predicted.size()).ok());
   Augmenter nothing;
   ASSERT_TRUE(nothing.Prepare(data.item_shape).ok());
   Rng rng(1);
@@ -243,7 +243,7 @@ TEST(Augment, FitAugmentsTrainingBatchesAndTtaAveragesPasses) {
   ASSERT_TRUE(PredictAugmented(plain, flip, data.x.data(), 6, 2, rng, scratch.data(), tta.data()).ok());
   std::vector<float> flipped(6 * 16), flipped_out(6 * 3);
   flip.Apply(data.x.data(), flipped.data(), 6, rng);
-  ASSERT_TRUE(plain.Predict(flipped.data(), 6, flipped_out.data()).ok());
+  ASSERT_TRUE(plain.Predict(flipped.data(), flipped.size(), 6, flipped_out.data(), flipped_out.size()).ok());
   for (size_t i = 0; i < tta.size(); ++i) EXPECT_NEAR(tta[i], 0.5f * (predicted[i] + flipped_out[i]), 1e-5f);
   Augmenter wrong;
   ASSERT_TRUE(wrong.Prepare(Shape(2, 2, 1)).ok());

@@ -51,7 +51,7 @@ Data MakeData(size_t batch, uint64_t seed) {
 }
 
 std::vector<float> Snapshot(Model& m) {
-  std::vector<float> s(m.params(), m.params() + m.param_count());
+  std::vector<float> s(m.params(), m.params() + m.param_buffer_floats());
   s.insert(s.end(), m.state(), m.state() + m.state_count());
   s.insert(s.end(), m.optimizer_state(), m.optimizer_state() + m.optimizer_state_count());
   return s;

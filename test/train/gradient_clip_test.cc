@@ -43,7 +43,7 @@ struct SequenceModel {
     float loss = 0;
     EXPECT_TRUE(model.Backward(Targets{nullptr, t.data()}, 4, false, &loss).ok());
     double norm2 = 0;
-    for (size_t i = 0; i < model.param_count(); ++i) norm2 += double(model.grads()[i]) * model.grads()[i];
+    for (size_t i = 0; i < model.param_buffer_floats(); ++i) norm2 += double(model.grads()[i]) * model.grads()[i];
     return std::sqrt(norm2);
   }
 };
@@ -55,8 +55,8 @@ void ExpectStep(float clip_fraction) {
   const float max_norm = float(norm * clip_fraction);
   ASSERT_TRUE(m.model.SetGradientClipNorm(max_norm).ok());
   EXPECT_EQ(m.model.gradient_clip_norm(), max_norm);
-  const std::vector<float> p0(m.model.params(), m.model.params() + m.model.param_count());
-  const std::vector<float> g0(m.model.grads(), m.model.grads() + m.model.param_count());
+  const std::vector<float> p0(m.model.params(), m.model.params() + m.model.param_buffer_floats());
+  const std::vector<float> g0(m.model.grads(), m.model.grads() + m.model.param_buffer_floats());
   ASSERT_TRUE(m.model.ApplyGradients(1.0f).ok());
   const double scale = clip_fraction < 1.0f ? double(max_norm) / norm : 1.0;
   double step2 = 0;

@@ -29,7 +29,7 @@ TEST(MonteCarloDropout, MeanOfMaskedPassesMatchesTheWeightScalingRuleOnALinearNe
   ASSERT_TRUE(m.Prepare(2, 11).ok());
   const std::vector<float> x = {0.3f, -0.2f, 0.8f, 0.1f, -0.5f, 0.4f, 0.2f, -0.9f};
   std::vector<float> deterministic(6), mc(6), one(6);
-  ASSERT_TRUE(m.Predict(x.data(), 2, deterministic.data()).ok());
+  ASSERT_TRUE(m.Predict(x.data(), x.size(), 2, deterministic.data(), deterministic.size()).ok());
   ASSERT_TRUE(m.PredictMonteCarlo(x.data(), 2, 4000, /*softmax=*/false, mc.data()).ok());
   for (int i = 0; i < 6; ++i) EXPECT_NEAR(mc[i], deterministic[i], 0.05) << i;
   // A single masked pass differs from the deterministic output: dropout is on.
@@ -49,7 +49,7 @@ TEST(MonteCarloDropout, KeepingEveryUnitIsDeterministic) {
   ASSERT_TRUE(m.Prepare(2, 11).ok());
   const std::vector<float> x = {0.3f, -0.2f, 0.8f, 0.1f, -0.5f, 0.4f, 0.2f, -0.9f};
   std::vector<float> deterministic(6), mc(6);
-  ASSERT_TRUE(m.Predict(x.data(), 2, deterministic.data()).ok());
+  ASSERT_TRUE(m.Predict(x.data(), x.size(), 2, deterministic.data(), deterministic.size()).ok());
   ASSERT_TRUE(m.PredictMonteCarlo(x.data(), 2, 7, false, mc.data()).ok());
   for (int i = 0; i < 6; ++i) EXPECT_NEAR(mc[i], deterministic[i], 1e-6f);
 }

@@ -145,6 +145,15 @@ TEST(Model, PlansOneArenaAndNamesParameters) {
   for (const ParamInfo& p : g.model.param_infos()) EXPECT_EQ(p.offset % 16, 0u) << p.name;
 }
 
+TEST(Model, ParamCountIsExactAndTheBufferAddsPadding) {
+  Graph g;
+  ASSERT_TRUE(g.model.Prepare(4, 7).ok());
+  // Four Scale layers of 5 weights and 5 biases: 40 parameters, each tensor
+  // padded to 16 floats in the buffer.
+  EXPECT_EQ(g.model.param_count(), 40u);
+  EXPECT_EQ(g.model.param_buffer_floats(), 8u * 16u);
+}
+
 TEST(Model, GradientsThroughFanOutAndTwoInputLayer) {
   Graph g;
   g.model.SetRegularization(0.01f, 0.02f);
@@ -163,7 +172,7 @@ TEST(Model, FrozenLayerKeepsParametersAndOthersTrain) {
   ASSERT_TRUE(g.model.Prepare(3, 5).ok());
   ASSERT_TRUE(g.model.Freeze("s2").ok());
   const std::vector<float> x = Random(15, 3), t = Random(15, 4);
-  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_count());
+  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_buffer_floats());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
   for (const ParamInfo& p : g.model.param_infos()) {
     const bool same = std::memcmp(before.data() + p.offset, g.model.params() + p.offset, p.size * 4) == 0;
@@ -194,7 +203,7 @@ TEST(Model, L2PenaltyAddsToLossAndGradient) {
   float plain = 0, with_penalty = 0;
   ASSERT_TRUE(g.model.Forward(&in, 2, true).ok());
   ASSERT_TRUE(g.model.Backward(Targets{nullptr, t.data()}, 2, false, &plain).ok());
-  const std::vector<float> grads(g.model.grads(), g.model.grads() + g.model.param_count());
+  const std::vector<float> grads(g.model.grads(), g.model.grads() + g.model.param_buffer_floats());
   g.model.SetRegularization(0.0f, 0.5f);
   ASSERT_TRUE(g.model.Forward(&in, 2, true).ok());
   ASSERT_TRUE(g.model.Backward(Targets{nullptr, t.data()}, 2, false, &with_penalty).ok());
@@ -221,7 +230,7 @@ TEST(Model, RePrepareKeepsTrainedParameters) {
   ASSERT_TRUE(g.model.Prepare(3, 5).ok());
   const std::vector<float> x = Random(15, 9), t = Random(15, 10);
   ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
-  const std::vector<float> trained(g.model.params(), g.model.params() + g.model.param_count());
+  const std::vector<float> trained(g.model.params(), g.model.params() + g.model.param_buffer_floats());
   ASSERT_TRUE(g.model.Prepare(1, 5).ok());
   EXPECT_EQ(std::memcmp(trained.data(), g.model.params(), trained.size() * 4), 0);
   EXPECT_EQ(g.model.step(), 1u);
@@ -234,7 +243,7 @@ TEST(Model, BadCallsReturnStatusAndChangeNothing) {
   const std::vector<float> x = Random(15, 11);
   EXPECT_EQ(g.model.TrainStep(x.data(), Targets{nullptr, x.data()}, 3, 0.1f).code(), StatusCode::kInvalidArgument);
   ASSERT_TRUE(g.model.Prepare(3).ok());
-  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_count());
+  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_buffer_floats());
   EXPECT_FALSE(g.model.TrainStep(x.data(), Targets{}, 3, 0.1f).ok());  // no targets
   EXPECT_FALSE(g.model.TrainStep(x.data(), Targets{nullptr, x.data()}, 4, 0.1f).ok());
   EXPECT_FALSE(g.model.TrainStep(x.data(), Targets{nullptr, x.data()}, 3, -1.0f).ok());
@@ -269,7 +278,7 @@ TEST(Model, StepsAllocateNothingAfterPrepare) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f, &loss).ok());
     ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 2, 0.1f, &loss).ok());
-    ASSERT_TRUE(g.model.Predict(x.data(), 3, out.data()).ok());
+    ASSERT_TRUE(g.model.Predict(x.data(), x.size(), 3, out.data(), out.size()).ok());
     ASSERT_TRUE(g.model.Evaluate(x.data(), Targets{nullptr, t.data()}, 3, &loss, &accuracy).ok());
   }
   EXPECT_EQ(scope.count(), 0u);
@@ -288,7 +297,7 @@ TEST(Model, DivergingStepsAreUndoneWithoutAllocating) {
   for (float& v : far) v += 1000.0f;  // gradients near 1000: 3e38 times that overflows
   ASSERT_TRUE(g.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
   ASSERT_TRUE(reference.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.1f).ok());
-  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_count());
+  const std::vector<float> before(g.model.params(), g.model.params() + g.model.param_buffer_floats());
   float loss = 0;
   {
     testing::AllocationScope scope;
@@ -319,7 +328,7 @@ TEST(Model, SameSeedSameWeights) {
     ASSERT_TRUE(a.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.05f).ok());
     ASSERT_TRUE(b.model.TrainStep(x.data(), Targets{nullptr, t.data()}, 3, 0.05f).ok());
   }
-  EXPECT_EQ(std::memcmp(a.model.params(), b.model.params(), a.model.param_count() * 4), 0);
+  EXPECT_EQ(std::memcmp(a.model.params(), b.model.params(), a.model.param_buffer_floats() * 4), 0);
 }
 
 }  // namespace
@@ -338,7 +347,7 @@ TEST(Model, WeightNoiseEvaluatesTheGradientAtPerturbedWeightsAndRestoresThem) {
   const std::vector<float> x = Random(15, 30), t = Random(15, 31);
   const Targets targets{nullptr, t.data()};
   // Learning rate 0: the perturbation must be undone exactly.
-  const std::vector<float> before(noisy.model.params(), noisy.model.params() + noisy.model.param_count());
+  const std::vector<float> before(noisy.model.params(), noisy.model.params() + noisy.model.param_buffer_floats());
   testing::AllocationScope scope;
   ASSERT_TRUE(noisy.model.TrainStep(x.data(), targets, 3, 0.0f).ok());
   EXPECT_EQ(scope.count(), 0u);
@@ -351,7 +360,7 @@ TEST(Model, WeightNoiseEvaluatesTheGradientAtPerturbedWeightsAndRestoresThem) {
     ASSERT_TRUE(noisy_again.model.TrainStep(x.data(), targets, 3, 0.1f).ok());
     ASSERT_TRUE(clean.model.TrainStep(x.data(), targets, 3, 0.1f).ok());
   }
-  const size_t n = noisy.model.param_count();
+  const size_t n = noisy.model.param_buffer_floats();
   EXPECT_EQ(std::memcmp(noisy.model.params(), noisy_again.model.params(), n * 4), 0);
   EXPECT_NE(std::memcmp(noisy.model.params(), clean.model.params(), n * 4), 0);
   EXPECT_EQ(noisy.model.SetWeightNoise(-1.0f).code(), StatusCode::kInvalidArgument);

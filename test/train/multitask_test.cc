@@ -56,7 +56,7 @@ TEST(Multitask, LossIsTheWeightedSumAndGradientsMatchFiniteDifferences) {
   const float mse = MeanSquaredError().Compute(4, 2, m.model.output(1), d.targets[1], nullptr);
   EXPECT_NEAR(total, ce + 0.5f * mse, 1e-6f);
   // Every parameter (trunk gets gradient from both heads) against central differences.
-  const std::vector<float> analytic(m.model.grads(), m.model.grads() + m.model.param_count());
+  const std::vector<float> analytic(m.model.grads(), m.model.grads() + m.model.param_buffer_floats());
   double worst = 0;
   for (const ParamInfo& p : m.model.param_infos())
     for (size_t i = 0; i < p.size; ++i) {

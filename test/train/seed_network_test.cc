@@ -33,6 +33,16 @@ Batch RandomBatch(size_t n, uint64_t seed) {
   return b;
 }
 
+TEST(SeedNetworkParams, CountIsExact) {
+  Model model;
+  ASSERT_TRUE(BuildSeedNetwork(model).ok());
+  ASSERT_TRUE(model.Prepare(1).ok());
+  // conv 250 + 10000 + 80000, dense 3920 * 50 + 50 * 10 + 10, batchnorm
+  // gamma and beta 2 * (10 + 40 + 80 + 50): what Keras's count_params() says
+  // of the same network (its non-trainable moving statistics aside).
+  EXPECT_EQ(model.param_count(), 250u + 10000u + 80000u + 196000u + 510u + 360u);
+}
+
 // The parameter is the network's size; test names end in /FullSize or /Narrow.
 class SeedNetwork : public ::testing::TestWithParam<bool> {
  protected:
@@ -72,7 +82,7 @@ TEST_P(SeedNetwork, SameSeedSameBackendBitIdenticalAfter100Steps) {
     ASSERT_TRUE(model.Prepare(2, 42).ok());
     for (int step = 0; step < 100; ++step)
       ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
-    weights[run].assign(model.params(), model.params() + model.param_count());
+    weights[run].assign(model.params(), model.params() + model.param_buffer_floats());
     // Moving statistics are part of the trained model too.
     weights[run].insert(weights[run].end(), model.state(), model.state() + model.state_count());
   }
@@ -92,7 +102,7 @@ TEST_P(SeedNetwork, TrainStepAndPredictAllocateNothing) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 6, 0.02f, &loss).ok());
     ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 5, 0.02f, &loss).ok());
-    ASSERT_TRUE(model.Predict(b.x.data(), 6, logits.data()).ok());
+    ASSERT_TRUE(model.Predict(b.x.data(), b.x.size(), 6, logits.data(), logits.size()).ok());
     ASSERT_TRUE(model.Evaluate(b.x.data(), Targets{b.labels.data(), nullptr}, 6, &loss, &accuracy).ok());
   }
   EXPECT_EQ(scope.count(), 0u);
@@ -118,7 +128,7 @@ TEST(SeedNetworkPinned, FullSizeWeightsAfter100ScalarStepsAreUnchanged) {
   ASSERT_TRUE(model.Prepare(2, 42).ok());
   for (int step = 0; step < 100; ++step)
     ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
-  std::vector<float> weights(model.params(), model.params() + model.param_count());
+  std::vector<float> weights(model.params(), model.params() + model.param_buffer_floats());
   weights.insert(weights.end(), model.state(), model.state() + model.state_count());
   EXPECT_EQ(weights.size(), 287616u);
   EXPECT_EQ(mote_rt_crc32(weights.data(), weights.size() * sizeof(float)), 0xb97f6d3fu);
@@ -131,7 +141,7 @@ TEST(SeedNetworkLabels, BadLabelsAreRejectedBeforeAnyUpdate) {
   ASSERT_TRUE(model.Prepare(4, 5).ok());
   Batch b = RandomBatch(4, 4);
   b.labels[2] = 10;  // out of range for 10 classes
-  const std::vector<float> before(model.params(), model.params() + model.param_count());
+  const std::vector<float> before(model.params(), model.params() + model.param_buffer_floats());
   const std::vector<float> state_before(model.state(), model.state() + model.state_count());
   const Status s = model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 4, 0.02f);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);

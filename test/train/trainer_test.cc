@@ -31,7 +31,7 @@ Dataset RandomImages(size_t n, uint64_t seed) {
 }
 
 bool ModelFinite(Model& m) {
-  return AllFinite(m.params(), m.param_count()) && AllFinite(m.state(), m.state_count()) &&
+  return AllFinite(m.params(), m.param_buffer_floats()) && AllFinite(m.state(), m.state_count()) &&
          AllFinite(m.optimizer_state(), m.optimizer_state_count());
 }
 
@@ -73,6 +73,96 @@ TEST(Fit, OneNaNPixelStopsTrainingAtTheLastFiniteModel) {
 
 TEST(Fit, LearningRate1e6StopsTrainingAtTheLastFiniteModel) {
   ExpectStopsAtLastFiniteState(RandomImages(32, 4), 1e6f, "NaN or infinite");
+}
+
+// Every float of the model's parameters, layer state (batchnorm moving
+// statistics) and optimizer state, and its step count.
+struct Snapshot {
+  std::vector<float> params, state, optimizer;
+  uint64_t step;
+  explicit Snapshot(Model& m)
+      : params(m.params(), m.params() + m.param_buffer_floats()),
+        state(m.state(), m.state() + m.state_count()),
+        optimizer(m.optimizer_state(), m.optimizer_state() + m.optimizer_state_count()),
+        step(m.step()) {}
+  // Bit-identical (memcmp: a NaN would compare unequal to itself as a float).
+  bool Same(const Snapshot& o) const {
+    auto same = [](const std::vector<float>& a, const std::vector<float>& b) {
+      return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
+    };
+    return same(params, o.params) && same(state, o.state) && same(optimizer, o.optimizer) && step == o.step;
+  }
+};
+
+// A narrow seed network (batchnorm everywhere), prepared and trained for a
+// few steps so that its weights, batchnorm statistics and momentum are not
+// at their initial values.
+void TrainedNarrowSeed(Model& model) {
+  ASSERT_TRUE(BuildSeedNetwork(model, NarrowSeedNetworkOptions()).ok());
+  FitOptions options;
+  options.batch_size = 8;
+  options.max_batches_per_epoch = 3;
+  options.verbose = false;
+  ASSERT_TRUE(Fit(model, RandomImages(24, 9), options, nullptr).ok());
+}
+
+TEST(Fit, ABadTrainingLabelIsRefusedBeforeAnyStep) {
+  Model model;
+  TrainedNarrowSeed(model);
+  const Snapshot before(model);
+  Dataset data = RandomImages(1300, 5);
+  data.labels[1234] = 12;
+  FitOptions options;
+  options.batch_size = 8;
+  options.verbose = false;
+  const Status s = Fit(model, data, options, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_STREQ(s.message(), "train item 1234: label 12 is not in [0, 10)");
+  EXPECT_TRUE(before.Same(Snapshot(model)));
+}
+
+TEST(Fit, ANegativeLabelIsNamedToo) {
+  Model model;
+  TrainedNarrowSeed(model);
+  const Snapshot before(model);
+  Dataset data = RandomImages(16, 5);
+  data.labels[0] = -1;
+  FitOptions options;
+  options.verbose = false;
+  const Status s = Fit(model, data, options, nullptr);
+  EXPECT_STREQ(s.message(), "train item 0: label -1 is not in [0, 10)");
+  EXPECT_TRUE(before.Same(Snapshot(model)));
+}
+
+TEST(Fit, ABadValidationLabelIsRefusedBeforeAnyStep) {
+  Model model;
+  TrainedNarrowSeed(model);
+  const Snapshot before(model);
+  const Dataset train = RandomImages(32, 5);
+  Dataset validation = RandomImages(8, 6);
+  validation.labels[3] = 10;
+  FitOptions options;
+  options.batch_size = 8;
+  options.verbose = false;
+  options.validation = &validation;
+  const Status s = Fit(model, train, options, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_STREQ(s.message(), "validation item 3: label 10 is not in [0, 10)");
+  EXPECT_TRUE(before.Same(Snapshot(model)));
+}
+
+TEST(EvaluateDataset, ABadLabelIsNamedAndChangesNothing) {
+  Model model;
+  TrainedNarrowSeed(model);
+  const Snapshot before(model);
+  Dataset data = RandomImages(20, 7);
+  data.labels[19] = 11;
+  float loss = -1, accuracy = -1;
+  const Status s = EvaluateDataset(model, data, &loss, &accuracy);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_STREQ(s.message(), "evaluation item 19: label 11 is not in [0, 10)");
+  EXPECT_EQ(loss, -1.0f);
+  EXPECT_TRUE(before.Same(Snapshot(model)));
 }
 
 }  // namespace

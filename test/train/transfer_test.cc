@@ -74,7 +74,7 @@ TEST(Transfer, MismatchesAreRejectedBeforeAnythingIsCopied) {
   Build(b, 12, 4);  // "trunk" has another size
   ASSERT_TRUE(a.Prepare(2, 1).ok());
   ASSERT_TRUE(b.Prepare(2, 2).ok());
-  const std::vector<float> before(b.params(), b.params() + b.param_count());
+  const std::vector<float> before(b.params(), b.params() + b.param_buffer_floats());
   EXPECT_EQ(CopyWeightsByName(a, b, {}, nullptr).code(), StatusCode::kShapeMismatch);
   EXPECT_EQ(CopyWeightsByName(a, b, {"nope"}, nullptr).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(std::memcmp(before.data(), b.params(), before.size() * sizeof(float)), 0);

@@ -50,8 +50,10 @@ TEST(Tying, TiedLayersShareOneBufferAndBothGradientsAccumulate) {
   ASSERT_TRUE(tied.Prepare(4, 1).ok());
   EXPECT_TRUE(HasTensor(tied, "a/kernel"));
   EXPECT_FALSE(HasTensor(tied, "b/kernel"));
-  // b's 6x6 kernel (36 -> 48 floats) and 6 biases (-> 16), each 16-float aligned.
-  EXPECT_EQ(tied.param_count() + 64, untied.param_count());
+  // b's 6x6 kernel and 6 biases are counted once; in the buffer they took
+  // 48 + 16 floats (each tensor 16-float aligned).
+  EXPECT_EQ(tied.param_count() + 42, untied.param_count());
+  EXPECT_EQ(tied.param_buffer_floats() + 64, untied.param_buffer_floats());
   // The finite-difference derivative with respect to a shared weight sees both
   // uses, so this only passes if both layers' gradients add up.
   const Batch b = MakeBatch(2);
