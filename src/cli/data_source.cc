@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mote/npy.h"
 #include "src/cli/cli.h"
 
 namespace mote_cli {
@@ -44,15 +45,18 @@ mote::Status LoadFashionMnistPart(const std::string& part, mote::Dataset* out) {
   return s;
 }
 
-mote::Status LoadNpzData(const std::string& path, const std::string& x_key, const std::string& y_key,
+// Without keys, an archive's (x, y) or else Keras's (x_train, y_train).
+mote::Status LoadNpzData(const std::string& path, std::string x_key, std::string y_key, bool keys_given,
                          mote::Dataset* out) {
-  (void)path, (void)x_key, (void)y_key, (void)out;
-  return mote::Unsupported("npz: not yet");
-}
-
-mote::Status LoadNpyData(const std::string& x_path, const std::string& y_path, mote::Dataset* out) {
-  (void)x_path, (void)y_path, (void)out;
-  return mote::Unsupported("npy: not yet");
+  if (!keys_given) {
+    mote::NpzArchive archive;
+    MOTE_TRY(mote::ReadNpz(path, &archive));
+    if (archive.Find("x") == nullptr && archive.Find("x_train") != nullptr) {
+      x_key = "x_train";
+      y_key = "y_train";
+    }
+  }
+  return mote::LoadNpzDataset(path, x_key, y_key, mote::NpyDatasetOptions{}, out);
 }
 
 mote::Status LoadRaw(const std::string& spec, const CsvFlags& flags, mote::Dataset* out) {
@@ -77,11 +81,11 @@ mote::Status LoadRaw(const std::string& spec, const CsvFlags& flags, mote::Datas
       x_key = keys.substr(0, k);
       y_key = keys.substr(k + 1);
     }
-    return LoadNpzData(spec.substr(0, npz + 4), x_key, y_key, out);
+    return LoadNpzData(spec.substr(0, npz + 4), x_key, y_key, npz + 4 < spec.size(), out);
   }
   if (comma != std::string::npos) {
     const std::string x = spec.substr(0, comma), y = spec.substr(comma + 1);
-    if (EndsWith(x, ".npy") && EndsWith(y, ".npy")) return LoadNpyData(x, y, out);
+    if (EndsWith(x, ".npy") && EndsWith(y, ".npy")) return mote::LoadNpyDataset(x, y, mote::NpyDatasetOptions{}, out);
     return mote::LoadIdxDataset(x, y, out, 1.0f);
   }
   return mote::InvalidArgument(

@@ -1,7 +1,7 @@
 // The data sources every command reads (`--data SPEC`), as one place:
 //   fashion-mnist[:train|:test]      Debian's dataset-fashion-mnist (raw bytes 0..255)
 //   PATH.csv[.gz]                    numeric CSV (label column, header, delimiter from CsvFlags)
-//   PATH.npz[:XKEY,YKEY]             NumPy archive (default keys x, y)
+//   PATH.npz[:XKEY,YKEY]             NumPy archive (default keys x, y, else x_train, y_train)
 //   IMAGES.npy,LABELS.npy            two NumPy arrays
 //   IMAGES,LABELS                    two IDX files (raw or gzip), e.g. MNIST's
 // Any SPEC may end in ":N" to keep only its first N items. Values are read

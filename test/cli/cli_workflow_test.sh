@@ -104,6 +104,28 @@ expect 1 "test.csv:1:1: .*label" "$mote" evaluate model.ckpt --data test.csv --l
 cut -d, -f2- test.csv >five.csv
 expect 1 "five.csv: items of 5 values, but the model's input takes 6" "$mote" evaluate model.ckpt --data five.csv
 
+# ---- the same test items as NumPy files (.npy pair, .npz with Keras's keys) ----
+python3 - <<'PY'
+import io, struct, zipfile
+rows = [line.strip().split(",") for line in open("test.csv")]
+def npy(descr, shape, payload):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + payload
+x = npy("<f4", "(%d, 6)" % len(rows), b"".join(struct.pack("<6f", *map(float, r[:6])) for r in rows))
+y = npy("<i8", "(%d,)" % len(rows), b"".join(struct.pack("<q", int(r[6])) for r in rows))
+open("x.npy", "wb").write(x)
+open("y.npy", "wb").write(y)
+with zipfile.ZipFile("data.npz", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("x_test.npy", x)
+    z.writestr("y_test.npy", y)
+PY
+expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.ckpt --data x.npy,y.npy
+expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.ckpt --data data.npz:x_test,y_test
+expect 1 "data.npz" "$mote" evaluate model.ckpt --data data.npz:x,y
+head -c 200 x.npy >cut.npy
+expect 1 "cut.npy" "$mote" evaluate model.ckpt --data cut.npy,y.npy
+
 # ---- export, inspect, the exported model through the host runtime ----
 expect 0 '"agreement":1.0000' "$mote" export model.ckpt --out model.mote --evaluate test.csv
 expect 0 '"int8":true' "$mote" export model.ckpt --int8 --calibration train.csv:50 --out model_i8.mote \
