@@ -16,6 +16,7 @@ class AdaGrad final : public Optimizer {
   const char* type() const override { return "AdaGrad"; }
   size_t StateFloats(size_t count) const override { return count; }
   void Step(const OptimizerStep& step) override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float delta() const { return delta_; }
 

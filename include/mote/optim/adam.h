@@ -26,6 +26,7 @@ class Adam final : public Optimizer {
   const char* type() const override { return weight_decay_ > 0.0f ? "AdamW" : "Adam"; }
   size_t StateFloats(size_t count) const override { return 2 * count; }
   void Step(const OptimizerStep& step) override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float rho1() const { return rho1_; }
   float rho2() const { return rho2_; }

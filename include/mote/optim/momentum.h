@@ -32,6 +32,7 @@ class Momentum final : public Optimizer {
   const char* type() const override { return nesterov_ ? "Nesterov" : "Momentum"; }
   size_t StateFloats(size_t count) const override { return count; }
   void Step(const OptimizerStep& step) override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float momentum() const { return momentum_; }
   bool nesterov() const { return nesterov_; }

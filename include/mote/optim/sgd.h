@@ -12,6 +12,7 @@ class Sgd final : public Optimizer {
   const char* type() const override { return "SGD"; }
   size_t StateFloats(size_t) const override { return 0; }
   void Step(const OptimizerStep& step) override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 };
 
 }  // namespace mote
