@@ -10,7 +10,7 @@ namespace {
 
 // One loop for Step and ProbeStep (src/optim/update_store.h).
 template <class Store>
-void Update(const OptimizerStep& step, float delta, Store& store) {
+void Update(const OptimizerStep& step, float delta, Store&& store) {
   const float lr = step.learning_rate;
   for (size_t k = 0; k < step.range_count; ++k) {
     const size_t begin = step.ranges[k].begin, n = step.ranges[k].end - begin;
@@ -28,15 +28,10 @@ void Update(const OptimizerStep& step, float delta, Store& store) {
 
 }  // namespace
 
-void AdaGrad::Step(const OptimizerStep& step) {
-  optim_detail::WriteStore write;
-  Update(step, delta_, write);
-}
+void AdaGrad::Step(const OptimizerStep& step) { Update(step, delta_, optim_detail::WriteStore()); }
 
 Optimizer::Probe AdaGrad::ProbeStep(const OptimizerStep& step) const {
-  optim_detail::ProbeStore probe;
-  Update(step, delta_, probe);
-  return probe.result();
+  return optim_detail::ProbeWith([&](auto& store) { Update(step, delta_, store); });
 }
 
 }  // namespace mote

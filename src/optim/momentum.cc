@@ -8,7 +8,7 @@ namespace {
 
 // One loop for Step and ProbeStep (src/optim/update_store.h).
 template <class Store>
-void Update(const OptimizerStep& step, float alpha, bool nesterov, Store& store) {
+void Update(const OptimizerStep& step, float alpha, bool nesterov, Store&& store) {
   const float lr = step.learning_rate;
   for (size_t k = 0; k < step.range_count; ++k) {
     const size_t begin = step.ranges[k].begin, n = step.ranges[k].end - begin;
@@ -37,15 +37,10 @@ void Update(const OptimizerStep& step, float alpha, bool nesterov, Store& store)
 
 }  // namespace
 
-void Momentum::Step(const OptimizerStep& step) {
-  optim_detail::WriteStore write;
-  Update(step, momentum_, nesterov_, write);
-}
+void Momentum::Step(const OptimizerStep& step) { Update(step, momentum_, nesterov_, optim_detail::WriteStore()); }
 
 Optimizer::Probe Momentum::ProbeStep(const OptimizerStep& step) const {
-  optim_detail::ProbeStore probe;
-  Update(step, momentum_, nesterov_, probe);
-  return probe.result();
+  return optim_detail::ProbeWith([&](auto& store) { Update(step, momentum_, nesterov_, store); });
 }
 
 }  // namespace mote

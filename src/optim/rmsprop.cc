@@ -10,7 +10,7 @@ namespace {
 
 // One loop for Step and ProbeStep (src/optim/update_store.h).
 template <class Store>
-void Update(const OptimizerStep& step, float rho, float delta, float alpha, Store& store) {
+void Update(const OptimizerStep& step, float rho, float delta, float alpha, Store&& store) {
   const float one_minus_rho = 1.0f - rho;
   const float lr = step.learning_rate;
   const bool nesterov = alpha > 0.0f;
@@ -45,15 +45,10 @@ void Update(const OptimizerStep& step, float rho, float delta, float alpha, Stor
 
 }  // namespace
 
-void RmsProp::Step(const OptimizerStep& step) {
-  optim_detail::WriteStore write;
-  Update(step, rho_, delta_, momentum_, write);
-}
+void RmsProp::Step(const OptimizerStep& step) { Update(step, rho_, delta_, momentum_, optim_detail::WriteStore()); }
 
 Optimizer::Probe RmsProp::ProbeStep(const OptimizerStep& step) const {
-  optim_detail::ProbeStore probe;
-  Update(step, rho_, delta_, momentum_, probe);
-  return probe.result();
+  return optim_detail::ProbeWith([&](auto& store) { Update(step, rho_, delta_, momentum_, store); });
 }
 
 }  // namespace mote

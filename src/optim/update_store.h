@@ -26,5 +26,13 @@ struct ProbeStore {
   Optimizer::Probe result() const { return non_finite ? Optimizer::Probe::kNonFinite : Optimizer::Probe::kFinite; }
 };
 
+// ProbeStep's answer from `update(store)`, the optimizer's loop.
+template <class Update>
+Optimizer::Probe ProbeWith(Update&& update) {
+  ProbeStore probe;
+  update(probe);
+  return probe.result();
+}
+
 }  // namespace optim_detail
 }  // namespace mote
