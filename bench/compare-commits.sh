@@ -8,8 +8,12 @@
 # real time of each side, the spread (min-max over the repetitions, % of the
 # median), the after/before ratio and whether it is slower by more than 2 %.
 # AFTER may be "WORKTREE" for the working tree as it is (uncommitted changes).
+# The fastest run of each side is compared too (after/before of the minima):
+# on a shared machine the minimum is the least disturbed. The last line is the
+# geometric mean of both ratios over every benchmark.
 # Environment: WORK (default build/compare), REPS (3), CPU (taskset CPU, 0),
-#              MIN_TIME (seconds per benchmark, 0.2), JOBS (ninja -j, 2).
+#              MIN_TIME (seconds per benchmark, 0.2), JOBS (ninja -j, 2),
+#              SKIP_RUN=1 (only print the table of the JSON already in WORK).
 set -eu
 [ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,12 +47,15 @@ build() {
   echo "$b/bench/mote_bench"
 }
 
-exe_before=$(build "$before")
-exe_after=$(build "$after")
-echo "before: $before ($exe_before)" >&2
-echo "after:  $after ($exe_after)" >&2
+if [ "${SKIP_RUN:-0}" != 1 ]; then
+  exe_before=$(build "$before")
+  exe_after=$(build "$after")
+  echo "before: $before ($exe_before)" >&2
+  echo "after:  $after ($exe_after)" >&2
+fi
 
 rep=1
+[ "${SKIP_RUN:-0}" = 1 ] && rep=$((reps + 1))
 while [ "$rep" -le "$reps" ]; do
   for side in before after; do
     eval exe=\$exe_$side
@@ -61,7 +68,7 @@ while [ "$rep" -le "$reps" ]; do
 done
 
 python3 - "$work" "$reps" <<'EOF'
-import json, statistics, sys
+import json, math, statistics, sys
 work, reps = sys.argv[1], int(sys.argv[2])
 times = {"before": {}, "after": {}}
 for side in times:
@@ -73,18 +80,25 @@ for side in times:
                 scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
                 times[side].setdefault(b["name"], []).append(b["real_time"] * scale)
 names = [n for n in times["after"] if n in times["before"]]
-print(f"| benchmark | before median (us) | spread | after median (us) | spread | after/before | |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
-slower = 0
+print("| benchmark | before median (us) | spread | after median (us) | spread | after/before | min after/before | |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+slower = slower_min = 0
+log_median = log_min = 0.0
 for n in names:
     b, a = times["before"][n], times["after"][n]
     mb, ma = statistics.median(b), statistics.median(a)
     sb, sa = (max(b) - min(b)) / mb * 100, (max(a) - min(a)) / ma * 100
-    r = ma / mb
+    r, rmin = ma / mb, min(a) / min(b)
+    log_median += math.log(r)
+    log_min += math.log(rmin)
     flag = "slower > 2 %" if r > 1.02 else ""
     slower += r > 1.02
-    print(f"| {n} | {mb / 1e3:.3f} | {sb:.1f} % | {ma / 1e3:.3f} | {sa:.1f} % | {r:.3f} | {flag} |")
+    slower_min += rmin > 1.02
+    print(f"| {n} | {mb / 1e3:.3f} | {sb:.1f} % | {ma / 1e3:.3f} | {sa:.1f} % | {r:.3f} | {rmin:.3f} | {flag} |")
 only = [n for n in times["after"] if n not in times["before"]]
-print(f"\n{len(names)} benchmarks on both sides, {slower} slower by more than 2 %; "
-      f"{len(only)} only after (new kernels), medians of {reps} interleaved runs")
+print(f"\n{len(names)} benchmarks on both sides, medians of {reps} interleaved runs: {slower} slower by more "
+      f"than 2 % (by the minima: {slower_min}); {len(only)} only after (new kernels)")
+if names:
+    print(f"geometric mean after/before: medians {math.exp(log_median / len(names)):.3f}, "
+          f"minima {math.exp(log_min / len(names)):.3f}")
 EOF
