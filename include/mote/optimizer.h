@@ -51,6 +51,20 @@ class Optimizer {
   virtual Status Describe(OptionWriter&) const {
     return Unsupported("describe: an optimizer without a model-file form");
   }
+
+  // For Model::TrainStep's divergence guard: whether Step(step) would make an
+  // element of the parameters or the state NaN or infinite, found with Step's
+  // own arithmetic while writing nothing, so a refused step needs no backup.
+  // kUnknown (the default, for optimizers that cannot tell) makes the model
+  // copy parameters and state around Step instead, which costs a copy and a
+  // scan of both per step. With range_count == 0 an optimizer that probes
+  // returns kFinite (the model asks so once, at Prepare) and then answers
+  // every step with kFinite or kNonFinite.
+  enum class Probe { kUnknown, kFinite, kNonFinite };
+  virtual Probe ProbeStep(const OptimizerStep& step) const {
+    (void)step;
+    return Probe::kUnknown;
+  }
 };
 
 }  // namespace mote

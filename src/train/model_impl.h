@@ -150,7 +150,9 @@ struct Model::Impl {
   float clip_norm = 0.0f;  // 0: no gradient clipping
   std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step
   // Divergence guard: what a TrainStep may change, as it was before the step
-  // (sized at Prepare).
+  // (sized at Prepare; parameters and optimizer state only for an optimizer
+  // that does not probe, see GuardedUpdate in model_step.cc).
+  bool optimizer_probes = false;
   std::vector<float> params_before, optimizer_state_before, state_before;
 
   Status Plan(size_t batch);
@@ -160,8 +162,13 @@ struct Model::Impl {
   void BuildRanges();
   float Penalty(bool add_gradients);
   void ClipGradients();
-  // Divergence guard of TrainStep.
-  void SaveStepStart();
+  // Clips the gradients when asked, counts the step and returns the
+  // optimizer's step (ApplyGradients and TrainStep).
+  OptimizerStep BeginUpdate(float learning_rate);
+  // Divergence guard of TrainStep: the update unless it makes a value
+  // non-finite (false: parameters and optimizer state as before; the caller
+  // restores layer state and the step count).
+  bool GuardedUpdate(float learning_rate);
   void RestoreStepStart(uint64_t step_before);
 };
 

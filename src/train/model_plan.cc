@@ -323,8 +323,11 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   }
   std::memset(m.grads, 0, m.param_count * sizeof(float));
   m.clean_params.resize(m.weight_noise > 0.0f ? m.param_count : 0);
-  m.params_before.resize(m.param_count);
-  m.optimizer_state_before.resize(m.optimizer_state_count);
+  // An optimizer that probes answers for an empty step (include/mote/optimizer.h).
+  const OptimizerStep empty{m.params, m.grads, m.optimizer_state, m.param_count, nullptr, 0, 0.0f, 1};
+  m.optimizer_probes = m.optimizer->ProbeStep(empty) != Optimizer::Probe::kUnknown;
+  m.params_before.assign(m.optimizer_probes ? 0 : m.param_count, 0.0f);
+  m.optimizer_state_before.assign(m.optimizer_probes ? 0 : m.optimizer_state_count, 0.0f);
   m.state_before.resize(m.state_count);
   m.prepared = true;
   return Status::Ok();

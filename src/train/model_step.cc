@@ -87,15 +87,18 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
 }
 
 
+OptimizerStep Model::Impl::BeginUpdate(float learning_rate) {
+  if (clip_norm > 0.0f) ClipGradients();
+  ++step;
+  return OptimizerStep{params, grads, optimizer_state, param_count, ranges.data(), ranges.size(), learning_rate,
+                       step};
+}
+
 Status Model::ApplyGradients(float learning_rate) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
-  if (m.clip_norm > 0.0f) m.ClipGradients();
-  ++m.step;
-  OptimizerStep s{m.params, m.grads, m.optimizer_state, m.param_count, m.ranges.data(), m.ranges.size(),
-                  learning_rate, m.step};
-  m.optimizer->Step(s);
+  m.optimizer->Step(m.BeginUpdate(learning_rate));
   return Status::Ok();
 }
 
@@ -105,19 +108,32 @@ Status Model::TrainStep(const float* const* inputs, const Targets& targets, size
   return TrainStep(inputs, &targets, 1, batch, learning_rate, loss);
 }
 
-void Model::Impl::SaveStepStart() {
+void Model::Impl::RestoreStepStart(uint64_t step_before) {
+  if (state_count) std::memcpy(state, state_before.data(), state_count * sizeof(float));
+  step = step_before;
+}
+
+// The update of a TrainStep, undone when it makes a parameter or optimizer
+// state non-finite. An optimizer that probes (Optimizer::ProbeStep) is asked
+// first and the update runs only when every value stays finite: nothing to
+// copy. Any other optimizer updates between a copy of parameters and state
+// and a scan of both.
+bool Model::Impl::GuardedUpdate(float learning_rate) {
+  const OptimizerStep s = BeginUpdate(learning_rate);
+  if (optimizer_probes) {
+    if (optimizer->ProbeStep(s) != Optimizer::Probe::kFinite) return false;
+    optimizer->Step(s);
+    return true;
+  }
   if (param_count) std::memcpy(params_before.data(), params, param_count * sizeof(float));
   if (optimizer_state_count)
     std::memcpy(optimizer_state_before.data(), optimizer_state, optimizer_state_count * sizeof(float));
-  if (state_count) std::memcpy(state_before.data(), state, state_count * sizeof(float));
-}
-
-void Model::Impl::RestoreStepStart(uint64_t step_before) {
+  optimizer->Step(s);
+  if (AllFinite(params, param_count) && AllFinite(optimizer_state, optimizer_state_count)) return true;
   if (param_count) std::memcpy(params, params_before.data(), param_count * sizeof(float));
   if (optimizer_state_count)
     std::memcpy(optimizer_state, optimizer_state_before.data(), optimizer_state_count * sizeof(float));
-  if (state_count) std::memcpy(state, state_before.data(), state_count * sizeof(float));
-  step = step_before;
+  return false;
 }
 
 Status Model::TrainStep(const float* const* inputs, const Targets* targets, size_t count, size_t batch,
@@ -128,9 +144,10 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
   MOTE_TRY(m.CheckHeadTargets(targets, count, batch));
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
-  // Forward in training mode moves batchnorm statistics, the update moves
-  // parameters and optimizer state: kept to undo a diverging step.
-  m.SaveStepStart();
+  // Forward in training mode moves layer state (batchnorm statistics): kept
+  // to undo a diverging step. Parameters and optimizer state change only in
+  // the update (GuardedUpdate).
+  if (m.state_count) std::memcpy(m.state_before.data(), m.state, m.state_count * sizeof(float));
   const uint64_t step_before = m.step;
   float value = 0.0f;
   if (m.weight_noise > 0.0f) {
@@ -153,14 +170,12 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
     m.RestoreStepStart(step_before);
     return OutOfRange("model: the loss is NaN or infinite (non-finite input or diverging training); step undone");
   }
-  MOTE_TRY(ApplyGradients(learning_rate));
-  if (!AllFinite(m.params, m.param_count) || !AllFinite(m.optimizer_state, m.optimizer_state_count)) {
+  if (!m.GuardedUpdate(learning_rate)) {
     m.RestoreStepStart(step_before);
     return OutOfRange("model: the update made a parameter NaN or infinite (diverging: lower the learning rate?); "
                       "step undone");
   }
   return Status::Ok();
 }
-
 
 }  // namespace mote

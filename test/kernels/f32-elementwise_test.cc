@@ -1,7 +1,11 @@
-// F32Add / F32Mul / F32Axpy / F32Scale: hand-computed scalar results, then
-// every SIMD path against the scalar reference on odd sizes, misaligned
-// buffers and in place. These kernels round exactly like the reference.
+// Elementwise kernels: hand-computed scalar results, then every kernel of the
+// family's list section on every SIMD path against the scalar reference on odd
+// sizes, misaligned buffers and in place. These kernels round exactly like
+// the reference.
 #include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
 
 #include "kernel_test_util.h"
 #include "mote/kernels.h"
@@ -9,6 +13,7 @@
 namespace mote {
 namespace {
 
+using testing::AllEqual;
 using testing::AllNear;
 using testing::Buffer;
 using testing::OddSizes;
@@ -35,62 +40,82 @@ TEST(F32ElementwiseTest, ScalarKnownOutput) {
   EXPECT_TRUE(AllNear(scale, y, 3, 0.0f, 0.0f));
 }
 
-// Which kernel a parameterised check runs.
-enum class Op { kAdd, kMul, kAxpy, kScale };
-const float kAlpha = -1.75f;
+// Every kernel of the elementwise section of include/mote/kernel_list.inc
+// against the scalar reference, registered from the list: its arguments are
+// made from its parameter types (size_t n first, then floats, input and
+// output arrays of n floats, in any order), on odd sizes and misaligned
+// buffers, out of place and with the output in place of each input in turn.
+// Outputs start from random values (Axpy reads its output).
+const float kScalars[] = {-1.75f, 2.5f, 0.5f};
 
-void Run(Op op, size_t n, const float* a, const float* b, float* y) {
-  switch (op) {
-    case Op::kAdd: kernels::F32Add(n, a, b, y); break;
-    case Op::kMul: kernels::F32Mul(n, a, b, y); break;
-    case Op::kAxpy: kernels::F32Axpy(n, kAlpha, a, y); break;  // y += alpha * a
-    case Op::kScale: kernels::F32Scale(n, kAlpha, a, y); break;
+struct ElementwiseArgs {
+  size_t n;
+  std::vector<Buffer> inputs;
+  Buffer output;
+  int in_place;  // the input the output replaces, or -1
+  size_t next_input = 0, next_scalar = 0;
+
+  ElementwiseArgs(size_t n, int in_place, Rng& rng) : n(n), output(n, 3), in_place(in_place) {
+    for (int i = 0; i < 4; ++i) {
+      inputs.emplace_back(n, size_t(1 + i));
+      inputs.back().FillUniform(rng, -4.0f, 4.0f);
+    }
+    output.FillUniform(rng, -4.0f, 4.0f);
+    if (in_place >= 0)
+      for (size_t i = 0; i < n; ++i) output[i] = inputs[size_t(in_place)][i];
   }
-}
+  template <typename T>
+  T Next() {
+    if constexpr (std::is_same<T, float>::value) {
+      return kScalars[next_scalar++];
+    } else if constexpr (std::is_same<T, const float*>::value) {
+      const size_t i = next_input++;
+      return int(i) == in_place ? output.data() : inputs[i].data();
+    } else {
+      static_assert(std::is_same<T, float*>::value, "elementwise kernels take floats and float arrays");
+      return output.data();
+    }
+  }
+  // How many arrays the kernel reads, to try the output in place of each.
+  template <typename... Args>
+  static int InputCount() {
+    return (0 + ... + int(std::is_same<Args, const float*>::value));
+  }
+};
 
-// Output before the call: Axpy reads y, so it starts from `b`.
-void Init(Op op, const Buffer& b, Buffer* y) {
-  for (size_t i = 0; i < y->size(); ++i) (*y)[i] = op == Op::kAxpy ? b[i] : 0.0f;
-}
-
-void CheckAgainstScalar(Op op) {
-  Rng rng(42);
+template <typename... Args>
+void CheckElementwiseAgainstScalar(void (*kernel)(size_t, Args...)) {
   for (size_t n : OddSizes()) {
-    Buffer a(n, 1), b(n, 2);
-    a.FillUniform(rng, -4.0f, 4.0f);
-    b.FillUniform(rng, -4.0f, 4.0f);
-    Buffer expected(n, 3);
-    Init(op, b, &expected);
-    {
-      ScopedBackend scalar(Backend::kScalar);
-      Run(op, n, a.data(), b.data(), expected.data());
-    }
-    for (const auto& c : SimdCases()) {
-      SCOPED_TRACE(c.name + " n=" + std::to_string(n));
-      ScopedBackend backend(c);
-      Buffer y(n, 3);
-      Init(op, b, &y);
-      Run(op, n, a.data(), b.data(), y.data());
-      EXPECT_TRUE(AllNear(expected, y, 0.0f, 0.0f));
-      // In place: the output aliases the first input (Axpy: y is its own input).
-      Buffer inplace(n, 1);
-      for (size_t i = 0; i < n; ++i) inplace[i] = op == Op::kAxpy ? b[i] : a[i];
-      if (op == Op::kAxpy)
-        Run(op, n, a.data(), nullptr, inplace.data());
-      else
-        Run(op, n, inplace.data(), b.data(), inplace.data());
-      EXPECT_TRUE(AllNear(expected, inplace, 0.0f, 0.0f));
-      // Zero length touches nothing.
-      Run(op, 0, a.data(), b.data(), y.data());
-      EXPECT_TRUE(AllNear(expected, y, 0.0f, 0.0f));
+    for (int in_place = -1; in_place < ElementwiseArgs::InputCount<Args...>(); ++in_place) {
+      Rng rng(n + 17);
+      ElementwiseArgs expected(n, in_place, rng);
+      {
+        ScopedBackend scalar(Backend::kScalar);
+        // Braced initialisation makes the arguments left to right.
+        std::apply(kernel, std::tuple<size_t, Args...>{n, expected.Next<Args>()...});
+      }
+      for (const auto& c : SimdCases()) {
+        SCOPED_TRACE(c.name + " n=" + std::to_string(n) + " in place of input " + std::to_string(in_place));
+        ScopedBackend backend(c);
+        Rng same(n + 17);
+        ElementwiseArgs args(n, in_place, same);
+        std::tuple<size_t, Args...> call{n, args.Next<Args>()...};
+        std::apply(kernel, call);
+        EXPECT_TRUE(AllEqual(expected.output, args.output));
+        // Zero length touches nothing.
+        std::get<0>(call) = 0;
+        std::apply(kernel, call);
+        EXPECT_TRUE(AllEqual(expected.output, args.output));
+      }
     }
   }
 }
 
-TEST(F32ElementwiseTest, AddMatchesScalar) { CheckAgainstScalar(Op::kAdd); }
-TEST(F32ElementwiseTest, MulMatchesScalar) { CheckAgainstScalar(Op::kMul); }
-TEST(F32ElementwiseTest, AxpyMatchesScalar) { CheckAgainstScalar(Op::kAxpy); }
-TEST(F32ElementwiseTest, ScaleMatchesScalar) { CheckAgainstScalar(Op::kScale); }
+#define MOTE_KERNEL_FAMILY(family) MOTE_KERNEL_FAMILY_IS_##family
+#define MOTE_KERNEL_FAMILY_IS_f32_elementwise 1
+#define MOTE_KERNEL(ret, name, params, args) \
+  TEST(F32ElementwiseTest, name##MatchesScalar) { CheckElementwiseAgainstScalar(&kernels::name); }
+#include "mote/kernel_list.inc"
 
 TEST(F32ElementwiseTest, SimdCasesExist) {
   // Guards against a build where the SIMD loops above silently run nothing.
@@ -118,29 +143,6 @@ TEST(F32ClampBackwardTest, KnownOutputOnEveryBackend) {
     float dx[7];
     kernels::F32ClampBackward(7, y, dy, 0.0f, 6.0f, dx);
     for (int i = 0; i < 7; ++i) EXPECT_EQ(dx[i], want[i]) << c.name << " element " << i;
-  }
-}
-
-TEST(F32ClampBackwardTest, SimdMatchesScalarOnOddSizesAndInPlace) {
-  for (size_t n : testing::OddSizes()) {
-    Rng rng(n);
-    testing::Buffer y(n), dy(n), expected(n);
-    y.FillUniform(rng, -1.0f, 1.0f);
-    dy.FillUniform(rng);
-    {
-      testing::ScopedBackend scalar(Backend::kScalar);
-      kernels::F32ClampBackward(n, y.data(), dy.data(), 0.0f, INFINITY, expected.data());
-    }
-    for (const auto& c : testing::SimdCases()) {
-      testing::ScopedBackend scoped(c);
-      testing::Buffer dx(n);
-      kernels::F32ClampBackward(n, y.data(), dy.data(), 0.0f, INFINITY, dx.data());
-      EXPECT_TRUE(testing::AllNear(expected, dx, 0.0f, 0.0f)) << c.name << " n=" << n;
-      testing::Buffer in_place(n);
-      for (size_t i = 0; i < n; ++i) in_place[i] = dy[i];
-      kernels::F32ClampBackward(n, y.data(), in_place.data(), 0.0f, INFINITY, in_place.data());
-      EXPECT_TRUE(testing::AllNear(expected, in_place, 0.0f, 0.0f)) << c.name << " in place n=" << n;
-    }
   }
 }
 

@@ -7,10 +7,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "allocation_counter.h"
 #include "mote/gradcheck.h"
+#include "mote/optimizers.h"
+#include "mote/zoo.h"
 
 namespace mote {
 namespace {
@@ -364,6 +367,99 @@ TEST(Model, WeightNoiseEvaluatesTheGradientAtPerturbedWeightsAndRestoresThem) {
   EXPECT_EQ(std::memcmp(noisy.model.params(), noisy_again.model.params(), n * 4), 0);
   EXPECT_NE(std::memcmp(noisy.model.params(), clean.model.params(), n * 4), 0);
   EXPECT_EQ(noisy.model.SetWeightNoise(-1.0f).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace mote
+
+namespace mote {
+namespace {
+
+// The guard with optimizers that probe (Optimizer::ProbeStep: nothing is
+// copied): a step whose update would overflow is refused, and parameters,
+// optimizer state, batchnorm statistics and step() are exactly as before;
+// the next good step trains as if it had never happened.
+std::vector<float> Snapshot(Model& m) {
+  std::vector<float> all(m.params(), m.params() + m.param_count());
+  all.insert(all.end(), m.optimizer_state(), m.optimizer_state() + m.optimizer_state_count());
+  all.insert(all.end(), m.state(), m.state() + m.state_count());
+  return all;
+}
+
+// `g` and `reference` are the same prepared model; the bad step differs from
+// the good ones in its learning rate and targets.
+void ExpectDivergingStepUndone(Model& g, Model& reference, const float* x, size_t batch, const Targets& good,
+                               const Targets& bad, float huge_learning_rate) {
+  const std::string type = g.optimizer()->type();
+  ASSERT_TRUE(g.TrainStep(x, good, batch, 0.01f).ok());
+  ASSERT_TRUE(reference.TrainStep(x, good, batch, 0.01f).ok());
+  const std::vector<float> before = Snapshot(g);
+  {
+    testing::AllocationScope scope;
+    const Status s = g.TrainStep(x, bad, batch, huge_learning_rate);
+    EXPECT_EQ(s.code(), StatusCode::kOutOfRange) << type;
+    EXPECT_NE(std::strstr(s.message(), "update made a parameter NaN or infinite"), nullptr) << s.message();
+    EXPECT_EQ(scope.count(), 0u);
+  }
+  const std::vector<float> after = Snapshot(g);
+  ASSERT_EQ(before.size(), after.size());
+  EXPECT_EQ(std::memcmp(before.data(), after.data(), before.size() * sizeof(float)), 0) << type;
+  EXPECT_EQ(g.step(), 1u) << type;
+  ASSERT_TRUE(g.TrainStep(x, good, batch, 0.01f).ok());
+  ASSERT_TRUE(reference.TrainStep(x, good, batch, 0.01f).ok());
+  const std::vector<float> trained = Snapshot(g), expected = Snapshot(reference);
+  EXPECT_EQ(std::memcmp(trained.data(), expected.data(), trained.size() * sizeof(float)), 0) << type;
+}
+
+using MakeOptimizer = std::unique_ptr<Optimizer> (*)();
+const MakeOptimizer kProbingOptimizers[] = {
+    [] { return std::unique_ptr<Optimizer>(new Sgd()); },
+    [] { return std::unique_ptr<Optimizer>(new Momentum(0.9f, false)); },
+    [] { return std::unique_ptr<Optimizer>(new Momentum(0.9f, true)); },
+    [] { return std::unique_ptr<Optimizer>(new AdaGrad()); },
+    [] { return std::unique_ptr<Optimizer>(new RmsProp()); },
+    [] { return std::unique_ptr<Optimizer>(new RmsProp(0.9f, 1e-6f, 0.9f)); },
+    [] { return std::unique_ptr<Optimizer>(new Adam()); },
+    [] { return std::unique_ptr<Optimizer>(new Adam(0.9f, 0.999f, 1e-8f, 0.01f)); },
+};
+
+TEST(Model, DivergingStepsAreUndoneWithProbingOptimizers) {
+  // Gradients near 1000 (far targets) times a learning rate of 3e38
+  // overflow every optimizer's update but AdaGrad's, whose step is about the
+  // learning rate itself (finite); its case is in the next test.
+  const std::vector<float> x = Random(15, 12), t = Random(15, 13);
+  std::vector<float> far = t;
+  for (float& v : far) v += 1000.0f;
+  for (MakeOptimizer make : kProbingOptimizers) {
+    Graph g, reference;
+    g.model.SetOptimizer(make());
+    reference.model.SetOptimizer(make());
+    if (std::string(g.model.optimizer()->type()) == "AdaGrad") continue;
+    ASSERT_TRUE(g.model.Prepare(3, 5).ok());
+    ASSERT_TRUE(reference.model.Prepare(3, 5).ok());
+    ExpectDivergingStepUndone(g.model, reference.model, x.data(), 3, Targets{nullptr, t.data()},
+                              Targets{nullptr, far.data()}, 3e38f);
+  }
+}
+
+TEST(Model, DivergingStepsUndoBatchNormStatisticsWithProbingOptimizers) {
+  // The seed network (batchnorm statistics move in every training Forward):
+  // AdaGrad and RMSProp divide the learning rate by about |g| < 1, so 3e38
+  // overflows.
+  const size_t batch = 4;
+  const std::vector<float> x = Random(batch * 28 * 28, 40);
+  const int32_t labels[batch] = {1, 7, 3, 0};
+  for (MakeOptimizer make : {kProbingOptimizers[3], kProbingOptimizers[4]}) {
+    Model g, reference;
+    for (Model* m : {&g, &reference}) {
+      ASSERT_TRUE(BuildSeedNetwork(*m, NarrowSeedNetworkOptions()).ok());
+      m->SetOptimizer(make());
+      ASSERT_TRUE(m->Prepare(batch, 3).ok());
+    }
+    ASSERT_GT(g.state_count(), 0u);
+    ExpectDivergingStepUndone(g, reference, x.data(), batch, Targets{labels, nullptr}, Targets{labels, nullptr},
+                              3e38f);
+  }
 }
 
 }  // namespace

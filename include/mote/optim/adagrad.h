@@ -17,6 +17,7 @@ class AdaGrad final : public Optimizer {
   size_t StateFloats(size_t count) const override { return count; }
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float delta() const { return delta_; }
 

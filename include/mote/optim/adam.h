@@ -27,6 +27,7 @@ class Adam final : public Optimizer {
   size_t StateFloats(size_t count) const override { return 2 * count; }
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float rho1() const { return rho1_; }
   float rho2() const { return rho2_; }

@@ -33,6 +33,7 @@ class Momentum final : public Optimizer {
   size_t StateFloats(size_t count) const override { return count; }
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float momentum() const { return momentum_; }
   bool nesterov() const { return nesterov_; }

@@ -37,6 +37,7 @@ class RmsProp final : public Optimizer {
   size_t StateFloats(size_t count) const override { return momentum_ > 0.0f ? 2 * count : count; }
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 
   float rho() const { return rho_; }
   float delta() const { return delta_; }

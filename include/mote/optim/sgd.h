@@ -13,6 +13,7 @@ class Sgd final : public Optimizer {
   size_t StateFloats(size_t) const override { return 0; }
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
+  Probe ProbeStep(const OptimizerStep& step) const override;
 };
 
 }  // namespace mote

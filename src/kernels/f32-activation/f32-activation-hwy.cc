@@ -5,11 +5,5 @@
 #include "src/kernels/simd-adapter-hwy-inl.h"
 #include "src/kernels/f32-activation/f32-activation-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32Sigmoid, (size_t n, const float* x, float* y), (n, x, y))
-MOTE_HWY_DISPATCH(void, F32Tanh, (size_t n, const float* x, float* y), (n, x, y))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_activation 1
+#include "src/kernels/hwy-dispatch.inc"

@@ -6,13 +6,5 @@
 #include "src/kernels/dense-rows-hwy-inl.h"
 #include "src/kernels/f32-dense-rows/f32-dense-rows-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32DenseRows,
-                  (size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w, size_t ldw, const float* bias,
-             float lo, float hi, float* c, size_t ldc),
-                  (m, n, k, a, lda, w, ldw, bias, lo, hi, c, ldc))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_dense_rows 1
+#include "src/kernels/hwy-dispatch.inc"

@@ -5,13 +5,5 @@
 #include "src/kernels/simd-adapter-hwy-inl.h"
 #include "src/kernels/f32-epilogue/f32-epilogue-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32ChannelAffineClamp,
-                  (size_t rows, size_t channels, const float* x, const float* scale, const float* shift, float lo,
-             float hi, float* y),
-                  (rows, channels, x, scale, shift, lo, hi, y))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_epilogue 1
+#include "src/kernels/hwy-dispatch.inc"

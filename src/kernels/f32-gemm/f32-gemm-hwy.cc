@@ -200,19 +200,5 @@ HWY_AFTER_NAMESPACE();
 
 #include "src/kernels/f32-gemm/f32-gemm-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32Gemm,
-                  (Transpose ta, Transpose tb, size_t m, size_t n, size_t k, const float* a, size_t lda,
-                   const float* b, size_t ldb, float* c, size_t ldc, bool accumulate, float* workspace),
-                  (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate, workspace))
-MOTE_HWY_DISPATCH(void, F32GemmPackB, (Transpose tb, size_t n, size_t k, const float* b, size_t ldb, float* packed),
-                  (tb, n, k, b, ldb, packed))
-MOTE_HWY_DISPATCH(void, F32GemmPackedB,
-                  (Transpose ta, size_t m, size_t n, size_t k, const float* a, size_t lda, const float* packed_b,
-                   float* c, size_t ldc, bool accumulate, float* workspace),
-                  (ta, m, n, k, a, lda, packed_b, c, ldc, accumulate, workspace))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_gemm 1
+#include "src/kernels/hwy-dispatch.inc"

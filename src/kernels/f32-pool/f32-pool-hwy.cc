@@ -5,14 +5,5 @@
 #include "src/kernels/simd-adapter-hwy-inl.h"
 #include "src/kernels/f32-pool/f32-pool-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32MaxPool, (const Pool2DGeometry& g, const float* x, float* y), (g, x, y))
-MOTE_HWY_DISPATCH(void, F32MaxPoolBackward, (const Pool2DGeometry& g, const float* x, const float* dy, float* dx),
-                  (g, x, dy, dx))
-MOTE_HWY_DISPATCH(void, F32AvgPool, (const Pool2DGeometry& g, const float* x, float* y), (g, x, y))
-MOTE_HWY_DISPATCH(void, F32AvgPoolBackward, (const Pool2DGeometry& g, const float* dy, float* dx), (g, dy, dx))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_pool 1
+#include "src/kernels/hwy-dispatch.inc"

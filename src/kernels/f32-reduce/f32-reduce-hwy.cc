@@ -5,12 +5,5 @@
 #include "src/kernels/simd-adapter-hwy-inl.h"
 #include "src/kernels/f32-reduce/f32-reduce-loop.h"
 
-#if HWY_ONCE
-namespace mote {
-namespace kernels {
-MOTE_HWY_DISPATCH(void, F32ChannelSums,
-                  (size_t rows, size_t channels, const float* x, float* sum, float* sum_sq),
-                  (rows, channels, x, sum, sum_sq))
-}  // namespace kernels
-}  // namespace mote
-#endif  // HWY_ONCE
+#define MOTE_KERNEL_FAMILY_IS_f32_reduce 1
+#include "src/kernels/hwy-dispatch.inc"
