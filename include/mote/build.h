@@ -95,7 +95,38 @@ class WindowSpec : public Spec<Self> {
   size_t pad_h_ = 0, pad_w_ = 0;
 };
 
-class Conv2D final : public WindowSpec<Conv2D> {
+// Bias and initializer shared by the convolutions, and their Conv2DOptions.
+template <class Self>
+class ConvSpec : public WindowSpec<Self> {
+ public:
+  Self& no_bias() {
+    use_bias_ = false;
+    return this->self();
+  }
+  Self& init(const InitSpec& init) {
+    init_ = init;
+    return this->self();
+  }
+
+ protected:
+  Conv2DOptions conv_options() const {
+    Conv2DOptions o;
+    o.stride_h = this->stride_h_;
+    o.stride_w = this->stride_w_;
+    o.padding = this->padding_;
+    o.pad_h = this->pad_h_;
+    o.pad_w = this->pad_w_;
+    o.use_bias = use_bias_;
+    o.init = init_;
+    return o;
+  }
+
+ private:
+  bool use_bias_ = true;
+  InitSpec init_ = Conv2DOptions{}.init;
+};
+
+class Conv2D final : public ConvSpec<Conv2D> {
  public:
   explicit Conv2D(size_t filters) : filters_(filters) {}
   Conv2D& kernel(size_t k) { return kernel(k, k); }
@@ -104,60 +135,24 @@ class Conv2D final : public WindowSpec<Conv2D> {
     kernel_w_ = w;
     return *this;
   }
-  Conv2D& no_bias() {
-    use_bias_ = false;
-    return *this;
-  }
-  Conv2D& init(const InitSpec& init) {
-    init_ = init;
-    return *this;
-  }
   std::unique_ptr<Layer> Make() const override {
-    Conv2DOptions o;
-    o.stride_h = stride_h_;
-    o.stride_w = stride_w_;
-    o.padding = padding_;
-    o.pad_h = pad_h_;
-    o.pad_w = pad_w_;
-    o.use_bias = use_bias_;
-    o.init = init_;
-    return std::make_unique<mote::Conv2D>(filters_, kernel_h_, kernel_w_, o);
+    return std::make_unique<mote::Conv2D>(filters_, kernel_h_, kernel_w_, conv_options());
   }
 
  private:
   size_t filters_, kernel_h_ = 0, kernel_w_ = 0;  // kernel() is required: Prepare refuses 0
-  bool use_bias_ = true;
-  InitSpec init_ = Conv2DOptions{}.init;
 };
 
-class DepthwiseConv2D final : public WindowSpec<DepthwiseConv2D> {
+class DepthwiseConv2D final : public ConvSpec<DepthwiseConv2D> {
  public:
   explicit DepthwiseConv2D(size_t kernel) : kernel_h_(kernel), kernel_w_(kernel) {}
   DepthwiseConv2D(size_t kernel_h, size_t kernel_w) : kernel_h_(kernel_h), kernel_w_(kernel_w) {}
-  DepthwiseConv2D& no_bias() {
-    use_bias_ = false;
-    return *this;
-  }
-  DepthwiseConv2D& init(const InitSpec& init) {
-    init_ = init;
-    return *this;
-  }
   std::unique_ptr<Layer> Make() const override {
-    Conv2DOptions o;
-    o.stride_h = stride_h_;
-    o.stride_w = stride_w_;
-    o.padding = padding_;
-    o.pad_h = pad_h_;
-    o.pad_w = pad_w_;
-    o.use_bias = use_bias_;
-    o.init = init_;
-    return std::make_unique<mote::DepthwiseConv2D>(kernel_h_, kernel_w_, o);
+    return std::make_unique<mote::DepthwiseConv2D>(kernel_h_, kernel_w_, conv_options());
   }
 
  private:
   size_t kernel_h_, kernel_w_;
-  bool use_bias_ = true;
-  InitSpec init_ = Conv2DOptions{}.init;
 };
 
 // Pools: the stride defaults to the pool size (Keras), not 1.

@@ -39,4 +39,9 @@ class OptionWriter {
 const char* PaddingName(Padding padding);
 const char* InitKindName(InitKind kind);
 
+struct Conv2DOptions;
+// strides, padding, pad (explicit only), use_bias and init: the options
+// Conv2D and DepthwiseConv2D share.
+void DescribeConvOptions(OptionWriter& out, const Conv2DOptions& options);
+
 }  // namespace mote

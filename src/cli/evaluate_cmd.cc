@@ -115,18 +115,28 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
   return -1;
 }
 
+// What both commands start with: the options, the model, the data. Returns
+// -1 to go on, else an exit code.
+int Open(int argc, char** argv, const char* command, void (*usage)(FILE*), Options* o, Runner* runner,
+         mote::Dataset* data) {
+  const int parsed = ParseOptions(argc, argv, command, usage, o);
+  if (parsed >= 0) return parsed;
+  mote::Status s = runner->Open(o->model, o->network, o->scale, o->offset);
+  if (!s.ok()) return Fail(command, s);
+  s = LoadDataSource(o->data, o->csv, runner->input_shape(), runner->trained.normalization, data);
+  if (!s.ok()) return Fail((std::string(command) + " --data").c_str(), s);
+  return -1;
+}
+
 }  // namespace
 
 int RunEvaluate(int argc, char** argv) {
   Options o;
-  const int parsed = ParseOptions(argc, argv, "evaluate", EvaluateUsage, &o);
-  if (parsed >= 0) return parsed;
   Runner runner;
-  mote::Status s = runner.Open(o.model, o.network, o.scale, o.offset);
-  if (!s.ok()) return Fail("evaluate", s);
   mote::Dataset data;
-  s = LoadDataSource(o.data, o.csv, runner.input_shape(), runner.trained.normalization, &data);
-  if (!s.ok()) return Fail("evaluate --data", s);
+  const int opened = Open(argc, argv, "evaluate", EvaluateUsage, &o, &runner, &data);
+  if (opened >= 0) return opened;
+  mote::Status s = mote::Status::Ok();
   if (data.labels.empty()) return Fail("evaluate", mote::InvalidArgument("the data has no labels"));
   JsonLine json;
   json.Add("items", double(data.size()), "%.0f");
@@ -155,14 +165,11 @@ int RunEvaluate(int argc, char** argv) {
 
 int RunPredict(int argc, char** argv) {
   Options o;
-  const int parsed = ParseOptions(argc, argv, "predict", PredictUsage, &o);
-  if (parsed >= 0) return parsed;
   Runner runner;
-  mote::Status s = runner.Open(o.model, o.network, o.scale, o.offset);
-  if (!s.ok()) return Fail("predict", s);
   mote::Dataset data;
-  s = LoadDataSource(o.data, o.csv, runner.input_shape(), runner.trained.normalization, &data);
-  if (!s.ok()) return Fail("predict --data", s);
+  const int opened = Open(argc, argv, "predict", PredictUsage, &o, &runner, &data);
+  if (opened >= 0) return opened;
+  mote::Status s = mote::Status::Ok();
   FILE* out = o.out.empty() ? stdout : fopen(o.out.c_str(), "w");
   if (out == nullptr) return Fail("predict", ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"));
   const size_t classes = runner.outputs();

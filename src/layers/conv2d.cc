@@ -372,11 +372,7 @@ Status Conv2D::Describe(OptionWriter& out) const {
   out.Type("conv2d");
   out.Integer("filters", filters_);
   out.Pair("kernel", kernel_h_, kernel_w_);
-  out.Pair("strides", options_.stride_h, options_.stride_w);
-  out.String("padding", PaddingName(options_.padding));
-  if (options_.padding == Padding::kExplicit) out.Pair("pad", options_.pad_h, options_.pad_w);
-  out.Boolean("use_bias", options_.use_bias);
-  out.Init("init", options_.init);
+  DescribeConvOptions(out, options_);
   return Status::Ok();
 }
 

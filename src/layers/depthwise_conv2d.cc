@@ -96,11 +96,7 @@ Status DepthwiseConv2D::Lower(LoweringContext& ctx) const {
 Status DepthwiseConv2D::Describe(OptionWriter& out) const {
   out.Type("depthwise_conv2d");
   out.Pair("kernel", kernel_h_, kernel_w_);
-  out.Pair("strides", options_.stride_h, options_.stride_w);
-  out.String("padding", PaddingName(options_.padding));
-  if (options_.padding == Padding::kExplicit) out.Pair("pad", options_.pad_h, options_.pad_w);
-  out.Boolean("use_bias", options_.use_bias);
-  out.Init("init", options_.init);
+  DescribeConvOptions(out, options_);
   return Status::Ok();
 }
 

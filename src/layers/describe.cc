@@ -4,6 +4,7 @@
 #include "mote/describe.h"
 
 #include "mote/layer.h"
+#include "mote/layers/conv2d.h"
 #include "mote/layers/padding.h"
 
 namespace mote {
@@ -33,6 +34,14 @@ const char* InitKindName(InitKind kind) {
     case InitKind::kConstantBlock: return "constant_block";
   }
   return nullptr;
+}
+
+void DescribeConvOptions(OptionWriter& out, const Conv2DOptions& options) {
+  out.Pair("strides", options.stride_h, options.stride_w);
+  out.String("padding", PaddingName(options.padding));
+  if (options.padding == Padding::kExplicit) out.Pair("pad", options.pad_h, options.pad_w);
+  out.Boolean("use_bias", options.use_bias);
+  out.Init("init", options.init);
 }
 
 }  // namespace mote
