@@ -46,6 +46,21 @@ INSTANTIATE_TEST_SUITE_P(, SeedModelFile, ::testing::Values(false, true),
                            return std::string(info.param ? "Narrow" : "FullSize");
                          });
 
+// The compact form (inline tables) of the seed network is the same model.
+TEST(SeedModelFileTraining, CompactFormBuildsTheSameWeights) {
+  ModelDescription full, compact;
+  ASSERT_TRUE(LoadModelFile(ModelPath("seed.toml"), &full).ok());
+  ASSERT_TRUE(LoadModelFile(ModelPath("seed-compact.toml"), &compact).ok());
+  EXPECT_EQ(compact.epochs(), full.epochs());
+  EXPECT_EQ(compact.batch_size(), full.batch_size());
+  EXPECT_EQ(std::memcmp(&compact.normalization().scale, &full.normalization().scale, sizeof(float)), 0);
+  Model a, b;
+  ASSERT_TRUE(BuildModel(full, &a).ok());
+  ASSERT_TRUE(BuildModel(compact, &b).ok());
+  EXPECT_TRUE(SameWeights(a, b));
+  EXPECT_STREQ(b.optimizer()->type(), "Nesterov");
+}
+
 // The seed files' normalization turns raw bytes into exactly the floats
 // LoadFashionMnist gives (byte * (1.0f / 255.0f)), so `mote train
 // models/seed.toml --data fashion-mnist` sees the C++ examples' data.
