@@ -53,7 +53,8 @@ TEST(SeedModelFileTraining, CompactFormBuildsTheSameWeights) {
   ASSERT_TRUE(LoadModelFile(ModelPath("seed-compact.toml"), &compact).ok());
   EXPECT_EQ(compact.epochs(), full.epochs());
   EXPECT_EQ(compact.batch_size(), full.batch_size());
-  EXPECT_EQ(std::memcmp(&compact.normalization().scale, &full.normalization().scale, sizeof(float)), 0);
+  const float compact_scale = compact.normalization().scale, full_scale = full.normalization().scale;
+  EXPECT_EQ(std::memcmp(&compact_scale, &full_scale, sizeof(float)), 0);
   Model a, b;
   ASSERT_TRUE(BuildModel(full, &a).ok());
   ASSERT_TRUE(BuildModel(compact, &b).ok());
