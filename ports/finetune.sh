@@ -33,7 +33,7 @@ examples=500
 test_images=500
 epochs=2
 shift_name=invert
-lr=0.01
+lr=0.05
 while [[ $# -gt 0 ]]; do
   case $1 in
     --native) native=$2; shift 2 ;;
