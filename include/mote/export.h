@@ -30,6 +30,22 @@
 namespace mote {
 
 // ---- options and report ---------------------------------------------------------
+// A trainable tail for on-device training (mote_rt_train_step in
+// include/mote/rt.h; the record is MoteTrainRecord in model_format.h): the
+// last `trainable_layers` parameterised layers (1: the last dense layer, fp32
+// even in an int8 export, where a DEQUANTIZE feeds it), trained with
+// softmax cross-entropy on its logits and this optimizer, the training
+// library's formulas. The arena plan reserves its weights, gradients,
+// optimizer state and the activations the backward pass reads.
+struct ExportTraining {
+  size_t trainable_layers = 0;  // 0: none; 1: the last dense layer (more: kUnsupported)
+  MoteOptimizerType optimizer = MOTE_OPTIMIZER_SGD;
+  float learning_rate = 0.01f;  // the initial one (mote_rt_set_learning_rate changes it)
+  float momentum = 0.9f;        // MOMENTUM, NESTEROV
+  float rho1 = 0.9f, rho2 = 0.999f, delta = 1e-8f;  // ADAM (mote::Adam's defaults)
+  float label_smoothing = 0.0f;
+};
+
 struct ExportOptions {
   // Scratch budget of one CONV2D im2col tile; a tile is never less than one
   // im2col row (one output pixel).
@@ -40,6 +56,7 @@ struct ExportOptions {
   bool int8 = false;
   std::vector<const float*> calibration;
   size_t calibration_count = 0;
+  ExportTraining training;
 };
 
 // What went wrong beyond the static Status message (e.g. the layer that has
@@ -56,6 +73,13 @@ struct ExportReport {
 // kUnsupported (a layer the runtime has no op for; report->failed_node names
 // it), kShapeMismatch (a shape the format cannot hold).
 Status LowerModel(const Model& model, ExportGraph* graph, ExportReport* report = nullptr);
+
+// Marks the trainable tail of a float graph (before QuantizeGraph, which
+// then keeps it float) and fills graph->train's loss and optimizer; nothing
+// when training.trainable_layers is 0. Errors: kUnsupported (more than one
+// layer, or model output 0 not made by a dense layer without an activation),
+// kInvalidArgument (a hyperparameter out of range).
+Status MarkTrainableTail(const ExportTraining& training, ExportGraph* graph);
 
 // Calibration: runs `count` examples through the model (inference mode, in
 // batches of at most its max_batch) and records min / max of every exported

@@ -51,6 +51,7 @@ struct ExportOp {
   int32_t params[8] = {};
   uint32_t scratch_offset = 0, scratch_bytes = 0;  // scratch_bytes set by PlanMemory
   std::string name;          // the layers it came from, e.g. "conv1+bn1+act1"
+  bool trainable = false;    // the trainable tail (stays float through QuantizeGraph)
 
   ExportOp();
 };
@@ -61,6 +62,10 @@ struct ExportGraph {
   std::vector<int> inputs, outputs;  // tensor indices (model inputs / outputs, float)
   uint32_t arena_bytes = 0;   // set by PlanMemory
   bool int8 = false;          // QuantizeGraph ran
+  // The trainable tail (MOTE_MODEL_FLAG_TRAINABLE) when one op is marked
+  // `trainable`: the loss, optimizer and hyperparameters of `train` are set
+  // by the exporter, its op index, arena offsets and sizes by PlanMemory.
+  MoteTrainRecord train = {};
 
   int AddTensor(ExportTensor tensor);  // returns its index
 };

@@ -74,7 +74,7 @@ typedef struct MoteModelHeader {
   uint32_t tensor_table_offset;
   uint32_t op_count;
   uint32_t op_table_offset;
-  uint32_t arena_bytes;         /* planned: activations + scratch, what mote_rt_model_init needs */
+  uint32_t arena_bytes;         /* planned: activations + scratch (+ the training blocks), what mote_rt_model_init needs */
   uint16_t input_count, output_count;                  /* 1..MOTE_MODEL_MAX_IO */
   uint16_t inputs[MOTE_MODEL_MAX_IO];                  /* tensor ids */
   uint16_t outputs[MOTE_MODEL_MAX_IO];                 /* tensor ids */
@@ -82,6 +82,11 @@ typedef struct MoteModelHeader {
 } MoteModelHeader;
 
 #define MOTE_MODEL_FLAG_INT8 1u   /* the model holds int8 ops (informational) */
+/* The model has a trainable tail: a MoteTrainRecord follows the op table, at
+ * op_table_offset + op_count * sizeof(MoteOpRecord) (inside file_bytes).
+ * Models without this flag are exactly the version 1 files of before; a
+ * runtime that does not know the flag refuses the model (unknown flag). */
+#define MOTE_MODEL_FLAG_TRAINABLE 2u
 
 typedef enum MoteDType {
   MOTE_DTYPE_F32 = 0,
@@ -188,8 +193,53 @@ typedef struct MoteOpRecord {
   int32_t params[8];            /* per op type (see MoteOpType); unused = 0 */
 } MoteOpRecord;
 
+/* ---- the trainable tail (MOTE_MODEL_FLAG_TRAINABLE) -----------------------------
+ * One f32 DENSE op (the last parameterised layer) whose weights and bias the
+ * runtime trains on the device (mote_rt_train_step in include/mote/rt.h).
+ * Its op record keeps pointing at the constant weights and bias in the file:
+ * they are the initial values, copied at init into the arena's parameter
+ * block, which the forward pass of that op then reads instead.
+ * Arena blocks, each 16-aligned, inside arena_bytes, sharing no byte with
+ * each other, with any activation tensor or with any op's scratch:
+ *   params  [Cout][F] weights then [Cout] bias, f32: (Cout * F + Cout) * 4 bytes
+ *   grads   the same size (the gradient of the last step)
+ *   state   optimizer state: 0 bytes (SGD), params_bytes (momentum: velocity),
+ *           2 * params_bytes (Adam: first then second moments)
+ *   scratch Cout floats (the loss gradient with respect to the logits)
+ * The op's input x (the tail's input) and output (the logits) must survive
+ * the forward pass: no later op writes over them (output or scratch).
+ * Loss: softmax cross-entropy on the logits, the training library's
+ * formula (label smoothing included). Update: the library's optimizer
+ * formulas (src/optim), one example per step. */
+typedef enum MoteLossType {
+  MOTE_LOSS_SOFTMAX_CROSS_ENTROPY = 1,
+} MoteLossType;
+
+typedef enum MoteOptimizerType {
+  MOTE_OPTIMIZER_SGD = 1,       /* w += -lr * g */
+  MOTE_OPTIMIZER_MOMENTUM = 2,  /* v = m v - lr g; w += v            (hyper[0] = m) */
+  MOTE_OPTIMIZER_NESTEROV = 3,  /* v = m v - lr g; w += m v - lr g   (hyper[0] = m) */
+  MOTE_OPTIMIZER_ADAM = 4,      /* hyper = {rho1, rho2, delta}, no weight decay */
+  MOTE_OPTIMIZER_END
+} MoteOptimizerType;
+
+typedef struct MoteTrainRecord {
+  uint16_t op;                  /* index of the trainable DENSE op in the op table */
+  uint8_t loss;                 /* MoteLossType */
+  uint8_t optimizer;            /* MoteOptimizerType */
+  float learning_rate;          /* initial, finite, >= 0 */
+  float label_smoothing;        /* [0, 1) */
+  float hyper[3];               /* per optimizer (above); unused = 0 */
+  uint32_t params_offset, params_bytes;  /* arena */
+  uint32_t grads_offset;                 /* arena, params_bytes bytes */
+  uint32_t state_offset, state_bytes;    /* arena; offset 0 when state_bytes is 0 */
+  uint32_t scratch_offset, scratch_bytes; /* arena, Cout * 4 bytes */
+  uint32_t reserved[3];         /* 0 */
+} MoteTrainRecord;
+
 #ifdef __cplusplus
 }  /* extern "C" */
+static_assert(sizeof(MoteTrainRecord) == 64, "train record is 64 bytes");
 static_assert(sizeof(MoteModelHeader) == 64, "header is 64 bytes");
 static_assert(sizeof(MoteTensorRecord) == 48, "tensor record is 48 bytes");
 static_assert(sizeof(MoteOpRecord) == 64, "op record is 64 bytes");

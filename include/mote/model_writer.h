@@ -50,6 +50,12 @@ class ModelWriter {
   Status AddOutput(uint16_t id);
   void SetArenaBytes(uint32_t arena_bytes) { arena_bytes_ = arena_bytes; }
   void SetFlags(uint32_t flags) { flags_ = flags; }
+  // A trainable tail: the record goes right after the op table and the
+  // header gains MOTE_MODEL_FLAG_TRAINABLE.
+  void SetTrainRecord(const MoteTrainRecord& record) {
+    train_ = record;
+    has_train_ = true;
+  }
 
   // An op record with unused inputs = MOTE_MODEL_NO_TENSOR, no clamp
   // (act_min = -inf, act_max = +inf; set them for a fused activation or to
@@ -75,6 +81,8 @@ class ModelWriter {
   uint16_t inputs_[MOTE_MODEL_MAX_IO] = {}, outputs_[MOTE_MODEL_MAX_IO] = {};
   uint32_t arena_bytes_ = 0;
   uint32_t flags_ = 0;
+  bool has_train_ = false;
+  MoteTrainRecord train_ = {};
 };
 
 }  // namespace mote

@@ -47,6 +47,9 @@ typedef enum mote_rt_status {
   MOTE_RT_UNKNOWN_OP,       /* op type (or activation, flag) this runtime does not know */
   MOTE_RT_BAD_PARAMS,       /* op parameters out of range (zero stride, shift outside [1, 62], ...) */
   MOTE_RT_ARENA_TOO_SMALL,  /* arena_len < the model's planned arena_bytes */
+  MOTE_RT_NOT_TRAINABLE,    /* a training call on a model exported without a trainable tail */
+  MOTE_RT_BAD_LABEL,        /* a training label outside [0, classes) */
+  MOTE_RT_NOT_FINITE,       /* NaN / infinite loss, update or written value: nothing was changed */
   MOTE_RT_STATUS_END
 } mote_rt_status;
 
@@ -73,6 +76,11 @@ typedef struct mote_rt_model {
   const MoteModelHeader* header;
   const MoteTensorRecord* tensors;
   const MoteOpRecord* ops;
+  /* The trainable tail (MOTE_MODEL_FLAG_TRAINABLE), else null; then the
+   * current learning rate and the number of updates made (Adam's t). */
+  const MoteTrainRecord* train;
+  float learning_rate;
+  uint32_t steps;
   /* MOTE_RT_MODEL_READY once mote_rt_model_init succeeded. The other calls
    * check it (one compare) and return MOTE_RT_BAD_ARGUMENT otherwise, so a
    * never-initialised model is refused instead of followed into garbage
@@ -99,6 +107,37 @@ uint32_t mote_rt_output_count(const mote_rt_model* m);
 
 /* Runs every op once on the current inputs. Allocates nothing. */
 mote_rt_status mote_rt_invoke(mote_rt_model* m);
+
+/* ---- on-device training (models exported with a trainable tail) -----------------
+ * The last dense layer's weights and bias live in the arena (copied from the
+ * model bytes at init). One example per step, after writing the input as for
+ * mote_rt_invoke:
+ *   mote_rt_input(&m, 0, &in);  ... write in.data ...
+ *   float loss;
+ *   mote_rt_train_step(&m, label, &loss);   // forward, loss, backward, update
+ * The step runs the forward pass (so the outputs hold the logits before the
+ * update), the softmax cross-entropy loss against `label`, the gradient of
+ * the tail's weights and bias, and the optimizer's update, exactly as the
+ * training library does for one example (include/mote/model_format.h).
+ * Errors (nothing is changed but the forward pass's activations):
+ * MOTE_RT_NOT_TRAINABLE (no tail), MOTE_RT_BAD_LABEL, MOTE_RT_NOT_FINITE
+ * (the loss or any updated weight or optimizer state would be NaN or
+ * infinite: the weights stay as they were). `loss` may be null. */
+mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss);
+
+/* The learning rate of the next steps (finite, >= 0; else MOTE_RT_BAD_ARGUMENT). */
+mote_rt_status mote_rt_set_learning_rate(mote_rt_model* m, float learning_rate);
+mote_rt_status mote_rt_get_learning_rate(const mote_rt_model* m, float* learning_rate);
+
+/* The tail's parameters as bytes (weights [Cout][F] then bias [Cout], f32),
+ * e.g. for a port to keep them in flash: mote_rt_trainable_bytes is their size
+ * (0 without a tail or before init). read copies them out (out_len must be at
+ * least that size); write replaces them (in_len must be exactly that size and
+ * every value finite, else MOTE_RT_BAD_ARGUMENT / MOTE_RT_NOT_FINITE and
+ * nothing changes). The optimizer state and step count are kept. */
+uint32_t mote_rt_trainable_bytes(const mote_rt_model* m);
+mote_rt_status mote_rt_read_trainable(const mote_rt_model* m, void* out, size_t out_len);
+mote_rt_status mote_rt_write_trainable(mote_rt_model* m, const void* in, size_t in_len);
 
 /* CRC-32 as the format uses it (zlib's crc32 with initial value 0). */
 uint32_t mote_rt_crc32(const void* data, size_t len);

@@ -25,6 +25,8 @@ int RunInspect(int argc, char** argv);
 void PrintExportUsage(FILE* out);
 void PrintInspectUsage(FILE* out);
 int RunTestset(int argc, char** argv);
+// finetune_cmd.cc: `mote finetune` (on-device training on the host, the firmware's data).
+int RunFinetune(int argc, char** argv);
 
 // ---- library vs exported model (compare_outputs.cc) -------------------------
 // `mote export --evaluate`: argmax accuracy of both and their agreement, and

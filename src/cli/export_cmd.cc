@@ -59,7 +59,12 @@ void PrintExportUsage(FILE* out) {
           "  --max-tile-bytes N    im2col tile budget of a conv (default 8192)\n"
           "  --evaluate SPEC       run the exported model on the host runtime over SPEC and compare with the\n"
           "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
-          "                        0 all of them)\n");
+          "                        0 all of them)\n"
+          "  --trainable N         a trainable tail for on-device training (mote_rt_train_step): the last N\n"
+          "                        parameterised layers (N = 1: the last dense layer, fp32 also in --int8)\n"
+          "  --optimizer NAME      of the tail: sgd (default), momentum, nesterov or adam\n"
+          "  --learning-rate LR    the tail's initial learning rate (default 0.01)\n"
+          "  --momentum M          momentum / nesterov (default 0.9)\n");
   CsvFlags::PrintUsage(out);
   PrintDataSpecUsage(out);
   fprintf(out, "The last output line is one JSON object. Exit status: 0 exported, 1 failed, 2 usage error.\n");
@@ -76,7 +81,8 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration = "1000", evaluate;
   bool int8 = false;
-  size_t max_tile = 8192;
+  size_t max_tile = 8192, trainable = 0;
+  std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
   while (args.Next()) {
@@ -87,7 +93,9 @@ int RunExport(int argc, char** argv) {
     if (args.Value("--network", &network) || args.Value("--checkpoint", &checkpoint) || args.Value("--out", &out) ||
         args.Value("--calibration", &calibration) || args.Value("--c-array", &c_prefix) ||
         args.Value("--c-name", &c_name) || args.Count("--max-tile-bytes", &max_tile) ||
-        args.Value("--evaluate", &evaluate) || csv.Scan(args))
+        args.Value("--evaluate", &evaluate) || args.Count("--trainable", &trainable) ||
+        args.Value("--optimizer", &optimizer) || args.Value("--learning-rate", &learning_rate) ||
+        args.Value("--momentum", &momentum) || csv.Scan(args))
       continue;
     if (args.Is("--int8")) {
       int8 = true;
@@ -101,6 +109,29 @@ int RunExport(int argc, char** argv) {
   if (checkpoint.empty()) return UsageError("export", "a CHECKPOINT is required", PrintExportUsage);
   if (calibration == "0") return UsageError("export", "--calibration must hold at least 1 item", PrintExportUsage);
 
+  mote::ExportTraining training;
+  training.trainable_layers = trainable;
+  if (optimizer == "sgd") {
+    training.optimizer = MOTE_OPTIMIZER_SGD;
+  } else if (optimizer == "momentum") {
+    training.optimizer = MOTE_OPTIMIZER_MOMENTUM;
+  } else if (optimizer == "nesterov") {
+    training.optimizer = MOTE_OPTIMIZER_NESTEROV;
+  } else if (optimizer == "adam") {
+    training.optimizer = MOTE_OPTIMIZER_ADAM;
+  } else {
+    return UsageError("export", "--optimizer must be sgd, momentum, nesterov or adam", PrintExportUsage);
+  }
+  {
+    char* end = nullptr;
+    training.learning_rate = strtof(learning_rate.c_str(), &end);
+    if (end == learning_rate.c_str() || *end != '\0' || !(training.learning_rate >= 0.0f))
+      return UsageError("export", "--learning-rate wants a number >= 0", PrintExportUsage);
+    training.momentum = strtof(momentum.c_str(), &end);
+    if (end == momentum.c_str() || *end != '\0' || !(training.momentum >= 0.0f && training.momentum < 1.0f))
+      return UsageError("export", "--momentum wants a number in [0, 1)", PrintExportUsage);
+  }
+
   const size_t batch = 100;
   TrainedModel trained;
   mote::Status s = LoadTrainedModel(checkpoint, network, batch, &trained);
@@ -111,6 +142,7 @@ int RunExport(int argc, char** argv) {
   mote::Dataset calibration_set, evaluation_set;
   mote::ExportOptions options;
   options.max_tile_bytes = max_tile;
+  options.training = training;
   if (int8) {
     s = LoadDataSource(DataSpecOf(calibration, "train"), csv, input_shape, trained.normalization, &calibration_set);
     if (!s.ok()) return Fail("export --calibration", s);
@@ -131,8 +163,8 @@ int RunExport(int argc, char** argv) {
     return Fail("export", s);
   }
   if (!WriteFile(out, bytes.data(), bytes.size())) return Fail("export", ErrorWithMessage(mote::IoError("write"), out + ": cannot write"));
-  printf("wrote %s: %s model, %u bytes, arena %u bytes\n", out.c_str(), int8 ? "int8" : "fp32", report.model_bytes,
-         report.arena_bytes);
+  printf("wrote %s: %s model, %u bytes, arena %u bytes%s\n", out.c_str(), int8 ? "int8" : "fp32", report.model_bytes,
+         report.arena_bytes, trainable ? " (training included)" : "");
   if (!c_prefix.empty()) {
     const std::string name = c_name.empty() ? IdentifierFrom(c_prefix) : c_name;
     const size_t slash = c_prefix.find_last_of('/');
@@ -151,6 +183,7 @@ int RunExport(int argc, char** argv) {
   json.Add("model_bytes", report.model_bytes, "%.0f");
   json.Add("arena_bytes", report.arena_bytes, "%.0f");
   json.AddBool("int8", int8);
+  if (trainable) json.Add("trainable_layers", double(trainable), "%.0f");
   if (int8) json.Add("calibration_items", double(calibration_set.size()), "%.0f");
   if (!evaluate.empty()) {
     const mote::Dataset& test = evaluation_set;

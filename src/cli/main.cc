@@ -17,6 +17,7 @@ void Usage(FILE* out) {
           "  export CHECKPOINT [options]    -> runtime model (.mote, fp32 or --int8 calibrated) and C array\n"
           "  inspect MODEL [--json]         per-op shapes, MACs, parameter bytes, quantization; flash and RAM\n"
           "  testset CHECKPOINT [options]   test items + expected outputs as C arrays, for firmware\n"
+          "  finetune CHECKPOINT MODEL [options]  on-device training of a trainable tail on shifted images\n"
           "  info                           version, compiled backends, SIMD targets, active backend\n"
           "  bench gemm [options]           F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
           "  help                           this message\n"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (strcmp(cmd, "export") == 0) return mote_cli::RunExport(argc - 1, argv + 1);
   if (strcmp(cmd, "inspect") == 0) return mote_cli::RunInspect(argc - 1, argv + 1);
   if (strcmp(cmd, "testset") == 0) return mote_cli::RunTestset(argc - 1, argv + 1);
+  if (strcmp(cmd, "finetune") == 0) return mote_cli::RunFinetune(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "help") == 0) {
       FILE* out = argc < 3 ? stderr : stdout;

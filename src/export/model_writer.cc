@@ -115,7 +115,8 @@ Status ModelWriter::Finish(std::vector<uint8_t>* out) const {
   h.tensor_count = uint32_t(tensors_.size());
   h.tensor_table_offset = sizeof(MoteModelHeader);
   const uint64_t op_table = AlignUp(h.tensor_table_offset + uint64_t(tensors_.size()) * sizeof(MoteTensorRecord));
-  uint64_t end = AlignUp(op_table + uint64_t(ops_.size()) * sizeof(MoteOpRecord));
+  const uint64_t train_at = op_table + uint64_t(ops_.size()) * sizeof(MoteOpRecord);
+  uint64_t end = AlignUp(train_at + (has_train_ ? sizeof(MoteTrainRecord) : 0));
   std::vector<MoteTensorRecord> tensors = tensors_;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].kind != MOTE_TENSOR_CONSTANT) continue;
@@ -133,12 +134,13 @@ Status ModelWriter::Finish(std::vector<uint8_t>* out) const {
     h.inputs[i] = i < input_count_ ? inputs_[i] : MOTE_MODEL_NO_TENSOR;
     h.outputs[i] = i < output_count_ ? outputs_[i] : MOTE_MODEL_NO_TENSOR;
   }
-  h.flags = flags_;
+  h.flags = flags_ | (has_train_ ? MOTE_MODEL_FLAG_TRAINABLE : 0u);
 
   out->assign(size_t(end), 0);
   uint8_t* bytes = out->data();
   if (!tensors.empty()) memcpy(bytes + h.tensor_table_offset, tensors.data(), tensors.size() * sizeof(MoteTensorRecord));
   if (!ops_.empty()) memcpy(bytes + op_table, ops_.data(), ops_.size() * sizeof(MoteOpRecord));
+  if (has_train_) memcpy(bytes + train_at, &train_, sizeof(train_));
   for (size_t i = 0; i < tensors.size(); ++i)
     if (!data_[i].empty()) memcpy(bytes + tensors[i].offset, data_[i].data(), data_[i].size());
   h.crc32 = 0;

@@ -197,6 +197,41 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
       return InvalidArgument("export: a model output no op writes");
     extend(block_of[size_t(t)], op_count);
   }
+  // The trainable tail: its input and output stay alive to the end (the
+  // backward pass reads them after the forward pass), and its parameters,
+  // gradients, optimizer state and loss gradient are alive all the time.
+  int train_op = -1;
+  for (int i = 0; i < op_count; ++i)
+    if (graph->ops[size_t(i)].trainable) {
+      if (train_op >= 0) return Unsupported("export: more than one trainable op");
+      train_op = i;
+    }
+  int train_blocks[4] = {-1, -1, -1, -1};  // params, grads, state, scratch
+  if (train_op >= 0) {
+    const ExportOp& op = graph->ops[size_t(train_op)];
+    if (op.type != MOTE_OP_DENSE || op.inputs.size() != 3)
+      return Unsupported("export: only a float dense layer can be the trainable tail");
+    const ExportTensor& x = graph->tensors[size_t(op.inputs[0])];
+    const ExportTensor& y = graph->tensors[size_t(op.output)];
+    if (x.dtype != MOTE_DTYPE_F32 || y.dtype != MOTE_DTYPE_F32)
+      return Unsupported("export: the trainable tail must be float");
+    if (x.kind == MOTE_TENSOR_ACTIVATION) extend(block_of[size_t(op.inputs[0])], op_count);
+    extend(block_of[size_t(op.output)], op_count);
+    const uint64_t classes = y.elements(), features = x.elements();
+    const uint64_t params_bytes = (classes * features + classes) * 4;
+    const MoteTrainRecord& r = graph->train;
+    const uint64_t state_blocks =
+        r.optimizer == MOTE_OPTIMIZER_SGD ? 0 : r.optimizer == MOTE_OPTIMIZER_ADAM ? 2 : 1;
+    if (params_bytes * 3 > 0xFFFFFFFFu) return OutOfRange("export: a trainable tail beyond 4 GiB");
+    const uint64_t sizes[4] = {params_bytes, params_bytes, params_bytes * state_blocks, classes * 4};
+    for (int k = 0; k < 4; ++k)
+      if (sizes[k] > 0) train_blocks[k] = new_block(size_t(sizes[k]), 0, op_count);
+    graph->train.op = uint16_t(train_op);
+    graph->train.params_bytes = uint32_t(sizes[0]);
+    graph->train.state_bytes = uint32_t(sizes[2]);
+    graph->train.scratch_bytes = uint32_t(sizes[3]);
+    if (train_op > 0xFFFF) return OutOfRange("export: the trainable op index beyond 65535");
+  }
 
   // Two orders; keep the smaller arena.
   std::vector<size_t> by_size(blocks.size()), by_start(blocks.size());
@@ -244,6 +279,13 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
     if (block_of[t] >= 0) graph->tensors[t].offset = uint32_t(blocks[size_t(block_of[t])].offset);
   for (int i = 0; i < op_count; ++i)
     graph->ops[size_t(i)].scratch_offset = scratch_block[size_t(i)] >= 0 ? uint32_t(blocks[size_t(scratch_block[size_t(i)])].offset) : 0;
+  if (train_op >= 0) {
+    auto offset = [&](int k) { return train_blocks[k] >= 0 ? uint32_t(blocks[size_t(train_blocks[k])].offset) : 0u; };
+    graph->train.params_offset = offset(0);
+    graph->train.grads_offset = offset(1);
+    graph->train.state_offset = offset(2);
+    graph->train.scratch_offset = offset(3);
+  }
   graph->arena_bytes = uint32_t(end);
   return Status::Ok();
 }

@@ -1,5 +1,7 @@
 // SerializeGraph and ExportModel (include/mote/export.h): the planned graph
 // through the runtime's model writer (include/mote/model_writer.h).
+#include <cmath>
+
 #include "mote/export.h"
 #include "mote/model_writer.h"
 #include "src/export/graph_util.h"
@@ -39,7 +41,54 @@ Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes) {
   for (int t : graph.outputs) MOTE_TRY(w.AddOutput(ids[size_t(t)]));
   w.SetArenaBytes(graph.arena_bytes);
   w.SetFlags(graph.int8 ? MOTE_MODEL_FLAG_INT8 : 0u);
+  for (const ExportOp& op : graph.ops)
+    if (op.trainable) w.SetTrainRecord(graph.train);
   return w.Finish(bytes);
+}
+
+Status MarkTrainableTail(const ExportTraining& t, ExportGraph* graph) {
+  if (graph == nullptr) return InvalidArgument("export: null graph");
+  if (t.trainable_layers == 0) return Status::Ok();
+  if (t.trainable_layers > 1)
+    return Unsupported("export: only the last dense layer can be trainable so far (trainable layers = 1)");
+  if (graph->int8) return InvalidArgument("export: mark the trainable tail before quantizing");
+  auto in_unit = [](float v) { return v >= 0.0f && v < 1.0f; };
+  if (!(t.learning_rate >= 0.0f) || !std::isfinite(t.learning_rate) || !in_unit(t.label_smoothing))
+    return InvalidArgument("export: the learning rate must be finite and >= 0, label smoothing in [0, 1)");
+  MoteTrainRecord r{};
+  r.loss = MOTE_LOSS_SOFTMAX_CROSS_ENTROPY;
+  r.optimizer = uint8_t(t.optimizer);
+  r.learning_rate = t.learning_rate;
+  r.label_smoothing = t.label_smoothing;
+  switch (t.optimizer) {
+    case MOTE_OPTIMIZER_SGD:
+      break;
+    case MOTE_OPTIMIZER_MOMENTUM:
+    case MOTE_OPTIMIZER_NESTEROV:
+      if (!in_unit(t.momentum)) return InvalidArgument("export: momentum must be in [0, 1)");
+      r.hyper[0] = t.momentum;
+      break;
+    case MOTE_OPTIMIZER_ADAM:
+      if (!in_unit(t.rho1) || !in_unit(t.rho2) || !(t.delta > 0.0f) || !std::isfinite(t.delta))
+        return InvalidArgument("export: Adam needs rho1, rho2 in [0, 1) and delta > 0");
+      r.hyper[0] = t.rho1;
+      r.hyper[1] = t.rho2;
+      r.hyper[2] = t.delta;
+      break;
+    default:
+      return InvalidArgument("export: unknown optimizer");
+  }
+  if (graph->outputs.empty()) return InvalidArgument("export: a graph without outputs");
+  ExportOp* tail = nullptr;
+  for (ExportOp& op : graph->ops)
+    if (op.output == graph->outputs[0]) tail = &op;
+  if (tail == nullptr || tail->type != MOTE_OP_DENSE || tail->inputs.size() != 3)
+    return Unsupported("export: the trainable tail must be a dense layer writing the model's output (the logits)");
+  if (!(tail->act_min == -INFINITY && tail->act_max == INFINITY))
+    return Unsupported("export: the trainable dense layer must have no activation (softmax goes into the loss)");
+  tail->trainable = true;
+  graph->train = r;
+  return Status::Ok();
 }
 
 Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8_t>* bytes, ExportReport* report) {
@@ -47,6 +96,7 @@ Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8
   bytes->clear();
   ExportGraph graph;
   MOTE_TRY(LowerModel(model, &graph, report));
+  MOTE_TRY(MarkTrainableTail(options.training, &graph));
   if (options.int8) {
     std::vector<std::pair<float, float>> ranges;
     MOTE_TRY(CalibrateRanges(model, graph, options.calibration, options.calibration_count, &ranges));

@@ -10,7 +10,7 @@ namespace rt {
 namespace {
 
 constexpr uint32_t kHeaderBytes = sizeof(MoteModelHeader);
-constexpr uint32_t kKnownFlags = MOTE_MODEL_FLAG_INT8;
+constexpr uint32_t kKnownFlags = MOTE_MODEL_FLAG_INT8 | MOTE_MODEL_FLAG_TRAINABLE;
 
 bool Aligned(const void* p) { return (reinterpret_cast<uintptr_t>(p) & (MOTE_MODEL_ALIGN - 1)) == 0; }
 bool Aligned(uint64_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
@@ -127,7 +127,15 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
     MOTE_RT_TRY(kind->validate(*m, op));
   }
   MOTE_RT_TRY(CheckIo(*m, h->input_count, h->inputs));
-  return CheckIo(*m, h->output_count, h->outputs);
+  MOTE_RT_TRY(CheckIo(*m, h->output_count, h->outputs));
+  if ((h->flags & MOTE_MODEL_FLAG_TRAINABLE) != 0) {
+    // The train record right after the op table.
+    const uint64_t at = h->op_table_offset + uint64_t(h->op_count) * sizeof(MoteOpRecord);
+    if (!RangeOk(at, sizeof(MoteTrainRecord), h->file_bytes)) return MOTE_RT_BAD_OFFSET;
+    m->train = reinterpret_cast<const MoteTrainRecord*>(bytes + at);
+    MOTE_RT_TRY(CheckTrain(*m));
+  }
+  return MOTE_RT_OK;
 }
 
 // Initialised by a successful mote_rt_model_init (which sets every pointer).
@@ -172,6 +180,9 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_UNKNOWN_OP: return "unknown op, activation or flag";
     case MOTE_RT_BAD_PARAMS: return "op parameters out of range";
     case MOTE_RT_ARENA_TOO_SMALL: return "arena too small";
+    case MOTE_RT_NOT_TRAINABLE: return "the model has no trainable tail";
+    case MOTE_RT_BAD_LABEL: return "label out of range";
+    case MOTE_RT_NOT_FINITE: return "NaN or infinite loss or update (nothing changed)";
     case MOTE_RT_STATUS_END: break;
   }
   return "unknown status";
@@ -197,6 +208,7 @@ mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t mo
   if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
   checked.arena = static_cast<uint8_t*>(arena);
   checked.ready = MOTE_RT_MODEL_READY;
+  if (checked.train != nullptr) InitTrain(checked);
   *m = checked;
   return MOTE_RT_OK;
 }
@@ -218,7 +230,10 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m) {
   if (!Ready(m)) return MOTE_RT_BAD_ARGUMENT;
   for (uint32_t i = 0; i < m->header->op_count; ++i) {
     const MoteOpRecord& op = m->ops[i];
-    FindOp(op.type)->run(*m, op);
+    if (m->train != nullptr && i == m->train->op)
+      RunTrainDense(*m, op);  // the trainable tail reads its weights from the arena
+    else
+      FindOp(op.type)->run(*m, op);
   }
   return MOTE_RT_OK;
 }

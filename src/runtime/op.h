@@ -43,6 +43,13 @@ MOTE_RT_DECLARE_OP(ChannelAffine)
 MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
 #undef MOTE_RT_DECLARE_OP
 
+// The trainable tail (src/runtime/train.cc): the loader's checks of m.train
+// (after every op and the IO ids checked), the copy of the initial weights at
+// init, and the tail's forward pass from the arena's weights.
+mote_rt_status CheckTrain(const mote_rt_model& m);
+void InitTrain(mote_rt_model& m);
+void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op);
+
 // ---- tensors -----------------------------------------------------------------
 inline const MoteTensorRecord& In(const mote_rt_model& m, const MoteOpRecord& op, int i) {
   return m.tensors[op.inputs[i]];

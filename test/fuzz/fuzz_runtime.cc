@@ -288,6 +288,13 @@ void RunEveryBackend(const uint8_t* model, size_t size, size_t need, uint32_t se
     Check(static_cast<uint8_t*>(t.data) >= arena.data() && static_cast<uint8_t*>(t.data) + t.bytes <= arena.data() + need,
           "an output lies outside the arena");
   }
+  // The training step of a trainable tail (whatever the arena holds: ASan
+  // catches any access outside it).
+  float loss = 0.0f;
+  const mote_rt_status trained = mote_rt_train_step(&m, seed % 3, &loss);
+  Check(m.train != nullptr ? trained == MOTE_RT_OK || trained == MOTE_RT_NOT_FINITE || trained == MOTE_RT_BAD_LABEL
+                           : trained == MOTE_RT_NOT_TRAINABLE,
+        "train step: impossible status");
 }
 
 }  // namespace

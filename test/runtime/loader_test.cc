@@ -192,7 +192,10 @@ TEST(LoaderTest, BadHeaderAndTableOffsets) {
   EXPECT_EQ(load([](MoteModelHeader& h) { h.op_table_offset = h.file_bytes - 16; }), MOTE_RT_BAD_OFFSET);
   EXPECT_EQ(load([](MoteModelHeader& h) { h.op_count = 0x04000000u; }), MOTE_RT_BAD_OFFSET);  // 2^32 bytes
   EXPECT_EQ(load([](MoteModelHeader& h) { h.tensor_count = 0xFFFFu; }), MOTE_RT_BAD_TENSOR);
-  EXPECT_EQ(load([](MoteModelHeader& h) { h.flags = 2; }), MOTE_RT_UNKNOWN_OP);
+  EXPECT_EQ(load([](MoteModelHeader& h) { h.flags = 4; }), MOTE_RT_UNKNOWN_OP);
+  // The trainable flag without a train record: whatever follows the op table
+  // (constant data, or the end of the file) is not a valid one.
+  EXPECT_NE(load([](MoteModelHeader& h) { h.flags = MOTE_MODEL_FLAG_TRAINABLE; }), MOTE_RT_OK);
   EXPECT_EQ(load([](MoteModelHeader& h) { h.flags = MOTE_MODEL_FLAG_INT8; }), MOTE_RT_OK);
 }
 

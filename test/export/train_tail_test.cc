@@ -1,0 +1,372 @@
+// On-device training of an exported trainable tail (issue 16):
+// mote_rt_train_step's update equals the training library's update of the
+// same dense layer on the same examples (scalar backend: bit-identical; the
+// build's default backend: within 1e-5) for every optimizer the runtime
+// offers; the arena covers training exactly; bad use returns a status and
+// changes nothing; the loader refuses broken train records.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "mote/export.h"
+#include "mote/kernels.h"
+#include "mote/layers.h"
+#include "mote/loss.h"
+#include "mote/model.h"
+#include "mote/optimizers.h"
+#include "mote/rng.h"
+#include "mote/rt.h"
+#include "mote/transfer.h"
+#include "export_test_util.h"
+
+namespace mote {
+namespace {
+
+constexpr size_t kIn = 12, kHidden = 9, kClasses = 4;
+
+struct Aligned {
+  explicit Aligned(size_t n) : bytes(n) { data = static_cast<uint8_t*>(std::aligned_alloc(16, (n + 15) / 16 * 16 + 16)); }
+  ~Aligned() { std::free(data); }
+  uint8_t* data;
+  size_t bytes;
+};
+
+std::unique_ptr<Optimizer> MakeOptimizer(MoteOptimizerType type) {
+  switch (type) {
+    case MOTE_OPTIMIZER_MOMENTUM: return std::make_unique<Momentum>(0.8f, false);
+    case MOTE_OPTIMIZER_NESTEROV: return std::make_unique<Momentum>(0.8f, true);
+    case MOTE_OPTIMIZER_ADAM: return std::make_unique<Adam>(0.9f, 0.999f, 1e-8f);
+    default: return std::make_unique<Sgd>();
+  }
+}
+
+// Input [12] -> Dense(9) -> ReLU -> Dense(4) "logits", random weights.
+void BuildModel(Model& model, MoteOptimizerType optimizer, uint64_t seed) {
+  const NodeId x = model.Input(Shape(kIn));
+  model.Add(std::make_unique<Dense>(kHidden), {x}, "hidden");
+  model.Add(std::make_unique<ReLU>(), {}, "relu");
+  model.Add(std::make_unique<Dense>(kClasses), {}, "logits");
+  model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  model.SetOptimizer(MakeOptimizer(optimizer));
+  ASSERT_TRUE(model.Prepare(1).ok());
+  testing::RandomizeModel(model, seed);
+}
+
+// The library's copy of the tail alone: Input [9] -> Dense(4) "logits".
+void BuildTail(Model& source, Model& tail, MoteOptimizerType optimizer) {
+  const NodeId x = tail.Input(Shape(kHidden));
+  tail.Add(std::make_unique<Dense>(kClasses), {x}, "logits");
+  tail.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
+  tail.SetOptimizer(MakeOptimizer(optimizer));
+  ASSERT_TRUE(tail.Prepare(1).ok());
+  ASSERT_TRUE(CopyWeightsByName(source, tail, {"logits"}).ok());
+}
+
+// The tail's kernel then bias, as mote_rt_read_trainable lays them out.
+std::vector<float> TailParams(Model& tail) {
+  std::vector<float> v;
+  for (const char* name : {"logits/kernel", "logits/bias"})
+    for (const ParamInfo& p : tail.param_infos())
+      if (p.name == name) v.insert(v.end(), tail.params() + p.offset, tail.params() + p.offset + p.size);
+  return v;
+}
+
+ExportOptions TrainingOptions(MoteOptimizerType optimizer, float lr) {
+  ExportOptions o;
+  o.training.trainable_layers = 1;
+  o.training.optimizer = optimizer;
+  o.training.learning_rate = lr;
+  o.training.momentum = 0.8f;
+  return o;
+}
+
+struct Loaded {
+  std::unique_ptr<Aligned> bytes, arena;
+  mote_rt_model m{};
+  size_t need = 0;
+  mote_rt_status Load(const std::vector<uint8_t>& file) {
+    bytes = std::make_unique<Aligned>(file.size());
+    std::memcpy(bytes->data, file.data(), file.size());
+    const mote_rt_status s = mote_rt_arena_bytes(bytes->data, file.size(), &need);
+    if (s != MOTE_RT_OK) return s;
+    arena = std::make_unique<Aligned>(need);
+    return mote_rt_model_init(&m, bytes->data, file.size(), arena->data, need);
+  }
+  float* input() {
+    mote_rt_tensor t;
+    EXPECT_EQ(mote_rt_input(&m, 0, &t), MOTE_RT_OK);
+    return static_cast<float*>(t.data);
+  }
+  // The tail's input in the arena after a forward pass.
+  const float* tail_input() const {
+    const MoteTensorRecord& x = m.tensors[m.ops[m.train->op].inputs[0]];
+    return reinterpret_cast<const float*>(m.arena + x.offset);
+  }
+  std::vector<float> params() const {
+    std::vector<float> v(mote_rt_trainable_bytes(&m) / 4);
+    EXPECT_EQ(mote_rt_read_trainable(&m, v.data(), v.size() * 4), MOTE_RT_OK);
+    return v;
+  }
+};
+
+// Trains runtime and library side by side; returns the largest difference
+// of the parameters (0 = bit-identical, checked bit by bit).
+void CompareWithLibrary(MoteOptimizerType optimizer, bool int8, bool exact) {
+  Model model;
+  BuildModel(model, optimizer, 7);
+  ExportOptions options = TrainingOptions(optimizer, 0.05f);
+  Rng rng(11);
+  std::vector<float> calibration(64 * kIn);
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  if (int8) {
+    options.int8 = true;
+    options.calibration = {calibration.data()};
+    options.calibration_count = 64;
+  }
+  std::vector<uint8_t> file;
+  ASSERT_TRUE(ExportModel(model, options, &file).ok());
+  Loaded rt;
+  ASSERT_EQ(rt.Load(file), MOTE_RT_OK);
+  ASSERT_NE(rt.m.train, nullptr);
+  EXPECT_EQ(rt.m.ops[rt.m.train->op].type, MOTE_OP_DENSE);
+  if (int8) EXPECT_EQ(rt.m.ops[rt.m.train->op - 1].type, MOTE_OP_DEQUANTIZE);
+  Model tail;
+  BuildTail(model, tail, optimizer);
+  ASSERT_EQ(rt.params(), TailParams(tail));  // the initial weights
+  for (int step = 0; step < 25; ++step) {
+    float* x = rt.input();
+    for (size_t i = 0; i < kIn; ++i) x[i] = rng.Uniform(-1.0f, 1.0f);
+    const int32_t label = int32_t(rng.Below(kClasses));
+    float rt_loss = 0.0f, lib_loss = 0.0f;
+    if (step == 12) {  // a new learning rate half way
+      ASSERT_EQ(mote_rt_set_learning_rate(&rt.m, 0.02f), MOTE_RT_OK);
+    }
+    const float lr = step >= 12 ? 0.02f : 0.05f;
+    ASSERT_EQ(mote_rt_train_step(&rt.m, uint32_t(label), &rt_loss), MOTE_RT_OK);
+    std::vector<float> h(rt.tail_input(), rt.tail_input() + kHidden);
+    ASSERT_TRUE(tail.TrainStep(h.data(), Targets{&label, nullptr}, 1, lr, &lib_loss).ok());
+    const std::vector<float> got = rt.params(), want = TailParams(tail);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (exact) {
+        ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << "step " << step << " param " << i << ": " << got[i]
+                                                         << " vs " << want[i];
+      } else {
+        ASSERT_NEAR(got[i], want[i], 1e-5f) << "step " << step << " param " << i;
+      }
+    }
+    if (exact) {
+      EXPECT_EQ(rt_loss, lib_loss);
+    } else {
+      EXPECT_NEAR(rt_loss, lib_loss, 1e-5f);
+    }
+  }
+  EXPECT_EQ(rt.m.steps, 25u);
+}
+
+class TrainTail : public ::testing::TestWithParam<MoteOptimizerType> {};
+
+TEST_P(TrainTail, ScalarBackendBitIdenticalToLibrary) {
+  const Backend before = ActiveBackend();
+  ASSERT_TRUE(SetBackend(Backend::kScalar).ok());
+  CompareWithLibrary(GetParam(), false, true);
+  CompareWithLibrary(GetParam(), true, true);
+  ASSERT_TRUE(SetBackend(before).ok());
+}
+
+TEST_P(TrainTail, DefaultBackendWithin1e5OfLibrary) {
+  CompareWithLibrary(GetParam(), false, false);
+  CompareWithLibrary(GetParam(), true, false);
+}
+
+INSTANTIATE_TEST_SUITE_P(Optimizers, TrainTail,
+                         ::testing::Values(MOTE_OPTIMIZER_SGD, MOTE_OPTIMIZER_MOMENTUM, MOTE_OPTIMIZER_NESTEROV,
+                                           MOTE_OPTIMIZER_ADAM));
+
+TEST(TrainTailArena, CoversTrainingExactlyAndOldModelsAreUnchanged) {
+  Model model;
+  BuildModel(model, MOTE_OPTIMIZER_MOMENTUM, 3);
+  std::vector<uint8_t> plain, trainable;
+  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
+  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_MOMENTUM, 0.1f), &trainable).ok());
+  Loaded a, b;
+  ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
+  ASSERT_EQ(b.Load(trainable), MOTE_RT_OK);
+  EXPECT_EQ(a.m.train, nullptr);
+  EXPECT_EQ(reinterpret_cast<const MoteModelHeader*>(plain.data())->flags & MOTE_MODEL_FLAG_TRAINABLE, 0u);
+  // params + grads + velocity (3 x 40 floats = 3 x 160 bytes) + dlogits (16 bytes) at least.
+  const size_t params_bytes = (kClasses * kHidden + kClasses) * 4;
+  EXPECT_EQ(b.m.train->params_bytes, params_bytes);
+  EXPECT_GE(b.need, a.need + 3 * params_bytes + kClasses * 4);
+  // One byte less is refused.
+  Aligned small(b.need - 1);
+  mote_rt_model m{};
+  EXPECT_EQ(mote_rt_model_init(&m, b.bytes->data, trainable.size(), small.data, b.need - 1),
+            MOTE_RT_ARENA_TOO_SMALL);
+  // Same outputs before any step.
+  float* xa = a.input();
+  float* xb = b.input();
+  for (size_t i = 0; i < kIn; ++i) xa[i] = xb[i] = 0.1f * float(i) - 0.5f;
+  ASSERT_EQ(mote_rt_invoke(&a.m), MOTE_RT_OK);
+  ASSERT_EQ(mote_rt_invoke(&b.m), MOTE_RT_OK);
+  mote_rt_tensor ya, yb;
+  ASSERT_EQ(mote_rt_output(&a.m, 0, &ya), MOTE_RT_OK);
+  ASSERT_EQ(mote_rt_output(&b.m, 0, &yb), MOTE_RT_OK);
+  EXPECT_EQ(std::memcmp(ya.data, yb.data, ya.bytes), 0);
+  // A step changes the outputs of the next invoke.
+  ASSERT_EQ(mote_rt_train_step(&b.m, 1, nullptr), MOTE_RT_OK);
+  ASSERT_EQ(mote_rt_invoke(&b.m), MOTE_RT_OK);
+  EXPECT_NE(std::memcmp(ya.data, yb.data, ya.bytes), 0);
+}
+
+TEST(TrainTailBadUse, RefusedWithAStatusAndNothingChanges) {
+  Model model;
+  BuildModel(model, MOTE_OPTIMIZER_SGD, 5);
+  std::vector<uint8_t> plain, trainable;
+  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
+  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f), &trainable).ok());
+  Loaded a, b;
+  ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
+  ASSERT_EQ(b.Load(trainable), MOTE_RT_OK);
+  float lr = 0.0f;
+  // No trainable tail.
+  EXPECT_EQ(mote_rt_train_step(&a.m, 0, nullptr), MOTE_RT_NOT_TRAINABLE);
+  EXPECT_EQ(mote_rt_set_learning_rate(&a.m, 0.1f), MOTE_RT_NOT_TRAINABLE);
+  EXPECT_EQ(mote_rt_get_learning_rate(&a.m, &lr), MOTE_RT_NOT_TRAINABLE);
+  EXPECT_EQ(mote_rt_trainable_bytes(&a.m), 0u);
+  float buffer[64];
+  EXPECT_EQ(mote_rt_read_trainable(&a.m, buffer, sizeof(buffer)), MOTE_RT_NOT_TRAINABLE);
+  EXPECT_EQ(mote_rt_write_trainable(&a.m, buffer, sizeof(buffer)), MOTE_RT_NOT_TRAINABLE);
+  // Not initialised.
+  mote_rt_model zero{};
+  EXPECT_EQ(mote_rt_train_step(&zero, 0, nullptr), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_trainable_bytes(&zero), 0u);
+  ASSERT_EQ(mote_rt_get_learning_rate(&b.m, &lr), MOTE_RT_OK);
+  EXPECT_EQ(lr, 0.1f);
+  const std::vector<float> before = b.params();
+  float* x = b.input();
+  for (size_t i = 0; i < kIn; ++i) x[i] = 0.25f;
+  // Label out of range.
+  EXPECT_EQ(mote_rt_train_step(&b.m, kClasses, nullptr), MOTE_RT_BAD_LABEL);
+  EXPECT_EQ(mote_rt_train_step(&b.m, 0xFFFFFFFFu, nullptr), MOTE_RT_BAD_LABEL);
+  // A NaN input: NaN loss, the weights stay.
+  x[3] = NAN;
+  float loss = 0.0f;
+  EXPECT_EQ(mote_rt_train_step(&b.m, 1, &loss), MOTE_RT_NOT_FINITE);
+  EXPECT_TRUE(std::isnan(loss));
+  // A huge input: finite loss, but the update would overflow to infinity.
+  for (size_t i = 0; i < kIn; ++i) x[i] = 1e30f;
+  ASSERT_EQ(mote_rt_set_learning_rate(&b.m, 1e30f), MOTE_RT_OK);
+  const mote_rt_status huge = mote_rt_train_step(&b.m, 1, &loss);
+  EXPECT_EQ(huge, MOTE_RT_NOT_FINITE);
+  EXPECT_EQ(b.params(), before);
+  EXPECT_EQ(b.m.steps, 0u);
+  // Learning rates.
+  EXPECT_EQ(mote_rt_set_learning_rate(&b.m, -1.0f), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_set_learning_rate(&b.m, NAN), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_set_learning_rate(&b.m, INFINITY), MOTE_RT_BAD_ARGUMENT);
+  // Reading / writing the tail.
+  std::vector<float> p = b.params();
+  ASSERT_EQ(p.size(), kClasses * kHidden + kClasses);
+  EXPECT_EQ(mote_rt_read_trainable(&b.m, p.data(), p.size() * 4 - 1), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_write_trainable(&b.m, p.data(), p.size() * 4 - 4), MOTE_RT_BAD_ARGUMENT);
+  EXPECT_EQ(mote_rt_write_trainable(&b.m, nullptr, p.size() * 4), MOTE_RT_BAD_ARGUMENT);
+  p[5] = NAN;
+  EXPECT_EQ(mote_rt_write_trainable(&b.m, p.data(), p.size() * 4), MOTE_RT_NOT_FINITE);
+  EXPECT_EQ(b.params(), before);
+  p[5] = 2.5f;
+  ASSERT_EQ(mote_rt_write_trainable(&b.m, p.data(), p.size() * 4), MOTE_RT_OK);
+  EXPECT_EQ(b.params(), p);
+}
+
+// Rewrites the train record of a trainable file and its CRC.
+std::vector<uint8_t> WithRecord(std::vector<uint8_t> file, void (*edit)(MoteTrainRecord&, const MoteModelHeader&)) {
+  MoteModelHeader h;
+  std::memcpy(&h, file.data(), sizeof(h));
+  const size_t at = h.op_table_offset + size_t(h.op_count) * sizeof(MoteOpRecord);
+  MoteTrainRecord r;
+  std::memcpy(&r, file.data() + at, sizeof(r));
+  edit(r, h);
+  std::memcpy(file.data() + at, &r, sizeof(r));
+  h.crc32 = mote_rt_crc32(file.data() + 12, h.file_bytes - 12);
+  std::memcpy(file.data(), &h, sizeof(h));
+  return file;
+}
+
+TEST(TrainTailLoader, RefusesBrokenTrainRecords) {
+  Model model;
+  BuildModel(model, MOTE_OPTIMIZER_ADAM, 9);
+  std::vector<uint8_t> file;
+  ExportOptions o = TrainingOptions(MOTE_OPTIMIZER_ADAM, 0.01f);
+  ASSERT_TRUE(ExportModel(model, o, &file).ok());
+  struct Case {
+    void (*edit)(MoteTrainRecord&, const MoteModelHeader&);
+    mote_rt_status want;
+  };
+  const Case cases[] = {
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.op = 0; }, MOTE_RT_BAD_PARAMS},  // hidden has a ReLU
+      {[](MoteTrainRecord& r, const MoteModelHeader& h) { r.op = uint16_t(h.op_count); }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.optimizer = 9; }, MOTE_RT_UNKNOWN_OP},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.loss = 0; }, MOTE_RT_UNKNOWN_OP},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.learning_rate = NAN; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.label_smoothing = 1.0f; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.hyper[2] = 0.0f; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved[1] = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.params_bytes += 16; }, MOTE_RT_BAD_SHAPE},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.state_bytes = r.params_bytes; }, MOTE_RT_BAD_SHAPE},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.scratch_bytes = 4; }, MOTE_RT_BAD_SHAPE},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.grads_offset += 8; }, MOTE_RT_BAD_OFFSET},
+      {[](MoteTrainRecord& r, const MoteModelHeader& h) { r.state_offset = h.arena_bytes; }, MOTE_RT_BAD_OFFSET},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.grads_offset = r.params_offset; }, MOTE_RT_BAD_OFFSET},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.scratch_offset = 0xFFFFFFF0u; }, MOTE_RT_BAD_OFFSET},
+  };
+  Loaded ok;
+  ASSERT_EQ(ok.Load(file), MOTE_RT_OK);
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+    Loaded bad;
+    EXPECT_EQ(bad.Load(WithRecord(file, cases[i].edit)), cases[i].want) << "case " << i;
+  }
+  // A block moved over another block or an activation (something lives at 0).
+  Loaded over;
+  EXPECT_EQ(over.Load(WithRecord(file, [](MoteTrainRecord& r, const MoteModelHeader&) { r.scratch_offset = 0; })),
+            MOTE_RT_BAD_OFFSET);
+  // The flag without room for the record.
+  std::vector<uint8_t> cut = file;
+  MoteModelHeader h;
+  std::memcpy(&h, cut.data(), sizeof(h));
+  h.op_table_offset = h.file_bytes - uint32_t(h.op_count) * 64;  // the record would start at file_bytes
+  h.crc32 = 0;
+  std::memcpy(cut.data(), &h, sizeof(h));
+  h.crc32 = mote_rt_crc32(cut.data() + 12, h.file_bytes - 12);
+  std::memcpy(cut.data(), &h, sizeof(h));
+  Loaded truncated;
+  EXPECT_NE(truncated.Load(cut), MOTE_RT_OK);
+}
+
+TEST(TrainTailExport, RefusesWhatItCannotTrain) {
+  Model model;
+  BuildModel(model, MOTE_OPTIMIZER_SGD, 1);
+  std::vector<uint8_t> file;
+  ExportOptions o = TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f);
+  o.training.trainable_layers = 2;
+  EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kUnsupported);
+  o = TrainingOptions(MOTE_OPTIMIZER_SGD, -1.0f);
+  EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kInvalidArgument);
+  o = TrainingOptions(MOTE_OPTIMIZER_MOMENTUM, 0.1f);
+  o.training.momentum = 1.0f;
+  EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kInvalidArgument);
+  // A model ending in a ReLU: no logits to train on.
+  Model relu_end;
+  const NodeId x = relu_end.Input(Shape(kIn));
+  relu_end.Add(std::make_unique<Dense>(kClasses), {x}, "logits");
+  relu_end.Add(std::make_unique<ReLU>(), {}, "relu");
+  ASSERT_TRUE(testing::PrepareForExport(relu_end, 1).ok());
+  EXPECT_EQ(ExportModel(relu_end, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f), &file).code(), StatusCode::kUnsupported);
+}
+
+}  // namespace
+}  // namespace mote
