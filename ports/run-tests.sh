@@ -266,6 +266,28 @@ stage_m4_recurrent() {
   done
 }
 
+# Learning on the board (ports/finetune.sh): the seed network's last dense
+# layer fine-tuned on the emulated Cortex-M4 to inverted images, checked bit
+# for bit against the training library; passes when the firmware's checks
+# hold and accuracy on the shifted test images rises by >= 15 points.
+finetune_checks() {
+  "$python" - "$(tail -1 build/finetune/finetune.log)" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print("finetune: before %.4f after %.4f, extra RAM %d B, %d instructions per step" % (
+    r["before_accuracy"], r["after_accuracy"], r["extra_ram_bytes"], r["instructions_per_step"]))
+sys.exit(0 if r["pass"] and r["agreement_with_library"] == 1.0
+         and r["after_accuracy"] - r["before_accuracy"] >= 0.15 else 1)
+PY
+}
+
+stage_m4_finetune() {
+  mkdir -p build/finetune
+  check "m4: ports/finetune.sh (learning on the board)" bash -c \
+    'set -o pipefail; ports/finetune.sh 2>&1 | tee build/finetune/finetune.log'
+  check "m4: fine-tuning gains >= 15 points, tail bit-identical to the library" finetune_checks
+}
+
 # The user guide's tutorial (docs/tutorial.sh): a CSV data set mote has never
 # seen -> model file -> mote train -> export fp32 / int8 calibrated on it ->
 # inspect -> host runtime -> Cortex-M4 firmware under QEMU, CLI commands only.
@@ -303,7 +325,7 @@ for s in "${stages[@]}"; do
   t0=$SECONDS
   stage_times=$times_dir/$s
   "stage_$s"
-  [[ $s != m4 ]] || stage_m4_recurrent
+  [[ $s != m4 ]] || { stage_m4_recurrent; stage_m4_finetune; }
   timings+=("$(printf '%-7s %4d s' "$s" $((SECONDS - t0)))")
   report=$("$python" ports/test-times.py report "$stage_times" 3 2>&1)
   stage_reports+=("$(printf '%s stage (%d s):\n%s' "$s" $((SECONDS - t0)) "$report")")
