@@ -7,7 +7,9 @@
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
-//                 [--plots PREFIX] [--checkpoint FILE] [--quiet]
+//                 [--plots PREFIX] [--checkpoint FILE] [--threads N] [--quiet]
+// --threads N: training threads (default: MOTE_NUM_THREADS, else the CPUs the
+// process may run on); the weights are the same for every thread count.
 // --checkpoint saves the trained model (mote::SaveCheckpoint, self-describing) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at 0.02; by default it then decays
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   std::string schedule_name = "linear";
   std::string checkpoint;
   std::string plots;
+  size_t threads = 0;  // 0: mote::DefaultThreadCount()
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -78,13 +81,19 @@ int main(int argc, char** argv) {
       checkpoint = argv[++i];
     } else if (a == "--schedule" && has_value) {
       schedule_name = argv[++i];
+    } else if (a == "--threads" && has_value) {
+      threads = std::strtoul(argv[++i], nullptr, 10);
+      if (threads == 0) {
+        std::fprintf(stderr, "fashion_mnist: --threads must be at least 1\n");
+        return 2;
+      }
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
                    "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
-                   "                     [--plots PREFIX] [--checkpoint FILE] [--quiet]\n");
+                   "                     [--plots PREFIX] [--checkpoint FILE] [--threads N] [--quiet]\n");
       return 2;
     }
   }
@@ -107,11 +116,13 @@ int main(int argc, char** argv) {
   s = mote::BuildSeedNetwork(model);
   if (!s.ok()) return Fail("BuildSeedNetwork", s);
   const size_t batch = 50;
+  s = model.SetThreads(threads);
+  if (!s.ok()) return Fail("--threads", s);
   s = model.Prepare(batch, seed);
   if (!s.ok()) return Fail("Prepare", s);
-  std::printf("seed network: %zu parameters, arena %.1f MiB, backend %s (%s)\n", model.param_count(),
+  std::printf("seed network: %zu parameters, arena %.1f MiB, backend %s (%s), %zu threads\n", model.param_count(),
               model.arena_bytes() / 1048576.0, mote::BackendName(mote::ActiveBackend()),
-              mote::BackendTarget(mote::ActiveBackend()));
+              mote::BackendTarget(mote::ActiveBackend()), model.threads());
 
   const uint64_t steps = uint64_t(epochs) * ((train.size() + batch - 1) / batch);
   std::unique_ptr<mote::Schedule> schedule;
@@ -172,9 +183,9 @@ int main(int argc, char** argv) {
   }
   double train_seconds = 0;
   for (double e : history.seconds) train_seconds += e;
-  std::printf("{\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.3f,\"threads\":1,\"backend\":\"%s\","
+  std::printf("{\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.3f,\"threads\":%zu,\"backend\":\"%s\","
               "\"target\":\"%s\",\"train_examples\":%zu,\"total_seconds\":%.2f}\n",
-              test_accuracy, unsigned(history.size()), train_seconds / double(history.size()),
+              test_accuracy, unsigned(history.size()), train_seconds / double(history.size()), model.threads(),
               mote::BackendName(mote::ActiveBackend()), mote::BackendTarget(mote::ActiveBackend()), train.size(),
               seconds);
   if (test_accuracy < min_accuracy) {

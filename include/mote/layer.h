@@ -24,6 +24,7 @@ namespace mote {
 using NodeId = int;
 
 class LoweringContext;  // include/mote/lowering.h
+class ThreadPool;       // include/mote/threads.h
 class OptionWriter;     // include/mote/describe.h
 
 // What a parameter is, which decides regularization and export defaults:
@@ -81,6 +82,11 @@ class PlanContext {
   // Scratch valid only during one Forward or Backward call, shared by all
   // layers (the model keeps the largest request).
   virtual void RequestScratch(size_t floats) = 0;
+  // Scratch for each worker of the model's thread pool, for layers that split
+  // their work into chunks (ForwardArgs::pool): `floats` per worker, valid
+  // only during one Forward or Backward call (the model keeps the largest
+  // request). Contexts that never run the layer may ignore it.
+  virtual void RequestWorkerScratch(size_t floats) { (void)floats; }
 };
 
 // Addresses of the blocks declared in Plan.
@@ -102,6 +108,14 @@ struct ForwardArgs {
   // Stochastic layers (dropout, noise) sample even when not training:
   // Monte-Carlo dropout prediction with inference-mode batchnorm.
   bool stochastic = false;
+  // The model's thread pool (include/mote/threads.h), or null: then the layer
+  // runs on the calling thread with `scratch` alone. A layer splits its work
+  // into chunks whose number does not depend on the thread count, so its
+  // results are the same for every thread count. Worker w's scratch (its
+  // RequestWorkerScratch floats) starts at worker_scratch + w * worker_stride.
+  ThreadPool* pool = nullptr;
+  float* worker_scratch = nullptr;
+  size_t worker_stride = 0;
 };
 
 struct BackwardArgs {
@@ -111,6 +125,9 @@ struct BackwardArgs {
   const float* output_grad;     // dL/d output
   float* const* input_grads;    // dL/d input i, OVERWRITTEN; an entry is null when not needed
   float* scratch;
+  ThreadPool* pool = nullptr;  // as in ForwardArgs
+  float* worker_scratch = nullptr;
+  size_t worker_stride = 0;
 };
 
 class Layer {

@@ -114,6 +114,17 @@ class Model {
   bool prepared() const;
   size_t max_batch() const;
 
+  // Threads that run TrainStep, Forward, Backward, Predict and Evaluate (the
+  // caller's included). 0 (the default) means DefaultThreadCount() of
+  // include/mote/threads.h: MOTE_NUM_THREADS, else the CPUs the process may
+  // run on. The workers are created here or at Prepare, never per step; on a
+  // prepared model this prepares it again (parameters and state are kept).
+  // Results are bit-identical for every thread count: layers split their
+  // work into chunks whose number does not depend on it.
+  Status SetThreads(size_t threads);
+  // The thread count in force (after Prepare), else the one requested.
+  size_t threads() const;
+
   // ---- running (no allocation) ------------------------------------------------
   // One optimizer step on a batch: forward (training mode), loss, backward,
   // regularization, update. `inputs[i]` holds batch examples of input i.

@@ -6,6 +6,7 @@
 
 #include "mote/describe.h"
 #include "mote/lowering.h"
+#include "mote/threads.h"
 
 namespace mote {
 
@@ -190,6 +191,17 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
+  parallel_ = direct_weights_ && !classes_.empty();
+  if (parallel_) {
+    // Weight-gradient chunks: kernel taps of one kernel row, at least 64
+    // columns of dW each where the row has them; input-gradient chunks: about
+    // 128 output rows of whole images.
+    taps_per_chunk_ = Min(kernel_w_, Max(1, (64 + g.in_c - 1) / g.in_c));
+    images_per_chunk_ = Max(1, 128 / (g.out_h * g.out_w));
+    worker_rows_offset_ = RoundUp16(tile_max);
+    worker_ws_offset_ = worker_rows_offset_ + RoundUp16(tile_rows_max * filters_);
+    ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
+  }
 
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
@@ -225,6 +237,7 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
 }
 
 void Conv2D::Forward(const ForwardArgs& args) {
+  if (parallel_ && args.pool) return ForwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
   const size_t rows = g.rows();
@@ -282,6 +295,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
 }
 
 void Conv2D::Backward(const BackwardArgs& args) {
+  if (parallel_ && args.pool) return BackwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
   const size_t rows = g.rows();
@@ -347,6 +361,160 @@ void Conv2D::Backward(const BackwardArgs& args) {
     }
     if (keep_columns_) kept += class_rows * k;
   }
+}
+
+// One chunk per im2col tile of every class (one for a class in the padding),
+// each computing what the serial loop computes for that tile.
+void Conv2D::ForwardParallel(const ForwardArgs& args) {
+  kernels::Conv2DGeometry g = geometry_;
+  g.batch = args.batch;
+  const size_t rows = g.rows();
+  const size_t patch = g.patch_size();
+  float* transposed_w = args.scratch + transposed_offset_;
+  TransposeInto(kernel_, filters_, patch, transposed_w);
+  const auto tiles_of = [&](const RowClass& c, size_t k) {
+    const size_t class_rows = c.rows(args.batch);
+    return k == 0 ? 1 : (class_rows + c.tile_rows - 1) / c.tile_rows;
+  };
+  size_t chunks = 0;
+  for (const RowClass& c : classes_) chunks += tiles_of(c, ClassGeometry(c, args.batch).patch_size());
+  args.pool->ParallelFor(chunks, [&](size_t chunk, size_t worker) {
+    float* mine = args.worker_scratch + worker * args.worker_stride;
+    float* kept = columns_;
+    for (const RowClass& c : classes_) {
+      const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+      const size_t k = gc.patch_size();
+      const size_t class_rows = c.rows(args.batch);
+      const size_t tiles = tiles_of(c, k);
+      if (chunk >= tiles) {
+        chunk -= tiles;
+        if (keep_columns_) kept += class_rows * k;
+        continue;
+      }
+      if (k == 0) {  // windows entirely in the padding
+        ForEachRun(c, g.out_h, g.out_w, 0, class_rows, [&](size_t r, size_t r_end, size_t) {
+          memset(args.output + r * filters_, 0, (r_end - r) * filters_ * sizeof(float));
+        });
+        return;
+      }
+      const bool contiguous = class_rows == rows;
+      const Segments seg = SegmentsOf(c, gc, kernel_w_);
+      const size_t q0 = chunk * c.tile_rows, q1 = Min(class_rows, q0 + c.tile_rows);
+      float* tile = keep_columns_ ? kept + q0 * k : mine;
+      ClassColumns(c, gc, args.inputs[0], q0, q1, tile);
+      float* gathered = mine + worker_rows_offset_;
+      float* y = contiguous ? args.output + q0 * filters_ : gathered;
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, filters_, seg.width, tile + i * seg.width, k,
+                         transposed_w + seg.w_column(i) * filters_, filters_, y, filters_, i > 0,
+                         mine + worker_ws_offset_);
+      if (!contiguous)
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          memcpy(args.output + r * filters_, gathered + at * filters_, (r_end - r) * filters_ * sizeof(float));
+        });
+      return;
+    }
+  });
+  if (options_.use_bias) {
+    const float inf = std::numeric_limits<float>::infinity();
+    kernels::F32ChannelAffineClamp(rows, filters_, args.output, nullptr, bias_, -inf, inf, args.output);
+  }
+}
+
+// The weight gradient in chunks of kernel taps: chunk (ky, group of kx) owns
+// the columns of dW of those taps and adds, class by class and tile by tile
+// as the serial loop does, dY^T times the columns of its taps only (an im2col
+// of a one-row kernel: the window moved down ky rows and right kx0 columns,
+// which makes the padding of that geometry negative for taps below or right
+// of the padding; the im2col walk reads pads as signed offsets). Each dW
+// element thus sums the same products in the same order as the serial loop,
+// with the same GEMM depth per tile. The input gradient goes in chunks of
+// whole images: each owns its images of dx and adds their rows class by
+// class in the serial order.
+void Conv2D::BackwardParallel(const BackwardArgs& args) {
+  kernels::Conv2DGeometry g = geometry_;
+  g.batch = args.batch;
+  const size_t rows = g.rows();
+  const size_t patch = g.patch_size();
+  const float* dy = args.output_grad;
+  if (options_.use_bias) {
+    float* sums = args.scratch + bias_sums_offset_;
+    kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
+    kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
+  }
+  const size_t in_c = g.in_c;
+  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+  args.pool->ParallelFor(kernel_h_ * groups_x, [&](size_t chunk, size_t worker) {
+    float* mine = args.worker_scratch + worker * args.worker_stride;
+    float* gathered = mine + worker_rows_offset_;
+    const size_t ky = chunk / groups_x;
+    const size_t kx_begin = chunk % groups_x * taps_per_chunk_, kx_end = Min(kernel_w_, kx_begin + taps_per_chunk_);
+    for (const RowClass& c : classes_) {
+      if (ky < c.y.k_begin || ky >= c.y.k_end) continue;
+      const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_end, c.x.k_end);
+      if (kx0 >= kx1) continue;
+      kernels::Conv2DGeometry gs = geometry_;
+      gs.batch = args.batch;
+      gs.kernel_h = 1;
+      gs.pad_top -= ky;  // may wrap: read as a signed offset
+      gs.kernel_w = kx1 - kx0;
+      gs.pad_left -= kx0;
+      const size_t width = gs.patch_size();
+      const size_t class_rows = c.rows(args.batch);
+      const bool contiguous = class_rows == rows;
+      for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
+        const size_t q1 = Min(class_rows, q0 + c.tile_rows);
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
+        });
+        const float* dy_tile = dy + q0 * filters_;
+        if (!contiguous) {
+          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+            memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
+          });
+          dy_tile = gathered;
+        }
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, mine, width,
+                         kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
+      }
+    }
+  });
+  float* dx = args.input_grads[0];
+  if (!dx) return;
+  const size_t image_floats = g.in_h * g.in_w * in_c;
+  const size_t chunks = (args.batch + images_per_chunk_ - 1) / images_per_chunk_;
+  args.pool->ParallelFor(chunks, [&](size_t chunk, size_t worker) {
+    float* mine = args.worker_scratch + worker * args.worker_stride;
+    float* gathered = mine + worker_rows_offset_;
+    const size_t n0 = chunk * images_per_chunk_, n1 = Min(args.batch, n0 + images_per_chunk_);
+    memset(dx + n0 * image_floats, 0, (n1 - n0) * image_floats * sizeof(float));
+    for (const RowClass& c : classes_) {
+      const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+      const size_t k = gc.patch_size();
+      if (k == 0) continue;
+      const size_t per_image = c.rows(1);
+      const bool contiguous = c.rows(args.batch) == rows;
+      const Segments seg = SegmentsOf(c, gc, kernel_w_);
+      for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
+        const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
+        const float* dy_tile = dy + q0 * filters_;
+        if (!contiguous) {
+          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+            memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
+          });
+          dy_tile = gathered;
+        }
+        // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k]
+        for (size_t i = 0; i < seg.count; ++i)
+          kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
+                           kernel_ + seg.w_column(i), patch, mine + i * seg.width, k, false,
+                           mine + worker_ws_offset_);
+        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          kernels::F32Col2ImAccumulate(gc, mine + at * k, r, r_end, dx);
+        });
+      }
+    }
+  });
 }
 
 // One CONV2D with the kernel as stored ([C_out][kh][kw][C_in]); the im2col

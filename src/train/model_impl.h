@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mote/model.h"
+#include "mote/threads.h"
 
 namespace mote {
 namespace model_detail {
@@ -144,6 +145,12 @@ struct Model::Impl {
   float* optimizer_state = nullptr;
   float* scratch = nullptr;
   std::vector<float*> buffer_ptrs;
+  // Threads: requested count (0: DefaultThreadCount), the pool (created at
+  // Prepare) and each worker's scratch (worker_stride floats each).
+  size_t threads_requested = 0;
+  std::unique_ptr<ThreadPool> pool;
+  size_t worker_scratch_floats = 0, worker_stride = 0;
+  float* worker_scratch = nullptr;
   Rng rng;
   uint64_t step = 0;
   float weight_noise = 0.0f;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 
 #include "mote/arena.h"
@@ -26,8 +27,15 @@ namespace {
 class NodePlanContext final : public PlanContext {
  public:
   NodePlanContext(Model::Impl& impl, NodeId node, std::vector<ParamDecl>& params,
-                  std::vector<FloatBlockDecl>& states, std::vector<FloatBlockDecl>& buffers, size_t* scratch)
-      : impl_(impl), node_(node), params_(params), states_(states), buffers_(buffers), scratch_(scratch) {}
+                  std::vector<FloatBlockDecl>& states, std::vector<FloatBlockDecl>& buffers, size_t* scratch,
+                  size_t* worker_scratch)
+      : impl_(impl),
+        node_(node),
+        params_(params),
+        states_(states),
+        buffers_(buffers),
+        scratch_(scratch),
+        worker_scratch_(worker_scratch) {}
 
   int input_count() const override { return int(impl_.nodes[size_t(node_)].inputs.size()); }
   const Shape& input_shape(int i) const override {
@@ -51,6 +59,9 @@ class NodePlanContext final : public PlanContext {
   void RequestScratch(size_t floats) override {
     if (floats > *scratch_) *scratch_ = floats;
   }
+  void RequestWorkerScratch(size_t floats) override {
+    if (floats > *worker_scratch_) *worker_scratch_ = floats;
+  }
 
  private:
   Model::Impl& impl_;
@@ -59,6 +70,7 @@ class NodePlanContext final : public PlanContext {
   std::vector<FloatBlockDecl>& states_;
   std::vector<FloatBlockDecl>& buffers_;
   size_t* scratch_;
+  size_t* worker_scratch_;
 };
 
 class ModelBindContext final : public BindContext {
@@ -83,6 +95,7 @@ Status Model::Impl::Plan(size_t batch) {
   state_decls.clear();
   buffer_decls.clear();
   scratch_floats = 0;
+  worker_scratch_floats = 0;
   for (size_t id = 0; id < nodes.size(); ++id) {
     Node& node = nodes[id];
     node.params.clear();
@@ -92,7 +105,8 @@ Status Model::Impl::Plan(size_t batch) {
     } else {
       if (int(node.inputs.size()) != node.layer->input_count())
         return InvalidArgument("model: a layer got a different number of inputs than it takes");
-      NodePlanContext ctx(*this, NodeId(id), param_decls, state_decls, buffer_decls, &scratch_floats);
+      NodePlanContext ctx(*this, NodeId(id), param_decls, state_decls, buffer_decls, &scratch_floats,
+                          &worker_scratch_floats);
       Shape out;
       MOTE_TRY(node.layer->Plan(ctx, &out));
       if (out.rank() < 2 || out.dim(0) != batch)
@@ -200,6 +214,13 @@ Status Model::Impl::Layout() {
     optimizer_state = p;
     MOTE_TRY(take(scratch_floats, &p));
     scratch = p;
+    // Each worker's scratch on its own cache lines.
+    worker_stride = worker_scratch_floats ? AlignFloats(worker_scratch_floats) : 0;
+    const size_t workers = pool ? pool->threads() : 1;
+    if (worker_stride != 0 && workers > std::numeric_limits<size_t>::max() / worker_stride)
+      return OutOfMemory("model: too many threads for the per-thread scratch");
+    MOTE_TRY(take(workers * worker_stride, &p));
+    worker_scratch = p;
     buffer_ptrs.assign(buffer_decls.size(), nullptr);
     for (size_t i = 0; i < buffer_decls.size(); ++i) MOTE_TRY(take(buffer_decls[i].floats, &buffer_ptrs[i]));
     for (size_t id = 0; id < nodes.size(); ++id) {
@@ -276,6 +297,11 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
     for (const ParamInfo& p : m.param_infos) old_layout.emplace_back(p.name, p.size);
   }
   m.prepared = false;
+  const size_t threads = m.threads_requested ? m.threads_requested : DefaultThreadCount();
+  if (!m.pool)
+    m.pool.reset(new ThreadPool(threads));
+  else
+    m.pool->SetThreads(threads);
   MOTE_TRY(m.Plan(max_batch));
   MOTE_TRY(m.ResolveTies());
   for (size_t i = 0; i < m.heads.size(); ++i) {
@@ -334,6 +360,23 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
 }
 
 bool Model::prepared() const { return impl_->prepared; }
+
+Status Model::SetThreads(size_t threads) {
+  Impl& m = *impl_;
+  m.threads_requested = threads;
+  if (!m.prepared) return Status::Ok();
+  const size_t n = threads ? threads : DefaultThreadCount();
+  if (m.pool && m.pool->threads() == n) return Status::Ok();
+  // Another thread count needs another per-thread scratch: prepare again
+  // (parameters, state and optimizer state are kept).
+  return Prepare(m.max_batch);
+}
+
+size_t Model::threads() const {
+  const Impl& m = *impl_;
+  if (m.prepared && m.pool) return m.pool->threads();
+  return m.threads_requested ? m.threads_requested : DefaultThreadCount();
+}
 size_t Model::max_batch() const { return impl_->max_batch; }
 
 }  // namespace mote

@@ -31,7 +31,8 @@ Status Model::Forward(const float* const* inputs, size_t batch, bool training, b
   }
   for (Impl::Node& n : m.nodes) {
     if (!n.layer) continue;
-    ForwardArgs args{batch, n.input_ptrs.data(), n.activation, training, &m.rng, m.scratch, stochastic};
+    ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
+                     m.scratch, stochastic,          m.pool.get(), m.worker_scratch, m.worker_stride};
     n.layer->Forward(args);
   }
   return Status::Ok();
@@ -78,7 +79,8 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
         masked[i] = m.nodes[size_t(n.inputs[i])].layer ? n.input_grad_ptrs[i] : nullptr;
       grad_ptrs = masked;
     }
-    BackwardArgs args{batch, n.input_ptrs.data(), n.activation, n.grad, grad_ptrs, m.scratch};
+    BackwardArgs args{batch,     n.input_ptrs.data(), n.activation,     n.grad,         grad_ptrs,
+                      m.scratch, m.pool.get(),        m.worker_scratch, m.worker_stride};
     n.layer->Backward(args);
   }
   value += m.Penalty(true);

@@ -4,8 +4,10 @@
 // padded, multi-channel and 1x1 convolutions, a batch smaller than planned,
 // Plan errors.
 #include "mote/layers/conv2d.h"
+#include "mote/threads.h"
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -286,6 +288,50 @@ TEST(Conv2DTest, PlanErrors) {
   EXPECT_EQ(PlanCode(big_explicit, {Shape(1, 5, 4, 1)}), StatusCode::kShapeMismatch);  // width 4 < 5
   Conv2D same(2, 7, 7, Opts(1, 1, Padding::kSame));
   EXPECT_EQ(PlanCode(same, {Shape(1, 2, 2, 1)}), StatusCode::kOk);  // SAME always fits
+}
+
+}  // namespace
+}  // namespace mote
+
+namespace mote {
+namespace {
+
+// The chunked Forward / Backward of a thread pool give the serial path's
+// outputs and gradients bit for bit, for every thread count: the seed
+// network's three geometries (border-column classes in the third), a batch
+// that does not fill the last chunk, and a bias.
+TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
+  struct Case {
+    size_t n, h, c, filters, stride;
+    bool bias;
+  };
+  for (const Case& k : {Case{5, 28, 1, 10, 2, false}, Case{3, 14, 10, 40, 2, true}, Case{7, 7, 40, 80, 1, false},
+                        Case{2, 7, 16, 8, 1, true}}) {
+    Conv2DOptions o;
+    o.stride_h = o.stride_w = k.stride;
+    o.padding = Padding::kSame;
+    o.use_bias = k.bias;
+    std::vector<float> reference[3];
+    for (size_t threads : {0, 1, 2, 3, 8}) {
+      Conv2D layer(k.filters, 5, 5, o);
+      testing::LayerHarness h(layer, {Shape(k.n, k.h, k.h, k.c)}, 7);
+      ASSERT_TRUE(h.status().ok());
+      std::unique_ptr<ThreadPool> pool(threads ? new ThreadPool(threads) : nullptr);
+      h.UsePool(pool.get());
+      h.Forward(true);
+      h.Backward(true);
+      const std::vector<float>* got[3] = {&h.output, &h.params[0].grads, &h.input_grads[0]};
+      for (int i = 0; i < 3; ++i) {
+        if (threads == 0) {
+          reference[i] = *got[i];
+          continue;
+        }
+        ASSERT_EQ(got[i]->size(), reference[i].size());
+        EXPECT_EQ(std::memcmp(got[i]->data(), reference[i].data(), reference[i].size() * sizeof(float)), 0)
+            << "case h=" << k.h << " c=" << k.c << ", " << threads << " threads, tensor " << i;
+      }
+    }
+  }
 }
 
 }  // namespace

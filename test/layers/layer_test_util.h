@@ -14,6 +14,7 @@
 #include "mote/init.h"
 #include "mote/layer.h"
 #include "mote/rng.h"
+#include "mote/threads.h"
 
 namespace mote {
 namespace testing {
@@ -59,6 +60,7 @@ class LayerHarness : public PlanContext, public BindContext {
     layer_rng_.Seed(12345);
     ForwardArgs args{batch_override ? batch_override : batch(), in.data(), output.data(), training, &layer_rng_,
                      AlignedScratch()};
+    SetPool(&args.pool, &args.worker_scratch, &args.worker_stride);
     layer_.Forward(args);
   }
   // Backward with output_grad = probe (dL/dout of the probe loss); param grads
@@ -73,6 +75,7 @@ class LayerHarness : public PlanContext, public BindContext {
       in_grads.push_back(want_input_grads ? input_grads[i].data() : nullptr);
     }
     BackwardArgs args{batch(), in.data(), output.data(), output_grad.data(), in_grads.data(), AlignedScratch()};
+    SetPool(&args.pool, &args.worker_scratch, &args.worker_stride);
     layer_.Backward(args);
   }
 
@@ -155,6 +158,13 @@ class LayerHarness : public PlanContext, public BindContext {
     return BufferHandle{int(buffers.size()) - 1};
   }
   void RequestScratch(size_t floats) override { scratch_floats_ = std::max(scratch_floats_, floats); }
+  void RequestWorkerScratch(size_t floats) override { worker_floats_ = std::max(worker_floats_, floats); }
+  // Runs Forward / Backward with `pool` (null: serially, the default).
+  void UsePool(ThreadPool* pool) {
+    pool_ = pool;
+    worker_stride_ = (worker_floats_ + 15) / 16 * 16;
+    worker_scratch_.assign(pool ? pool->threads() * worker_stride_ + 16 : 0, 0.0f);
+  }
 
   // ---- BindContext ----
   float* param(ParamHandle h) const override { return const_cast<float*>(params[size_t(h.index)].values.data()); }
@@ -165,6 +175,13 @@ class LayerHarness : public PlanContext, public BindContext {
   }
 
  private:
+  void SetPool(ThreadPool** pool, float** scratch, size_t* stride) {
+    if (pool_ == nullptr) return;
+    const uintptr_t p = reinterpret_cast<uintptr_t>(worker_scratch_.data());
+    *pool = pool_;
+    *scratch = worker_scratch_.data() + ((64 - p % 64) % 64) / sizeof(float);
+    *stride = worker_stride_;
+  }
   float* AlignedScratch() {
     const uintptr_t p = reinterpret_cast<uintptr_t>(scratch_.data());
     return scratch_.data() + ((64 - p % 64) % 64) / sizeof(float);
@@ -177,6 +194,9 @@ class LayerHarness : public PlanContext, public BindContext {
   Shape output_shape_;
   size_t scratch_floats_ = 0;
   std::vector<float> scratch_;
+  ThreadPool* pool_ = nullptr;
+  size_t worker_floats_ = 0, worker_stride_ = 0;
+  std::vector<float> worker_scratch_;
 };
 
 }  // namespace testing

@@ -87,6 +87,19 @@ class Conv2D final : public Layer {
   void ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, const float* input, size_t q0, size_t q1,
                     float* tile) const;
 
+  // With a thread pool (ForwardArgs::pool), for convs whose GEMMs read the
+  // weights in place: Forward in chunks of one im2col tile each; Backward's
+  // weight gradient in chunks of kernel taps (each owns its columns of dW and
+  // adds the tiles in the serial order) and its input gradient in chunks of
+  // whole images (each owns its images of dx). Results equal the serial
+  // path's for every thread count.
+  void ForwardParallel(const ForwardArgs& args);
+  void BackwardParallel(const BackwardArgs& args);
+  bool parallel_ = false;
+  size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
+  // Into each worker's scratch (floats): column tile, gathered rows, GEMM workspace.
+  size_t worker_rows_offset_ = 0, worker_ws_offset_ = 0;
+
   bool direct_ = false;  // 1x1, stride 1, no padding: the input is the im2col matrix
   bool direct_weights_ = false;  // GEMMs read W / W^T in place (small weights) instead of packing them
   std::vector<RowClass> classes_;

@@ -1,0 +1,77 @@
+// ThreadPool: a fixed set of worker threads for the training library (host
+// only; the freestanding runtime never links it).
+//
+// - Workers are created once (constructor or SetThreads), never per call.
+// - ParallelFor(chunks, f) calls f(chunk, worker) for every chunk in
+//   [0, chunks) on the caller (worker 0) and the pool's threads (workers 1 ..
+//   threads() - 1), and returns when all are done. Which worker runs which
+//   chunk varies from call to call, so results must depend on the chunk only:
+//   callers split work into a number of chunks that does not depend on the
+//   thread count (deterministic results for every thread count), and use
+//   per-worker memory for scratch only.
+// - A dispatch allocates nothing and takes no lock on the fast path: idle
+//   workers spin briefly on the dispatch counter, then block on a condition
+//   variable, so an idle pool uses no CPU.
+// - ParallelFor is not reentrant: f must not call ParallelFor on the same pool.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mote {
+
+class ThreadPool {
+ public:
+  // `threads` workers in all, the caller included (0 or 1: no threads).
+  explicit ThreadPool(size_t threads = 1);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Stops the old threads and starts threads - 1 new ones (allocates).
+  void SetThreads(size_t threads);
+  size_t threads() const { return threads_; }
+
+  template <class F>
+  void ParallelFor(size_t chunks, const F& f) {
+    Run(chunks, &Call<F>, &f);
+  }
+
+ private:
+  using Fn = void (*)(const void* context, size_t chunk, size_t worker);
+  template <class F>
+  static void Call(const void* context, size_t chunk, size_t worker) {
+    (*static_cast<const F*>(context))(chunk, worker);
+  }
+  void Run(size_t chunks, Fn fn, const void* context);
+  void Work(size_t worker);
+  void RunChunks(size_t worker);
+  void Stop();
+
+  size_t threads_ = 1;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  // The current job; written by the caller before `generation_` moves.
+  Fn fn_ = nullptr;
+  const void* context_ = nullptr;
+  size_t chunks_ = 0;
+  std::atomic<size_t> next_chunk_{0};
+  std::atomic<size_t> done_{0};          // chunks finished
+  std::atomic<size_t> active_{0};        // workers inside the current job
+  std::atomic<uint64_t> generation_{0};  // odd: a job is open (threads.cc)
+  std::atomic<bool> stop_{false};
+  size_t sleepers_ = 0;                  // under mutex_
+};
+
+// Worker threads for a model by default: MOTE_NUM_THREADS when set to a
+// positive integer, else the CPUs in the process's affinity mask
+// (sched_getaffinity), else std::thread::hardware_concurrency(), at least 1.
+size_t DefaultThreadCount();
+
+}  // namespace mote

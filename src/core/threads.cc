@@ -1,0 +1,140 @@
+// ThreadPool (include/mote/threads.h). Host only: src/meson.build adds it
+// outside runtime_only, like status_format.cc.
+#include "mote/threads.h"
+
+#include <cstdlib>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
+namespace mote {
+
+namespace {
+// Spin iterations before an idle worker blocks: long enough to bridge the
+// serial parts between two parallel loops of one training step, short enough
+// that an idle pool soon stops using the CPU.
+constexpr int kSpinIterations = 1 << 14;
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  asm volatile("yield");
+#endif
+}
+}  // namespace
+
+ThreadPool::ThreadPool(size_t threads) { SetThreads(threads); }
+
+ThreadPool::~ThreadPool() { Stop(); }
+
+void ThreadPool::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_.store(true, std::memory_order_release);
+  }
+  wake_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  stop_.store(false, std::memory_order_relaxed);
+}
+
+void ThreadPool::SetThreads(size_t threads) {
+  if (threads == 0) threads = 1;
+  if (threads == threads_ && workers_.size() + 1 == threads) return;
+  Stop();
+  threads_ = threads;
+  workers_.reserve(threads - 1);
+  for (size_t w = 1; w < threads; ++w) workers_.emplace_back([this, w] { Work(w); });
+}
+
+void ThreadPool::RunChunks(size_t worker) {
+  const Fn fn = fn_;
+  const void* context = context_;
+  const size_t chunks = chunks_;
+  for (;;) {
+    const size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+    if (c >= chunks) return;
+    fn(context, c, worker);
+    done_.fetch_add(1, std::memory_order_acq_rel);
+  }
+}
+
+// Jobs: generation_ is odd while a job is open, even once it is closed. A
+// worker joins an open job by raising active_ and then checking that the job
+// is still open; the caller closes the job and then waits until active_ is 0
+// before it writes the next one. So the caller never waits for a worker that
+// did not join (a sleeping or descheduled one: more threads than cores), and a
+// late worker never reads a job being written.
+void ThreadPool::Work(size_t worker) {
+  uint64_t seen = generation_.load();
+  for (;;) {
+    uint64_t g = seen;
+    for (int i = 0; i < kSpinIterations && g == seen; ++i) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      CpuRelax();
+      g = generation_.load();
+    }
+    if (g == seen) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      ++sleepers_;
+      wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+      --sleepers_;
+      if (stop_.load()) return;
+      g = generation_.load();
+    }
+    seen = g;
+    if ((g & 1) == 0) continue;  // closed already
+    active_.fetch_add(1);
+    if (generation_.load() == g) RunChunks(worker);
+    active_.fetch_sub(1);
+  }
+}
+
+void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
+  if (chunks == 0) return;
+  if (workers_.empty() || chunks == 1) {
+    for (size_t c = 0; c < chunks; ++c) fn(context, c, 0);
+    return;
+  }
+  fn_ = fn;
+  context_ = context;
+  chunks_ = chunks;
+  next_chunk_.store(0, std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  generation_.fetch_add(1);  // open
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sleepers_ != 0) wake_.notify_all();
+  }
+  RunChunks(0);
+  for (int i = 0; done_.load(std::memory_order_acquire) != chunks; ++i) {
+    if (i < kSpinIterations)
+      CpuRelax();
+    else
+      std::this_thread::yield();
+  }
+  generation_.fetch_add(1);  // closed
+  while (active_.load() != 0) CpuRelax();
+}
+
+size_t DefaultThreadCount() {
+  if (const char* env = std::getenv("MOTE_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0) return size_t(n);
+  }
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return size_t(n);
+  }
+#endif
+  const unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? size_t(n) : 1;
+}
+
+}  // namespace mote
