@@ -66,6 +66,7 @@ class ThreadPool {
   std::atomic<size_t> active_{0};        // workers inside the current job
   std::atomic<uint64_t> generation_{0};  // odd: a job is open (threads.cc)
   std::atomic<bool> stop_{false};
+  std::atomic<size_t> started_{0};       // workers that have begun Work()
   size_t sleepers_ = 0;                  // under mutex_
 };
 

@@ -46,7 +46,12 @@ void ThreadPool::SetThreads(size_t threads) {
   Stop();
   threads_ = threads;
   workers_.reserve(threads - 1);
+  started_.store(0, std::memory_order_relaxed);
   for (size_t w = 1; w < threads; ++w) workers_.emplace_back([this, w] { Work(w); });
+  // Wait until every worker runs: a thread's start-up may allocate (glibc's
+  // and the sanitizers' per-thread set-up), and that belongs to Prepare, not
+  // to the first step that happens to overlap it.
+  while (started_.load(std::memory_order_acquire) + 1 < threads) std::this_thread::yield();
 }
 
 void ThreadPool::RunChunks(size_t worker) {
@@ -68,6 +73,7 @@ void ThreadPool::RunChunks(size_t worker) {
 // did not join (a sleeping or descheduled one: more threads than cores), and a
 // late worker never reads a job being written.
 void ThreadPool::Work(size_t worker) {
+  started_.fetch_add(1, std::memory_order_release);
   uint64_t seen = generation_.load();
   for (;;) {
     uint64_t g = seen;
