@@ -11,11 +11,16 @@
 # The fastest run of each side is compared too (after/before of the minima):
 # on a shared machine the minimum is the least disturbed. The last line is the
 # geometric mean of both ratios over every benchmark.
+# Both sides run with bench/malloc-align64.c preloaded (every heap buffer
+# 64-byte aligned): otherwise the buffers' alignment follows each binary's
+# heap history and identical kernel code differs by up to 1.6x (ALIGN=0: off).
 # Environment: WORK (default build/compare), REPS (3), CPU (taskset CPU, 0),
 #              MIN_TIME (seconds per benchmark, 0.2), JOBS (ninja -j, 2),
+#              TIME (real_time or cpu_time, the latter less disturbed by other
+#              processes on a shared machine; default real_time), ALIGN (64),
 #              SKIP_RUN=1 (only print the table of the JSON already in WORK).
 set -eu
-[ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 before=$1 after=$2
@@ -47,6 +52,12 @@ build() {
   echo "$b/bench/mote_bench"
 }
 
+preload=
+if [ "${ALIGN:-64}" != 0 ] && [ "${SKIP_RUN:-0}" != 1 ]; then
+  preload=$work/malloc-align64.so
+  ${CC:-cc} -O2 -fno-builtin -shared -fPIC -o "$preload" "$here/malloc-align64.c"
+fi
+
 if [ "${SKIP_RUN:-0}" != 1 ]; then
   exe_before=$(build "$before")
   exe_after=$(build "$after")
@@ -61,15 +72,15 @@ while [ "$rep" -le "$reps" ]; do
     eval exe=\$exe_$side
     echo "rep $rep/$reps: $side" >&2
     # Google Benchmark 1.7 takes a plain number of seconds for min_time.
-    taskset -c "$cpu" "$exe" --benchmark_min_time="$min_time" --benchmark_out="$work/$side-$rep.json" \
+    LD_PRELOAD=$preload taskset -c "$cpu" "$exe" --benchmark_min_time="$min_time" --benchmark_out="$work/$side-$rep.json" \
       --benchmark_out_format=json "$@" >/dev/null
   done
   rep=$((rep + 1))
 done
 
-python3 - "$work" "$reps" <<'EOF'
+python3 - "$work" "$reps" "${TIME:-real_time}" <<'EOF'
 import json, math, statistics, sys
-work, reps = sys.argv[1], int(sys.argv[2])
+work, reps, field = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 times = {"before": {}, "after": {}}
 for side in times:
     for rep in range(1, reps + 1):
@@ -78,7 +89,7 @@ for side in times:
                 if b.get("run_type", "iteration") != "iteration" or "error_occurred" in b:
                     continue
                 scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
-                times[side].setdefault(b["name"], []).append(b["real_time"] * scale)
+                times[side].setdefault(b["name"], []).append(b[field] * scale)
 names = [n for n in times["after"] if n in times["before"]]
 print("| benchmark | before median (us) | spread | after median (us) | spread | after/before | min after/before | |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -96,7 +107,7 @@ for n in names:
     slower_min += rmin > 1.02
     print(f"| {n} | {mb / 1e3:.3f} | {sb:.1f} % | {ma / 1e3:.3f} | {sa:.1f} % | {r:.3f} | {rmin:.3f} | {flag} |")
 only = [n for n in times["after"] if n not in times["before"]]
-print(f"\n{len(names)} benchmarks on both sides, medians of {reps} interleaved runs: {slower} slower by more "
+print(f"\n{len(names)} benchmarks on both sides ({field}), medians of {reps} interleaved runs: {slower} slower by more "
       f"than 2 % (by the minima: {slower_min}); {len(only)} only after (new kernels)")
 if names:
     print(f"geometric mean after/before: medians {math.exp(log_median / len(names)):.3f}, "

@@ -17,6 +17,7 @@
   }                   \
   HWY_AFTER_NAMESPACE();
 #define MOTE_SIMD_HAS_SIMD4 1
+#define MOTE_SIMD_INLINE_CALLBACK  // simd-adapter.h: not across target attributes
 #define MOTE_HWY_DISPATCH(ret, name, params, args) \
   HWY_EXPORT(name);                                \
   namespace hwy_backend {                          \

@@ -16,6 +16,7 @@
   }
 
 #define MOTE_SIMD_NATIVE_MASKS 0  // no masked loads / stores in xsimd 8
+#define MOTE_SIMD_INLINE_CALLBACK __attribute__((always_inline))  // simd-adapter.h
 
 MOTE_SIMD_BEGIN
 // The adapter is a struct of types and static functions (see

@@ -23,6 +23,11 @@
 //   Exp, Log      the backend's vector math (hwy/contrib/math, xsimd::exp/log)
 //   FirstLane(v), ReduceSum(v), ReduceMax(v) -> float (each backend's own
 //                 horizontal order, as before the loops were shared)
+// MOTE_SIMD_INLINE_CALLBACK, after a lambda's parameter list: inline the
+// lambda into the plain-C++ walker that calls it per element (e.g.
+// ForEachDepthwiseWindow) where the backend can: xsimd (the whole file has the
+// arch's flags); empty for Highway, whose per-target lambda cannot be inlined
+// into a walker compiled for the baseline target.
 // Each op maps to one operation of the backend, the same one the loops used
 // before they were shared, so results stay bit-identical; nothing fuses a
 // multiply and an add unless the loop asks for it.
