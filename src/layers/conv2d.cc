@@ -53,6 +53,17 @@ void ForEachRun(const Conv2D::RowClass& c, size_t out_h, size_t out_w, size_t q0
   }
 }
 
+// The output gradient's rows of tile [q0, q1) of class c: in place when the
+// class's rows are contiguous, else gathered into `gathered`.
+const float* DyTile(const Conv2D::RowClass& c, size_t out_h, size_t out_w, size_t q0, size_t q1, bool contiguous,
+                    const float* dy, size_t filters, float* gathered) {
+  if (contiguous) return dy + q0 * filters;
+  ForEachRun(c, out_h, out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+    memcpy(gathered + at * filters, dy + r * filters, (r_end - r) * filters * sizeof(float));
+  });
+  return gathered;
+}
+
 // The columns of a class's im2col rows as runs of consecutive columns of W
 // (conv weights [filters][ky][kx][C]): one run when the class keeps whole
 // kernel rows, else one per kernel row. Run i is columns [i * width,
@@ -335,13 +346,7 @@ void Conv2D::Backward(const BackwardArgs& args) {
       const size_t q1 = Min(class_rows, q0 + c.tile_rows);
       float* tile = keep_columns_ ? kept + q0 * k : args.scratch + tile_offset_;
       if (!keep_columns_) ClassColumns(c, gc, args.inputs[0], q0, q1, tile);  // rebuilt, L2-resident
-      const float* dy_tile = dy + q0 * filters_;
-      if (!contiguous) {
-        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-          memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
-        });
-        dy_tile = gathered;
-      }
+      const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
       // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
       for (size_t i = 0; i < seg.count; ++i)
         kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, seg.width, q1 - q0, dy_tile, filters_,
@@ -467,13 +472,7 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
         ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
         });
-        const float* dy_tile = dy + q0 * filters_;
-        if (!contiguous) {
-          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-            memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
-          });
-          dy_tile = gathered;
-        }
+        const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
         kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, mine, width,
                          kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
       }
@@ -497,13 +496,7 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
       const Segments seg = SegmentsOf(c, gc, kernel_w_);
       for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
         const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
-        const float* dy_tile = dy + q0 * filters_;
-        if (!contiguous) {
-          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-            memcpy(gathered + at * filters_, dy + r * filters_, (r_end - r) * filters_ * sizeof(float));
-          });
-          dy_tile = gathered;
-        }
+        const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
         // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k]
         for (size_t i = 0; i < seg.count; ++i)
           kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
