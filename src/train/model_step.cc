@@ -17,6 +17,12 @@
 
 namespace mote {
 
+namespace {
+// The pool layers split their work over, or null for one thread: one thread
+// runs the layers' serial code (the same results, without the chunking).
+ThreadPool* LayerPool(const Model::Impl& m) { return m.pool && m.pool->threads() > 1 ? m.pool.get() : nullptr; }
+}  // namespace
+
 using namespace model_detail;
 
 Status Model::Forward(const float* const* inputs, size_t batch, bool training, bool stochastic) {
@@ -32,7 +38,7 @@ Status Model::Forward(const float* const* inputs, size_t batch, bool training, b
   for (Impl::Node& n : m.nodes) {
     if (!n.layer) continue;
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
-                     m.scratch, stochastic,          m.pool.get(), m.worker_scratch, m.worker_stride};
+                     m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
     n.layer->Forward(args);
   }
   return Status::Ok();
@@ -80,7 +86,7 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
       grad_ptrs = masked;
     }
     BackwardArgs args{batch,     n.input_ptrs.data(), n.activation,     n.grad,         grad_ptrs,
-                      m.scratch, m.pool.get(),        m.worker_scratch, m.worker_stride};
+                      m.scratch, LayerPool(m),        m.worker_scratch, m.worker_stride};
     n.layer->Backward(args);
   }
   value += m.Penalty(true);
