@@ -297,7 +297,10 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
     for (const ParamInfo& p : m.param_infos) old_layout.emplace_back(p.name, p.size);
   }
   m.prepared = false;
-  const size_t threads = m.threads_requested ? m.threads_requested : DefaultThreadCount();
+  // Threads only when asked (SetThreads, MOTE_NUM_THREADS, --threads): the
+  // parallel step is not yet faster than one core on small batches.
+  const size_t threads =
+      m.threads_requested ? m.threads_requested : (std::getenv("MOTE_NUM_THREADS") ? DefaultThreadCount() : 1);
   if (!m.pool)
     m.pool.reset(new ThreadPool(threads));
   else
