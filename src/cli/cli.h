@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ void PrintInspectUsage(FILE* out);
 int RunTestset(int argc, char** argv);
 // finetune_cmd.cc: `mote finetune` (on-device training on the host, the firmware's data).
 int RunFinetune(int argc, char** argv);
+
+// Index of the first largest of n values (a row of outputs -> its class).
+inline size_t ArgMax(const float* x, size_t n) { return size_t(std::max_element(x, x + n) - x); }
 
 // ---- library vs exported model (compare_outputs.cc) -------------------------
 // `mote export --evaluate`: argmax accuracy of both and their agreement, and

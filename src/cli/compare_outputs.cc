@@ -7,18 +7,13 @@
 #include "src/cli/cli.h"
 
 namespace mote_cli {
-namespace {
-
-size_t Argmax(const float* v, size_t n) { return size_t(std::max_element(v, v + n) - v); }
-
-}  // namespace
 
 void OutputComparison::Add(const float* host, const float* exported, size_t classes, int32_t label) {
   ++images;
   // argmax of a NaN row is arbitrary (every comparison is false): such a row
   // is neither correct nor agreeing, and its differences are not "max".
   const bool host_finite = mote::AllFinite(host, classes), exported_finite = mote::AllFinite(exported, classes);
-  const size_t hc = Argmax(host, classes), ec = Argmax(exported, classes);
+  const size_t hc = ArgMax(host, classes), ec = ArgMax(exported, classes);
   host_correct += host_finite && int32_t(hc) == label;
   exported_correct += exported_finite && int32_t(ec) == label;
   if (!host_finite || !exported_finite) {

@@ -81,8 +81,6 @@ struct Runner {
   }
 };
 
-size_t ArgMax(const float* x, size_t n) { return size_t(std::max_element(x, x + n) - x); }
-
 struct Options {
   std::string model, data, network, out;
   float scale = 1.0f, offset = 0.0f;

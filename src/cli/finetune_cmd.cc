@@ -55,13 +55,6 @@ struct Buffer {
   uint8_t* p;
 };
 
-size_t ArgMax(const float* x, size_t n) {
-  size_t best = 0;
-  for (size_t i = 1; i < n; ++i)
-    if (x[i] > x[best]) best = i;
-  return best;
-}
-
 std::unique_ptr<mote::Optimizer> OptimizerOf(const MoteTrainRecord& r) {
   switch (r.optimizer) {
     case MOTE_OPTIMIZER_MOMENTUM: return std::make_unique<mote::Momentum>(r.hyper[0], false);
