@@ -75,7 +75,8 @@ void PrintInspectUsage(FILE* out) {
           "usage: mote inspect MODEL [--json] [--runtime-text BYTES|SIZE_FILE]\n"
           "  per op: output shape, MACs, parameter bytes, scratch, fused activation, int8 parameters;\n"
           "  totals: model bytes, arena bytes, runtime state bytes (and runtime .text when given:\n"
-          "  a byte count or a file of arm-none-eabi-size output)\n");
+          "  a byte count or a file of arm-none-eabi-size output); a model with a trainable tail adds\n"
+          "  its training blocks in the arena, the trainable parameters and the MACs per training step\n");
 }
 
 int RunExport(int argc, char** argv) {

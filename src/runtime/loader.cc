@@ -183,6 +183,7 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_NOT_TRAINABLE: return "the model has no trainable tail";
     case MOTE_RT_BAD_LABEL: return "label out of range";
     case MOTE_RT_NOT_FINITE: return "NaN or infinite loss or update (nothing changed)";
+    case MOTE_RT_OTHER_MODEL: return "stored tail record made for another model";
     case MOTE_RT_STATUS_END: break;
   }
   return "unknown status";

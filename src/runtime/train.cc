@@ -192,6 +192,8 @@ void InitTrain(mote_rt_model& m) {
   __builtin_memset(m.arena + r.scratch_offset, 0, r.scratch_bytes);
   m.learning_rate = r.learning_rate;
   m.steps = 0;
+  m.batch_size = 1;
+  m.accumulated = 0;
 }
 
 void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
@@ -222,10 +224,11 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
   const float* x = InF32(*m, *t.op, 0);
   const uint32_t k = t.classes;
 
-  // Softmax cross-entropy of one example (src/losses/softmax_cross_entropy.cc, batch 1).
+  // Softmax cross-entropy of one example (src/losses/softmax_cross_entropy.cc),
+  // one row of a batch of batch_size: the gradient is scaled by 1/batch_size.
   const float on = 1.0f - r.label_smoothing;
   const float off = r.label_smoothing / float(k - 1);
-  const float inv_batch = 1.0f / 1.0f;
+  const float inv_batch = 1.0f / float(m->batch_size);
   float max = z[0];
   for (uint32_t j = 1; j < k; ++j) max = z[j] > max ? z[j] : max;
   float sum = 0.0f;
@@ -253,13 +256,23 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
     t.dy[j] = (t.dy[j] * inv_sum - target) * inv_batch;
   }
 
-  // The dense layer's gradient (src/layers/dense.cc: dW = dY^T X accumulated
-  // onto zeroed gradients, db = 0 + channel sums of dY).
+  // The dense layer's gradient (src/layers/dense.cc): dW = dY^T X accumulated
+  // example after example onto zeroed gradients (the scalar GEMM's order),
+  // the bias block holding the channel sums of dY until the update.
+  const bool first = m->accumulated == 0;
   for (uint32_t u = 0; u < k; ++u) {
     float* gw = t.gw + size_t(u) * t.features;
-    for (uint32_t f = 0; f < t.features; ++f) gw[f] = 0.0f + t.dy[u] * x[f];
-    t.gb[u] = 0.0f + (0.0f + t.dy[u]);
+    if (first) {
+      for (uint32_t f = 0; f < t.features; ++f) gw[f] = 0.0f + t.dy[u] * x[f];
+      t.gb[u] = 0.0f + t.dy[u];
+    } else {
+      for (uint32_t f = 0; f < t.features; ++f) gw[f] += t.dy[u] * x[f];
+      t.gb[u] += t.dy[u];
+    }
   }
+  if (++m->accumulated < m->batch_size) return MOTE_RT_OK;
+  m->accumulated = 0;
+  for (uint32_t u = 0; u < k; ++u) t.gb[u] = 0.0f + t.gb[u];  // bias_grad (zeroed) + channel sums
 
   // The update, probed first (Model::TrainStep's guard): nothing is written
   // when a parameter or state value would stop being finite.
@@ -295,6 +308,15 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
     if (has_second) s1[i] = c;
   }
   ++m->steps;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status mote_rt_set_batch_size(mote_rt_model* m, uint32_t batch_size) {
+  if (!Ready(m)) return MOTE_RT_BAD_ARGUMENT;
+  if (m->train == nullptr) return MOTE_RT_NOT_TRAINABLE;
+  if (batch_size == 0 || batch_size > 65535) return MOTE_RT_BAD_ARGUMENT;
+  m->batch_size = batch_size;
+  m->accumulated = 0;
   return MOTE_RT_OK;
 }
 
