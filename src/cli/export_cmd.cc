@@ -62,6 +62,8 @@ void PrintExportUsage(FILE* out) {
           "                        0 all of them)\n"
           "  --trainable N         a trainable tail for on-device training (mote_rt_train_step): the last N\n"
           "                        parameterised layers (N = 1: the last dense layer, fp32 also in --int8)\n"
+          "  --trainable-bias N    with --trainable: also train the bias of the dense layer feeding the\n"
+          "                        tail (N = 1; its weights stay frozen)\n"
           "  --optimizer NAME      of the tail: sgd (default), momentum, nesterov or adam\n"
           "  --learning-rate LR    the tail's initial learning rate (default 0.01)\n"
           "  --momentum M          momentum / nesterov (default 0.9)\n");
@@ -82,7 +84,7 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration = "1000", evaluate;
   bool int8 = false;
-  size_t max_tile = 8192, trainable = 0;
+  size_t max_tile = 8192, trainable = 0, trainable_bias = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
@@ -95,6 +97,7 @@ int RunExport(int argc, char** argv) {
         args.Value("--calibration", &calibration) || args.Value("--c-array", &c_prefix) ||
         args.Value("--c-name", &c_name) || args.Count("--max-tile-bytes", &max_tile) ||
         args.Value("--evaluate", &evaluate) || args.Count("--trainable", &trainable) ||
+        args.Count("--trainable-bias", &trainable_bias) ||
         args.Value("--optimizer", &optimizer) || args.Value("--learning-rate", &learning_rate) ||
         args.Value("--momentum", &momentum) || csv.Scan(args))
       continue;
@@ -112,6 +115,9 @@ int RunExport(int argc, char** argv) {
 
   mote::ExportTraining training;
   training.trainable_layers = trainable;
+  training.bias_layers = trainable_bias;
+  if (trainable_bias != 0 && trainable == 0)
+    return UsageError("export", "--trainable-bias needs --trainable", PrintExportUsage);
   if (optimizer == "sgd") {
     training.optimizer = MOTE_OPTIMIZER_SGD;
   } else if (optimizer == "momentum") {
@@ -185,6 +191,7 @@ int RunExport(int argc, char** argv) {
   json.Add("arena_bytes", report.arena_bytes, "%.0f");
   json.AddBool("int8", int8);
   if (trainable) json.Add("trainable_layers", double(trainable), "%.0f");
+  if (trainable_bias) json.Add("trainable_bias_layers", double(trainable_bias), "%.0f");
   if (int8) json.Add("calibration_items", double(calibration_set.size()), "%.0f");
   if (!evaluate.empty()) {
     const mote::Dataset& test = evaluation_set;

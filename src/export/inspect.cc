@@ -177,7 +177,9 @@ Status InspectModel(const void* bytes, size_t len, InspectReport* report) {
     r.train_grads_bytes = t.params_bytes;
     r.train_state_bytes = t.state_bytes;
     r.train_scratch_bytes = t.scratch_bytes;
-    r.train_step_macs = r.macs + r.ops[t.op].macs;  // dW = dY^T x: one MAC per weight, as the forward
+    // dW = dY^T x: one MAC per weight, as the forward; the bias-only option
+    // adds dX = dY W, as many again.
+    r.train_step_macs = r.macs + r.ops[t.op].macs * (t.bias_units != 0 ? 2 : 1);
   }
   return Status::Ok();
 }

@@ -57,7 +57,7 @@ class Quantizer {
     as_int8_.assign(g_.tensors.size(), -1);
     as_float_.assign(g_.tensors.size(), -1);
     for (ExportOp& op : ops)
-      MOTE_TRY(RunsInt8(op.type) && !op.trainable ? Int8Op(std::move(op)) : FloatOp(std::move(op)));
+      MOTE_TRY(RunsInt8(op.type) && !op.trainable && !op.bias_trainable ? Int8Op(std::move(op)) : FloatOp(std::move(op)));
     for (int& t : g_.outputs) t = AsFloat(t);
     g_.int8 = true;
     return Status::Ok();

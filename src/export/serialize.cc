@@ -86,6 +86,17 @@ Status MarkTrainableTail(const ExportTraining& t, ExportGraph* graph) {
     return Unsupported("export: the trainable tail must be a dense layer writing the model's output (the logits)");
   if (!(tail->act_min == -INFINITY && tail->act_max == INFINITY))
     return Unsupported("export: the trainable dense layer must have no activation (softmax goes into the loss)");
+  if (t.bias_layers > 1)
+    return Unsupported("export: bias-only updates of one earlier layer so far (bias layers = 1)");
+  if (t.bias_layers == 1) {
+    // The dense op whose output the tail reads: its bias trains too.
+    ExportOp* feeding = nullptr;
+    for (ExportOp& op : graph->ops)
+      if (op.output == tail->inputs[0]) feeding = &op;
+    if (feeding == nullptr || feeding->type != MOTE_OP_DENSE || feeding->inputs.size() != 3)
+      return Unsupported("export: bias-only updates need a dense layer right before the trainable tail");
+    feeding->bias_trainable = true;
+  }
   tail->trainable = true;
   graph->train = r;
   return Status::Ok();

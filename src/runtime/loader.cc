@@ -233,6 +233,8 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m) {
     const MoteOpRecord& op = m->ops[i];
     if (m->train != nullptr && i == m->train->op)
       RunTrainDense(*m, op);  // the trainable tail reads its weights from the arena
+    else if (m->train != nullptr && m->train->bias_units != 0 && i == m->train->bias_op)
+      RunBiasTrainDense(*m, op);  // and the op feeding it its bias (bias-only option)
     else
       FindOp(op.type)->run(*m, op);
   }

@@ -49,6 +49,8 @@ MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
 mote_rt_status CheckTrain(const mote_rt_model& m);
 void InitTrain(mote_rt_model& m);
 void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op);
+// The dense op feeding the tail when its bias trains (MoteTrainRecord.bias_units).
+void RunBiasTrainDense(const mote_rt_model& m, const MoteOpRecord& op);
 
 // ---- tensors -----------------------------------------------------------------
 inline const MoteTensorRecord& In(const mote_rt_model& m, const MoteOpRecord& op, int i) {

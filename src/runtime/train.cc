@@ -38,7 +38,13 @@ struct Tail {
   float* gb;     // gradient of b
   float* s;      // optimizer state (params_count floats; Adam: two blocks)
   float* dy;     // [classes]
-  uint32_t count;  // classes * features + classes
+  // Bias-only option (units 0: none): the feeding dense op's bias [features],
+  // its gradient, the gradient with respect to the tail's input.
+  const MoteOpRecord* bias_op;
+  uint32_t bias_units;
+  float* bh;
+  float* dh;
+  uint32_t count;  // classes * features + classes + bias_units
 };
 
 Tail TailOf(const mote_rt_model& m) {
@@ -47,13 +53,17 @@ Tail TailOf(const mote_rt_model& m) {
   t.op = &m.ops[r.op];
   t.features = ElementsOf(In(m, *t.op, 0));
   t.classes = ElementsOf(Out(m, *t.op));
-  t.count = t.classes * t.features + t.classes;
+  t.bias_units = r.bias_units;
+  t.bias_op = r.bias_units != 0 ? &m.ops[r.bias_op] : nullptr;
+  t.count = t.classes * t.features + t.classes + t.bias_units;
   t.w = reinterpret_cast<float*>(m.arena + r.params_offset);
   t.b = t.w + size_t(t.classes) * t.features;
   t.gw = reinterpret_cast<float*>(m.arena + r.grads_offset);
   t.gb = t.gw + size_t(t.classes) * t.features;
   t.s = reinterpret_cast<float*>(m.arena + r.state_offset);
   t.dy = reinterpret_cast<float*>(m.arena + r.scratch_offset);
+  t.bh = t.b + t.classes;
+  t.dh = t.dy + t.classes;
   return t;
 }
 
@@ -130,7 +140,7 @@ struct Update {
 
 mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTrainRecord& r = *m.train;
-  if (r.reserved[0] != 0 || r.reserved[1] != 0 || r.reserved[2] != 0) return MOTE_RT_BAD_PARAMS;
+  if (r.reserved0 != 0 || r.reserved != 0) return MOTE_RT_BAD_PARAMS;
   if (r.op >= m.header->op_count) return MOTE_RT_BAD_PARAMS;
   const MoteOpRecord& op = m.ops[r.op];
   if (op.type != MOTE_OP_DENSE) return MOTE_RT_BAD_PARAMS;
@@ -147,9 +157,19 @@ mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTensorRecord& y = Out(m, op);
   const uint64_t features = ElementsOf(x), classes = ElementsOf(y);
   if (classes < 2) return MOTE_RT_BAD_SHAPE;
-  const uint64_t params_bytes = (classes * features + classes) * 4;
+  if (r.bias_units == 0) {
+    if (r.bias_op != 0) return MOTE_RT_BAD_PARAMS;
+  } else {
+    // An f32 dense op before the tail writing exactly the tail's input.
+    if (r.bias_op >= r.op) return MOTE_RT_BAD_PARAMS;
+    const MoteOpRecord& b = m.ops[r.bias_op];
+    if (b.type != MOTE_OP_DENSE || b.output != op.inputs[0] || In(m, b, 0).dtype != MOTE_DTYPE_F32)
+      return MOTE_RT_BAD_PARAMS;
+    if (r.bias_units != features) return MOTE_RT_BAD_SHAPE;
+  }
+  const uint64_t params_bytes = (classes * features + classes + r.bias_units) * 4;
   if (r.params_bytes != params_bytes || r.state_bytes != StateBlocks(r.optimizer) * params_bytes ||
-      r.scratch_bytes != classes * 4 || (r.state_bytes == 0 && r.state_offset != 0))
+      r.scratch_bytes != (classes + uint64_t(r.bias_units)) * 4 || (r.state_bytes == 0 && r.state_offset != 0))
     return MOTE_RT_BAD_SHAPE;
   const Range blocks[4] = {{r.params_offset, r.params_bytes},
                            {r.grads_offset, r.params_bytes},
@@ -187,6 +207,7 @@ void InitTrain(mote_rt_model& m) {
   const Tail t = TailOf(m);
   __builtin_memcpy(t.w, DataOf(m, t.op->inputs[1]), size_t(t.classes) * t.features * 4);
   __builtin_memcpy(t.b, DataOf(m, t.op->inputs[2]), size_t(t.classes) * 4);
+  if (t.bias_units != 0) __builtin_memcpy(t.bh, DataOf(m, t.bias_op->inputs[2]), size_t(t.bias_units) * 4);
   __builtin_memset(m.arena + r.grads_offset, 0, r.params_bytes);
   if (r.state_bytes != 0) __builtin_memset(m.arena + r.state_offset, 0, r.state_bytes);
   __builtin_memset(m.arena + r.scratch_offset, 0, r.scratch_bytes);
@@ -200,6 +221,14 @@ void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
   const Tail t = TailOf(m);
   kernels::F32DenseRows(1, t.classes, t.features, InF32(m, op, 0), t.features, t.w, t.features, t.b, -kInf, kInf,
                         OutF32(m, op), t.classes);
+}
+
+void RunBiasTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
+  const Tail t = TailOf(m);
+  const uint32_t features = ElementsOf(In(m, op, 0));
+  kernels::F32DenseRows(1, t.bias_units, features, InF32(m, op, 0), features,
+                        reinterpret_cast<const float*>(DataOf(m, op.inputs[1])), features, t.bh, op.act_min,
+                        op.act_max, OutF32(m, op), t.bias_units);
 }
 
 }  // namespace rt
@@ -270,9 +299,26 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
       t.gb[u] += t.dy[u];
     }
   }
+  if (t.bias_units != 0) {
+    // Bias-only option: dX = dY W (with the weights before the update), through
+    // the feeding op's clamp (the library's F32ClampBackward on its output x),
+    // then that bias's gradient as the tail's.
+    for (uint32_t f = 0; f < t.features; ++f) t.dh[f] = 0.0f;
+    for (uint32_t u = 0; u < k; ++u) {
+      const float* w = t.w + size_t(u) * t.features;
+      for (uint32_t f = 0; f < t.features; ++f) t.dh[f] += t.dy[u] * w[f];
+    }
+    const float lo = t.bias_op->act_min, hi = t.bias_op->act_max;
+    float* gbh = t.gb + k;
+    for (uint32_t f = 0; f < t.features; ++f) {
+      const float d = (x[f] > lo && x[f] < hi) ? t.dh[f] : 0.0f;
+      gbh[f] = first ? 0.0f + d : gbh[f] + d;
+    }
+  }
   if (++m->accumulated < m->batch_size) return MOTE_RT_OK;
   m->accumulated = 0;
-  for (uint32_t u = 0; u < k; ++u) t.gb[u] = 0.0f + t.gb[u];  // bias_grad (zeroed) + channel sums
+  // bias_grad (zeroed) + channel sums, for the tail's bias and the option's.
+  for (uint32_t u = 0; u < k + t.bias_units; ++u) t.gb[u] = 0.0f + t.gb[u];
 
   // The update, probed first (Model::TrainStep's guard): nothing is written
   // when a parameter or state value would stop being finite.

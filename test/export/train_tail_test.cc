@@ -49,14 +49,14 @@ std::unique_ptr<Optimizer> MakeOptimizer(MoteOptimizerType type) {
 }
 
 // Input [12] -> Dense(9) -> ReLU -> Dense(4) "logits", random weights.
-void BuildModel(Model& model, MoteOptimizerType optimizer, uint64_t seed) {
+void BuildModel(Model& model, MoteOptimizerType optimizer, uint64_t seed, size_t max_batch = 1) {
   const NodeId x = model.Input(Shape(kIn));
   model.Add(std::make_unique<Dense>(kHidden), {x}, "hidden");
   model.Add(std::make_unique<ReLU>(), {}, "relu");
   model.Add(std::make_unique<Dense>(kClasses), {}, "logits");
   model.SetLoss(std::make_unique<SoftmaxCrossEntropy>());
   model.SetOptimizer(MakeOptimizer(optimizer));
-  ASSERT_TRUE(model.Prepare(1).ok());
+  ASSERT_TRUE(model.Prepare(max_batch).ok());
   testing::RandomizeModel(model, seed);
 }
 
@@ -70,10 +70,13 @@ void BuildTail(Model& source, Model& tail, MoteOptimizerType optimizer, size_t m
   ASSERT_TRUE(CopyWeightsByName(source, tail, {"logits"}).ok());
 }
 
-// The tail's kernel then bias, as mote_rt_read_trainable lays them out.
-std::vector<float> TailParams(Model& tail) {
+// The tail's kernel then bias (then the hidden layer's bias with the
+// bias-only option), as mote_rt_read_trainable lays them out.
+std::vector<float> TailParams(Model& tail, bool with_hidden_bias = false) {
   std::vector<float> v;
-  for (const char* name : {"logits/kernel", "logits/bias"})
+  std::vector<const char*> names = {"logits/kernel", "logits/bias"};
+  if (with_hidden_bias) names.push_back("hidden/bias");
+  for (const char* name : names)
     for (const ParamInfo& p : tail.param_infos())
       if (p.name == name) v.insert(v.end(), tail.params() + p.offset, tail.params() + p.offset + p.size);
   return v;
@@ -245,6 +248,110 @@ TEST_P(TrainTail, BatchAccumulationEqualsLibraryBatchStep) {
   CompareBatchWithLibrary(GetParam(), 2, true);
   ASSERT_TRUE(SetBackend(before).ok());
   CompareBatchWithLibrary(GetParam(), 5, false);
+}
+
+// Bias-only option: the tail and the bias of the dense layer feeding it
+// train, its weights stay. The library trains the whole model and gets the
+// hidden kernel back after every step, which is the same trajectory (every
+// optimizer's update is per parameter).
+void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, bool exact) {
+  Model model;
+  BuildModel(model, optimizer, 31);
+  ExportOptions options = TrainingOptions(optimizer, 0.05f);
+  options.training.bias_layers = 1;
+  std::vector<uint8_t> file;
+  ASSERT_TRUE(ExportModel(model, options, &file).ok());
+  Loaded rt;
+  ASSERT_EQ(rt.Load(file), MOTE_RT_OK);
+  ASSERT_EQ(rt.m.train->bias_units, kHidden);
+  ASSERT_EQ(mote_rt_trainable_bytes(&rt.m), (kClasses * kHidden + kClasses + kHidden) * 4);
+  ASSERT_EQ(mote_rt_set_batch_size(&rt.m, batch), MOTE_RT_OK);
+  Model lib;
+  BuildModel(lib, optimizer, 31, batch);
+  ASSERT_TRUE(CopyWeightsByName(model, lib, {"hidden", "logits"}).ok());
+  const ParamInfo* kernel = nullptr;
+  for (const ParamInfo& p : lib.param_infos())
+    if (p.name == "hidden/kernel") kernel = &p;
+  ASSERT_NE(kernel, nullptr);
+  const std::vector<float> frozen(lib.params() + kernel->offset, lib.params() + kernel->offset + kernel->size);
+  ASSERT_EQ(rt.params(), TailParams(lib, true));
+  Rng rng(17);
+  for (int update = 0; update < 8; ++update) {
+    std::vector<float> xs;
+    std::vector<int32_t> labels;
+    for (uint32_t i = 0; i < batch; ++i) {
+      float* x = rt.input();
+      for (size_t j = 0; j < kIn; ++j) {
+        x[j] = rng.Uniform(-1.0f, 1.0f);
+        xs.push_back(x[j]);
+      }
+      labels.push_back(int32_t(rng.Below(kClasses)));
+      ASSERT_EQ(mote_rt_train_step(&rt.m, uint32_t(labels.back()), nullptr), MOTE_RT_OK);
+    }
+    float lib_loss = 0.0f;
+    ASSERT_TRUE(lib.TrainStep(xs.data(), Targets{labels.data(), nullptr}, batch, 0.05f, &lib_loss).ok());
+    std::copy(frozen.begin(), frozen.end(), lib.params() + kernel->offset);
+    const std::vector<float> got = rt.params(), want = TailParams(lib, true);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (exact) {
+        ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << "update " << update << " param " << i << ": " << got[i]
+                                                         << " vs " << want[i];
+      } else {
+        ASSERT_NEAR(got[i], want[i], 1e-5f) << "update " << update << " param " << i;
+      }
+    }
+  }
+  // The hidden bias moved.
+  const std::vector<float> trained = rt.params(), initial = TailParams(model, true);
+  EXPECT_NE(std::vector<float>(trained.end() - kHidden, trained.end()),
+            std::vector<float>(initial.end() - kHidden, initial.end()));
+}
+
+TEST(TrainTailBiasOption, Int8ExportKeepsTheBiasLayerFloatAndBadUseIsRefused) {
+  Model model;
+  BuildModel(model, MOTE_OPTIMIZER_SGD, 8);
+  ExportOptions o = TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f);
+  o.training.bias_layers = 1;
+  Rng rng(2);
+  std::vector<float> calibration(32 * kIn);
+  for (float& v : calibration) v = rng.Uniform(-1.0f, 1.0f);
+  o.int8 = true;
+  o.calibration = {calibration.data()};
+  o.calibration_count = 32;
+  std::vector<uint8_t> file;
+  ASSERT_TRUE(ExportModel(model, o, &file).ok());
+  Loaded rt;
+  ASSERT_EQ(rt.Load(file), MOTE_RT_OK);
+  const MoteTrainRecord& r = *rt.m.train;
+  ASSERT_EQ(r.bias_units, kHidden);
+  EXPECT_EQ(rt.m.ops[r.bias_op].type, MOTE_OP_DENSE);
+  EXPECT_EQ(rt.m.tensors[rt.m.ops[r.bias_op].inputs[0]].dtype, MOTE_DTYPE_F32);
+  EXPECT_EQ(rt.m.tensors[rt.m.ops[r.bias_op].output].dtype, MOTE_DTYPE_F32);
+  const std::vector<float> before = rt.params();
+  float* x = rt.input();
+  for (size_t i = 0; i < kIn; ++i) x[i] = 0.3f;
+  ASSERT_EQ(mote_rt_train_step(&rt.m, 1, nullptr), MOTE_RT_OK);
+  EXPECT_NE(rt.params(), before);
+  // More than one bias layer, or none to train: refused at export.
+  o.training.bias_layers = 2;
+  EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kUnsupported);
+  Model flat;  // Input -> Dense "logits": no layer feeds the tail
+  const NodeId in = flat.Input(Shape(kIn));
+  flat.Add(std::make_unique<Dense>(kClasses), {in}, "logits");
+  ASSERT_TRUE(testing::PrepareForExport(flat, 1).ok());
+  ExportOptions f = TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f);
+  f.training.bias_layers = 1;
+  EXPECT_EQ(ExportModel(flat, f, &file).code(), StatusCode::kUnsupported);
+}
+
+TEST_P(TrainTail, BiasOptionEqualsLibraryWithFrozenWeights) {
+  const Backend before = ActiveBackend();
+  ASSERT_TRUE(SetBackend(Backend::kScalar).ok());
+  CompareBiasOptionWithLibrary(GetParam(), 1, true);
+  CompareBiasOptionWithLibrary(GetParam(), 3, true);
+  ASSERT_TRUE(SetBackend(before).ok());
+  CompareBiasOptionWithLibrary(GetParam(), 1, false);
 }
 
 TEST(TrainTailBatch, BadBatchSizesAndRefusedExamples) {
@@ -521,7 +628,15 @@ TEST(TrainTailLoader, RefusesBrokenTrainRecords) {
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.learning_rate = NAN; }, MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.label_smoothing = 1.0f; }, MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.hyper[2] = 0.0f; }, MOTE_RT_BAD_PARAMS},
-      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved[1] = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved0 = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.bias_op = 1; }, MOTE_RT_BAD_PARAMS},  // no units
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.bias_units = 9; }, MOTE_RT_BAD_SHAPE},  // blocks too small
+      {[](MoteTrainRecord& r, const MoteModelHeader&) {
+         r.bias_units = 9;
+         r.bias_op = r.op;
+       },
+       MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.params_bytes += 16; }, MOTE_RT_BAD_SHAPE},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.state_bytes = r.params_bytes; }, MOTE_RT_BAD_SHAPE},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.scratch_bytes = 4; }, MOTE_RT_BAD_SHAPE},
