@@ -328,6 +328,15 @@ TEST(TrainTailBiasOption, Int8ExportKeepsTheBiasLayerFloatAndBadUseIsRefused) {
   EXPECT_EQ(rt.m.ops[r.bias_op].type, MOTE_OP_DENSE);
   EXPECT_EQ(rt.m.tensors[rt.m.ops[r.bias_op].inputs[0]].dtype, MOTE_DTYPE_F32);
   EXPECT_EQ(rt.m.tensors[rt.m.ops[r.bias_op].output].dtype, MOTE_DTYPE_F32);
+  // The arena covers the option exactly; inspect counts its parameters and MACs.
+  Aligned small(rt.need - 1);
+  mote_rt_model tight{};
+  EXPECT_EQ(mote_rt_model_init(&tight, rt.bytes->data, file.size(), small.data, rt.need - 1), MOTE_RT_ARENA_TOO_SMALL);
+  InspectReport report;
+  ASSERT_TRUE(InspectModel(file.data(), file.size(), &report).ok());
+  EXPECT_EQ(report.trainable_params, kClasses * kHidden + kClasses + kHidden);
+  EXPECT_EQ(report.train_scratch_bytes, (kClasses + kHidden) * 4);
+  EXPECT_EQ(report.train_step_macs, report.macs + 2 * kClasses * kHidden);
   const std::vector<float> before = rt.params();
   float* x = rt.input();
   for (size_t i = 0; i < kIn; ++i) x[i] = 0.3f;
