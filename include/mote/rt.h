@@ -39,7 +39,7 @@ typedef enum mote_rt_status {
   MOTE_RT_TRUNCATED,        /* fewer bytes than the header or header.file_bytes says */
   MOTE_RT_BAD_MAGIC,        /* not a mote model */
   MOTE_RT_BAD_VERSION,      /* a format version this runtime does not read */
-  MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes */
+  MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes (of the model or a tail record) */
   MOTE_RT_BAD_OFFSET,       /* a table, tensor or scratch range outside the file / arena, misaligned,
                                or overlapping another input/output/scratch range of its op */
   MOTE_RT_BAD_TENSOR,       /* unknown dtype/kind, bad rank, bytes != elements * size */

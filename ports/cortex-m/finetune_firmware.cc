@@ -16,8 +16,10 @@
 // the record, loads it instead of the model file's tail, trains nothing and
 // prints
 //   finetune restored: correct C of N identical I
-// then PASS / FAIL (the first boot ends with FAIL instead of storing when its
-// checks fail). mote_rt_train_step runs between two marker functions and
+//   finetune torn record: STATUS, tail identical I
+// (a torn copy written over the record is refused), then PASS / FAIL (the
+// first boot ends with FAIL instead of storing when its checks fail).
+// mote_rt_train_step runs between two marker functions and
 // mote_rt_invoke between two others, so ports/cortex-m/insn_windows.c counts
 // the instructions of a training step and of an inference
 // (run-firmware.sh prints "instructions per inference train: N").
@@ -119,7 +121,15 @@ int main() {
       const uint32_t identical = IdenticalToLibrary(&m, &max_diff);
       Line() << "finetune restored: correct " << restored << " of " << uint32_t(MOTE_FINETUNE_TEST) << " identical "
              << identical;
-      const bool ok = identical == MOTE_FINETUNE_PARAMS;
+      // A torn write (the record's second half still erased) stored over it is
+      // refused on the next load and leaves the restored tail as it is.
+      for (uint32_t i = sizeof(g_record) / 2; i < sizeof(g_record); ++i) g_record[i] = 0xFF;
+      mote_port_storage_write(g_record, sizeof(g_record));
+      mote_port_storage_read(g_record, sizeof(g_record));
+      const mote_rt_status torn = mote_rt_load_tail_record(&m, g_record, sizeof(g_record));
+      const uint32_t still = IdenticalToLibrary(&m, &max_diff);
+      Line() << "finetune torn record: " << mote_rt_status_message(torn) << ", tail identical " << still;
+      const bool ok = identical == MOTE_FINETUNE_PARAMS && torn == MOTE_RT_BAD_CHECKSUM && still == identical;
       Line() << (ok ? "PASS" : "FAIL");
       mote_port_exit(ok ? 0 : 1);
     }

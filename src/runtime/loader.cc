@@ -172,7 +172,7 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_TRUNCATED: return "truncated model";
     case MOTE_RT_BAD_MAGIC: return "not a mote model (bad magic)";
     case MOTE_RT_BAD_VERSION: return "unsupported model format version";
-    case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model)";
+    case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model or tail record)";
     case MOTE_RT_BAD_OFFSET:
       return "offset or size outside the model or arena, misaligned, or overlapping another buffer of its op";
     case MOTE_RT_BAD_TENSOR: return "bad tensor record";
