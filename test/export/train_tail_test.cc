@@ -140,7 +140,9 @@ void CompareWithLibrary(MoteOptimizerType optimizer, bool int8, bool exact) {
   ASSERT_EQ(rt.Load(file), MOTE_RT_OK);
   ASSERT_NE(rt.m.train, nullptr);
   EXPECT_EQ(rt.m.ops[rt.m.train->op].type, MOTE_OP_DENSE);
-  if (int8) EXPECT_EQ(rt.m.ops[rt.m.train->op - 1].type, MOTE_OP_DEQUANTIZE);
+  if (int8) {
+    EXPECT_EQ(rt.m.ops[rt.m.train->op - 1].type, MOTE_OP_DEQUANTIZE);
+  }
   Model tail;
   BuildTail(model, tail, optimizer);
   ASSERT_EQ(rt.params(), TailParams(tail));  // the initial weights
