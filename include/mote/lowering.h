@@ -53,6 +53,7 @@ struct ExportOp {
   std::string name;          // the layers it came from, e.g. "conv1+bn1+act1"
   bool trainable = false;    // the trainable tail (stays float through QuantizeGraph)
   bool bias_trainable = false;  // its bias trains on the device too (also stays float)
+  bool weights_trainable = false;  // ... and its weights (the layer before the tail, trainable layers = 2)
 
   ExportOp();
 };

@@ -178,8 +178,9 @@ Status InspectModel(const void* bytes, size_t len, InspectReport* report) {
     r.train_state_bytes = t.state_bytes;
     r.train_scratch_bytes = t.scratch_bytes;
     // dW = dY^T x: one MAC per weight, as the forward; the bias-only option
-    // adds dX = dY W, as many again.
-    r.train_step_macs = r.macs + r.ops[t.op].macs * (t.bias_units != 0 ? 2 : 1);
+    // adds dX = dY W, as many again; the feeding layer's weights their dW.
+    r.train_step_macs = r.macs + r.ops[t.op].macs * (t.bias_units != 0 ? 2 : 1) +
+                        (t.feed_weights != 0 ? r.ops[t.bias_op].macs : 0);
   }
   return Status::Ok();
 }

@@ -228,7 +228,14 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
         return Unsupported("export: only the float dense layer feeding the tail can train its bias");
     }
     const uint64_t bias_units = bias_op >= 0 ? features : 0;
-    const uint64_t params_bytes = (classes * features + classes + bias_units) * 4;
+    // Its weights too (two trainable layers): its input stays alive to the end.
+    uint64_t feed_inputs = 0;
+    if (bias_op >= 0 && graph->ops[size_t(bias_op)].weights_trainable) {
+      const int x1 = graph->ops[size_t(bias_op)].inputs[0];
+      feed_inputs = graph->tensors[size_t(x1)].elements();
+      if (graph->tensors[size_t(x1)].kind == MOTE_TENSOR_ACTIVATION) extend(block_of[size_t(x1)], op_count);
+    }
+    const uint64_t params_bytes = (classes * features + classes + bias_units + bias_units * feed_inputs) * 4;
     const MoteTrainRecord& r = graph->train;
     const uint64_t state_blocks =
         r.optimizer == MOTE_OPTIMIZER_SGD ? 0 : r.optimizer == MOTE_OPTIMIZER_ADAM ? 2 : 1;
@@ -239,6 +246,8 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
     graph->train.op = uint16_t(train_op);
     graph->train.bias_op = uint16_t(bias_op >= 0 ? bias_op : 0);
     graph->train.bias_units = uint32_t(bias_units);
+    graph->train.feed_weights = uint16_t(feed_inputs != 0);
+    graph->train.feed_inputs = uint32_t(feed_inputs);
     graph->train.params_bytes = uint32_t(sizes[0]);
     graph->train.state_bytes = uint32_t(sizes[2]);
     graph->train.scratch_bytes = uint32_t(sizes[3]);

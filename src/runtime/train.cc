@@ -44,7 +44,10 @@ struct Tail {
   uint32_t bias_units;
   float* bh;
   float* dh;
-  uint32_t count;  // classes * features + classes + bias_units
+  // ... and with feed_weights its weights [bias_units][feed_inputs] (else null).
+  uint32_t feed_inputs;
+  float* w1;
+  uint32_t count;  // classes * features + classes + bias_units (+ bias_units * feed_inputs)
 };
 
 Tail TailOf(const mote_rt_model& m) {
@@ -55,7 +58,8 @@ Tail TailOf(const mote_rt_model& m) {
   t.classes = ElementsOf(Out(m, *t.op));
   t.bias_units = r.bias_units;
   t.bias_op = r.bias_units != 0 ? &m.ops[r.bias_op] : nullptr;
-  t.count = t.classes * t.features + t.classes + t.bias_units;
+  t.feed_inputs = r.feed_weights != 0 ? r.feed_inputs : 0;
+  t.count = t.classes * t.features + t.classes + t.bias_units + t.bias_units * t.feed_inputs;
   t.w = reinterpret_cast<float*>(m.arena + r.params_offset);
   t.b = t.w + size_t(t.classes) * t.features;
   t.gw = reinterpret_cast<float*>(m.arena + r.grads_offset);
@@ -63,6 +67,7 @@ Tail TailOf(const mote_rt_model& m) {
   t.s = reinterpret_cast<float*>(m.arena + r.state_offset);
   t.dy = reinterpret_cast<float*>(m.arena + r.scratch_offset);
   t.bh = t.b + t.classes;
+  t.w1 = t.feed_inputs != 0 ? t.bh + t.bias_units : nullptr;
   t.dh = t.dy + t.classes;
   return t;
 }
@@ -140,7 +145,6 @@ struct Update {
 
 mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTrainRecord& r = *m.train;
-  if (r.reserved0 != 0 || r.reserved != 0) return MOTE_RT_BAD_PARAMS;
   if (r.op >= m.header->op_count) return MOTE_RT_BAD_PARAMS;
   const MoteOpRecord& op = m.ops[r.op];
   if (op.type != MOTE_OP_DENSE) return MOTE_RT_BAD_PARAMS;
@@ -158,16 +162,28 @@ mote_rt_status CheckTrain(const mote_rt_model& m) {
   const uint64_t features = ElementsOf(x), classes = ElementsOf(y);
   if (classes < 2) return MOTE_RT_BAD_SHAPE;
   if (r.bias_units == 0) {
-    if (r.bias_op != 0) return MOTE_RT_BAD_PARAMS;
+    if (r.bias_op != 0 || r.feed_weights != 0 || r.feed_inputs != 0) return MOTE_RT_BAD_PARAMS;
   } else {
     // An f32 dense op before the tail writing exactly the tail's input.
-    if (r.bias_op >= r.op) return MOTE_RT_BAD_PARAMS;
+    if (r.bias_op >= r.op || r.feed_weights > 1) return MOTE_RT_BAD_PARAMS;
     const MoteOpRecord& b = m.ops[r.bias_op];
     if (b.type != MOTE_OP_DENSE || b.output != op.inputs[0] || In(m, b, 0).dtype != MOTE_DTYPE_F32)
       return MOTE_RT_BAD_PARAMS;
-    if (r.bias_units != features) return MOTE_RT_BAD_SHAPE;
+    if (r.bias_units != features || r.feed_inputs != (r.feed_weights ? ElementsOf(In(m, b, 0)) : 0u))
+      return MOTE_RT_BAD_SHAPE;
+    // With its weights trained, its input survives the forward pass too.
+    const MoteTensorRecord& x1 = In(m, b, 0);
+    for (uint32_t k = uint32_t(r.bias_op) + 1;
+         r.feed_weights && x1.kind == MOTE_TENSOR_ACTIVATION && k < m.header->op_count; ++k) {
+      const MoteOpRecord& later = m.ops[k];
+      const MoteTensorRecord& out = m.tensors[later.output];
+      if (Overlap(out.offset, out.bytes, x1.offset, x1.bytes) ||
+          Overlap(later.scratch_offset, later.scratch_bytes, x1.offset, x1.bytes))
+        return MOTE_RT_BAD_OFFSET;
+    }
   }
-  const uint64_t params_bytes = (classes * features + classes + r.bias_units) * 4;
+  const uint64_t params_bytes =
+      (classes * features + classes + r.bias_units + uint64_t(r.bias_units) * r.feed_inputs) * 4;
   if (r.params_bytes != params_bytes || r.state_bytes != StateBlocks(r.optimizer) * params_bytes ||
       r.scratch_bytes != (classes + uint64_t(r.bias_units)) * 4 || (r.state_bytes == 0 && r.state_offset != 0))
     return MOTE_RT_BAD_SHAPE;
@@ -208,6 +224,8 @@ void InitTrain(mote_rt_model& m) {
   __builtin_memcpy(t.w, DataOf(m, t.op->inputs[1]), size_t(t.classes) * t.features * 4);
   __builtin_memcpy(t.b, DataOf(m, t.op->inputs[2]), size_t(t.classes) * 4);
   if (t.bias_units != 0) __builtin_memcpy(t.bh, DataOf(m, t.bias_op->inputs[2]), size_t(t.bias_units) * 4);
+  if (t.w1 != nullptr)
+    __builtin_memcpy(t.w1, DataOf(m, t.bias_op->inputs[1]), size_t(t.bias_units) * t.feed_inputs * 4);
   __builtin_memset(m.arena + r.grads_offset, 0, r.params_bytes);
   if (r.state_bytes != 0) __builtin_memset(m.arena + r.state_offset, 0, r.state_bytes);
   __builtin_memset(m.arena + r.scratch_offset, 0, r.scratch_bytes);
@@ -226,8 +244,8 @@ void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
 void RunBiasTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
   const Tail t = TailOf(m);
   const uint32_t features = ElementsOf(In(m, op, 0));
-  kernels::F32DenseRows(1, t.bias_units, features, InF32(m, op, 0), features,
-                        reinterpret_cast<const float*>(DataOf(m, op.inputs[1])), features, t.bh, op.act_min,
+  const float* w = t.w1 != nullptr ? t.w1 : reinterpret_cast<const float*>(DataOf(m, op.inputs[1]));
+  kernels::F32DenseRows(1, t.bias_units, features, InF32(m, op, 0), features, w, features, t.bh, op.act_min,
                         op.act_max, OutF32(m, op), t.bias_units);
 }
 
@@ -310,9 +328,15 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
     }
     const float lo = t.bias_op->act_min, hi = t.bias_op->act_max;
     float* gbh = t.gb + k;
+    const float* x1 = t.w1 != nullptr ? InF32(*m, *t.bias_op, 0) : nullptr;
+    float* gw1 = gbh + t.bias_units;
     for (uint32_t f = 0; f < t.features; ++f) {
       const float d = (x[f] > lo && x[f] < hi) ? t.dh[f] : 0.0f;
       gbh[f] = first ? 0.0f + d : gbh[f] + d;
+      if (x1 == nullptr) continue;
+      // Its weight gradient as the tail's (the last two dense layers).
+      float* g = gw1 + size_t(f) * t.feed_inputs;
+      for (uint32_t i = 0; i < t.feed_inputs; ++i) g[i] = first ? 0.0f + d * x1[i] : g[i] + d * x1[i];
     }
   }
   if (++m->accumulated < m->batch_size) return MOTE_RT_OK;

@@ -72,10 +72,11 @@ void BuildTail(Model& source, Model& tail, MoteOptimizerType optimizer, size_t m
 
 // The tail's kernel then bias (then the hidden layer's bias with the
 // bias-only option), as mote_rt_read_trainable lays them out.
-std::vector<float> TailParams(Model& tail, bool with_hidden_bias = false) {
+std::vector<float> TailParams(Model& tail, bool with_hidden_bias = false, bool with_hidden_kernel = false) {
   std::vector<float> v;
   std::vector<const char*> names = {"logits/kernel", "logits/bias"};
   if (with_hidden_bias) names.push_back("hidden/bias");
+  if (with_hidden_kernel) names.push_back("hidden/kernel");
   for (const char* name : names)
     for (const ParamInfo& p : tail.param_infos())
       if (p.name == name) v.insert(v.end(), tail.params() + p.offset, tail.params() + p.offset + p.size);
@@ -256,17 +257,22 @@ TEST_P(TrainTail, BatchAccumulationEqualsLibraryBatchStep) {
 // train, its weights stay. The library trains the whole model and gets the
 // hidden kernel back after every step, which is the same trajectory (every
 // optimizer's update is per parameter).
-void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, bool exact) {
+// With two trainable layers (`layers` 2) nothing is frozen: the library
+// trains the whole model.
+void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, bool exact, size_t layers = 1) {
+  const bool two = layers == 2;
   Model model;
   BuildModel(model, optimizer, 31);
   ExportOptions options = TrainingOptions(optimizer, 0.05f);
   options.training.bias_layers = 1;
+  options.training.trainable_layers = layers;
   std::vector<uint8_t> file;
   ASSERT_TRUE(ExportModel(model, options, &file).ok());
   Loaded rt;
   ASSERT_EQ(rt.Load(file), MOTE_RT_OK);
   ASSERT_EQ(rt.m.train->bias_units, kHidden);
-  ASSERT_EQ(mote_rt_trainable_bytes(&rt.m), (kClasses * kHidden + kClasses + kHidden) * 4);
+  ASSERT_EQ(rt.m.train->feed_inputs, two ? kIn : 0u);
+  ASSERT_EQ(mote_rt_trainable_bytes(&rt.m), (kClasses * kHidden + kClasses + kHidden + (two ? kHidden * kIn : 0)) * 4);
   ASSERT_EQ(mote_rt_set_batch_size(&rt.m, batch), MOTE_RT_OK);
   Model lib;
   BuildModel(lib, optimizer, 31, batch);
@@ -276,7 +282,7 @@ void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, b
     if (p.name == "hidden/kernel") kernel = &p;
   ASSERT_NE(kernel, nullptr);
   const std::vector<float> frozen(lib.params() + kernel->offset, lib.params() + kernel->offset + kernel->size);
-  ASSERT_EQ(rt.params(), TailParams(lib, true));
+  ASSERT_EQ(rt.params(), TailParams(lib, true, two));
   Rng rng(17);
   for (int update = 0; update < 8; ++update) {
     std::vector<float> xs;
@@ -292,8 +298,8 @@ void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, b
     }
     float lib_loss = 0.0f;
     ASSERT_TRUE(lib.TrainStep(xs.data(), Targets{labels.data(), nullptr}, batch, 0.05f, &lib_loss).ok());
-    std::copy(frozen.begin(), frozen.end(), lib.params() + kernel->offset);
-    const std::vector<float> got = rt.params(), want = TailParams(lib, true);
+    if (!two) std::copy(frozen.begin(), frozen.end(), lib.params() + kernel->offset);
+    const std::vector<float> got = rt.params(), want = TailParams(lib, true, two);
     ASSERT_EQ(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i) {
       if (exact) {
@@ -304,10 +310,11 @@ void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, b
       }
     }
   }
-  // The hidden bias moved.
-  const std::vector<float> trained = rt.params(), initial = TailParams(model, true);
-  EXPECT_NE(std::vector<float>(trained.end() - kHidden, trained.end()),
-            std::vector<float>(initial.end() - kHidden, initial.end()));
+  // The hidden bias (and kernel) moved.
+  const std::vector<float> trained = rt.params(), initial = TailParams(model, true, two);
+  const size_t hidden = kHidden + (two ? kHidden * kIn : 0);
+  EXPECT_NE(std::vector<float>(trained.end() - hidden, trained.end()),
+            std::vector<float>(initial.end() - hidden, initial.end()));
 }
 
 TEST(TrainTailBiasOption, Int8ExportKeepsTheBiasLayerFloatAndBadUseIsRefused) {
@@ -354,6 +361,9 @@ TEST(TrainTailBiasOption, Int8ExportKeepsTheBiasLayerFloatAndBadUseIsRefused) {
   ExportOptions f = TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f);
   f.training.bias_layers = 1;
   EXPECT_EQ(ExportModel(flat, f, &file).code(), StatusCode::kUnsupported);
+  f.training.bias_layers = 0;
+  f.training.trainable_layers = 2;
+  EXPECT_EQ(ExportModel(flat, f, &file).code(), StatusCode::kUnsupported);
 }
 
 TEST_P(TrainTail, BiasOptionEqualsLibraryWithFrozenWeights) {
@@ -363,6 +373,15 @@ TEST_P(TrainTail, BiasOptionEqualsLibraryWithFrozenWeights) {
   CompareBiasOptionWithLibrary(GetParam(), 3, true);
   ASSERT_TRUE(SetBackend(before).ok());
   CompareBiasOptionWithLibrary(GetParam(), 1, false);
+}
+
+TEST_P(TrainTail, TwoTrainableLayersEqualLibrary) {
+  const Backend before = ActiveBackend();
+  ASSERT_TRUE(SetBackend(Backend::kScalar).ok());
+  CompareBiasOptionWithLibrary(GetParam(), 1, true, 2);
+  CompareBiasOptionWithLibrary(GetParam(), 3, true, 2);
+  ASSERT_TRUE(SetBackend(before).ok());
+  CompareBiasOptionWithLibrary(GetParam(), 1, false, 2);
 }
 
 TEST(TrainTailBatch, BadBatchSizesAndRefusedExamples) {
@@ -639,8 +658,13 @@ TEST(TrainTailLoader, RefusesBrokenTrainRecords) {
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.learning_rate = NAN; }, MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.label_smoothing = 1.0f; }, MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.hyper[2] = 0.0f; }, MOTE_RT_BAD_PARAMS},
-      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved = 1; }, MOTE_RT_BAD_PARAMS},
-      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.reserved0 = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.feed_inputs = 12; }, MOTE_RT_BAD_PARAMS},  // no units
+      {[](MoteTrainRecord& r, const MoteModelHeader&) { r.feed_weights = 1; }, MOTE_RT_BAD_PARAMS},
+      {[](MoteTrainRecord& r, const MoteModelHeader&) {
+         r.bias_units = 9;
+         r.feed_weights = 2;
+       },
+       MOTE_RT_BAD_PARAMS},
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.bias_op = 1; }, MOTE_RT_BAD_PARAMS},  // no units
       {[](MoteTrainRecord& r, const MoteModelHeader&) { r.bias_units = 9; }, MOTE_RT_BAD_SHAPE},  // blocks too small
       {[](MoteTrainRecord& r, const MoteModelHeader&) {
@@ -684,7 +708,7 @@ TEST(TrainTailExport, RefusesWhatItCannotTrain) {
   BuildModel(model, MOTE_OPTIMIZER_SGD, 1);
   std::vector<uint8_t> file;
   ExportOptions o = TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f);
-  o.training.trainable_layers = 2;
+  o.training.trainable_layers = 3;
   EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kUnsupported);
   o = TrainingOptions(MOTE_OPTIMIZER_SGD, -1.0f);
   EXPECT_EQ(ExportModel(model, o, &file).code(), StatusCode::kInvalidArgument);
