@@ -20,8 +20,8 @@
 # Ends with one JSON line: before_accuracy, after_accuracy, persisted_accuracy
 # (second boot, from the stored tail), examples, epochs, shift,
 # extra_ram_bytes (arena with training - without; SGD), extra_ram_bytes_by_optimizer
-# (every optimizer the export offers, and SGD with the bias-only option; batch
-# accumulation adds nothing),
+# (every optimizer the export offers, SGD with the bias-only option and SGD on
+# the last two dense layers; batch accumulation adds nothing),
 # arena_bytes, trainable_bytes, tail_record_bytes, instructions_per_step,
 # instructions_per_inference, macs_per_step (mote inspect),
 # agreement_with_library (share of tail parameters bit-identical to the
@@ -84,6 +84,9 @@ done
 # The bias-only option (the 50-unit dense layer's bias too), with SGD.
 bias_json=$("$mote" export "$inputs/seed.ckpt" --out "$inputs/tail_bias.mote" --trainable 1 --trainable-bias 1 | tail -1)
 by_optimizer+=",\"sgd_with_bias_option\":$(($(num arena_bytes "$bias_json") - arena_plain))"
+# The last two dense layers (3920 -> 50 and 50 -> 10), with SGD.
+two_json=$("$mote" export "$inputs/seed.ckpt" --out "$inputs/tail_two.mote" --trainable 2 | tail -1)
+by_optimizer+=",\"sgd_two_layers\":$(($(num arena_bytes "$two_json") - arena_plain))"
 macs_per_step=$("$mote" inspect "$inputs/tail.mote" --json | sed -n 's/.*"macs_per_step":\([0-9]*\).*/\1/p')
 
 # ---- 2. shifted data + the library's reference on the host ------------------------

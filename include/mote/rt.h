@@ -117,7 +117,8 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m);
  * The last dense layer's weights and bias live in the arena (copied from the
  * model bytes at init); with the bias-only option (`--trainable-bias 1`) so
  * does the bias of the dense layer feeding it, which trains too (the
- * gradient goes back through the tail's weights and that layer's clamp). One example per step, after writing the input as for
+ * gradient goes back through the tail's weights and that layer's clamp), and
+ * with `--trainable 2` that layer's weights as well. One example per step, after writing the input as for
  * mote_rt_invoke:
  *   mote_rt_input(&m, 0, &in);  ... write in.data ...
  *   float loss;
@@ -147,7 +148,8 @@ mote_rt_status mote_rt_set_learning_rate(mote_rt_model* m, float learning_rate);
 mote_rt_status mote_rt_get_learning_rate(const mote_rt_model* m, float* learning_rate);
 
 /* The tail's parameters as bytes (weights [Cout][F], bias [Cout], then with
- * the bias-only option the bias [F] of the dense op feeding it; f32),
+ * the bias-only option the bias [F] of the dense op feeding it, then with two
+ * trainable layers that op's weights [F][F1]; f32),
  * e.g. for a port to keep them in flash: mote_rt_trainable_bytes is their size
  * (0 without a tail or before init). read copies them out (out_len must be at
  * least that size); write replaces them (in_len must be exactly that size and
