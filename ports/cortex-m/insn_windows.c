@@ -12,6 +12,13 @@
  * total. The count is per translation block (added when a block starts), so a
  * window is exact up to the few instructions of the marker blocks themselves.
  *
+ * Per-op mode: split=ADDR (the entries of the runtime's op functions) cuts a
+ * window at every split address it runs: segment S of the window starts at
+ * the S-th split (segment 0 before the first) and ends at the next split or
+ * the end marker. At exit, per segment: "window I segment S split J: insns X"
+ * (J: the index of the split= argument that started it, -1 for segment 0),
+ * summed over the window's calls.
+ *
  * QEMU's plugin header is not packaged in Debian: the few API v1 declarations
  * used are written out here (C ABI of include/qemu/qemu-plugin.h).
  * Build (host gcc): gcc -shared -fPIC -O2 -o libinsn_windows.so insn_windows.c */
@@ -43,18 +50,40 @@ void qemu_plugin_outs(const char*);
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
 #define MAX_WINDOWS 8
+#define MAX_SPLITS 32
+#define MAX_SEGMENTS 64
 struct window {
   uint64_t begin, end;  /* marker addresses */
   uint64_t started_at;  /* total when begin last ran */
   uint64_t calls, insns;
+  uint64_t segment_insns[MAX_SEGMENTS];
+  int segment_split[MAX_SEGMENTS];
 };
 static struct window windows[MAX_WINDOWS];
 static int window_count;
+static uint64_t splits[MAX_SPLITS];
+static int split_count;
 static uint64_t total; /* single vCPU board: no atomics needed */
+/* Per-op mode: the window running now, its current segment and where it began. */
+static struct window* active;
+static int segment, segment_split;
+static uint64_t segment_start;
+
+static void close_segment(void) {
+  if (segment < MAX_SEGMENTS) {
+    active->segment_insns[segment] += total - segment_start;
+    active->segment_split[segment] = segment_split;
+  }
+  segment_start = total;
+}
 
 static void on_begin(unsigned int vcpu, void* w) {
   (void)vcpu;
   ((struct window*)w)->started_at = total;
+  active = (struct window*)w;
+  segment = 0;
+  segment_split = -1;
+  segment_start = total;
 }
 
 static void on_end(unsigned int vcpu, void* p) {
@@ -62,6 +91,16 @@ static void on_end(unsigned int vcpu, void* p) {
   struct window* w = (struct window*)p;
   w->insns += total - w->started_at;
   w->calls += 1;
+  if (active == w && split_count > 0) close_segment();
+  active = NULL;
+}
+
+static void on_split(unsigned int vcpu, void* p) {
+  (void)vcpu;
+  if (active == NULL) return;
+  close_segment();
+  ++segment;
+  segment_split = (int)(intptr_t)p;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
@@ -78,6 +117,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
       if (pc == windows[k].end)
         qemu_plugin_register_vcpu_insn_exec_cb(insn, on_end, QEMU_PLUGIN_CB_NO_REGS, &windows[k]);
     }
+    for (int k = 0; k < split_count; ++k)
+      if (pc == splits[k])
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, on_split, QEMU_PLUGIN_CB_NO_REGS, (void*)(intptr_t)k);
   }
 }
 
@@ -89,6 +131,12 @@ static void at_exit(qemu_plugin_id_t id, void* p) {
     snprintf(line, sizeof line, "window %d: calls %" PRIu64 " insns %" PRIu64 "\n", k, windows[k].calls,
              windows[k].insns);
     qemu_plugin_outs(line);
+    for (int s = 0; s < MAX_SEGMENTS && split_count > 0; ++s) {
+      if (windows[k].segment_insns[s] == 0) continue;
+      snprintf(line, sizeof line, "window %d segment %d split %d: insns %" PRIu64 "\n", k, s,
+               windows[k].segment_split[s], windows[k].segment_insns[s]);
+      qemu_plugin_outs(line);
+    }
   }
   snprintf(line, sizeof line, "insns total: %" PRIu64 "\n", total);
   qemu_plugin_outs(line);
@@ -97,6 +145,11 @@ static void at_exit(qemu_plugin_id_t id, void* p) {
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc, char** argv) {
   (void)info;
   for (int i = 0; i < argc; ++i) {
+    if (strncmp(argv[i], "split=", 6) == 0) {
+      if (split_count == MAX_SPLITS) return -1;
+      splits[split_count++] = strtoull(argv[i] + 6, NULL, 0);
+      continue;
+    }
     if (strncmp(argv[i], "window=", 7) != 0) continue;
     if (window_count == MAX_WINDOWS) return -1;
     char* colon = NULL;

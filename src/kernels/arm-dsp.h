@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mote/kernels.h"
+
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
 #define MOTE_ARM_DSP_INSTRUCTIONS 1
@@ -61,6 +63,33 @@ inline int32_t Smlad(uint32_t a, uint32_t b, int32_t acc) {
 inline int32_t Dot4(uint32_t x_even, uint32_t x_odd, uint32_t w, int32_t acc) {
   return Smlad(x_odd, Sxtb16Odd(w), Smlad(x_even, Sxtb16(w), acc));
 }
+
+// I8RequantizeOne(bias[j] + dot, ...) for the usual shifts >= 32 in a few
+// instructions: SMLAL adds the product to the rounding term 2^(shift - 1)
+// (64 bits), and the high word shifted right by shift - 32 is the 64-bit
+// shift right by shift (floor divisions by powers of two compose); a
+// saturating add of the zero point, then the clamp, gives the same int8 as
+// the 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself.
+struct I8BiasRequantizeDsp {
+  const I8Requant& rq;
+  int8_t operator()(size_t j, int32_t dot) const {
+    const int32_t acc = rq.bias[j] + dot, shift = rq.shift[j];
+    if (shift < 32)
+      return int8_t(I8RequantizeOne(acc, rq.multiplier[j], shift, rq.out_zero_point, rq.out_min, rq.out_max));
+    const uint32_t round_lo = shift == 32 ? 0x80000000u : 0u;
+    const uint32_t round_hi = shift == 32 ? 0u : 1u << (shift - 33);
+    const int64_t v = int64_t((uint64_t(round_hi) << 32) | round_lo) + int64_t(acc) * rq.multiplier[j];
+    int32_t q = int32_t(v >> 32) >> (shift - 32);
+#if MOTE_ARM_DSP_INSTRUCTIONS
+    q = __qadd(q, rq.out_zero_point);
+#else
+    const int64_t sum = int64_t(q) + rq.out_zero_point;
+    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
+#endif
+    q = q < rq.out_min ? rq.out_min : q;
+    return int8_t(q > rq.out_max ? rq.out_max : q);
+  }
+};
 
 // The two inner loops of the DSP kernels, over `groups` words of 4 taps,
 // advancing the pointers past them. In assembly on the DSP cores (GCC keeps

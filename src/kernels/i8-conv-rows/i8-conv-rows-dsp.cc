@@ -8,7 +8,6 @@
 // an odd last row (or columns too small for a pair) runs alone through
 // i8_dsp::I8DenseRows. Integer sums are exact: bit-identical to the reference.
 #include "src/kernels/arm-dsp.h"
-#include "src/kernels/dense-rows.h"
 #include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/i8-variant.h"
 #include "src/kernels/im2col-rows.h"
@@ -22,17 +21,19 @@ using namespace dsp;
 // Writes one row of a pair (half 0 or 1) at im2col positions p, p + 1, ...:
 // position p lives at block[(p / 4) * 8 + half * 4 + p % 4]. Runs are copied
 // a word at a time once p is a multiple of 4 (the source may be unaligned).
+// Inlined (GCC -Os would call Put per byte): p_ and base_ stay in registers.
+#define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
 class PairRowWriter {
  public:
   PairRowWriter(int8_t* block, size_t half) : base_(block + half * 4) {}
 
-  void Copy(const int8_t* src, size_t len) {
+  MOTE_ALWAYS_INLINE void Copy(const int8_t* src, size_t len) {
     for (; len > 0 && (p_ & 3) != 0; --len) Put(*src++);
     for (int8_t* d = Word(); len >= 4; len -= 4, src += 4, d += 8, p_ += 4) Store4(d, Load4(src));
     for (; len > 0; --len) Put(*src++);
   }
 
-  void Fill(int8_t v, size_t len) {
+  MOTE_ALWAYS_INLINE void Fill(int8_t v, size_t len) {
     for (; len > 0 && (p_ & 3) != 0; --len) Put(v);
     const uint32_t word = uint32_t(uint8_t(v)) * 0x01010101u;
     for (int8_t* d = Word(); len >= 4; len -= 4, d += 8, p_ += 4) Store4(d, word);
@@ -40,11 +41,11 @@ class PairRowWriter {
   }
 
  private:
-  void Put(int8_t v) {
+  MOTE_ALWAYS_INLINE void Put(int8_t v) {
     base_[(p_ >> 2) * 8 + (p_ & 3)] = v;
     ++p_;
   }
-  int8_t* Word() { return base_ + (p_ >> 2) * 8; }
+  MOTE_ALWAYS_INLINE int8_t* Word() { return base_ + (p_ >> 2) * 8; }
 
   int8_t* base_;
   size_t p_ = 0;
@@ -73,7 +74,7 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
 // row 1 at c + ldc.
-void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantize& finish,
+void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
               int8_t* c, size_t ldc) {
   const size_t groups = k / 4, tail = k % 4;
   size_t j = 0;
@@ -121,7 +122,7 @@ void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad
   const size_t misalign = (4 - (reinterpret_cast<uintptr_t>(columns) & 3)) & 3;
   int8_t* block = columns + misalign;
   const bool pairs = columns_bytes >= misalign && columns_bytes - misalign >= pair_bytes;
-  const I8BiasRequantize finish{requant};
+  const I8BiasRequantizeDsp finish{requant};
   size_t r = row_begin;
   if (pairs) {
     for (; r + 2 <= row_end; r += 2) {

@@ -5,7 +5,6 @@
 // per 4 multiply-adds. Integer sums are exact, so the results equal the
 // reference bit for bit whatever the order.
 #include "src/kernels/arm-dsp.h"
-#include "src/kernels/dense-rows.h"
 #include "src/kernels/i8-variant.h"
 
 namespace mote {
@@ -14,7 +13,7 @@ namespace kernels {
 void i8_dsp::I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldw,
                          const I8Requant& requant, int8_t* c, size_t ldc) {
   using namespace dsp;
-  const I8BiasRequantize finish{requant};
+  const I8BiasRequantizeDsp finish{requant};
   const size_t groups = k / 4, tail = k % 4;
   for (size_t i = 0; i < m; ++i) {
     const int8_t* ai = a + i * lda;
