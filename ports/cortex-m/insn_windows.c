@@ -19,6 +19,10 @@
  * (J: the index of the split= argument that started it, -1 for segment 0),
  * summed over the window's calls.
  *
+ * Profile mode: range=LO:HI (e.g. a function's address and end from
+ * `arm-none-eabi-nm -S`) counts the instructions run in [LO, HI) over the
+ * whole run: "range I: insns X" at exit.
+ *
  * QEMU's plugin header is not packaged in Debian: the few API v1 declarations
  * used are written out here (C ABI of include/qemu/qemu-plugin.h).
  * Build (host gcc): gcc -shared -fPIC -O2 -o libinsn_windows.so insn_windows.c */
@@ -64,6 +68,9 @@ static int window_count;
 static uint64_t splits[MAX_SPLITS];
 static int split_count;
 static uint64_t total; /* single vCPU board: no atomics needed */
+#define MAX_RANGES 32
+static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES], range_insns[MAX_RANGES];
+static int range_count;
 /* Per-op mode: the window running now, its current segment and where it began. */
 static struct window* active;
 static int segment, segment_split;
@@ -107,6 +114,14 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   const size_t n = qemu_plugin_tb_n_insns(tb);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &total, n);
+  for (int k = 0; k < range_count; ++k) {
+    uint64_t inside = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t pc = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, i));
+      inside += pc >= range_lo[k] && pc < range_hi[k];
+    }
+    if (inside > 0) qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &range_insns[k], inside);
+  }
   for (size_t i = 0; i < n; ++i) {
     struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
     /* Thumb: nm reports function addresses with bit 0 clear, as vaddr is. */
@@ -138,6 +153,10 @@ static void at_exit(qemu_plugin_id_t id, void* p) {
       qemu_plugin_outs(line);
     }
   }
+  for (int k = 0; k < range_count; ++k) {
+    snprintf(line, sizeof line, "range %d: insns %" PRIu64 "\n", k, range_insns[k]);
+    qemu_plugin_outs(line);
+  }
   snprintf(line, sizeof line, "insns total: %" PRIu64 "\n", total);
   qemu_plugin_outs(line);
 }
@@ -148,6 +167,14 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (strncmp(argv[i], "split=", 6) == 0) {
       if (split_count == MAX_SPLITS) return -1;
       splits[split_count++] = strtoull(argv[i] + 6, NULL, 0);
+      continue;
+    }
+    if (strncmp(argv[i], "range=", 6) == 0) {
+      char* colon = NULL;
+      if (range_count == MAX_RANGES) return -1;
+      range_lo[range_count] = strtoull(argv[i] + 6, &colon, 0);
+      if (!colon || *colon != ':') return -1;
+      range_hi[range_count++] = strtoull(colon + 1, NULL, 0);
       continue;
     }
     if (strncmp(argv[i], "window=", 7) != 0) continue;

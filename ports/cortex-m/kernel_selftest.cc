@@ -255,13 +255,13 @@ void TestDenseRows() {
 // columns from one row to several pairs, misaligned, shifts below / at /
 // above 32.
 void TestI8Variants() {
-  Section("int8 variants vs reference (I8DenseRows, I8ConvRows)");
+  Section("int8 variants vs reference (I8DenseRows, I8ConvRows, I8RowSums)");
   mote::Rng rng(15u);
   static int8_t x[9 * 9 * 13], w[11 * 5 * 5 * 13], cols[3 * 5 * 5 * 13 + 8];
   static int8_t want[81 * 13], got[81 * 13];
   int32_t bias[11], mul[11], shift[11];
   const int32_t kShifts[] = {1, 20, 31, 32, 33, 38, 40, 62};
-  bool dense_same = true, conv_same = true, selected_same = true;
+  bool dense_same = true, conv_same = true, selected_same = true, sums_same = true;
   for (int trial = 0; trial < 60; ++trial) {
     for (int8_t& v : x) v = int8_t(rng.NextU32());
     for (int8_t& v : w) v = int8_t(rng.NextU32());
@@ -296,10 +296,15 @@ void TestI8Variants() {
     for (size_t i = 0; i < (end - begin) * n; ++i) conv_same = conv_same && got[i] == want[i];
     mote::kernels::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols + misalign, bytes, got, n);
     for (size_t i = 0; i < (end - begin) * n; ++i) selected_same = selected_same && got[i] == want[i];
+    int32_t sums_ref[11] = {}, sums_dsp[11] = {};
+    mote::kernels::i8_reference::I8RowSums(n, k, w + misalign, k + 1, sums_ref);
+    mote::kernels::i8_dsp::I8RowSums(n, k, w + misalign, k + 1, sums_dsp);
+    for (size_t j = 0; j < n; ++j) sums_same = sums_same && sums_ref[j] == sums_dsp[j];
   }
   Check(dense_same, "i8_dsp::I8DenseRows == reference");
   Check(conv_same, "i8_dsp::I8ConvRows == reference");
   Check(selected_same, "I8ConvRows (the selected variant) == reference");
+  Check(sums_same, "i8_dsp::I8RowSums == reference");
 }
 
 // ---- F32ChannelAffineClamp -----------------------------------------------------

@@ -58,6 +58,15 @@ inline int32_t Smlad(uint32_t a, uint32_t b, int32_t acc) {
 }
 #endif
 
+#if MOTE_ARM_DSP_INSTRUCTIONS
+// USADA8 against 0: acc + the 4 unsigned bytes of v.
+inline uint32_t AddBytes(uint32_t v, uint32_t acc) { return __usada8(v, 0, acc); }
+#else
+inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
+  return acc + (v & 0xFF) + ((v >> 8) & 0xFF) + ((v >> 16) & 0xFF) + (v >> 24);
+}
+#endif
+
 // acc + the dot product of the 4 int8 lanes of x (already split into
 // Sxtb16 / Sxtb16Odd halves) and of w.
 inline int32_t Dot4(uint32_t x_even, uint32_t x_odd, uint32_t w, int32_t acc) {

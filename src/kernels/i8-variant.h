@@ -31,7 +31,8 @@ namespace kernels {
                    const I8Requant& requant, int8_t* c, size_t ldc);                                          \
   void I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,           \
                   size_t row_end, const int8_t* w, size_t ldw, size_t n, const I8Requant& requant,            \
-                  int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc);
+                  int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc);                                \
+  void I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t* sums);
 
 namespace i8_reference {
 MOTE_I8_VARIANT_KERNELS

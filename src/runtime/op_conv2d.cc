@@ -94,17 +94,14 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
       // chunk over every row of the row class: the adjustment is summed once
       // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
-      constexpr size_t kChunk = 32;
+      constexpr size_t kChunk = 64;
       for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
         const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
         int32_t bias[kChunk];
-        for (size_t j = 0; j < n; ++j) {
-          const int8_t* wj = w + (c0 + j) * patch;
-          int32_t skipped = 0;
-          for (size_t p = 0; p < skip_before; ++p) skipped += wj[p];
-          for (size_t p = skip_from; p < patch; ++p) skipped += wj[p];
-          bias[j] = rq.bias[c0 + j] + pad * skipped;
-        }
+        for (size_t j = 0; j < n; ++j) bias[j] = 0;
+        kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
+        kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+        for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
         const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
                                       rq.out_max};
         kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,

@@ -3,7 +3,8 @@
 // stand-ins of arm-dsp.h) against the reference bit for bit on random
 // geometries (odd channel counts and patch sizes, padding, strides, row
 // ranges starting anywhere), column buffers from one row to a pair and more,
-// misaligned, and shifts below, at and above 32.
+// misaligned, and shifts below, at and above 32. I8RowSums against its
+// definition.
 #include <cstdint>
 #include <vector>
 
@@ -66,7 +67,7 @@ using ConvRows = void (*)(const Conv2DGeometry&, const int8_t*, int8_t, size_t, 
                           size_t, const I8Requant&, int8_t*, size_t, int8_t*, size_t);
 
 // Output rows of ldc = n + 2, the gap prefilled to catch stray writes.
-std::vector<int8_t> Run(ConvRows f, const ConvCase& c, size_t columns_bytes, size_t misalign) {
+std::vector<int8_t> RunConvRows(ConvRows f, const ConvCase& c, size_t columns_bytes, size_t misalign) {
   const size_t ldc = c.n + 2;
   std::vector<int8_t> y((c.row_end - c.row_begin) * ldc, int8_t(-77));
   std::vector<int8_t> columns(columns_bytes + misalign);
@@ -83,7 +84,7 @@ TEST(I8ConvRowsTest, ReferenceIsIm2ColThenDenseRows) {
     std::vector<int8_t> cols(rows * k), want(rows * ldc, int8_t(-77));
     kernels::I8Im2Col(c.g, c.x.data(), -5, c.row_begin, c.row_end, cols.data());
     kernels::i8_reference::I8DenseRows(rows, c.n, k, cols.data(), k, c.w.data(), k, c.rq, want.data(), ldc);
-    EXPECT_EQ(Run(&kernels::i8_reference::I8ConvRows, c, k + rng.Below(uint32_t(3 * k)), 0), want) << trial;
+    EXPECT_EQ(RunConvRows(&kernels::i8_reference::I8ConvRows, c, k + rng.Below(uint32_t(3 * k)), 0), want) << trial;
   }
 }
 
@@ -100,12 +101,33 @@ TEST(I8ConvRowsTest, EveryVariantMatchesReferenceBitForBit) {
     const size_t pair = kernels::I8ConvRowsColumnBytes(k, 2);
     const size_t sizes[] = {k, pair, k + rng.Below(uint32_t(2 * pair))};
     const size_t columns_bytes = sizes[trial % 3];
-    const std::vector<int8_t> want = Run(&kernels::i8_reference::I8ConvRows, c, columns_bytes, 0);
+    const std::vector<int8_t> want = RunConvRows(&kernels::i8_reference::I8ConvRows, c, columns_bytes, 0);
     for (const Variant& v : variants)
       for (size_t misalign : {0, 1, 3})
-        ASSERT_EQ(Run(v.f, c, columns_bytes, misalign), want)
+        ASSERT_EQ(RunConvRows(v.f, c, columns_bytes, misalign), want)
             << v.name << " trial " << trial << " patch " << k << " n " << c.n << " rows " << c.row_begin << ".."
             << c.row_end << " columns " << columns_bytes << " misaligned by " << misalign;
+  }
+}
+
+TEST(I8RowSumsTest, EveryVariantMatchesDefinition) {
+  Rng rng(23);
+  for (size_t k : {0, 1, 3, 4, 5, 63, 400, 1001}) {
+    const size_t n = 7, ldw = k + 3;
+    std::vector<int8_t> w(n * ldw);
+    for (int8_t& v : w) v = int8_t(rng.NextU32());
+    for (size_t j = 0; j < n; ++j) w[j * ldw] = j % 2 ? -128 : 127;  // the extremes
+    std::vector<int32_t> want(n), ref(n, 5), dsp(n, 5), selected(n, 5);  // adds to what is there
+    for (size_t j = 0; j < n; ++j) {
+      want[j] = 5;
+      for (size_t p = 0; p < k; ++p) want[j] += w[j * ldw + p];
+    }
+    kernels::i8_reference::I8RowSums(n, k, w.data(), ldw, ref.data());
+    kernels::i8_dsp::I8RowSums(n, k, w.data(), ldw, dsp.data());
+    kernels::I8RowSums(n, k, w.data(), ldw, selected.data());
+    EXPECT_EQ(ref, want) << "k " << k;
+    EXPECT_EQ(dsp, want) << "k " << k;
+    EXPECT_EQ(selected, want) << "k " << k;
   }
 }
 

@@ -113,6 +113,20 @@ void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t
 
 }  // namespace
 
+// A word of 4 int8 at a time: flipping the sign bits makes them unsigned
+// (b + 128), USADA8 adds all 4, and 128 per byte comes off at the end.
+void i8_dsp::I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t* sums) {
+  const size_t groups = k / 4;
+  for (size_t j = 0; j < n; ++j) {
+    const int8_t* p = w + j * ldw;
+    uint32_t biased = 0;
+    for (size_t g = 0; g < groups; ++g, p += 4) biased = AddBytes(Load4(p) ^ 0x80808080u, biased);
+    int32_t s = int32_t(biased - uint32_t(groups) * 512u);
+    for (size_t t = 0; t < k % 4; ++t) s += p[t];
+    sums[j] += s;
+  }
+}
+
 void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,
                         size_t row_end, const int8_t* w, size_t ldw, size_t n, const I8Requant& requant,
                         int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc) {
