@@ -16,6 +16,9 @@
 #define MOTE_ARM_DSP_INSTRUCTIONS 0
 #endif
 
+// For the few small functions GCC -Os would call from the inner loops.
+#define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
+
 namespace mote {
 namespace kernels {
 namespace dsp {
@@ -74,29 +77,35 @@ inline int32_t Dot4(uint32_t x_even, uint32_t x_odd, uint32_t w, int32_t acc) {
 }
 
 // I8RequantizeOne(bias[j] + dot, ...) for the usual shifts >= 32 in a few
-// instructions: SMLAL adds the product to the rounding term 2^(shift - 1)
-// (64 bits), and the high word shifted right by shift - 32 is the 64-bit
-// shift right by shift (floor divisions by powers of two compose); a
-// saturating add of the zero point, then the clamp, gives the same int8 as
-// the 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself.
+// instructions. With P = acc * multiplier and H = P >> 32 (the high word of
+// SMULL), (P + 2^(s-1)) >> s is H + (low word >= 2^31) for s = 32, and
+// (H + 2^(s-33)) >> (s - 32) above (the low word only adds a fraction < 1
+// to the numerator, which cannot cross a multiple of 2^(s-32)). A
+// saturating add of the zero point, then the clamp, gives the int8 of the
+// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself. The
+// requantization's fields are copied, so stores of outputs (int8, which may
+// alias anything) do not reload them.
 struct I8BiasRequantizeDsp {
-  const I8Requant& rq;
-  int8_t operator()(size_t j, int32_t dot) const {
-    const int32_t acc = rq.bias[j] + dot, shift = rq.shift[j];
-    if (shift < 32)
-      return int8_t(I8RequantizeOne(acc, rq.multiplier[j], shift, rq.out_zero_point, rq.out_min, rq.out_max));
-    const uint32_t round_lo = shift == 32 ? 0x80000000u : 0u;
-    const uint32_t round_hi = shift == 32 ? 0u : 1u << (shift - 33);
-    const int64_t v = int64_t((uint64_t(round_hi) << 32) | round_lo) + int64_t(acc) * rq.multiplier[j];
-    int32_t q = int32_t(v >> 32) >> (shift - 32);
+  explicit I8BiasRequantizeDsp(const I8Requant& rq)
+      : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
+        lo(rq.out_min), hi(rq.out_max) {}
+  const int32_t *bias, *multiplier, *shift;
+  int32_t zero_point, lo, hi;
+
+  MOTE_ALWAYS_INLINE int8_t operator()(size_t j, int32_t dot) const {
+    const int32_t acc = bias[j] + dot, s = shift[j], m = multiplier[j];
+    if (s < 32) return int8_t(I8RequantizeOne(acc, m, s, zero_point, lo, hi));
+    const int64_t p = int64_t(acc) * m;
+    const int32_t high = int32_t(p >> 32);
+    int32_t q = s == 32 ? high + int32_t(uint32_t(p) >> 31) : (high + (int32_t(1) << (s - 33))) >> (s - 32);
 #if MOTE_ARM_DSP_INSTRUCTIONS
-    q = __qadd(q, rq.out_zero_point);
+    q = __qadd(q, zero_point);
 #else
-    const int64_t sum = int64_t(q) + rq.out_zero_point;
+    const int64_t sum = int64_t(q) + zero_point;
     q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
 #endif
-    q = q < rq.out_min ? rq.out_min : q;
-    return int8_t(q > rq.out_max ? rq.out_max : q);
+    q = q < lo ? lo : q;
+    return int8_t(q > hi ? hi : q);
   }
 };
 
@@ -107,7 +116,7 @@ struct I8BiasRequantizeDsp {
 // A pair of rows against 2 weight rows: x holds the pair interleaved word by
 // word (4-byte aligned); s[0] / s[1] row 0 / 1 against w0, s[2] / s[3]
 // against w1. Per word: LDRD, 2 LDR, 8 SXTB16, 8 SMLAD (16 multiply-adds).
-inline void PairTimesTwoRows(const int8_t*& x, const int8_t*& w0, const int8_t*& w1, size_t groups, int32_t* s) {
+MOTE_ALWAYS_INLINE void PairTimesTwoRows(const int8_t*& x, const int8_t*& w0, const int8_t*& w1, size_t groups, int32_t* s) {
 #if MOTE_ARM_DSP_INSTRUCTIONS
   int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
   uint32_t x0, x1, xe0, xe1, wa, wb;
@@ -162,7 +171,7 @@ inline void PairTimesTwoRows(const int8_t*& x, const int8_t*& w0, const int8_t*&
 
 // One row x (any alignment) against 4 weight rows: s[i] += x . w_i. Per
 // word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds).
-inline void RowTimesFourRows(const int8_t*& x, const int8_t* (&w)[4], size_t groups, int32_t* s) {
+MOTE_ALWAYS_INLINE void RowTimesFourRows(const int8_t*& x, const int8_t* (&w)[4], size_t groups, int32_t* s) {
 #if MOTE_ARM_DSP_INSTRUCTIONS
   int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
   const int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];

@@ -22,7 +22,6 @@ using namespace dsp;
 // position p lives at block[(p / 4) * 8 + half * 4 + p % 4]. Runs are copied
 // a word at a time once p is a multiple of 4 (the source may be unaligned).
 // Inlined (GCC -Os would call Put per byte): p_ and base_ stay in registers.
-#define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
 class PairRowWriter {
  public:
   PairRowWriter(int8_t* block, size_t half) : base_(block + half * 4) {}
@@ -73,14 +72,14 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
 }
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
-// row 1 at c + ldc.
+// row 1 at c + ldc. An odd last weight row runs as both rows of its block
+// (one copy of the inlined loop; the second result is dropped).
 void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
               int8_t* c, size_t ldc) {
   const size_t groups = k / 4, tail = k % 4;
-  size_t j = 0;
-  for (; j + 2 <= n; j += 2) {
+  for (size_t j = 0; j < n; j += 2) {
     const int8_t* w0 = w + j * ldw;
-    const int8_t* w1 = w0 + ldw;
+    const int8_t* w1 = j + 1 < n ? w0 + ldw : w0;
     const int8_t* x = block;
     int32_t s[4] = {0, 0, 0, 0};  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
     PairTimesTwoRows(x, w0, w1, groups, s);
@@ -91,23 +90,15 @@ void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t
       s[2] += x0 * w1[t];
       s[3] += x1 * w1[t];
     }
-    c[j] = finish(j, s[0]);
-    c[ldc + j] = finish(j, s[1]);
-    c[j + 1] = finish(j + 1, s[2]);
-    c[ldc + j + 1] = finish(j + 1, s[3]);
-  }
-  if (j < n) {  // the last weight row: twice, the second result unused
-    const int8_t* w0 = w + j * ldw;
-    const int8_t* w1 = w0;
-    const int8_t* x = block;
-    int32_t s[4] = {0, 0, 0, 0};
-    PairTimesTwoRows(x, w0, w1, groups, s);
-    for (size_t t = 0; t < tail; ++t) {
-      s[0] += int32_t(x[t]) * w0[t];
-      s[1] += int32_t(x[4 + t]) * w0[t];
+    // Both outputs of a channel before any store (int8 stores may alias).
+    const int8_t q0 = finish(j, s[0]), q1 = finish(j, s[1]);
+    c[j] = q0;
+    c[ldc + j] = q1;
+    if (j + 1 < n) {
+      const int8_t q2 = finish(j + 1, s[2]), q3 = finish(j + 1, s[3]);
+      c[j + 1] = q2;
+      c[ldc + j + 1] = q3;
     }
-    c[j] = finish(j, s[0]);
-    c[ldc + j] = finish(j, s[1]);
   }
 }
 
