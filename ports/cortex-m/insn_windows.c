@@ -21,7 +21,8 @@
  *
  * Profile mode: range=LO:HI (e.g. a function's address and end from
  * `arm-none-eabi-nm -S`) counts the instructions run in [LO, HI) over the
- * whole run: "range I: insns X" at exit.
+ * whole run: "range I: insns X" at exit; with range_segment=S only during
+ * segment S of the windows (one op of the per-op mode, e.g. one layer).
  *
  * QEMU's plugin header is not packaged in Debian: the few API v1 declarations
  * used are written out here (C ABI of include/qemu/qemu-plugin.h).
@@ -71,6 +72,11 @@ static uint64_t total; /* single vCPU board: no atomics needed */
 #define MAX_RANGES 32
 static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES], range_insns[MAX_RANGES];
 static int range_count;
+static int range_segment = -1;
+/* Per translation block in range_segment mode: its instructions per range. */
+struct tb_ranges {
+  uint64_t inside[MAX_RANGES];
+};
 /* Per-op mode: the window running now, its current segment and where it began. */
 static struct window* active;
 static int segment, segment_split;
@@ -110,18 +116,34 @@ static void on_split(unsigned int vcpu, void* p) {
   segment_split = (int)(intptr_t)p;
 }
 
+static void on_tb_ranges(unsigned int vcpu, void* p) {
+  (void)vcpu;
+  if (active == NULL || segment != range_segment) return;
+  const struct tb_ranges* r = (const struct tb_ranges*)p;
+  for (int k = 0; k < range_count; ++k) range_insns[k] += r->inside[k];
+}
+
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb*, qemu_plugin_vcpu_udata_cb_t,
+                                          enum qemu_plugin_cb_flags, void*);
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   const size_t n = qemu_plugin_tb_n_insns(tb);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &total, n);
+  struct tb_ranges* ranges = range_segment >= 0 && range_count > 0 ? calloc(1, sizeof *ranges) : NULL;
   for (int k = 0; k < range_count; ++k) {
     uint64_t inside = 0;
     for (size_t i = 0; i < n; ++i) {
       const uint64_t pc = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, i));
       inside += pc >= range_lo[k] && pc < range_hi[k];
     }
-    if (inside > 0) qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &range_insns[k], inside);
+    if (ranges != NULL)
+      ranges->inside[k] = inside;
+    else if (inside > 0)
+      qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &range_insns[k], inside);
   }
+  /* Translation blocks live as long as the run: so does their table. */
+  if (ranges != NULL) qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_ranges, QEMU_PLUGIN_CB_NO_REGS, ranges);
   for (size_t i = 0; i < n; ++i) {
     struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
     /* Thumb: nm reports function addresses with bit 0 clear, as vaddr is. */
@@ -167,6 +189,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (strncmp(argv[i], "split=", 6) == 0) {
       if (split_count == MAX_SPLITS) return -1;
       splits[split_count++] = strtoull(argv[i] + 6, NULL, 0);
+      continue;
+    }
+    if (strncmp(argv[i], "range_segment=", 14) == 0) {
+      range_segment = atoi(argv[i] + 14);
       continue;
     }
     if (strncmp(argv[i], "range=", 6) == 0) {

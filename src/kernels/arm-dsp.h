@@ -94,7 +94,7 @@ struct I8BiasRequantizeDsp {
 
   MOTE_ALWAYS_INLINE int8_t operator()(size_t j, int32_t dot) const {
     const int32_t acc = bias[j] + dot, s = shift[j], m = multiplier[j];
-    if (s < 32) return int8_t(I8RequantizeOne(acc, m, s, zero_point, lo, hi));
+    if (__builtin_expect(s < 32, 0)) return Slow(acc, m, s);
     const int64_t p = int64_t(acc) * m;
     const int32_t high = int32_t(p >> 32);
     int32_t q = s == 32 ? high + int32_t(uint32_t(p) >> 31) : (high + (int32_t(1) << (s - 33))) >> (s - 32);
@@ -106,6 +106,36 @@ struct I8BiasRequantizeDsp {
 #endif
     q = q < lo ? lo : q;
     return int8_t(q > hi ? hi : q);
+  }
+  // Outputs of channel j for the sums d0 and d1 (a pair of pixels): the
+  // channel's parameters are read and derived once.
+  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int8_t* out0, int8_t* out1) const {
+    const int32_t b = bias[j], s = shift[j], m = multiplier[j];
+    if (__builtin_expect(s <= 32, 0)) {
+      const int8_t q0 = Slow(b + d0, m, s), q1 = Slow(b + d1, m, s);
+      *out0 = q0;
+      *out1 = q1;
+      return;
+    }
+    const int32_t t = s - 32, round = int32_t(1) << (t - 1);
+    const int8_t q0 = Clamp((int32_t((int64_t(b + d0) * m) >> 32) + round) >> t);
+    const int8_t q1 = Clamp((int32_t((int64_t(b + d1) * m) >> 32) + round) >> t);
+    *out0 = q0;
+    *out1 = q1;
+  }
+  MOTE_ALWAYS_INLINE int8_t Clamp(int32_t q) const {
+#if MOTE_ARM_DSP_INSTRUCTIONS
+    q = __qadd(q, zero_point);
+#else
+    const int64_t sum = int64_t(q) + zero_point;
+    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
+#endif
+    q = q < lo ? lo : q;
+    return int8_t(q > hi ? hi : q);
+  }
+  // Out of line: keeps the inlined fast path small.
+  __attribute__((noinline)) int8_t Slow(int32_t acc, int32_t m, int32_t s) const {
+    return int8_t(I8RequantizeOne(acc, m, s, zero_point, lo, hi));
   }
 };
 

@@ -7,6 +7,7 @@
 // needs only 2 * round_up(patch, 4) bytes of columns (I8ConvRowsColumnBytes);
 // an odd last row (or columns too small for a pair) runs alone through
 // i8_dsp::I8DenseRows. Integer sums are exact: bit-identical to the reference.
+#pragma GCC optimize("O2")
 #include "src/kernels/arm-dsp.h"
 #include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/i8-variant.h"
@@ -50,14 +51,50 @@ class PairRowWriter {
   size_t p_ = 0;
 };
 
+// Patches up to this many bytes of one-channel inputs go through a buffer on
+// the stack (Im2ColPairRow).
+constexpr size_t kSmallPatch = 64;
+
 // Im2col row r (pixel r of g) as half `half` of a pair block: per kernel row,
 // the taps left of the image, the run inside it, the taps right of it.
 void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, size_t r, int8_t* block,
                    size_t half) {
-  PairRowWriter out(block, half);
   const Im2ColWindow win = Im2ColWindowOf(g, r);
   const Im2ColSpan cols = Im2ColColumns(g, win.x0);
   const size_t c = g.in_c, row_len = g.kernel_w * c;
+  if (c == 1 && row_len * g.kernel_h <= kSmallPatch) {
+    // First layers (one input channel): the patch in order into a word-aligned
+    // buffer, then a word at a time into the pair (runs of a few bytes would
+    // go byte by byte).
+    alignas(4) int8_t patch[kSmallPatch + 4];
+    const size_t words = (row_len * g.kernel_h + 3) / 4;
+    Store4(patch + (words - 1) * 4, 0);  // the bytes past the patch: defined
+    int8_t* out = patch;
+    const bool inside =
+        cols.begin == 0 && cols.end == g.kernel_w && win.y0 >= 0 && win.y0 + long(g.kernel_h) <= long(g.in_h);
+    if (inside) {
+      const int8_t* src = input + (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0);
+      for (size_t ky = 0; ky < g.kernel_h; ++ky, out += row_len, src += g.in_w) {
+        size_t kx = 0;
+        for (; kx + 4 <= row_len; kx += 4) __builtin_memcpy(out + kx, src + kx, 4);
+        for (; kx < row_len; ++kx) out[kx] = src[kx];
+      }
+    }
+    for (size_t ky = 0; !inside && ky < g.kernel_h; ++ky, out += row_len) {
+      const long y = win.y0 + long(ky);
+      size_t kx = 0;
+      if (y >= 0 && y < long(g.in_h)) {
+        const int8_t* src = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
+        for (; kx < cols.begin; ++kx) out[kx] = pad;
+        for (; kx + 4 <= cols.end; kx += 4, src += 4) __builtin_memcpy(out + kx, src, 4);
+        for (; kx < cols.end; ++kx) out[kx] = *src++;
+      }
+      for (; kx < row_len; ++kx) out[kx] = pad;
+    }
+    for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
+    return;
+  }
+  PairRowWriter out(block, half);
   for (size_t ky = 0; ky < g.kernel_h; ++ky) {
     const long y = win.y0 + long(ky);
     if (y < 0 || y >= long(g.in_h) || cols.begin == cols.end) {
@@ -69,6 +106,7 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
              (cols.end - cols.begin) * c);
     out.Fill(pad, (g.kernel_w - cols.end) * c);
   }
+  out.Fill(0, (4 - (g.kernel_h * row_len) % 4) % 4);  // up to the next word (PairRows)
 }
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
@@ -76,29 +114,26 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
 // (one copy of the inlined loop; the second result is dropped).
 void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
               int8_t* c, size_t ldc) {
-  const size_t groups = k / 4, tail = k % 4;
+  // The pair's bytes past k up to the next word are 0, so a last partial
+  // word can run with the others wherever the weight word it reads (a few
+  // bytes of the next weight row) exists: for all but the last two rows.
+  const size_t groups = k / 4, tail = k % 4, padded = (k + 3) / 4;
   for (size_t j = 0; j < n; j += 2) {
     const int8_t* w0 = w + j * ldw;
     const int8_t* w1 = j + 1 < n ? w0 + ldw : w0;
     const int8_t* x = block;
     int32_t s[4] = {0, 0, 0, 0};  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
-    PairTimesTwoRows(x, w0, w1, groups, s);
-    for (size_t t = 0; t < tail; ++t) {
+    const bool last = j + 2 >= n;
+    PairTimesTwoRows(x, w0, w1, last ? groups : padded, s);
+    for (size_t t = 0; last && t < tail; ++t) {
       const int32_t x0 = x[t], x1 = x[4 + t];
       s[0] += x0 * w0[t];
       s[1] += x1 * w0[t];
       s[2] += x0 * w1[t];
       s[3] += x1 * w1[t];
     }
-    // Both outputs of a channel before any store (int8 stores may alias).
-    const int8_t q0 = finish(j, s[0]), q1 = finish(j, s[1]);
-    c[j] = q0;
-    c[ldc + j] = q1;
-    if (j + 1 < n) {
-      const int8_t q2 = finish(j + 1, s[2]), q3 = finish(j + 1, s[3]);
-      c[j + 1] = q2;
-      c[ldc + j + 1] = q3;
-    }
+    finish.Two(j, s[0], s[1], c + j, c + ldc + j);
+    if (j + 1 < n) finish.Two(j + 1, s[2], s[3], c + j + 1, c + ldc + j + 1);
   }
 }
 
