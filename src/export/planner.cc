@@ -122,8 +122,9 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 }
 
 // The im2col tile of each CONV2D: f32, as many im2col rows as fit
-// max_tile_bytes, at least one, at most the output pixels; int8, a pair of
-// rows; none for a pointwise conv (the runtime multiplies its input directly).
+// max_tile_bytes (at most the output pixels), or one kernel row of one pixel
+// when not even one row fits; int8, a pair of rows; none for a pointwise conv
+// (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
     if (op.type != MOTE_OP_CONV2D) continue;
@@ -152,7 +153,13 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       continue;
     }
     const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
-    const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
+    if (row_bytes > max_tile_bytes) {
+      // Not one im2col row: one kernel row of one output pixel at a time.
+      op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
+      op.scratch_bytes = uint32_t(size_t(w.dims[2]) * w.dims[3] * export_internal::DTypeBytes(x.dtype));
+      continue;
+    }
+    const size_t tile_rows = std::min(rows, max_tile_bytes / row_bytes);
     if (tile_rows * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
     op.params[6] = int32_t(tile_rows);
     op.scratch_bytes = uint32_t(tile_rows * row_bytes);

@@ -24,7 +24,8 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
-  if (op.params[6] < 1) return MOTE_RT_BAD_PARAMS;
+  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !IsI8(x);
+  if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckUnusedParams(op, 7));
   const uint32_t cout = y.dims[2];
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
@@ -34,6 +35,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const uint64_t patch = uint64_t(g.patch_size());  // < 2^32: the weights' element count
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
+  if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
@@ -58,6 +60,32 @@ void ForEachRowClass(const kernels::Conv2DGeometry& g, F f) {
     gc.pad_top -= ky0;
     f(gc, ky0, oy * g.out_w, run.out_end * g.out_w);
     oy = run.out_end;
+  }
+}
+
+// fp32, MOTE_CONV2D_KERNEL_ROW_TILES: per output pixel, the bias, then per
+// kernel row inside the image its im2col (kw * Cin floats, the pixel's window
+// in one input row) against that part of W, added to the pixel's outputs
+// (F32DenseRows with the running sums as its bias), then the clamp.
+void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float* w, const float* bias,
+                   const MoteOpRecord& op, float* columns, float* y, size_t cout) {
+  const size_t row_floats = g.kernel_w * g.in_c, patch = g.patch_size();
+  kernels::Conv2DGeometry row = g;  // the window of one output row in one input row
+  row.batch = row.in_h = row.kernel_h = row.stride_h = row.out_h = 1;
+  row.pad_top = 0;
+  const float inf = __builtin_inff();
+  for (size_t r = 0; r < g.rows(); ++r) {
+    const size_t oy = r / g.out_w, ox = r % g.out_w;
+    float* yr = y + r * cout;
+    for (size_t j = 0; j < cout; ++j) yr[j] = bias != nullptr ? bias[j] : 0.0f;
+    for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long iy = long(oy * g.stride_h) - long(g.pad_top) + long(ky);
+      if (iy < 0 || iy >= long(g.in_h)) continue;  // padding: zeros
+      kernels::F32Im2Col(row, x + size_t(iy) * g.in_w * g.in_c, ox, ox + 1, columns);
+      kernels::F32DenseRows(1, cout, row_floats, columns, row_floats, w + ky * row_floats, patch, yr, -inf, inf, yr,
+                            cout);
+    }
+    for (size_t j = 0; j < cout; ++j) yr[j] = yr[j] < op.act_min ? op.act_min : (yr[j] > op.act_max ? op.act_max : yr[j]);
   }
 }
 
@@ -117,6 +145,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     return kernels::F32DenseRows(rows, cout, patch, x, patch, w, patch, InF32(m, op, 2), op.act_min, op.act_max, y,
                                  cout);
   float* columns = reinterpret_cast<float*>(Scratch(m, op));
+  if (op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES) return RunKernelRows(g, x, w, InF32(m, op, 2), op, columns, y, cout);
   ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
     const size_t k = gc.patch_size();
     for (size_t r = first; r < last; r += tile) {
