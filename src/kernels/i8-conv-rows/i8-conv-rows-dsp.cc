@@ -7,7 +7,6 @@
 // needs only 2 * round_up(patch, 4) bytes of columns (I8ConvRowsColumnBytes);
 // an odd last row (or columns too small for a pair) runs alone through
 // i8_dsp::I8DenseRows. Integer sums are exact: bit-identical to the reference.
-#pragma GCC optimize("O2")
 #include "src/kernels/arm-dsp.h"
 #include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/i8-variant.h"
