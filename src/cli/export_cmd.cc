@@ -81,7 +81,7 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration = "1000", evaluate;
   bool int8 = false;
-  size_t max_tile = 1024, trainable = 0;
+  size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
