@@ -15,6 +15,7 @@
 #include "mote/math.h"
 #include "mote/rng.h"
 #include "mote/status.h"
+#include "src/kernels/i8-variant.h"
 #include "console_line.h"
 #include "mote_port.h"
 
@@ -245,6 +246,65 @@ void TestDenseRows() {
   same = true;
   for (int i = 0; i < 4; ++i) same = same && dy[i] == -13;
   Check(same, "int8 depthwise, padding reads the zero point");
+}
+
+// ---- int8 variants -------------------------------------------------------------
+// Every int8 variant (src/kernels/i8-variant.h; on this core the DSP one runs
+// the real SXTB16 / SMLAD) against the portable reference, bit for bit, on
+// odd sizes: row and channel tails, patches that are no multiple of 4,
+// columns from one row to several pairs, misaligned, shifts below / at /
+// above 32.
+void TestI8Variants() {
+  Section("int8 variants vs reference (I8DenseRows, I8ConvRows, I8RowSums)");
+  mote::Rng rng(15u);
+  static int8_t x[9 * 9 * 13], w[11 * 5 * 5 * 13], cols[3 * 5 * 5 * 13 + 8];
+  static int8_t want[81 * 13], got[81 * 13];
+  int32_t bias[11], mul[11], shift[11];
+  const int32_t kShifts[] = {1, 20, 31, 32, 33, 38, 40, 62};
+  bool dense_same = true, conv_same = true, selected_same = true, sums_same = true;
+  for (int trial = 0; trial < 60; ++trial) {
+    for (int8_t& v : x) v = int8_t(rng.NextU32());
+    for (int8_t& v : w) v = int8_t(rng.NextU32());
+    for (int j = 0; j < 11; ++j) {
+      bias[j] = int32_t(rng.Below(2001)) - 1000;
+      mul[j] = rng.Below(3) == 0 ? INT32_MAX : int32_t((1u << 30) + rng.Below(1u << 29));
+      shift[j] = kShifts[rng.Below(8)];
+    }
+    const mote::kernels::I8Requant rq{bias, mul, shift, int32_t(rng.Below(21)) - 10, -128, 127};
+    // Dense rows: m x n outputs of k taps.
+    const size_t m = 1 + rng.Below(3), n = 1 + rng.Below(11), k = 1 + rng.Below(300);
+    mote::kernels::i8_reference::I8DenseRows(m, n, k, x, k, w, k, rq, want, n);
+    mote::kernels::i8_dsp::I8DenseRows(m, n, k, x, k, w, k, rq, got, n);
+    for (size_t i = 0; i < m * n; ++i) dense_same = dense_same && got[i] == want[i];
+    // Conv rows on a random geometry.
+    mote::kernels::Conv2DGeometry g{};
+    g.batch = 1;
+    g.in_h = 1 + rng.Below(9), g.in_w = 1 + rng.Below(9), g.in_c = 1 + rng.Below(13);
+    g.kernel_h = 1 + rng.Below(5), g.kernel_w = 1 + rng.Below(5);
+    g.stride_h = 1 + rng.Below(2), g.stride_w = 1 + rng.Below(2);
+    g.pad_top = rng.Below(uint32_t(g.kernel_h)), g.pad_left = rng.Below(uint32_t(g.kernel_w));
+    if (g.in_h + 2 * g.pad_top < g.kernel_h || g.in_w + 2 * g.pad_left < g.kernel_w) continue;
+    g.out_h = (g.in_h + 2 * g.pad_top - g.kernel_h) / g.stride_h + 1;
+    g.out_w = (g.in_w + 2 * g.pad_left - g.kernel_w) / g.stride_w + 1;
+    const size_t patch = g.patch_size(), rows = g.rows();
+    const size_t begin = rng.Below(uint32_t(rows)), end = begin + 1 + rng.Below(uint32_t(rows - begin));
+    const size_t pair = mote::kernels::I8ConvRowsColumnBytes(patch, 2);
+    const size_t bytes = trial % 3 == 0 ? patch : (trial % 3 == 1 ? pair : patch + rng.Below(uint32_t(pair)));
+    const size_t misalign = rng.Below(4);
+    mote::kernels::i8_reference::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols, bytes, want, n);
+    mote::kernels::i8_dsp::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols + misalign, bytes, got, n);
+    for (size_t i = 0; i < (end - begin) * n; ++i) conv_same = conv_same && got[i] == want[i];
+    mote::kernels::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols + misalign, bytes, got, n);
+    for (size_t i = 0; i < (end - begin) * n; ++i) selected_same = selected_same && got[i] == want[i];
+    int32_t sums_ref[11] = {}, sums_dsp[11] = {};
+    mote::kernels::i8_reference::I8RowSums(n, k, w + misalign, k + 1, sums_ref);
+    mote::kernels::i8_dsp::I8RowSums(n, k, w + misalign, k + 1, sums_dsp);
+    for (size_t j = 0; j < n; ++j) sums_same = sums_same && sums_ref[j] == sums_dsp[j];
+  }
+  Check(dense_same, "i8_dsp::I8DenseRows == reference");
+  Check(conv_same, "i8_dsp::I8ConvRows == reference");
+  Check(selected_same, "I8ConvRows (the selected variant) == reference");
+  Check(sums_same, "i8_dsp::I8RowSums == reference");
 }
 
 // ---- F32ChannelAffineClamp -----------------------------------------------------
@@ -634,6 +694,7 @@ int main() {
   TestGemm(arena);
   TestIm2Col();
   TestDenseRows();
+  TestI8Variants();
   TestAffine();
   TestSoftmax();
   TestActivation();

@@ -56,7 +56,7 @@ void PrintExportUsage(FILE* out) {
           "                        means the first N Fashion-MNIST training images\n"
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
-          "  --max-tile-bytes N    im2col tile budget of a conv (default 8192)\n"
+          "  --max-tile-bytes N    im2col tile budget of an fp32 conv (default 1024; int8: a pair of rows)\n"
           "  --evaluate SPEC       run the exported model on the host runtime over SPEC and compare with the\n"
           "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
           "                        0 all of them)\n"
@@ -81,7 +81,7 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration, evaluate;
   bool int8 = false;
-  size_t max_tile = 8192, trainable = 0;
+  size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
