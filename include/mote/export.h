@@ -47,8 +47,9 @@ struct ExportTraining {
 };
 
 struct ExportOptions {
-  // Scratch budget of one CONV2D im2col tile; a tile is never less than one
-  // im2col row (one output pixel).
+  // Scratch budget of one fp32 CONV2D im2col tile; a tile is never less
+  // than one im2col row (one output pixel). An int8 conv's tile is always a
+  // pair of rows (kernels::I8ConvRowsColumnBytes).
   size_t max_tile_bytes = 8192;
   // int8 post-training quantization, calibrated on `calibration_count`
   // examples: calibration[i] points to the examples of model input i, one

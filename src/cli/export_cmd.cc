@@ -56,7 +56,7 @@ void PrintExportUsage(FILE* out) {
           "                        means the first N Fashion-MNIST training images\n"
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
-          "  --max-tile-bytes N    im2col tile budget of a conv (default 8192)\n"
+          "  --max-tile-bytes N    im2col tile budget of an fp32 conv (default 8192; int8: a pair of rows)\n"
           "  --evaluate SPEC       run the exported model on the host runtime over SPEC and compare with the\n"
           "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
           "                        0 all of them)\n"

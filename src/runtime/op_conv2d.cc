@@ -1,6 +1,7 @@
 // CONV2D: im2col of `tile_rows` output pixels at a time into the op's scratch,
-// then the rows-against-weights kernel with the fused clamp (f32) or
-// requantization (int8), run by row classes that leave out the kernel rows
+// then the rows-against-weights kernel with the fused clamp (f32), or both in
+// one kernel with the requantization (int8, kernels::I8ConvRows, which tiles
+// the rows itself to the scratch it gets), run by row classes that leave out the kernel rows
 // falling into the top / bottom padding. A 1x1, stride-1, unpadded conv reads
 // the input rows in place (no scratch needed).
 #include "mote/kernels.h"
@@ -78,23 +79,20 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     int8_t* y = OutI8(m, op);
     if (direct) return kernels::I8DenseRows(rows, cout, patch, x, patch, w, patch, rq, y, cout);
     int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
+    const size_t columns_bytes = op.scratch_bytes;
     const int32_t pad = In(m, op, 0).zero_point;
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
       if (k == patch) {
-        for (size_t r = first; r < last; r += tile) {
-          const size_t end = last - r < tile ? last : r + tile;
-          kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
-          kernels::I8DenseRows(end - r, cout, patch, columns, patch, w, patch, rq, y + r * cout, cout);
-        }
+        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w, patch, cout, rq, columns, columns_bytes,
+                            y + first * cout, cout);
         return;
       }
       // The bias folds the input zero point in over every tap: give the
       // skipped (padding) taps' share back, so results stay bit-identical.
       // Output channels in chunks (the adjusted bias lives on the stack), each
-      // chunk over every tile of the row class: the adjustment is summed once
-      // per chunk rather than once per tile, which keeps small tiles cheap
-      // (the im2col of a tile is redone per chunk instead, a copy of k bytes
+      // chunk over every row of the row class: the adjustment is summed once
+      // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
       constexpr size_t kChunk = 32;
       for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
@@ -109,15 +107,8 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
         }
         const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
                                       rq.out_max};
-        // When one tile covers the whole row class, its columns stay valid
-        // across chunks.
-        const bool one_tile = last - first <= tile;
-        for (size_t r = first; r < last; r += tile) {
-          const size_t end = last - r < tile ? last : r + tile;
-          if (c0 == 0 || !one_tile) kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
-          kernels::I8DenseRows(end - r, n, k, columns, k, w + c0 * patch + skip_before, patch, part,
-                               y + r * cout + c0, cout);
-        }
+        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
+                            columns_bytes, y + first * cout + c0, cout);
       }
     });
     return;
