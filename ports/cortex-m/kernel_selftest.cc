@@ -17,8 +17,9 @@
 #include "mote/status.h"
 #include "console_line.h"
 #include "mote_port.h"
-#include "src/kernels/kernel-table.h"    // scalar_backend: the reference
-#include "src/kernels/target-backend.h"  // which variants this core builds
+#include "src/kernels/i8-variant.h"      // i8_reference and this core's int8 variant
+#include "src/kernels/kernel-table.h"    // scalar_backend: the reference of the others
+#include "src/kernels/target-backend.h"  // which other variants this core builds
 
 extern "C" float fmaf(float x, float y, float z);  // ports/cortex-m/fmaf.c
 
@@ -251,9 +252,10 @@ void TestDenseRows() {
 
 // ---- compile-time variants against the scalar reference ----------------------
 // The public kernels run this core's variant where it has one
-// (src/kernels/target-backend.h), scalar_backend the reference: random data
-// on odd sizes, every block and tail of the variants (k not a multiple of 4
-// or 16, odd m and n, leading dimensions past the rows), int8 bit for bit.
+// (src/kernels/target-backend.h, src/kernels/i8-variant.h); scalar_backend
+// and i8_reference are the references: random data on odd sizes, every
+// block and tail of the variants (k not a multiple of 4 or 16, odd m and n,
+// leading dimensions past the rows), int8 bit for bit.
 //
 // fp32: both sum each output's k products, the reference rounding every
 // product and sum, a variant fusing them (one rounding per step) and, with
@@ -265,16 +267,20 @@ void TestDenseRows() {
 void TestTargetVariants(mote::Arena& arena) {
   Section("variants vs scalar reference");
   const char* f32_variant = "scalar";
-  const char* i8_variant = "scalar";
+#define MOTE_SELFTEST_NAME(ns) #ns
+#define MOTE_SELFTEST_VARIANT(ns) MOTE_SELFTEST_NAME(ns)
+  const char* i8_variant = MOTE_SELFTEST_VARIANT(MOTE_I8_VARIANT);
+  const char* i8_depthwise_variant = "scalar";
 #if MOTE_KERNELS_F32_FPU
   f32_variant = "fpu (VLDM + VFMA)";
 #elif MOTE_KERNELS_F32_MVE
   f32_variant = "mve (float vectors)";
 #endif
 #if MOTE_KERNELS_I8_MVE
-  i8_variant = "mve (VMLADAVA)";
+  i8_depthwise_variant = "mve";
 #endif
-  Line() << "  f32 dense rows: " << f32_variant << "; i8 dense rows / depthwise: " << i8_variant;
+  Line() << "  f32 dense rows: " << f32_variant << "; i8 dense / conv rows: " << i8_variant
+         << "; i8 depthwise: " << i8_depthwise_variant;
   mote::Rng rng(15);
   constexpr size_t kMaxM = 5, kMaxN = 9, kMaxK = 53, kPad = 3;
   const size_t ms[] = {1, 2, 3, 5}, ns[] = {1, 2, 3, 4, 5, 9}, ks[] = {1, 3, 4, 5, 8, 15, 16, 17, 33, 53};
@@ -320,7 +326,7 @@ void TestTargetVariants(mote::Arena& arena) {
         mote::kernels::F32DenseRows(m, n, k, a, lda, w, lda, bias, lo, hi, got, ldc);
         mote::kernels::scalar_backend::F32DenseRows(m, n, k, a, lda, w, lda, bias, lo, hi, want, ldc);
         mote::kernels::I8DenseRows(m, n, k, qa, lda, qw, lda, rq, qgot, ldc);
-        mote::kernels::scalar_backend::I8DenseRows(m, n, k, qa, lda, qw, lda, rq, qwant, ldc);
+        mote::kernels::i8_reference::I8DenseRows(m, n, k, qa, lda, qw, lda, rq, qwant, ldc);
         for (size_t i = 0; i < m; ++i)
           for (size_t j = 0; j < ldc; ++j) {
             const size_t at = i * ldc + j;
@@ -368,6 +374,31 @@ void TestTargetVariants(mote::Arena& arena) {
       for (size_t i = 0; i < g.out_h * g.out_w * c; ++i) dw_ok = dw_ok && dgot[i] == dwant[i];
     }
   Check(dw_ok, "I8DepthwiseConv2D bit-identical to the reference (20 shapes)");
+
+  // Conv rows (im2col + dense rows): the same shapes with 1 to 9 output
+  // channels, every row, and a run of rows starting at an odd row; columns
+  // as the planner gives them (I8ConvRowsColumnBytes) and bigger.
+  bool conv_ok = true;
+  int8_t columns[4 * 228], cgot[36 * 9], cwant[36 * 9];  // 228: the largest patch (225) padded to 4
+  int8_t* cw;
+  if (!Check(arena.AllocateArray(9 * 225, &cw).ok(), "conv weights fit")) return;
+  for (size_t i = 0; i < 9 * 225; ++i) cw[i] = int8_t(int(rng.Below(256)) - 128);
+  const size_t outs[] = {1, 5, 9};
+  for (size_t c : channels)
+    for (const Shape& s : shapes)
+      for (size_t n : outs) {
+        const mote::kernels::Conv2DGeometry g{1, s.in_h, s.in_w, c, s.kernel, s.kernel, s.stride, s.stride,
+                                              s.pad, s.pad, s.out_h, s.out_w};
+        const size_t rows = g.rows(), patch = g.patch_size(), first = rows > 2 ? 1 : 0;
+        const size_t column_bytes[] = {mote::kernels::I8ConvRowsColumnBytes(patch, rows), sizeof(columns)};
+        for (size_t bytes : column_bytes) {
+          mote::kernels::I8ConvRows(g, dx, -7, first, rows, cw, patch, n, rq, columns, bytes, cgot, n);
+          mote::kernels::i8_reference::I8ConvRows(g, dx, -7, first, rows, cw, patch, n, rq, columns, bytes, cwant,
+                                                  n);
+          for (size_t i = 0; i < (rows - first) * n; ++i) conv_ok = conv_ok && cgot[i] == cwant[i];
+        }
+      }
+  Check(conv_ok, "I8ConvRows bit-identical to the reference (60 shapes, 2 column sizes)");
   arena.Reset();
 }
 

@@ -1,6 +1,8 @@
 // The freestanding build's kernels, chosen at compile time (kernels.cc
-// forwards to target_backend): the scalar reference, except the families that
-// have a variant for the instruction set the compiler targets. A variant
+// forwards to target_backend): the scalar backend, except the families that
+// have a variant for the instruction set the compiler targets. (The int8
+// dense and conv rows choose theirs inside the scalar backend instead, in
+// src/kernels/i8-variant.h, with a reference of their own.) A variant
 // lives next to its family's scalar reference, named after the instruction
 // set (src/kernels/f32-dense-rows/f32-dense-rows-fpu.cc) and built only
 // there (its whole file is under the macro below); the board self-test
@@ -26,7 +28,6 @@
 // Families with a variant on this target (MOTE_KERNEL_FAMILY picks them from
 // the kernel list; an undefined name is 0).
 #define MOTE_TARGET_VARIANT_f32_dense_rows (MOTE_KERNELS_F32_FPU || MOTE_KERNELS_F32_MVE)
-#define MOTE_TARGET_VARIANT_i8_dense_rows MOTE_KERNELS_I8_MVE
 #define MOTE_TARGET_VARIANT_i8_depthwise MOTE_KERNELS_I8_MVE
 
 namespace mote {
