@@ -1,136 +1,62 @@
 // The MVE (Helium) DenseRows loop shared by F32DenseRows
-// (f32-dense-rows/f32-dense-rows-mve.cc) and I8DenseRows
-// (i8-dense-rows/i8-dense-rows-mve.cc). The dot products run along p, one
+// (f32-dense-rows/f32-dense-rows-mve.cc), I8DenseRows and I8ConvRows
+// (i8-dense-rows/, i8-conv-rows/ -mve.cc). The dot products run along p, one
 // vector of lanes at a time: 2 rows of `a` against 2 weight rows (4
 // accumulators; MVE has only 8 vector registers), single rows (dense layers,
 // odd m) against 4 weight rows, one load per row and per weight row. The last
 // k % lanes steps load under a tail predicate: lanes past k read as 0 and add
-// nothing. Internal linkage; only for targets with MVE.
+// nothing.
+//
+// The blocks' loops are functions of their own in dense-rows-mve.cc, built at
+// -O2 (src/meson.build): at -Os GCC indexes every load from the stack instead
+// of post-incrementing its pointer and spills accumulators; the drivers here
+// (with the requantization) stay at the build type's size. Only for targets
+// with MVE.
 #pragma once
-#include <arm_mve.h>
 #include <stddef.h>
 #include <stdint.h>
 
 namespace mote {
 namespace kernels {
-namespace {
 namespace mve {
 
-// Element traits: Vec, kLanes, Load / LoadFirst (the first `count` lanes,
-// the rest 0), Acc (an accumulator), Zero(), Mac(acc, x, w) and Sum(acc).
+// What one output's dot product sums to: float, or an exact int32.
 template <typename T>
-struct Ops;
-
-template <>
-struct Ops<float> {
-  using Vec = float32x4_t;
-  using Acc = float32x4_t;  // 4 partial sums, added at the end
-  static constexpr size_t kLanes = 4;
-  static Vec Load(const float* p) { return vld1q_f32(p); }
-  static Vec LoadFirst(const float* p, size_t count) { return vldrwq_z_f32(p, vctp32q(uint32_t(count))); }
-  static Acc Zero() { return vdupq_n_f32(0.0f); }
-  static Acc Mac(Acc acc, Vec x, Vec w) { return vfmaq_f32(acc, x, w); }
-  static float Sum(Acc v) {
-    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
-  }
+struct SumOf {
+  using type = float;
 };
-
 template <>
-struct Ops<int8_t> {
-  using Vec = int8x16_t;
-  using Acc = int32_t;  // VMLADAVA: 16 products summed into one int32, exact
-  static constexpr size_t kLanes = 16;
-  static Vec Load(const int8_t* p) { return vld1q_s8(p); }
-  static Vec LoadFirst(const int8_t* p, size_t count) { return vldrbq_z_s8(p, vctp8q(uint32_t(count))); }
-  static Acc Zero() { return 0; }
-  static Acc Mac(Acc acc, Vec x, Vec w) { return vmladavaq_s8(acc, x, w); }
-  static int32_t Sum(Acc v) { return v; }
+struct SumOf<int8_t> {
+  using type = int32_t;
 };
+template <typename T>
+using Sum = typename SumOf<T>::type;
 
-// Runs step(load) k / kLanes times, then once more with a predicated load
-// when k is not a multiple of kLanes; load(ptr) reads a vector at ptr and
-// moves ptr past it (a post-incrementing load).
-template <typename T, class Step>
-inline void AlongK(size_t k, Step step) {
-  using O = Ops<T>;
-  for (size_t q = k / O::kLanes; q > 0; --q)
-    step([](const T*& p) {
-      const typename O::Vec v = O::Load(p);
-      p += O::kLanes;
-      return v;
-    });
-  if (const size_t count = k % O::kLanes)
-    step([count](const T*& p) { return O::LoadFirst(p, count); });
-}
-
-// The blocks' loops, each a function of its own: with nothing else live,
-// the accumulators and pointers stay in registers (GCC spills them at -Os
-// when the loop is inlined into DenseRows).
 // sums = a0 . w0, a0 . w1, a1 . w0, a1 . w1 over k.
-template <typename T>
-__attribute__((noinline)) void Block2x2(size_t k, const T* a0, const T* a1, const T* w0, const T* w1,
-                                        decltype(Ops<T>::Sum(Ops<T>::Zero()))* sums) {
-  using O = Ops<T>;
-  typename O::Acc s00 = O::Zero(), s01 = s00, s10 = s00, s11 = s00;
-  AlongK<T>(k, [&](auto load) {
-    const typename O::Vec x0 = load(a0), x1 = load(a1);
-    typename O::Vec v = load(w0);
-    s00 = O::Mac(s00, x0, v);
-    s10 = O::Mac(s10, x1, v);
-    v = load(w1);
-    s01 = O::Mac(s01, x0, v);
-    s11 = O::Mac(s11, x1, v);
-  });
-  sums[0] = O::Sum(s00);
-  sums[1] = O::Sum(s01);
-  sums[2] = O::Sum(s10);
-  sums[3] = O::Sum(s11);
-}
-
-// sums = a0 . w0, ..., a0 . w3 over k, w_j = w + j * ldw; with rows == 1,
+void Block2x2(size_t k, const float* a0, const float* a1, const float* w0, const float* w1, float* sums);
+void Block2x2(size_t k, const int8_t* a0, const int8_t* a1, const int8_t* w0, const int8_t* w1, int32_t* sums);
+// sums = a0 . w0, ..., a0 . w3 over k, w_j = w0 + j * ldw; with rows == 1,
 // only a0 . w0 (a single leftover weight row).
-template <typename T>
-__attribute__((noinline)) void Block1x4(size_t k, size_t rows, const T* a0, const T* w0, size_t ldw,
-                                        decltype(Ops<T>::Sum(Ops<T>::Zero()))* sums) {
-  using O = Ops<T>;
-  if (rows == 1) {
-    typename O::Acc s = O::Zero();
-    AlongK<T>(k, [&](auto load) { s = O::Mac(s, load(a0), load(w0)); });
-    sums[0] = O::Sum(s);
-    return;
-  }
-  const T* w1 = w0 + ldw;
-  const T* w2 = w1 + ldw;
-  const T* w3 = w2 + ldw;
-  typename O::Acc s0 = O::Zero(), s1 = s0, s2 = s0, s3 = s0;
-  AlongK<T>(k, [&](auto load) {
-    const typename O::Vec x = load(a0);
-    s0 = O::Mac(s0, x, load(w0));
-    s1 = O::Mac(s1, x, load(w1));
-    s2 = O::Mac(s2, x, load(w2));
-    s3 = O::Mac(s3, x, load(w3));
-  });
-  sums[0] = O::Sum(s0);
-  sums[1] = O::Sum(s1);
-  sums[2] = O::Sum(s2);
-  sums[3] = O::Sum(s3);
-}
+void Block1x4(size_t k, size_t rows, const float* a0, const float* w0, size_t ldw, float* sums);
+void Block1x4(size_t k, size_t rows, const int8_t* a0, const int8_t* w0, size_t ldw, int32_t* sums);
+
+namespace {
 
 // c[i][j] = finish(j, a_i . w_j) for i < m, j < n.
 template <typename T, typename Out, class Finish>
 void DenseRows(size_t m, size_t n, size_t k, const T* a, size_t lda, const T* w, size_t ldw, Finish finish, Out* c,
                size_t ldc) {
-  decltype(Ops<T>::Sum(Ops<T>::Zero())) sums[4];
+  Sum<T> sums[4];
   size_t i = 0;
   for (; i + 2 <= m; i += 2) {
     const T* a0 = a + i * lda;
     Out* c0 = c + i * ldc;
     for (size_t j = 0; j < n; j += 2) {
       if (j + 2 <= n) {
-        Block2x2<T>(k, a0, a0 + lda, w + j * ldw, w + (j + 1) * ldw, sums);
+        Block2x2(k, a0, a0 + lda, w + j * ldw, w + (j + 1) * ldw, sums);
       } else {  // the last weight row of an odd n
-        Block1x4<T>(k, 1, a0, w + j * ldw, ldw, sums + 1);
-        Block1x4<T>(k, 1, a0 + lda, w + j * ldw, ldw, sums + 2);
+        Block1x4(k, 1, a0, w + j * ldw, ldw, sums + 1);
+        Block1x4(k, 1, a0 + lda, w + j * ldw, ldw, sums + 2);
         c0[j] = finish(j, sums[1]);
         c0[ldc + j] = finish(j, sums[2]);
         break;
@@ -146,14 +72,14 @@ void DenseRows(size_t m, size_t n, size_t k, const T* a, size_t lda, const T* w,
     Out* c0 = c + i * ldc;
     for (size_t j = 0; j < n; j += 4) {
       const size_t cols = n - j < 4 ? 1 : 4;
-      Block1x4<T>(k, cols, a0, w + j * ldw, ldw, sums);
+      Block1x4(k, cols, a0, w + j * ldw, ldw, sums);
       for (size_t jj = 0; jj < cols; ++jj) c0[j + jj] = finish(j + jj, sums[jj]);
       if (cols == 1) j -= 3;
     }
   }
 }
 
-}  // namespace mve
 }  // namespace
+}  // namespace mve
 }  // namespace kernels
 }  // namespace mote
