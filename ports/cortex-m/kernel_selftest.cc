@@ -271,6 +271,7 @@ void TestTargetVariants(mote::Arena& arena) {
 #define MOTE_SELFTEST_VARIANT(ns) MOTE_SELFTEST_NAME(ns)
   const char* i8_variant = MOTE_SELFTEST_VARIANT(MOTE_I8_VARIANT);
   const char* i8_depthwise_variant = "scalar";
+  const char* f32_depthwise_variant = "scalar";
 #if MOTE_KERNELS_F32_FPU
   f32_variant = "fpu (VLDM + VFMA)";
 #elif MOTE_KERNELS_F32_MVE
@@ -279,8 +280,11 @@ void TestTargetVariants(mote::Arena& arena) {
 #if MOTE_KERNELS_I8_MVE
   i8_depthwise_variant = "mve";
 #endif
+#if MOTE_KERNELS_F32_MVE
+  f32_depthwise_variant = "mve";
+#endif
   Line() << "  f32 dense rows: " << f32_variant << "; i8 dense / conv rows: " << i8_variant
-         << "; i8 depthwise: " << i8_depthwise_variant;
+         << "; depthwise f32: " << f32_depthwise_variant << ", i8: " << i8_depthwise_variant;
   mote::Rng rng(15);
   constexpr size_t kMaxM = 5, kMaxN = 9, kMaxK = 53, kPad = 3;
   const size_t ms[] = {1, 2, 3, 5}, ns[] = {1, 2, 3, 4, 5, 9}, ks[] = {1, 3, 4, 5, 8, 15, 16, 17, 33, 53};
@@ -374,6 +378,39 @@ void TestTargetVariants(mote::Arena& arena) {
       for (size_t i = 0; i < g.out_h * g.out_w * c; ++i) dw_ok = dw_ok && dgot[i] == dwant[i];
     }
   Check(dw_ok, "I8DepthwiseConv2D bit-identical to the reference (20 shapes)");
+
+  // f32 depthwise, same shapes, clamp [-1, 1]: within the bound above, taken
+  // per output over its in-bounds taps (the bias counts as one more term).
+  float *fdx, *fgot, *fwant;
+  if (!Check(arena.AllocateArray(sizeof(dx), &fdx).ok() && arena.AllocateArray(sizeof(dgot), &fgot).ok() &&
+                 arena.AllocateArray(sizeof(dgot), &fwant).ok(),
+             "f32 depthwise buffers fit"))
+    return;
+  for (size_t i = 0; i < sizeof(dx); ++i) fdx[i] = rng.Uniform(-1.0f, 1.0f);
+  bool fdw_ok = true;
+  for (size_t c : channels)
+    for (const Shape& s : shapes) {
+      const mote::kernels::Conv2DGeometry g{1, s.in_h, s.in_w, c, s.kernel, s.kernel, s.stride, s.stride,
+                                            s.pad, s.pad, s.out_h, s.out_w};
+      mote::kernels::F32DepthwiseConv2D(g, fdx, w, bias, -1.0f, 1.0f, fgot);
+      mote::kernels::scalar_backend::F32DepthwiseConv2D(g, fdx, w, bias, -1.0f, 1.0f, fwant);
+      for (size_t oy = 0; oy < g.out_h; ++oy)
+        for (size_t ox = 0; ox < g.out_w; ++ox)
+          for (size_t ch = 0; ch < c; ++ch) {
+            float magnitude = Abs(bias[ch]);
+            for (size_t ky = 0; ky < g.kernel_h; ++ky)
+              for (size_t kx = 0; kx < g.kernel_w; ++kx) {
+                const long iy = long(oy * g.stride_h + ky) - long(g.pad_top);
+                const long ix = long(ox * g.stride_w + kx) - long(g.pad_left);
+                if (iy >= 0 && ix >= 0 && iy < long(g.in_h) && ix < long(g.in_w))
+                  magnitude += Abs(fdx[(size_t(iy) * g.in_w + size_t(ix)) * c + ch] * w[(ky * g.kernel_w + kx) * c + ch]);
+              }
+            const size_t at = (oy * g.out_w + ox) * c + ch;
+            const float bound = 4.0f * float(g.kernel_h * g.kernel_w + 1) * 0x1p-24f * magnitude;
+            fdw_ok = fdw_ok && Abs(fgot[at] - fwant[at]) <= bound;
+          }
+    }
+  Check(fdw_ok, "F32DepthwiseConv2D within the rounding bound of the reference (20 shapes)");
 
   // Conv rows (im2col + dense rows): the same shapes with 1 to 9 output
   // channels, every row, and a run of rows starting at an odd row; columns

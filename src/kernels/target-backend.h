@@ -28,6 +28,7 @@
 // Families with a variant on this target (MOTE_KERNEL_FAMILY picks them from
 // the kernel list; an undefined name is 0).
 #define MOTE_TARGET_VARIANT_f32_dense_rows (MOTE_KERNELS_F32_FPU || MOTE_KERNELS_F32_MVE)
+#define MOTE_TARGET_VARIANT_f32_depthwise MOTE_KERNELS_F32_MVE
 #define MOTE_TARGET_VARIANT_i8_depthwise MOTE_KERNELS_I8_MVE
 
 namespace mote {
