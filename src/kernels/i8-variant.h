@@ -16,7 +16,9 @@
 #include "src/kernels/arm-dsp.h"
 
 // The selection: one line per architecture class, first match wins.
-#if MOTE_ARM_DSP_INSTRUCTIONS  // Armv7E-M / Armv8-M.main with DSP: Cortex-M4, M7, M33
+#if defined(__ARM_FEATURE_MVE)  // Armv8.1-M with MVE (Helium): Cortex-M55, M85
+#define MOTE_I8_VARIANT i8_mve
+#elif MOTE_ARM_DSP_INSTRUCTIONS  // Armv7E-M / Armv8-M.main with DSP: Cortex-M4, M7, M33
 #define MOTE_I8_VARIANT i8_dsp
 #else
 #define MOTE_I8_VARIANT i8_reference
@@ -43,6 +45,12 @@ MOTE_I8_VARIANT_KERNELS
 namespace i8_dsp {
 MOTE_I8_VARIANT_KERNELS
 }  // namespace i8_dsp
+
+// MVE vectors, VMLADAVA: 16 multiply-adds into an int32 sum
+// (i8-dense-rows-mve.cc, i8-conv-rows-mve.cc; built only for MVE targets).
+namespace i8_mve {
+MOTE_I8_VARIANT_KERNELS
+}  // namespace i8_mve
 
 #undef MOTE_I8_VARIANT_KERNELS
 
