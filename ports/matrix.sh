@@ -10,12 +10,16 @@
 #   2. per port (ports/<port>/cross.ini): configures PREFIX-<core> (e.g.
 #      build/matrix-m4) with the firmware options, builds the model firmware
 #      (ports/cortex-m/model_firmware.cc) and runs it on the port's board;
-#   3. prints one table and ends with one JSON line
-#      {"ports":[{"port":"cortex-m4","insns_f32":..,"insns_i8":..,"text_bytes":..,
+#   3. prints one table, the cortex-m4's instructions per layer (per op of the
+#      runtime, with the model's multiply-adds from `mote inspect`), and ends
+#      with one JSON line
+#      {"ports":[{"port":"cortex-m4","insns_f32":..,"insns_i8":..,"text_bytes":..,"text_i8":..,
 #        "arena_f32":..,"arena_i8":..,"agreement_f32":..,"agreement_i8":..,"images":..,
 #        "crc_f32":"0x..","crc_i8":"0x..","pass":true}, ...]}
 #      insns_*: guest instructions per inference; text_bytes: .text the firmware
 #      links from libmote (runtime + kernels + core, ports/cortex-m/code-size.sh);
+#      text_i8: the same for a firmware with the int8 model alone
+#      (model_firmware_i8);
 #      arena_*: the planned arena; agreement_*: share of the images whose argmax
 #      equals the training library's on the host; crc_*: CRC-32 of every output
 #      (equal CRCs = bit-identical outputs); pass: the firmware's own checks held
@@ -109,7 +113,8 @@ for port in "${ports[@]}"; do
     meson setup "$dir" --cross-file "$cross" "${options[@]}" >/dev/null
   fi
   firmware=$dir/ports/cortex-m/model_firmware.elf
-  if ! ninja -C "$dir" ports/cortex-m/model_firmware.elf ports/cortex-m/libinsn_windows.so >/dev/null; then
+  if ! ninja -C "$dir" ports/cortex-m/model_firmware.elf ports/cortex-m/model_firmware_i8.elf \
+    ports/cortex-m/libinsn_windows.so >/dev/null; then
     echo "matrix: $port: build failed" >&2
     failed=1
     json+=("{\"port\":\"$port\",\"pass\":false}")
@@ -119,32 +124,51 @@ for port in "${ports[@]}"; do
   log=$(ports/cortex-m/run-firmware.sh "$qemu" "$machine" "$dir/ports/cortex-m/libinsn_windows.so" "$nm" "$firmware" 2>&1) ||
     status=$?
   echo "$log" | grep -E '^(model|instructions|PASS|FAIL|\*\*\*)' || true
+  [[ $port != cortex-m4 ]] || m4_log=$log
   f32=$(grep '^model fp32:' <<<"$log" || true)
   i8=$(grep '^model int8:' <<<"$log" || true)
   insns_f32=$(sed -n 's/^instructions per inference f32: \([0-9]*\).*/\1/p' <<<"$log")
   insns_i8=$(sed -n 's/^instructions per inference i8: \([0-9]*\).*/\1/p' <<<"$log")
   text=$(ports/cortex-m/code-size.sh "$dir/ports/cortex-m/model_firmware.map" | sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p')
+  text_i8=$(ports/cortex-m/code-size.sh "$dir/ports/cortex-m/model_firmware_i8.map" | sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p')
   n=$(field "$f32" images)
   pass=true
   [[ $status -eq 0 && -n $f32 && -n $i8 && -n $insns_f32 && -n $insns_i8 ]] || { pass=false; failed=1; }
   a32=$(agree "$f32" "$n")
   a8=$(agree "$i8" "$n")
   [[ $a32 == 1.0000 ]] || { pass=false; failed=1; }
-  json+=("$(printf '{"port":"%s","insns_f32":%s,"insns_i8":%s,"text_bytes":%s,"arena_f32":%s,"arena_i8":%s,"agreement_f32":%s,"agreement_i8":%s,"images":%s,"crc_f32":"%s","crc_i8":"%s","pass":%s}' \
-    "$port" "${insns_f32:-null}" "${insns_i8:-null}" "${text:-null}" "$(field "$f32" arena || true)" \
+  json+=("$(printf '{"port":"%s","insns_f32":%s,"insns_i8":%s,"text_bytes":%s,"text_i8":%s,"arena_f32":%s,"arena_i8":%s,"agreement_f32":%s,"agreement_i8":%s,"images":%s,"crc_f32":"%s","crc_i8":"%s","pass":%s}' \
+    "$port" "${insns_f32:-null}" "${insns_i8:-null}" "${text:-null}" "${text_i8:-null}" "$(field "$f32" arena || true)" \
     "$(field "$i8" arena || true)" "$a32" "$a8" "${n:-null}" "$(field "$f32" crc)" "$(field "$i8" crc)" "$pass" |
     sed 's/:,/:null,/g')")
-  rows+=("$(printf '| %-13s | %-10s | %12s | %12s | %6s | %7s | %7s | %7s | %7s | %6s | %-10s | %-10s | %-4s | %4d s |' \
-    "$port" "$machine" "${insns_f32:-?}" "${insns_i8:-?}" "${text:-?}" "$(field "$f32" arena)" "$(field "$i8" arena)" \
+  rows+=("$(printf '| %-13s | %-10s | %12s | %12s | %6s | %7s | %7s | %7s | %7s | %7s | %6s | %-10s | %-10s | %-4s | %4d s |' \
+    "$port" "$machine" "${insns_f32:-?}" "${insns_i8:-?}" "${text:-?}" "${text_i8:-?}" "$(field "$f32" arena)" "$(field "$i8" arena)" \
     "$a32" "$a8" "${n:-?}" "$(field "$f32" crc)" "$(field "$i8" crc)" "$pass" $((SECONDS - t0)))")
 done
 
 # ---- 3. table + JSON ------------------------------------------------------------
 echo
 echo "Cortex-M port matrix: seed network, $images test images per port ($((SECONDS - t_start)) s)"
-printf '| %-13s | %-10s | %12s | %12s | %6s | %7s | %7s | %7s | %7s | %6s | %-10s | %-10s | %-4s | %6s |\n' \
-  port board "insns f32" "insns i8" text "arena32" "arena8" "agree32" "agree8" images "crc f32" "crc i8" pass time
-echo "|---------------|------------|--------------|--------------|--------|---------|---------|---------|---------|--------|------------|------------|------|--------|"
+printf '| %-13s | %-10s | %12s | %12s | %6s | %7s | %7s | %7s | %7s | %7s | %6s | %-10s | %-10s | %-4s | %6s |\n' \
+  port board "insns f32" "insns i8" text "text i8" "arena32" "arena8" "agree32" "agree8" images "crc f32" "crc i8" pass time
+echo "|---------------|------------|--------------|--------------|--------|---------|---------|---------|---------|---------|--------|------------|------------|------|--------|"
 for r in "${rows[@]}"; do echo "$r"; done
+# Per layer on the cortex-m4: the per-op counts of run-firmware.sh next to
+# each op's multiply-adds (mote inspect of the exported model).
+if [[ -n ${m4_log:-} && -x $mote ]]; then
+  echo
+  echo "cortex-m4 per layer (instructions per inference; per multiply-add where the op has them)"
+  printf '| %-5s | %3s | %-11s | %9s | %10s | %8s |\n' model op type MACs insns "per MAC"
+  echo "|-------|-----|-------------|-----------|------------|----------|"
+  for model in f32 i8; do
+    macs=$("$mote" inspect "$inputs/seed_$model.mote" | awk '$1 ~ /^[0-9]+$/ { print $1, $5 }')
+    while read -r _ _ _ name index type count; do
+      count=${count#*: }
+      mac=$(awk -v i="$index" '$1 == i { print $2 }' <<<"$macs")
+      per=$(awk -v m="${mac:-0}" -v n="$count" 'BEGIN { if (m > 0) printf "%.2f", n / m; else print "-" }')
+      printf '| %-5s | %3s | %-11s | %9s | %10s | %8s |\n' "$model" "$index" "$type" "${mac:-0}" "$count" "$per"
+    done < <(grep "^instructions per op $model " <<<"$m4_log" | sed 's/: / /')
+  done
+fi
 (IFS=,; echo "{\"ports\":[${json[*]}]}")
 exit $failed

@@ -53,9 +53,11 @@ struct ExportTraining {
 };
 
 struct ExportOptions {
-  // Scratch budget of one CONV2D im2col tile; a tile is never less than one
-  // im2col row (one output pixel).
-  size_t max_tile_bytes = 8192;
+  // Scratch budget of one fp32 CONV2D im2col tile: as many im2col rows (one
+  // per output pixel) as fit, or when not even one does, one kernel row of
+  // one pixel (MOTE_CONV2D_KERNEL_ROW_TILES). An int8 conv's tile is always a
+  // pair of rows (kernels::I8ConvRowsColumnBytes).
+  size_t max_tile_bytes = 1024;
   // int8 post-training quantization, calibrated on `calibration_count`
   // examples: calibration[i] points to the examples of model input i, one
   // after another (the model's per-example layout).
@@ -103,7 +105,7 @@ Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportG
 // Scratch sizes (the CONV2D im2col tile) and arena offsets: tensors alive at
 // the same time never overlap, RESHAPE aliases its input, every offset is
 // 16-aligned; graph->arena_bytes is the end of the highest block.
-Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 8192);
+Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 1024);
 
 // The model file. Errors: kOutOfRange (beyond the format's uint32 / uint16
 // limits), kInvalidArgument (an inconsistent graph).

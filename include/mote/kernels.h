@@ -121,6 +121,13 @@ inline int32_t I8RequantizeOne(int32_t acc, int32_t multiplier, int32_t shift, i
   return int32_t(q);
 }
 
+// Scratch bytes of I8ConvRows with which every variant runs at full speed
+// for a conv of `rows` im2col rows: a pair of rows (one if rows < 2), each
+// padded to 4 bytes (the DSP variant interleaves two rows word by word).
+constexpr size_t I8ConvRowsColumnBytes(size_t patch, size_t rows) {
+  return (rows < 2 ? rows : 2) * ((patch + 3) / 4 * 4);
+}
+
 // ---- scratch sizes of the f32 GEMM ----------------------------------------------
 // Floats of scratch any backend's F32Gemm needs for this shape.
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);

@@ -112,11 +112,18 @@ typedef struct MoteTensorRecord {
   uint32_t reserved1[3];        /* 0 */
 } MoteTensorRecord;
 
+/* CONV2D tile_rows: fp32 im2col one kernel row of one pixel at a time. */
+#define MOTE_CONV2D_KERNEL_ROW_TILES (-1)
+
 typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
    * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
    * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1).
-   * Scratch: tile_rows * kh*kw*Cin elements of the input dtype. */
+   * Scratch: tile_rows * kh*kw*Cin elements of the input dtype (int8: at
+   * least that; exporters give round_up(kh*kw*Cin, 4) bytes per row, for
+   * two rows). fp32 only: tile_rows MOTE_CONV2D_KERNEL_ROW_TILES, one kernel
+   * row of one output pixel at a time (scratch kw*Cin floats), the output
+   * holding the partial sums. */
   MOTE_OP_CONV2D = 1,
   /* in: x [H,W,C], weights [kh][kw][C] (one filter per channel, depth
    * multiplier 1; TFLite's [1][kh][kw][C]), bias [C], requant [2*C] (int8).

@@ -12,6 +12,18 @@
  * total. The count is per translation block (added when a block starts), so a
  * window is exact up to the few instructions of the marker blocks themselves.
  *
+ * Per-op mode: split=ADDR (the entries of the runtime's op functions) cuts a
+ * window at every split address it runs: segment S of the window starts at
+ * the S-th split (segment 0 before the first) and ends at the next split or
+ * the end marker. At exit, per segment: "window I segment S split J: insns X"
+ * (J: the index of the split= argument that started it, -1 for segment 0),
+ * summed over the window's calls.
+ *
+ * Profile mode: range=LO:HI (e.g. a function's address and end from
+ * `arm-none-eabi-nm -S`) counts the instructions run in [LO, HI) over the
+ * whole run: "range I: insns X" at exit; with range_segment=S only during
+ * segment S of the windows (one op of the per-op mode, e.g. one layer).
+ *
  * QEMU's plugin header is not packaged in Debian: the few API v1 declarations
  * used are written out here (C ABI of include/qemu/qemu-plugin.h).
  * Build (host gcc): gcc -shared -fPIC -O2 -o libinsn_windows.so insn_windows.c */
@@ -43,18 +55,48 @@ void qemu_plugin_outs(const char*);
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
 #define MAX_WINDOWS 8
+#define MAX_SPLITS 32
+#define MAX_SEGMENTS 64
 struct window {
   uint64_t begin, end;  /* marker addresses */
   uint64_t started_at;  /* total when begin last ran */
   uint64_t calls, insns;
+  uint64_t segment_insns[MAX_SEGMENTS];
+  int segment_split[MAX_SEGMENTS];
 };
 static struct window windows[MAX_WINDOWS];
 static int window_count;
+static uint64_t splits[MAX_SPLITS];
+static int split_count;
 static uint64_t total; /* single vCPU board: no atomics needed */
+#define MAX_RANGES 32
+static uint64_t range_lo[MAX_RANGES], range_hi[MAX_RANGES], range_insns[MAX_RANGES];
+static int range_count;
+static int range_segment = -1;
+/* Per translation block in range_segment mode: its instructions per range. */
+struct tb_ranges {
+  uint64_t inside[MAX_RANGES];
+};
+/* Per-op mode: the window running now, its current segment and where it began. */
+static struct window* active;
+static int segment, segment_split;
+static uint64_t segment_start;
+
+static void close_segment(void) {
+  if (segment < MAX_SEGMENTS) {
+    active->segment_insns[segment] += total - segment_start;
+    active->segment_split[segment] = segment_split;
+  }
+  segment_start = total;
+}
 
 static void on_begin(unsigned int vcpu, void* w) {
   (void)vcpu;
   ((struct window*)w)->started_at = total;
+  active = (struct window*)w;
+  segment = 0;
+  segment_split = -1;
+  segment_start = total;
 }
 
 static void on_end(unsigned int vcpu, void* p) {
@@ -62,12 +104,46 @@ static void on_end(unsigned int vcpu, void* p) {
   struct window* w = (struct window*)p;
   w->insns += total - w->started_at;
   w->calls += 1;
+  if (active == w && split_count > 0) close_segment();
+  active = NULL;
 }
+
+static void on_split(unsigned int vcpu, void* p) {
+  (void)vcpu;
+  if (active == NULL) return;
+  close_segment();
+  ++segment;
+  segment_split = (int)(intptr_t)p;
+}
+
+static void on_tb_ranges(unsigned int vcpu, void* p) {
+  (void)vcpu;
+  if (active == NULL || segment != range_segment) return;
+  const struct tb_ranges* r = (const struct tb_ranges*)p;
+  for (int k = 0; k < range_count; ++k) range_insns[k] += r->inside[k];
+}
+
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb*, qemu_plugin_vcpu_udata_cb_t,
+                                          enum qemu_plugin_cb_flags, void*);
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   const size_t n = qemu_plugin_tb_n_insns(tb);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &total, n);
+  struct tb_ranges* ranges = range_segment >= 0 && range_count > 0 ? calloc(1, sizeof *ranges) : NULL;
+  for (int k = 0; k < range_count; ++k) {
+    uint64_t inside = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t pc = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, i));
+      inside += pc >= range_lo[k] && pc < range_hi[k];
+    }
+    if (ranges != NULL)
+      ranges->inside[k] = inside;
+    else if (inside > 0)
+      qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &range_insns[k], inside);
+  }
+  /* Translation blocks live as long as the run: so does their table. */
+  if (ranges != NULL) qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_ranges, QEMU_PLUGIN_CB_NO_REGS, ranges);
   for (size_t i = 0; i < n; ++i) {
     struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
     /* Thumb: nm reports function addresses with bit 0 clear, as vaddr is. */
@@ -78,6 +154,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
       if (pc == windows[k].end)
         qemu_plugin_register_vcpu_insn_exec_cb(insn, on_end, QEMU_PLUGIN_CB_NO_REGS, &windows[k]);
     }
+    for (int k = 0; k < split_count; ++k)
+      if (pc == splits[k])
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, on_split, QEMU_PLUGIN_CB_NO_REGS, (void*)(intptr_t)k);
   }
 }
 
@@ -89,6 +168,16 @@ static void at_exit(qemu_plugin_id_t id, void* p) {
     snprintf(line, sizeof line, "window %d: calls %" PRIu64 " insns %" PRIu64 "\n", k, windows[k].calls,
              windows[k].insns);
     qemu_plugin_outs(line);
+    for (int s = 0; s < MAX_SEGMENTS && split_count > 0; ++s) {
+      if (windows[k].segment_insns[s] == 0) continue;
+      snprintf(line, sizeof line, "window %d segment %d split %d: insns %" PRIu64 "\n", k, s,
+               windows[k].segment_split[s], windows[k].segment_insns[s]);
+      qemu_plugin_outs(line);
+    }
+  }
+  for (int k = 0; k < range_count; ++k) {
+    snprintf(line, sizeof line, "range %d: insns %" PRIu64 "\n", k, range_insns[k]);
+    qemu_plugin_outs(line);
   }
   snprintf(line, sizeof line, "insns total: %" PRIu64 "\n", total);
   qemu_plugin_outs(line);
@@ -97,6 +186,23 @@ static void at_exit(qemu_plugin_id_t id, void* p) {
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc, char** argv) {
   (void)info;
   for (int i = 0; i < argc; ++i) {
+    if (strncmp(argv[i], "split=", 6) == 0) {
+      if (split_count == MAX_SPLITS) return -1;
+      splits[split_count++] = strtoull(argv[i] + 6, NULL, 0);
+      continue;
+    }
+    if (strncmp(argv[i], "range_segment=", 14) == 0) {
+      range_segment = atoi(argv[i] + 14);
+      continue;
+    }
+    if (strncmp(argv[i], "range=", 6) == 0) {
+      char* colon = NULL;
+      if (range_count == MAX_RANGES) return -1;
+      range_lo[range_count] = strtoull(argv[i] + 6, &colon, 0);
+      if (!colon || *colon != ':') return -1;
+      range_hi[range_count++] = strtoull(colon + 1, NULL, 0);
+      continue;
+    }
     if (strncmp(argv[i], "window=", 7) != 0) continue;
     if (window_count == MAX_WINDOWS) return -1;
     char* colon = NULL;

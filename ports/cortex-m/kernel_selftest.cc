@@ -17,6 +17,9 @@
 #include "mote/status.h"
 #include "console_line.h"
 #include "mote_port.h"
+#include "src/kernels/i8-variant.h"      // i8_reference and this core's int8 variant
+#include "src/kernels/kernel-table.h"    // scalar_backend: the reference of the others
+#include "src/kernels/target-backend.h"  // which other variants this core builds
 
 extern "C" float fmaf(float x, float y, float z);  // ports/cortex-m/fmaf.c
 
@@ -245,6 +248,254 @@ void TestDenseRows() {
   same = true;
   for (int i = 0; i < 4; ++i) same = same && dy[i] == -13;
   Check(same, "int8 depthwise, padding reads the zero point");
+}
+
+// ---- int8 variants -------------------------------------------------------------
+// Every int8 variant (src/kernels/i8-variant.h; on this core the DSP one runs
+// the real SXTB16 / SMLAD) against the portable reference, bit for bit, on
+// odd sizes: row and channel tails, patches that are no multiple of 4,
+// columns from one row to several pairs, misaligned, shifts below / at /
+// above 32.
+void TestI8Variants() {
+  Section("int8 variants vs reference (I8DenseRows, I8ConvRows, I8RowSums)");
+  mote::Rng rng(15u);
+  static int8_t x[9 * 9 * 13], w[11 * 5 * 5 * 13], cols[3 * 5 * 5 * 13 + 8];
+  static int8_t want[81 * 13], got[81 * 13];
+  int32_t bias[11], mul[11], shift[11];
+  const int32_t kShifts[] = {1, 20, 31, 32, 33, 38, 40, 62};
+  bool dense_same = true, conv_same = true, selected_same = true, sums_same = true;
+  for (int trial = 0; trial < 60; ++trial) {
+    for (int8_t& v : x) v = int8_t(rng.NextU32());
+    for (int8_t& v : w) v = int8_t(rng.NextU32());
+    for (int j = 0; j < 11; ++j) {
+      bias[j] = int32_t(rng.Below(2001)) - 1000;
+      mul[j] = rng.Below(3) == 0 ? INT32_MAX : int32_t((1u << 30) + rng.Below(1u << 29));
+      shift[j] = kShifts[rng.Below(8)];
+    }
+    const mote::kernels::I8Requant rq{bias, mul, shift, int32_t(rng.Below(21)) - 10, -128, 127};
+    // Dense rows: m x n outputs of k taps.
+    const size_t m = 1 + rng.Below(3), n = 1 + rng.Below(11), k = 1 + rng.Below(300);
+    mote::kernels::i8_reference::I8DenseRows(m, n, k, x, k, w, k, rq, want, n);
+    mote::kernels::i8_dsp::I8DenseRows(m, n, k, x, k, w, k, rq, got, n);
+    for (size_t i = 0; i < m * n; ++i) dense_same = dense_same && got[i] == want[i];
+    // Conv rows on a random geometry.
+    mote::kernels::Conv2DGeometry g{};
+    g.batch = 1;
+    g.in_h = 1 + rng.Below(9), g.in_w = 1 + rng.Below(9), g.in_c = 1 + rng.Below(13);
+    g.kernel_h = 1 + rng.Below(5), g.kernel_w = 1 + rng.Below(5);
+    g.stride_h = 1 + rng.Below(2), g.stride_w = 1 + rng.Below(2);
+    g.pad_top = rng.Below(uint32_t(g.kernel_h)), g.pad_left = rng.Below(uint32_t(g.kernel_w));
+    if (g.in_h + 2 * g.pad_top < g.kernel_h || g.in_w + 2 * g.pad_left < g.kernel_w) continue;
+    g.out_h = (g.in_h + 2 * g.pad_top - g.kernel_h) / g.stride_h + 1;
+    g.out_w = (g.in_w + 2 * g.pad_left - g.kernel_w) / g.stride_w + 1;
+    const size_t patch = g.patch_size(), rows = g.rows();
+    const size_t begin = rng.Below(uint32_t(rows)), end = begin + 1 + rng.Below(uint32_t(rows - begin));
+    const size_t pair = mote::kernels::I8ConvRowsColumnBytes(patch, 2);
+    const size_t bytes = trial % 3 == 0 ? patch : (trial % 3 == 1 ? pair : patch + rng.Below(uint32_t(pair)));
+    const size_t misalign = rng.Below(4);
+    mote::kernels::i8_reference::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols, bytes, want, n);
+    mote::kernels::i8_dsp::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols + misalign, bytes, got, n);
+    for (size_t i = 0; i < (end - begin) * n; ++i) conv_same = conv_same && got[i] == want[i];
+    mote::kernels::I8ConvRows(g, x, -5, begin, end, w, patch, n, rq, cols + misalign, bytes, got, n);
+    for (size_t i = 0; i < (end - begin) * n; ++i) selected_same = selected_same && got[i] == want[i];
+    int32_t sums_ref[11] = {}, sums_dsp[11] = {};
+    mote::kernels::i8_reference::I8RowSums(n, k, w + misalign, k + 1, sums_ref);
+    mote::kernels::i8_dsp::I8RowSums(n, k, w + misalign, k + 1, sums_dsp);
+    for (size_t j = 0; j < n; ++j) sums_same = sums_same && sums_ref[j] == sums_dsp[j];
+  }
+  Check(dense_same, "i8_dsp::I8DenseRows == reference");
+  Check(conv_same, "i8_dsp::I8ConvRows == reference");
+  Check(selected_same, "I8ConvRows (the selected variant) == reference");
+  Check(sums_same, "i8_dsp::I8RowSums == reference");
+}
+
+// ---- compile-time variants against the scalar reference ----------------------
+// The public kernels run this core's variant where it has one
+// (src/kernels/target-backend.h, src/kernels/i8-variant.h); scalar_backend
+// and i8_reference are the references: random data on odd sizes, every
+// block and tail of the variants (k not a multiple of 4 or 16, odd m and n,
+// leading dimensions past the rows), int8 bit for bit.
+//
+// fp32: both sum each output's k products, the reference rounding every
+// product and sum, a variant fusing them (one rounding per step) and, with
+// MVE, in 4 partial sums. Each result is within gamma_k * sum_p |a_p w_p| of
+// the exact dot product (Higham, Accuracy and Stability of Numerical
+// Algorithms, 2002, section 3.1: any summation order, gamma_k = k u / (1 - k u),
+// u = 2^-24), so they differ by at most twice that (doubled again for the
+// k u denominator and the bias addition); bias and clamp only shrink it.
+void TestTargetVariants(mote::Arena& arena) {
+  Section("variants vs scalar reference");
+  const char* f32_variant = "scalar";
+#define MOTE_SELFTEST_NAME(ns) #ns
+#define MOTE_SELFTEST_VARIANT(ns) MOTE_SELFTEST_NAME(ns)
+  const char* i8_variant = MOTE_SELFTEST_VARIANT(MOTE_I8_VARIANT);
+  const char* i8_depthwise_variant = "scalar";
+  const char* f32_depthwise_variant = "scalar";
+#if MOTE_KERNELS_F32_FPU
+  f32_variant = "fpu (VLDM + VFMA)";
+#elif MOTE_KERNELS_F32_MVE
+  f32_variant = "mve (float vectors)";
+#endif
+#if MOTE_KERNELS_I8_MVE
+  i8_depthwise_variant = "mve";
+#endif
+#if MOTE_KERNELS_F32_MVE
+  f32_depthwise_variant = "mve";
+#endif
+  Line() << "  f32 dense rows: " << f32_variant << "; i8 dense / conv rows: " << i8_variant
+         << "; depthwise f32: " << f32_depthwise_variant << ", i8: " << i8_depthwise_variant;
+  mote::Rng rng(15);
+  constexpr size_t kMaxM = 5, kMaxN = 9, kMaxK = 53, kPad = 3;
+  const size_t ms[] = {1, 2, 3, 5}, ns[] = {1, 2, 3, 4, 5, 9}, ks[] = {1, 3, 4, 5, 8, 15, 16, 17, 33, 53};
+  const size_t lda = kMaxK + kPad, ldc = kMaxN + kPad;
+  float *a, *w, *bias, *got, *want;
+  int8_t *qa, *qw, *qgot, *qwant;
+  int32_t *qbias, *mult, *shift;
+  arena.Reset();
+  if (!Check(arena.AllocateArray(kMaxM * lda, &a).ok() && arena.AllocateArray(kMaxN * lda, &w).ok() &&
+                 arena.AllocateArray(kMaxN, &bias).ok() && arena.AllocateArray(kMaxM * ldc, &got).ok() &&
+                 arena.AllocateArray(kMaxM * ldc, &want).ok() && arena.AllocateArray(kMaxM * lda, &qa).ok() &&
+                 arena.AllocateArray(kMaxN * lda, &qw).ok() && arena.AllocateArray(kMaxM * ldc, &qgot).ok() &&
+                 arena.AllocateArray(kMaxM * ldc, &qwant).ok() && arena.AllocateArray(kMaxN, &qbias).ok() &&
+                 arena.AllocateArray(kMaxN, &mult).ok() && arena.AllocateArray(kMaxN, &shift).ok(),
+             "buffers fit"))
+    return;
+  for (size_t i = 0; i < kMaxM * lda; ++i) {
+    a[i] = rng.Uniform(-1.0f, 1.0f);
+    qa[i] = int8_t(int(rng.Below(256)) - 128);
+  }
+  for (size_t i = 0; i < kMaxN * lda; ++i) {
+    w[i] = rng.Uniform(-1.0f, 1.0f);
+    qw[i] = int8_t(int(rng.Below(256)) - 128);
+  }
+  for (size_t j = 0; j < kMaxN; ++j) {
+    bias[j] = rng.Uniform(-0.5f, 0.5f);
+    qbias[j] = int32_t(rng.Below(20001)) - 10000;
+    mult[j] = int32_t((1u << 30) + rng.Below(1u << 30));
+    shift[j] = 38 + int32_t(rng.Below(6));  // scales 2^-7 .. 2^-13: outputs span the int8 range
+  }
+  const mote::kernels::I8Requant rq{qbias, mult, shift, -5, -128, 127};
+  bool f32_ok = true, i8_ok = true, gaps_ok = true;
+  float worst = 0.0f;  // largest difference as a share of its bound
+  for (size_t m : ms)
+    for (size_t n : ns)
+      for (size_t k : ks) {
+        for (size_t i = 0; i < kMaxM * ldc; ++i) {
+          got[i] = want[i] = 777.0f;
+          qgot[i] = qwant[i] = 77;
+        }
+        // Clamp [-1, 1] on the even k only, so both halves see unclamped values.
+        const float lo = k % 2 ? -1e30f : -1.0f, hi = k % 2 ? 1e30f : 1.0f;
+        mote::kernels::F32DenseRows(m, n, k, a, lda, w, lda, bias, lo, hi, got, ldc);
+        mote::kernels::scalar_backend::F32DenseRows(m, n, k, a, lda, w, lda, bias, lo, hi, want, ldc);
+        mote::kernels::I8DenseRows(m, n, k, qa, lda, qw, lda, rq, qgot, ldc);
+        mote::kernels::i8_reference::I8DenseRows(m, n, k, qa, lda, qw, lda, rq, qwant, ldc);
+        for (size_t i = 0; i < m; ++i)
+          for (size_t j = 0; j < ldc; ++j) {
+            const size_t at = i * ldc + j;
+            if (j >= n) {
+              gaps_ok = gaps_ok && got[at] == 777.0f && qgot[at] == 77;
+              continue;
+            }
+            float magnitude = Abs(bias[j]);
+            for (size_t p = 0; p < k; ++p) magnitude += Abs(a[i * lda + p] * w[j * lda + p]);
+            const float bound = 4.0f * float(k + 1) * 0x1p-24f * magnitude;
+            const float diff = Abs(got[at] - want[at]);
+            if (diff > bound && f32_ok) {
+              Line() << "  f32 m " << uint32_t(m) << " n " << uint32_t(n) << " k " << uint32_t(k) << " [" << uint32_t(i)
+                     << "][" << uint32_t(j) << "]: " << got[at] << ", reference " << want[at];
+              f32_ok = false;
+            }
+            if (bound > 0 && diff / bound > worst) worst = diff / bound;
+            if (qgot[at] != qwant[at] && i8_ok) {
+              Line() << "  i8 m " << uint32_t(m) << " n " << uint32_t(n) << " k " << uint32_t(k) << " [" << uint32_t(i)
+                     << "][" << uint32_t(j) << "]: " << int(qgot[at]) << ", reference " << int(qwant[at]);
+              i8_ok = false;
+            }
+          }
+      }
+  Line() << "  f32 dense rows: largest difference " << worst << " of the bound";
+  Check(f32_ok, "F32DenseRows within the rounding bound of the reference (240 shapes)");
+  Check(i8_ok, "I8DenseRows bit-identical to the reference (240 shapes)");
+  Check(gaps_ok, "outputs past n untouched");
+
+  // Depthwise: channel counts around the 4-channel vectors, padded windows
+  // (also windows wholly inside the padding), strides 1 and 2.
+  const size_t channels[] = {1, 3, 4, 5, 9};
+  struct Shape {
+    size_t in_h, in_w, kernel, stride, pad, out_h, out_w;
+  } shapes[] = {{5, 4, 3, 1, 1, 5, 4}, {6, 7, 3, 2, 1, 3, 4}, {3, 3, 5, 1, 2, 3, 3}, {2, 2, 3, 1, 3, 6, 6}};
+  bool dw_ok = true;
+  int8_t dx[6 * 7 * 9], dgot[6 * 6 * 9], dwant[6 * 6 * 9];
+  for (size_t i = 0; i < sizeof(dx); ++i) dx[i] = int8_t(int(rng.Below(256)) - 128);
+  for (size_t c : channels)
+    for (const Shape& s : shapes) {
+      const mote::kernels::Conv2DGeometry g{1, s.in_h, s.in_w, c, s.kernel, s.kernel, s.stride, s.stride,
+                                            s.pad, s.pad, s.out_h, s.out_w};
+      mote::kernels::I8DepthwiseConv2D(g, dx, -7, qw, rq, dgot);  // weights: the first kernel^2 * c of qw
+      mote::kernels::scalar_backend::I8DepthwiseConv2D(g, dx, -7, qw, rq, dwant);
+      for (size_t i = 0; i < g.out_h * g.out_w * c; ++i) dw_ok = dw_ok && dgot[i] == dwant[i];
+    }
+  Check(dw_ok, "I8DepthwiseConv2D bit-identical to the reference (20 shapes)");
+
+  // f32 depthwise, same shapes, clamp [-1, 1]: within the bound above, taken
+  // per output over its in-bounds taps (the bias counts as one more term).
+  float *fdx, *fgot, *fwant;
+  if (!Check(arena.AllocateArray(sizeof(dx), &fdx).ok() && arena.AllocateArray(sizeof(dgot), &fgot).ok() &&
+                 arena.AllocateArray(sizeof(dgot), &fwant).ok(),
+             "f32 depthwise buffers fit"))
+    return;
+  for (size_t i = 0; i < sizeof(dx); ++i) fdx[i] = rng.Uniform(-1.0f, 1.0f);
+  bool fdw_ok = true;
+  for (size_t c : channels)
+    for (const Shape& s : shapes) {
+      const mote::kernels::Conv2DGeometry g{1, s.in_h, s.in_w, c, s.kernel, s.kernel, s.stride, s.stride,
+                                            s.pad, s.pad, s.out_h, s.out_w};
+      mote::kernels::F32DepthwiseConv2D(g, fdx, w, bias, -1.0f, 1.0f, fgot);
+      mote::kernels::scalar_backend::F32DepthwiseConv2D(g, fdx, w, bias, -1.0f, 1.0f, fwant);
+      for (size_t oy = 0; oy < g.out_h; ++oy)
+        for (size_t ox = 0; ox < g.out_w; ++ox)
+          for (size_t ch = 0; ch < c; ++ch) {
+            float magnitude = Abs(bias[ch]);
+            for (size_t ky = 0; ky < g.kernel_h; ++ky)
+              for (size_t kx = 0; kx < g.kernel_w; ++kx) {
+                const long iy = long(oy * g.stride_h + ky) - long(g.pad_top);
+                const long ix = long(ox * g.stride_w + kx) - long(g.pad_left);
+                if (iy >= 0 && ix >= 0 && iy < long(g.in_h) && ix < long(g.in_w))
+                  magnitude += Abs(fdx[(size_t(iy) * g.in_w + size_t(ix)) * c + ch] * w[(ky * g.kernel_w + kx) * c + ch]);
+              }
+            const size_t at = (oy * g.out_w + ox) * c + ch;
+            const float bound = 4.0f * float(g.kernel_h * g.kernel_w + 1) * 0x1p-24f * magnitude;
+            fdw_ok = fdw_ok && Abs(fgot[at] - fwant[at]) <= bound;
+          }
+    }
+  Check(fdw_ok, "F32DepthwiseConv2D within the rounding bound of the reference (20 shapes)");
+
+  // Conv rows (im2col + dense rows): the same shapes with 1 to 9 output
+  // channels, every row, and a run of rows starting at an odd row; columns
+  // as the planner gives them (I8ConvRowsColumnBytes) and bigger.
+  bool conv_ok = true;
+  int8_t columns[4 * 228], cgot[36 * 9], cwant[36 * 9];  // 228: the largest patch (225) padded to 4
+  int8_t* cw;
+  if (!Check(arena.AllocateArray(9 * 225, &cw).ok(), "conv weights fit")) return;
+  for (size_t i = 0; i < 9 * 225; ++i) cw[i] = int8_t(int(rng.Below(256)) - 128);
+  const size_t outs[] = {1, 5, 9};
+  for (size_t c : channels)
+    for (const Shape& s : shapes)
+      for (size_t n : outs) {
+        const mote::kernels::Conv2DGeometry g{1, s.in_h, s.in_w, c, s.kernel, s.kernel, s.stride, s.stride,
+                                              s.pad, s.pad, s.out_h, s.out_w};
+        const size_t rows = g.rows(), patch = g.patch_size(), first = rows > 2 ? 1 : 0;
+        const size_t column_bytes[] = {mote::kernels::I8ConvRowsColumnBytes(patch, rows), sizeof(columns)};
+        for (size_t bytes : column_bytes) {
+          mote::kernels::I8ConvRows(g, dx, -7, first, rows, cw, patch, n, rq, columns, bytes, cgot, n);
+          mote::kernels::i8_reference::I8ConvRows(g, dx, -7, first, rows, cw, patch, n, rq, columns, bytes, cwant,
+                                                  n);
+          for (size_t i = 0; i < (rows - first) * n; ++i) conv_ok = conv_ok && cgot[i] == cwant[i];
+        }
+      }
+  Check(conv_ok, "I8ConvRows bit-identical to the reference (60 shapes, 2 column sizes)");
+  arena.Reset();
 }
 
 // ---- F32ChannelAffineClamp -----------------------------------------------------
@@ -634,6 +885,8 @@ int main() {
   TestGemm(arena);
   TestIm2Col();
   TestDenseRows();
+  TestI8Variants();
+  TestTargetVariants(arena);
   TestAffine();
   TestSoftmax();
   TestActivation();

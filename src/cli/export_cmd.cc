@@ -52,11 +52,11 @@ void PrintExportUsage(FILE* out) {
           "                        seed (mote::BuildSeedNetwork) or rnn:H, lstm:H, gru:H\n"
           "  --out FILE            model file to write (default model.mote)\n"
           "  --int8                int8 post-training quantization\n"
-          "  --calibration SPEC    int8 calibration data (default fashion-mnist:train:1000); a plain number N\n"
+          "  --calibration SPEC    int8 calibration data (default fashion-mnist:train:1000, only for 784-value inputs); a plain number N\n"
           "                        means the first N Fashion-MNIST training images\n"
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
-          "  --max-tile-bytes N    im2col tile budget of a conv (default 8192)\n"
+          "  --max-tile-bytes N    im2col tile budget of an fp32 conv (default 1024; int8: a pair of rows)\n"
           "  --evaluate SPEC       run the exported model on the host runtime over SPEC and compare with the\n"
           "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
           "                        0 all of them)\n"
@@ -83,9 +83,9 @@ void PrintInspectUsage(FILE* out) {
 }
 
 int RunExport(int argc, char** argv) {
-  std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration = "1000", evaluate;
+  std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration, evaluate;
   bool int8 = false;
-  size_t max_tile = 8192, trainable = 0, trainable_bias = 0;
+  size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0, trainable_bias = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
@@ -152,6 +152,17 @@ int RunExport(int argc, char** argv) {
   options.max_tile_bytes = max_tile;
   options.training = training;
   if (int8) {
+    // The default calibration set is Fashion-MNIST: for any other input shape
+    // ask for the user's data instead of failing on an item-size mismatch.
+    if (calibration.empty()) {
+      if (input_shape.per_item() != 28 * 28)
+        return UsageError("export",
+                          "--int8 needs --calibration SPEC (a few hundred of the model's training items): the "
+                          "default, Fashion-MNIST, does not fit this model's input of " +
+                              std::to_string(input_shape.per_item()) + " values",
+                          PrintExportUsage);
+      calibration = "1000";
+    }
     s = LoadDataSource(DataSpecOf(calibration, "train"), csv, input_shape, trained.normalization, &calibration_set);
     if (!s.ok()) return Fail("export --calibration", s);
     options.int8 = true;

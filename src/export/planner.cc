@@ -19,6 +19,7 @@
 #include <numeric>
 
 #include "mote/export.h"
+#include "mote/kernels.h"
 #include "src/export/graph_util.h"
 
 namespace mote {
@@ -120,9 +121,10 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
   return bound;
 }
 
-// The im2col tile of each CONV2D: as many im2col rows as fit max_tile_bytes,
-// at least one, at most the output pixels; none for a pointwise conv (the
-// runtime multiplies its input directly).
+// The im2col tile of each CONV2D: f32, as many im2col rows as fit
+// max_tile_bytes (at most the output pixels), or one kernel row of one pixel
+// when not even one row fits; int8, a pair of rows; none for a pointwise conv
+// (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
     if (op.type != MOTE_OP_CONV2D) continue;
@@ -140,8 +142,24 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       op.scratch_bytes = 0;
       continue;
     }
-    const size_t row_bytes = size_t(w.dims[1]) * w.dims[2] * w.dims[3] * export_internal::DTypeBytes(x.dtype);
-    const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
+    const size_t patch = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
+    if (x.dtype == MOTE_DTYPE_I8) {
+      // int8 (kernels::I8ConvRows): every variant runs at full speed on a
+      // pair of im2col rows; more would only take RAM.
+      const uint64_t bytes = kernels::I8ConvRowsColumnBytes(patch, rows);
+      if (bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
+      op.params[6] = int32_t(std::min<size_t>(rows, 2));
+      op.scratch_bytes = uint32_t(bytes);
+      continue;
+    }
+    const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
+    if (row_bytes > max_tile_bytes) {
+      // Not one im2col row: one kernel row of one output pixel at a time.
+      op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
+      op.scratch_bytes = uint32_t(size_t(w.dims[2]) * w.dims[3] * export_internal::DTypeBytes(x.dtype));
+      continue;
+    }
+    const size_t tile_rows = std::min(rows, max_tile_bytes / row_bytes);
     if (tile_rows * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
     op.params[6] = int32_t(tile_rows);
     op.scratch_bytes = uint32_t(tile_rows * row_bytes);

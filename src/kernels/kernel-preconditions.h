@@ -79,5 +79,21 @@ struct Preconditions<&I8DenseRows> {
   }
 };
 
+template <>
+struct Preconditions<&I8ConvRows> {
+  static void Check(const Conv2DGeometry& g, const int8_t*, int8_t, size_t row_begin, size_t row_end, const int8_t*,
+                    size_t ldw, size_t n, const I8Requant&, int8_t*, size_t columns_bytes, int8_t*, size_t ldc) {
+    MOTE_DCHECK(row_begin <= row_end && row_end <= g.rows());
+    MOTE_DCHECK(row_begin == row_end || columns_bytes >= g.patch_size());
+    MOTE_DCHECK(FitsRows(n, g.patch_size(), ldw));
+    MOTE_DCHECK(FitsRows(row_end - row_begin, n, ldc));
+  }
+};
+
+template <>
+struct Preconditions<&I8RowSums> {
+  static void Check(size_t n, size_t k, const int8_t*, size_t ldw, int32_t*) { MOTE_DCHECK(FitsRows(n, k, ldw)); }
+};
+
 }  // namespace kernels
 }  // namespace mote

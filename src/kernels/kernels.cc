@@ -4,14 +4,16 @@
 #include "src/kernels/f32-gemm/f32-gemm-blocking.h"
 #include "src/kernels/kernel-preconditions.h"
 #include "src/kernels/kernel-table.h"
+#include "src/kernels/target-backend.h"
 
 // Hosted builds call through the active backend's table. Freestanding builds
-// (MCUs) have only the scalar backend: calling it directly lets the linker
-// drop every kernel a firmware does not use (a table would keep them all).
+// (MCUs) call their kernels directly, the scalar ones or the variant for the
+// target's instruction set (target-backend.h): the linker then drops every
+// kernel a firmware does not use (a table would keep them all).
 #if MOTE_HOSTED
 #define MOTE_KERNEL_TARGET(name) Active().name
 #else
-#define MOTE_KERNEL_TARGET(name) scalar_backend::name
+#define MOTE_KERNEL_TARGET(name) target_backend::name
 #endif
 
 namespace mote {

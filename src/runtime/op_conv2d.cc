@@ -1,6 +1,7 @@
 // CONV2D: im2col of `tile_rows` output pixels at a time into the op's scratch,
-// then the rows-against-weights kernel with the fused clamp (f32) or
-// requantization (int8), run by row classes that leave out the kernel rows
+// then the rows-against-weights kernel with the fused clamp (f32), or both in
+// one kernel with the requantization (int8, kernels::I8ConvRows, which tiles
+// the rows itself to the scratch it gets), run by row classes that leave out the kernel rows
 // falling into the top / bottom padding. A 1x1, stride-1, unpadded conv reads
 // the input rows in place (no scratch needed).
 #include "mote/kernels.h"
@@ -23,7 +24,8 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
-  if (op.params[6] < 1) return MOTE_RT_BAD_PARAMS;
+  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !IsI8(x);
+  if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckUnusedParams(op, 7));
   const uint32_t cout = y.dims[2];
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
@@ -33,6 +35,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const uint64_t patch = uint64_t(g.patch_size());  // < 2^32: the weights' element count
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
+  if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
@@ -60,6 +63,32 @@ void ForEachRowClass(const kernels::Conv2DGeometry& g, F f) {
   }
 }
 
+// fp32, MOTE_CONV2D_KERNEL_ROW_TILES: per output pixel, the bias, then per
+// kernel row inside the image its im2col (kw * Cin floats, the pixel's window
+// in one input row) against that part of W, added to the pixel's outputs
+// (F32DenseRows with the running sums as its bias), then the clamp.
+void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float* w, const float* bias,
+                   const MoteOpRecord& op, float* columns, float* y, size_t cout) {
+  const size_t row_floats = g.kernel_w * g.in_c, patch = g.patch_size();
+  kernels::Conv2DGeometry row = g;  // the window of one output row in one input row
+  row.batch = row.in_h = row.kernel_h = row.stride_h = row.out_h = 1;
+  row.pad_top = 0;
+  const float inf = __builtin_inff();
+  for (size_t r = 0; r < g.rows(); ++r) {
+    const size_t oy = r / g.out_w, ox = r % g.out_w;
+    float* yr = y + r * cout;
+    for (size_t j = 0; j < cout; ++j) yr[j] = bias != nullptr ? bias[j] : 0.0f;
+    for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long iy = long(oy * g.stride_h) - long(g.pad_top) + long(ky);
+      if (iy < 0 || iy >= long(g.in_h)) continue;  // padding: zeros
+      kernels::F32Im2Col(row, x + size_t(iy) * g.in_w * g.in_c, ox, ox + 1, columns);
+      kernels::F32DenseRows(1, cout, row_floats, columns, row_floats, w + ky * row_floats, patch, yr, -inf, inf, yr,
+                            cout);
+    }
+    for (size_t j = 0; j < cout; ++j) yr[j] = yr[j] < op.act_min ? op.act_min : (yr[j] > op.act_max ? op.act_max : yr[j]);
+  }
+}
+
 }  // namespace
 
 void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
@@ -78,46 +107,33 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     int8_t* y = OutI8(m, op);
     if (direct) return kernels::I8DenseRows(rows, cout, patch, x, patch, w, patch, rq, y, cout);
     int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
+    const size_t columns_bytes = op.scratch_bytes;
     const int32_t pad = In(m, op, 0).zero_point;
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
       if (k == patch) {
-        for (size_t r = first; r < last; r += tile) {
-          const size_t end = last - r < tile ? last : r + tile;
-          kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
-          kernels::I8DenseRows(end - r, cout, patch, columns, patch, w, patch, rq, y + r * cout, cout);
-        }
+        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w, patch, cout, rq, columns, columns_bytes,
+                            y + first * cout, cout);
         return;
       }
       // The bias folds the input zero point in over every tap: give the
       // skipped (padding) taps' share back, so results stay bit-identical.
       // Output channels in chunks (the adjusted bias lives on the stack), each
-      // chunk over every tile of the row class: the adjustment is summed once
-      // per chunk rather than once per tile, which keeps small tiles cheap
-      // (the im2col of a tile is redone per chunk instead, a copy of k bytes
+      // chunk over every row of the row class: the adjustment is summed once
+      // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
-      constexpr size_t kChunk = 32;
+      constexpr size_t kChunk = 64;
       for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
         const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
         int32_t bias[kChunk];
-        for (size_t j = 0; j < n; ++j) {
-          const int8_t* wj = w + (c0 + j) * patch;
-          int32_t skipped = 0;
-          for (size_t p = 0; p < skip_before; ++p) skipped += wj[p];
-          for (size_t p = skip_from; p < patch; ++p) skipped += wj[p];
-          bias[j] = rq.bias[c0 + j] + pad * skipped;
-        }
+        for (size_t j = 0; j < n; ++j) bias[j] = 0;
+        kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
+        kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+        for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
         const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
                                       rq.out_max};
-        // When one tile covers the whole row class, its columns stay valid
-        // across chunks.
-        const bool one_tile = last - first <= tile;
-        for (size_t r = first; r < last; r += tile) {
-          const size_t end = last - r < tile ? last : r + tile;
-          if (c0 == 0 || !one_tile) kernels::I8Im2Col(gc, x, int8_t(pad), r, end, columns);
-          kernels::I8DenseRows(end - r, n, k, columns, k, w + c0 * patch + skip_before, patch, part,
-                               y + r * cout + c0, cout);
-        }
+        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
+                            columns_bytes, y + first * cout + c0, cout);
       }
     });
     return;
@@ -129,6 +145,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     return kernels::F32DenseRows(rows, cout, patch, x, patch, w, patch, InF32(m, op, 2), op.act_min, op.act_max, y,
                                  cout);
   float* columns = reinterpret_cast<float*>(Scratch(m, op));
+  if (op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES) return RunKernelRows(g, x, w, InF32(m, op, 2), op, columns, y, cout);
   ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
     const size_t k = gc.patch_size();
     for (size_t r = first; r < last; r += tile) {

@@ -132,6 +132,8 @@ expect 0 '"int8":true' "$mote" export model.ckpt --int8 --calibration train.csv:
   --c-array model_i8 --evaluate test.csv
 [[ $(json calibration_items) == 50 ]] || fail "int8 calibrated on $(json calibration_items) items, expected 50"
 [[ -s model_i8.c && -s model_i8.h ]] || fail "--c-array wrote no C files"
+expect 2 "needs --calibration" "$mote" export model.ckpt --int8 --out never.mote
+[[ ! -e never.mote ]] || fail "a refused export wrote never.mote"
 expect 0 "arena" "$mote" inspect model_i8.mote
 expect 0 '^\{' "$mote" inspect model.mote --json
 expect 1 "model.ckpt" "$mote" inspect model.ckpt

@@ -205,14 +205,21 @@ TEST(PlannerTest, ConvTileRowsFollowTheBudget) {
   EXPECT_EQ(g.ops[0].scratch_bytes, 6u * 144);
   ExpectNoLiveOverlap(g);
   EXPECT_EQ(g.arena_bytes, 1024u + 1280u + 864u);
-  ASSERT_TRUE(PlanMemory(&g, 10).ok());  // less than one row: one row
+  ASSERT_TRUE(PlanMemory(&g, 143).ok());  // less than one row: one kernel row (3 x 4 floats)
+  EXPECT_EQ(g.ops[0].params[6], MOTE_CONV2D_KERNEL_ROW_TILES);
+  EXPECT_EQ(g.ops[0].scratch_bytes, 48u);
+  ASSERT_TRUE(PlanMemory(&g, 144).ok());  // exactly one row
   EXPECT_EQ(g.ops[0].params[6], 1);
   ASSERT_TRUE(PlanMemory(&g, 1 << 20).ok());  // never more than the output pixels
   EXPECT_EQ(g.ops[0].params[6], 64);
   ExportGraph q = ConvGraph(MOTE_DTYPE_I8);
-  ASSERT_TRUE(PlanMemory(&q, 1000).ok());  // 36-byte int8 rows
-  EXPECT_EQ(q.ops[0].params[6], 27);
-  EXPECT_EQ(q.ops[0].scratch_bytes, 27u * 36);
+  ASSERT_TRUE(PlanMemory(&q, 1000).ok());  // 36-byte int8 rows: a pair whatever the budget
+  EXPECT_EQ(q.ops[0].params[6], 2);
+  EXPECT_EQ(q.ops[0].scratch_bytes, 2u * 36);
+  q.tensors[1].dims = {5, 3, 3, 3};  // 27-byte rows, each padded to 28
+  q.tensors[0].dims = {8, 8, 3};
+  ASSERT_TRUE(PlanMemory(&q, 10).ok());
+  EXPECT_EQ(q.ops[0].scratch_bytes, 2u * 28);
 }
 
 TEST(PlannerTest, PointwiseConvNeedsNoTile) {

@@ -9,6 +9,7 @@
 #include "dense_rows_test_util.h"
 #include "kernel_test_util.h"
 #include "mote/kernels.h"
+#include "src/kernels/i8-variant.h"
 
 namespace mote {
 namespace {
@@ -197,6 +198,26 @@ TEST(I8DenseRowsTest, EverySimdPathMatchesScalarBitForBit) {
       ASSERT_TRUE(got.GuardIntact());
       for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(int(got[i]), int(want[i])) << "element " << i;
     }
+  }
+}
+
+// The DSP variant (src/kernels/i8-dense-rows/i8-dense-rows-dsp.cc; here with
+// the plain-C stand-ins of arm-dsp.h) against the reference, with shifts
+// below, at and above 32 (its requantization has a path for each).
+TEST(I8DenseRowsTest, DspVariantMatchesReferenceBitForBit) {
+  Rng rng(12);
+  for (const RowsShape& s : RowsShapes()) {
+    SCOPED_TRACE(Describe(s));
+    Case c = RandomCase(rng, s);
+    for (size_t j = 0; j < s.n; ++j)
+      if (j % 3 == 1) c.rq.shift[j] = 32 + int32_t(j % 2);
+    I8Buffer want = Output(s), got = Output(s);
+    kernels::i8_reference::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq.view,
+                                       want.data(), s.ldc);
+    kernels::i8_dsp::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq.view, got.data(),
+                                 s.ldc);
+    ASSERT_TRUE(got.GuardIntact());
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(int(got[i]), int(want[i])) << "element " << i;
   }
 }
 

@@ -333,6 +333,11 @@ TEST(LoaderTest, BadOpRecords) {
       {"pad >= kernel", [](GraphBuilder&, MoteOpRecord& op) { op.params[5] = 3; }, MOTE_RT_BAD_PARAMS},
       {"huge kernel", [](GraphBuilder&, MoteOpRecord& op) { op.params[0] = 1 << 20; }, MOTE_RT_BAD_PARAMS},
       {"tile rows 0", [](GraphBuilder&, MoteOpRecord& op) { op.params[6] = 0; }, MOTE_RT_BAD_PARAMS},
+      {"tile rows -2", [](GraphBuilder&, MoteOpRecord& op) { op.params[6] = -2; }, MOTE_RT_BAD_PARAMS},
+      {"kernel-row tiles, scratch below a kernel row", [](GraphBuilder&, MoteOpRecord& op) {
+         op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
+         op.scratch_bytes = 3 * 2 * 4 - 1;
+       }, MOTE_RT_BAD_OFFSET},
       {"unused param", [](GraphBuilder&, MoteOpRecord& op) { op.params[7] = 1; }, MOTE_RT_BAD_PARAMS},
       {"clamp NaN", [](GraphBuilder&, MoteOpRecord& op) { op.act_min = __builtin_nanf(""); }, MOTE_RT_BAD_PARAMS},
       {"clamp min > max", [](GraphBuilder&, MoteOpRecord& op) { op.act_min = 1.0f; op.act_max = 0.0f; },
@@ -358,6 +363,11 @@ TEST(LoaderTest, BadOpRecords) {
             MOTE_RT_BAD_TENSOR);
   EXPECT_EQ(Load(Edit<MoteOpRecord>(bytes, first_op, [](MoteOpRecord& op) { op.input_count = 5; })),
             MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(Load(c.Build([](GraphBuilder&, MoteOpRecord& op) {
+              op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;  // fp32: one kernel row (3 x 2 floats)
+              op.scratch_bytes = 3 * 2 * 4;
+            })),
+            MOTE_RT_OK);
   EXPECT_EQ(Load(c.Build([](GraphBuilder& g, MoteOpRecord& op) {
               op.params[6] = 1000;  // clipped to the 25 rows
               op.scratch_bytes = 25 * 18 * 4;

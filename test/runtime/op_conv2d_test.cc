@@ -1,6 +1,6 @@
 // CONV2D against naive loops: f32 (fused clamp) and int8 (zero-point padding,
 // per-channel requantization), over kernel/stride/padding/tile choices
-// including the 1x1 path without im2col.
+// including the 1x1 path without im2col and fp32 kernel-row tiles.
 #include <gtest/gtest.h>
 
 #include "op_test_util.h"
@@ -50,20 +50,22 @@ std::vector<Acc> NaiveConv(const ConvCase& c, const std::vector<T>& x, const std
   return y;
 }
 
-// Sets the conv's params and scratch (none for the in-place 1x1 case).
-void SetConv(GraphBuilder& g, MoteOpRecord& op, const ConvCase& c, uint32_t elem_bytes) {
+// Sets the conv's params and scratch (none for the in-place 1x1 case);
+// kernel_rows: fp32 MOTE_CONV2D_KERNEL_ROW_TILES, one kernel row of scratch.
+void SetConv(GraphBuilder& g, MoteOpRecord& op, const ConvCase& c, uint32_t elem_bytes, bool kernel_rows = false) {
   const int32_t p[] = {int32_t(c.kh), int32_t(c.kw), int32_t(c.sh), int32_t(c.sw),
-                       int32_t(c.pt), int32_t(c.pl), int32_t(c.tile)};
+                       int32_t(c.pt), int32_t(c.pl), kernel_rows ? MOTE_CONV2D_KERNEL_ROW_TILES : int32_t(c.tile)};
   memcpy(op.params, p, sizeof(p));
   const bool direct = c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.oh == c.h && c.ow == c.w;
   if (direct) return;
   const uint32_t rows = c.oh * c.ow, tile = c.tile < rows ? c.tile : rows;
-  op.scratch_bytes = tile * c.kh * c.kw * c.cin * elem_bytes;
+  op.scratch_bytes = kernel_rows ? c.kw * c.cin * elem_bytes : tile * c.kh * c.kw * c.cin * elem_bytes;
   op.scratch_offset = g.Reserve(op.scratch_bytes);
 }
 
 TEST(OpConv2DTest, F32MatchesNaiveLoops) {
-  for (const ConvCase& c : kCases) {
+  for (const ConvCase& c : kCases)
+    for (const bool kernel_rows : {false, true})
     for (const float lo : {-kInf, 0.0f}) {
       const auto x = RandomF32(c.h * c.w * c.cin, 1);
       const auto w = RandomF32(c.cout * c.kh * c.kw * c.cin, 2);
@@ -75,17 +77,17 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
                               {xi, g.ConstF32({c.cout, c.kh, c.kw, c.cin}, w), g.ConstF32({c.cout}, bias)}, yi);
       op.act_min = lo;
       op.act_max = 0.5f;
-      SetConv(g, op, c, 4);
+      SetConv(g, op, c, 4, kernel_rows);
       std::vector<float> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       auto want = NaiveConv<float>(c, x, w, bias, 0.0f);
       ASSERT_EQ(got.size(), want.size());
       for (size_t i = 0; i < want.size(); ++i) {
         const float v = std::min(std::max(want[i], lo), 0.5f);
-        ASSERT_NEAR(got[i], v, 1e-5f) << "case h=" << c.h << " k=" << c.kh << " i=" << i;
+        ASSERT_NEAR(got[i], v, 1e-5f) << "case h=" << c.h << " k=" << c.kh << " i=" << i
+                                      << (kernel_rows ? " (kernel-row tiles)" : "");
       }
     }
-  }
 }
 
 TEST(OpConv2DTest, Int8MatchesIntegerReference) {

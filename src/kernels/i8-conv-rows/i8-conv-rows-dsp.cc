@@ -1,0 +1,180 @@
+// I8ConvRows for cores with the DSP extension (src/kernels/i8-variant.h).
+// Output pixels go in pairs: the im2col of a pair interleaves its two rows
+// word by word ([row 0 bytes 0-3][row 1 bytes 0-3][row 0 bytes 4-7]...), so
+// one LDRD brings 4 inputs of each row; the pair then runs against 2 weight
+// rows at a time (2 x 2 outputs): per 4 taps one LDRD, 2 LDR, 8 SXTB16 and 8
+// SMLAD for 16 multiply-adds, every weight word serving both pixels. A pair
+// needs only 2 * round_up(patch, 4) bytes of columns (I8ConvRowsColumnBytes);
+// an odd last row (or columns too small for a pair) runs alone through
+// i8_dsp::I8DenseRows. Integer sums are exact: bit-identical to the reference.
+#include "src/kernels/arm-dsp.h"
+#include "src/kernels/f32-im2col/f32-im2col-span.h"
+#include "src/kernels/i8-variant.h"
+#include "src/kernels/im2col-rows.h"
+
+namespace mote {
+namespace kernels {
+namespace {
+
+using namespace dsp;
+
+// Writes one row of a pair (half 0 or 1) at im2col positions p, p + 1, ...:
+// position p lives at block[(p / 4) * 8 + half * 4 + p % 4]. Runs are copied
+// a word at a time once p is a multiple of 4 (the source may be unaligned).
+// Inlined (GCC -Os would call Put per byte): p_ and base_ stay in registers.
+class PairRowWriter {
+ public:
+  PairRowWriter(int8_t* block, size_t half) : base_(block + half * 4) {}
+
+  MOTE_ALWAYS_INLINE void Copy(const int8_t* src, size_t len) {
+    for (; len > 0 && (p_ & 3) != 0; --len) Put(*src++);
+    for (int8_t* d = Word(); len >= 4; len -= 4, src += 4, d += 8, p_ += 4) Store4(d, Load4(src));
+    for (; len > 0; --len) Put(*src++);
+  }
+
+  MOTE_ALWAYS_INLINE void Fill(int8_t v, size_t len) {
+    for (; len > 0 && (p_ & 3) != 0; --len) Put(v);
+    const uint32_t word = uint32_t(uint8_t(v)) * 0x01010101u;
+    for (int8_t* d = Word(); len >= 4; len -= 4, d += 8, p_ += 4) Store4(d, word);
+    for (; len > 0; --len) Put(v);
+  }
+
+ private:
+  MOTE_ALWAYS_INLINE void Put(int8_t v) {
+    base_[(p_ >> 2) * 8 + (p_ & 3)] = v;
+    ++p_;
+  }
+  MOTE_ALWAYS_INLINE int8_t* Word() { return base_ + (p_ >> 2) * 8; }
+
+  int8_t* base_;
+  size_t p_ = 0;
+};
+
+// Patches up to this many bytes of one-channel inputs go through a buffer on
+// the stack (Im2ColPairRow).
+constexpr size_t kSmallPatch = 64;
+
+// Im2col row r (pixel r of g) as half `half` of a pair block: per kernel row,
+// the taps left of the image, the run inside it, the taps right of it.
+void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, size_t r, int8_t* block,
+                   size_t half) {
+  const Im2ColWindow win = Im2ColWindowOf(g, r);
+  const Im2ColSpan cols = Im2ColColumns(g, win.x0);
+  const size_t c = g.in_c, row_len = g.kernel_w * c;
+  if (c == 1 && row_len * g.kernel_h <= kSmallPatch) {
+    // First layers (one input channel): the patch in order into a word-aligned
+    // buffer, then a word at a time into the pair (runs of a few bytes would
+    // go byte by byte).
+    alignas(4) int8_t patch[kSmallPatch + 4];
+    const size_t words = (row_len * g.kernel_h + 3) / 4;
+    Store4(patch + (words - 1) * 4, 0);  // the bytes past the patch: defined
+    int8_t* out = patch;
+    const bool inside =
+        cols.begin == 0 && cols.end == g.kernel_w && win.y0 >= 0 && win.y0 + long(g.kernel_h) <= long(g.in_h);
+    if (inside) {
+      const int8_t* src = input + (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0);
+      for (size_t ky = 0; ky < g.kernel_h; ++ky, out += row_len, src += g.in_w) {
+        size_t kx = 0;
+        for (; kx + 4 <= row_len; kx += 4) __builtin_memcpy(out + kx, src + kx, 4);
+        for (; kx < row_len; ++kx) out[kx] = src[kx];
+      }
+    }
+    for (size_t ky = 0; !inside && ky < g.kernel_h; ++ky, out += row_len) {
+      const long y = win.y0 + long(ky);
+      size_t kx = 0;
+      if (y >= 0 && y < long(g.in_h)) {
+        const int8_t* src = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
+        for (; kx < cols.begin; ++kx) out[kx] = pad;
+        for (; kx + 4 <= cols.end; kx += 4, src += 4) __builtin_memcpy(out + kx, src, 4);
+        for (; kx < cols.end; ++kx) out[kx] = *src++;
+      }
+      for (; kx < row_len; ++kx) out[kx] = pad;
+    }
+    for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
+    return;
+  }
+  PairRowWriter out(block, half);
+  for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+    const long y = win.y0 + long(ky);
+    if (y < 0 || y >= long(g.in_h) || cols.begin == cols.end) {
+      out.Fill(pad, row_len);
+      continue;
+    }
+    out.Fill(pad, cols.begin * c);
+    out.Copy(input + ((win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c,
+             (cols.end - cols.begin) * c);
+    out.Fill(pad, (g.kernel_w - cols.end) * c);
+  }
+  out.Fill(0, (4 - (g.kernel_h * row_len) % 4) % 4);  // up to the next word (PairRows)
+}
+
+// The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
+// row 1 at c + ldc. An odd last weight row runs as both rows of its block
+// (one copy of the inlined loop; the second result is dropped).
+void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
+              int8_t* c, size_t ldc) {
+  // The pair's bytes past k up to the next word are 0, so a last partial
+  // word can run with the others wherever the weight word it reads (a few
+  // bytes of the next weight row) exists: for all but the last two rows.
+  const size_t groups = k / 4, tail = k % 4, padded = (k + 3) / 4;
+  for (size_t j = 0; j < n; j += 2) {
+    const int8_t* w0 = w + j * ldw;
+    const int8_t* w1 = j + 1 < n ? w0 + ldw : w0;
+    const int8_t* x = block;
+    int32_t s[4] = {0, 0, 0, 0};  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
+    const bool last = j + 2 >= n;
+    PairTimesTwoRows(x, w0, w1, last ? groups : padded, s);
+    for (size_t t = 0; last && t < tail; ++t) {
+      const int32_t x0 = x[t], x1 = x[4 + t];
+      s[0] += x0 * w0[t];
+      s[1] += x1 * w0[t];
+      s[2] += x0 * w1[t];
+      s[3] += x1 * w1[t];
+    }
+    finish.Two(j, s[0], s[1], c + j, c + ldc + j);
+    if (j + 1 < n) finish.Two(j + 1, s[2], s[3], c + j + 1, c + ldc + j + 1);
+  }
+}
+
+}  // namespace
+
+// A word of 4 int8 at a time: flipping the sign bits makes them unsigned
+// (b + 128), USADA8 adds all 4, and 128 per byte comes off at the end.
+void i8_dsp::I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t* sums) {
+  const size_t groups = k / 4;
+  for (size_t j = 0; j < n; ++j) {
+    const int8_t* p = w + j * ldw;
+    uint32_t biased = 0;
+    for (size_t g = 0; g < groups; ++g, p += 4) biased = AddBytes(Load4(p) ^ 0x80808080u, biased);
+    int32_t s = int32_t(biased - uint32_t(groups) * 512u);
+    for (size_t t = 0; t < k % 4; ++t) s += p[t];
+    sums[j] += s;
+  }
+}
+
+void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,
+                        size_t row_end, const int8_t* w, size_t ldw, size_t n, const I8Requant& requant,
+                        int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc) {
+  const size_t k = g.patch_size();
+  const size_t pair_bytes = 2 * ((k + 3) / 4 * 4);
+  // Pairs need a 4-byte aligned block (LDRD).
+  const size_t misalign = (4 - (reinterpret_cast<uintptr_t>(columns) & 3)) & 3;
+  int8_t* block = columns + misalign;
+  const bool pairs = columns_bytes >= misalign && columns_bytes - misalign >= pair_bytes;
+  const I8BiasRequantizeDsp finish{requant};
+  size_t r = row_begin;
+  if (pairs) {
+    for (; r + 2 <= row_end; r += 2) {
+      Im2ColPairRow(g, input, pad_value, r, block, 0);
+      Im2ColPairRow(g, input, pad_value, r + 1, block, 1);
+      PairRows(block, k, w, ldw, n, finish, c + (r - row_begin) * ldc, ldc);
+    }
+  }
+  for (; r < row_end; ++r) {
+    Im2ColRows(g, input, pad_value, r, r + 1, columns);
+    i8_dsp::I8DenseRows(1, n, k, columns, k, w, ldw, requant, c + (r - row_begin) * ldc, ldc);
+  }
+}
+
+}  // namespace kernels
+}  // namespace mote
