@@ -102,10 +102,12 @@ Status ImportContext::Constant(const OnnxNode& node, size_t i, bool want_floats,
   if (!v->is_constant())
     return Fail(node, StatusCode::kUnsupported, "input '%s' must be a constant (an initializer), it is computed",
                 node.inputs[i].c_str());
-  const bool floats = v->constant->data_type == kOnnxFloat || v->constant->data_type == kOnnxDouble;
-  if (floats != want_floats)
-    return Fail(node, StatusCode::kUnsupported, "input '%s' must hold %s", node.inputs[i].c_str(),
-                want_floats ? "floats" : "integers");
+  const int32_t type = v->constant->data_type;
+  const bool floats = type == kOnnxFloat || type == kOnnxDouble;
+  const bool ints = type == kOnnxInt64 || type == kOnnxInt32;
+  if (want_floats ? !floats : !ints)
+    return Fail(node, StatusCode::kUnsupported, "input '%s' must hold %s (element type %d)", node.inputs[i].c_str(),
+                want_floats ? "floats" : "integers", int(type));
   *out = v->constant;
   return Status::Ok();
 }

@@ -129,6 +129,25 @@ Status ImportDropout(ImportContext& ctx, const OnnxNode& node) {
   return ctx.DefineOutput(node, *x);
 }
 
+// PyTorch writes a Pad of zero pads before some pools (AvgPool2d with
+// count_include_pad): that one is the identity. Real padding is refused:
+// mote pads inside its convolutions and pools only.
+Status ImportPad(ImportContext& ctx, const OnnxNode& node) {
+  static const char* const kKnown[] = {"mode", nullptr};
+  MOTE_TRY(ctx.OnlyAttributes(node, kKnown));
+  const Value* x = nullptr;
+  const OnnxTensor* pads = nullptr;
+  MOTE_TRY(ctx.Activation(node, 0, &x));
+  if (!ctx.HasInput(node, 1)) return ctx.Fail(node, StatusCode::kCorruptData, "no pads input");
+  MOTE_TRY(ctx.Constant(node, 1, false, &pads));
+  for (const int64_t p : pads->ints)
+    if (p != 0)
+      return ctx.Fail(node, StatusCode::kUnsupported,
+                      "padding as its own operator: mote pads inside convolutions and pools (their pads attribute)");
+  ctx.Note("%s: Pad of zero pads dropped", node.name.c_str());
+  return ctx.DefineOutput(node, *x);
+}
+
 Status ImportConstant(ImportContext& ctx, const OnnxNode& node) {
   if (node.attributes.size() != 1)
     return ctx.Fail(node, StatusCode::kCorruptData, "a Constant has exactly one value attribute");

@@ -18,8 +18,11 @@ namespace onnx_import {
 // TensorProto.DataType values the importer reads.
 enum OnnxDataType : int32_t {
   kOnnxFloat = 1,
+  kOnnxUint8 = 2,
+  kOnnxInt8 = 3,
   kOnnxInt32 = 6,
   kOnnxInt64 = 7,
+  kOnnxBool = 9,
   kOnnxDouble = 11,
 };
 
@@ -28,8 +31,10 @@ struct OnnxTensor {
   std::string name;
   int32_t data_type = 0;
   std::vector<int64_t> dims;
-  // The values, converted: floats for FLOAT / DOUBLE, ints for INT32 / INT64
-  // (the other one stays empty).
+  // The values, converted: floats for FLOAT / DOUBLE, ints for INT32 /
+  // INT64 / INT8 / UINT8 / BOOL (the other one stays empty); tensors of
+  // other types keep their type and dims but no values (a handler that
+  // reads one refuses its type).
   std::vector<float> floats;
   std::vector<int64_t> ints;
   size_t elements() const;

@@ -59,6 +59,7 @@ constexpr Operator kOperators[] = {
     {"Identity", ImportIdentity, nullptr},
     {"Dropout", ImportDropout, nullptr},
     {"Constant", ImportConstant, nullptr},
+    {"Pad", ImportPad, nullptr},
     {"LSTM", ImportLstm, nullptr},
     {"GRU", ImportGru, nullptr},
     {"QuantizeLinear", nullptr, kQdqRefusal},

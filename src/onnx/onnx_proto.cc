@@ -63,10 +63,14 @@ Status ReadTensor(const onnx::TensorProto& t, OnnxTensor* out) {
       width = 8;
       stored = size_t(t.int64_data_size());
       break;
+    case kOnnxBool:
+    case kOnnxUint8:
+    case kOnnxInt8:
+      width = 1;
+      stored = size_t(t.int32_data_size());
+      break;
     default:
-      return FormattedStatus(StatusCode::kUnsupported,
-                             "tensor '%s': element type %d (the importer reads float, double, int32 and int64)",
-                             t.name().c_str(), int(t.data_type()));
+      return Status::Ok();  // kept without values: a handler that reads it refuses the type
   }
   const bool from_raw = t.has_raw_data();
   const uint64_t have = from_raw ? raw.size() / width : stored;
@@ -105,6 +109,18 @@ Status ReadTensor(const onnx::TensorProto& t, OnnxTensor* out) {
           v = t.int32_data(int(i));
         }
         out->ints[i] = v;
+      }
+      break;
+    case kOnnxBool:
+    case kOnnxUint8:
+    case kOnnxInt8:
+      out->ints.resize(elements);
+      for (size_t i = 0; i < elements; ++i) {
+        if (from_raw) {
+          out->ints[i] = t.data_type() == kOnnxInt8 ? int8_t(raw[i]) : uint8_t(raw[i]);
+        } else {
+          out->ints[i] = t.int32_data(int(i));
+        }
       }
       break;
     case kOnnxInt64:
