@@ -37,6 +37,9 @@ struct OnnxImportOptions {
   // records for training).
   size_t batch_size = 32;
   uint64_t seed = 1;
+  // A graph input or a node output of more values per example is refused
+  // (kUnsupported): a file cannot make the import allocate without bound.
+  size_t max_input_elements = size_t(1) << 24;
 };
 
 struct OnnxImportReport {

@@ -92,7 +92,7 @@ Status ImportSoftmax(ImportContext& ctx, const OnnxNode& node) {
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank) return ctx.Fail(node, StatusCode::kCorruptData, "axis out of range");
   int64_t inner = 1;  // the values one softmax covers (before opset 13)
-  for (int64_t a = axis; a < rank; ++a) inner *= x->dims[size_t(a)];
+  for (int64_t a = axis; a < rank; ++a) inner = SaturatingMultiply(inner, x->dims[size_t(a)]);
   const size_t last = x->shape.dim(x->shape.rank() - 1);
   bool fits;
   if (x->layout == Layout::kChannelsFirst) {

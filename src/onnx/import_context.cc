@@ -2,6 +2,7 @@
 #include "src/onnx/import_context.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,10 +40,16 @@ std::string LayerName(const OnnxNode& node) {
 
 }  // namespace
 
+int64_t SaturatingMultiply(int64_t a, int64_t b) {
+  if (a < 0 || b < 0) return -1;
+  if (a != 0 && b > INT64_MAX / a) return INT64_MAX;
+  return a * b;
+}
+
 int64_t Elements(const std::vector<int64_t>& dims) {
   if (dims.empty()) return 0;
   int64_t e = 1;
-  for (const int64_t d : dims) e *= d;
+  for (const int64_t d : dims) e = SaturatingMultiply(e, d);
   return e;
 }
 
@@ -54,8 +61,8 @@ const OnnxAttribute* OnnxNode::Find(const char* attribute) const {
   return nullptr;
 }
 
-ImportContext::ImportContext(const OnnxGraph& graph, Model* model, OnnxImportReport* report)
-    : graph_(graph), model_(model), report_(report) {}
+ImportContext::ImportContext(const OnnxGraph& graph, Model* model, OnnxImportReport* report, size_t max_elements)
+    : graph_(graph), model_(model), report_(report), max_elements_(max_elements) {}
 
 Status ImportContext::Fail(const OnnxNode& node, StatusCode code, const char* format, ...) {
   va_list args;
@@ -118,6 +125,9 @@ Status ImportContext::DefineOutput(const OnnxNode& node, const Value& value) {
     if (!node.outputs[i].empty() && (!Consumers(node.outputs[i]).empty() || IsGraphOutput(node.outputs[i])))
       return Fail(node, StatusCode::kUnsupported, "output %zu ('%s') is used; mote computes only output 0", i,
                   node.outputs[i].c_str());
+  if (!value.is_constant() && uint64_t(Elements(value.dims)) > max_elements_)
+    return Fail(node, StatusCode::kUnsupported, "an output of %lld values per example, more than %zu",
+                (long long)Elements(value.dims), max_elements_);
   Define(node.outputs[0], value);
   return Status::Ok();
 }

@@ -41,7 +41,8 @@ struct Value {
 
 class ImportContext {
  public:
-  ImportContext(const OnnxGraph& graph, Model* model, OnnxImportReport* report);
+  // Values of more than max_elements per example are refused.
+  ImportContext(const OnnxGraph& graph, Model* model, OnnxImportReport* report, size_t max_elements);
 
   const OnnxGraph& graph() const { return graph_; }
   int64_t opset() const { return graph_.opset; }
@@ -70,7 +71,8 @@ class ImportContext {
   Status Constant(const OnnxNode& node, size_t i, bool want_floats, const OnnxTensor** out);
   void Define(const std::string& name, const Value& value) { values_[name] = value; }
   const Value* Find(const std::string& name) const;
-  // Output 0 of `node` is `value` (its other outputs must be unused).
+  // Output 0 of `node` is `value` (its other outputs must be unused; its
+  // size within the limit).
   Status DefineOutput(const OnnxNode& node, const Value& value);
   // Keeps a tensor alive for the import (a constant a handler computes).
   const OnnxTensor* Keep(OnnxTensor tensor);
@@ -113,6 +115,7 @@ class ImportContext {
   const OnnxGraph& graph_;
   Model* model_;
   OnnxImportReport* report_;
+  size_t max_elements_;
   std::map<std::string, Value> values_;
   std::vector<std::unique_ptr<OnnxTensor>> kept_;
   std::vector<const OnnxNode*> folded_;
@@ -152,7 +155,10 @@ Status ImportPad(ImportContext& ctx, const OnnxNode& node);
 Status ImportLstm(ImportContext& ctx, const OnnxNode& node);
 Status ImportGru(ImportContext& ctx, const OnnxNode& node);
 
-// Product of dims (0 for none).
+// a * b for sizes: -1 when either is negative, INT64_MAX when it overflows
+// (dimensions come from the file: they may be anything).
+int64_t SaturatingMultiply(int64_t a, int64_t b);
+// Product of dims (0 for none), saturating as SaturatingMultiply.
 int64_t Elements(const std::vector<int64_t>& dims);
 
 }  // namespace onnx_import

@@ -66,8 +66,13 @@ Status ResolveWindow(ImportContext& ctx, const OnnxNode& node, int64_t in_h, int
                     (long long)dilations[0], (long long)dilations[1]);
   if (kh <= 0 || kw <= 0 || strides[0] <= 0 || strides[1] <= 0 || in_h <= 0 || in_w <= 0)
     return ctx.Fail(node, StatusCode::kCorruptData, "window, strides and input sizes must be positive");
+  // Sizes beyond 2^20 are no image mote runs; the bound keeps the arithmetic below exact.
+  constexpr int64_t kMaxSize = int64_t(1) << 20;
   for (const int64_t p : pads)
-    if (p < 0) return ctx.Fail(node, StatusCode::kCorruptData, "negative pads");
+    if (p < 0 || p > kMaxSize) return ctx.Fail(node, StatusCode::kCorruptData, "pads outside [0, 2^20]");
+  if (kh > kMaxSize || kw > kMaxSize || strides[0] > kMaxSize || strides[1] > kMaxSize || in_h > kMaxSize ||
+      in_w > kMaxSize)
+    return ctx.Fail(node, StatusCode::kUnsupported, "window, strides or input sizes beyond 2^20");
   const int64_t in[2] = {in_h, in_w}, k[2] = {kh, kw}, s[2] = {strides[0], strides[1]};
   int64_t begin[2] = {pads[0], pads[1]}, end[2] = {pads[2], pads[3]};
   if (auto_pad == "VALID") {

@@ -72,7 +72,8 @@ Status ImportRecurrent(ImportContext& ctx, const OnnxNode& node, const Cell& cel
     return ctx.Fail(node, StatusCode::kShapeMismatch, "X must be %s with batch 1 (rank %zu here)",
                     layout == 0 ? "[T, N, F]" : "[N, T, F]", x->dims.size());
   const int64_t steps = x->dims[layout == 0 ? 0 : 1], features = x->dims[2];
-  if (hidden <= 0) return ctx.Fail(node, StatusCode::kCorruptData, "hidden_size must be set and positive");
+  if (hidden <= 0 || hidden > (int64_t(1) << 20))
+    return ctx.Fail(node, StatusCode::kCorruptData, "hidden_size must be set, in [1, 2^20]");
   const size_t h = size_t(hidden), f = size_t(features), g = cell.gates;
   const OnnxTensor* w = nullptr;
   const OnnxTensor* r = nullptr;

@@ -53,7 +53,7 @@ Status ImportFlatten(ImportContext& ctx, const OnnxNode& node) {
   if (axis < 0) axis += rank;
   if (axis < 0 || axis > rank) return ctx.Fail(node, StatusCode::kCorruptData, "axis out of range");
   int64_t outer = 1;
-  for (int64_t a = 0; a < axis; ++a) outer *= x->dims[size_t(a)];
+  for (int64_t a = 0; a < axis; ++a) outer = SaturatingMultiply(outer, x->dims[size_t(a)]);
   if (outer != 1)
     return ctx.Fail(node, StatusCode::kUnsupported,
                     "Flatten(axis = %lld) keeps %lld rows per example: mote flattens each example to one vector",
@@ -84,7 +84,7 @@ Status ImportReshape(ImportContext& ctx, const OnnxNode& node) {
     } else if (dims[i] < 0) {
       return ctx.Fail(node, StatusCode::kCorruptData, "negative dimension %lld in the shape", (long long)dims[i]);
     } else {
-      known *= dims[i];
+      known = SaturatingMultiply(known, dims[i]);
     }
   }
   const int64_t total = Elements(x->dims);

@@ -83,7 +83,8 @@ bool IsInitializer(const OnnxGraph& g, const std::string& name) {
 // The one graph input -> mote's model input. Batch 1: the batch axis (0, or
 // 1 for the [T, N, F] sequences of an LSTM / GRU with layout 0) may be 1 or
 // symbolic; every other dimension must be fixed.
-Status DefineInput(ImportContext& ctx, const OnnxValueInfo& in, OnnxImportReport* report) {
+Status DefineInput(ImportContext& ctx, const OnnxValueInfo& in, const OnnxImportOptions& options,
+                   OnnxImportReport* report) {
   const char* name = in.name.c_str();
   if (in.elem_type != kOnnxFloat)
     return FormattedStatus(StatusCode::kUnsupported, "graph input '%s': element type %d, mote's inputs are float",
@@ -117,6 +118,9 @@ Status DefineInput(ImportContext& ctx, const OnnxValueInfo& in, OnnxImportReport
                              name, a, a < in.dim_params.size() ? in.dim_params[a].c_str() : "");
     }
   }
+  if (uint64_t(Elements(v.dims)) > options.max_input_elements)
+    return FormattedStatus(StatusCode::kUnsupported, "graph input '%s': %lld values per example, more than %zu",
+                           name, (long long)Elements(v.dims), options.max_input_elements);
   if (rank == 4) {
     v.layout = Layout::kChannelsFirst;
     v.shape = Shape(size_t(v.dims[2]), size_t(v.dims[3]), size_t(v.dims[1]));
@@ -142,7 +146,7 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
   if (g.opset < kMinOpset || g.opset > kMaxOpset)
     return FormattedStatus(StatusCode::kUnsupported, "opset %lld: mote imports opsets %lld to %lld",
                            (long long)g.opset, (long long)kMinOpset, (long long)kMaxOpset);
-  ImportContext ctx(g, model, report);
+  ImportContext ctx(g, model, report, options.max_input_elements);
   for (const OnnxTensor& t : g.initializers) {
     Value v;
     v.constant = &t;
@@ -155,7 +159,7 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
   if (inputs.size() != 1)
     return FormattedStatus(StatusCode::kUnsupported, "the graph has %zu inputs; mote imports graphs of one input",
                            inputs.size());
-  MOTE_TRY(DefineInput(ctx, *inputs[0], report));
+  MOTE_TRY(DefineInput(ctx, *inputs[0], options, report));
 
   for (const OnnxNode& node : g.nodes) {
     if (ctx.IsFolded(node)) continue;
