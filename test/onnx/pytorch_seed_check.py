@@ -3,6 +3,9 @@
 
   pytorch_seed_check.py MOTE WORK_DIR [M4_BUILD_DIR]
 
+(MOTE_REUSE_TORCH=1 reuses WORK_DIR's seed.onnx and PyTorch logits of an
+earlier run instead of training again.)
+
 1. the seed network (models/seed.toml: three 5x5 convs of 10, 40, 80 filters,
    each with batchnorm and ReLU, dense 50 + batchnorm + ReLU, dense 10) defined
    and trained in PyTorch for a few hundred steps on Fashion-MNIST, exported
@@ -59,6 +62,7 @@ test_x, test_y = idx("t10k-images-idx3-ubyte.gz"), idx("t10k-labels-idx1-ubyte.g
 as_input = lambda x: torch.from_numpy(x.astype(np.float32)[:, None] * SCALE)  # NCHW, C = 1
 
 # The seed network; padding 2 on each side gives the sizes of seed.toml's "same" (28 -> 14 -> 7 -> 7).
+reuse = os.environ.get("MOTE_REUSE_TORCH") == "1" and os.path.exists("torch_logits.npy")
 net = nn.Sequential(
     nn.Conv2d(1, 10, 5, stride=2, padding=2, bias=False), nn.BatchNorm2d(10), nn.ReLU(),
     nn.Conv2d(10, 40, 5, stride=2, padding=2, bias=False), nn.BatchNorm2d(40), nn.ReLU(),
@@ -67,18 +71,23 @@ net = nn.Sequential(
 opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True)
 rng = np.random.default_rng(1)
 net.train()
-for step in range(STEPS):
+for step in range(0 if reuse else STEPS):
     i = rng.integers(0, len(train_x), BATCH)
     loss = nn.functional.cross_entropy(net(as_input(train_x[i])), torch.from_numpy(train_y[i].astype(np.int64)))
     opt.zero_grad()
     loss.backward()
     opt.step()
 net.eval()
-with torch.no_grad():
-    torch_logits = torch.cat([net(as_input(test_x[i:i + 1000])) for i in range(0, len(test_x), 1000)]).numpy()
+if reuse:
+    torch_logits = np.load("torch_logits.npy")
+else:
+    with torch.no_grad():
+        torch_logits = torch.cat([net(as_input(test_x[i:i + 1000])) for i in range(0, len(test_x), 1000)]).numpy()
+    np.save("torch_logits.npy", torch_logits)
+    # PRESERVE keeps the BatchNormalization nodes (EVAL would fold them into the convs).
+    torch.onnx.export(net, as_input(test_x[:1]), "seed.onnx", opset_version=13, input_names=["image"],
+                      output_names=["logits"], training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
 torch_accuracy = float((torch_logits.argmax(1) == test_y).mean())
-torch.onnx.export(net, as_input(test_x[:1]), "seed.onnx", opset_version=13, input_names=["image"],
-                  output_names=["logits"], training=torch.onnx.TrainingMode.PRESERVE)
 t_torch = time.time() - t_start
 
 # Items as mote reads them: raw bytes, channels-last [N, 28, 28, 1] (for C = 1 the same order as NCHW).
@@ -119,10 +128,10 @@ if shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm"):
     mote("export", "seed.ckpt", "--out", "m4.mote", "--c-array", "seed_f32", "--c-name", "mote_model_f32")
     mote("testset", "seed.ckpt", "--images", "50", "--out", "testset", json_line=False)
     r = subprocess.run([os.path.join(ROOT, "ports/cortex-m/run-model.sh"), "cortex-m4", M4_BUILD, "seed_f32.c",
-                        "testset.c"], capture_output=True, text=True)
+                        "testset.c"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     board = [l for l in r.stdout.splitlines() if l.startswith("model fp32:")]
     if r.returncode != 0 or not board:
-        sys.exit(f"run-model.sh failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        sys.exit(f"run-model.sh failed ({r.returncode}):\n{r.stdout}")
     words = board[0].split()
     n, agree = int(words[words.index("images") + 1]), int(words[words.index("agree") + 1])
     figures["board_images"], figures["board_agreement"] = n, agree / n
