@@ -266,7 +266,8 @@ Status ImportBatchNormalization(ImportContext& ctx, const OnnxNode& node) {
   if (training != 0) return ctx.Fail(node, StatusCode::kUnsupported, "training_mode = 1 (export the model in eval mode)");
   if (spatial != 1) return ctx.Fail(node, StatusCode::kUnsupported, "spatial = 0");
   if (x->dims.size() < 2) return ctx.Fail(node, StatusCode::kShapeMismatch, "input of rank %zu", x->dims.size());
-  const bool image = x->layout == Layout::kChannelsFirst && x->dims.size() == 4 && x->shape.rank() == 3;
+  // An NCHW tensor: mote holds its channels last (also [1, C, 1, 1] after a global pool, held as [C]).
+  const bool image = x->layout == Layout::kChannelsFirst && x->dims.size() == 4;
   const bool features = x->dims.size() == 2;
   if (!image && !features)
     return ctx.Fail(node, StatusCode::kUnsupported, "input of rank %zu: mote normalises NCHW images and [N, F]",

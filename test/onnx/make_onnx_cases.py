@@ -249,6 +249,15 @@ image_chain("gap_flatten_gemm_softmax11",
              helper.make_node("Gemm", ["f", "w", "b"], ["z"], transB=1), helper.make_node("Softmax", ["z"], ["y"])],
             {"w": wg, "b": bg}, 6, (5, 4), lambda e: softmax(wg @ e.mean(axis=(1, 2)) + bg), opset=11)
 
+# GlobalAveragePool -> BatchNormalization on [1, C, 1, 1] (mote holds [C]) -> Flatten
+sg, bgn, mg, vg = rand(6) + 1.5, rand(6), rand(6), np.abs(rand(6)) + 0.5
+image_chain("gap_bn_flatten",
+            [helper.make_node("GlobalAveragePool", ["x"], ["g"]),
+             helper.make_node("BatchNormalization", ["g", "s", "b", "m", "v"], ["n"]),
+             helper.make_node("Flatten", ["n"], ["y"])],
+            {"s": sg, "b": bgn, "m": mg, "v": vg}, 6, (3, 5),
+            lambda e: bn(e.mean(axis=(1, 2)), sg, bgn, mg, vg, 1e-5, (-1,)), opset=13)
+
 # NCHW conv -> Flatten -> Gemm (no transB, alpha, beta, C [1, N]): mote permutes the weight columns
 wc, wf, cf = rand(3, 2, 3, 3, scale=0.5), rand(3 * 4 * 4, 5, scale=0.3), rand(1, 5)
 image_chain("conv_flatten_gemm_alpha_beta",
