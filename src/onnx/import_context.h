@@ -151,6 +151,7 @@ Status ImportIdentity(ImportContext& ctx, const OnnxNode& node);
 Status ImportDropout(ImportContext& ctx, const OnnxNode& node);
 Status ImportConstant(ImportContext& ctx, const OnnxNode& node);
 Status ImportPad(ImportContext& ctx, const OnnxNode& node);
+Status ImportTranspose(ImportContext& ctx, const OnnxNode& node);
 // import_recurrent.cc
 Status ImportLstm(ImportContext& ctx, const OnnxNode& node);
 Status ImportGru(ImportContext& ctx, const OnnxNode& node);

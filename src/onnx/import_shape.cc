@@ -148,6 +148,57 @@ Status ImportPad(ImportContext& ctx, const OnnxNode& node) {
   return ctx.DefineOutput(node, *x);
 }
 
+// Transpose of a constant (PyTorch writes one for a Linear's weights when
+// exporting without constant folding): folded here. Of an activation it is
+// refused: mote keeps its own layout.
+Status ImportTranspose(ImportContext& ctx, const OnnxNode& node) {
+  static const char* const kKnown[] = {"perm", nullptr};
+  MOTE_TRY(ctx.OnlyAttributes(node, kKnown));
+  const Value* x = nullptr;
+  MOTE_TRY(ctx.Input(node, 0, &x));
+  if (!x->is_constant())
+    return ctx.Fail(node, StatusCode::kUnsupported, "Transpose of an activation: mote imports it only on constants");
+  const OnnxTensor& in = *x->constant;
+  const size_t rank = in.dims.size();
+  std::vector<int64_t> perm;
+  MOTE_TRY(ctx.Ints(node, "perm", &perm));
+  if (perm.empty())
+    for (size_t a = 0; a < rank; ++a) perm.push_back(int64_t(rank - 1 - a));
+  std::vector<bool> seen(rank, false);
+  for (const int64_t p : perm) {
+    if (p < 0 || size_t(p) >= rank || seen[size_t(p)] || perm.size() != rank)
+      return ctx.Fail(node, StatusCode::kCorruptData, "perm is not a permutation of the %zu axes", rank);
+    seen[size_t(p)] = true;
+  }
+  OnnxTensor out;
+  out.data_type = in.data_type;
+  for (const int64_t p : perm) out.dims.push_back(in.dims[size_t(p)]);
+  const size_t n = in.elements();
+  std::vector<size_t> in_strides(rank, 1);
+  for (size_t a = rank; a-- > 1;) in_strides[a - 1] = in_strides[a] * size_t(in.dims[a]);
+  out.floats.resize(in.floats.size());
+  out.ints.resize(in.ints.size());
+  std::vector<size_t> index(rank, 0);  // the output element's index, odometer order
+  for (size_t i = 0; i < n; ++i) {
+    size_t from = 0;
+    for (size_t a = 0; a < rank; ++a) from += index[a] * in_strides[size_t(perm[a])];
+    if (!in.floats.empty()) {
+      out.floats[i] = in.floats[from];
+    } else {
+      out.ints[i] = in.ints[from];
+    }
+    for (size_t a = rank; a-- > 0;) {
+      if (++index[a] < size_t(out.dims[a])) break;
+      index[a] = 0;
+    }
+  }
+  out.name = node.outputs.empty() ? "" : node.outputs[0];
+  Value v;
+  v.constant = ctx.Keep(std::move(out));
+  v.dims = v.constant->dims;
+  return ctx.DefineOutput(node, v);
+}
+
 Status ImportConstant(ImportContext& ctx, const OnnxNode& node) {
   if (node.attributes.size() != 1)
     return ctx.Fail(node, StatusCode::kCorruptData, "a Constant has exactly one value attribute");

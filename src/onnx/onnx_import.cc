@@ -60,6 +60,7 @@ constexpr Operator kOperators[] = {
     {"Dropout", ImportDropout, nullptr},
     {"Constant", ImportConstant, nullptr},
     {"Pad", ImportPad, nullptr},
+    {"Transpose", ImportTranspose, nullptr},
     {"LSTM", ImportLstm, nullptr},
     {"GRU", ImportGru, nullptr},
     {"QuantizeLinear", nullptr, kQdqRefusal},

@@ -327,6 +327,10 @@ vector_case("gemm_bn1d_relu_scalar_bias",
              helper.make_node("Relu", ["n"], ["y"])],
             {"w1": wd1, "c": np.array([0.25], dtype=np.float32), "s": s4, "b": b4, "m": m4, "v": v4}, 6,
             lambda e: np.maximum(bn(e @ wd1 + 0.125, s4, b4, m4, v4, 1e-5, (-1,)), 0), opset=17)
+# A Transpose of a constant (PyTorch without constant folding) is folded
+vector_case("transpose_constant_matmul",
+            [helper.make_node("Transpose", ["w1"], ["wt"], perm=[1, 0]), helper.make_node("MatMul", ["x", "wt"], ["y"])],
+            {"w1": wd2}, 7, lambda e: wd2 @ e)
 vector_case("softmax11_rank2", [helper.make_node("Softmax", ["x"], ["y"])], {}, 5, lambda e: softmax(e), opset=11)
 
 
@@ -433,6 +437,8 @@ save_error("add_broadcast_constant", model([helper.make_node("Add", ["x", "c"], 
            "Add of a constant")
 save_error("softmax_axis_w", model([helper.make_node("Softmax", ["x"], ["y"], axis=3)], {}, [1, 2, 3, 4]),
            "softmax over axis 3")
+save_error("transpose_activation", model([helper.make_node("Transpose", ["x"], ["y"])], {}, [1, 4]),
+           "Transpose of an activation")
 save_error("reshape_rank3", model([helper.make_node("Reshape", ["x", "s"], ["y"])],
                                   {"s": np.array([1, 2, 2], dtype=np.int64)}, [1, 4]), "rank-3 shape")
 save_error("undefined_output", model([helper.make_node("Relu", ["x"], ["z"])], {}, [1, 4]),
@@ -459,7 +465,7 @@ if torch is None:
 else:
     torch.manual_seed(0)
 
-    def torch_case(name, net, in_shape, opset=13, preserve=False):
+    def torch_case(name, net, in_shape, opset=13, preserve=False, fold=True):
         net.eval()
         x = torch.randn(BATCH, *in_shape[1:])
         with torch.no_grad():
@@ -468,7 +474,7 @@ else:
         # PRESERVE keeps the BatchNormalization nodes (the default, EVAL, folds them into the convs).
         torch.onnx.export(net, torch.randn(*in_shape), path, opset_version=opset, input_names=["x"],
                           output_names=["y"], training=torch.onnx.TrainingMode.PRESERVE if preserve else
-                          torch.onnx.TrainingMode.EVAL)
+                          torch.onnx.TrainingMode.EVAL, do_constant_folding=fold)
         np.save(os.path.join(OUT, name + ".x.npy"), to_mote(x.numpy()))
         np.save(os.path.join(OUT, name + ".y.npy"), to_mote(y))
         manifest.append(f"{name} ok")
@@ -496,6 +502,8 @@ else:
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(5, 4), nn.Softmax(dim=1))), [1, 3, 9, 9], opset=11)
     torch_case("torch_mlp", randomize_bn(nn.Sequential(
         nn.Linear(10, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 4), nn.Sigmoid())), [1, 10], opset=17, preserve=True)
+    torch_case("torch_mlp_unfolded", nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3, bias=False)), [1, 6],
+               opset=13, preserve=True, fold=False)
     # The NumPy references agree with PyTorch's operators.
     x = rand(2, 3, 7, 7)
     w, b = rand(4, 3, 3, 3), rand(4)
