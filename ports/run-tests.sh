@@ -22,7 +22,7 @@
 #      port the firmware self-test, the no-heap/no-exceptions symbol checks and
 #      the sizes; then the M4 model firmware with an exported LSTM and a GRU on
 #      50 row sequences each.
-#   7. onnx (after native): issue 17's acceptance check of the ONNX importer
+#   7. onnx (after native and tutorial): issue 17's acceptance check of the ONNX importer
 #      (test/onnx/pytorch_seed_check.py): the seed network trained in PyTorch
 #      for 300 steps, exported, `mote import`ed, compared with PyTorch's logits
 #      on the 10k Fashion-MNIST test images (library and .mote), run on the
@@ -43,7 +43,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native onnx install tutorial sanitize i686 a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install tutorial onnx sanitize i686 a64 m4)
 
 passed=0
 failed=0
@@ -332,8 +332,11 @@ stage_onnx() {
     return
   fi
   mkdir -p build/ci-onnx
+  # The tutorial's Cortex-M4 build, when present, only relinks the firmware with this model.
+  local m4=build/ci-onnx/m4
+  [[ -f build/ci-tutorial/m4/build.ninja ]] && m4=build/ci-tutorial/m4
   check "onnx: pytorch_seed_check.py" bash -c \
-    'set -o pipefail; /usr/bin/python3 test/onnx/pytorch_seed_check.py build/ci-native/src/cli/mote build/ci-onnx build/ci-onnx/m4 2>&1 | tee build/ci-onnx/check.log'
+    'set -o pipefail; /usr/bin/python3 test/onnx/pytorch_seed_check.py build/ci-native/src/cli/mote build/ci-onnx "$0" 2>&1 | tee build/ci-onnx/check.log' "$m4"
 }
 
 for s in "${stages[@]}"; do
