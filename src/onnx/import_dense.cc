@@ -73,7 +73,6 @@ struct GemmWeights {
   const OnnxTensor* b;
   bool trans_b;
   float alpha;
-  size_t units;
 };
 float GemmWeight(const void* arg, size_t n, size_t k) {
   const GemmWeights& g = *static_cast<const GemmWeights*>(arg);
@@ -109,7 +108,7 @@ Status ImportGemm(ImportContext& ctx, const OnnxNode& node) {
     if (!BiasValues(*c, units, beta, &bias))
       return ctx.Fail(node, StatusCode::kUnsupported, "C must be [%zu], [1, %zu] or one value", units, units);
   }
-  const GemmWeights g{b, trans_b != 0, alpha, units};
+  const GemmWeights g{b, trans_b != 0, alpha};
   return AddDense(ctx, node, in, units, GemmWeight, &g, std::move(bias), node.outputs.empty() ? "" : node.outputs[0]);
 }
 
@@ -141,7 +140,7 @@ Status ImportMatMul(ImportContext& ctx, const OnnxNode& node) {
       output = add.outputs[0];
     }
   }
-  const GemmWeights g{b, false, 1.0f, units};
+  const GemmWeights g{b, false, 1.0f};
   return AddDense(ctx, node, in, units, GemmWeight, &g, std::move(bias), output);
 }
 
