@@ -152,6 +152,13 @@ Status ImportDropout(ImportContext& ctx, const OnnxNode& node);
 Status ImportConstant(ImportContext& ctx, const OnnxNode& node);
 Status ImportPad(ImportContext& ctx, const OnnxNode& node);
 Status ImportTranspose(ImportContext& ctx, const OnnxNode& node);
+// import_constant.cc
+Status ImportShape(ImportContext& ctx, const OnnxNode& node);
+Status ImportGather(ImportContext& ctx, const OnnxNode& node);
+Status ImportUnsqueeze(ImportContext& ctx, const OnnxNode& node);
+Status ImportSqueeze(ImportContext& ctx, const OnnxNode& node);
+Status ImportConcat(ImportContext& ctx, const OnnxNode& node);
+Status ImportExpand(ImportContext& ctx, const OnnxNode& node);
 // import_recurrent.cc
 Status ImportLstm(ImportContext& ctx, const OnnxNode& node);
 Status ImportGru(ImportContext& ctx, const OnnxNode& node);

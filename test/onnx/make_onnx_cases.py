@@ -439,6 +439,12 @@ save_error("softmax_axis_w", model([helper.make_node("Softmax", ["x"], ["y"], ax
            "softmax over axis 3")
 save_error("transpose_activation", model([helper.make_node("Transpose", ["x"], ["y"])], {}, [1, 4]),
            "Transpose of an activation")
+save_error("concat_activations", model([helper.make_node("Concat", ["x", "x"], ["y"], axis=1)], {}, [1, 4]),
+           "Concat of activations")
+save_error("gather_activation", model([helper.make_node("Gather", ["x", "i"], ["y"], axis=1)],
+                                      {"i": np.array(2, dtype=np.int64)}, [1, 4]), "Gather of an activation")
+save_error("expand_activation", model([helper.make_node("Expand", ["x", "s"], ["y"])],
+                                      {"s": np.array([2, 4], dtype=np.int64)}, [1, 4]), "Expand of an activation")
 save_error("reshape_rank3", model([helper.make_node("Reshape", ["x", "s"], ["y"])],
                                   {"s": np.array([1, 2, 2], dtype=np.int64)}, [1, 4]), "rank-3 shape")
 save_error("undefined_output", model([helper.make_node("Relu", ["x"], ["z"])], {}, [1, 4]),
@@ -504,6 +510,27 @@ else:
         nn.Linear(10, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 4), nn.Sigmoid())), [1, 10], opset=17, preserve=True)
     torch_case("torch_mlp_unfolded", nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3, bias=False)), [1, 6],
                opset=13, preserve=True, fold=False)
+    # PyTorch's LSTM: its zero initial state comes from Shape / Gather / Unsqueeze / Concat / Expand
+    # (folded), its last state h[-1] from a Gather of a size-1 axis.
+    class Lstm(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm, self.fc = nn.LSTM(3, 5), nn.Linear(5, 2)
+
+        def forward(self, x):
+            y, (h, c) = self.lstm(x)
+            return self.fc(h[-1])
+
+    net = Lstm().eval()
+    xs = torch.randn(BATCH, 6, 1, 3)  # BATCH sequences [T, 1, F]
+    with torch.no_grad():
+        ys = np.stack([net(x).numpy()[0] for x in xs])
+    torch.onnx.export(net, xs[0], os.path.join(OUT, "torch_lstm.onnx"), opset_version=13, input_names=["x"],
+                      output_names=["y"])
+    np.save(os.path.join(OUT, "torch_lstm.x.npy"), xs.numpy().reshape(BATCH, -1))
+    np.save(os.path.join(OUT, "torch_lstm.y.npy"), ys)
+    manifest.append("torch_lstm ok")
+
     # The NumPy references agree with PyTorch's operators.
     x = rand(2, 3, 7, 7)
     w, b = rand(4, 3, 3, 3), rand(4)
