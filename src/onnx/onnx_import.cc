@@ -187,8 +187,24 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
   const Value* out = ctx.Find(out_name);
   if (out == nullptr)
     return FormattedStatus(StatusCode::kCorruptData, "graph output '%s' is computed by no node", out_name.c_str());
-  if (out->is_constant() || ctx.layers() == 0)
+  if (out->is_constant() || model->layer(out->node) == nullptr)
     return FormattedStatus(StatusCode::kUnsupported, "graph output '%s' is not computed by any layer", out_name.c_str());
+  // Every layer must lead to the output: mote's outputs all carry a loss.
+  std::vector<bool> used(model->node_count(), false);
+  std::vector<NodeId> todo = {out->node};
+  while (!todo.empty()) {
+    const NodeId n = todo.back();
+    todo.pop_back();
+    if (used[size_t(n)]) continue;
+    used[size_t(n)] = true;
+    for (const NodeId in : model->node_inputs(n)) todo.push_back(in);
+  }
+  for (size_t n = 0; n < used.size(); ++n)
+    if (!used[n])
+      return FormattedStatus(StatusCode::kUnsupported,
+                             "layer '%s' does not lead to the graph output '%s' (mote imports graphs without dead "
+                             "branches)",
+                             model->node_name(NodeId(n)).c_str(), out_name.c_str());
   if (out->layout == Layout::kFlatChannelsFirst)
     ctx.Note("output '%s' is in mote's (h, w, c) order, not ONNX's (c, h, w)", out_name.c_str());
   if (out->layout == Layout::kChannelsFirst && out->shape.rank() == 3 && out->dims[1] > 1)

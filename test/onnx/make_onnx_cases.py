@@ -449,6 +449,10 @@ save_error("reshape_rank3", model([helper.make_node("Reshape", ["x", "s"], ["y"]
                                   {"s": np.array([1, 2, 2], dtype=np.int64)}, [1, 4]), "rank-3 shape")
 save_error("undefined_output", model([helper.make_node("Relu", ["x"], ["z"])], {}, [1, 4]),
            "graph output 'y' is computed by no node")
+save_error("output_is_input", model([helper.make_node("Relu", ["x"], ["z"])], {}, [1, 4], out_name="x"),
+           "graph output 'x' is not computed by any layer")
+save_error("dead_branch", model([helper.make_node("Relu", ["x"], ["z"]), helper.make_node("Sigmoid", ["x"], ["y"])],
+                                {}, [1, 4]), "does not lead to the graph output")
 save_error("other_domain", model([helper.make_node("FusedConv", ["x"], ["y"], domain="com.microsoft")], {}, [1, 4]),
            "domain 'com.microsoft'")
 bad_attr = model([helper.make_node("LeakyRelu", ["x"], ["y"], alpha=2)], {}, [1, 4])  # an int, not a float
