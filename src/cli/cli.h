@@ -26,6 +26,8 @@ int RunInspect(int argc, char** argv);
 void PrintExportUsage(FILE* out);
 void PrintInspectUsage(FILE* out);
 int RunTestset(int argc, char** argv);
+// import_cmd.cc: `mote import` (ONNX -> checkpoint or runtime model).
+int RunImport(int argc, char** argv);
 // finetune_cmd.cc: `mote finetune` (on-device training on the host, the firmware's data).
 int RunFinetune(int argc, char** argv);
 
@@ -53,6 +55,8 @@ int Fail(const char* context, const mote::Status& s);
 int UsageError(const char* command, const std::string& what, void (*usage)(FILE*));
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out);
 bool WriteFile(const std::string& path, const void* data, size_t len);
+// Whether the file starts with a checkpoint's magic ("MOTECKPT").
+bool IsCheckpointFile(const std::string& path);
 
 // One JSON object on one line, the last line every command prints.
 class JsonLine {

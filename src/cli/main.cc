@@ -16,6 +16,7 @@ void Usage(FILE* out) {
           "  predict MODEL --data SPEC      class and outputs per item (CSV)\n"
           "  export CHECKPOINT [options]    -> runtime model (.mote, fp32 or --int8 calibrated) and C array\n"
           "  inspect MODEL [--json]         per-op shapes, MACs, parameter bytes, quantization; flash and RAM\n"
+          "  import MODEL.onnx [options]    an ONNX model -> checkpoint (or --to-runtime: .mote)\n"
           "  testset CHECKPOINT [options]   test items + expected outputs as C arrays, for firmware\n"
           "  finetune CHECKPOINT MODEL [options]  on-device training of a trainable tail on shifted images\n"
           "  info                           version, compiled backends, SIMD targets, active backend\n"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (strcmp(cmd, "info") == 0) return mote_cli::RunInfo(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return mote_cli::RunExport(argc - 1, argv + 1);
   if (strcmp(cmd, "inspect") == 0) return mote_cli::RunInspect(argc - 1, argv + 1);
+  if (strcmp(cmd, "import") == 0) return mote_cli::RunImport(argc - 1, argv + 1);
   if (strcmp(cmd, "testset") == 0) return mote_cli::RunTestset(argc - 1, argv + 1);
   if (strcmp(cmd, "finetune") == 0) return mote_cli::RunFinetune(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) {

@@ -60,7 +60,7 @@ TOML
 # ---- usage errors: exit 2 ----
 expect 0 "commands" "$mote"
 expect 2 "unknown command" "$mote" no-such-command
-for cmd in train evaluate predict export inspect testset; do
+for cmd in train evaluate predict export import inspect testset; do
   expect 0 "usage: mote $cmd" "$mote" "$cmd" --help
 done
 expect 2 "required" "$mote" train
@@ -69,6 +69,8 @@ expect 2 "non-negative integer" "$mote" train model.toml --data train.csv --epoc
 expect 2 "unknown or incomplete option" "$mote" export model.ckpt --no-such-option
 expect 2 "required" "$mote" evaluate model.ckpt
 expect 2 "required" "$mote" testset model.ckpt
+expect 2 "required" "$mote" import
+expect 2 "--int8 goes with --to-runtime" "$mote" import model.onnx --int8
 
 # ---- train ----
 expect 0 '"test_accuracy":' "$mote" train model.toml --data train.csv --test test.csv --checkpoint model.ckpt --quiet
@@ -140,6 +142,13 @@ expect 1 "model.ckpt" "$mote" inspect model.ckpt
 expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
 expect 1 "no-such.ckpt" "$mote" export no-such.ckpt
 expect 1 "truncated.ckpt" "$mote" export truncated.ckpt
+
+# ---- mote import refuses what is no ONNX model (test/onnx has the real cases) ----
+expect 1 "(no-such.onnx|without ONNX support)" "$mote" import no-such.onnx --out imported.ckpt
+expect 1 "(not an ONNX model|without ONNX support)" "$mote" import model.ckpt --out imported.ckpt
+
+# ---- fine-tuning: train goes on from a checkpoint ----
+expect 0 '"checkpoint":"tuned.ckpt"' "$mote" train model.ckpt --data train.csv --epochs 1 --checkpoint tuned.ckpt --quiet
 
 # ---- testset for firmware ----
 expect 0 "floats" "$mote" testset model.ckpt --data test.csv --images 10 --out testset
