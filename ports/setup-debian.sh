@@ -13,6 +13,9 @@ export DEBIAN_FRONTEND=noninteractive
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
   libtomlplusplus-dev libzip-dev dataset-fashion-mnist)
+# ONNX import / export (src/onnx, optional): the generated ONNX classes and protobuf; the
+# tests check the files with python3-onnx (and python3-torch where they use it).
+onnx_pkgs=(libonnx-dev libprotobuf-dev python3-onnx python3-torch)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)
 # 32-bit x86 build (size_t of 32 bits), run natively, and its i386 multiarch libraries.
@@ -39,7 +42,7 @@ installed() {  # true when package $1 (pkg or pkg:arch) is fully installed
 }
 
 missing=()
-for p in "${native_pkgs[@]}" "${sanitize_pkgs[@]}" "${i686_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" \
+for p in "${native_pkgs[@]}" "${onnx_pkgs[@]}" "${sanitize_pkgs[@]}" "${i686_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" \
          "${arm64_pkgs[@]}" "${i386_pkgs[@]}"; do
   installed "$p" || missing+=("$p")
 done
