@@ -21,11 +21,9 @@
 
 #include "mote/describe.h"
 #include "mote/layer.h"
-// The ML profile's classes, the ones libonnx_proto holds (onnx/onnx_pb.h
-// picks onnx-ml.pb.h by this macro and defines the ONNX_API it uses).
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
+// ONNX_ML (src/onnx/meson.build): the ML profile's classes, the ones
+// libonnx_proto holds (onnx/onnx_pb.h picks onnx-ml.pb.h by it and defines
+// the ONNX_API that header uses).
 #include <onnx/onnx_pb.h>
 #endif
 
