@@ -13,10 +13,10 @@ export DEBIAN_FRONTEND=noninteractive
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
   libtomlplusplus-dev libzip-dev dataset-fashion-mnist)
-# ONNX import (`mote import`, src/onnx: libonnx-dev's generated onnx-ml.pb.h and
-# libonnx_proto on protobuf) and its tests: the ONNX files are written by Debian's
-# python3-onnx, the acceptance check (test/onnx/pytorch_seed_check.py) trains in
-# python3-torch.
+# ONNX import / export (src/onnx, optional: `mote import`, `mote export --onnx`):
+# libonnx-dev's generated onnx-ml.pb.h and libonnx_proto on protobuf. The tests
+# write and check ONNX files with python3-onnx; the acceptance check
+# (test/onnx/pytorch_seed_check.py) trains in python3-torch.
 onnx_pkgs=(libonnx-dev libprotobuf-dev python3-onnx python3-torch)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)

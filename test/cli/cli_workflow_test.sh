@@ -140,6 +140,16 @@ expect 0 "arena" "$mote" inspect model_i8.mote
 expect 0 '^\{' "$mote" inspect model.mote --json
 expect 1 "model.ckpt" "$mote" inspect model.ckpt
 expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
+# --scale 0 makes every item zeros: two items, one output row.
+expect 0 "^0," "$mote" predict model.mote --data test.csv:2 --scale 0
+[[ $(cut -d, -f3- <<<"$last_output" | sort -u | wc -l) -eq 1 ]] || fail "predict --scale 0: items still differ"
+# ONNX (docs/onnx.md): the export, or (a build without the ONNX libraries) a clear refusal.
+if "$mote" export model.ckpt --onnx --out model.onnx >onnx.out 2>&1; then
+  grep -q '"onnx":true' onnx.out && [[ -s model.onnx ]] || fail "export --onnx: $(tail -1 onnx.out)"
+else
+  grep -q "without ONNX" onnx.out || fail "export --onnx failed: $(tail -1 onnx.out)"
+fi
+expect 2 "not with --int8" "$mote" export model.ckpt --onnx --int8
 expect 1 "no-such.ckpt" "$mote" export no-such.ckpt
 expect 1 "truncated.ckpt" "$mote" export truncated.ckpt
 
