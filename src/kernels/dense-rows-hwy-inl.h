@@ -45,6 +45,10 @@ struct RowsOps<float> {
   static constexpr size_t kMaxStep = HWY_MAX_BYTES / sizeof(float);
   static size_t Step() { return hn::Lanes(DF32()); }
   static HWY_INLINE hn::Vec<DF32> Load(const float* p) { return hn::LoadU(DF32(), p); }
+  // The first `count` (< Step()) elements, the rest zero, nothing past them read.
+  static HWY_INLINE hn::Vec<DF32> LoadTail(const float* p, size_t count) {
+    return hn::MaskedLoad(hn::FirstN(DF32(), count), DF32(), p);
+  }
   static HWY_INLINE hn::Vec<DF32> Mac(hn::Vec<DF32> a, hn::Vec<DF32> b, hn::Vec<DF32> sum0, hn::Vec<DF32>&) {
     return hn::MulAdd(a, b, sum0);
   }
@@ -59,6 +63,9 @@ struct RowsOps<int8_t> {
   static constexpr size_t kMaxStep = HWY_MAX_BYTES / sizeof(int8_t);
   static size_t Step() { return hn::Lanes(DI16()); }
   static HWY_INLINE hn::Vec<DI16> Load(const int8_t* p) { return hn::PromoteTo(DI16(), hn::LoadU(DI8(), p)); }
+  static HWY_INLINE hn::Vec<DI16> LoadTail(const int8_t* p, size_t count) {
+    return hn::PromoteTo(DI16(), hn::MaskedLoad(hn::FirstN(DI8(), count), DI8(), p));
+  }
   static HWY_INLINE hn::Vec<DI32> Mac(hn::Vec<DI16> a, hn::Vec<DI16> b, hn::Vec<DI32> sum0, hn::Vec<DI32>& sum1) {
     return hn::ReorderWidenMulAccumulate(DI32(), a, b, sum0, sum1);
   }
@@ -67,6 +74,15 @@ struct RowsOps<int8_t> {
     return hn::GetLane(hn::SumOfLanes(DI32(), hn::Add(s0, s1)));
   }
 };
+
+// Whether LoadTail is a native masked load (touches nothing outside the mask);
+// elsewhere the last partial step reads zero-padded copies.
+#undef MOTE_ROWS_MASKED_TAIL
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+#define MOTE_ROWS_MASKED_TAIL 1
+#else
+#define MOTE_ROWS_MASKED_TAIL 0
+#endif
 
 // Rows per block: 4 where 32 vector registers hold the 16 accumulators (and
 // int8's second accumulators are free, i.e. on x86), else 2.

@@ -9,7 +9,8 @@
 // Mac(x, w, acc, acc1): acc plus x * w, with a second accumulator acc1 the
 // backend may use; Reduce(acc, acc1): the scalar sum) and RowBlock<T>(). f32
 // is a fused multiply-add, int8 exact int32 sums. The last partial step reads
-// zero-padded copies, so nothing past a row is read. Edge blocks repeat the
+// zero-padded copies (or, where the backend defines MOTE_ROWS_MASKED_TAIL,
+// native masked loads), so nothing past a row is read. Edge blocks repeat the
 // last valid channel and drop those results; a short last block of rows runs
 // a kernel instantiated for fewer rows.
 #include <stddef.h>
@@ -41,6 +42,26 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
   const size_t full = k - k % step;
   for (int pass = 0; pass < 2; ++pass) {
     size_t end = full;
+#if MOTE_ROWS_MASKED_TAIL
+    if (pass == 1) {
+      if (full == k) break;
+      const size_t rest = k - full;
+      const auto w0 = O::LoadTail(w[0] + full, rest);
+      const auto w1 = O::LoadTail(w[1] + full, rest);
+      const auto w2 = O::LoadTail(w[2] + full, rest);
+      const auto w3 = O::LoadTail(w[3] + full, rest);
+#define MOTE_ROWS_MAC(r, c) acc##r##c = O::Mac(x##r, w##c, acc##r##c, acc1_##r##c);
+#define MOTE_ROWS_ROW(r)                         \
+  if (R > r) {                                   \
+    const auto x##r = O::LoadTail(a[r] + full, rest); \
+    MOTE_ROWS_MAC(r, 0) MOTE_ROWS_MAC(r, 1) MOTE_ROWS_MAC(r, 2) MOTE_ROWS_MAC(r, 3) \
+  }
+      MOTE_ROWS_ROW(0) MOTE_ROWS_ROW(1) MOTE_ROWS_ROW(2) MOTE_ROWS_ROW(3)
+#undef MOTE_ROWS_ROW
+#undef MOTE_ROWS_MAC
+      break;
+    }
+#endif
     if (pass == 1) {
       if (full == k) break;
       const size_t rest = k - full;
