@@ -89,7 +89,7 @@ struct RowsOps<int8_t> {
 template <typename T>
 constexpr size_t RowBlock() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  return 4;
+  return sizeof(T) == 4 ? 6 : 4;  // f32: 24 accumulators, 4 weight vectors and 1 row vector
 #elif HWY_ARCH_ARM
   return sizeof(T) == 4 ? 4 : 2;
 #else

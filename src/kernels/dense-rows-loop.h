@@ -19,8 +19,9 @@ MOTE_SIMD_BEGIN
 namespace rows {
 
 constexpr size_t kChannelBlock = 4;
+constexpr size_t kMaxRowBlock = 6;  // RowBlock<T>() of any backend is at most this
 
-#define MOTE_ROWS_R(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
+#define MOTE_ROWS_R(X, c) X(0, c) X(1, c) X(2, c) X(3, c) X(4, c) X(5, c)
 #define MOTE_ROWS_RC(X) MOTE_ROWS_R(X, 0) MOTE_ROWS_R(X, 1) MOTE_ROWS_R(X, 2) MOTE_ROWS_R(X, 3)
 
 // out[r * 4 + c] = dot(a_rows[r], w_rows[c]) over k, for r < R.
@@ -36,8 +37,10 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
 #undef MOTE_ROWS_DECLARE
   // Pass 0 walks the rows in place; pass 1 runs one step on zero-padded
   // copies of the last k % step elements.
-  alignas(64) T tail[(4 + kChannelBlock) * O::kMaxStep];
-  const T* a[4] = {a_rows[0], a_rows[R > 1 ? 1 : 0], a_rows[R > 2 ? 2 : 0], a_rows[R > 3 ? 3 : 0]};
+  static_assert(R <= kMaxRowBlock, "row block too tall");
+  alignas(64) T tail[(kMaxRowBlock + kChannelBlock) * O::kMaxStep];
+  const T* a[kMaxRowBlock] = {a_rows[0],           a_rows[R > 1 ? 1 : 0], a_rows[R > 2 ? 2 : 0],
+                              a_rows[R > 3 ? 3 : 0], a_rows[R > 4 ? 4 : 0], a_rows[R > 5 ? 5 : 0]};
   const T* w[kChannelBlock] = {w_rows[0], w_rows[1], w_rows[2], w_rows[3]};
   const size_t full = k - k % step;
   for (int pass = 0; pass < 2; ++pass) {
@@ -56,7 +59,7 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
     const auto x##r = O::LoadTail(a[r] + full, rest); \
     MOTE_ROWS_MAC(r, 0) MOTE_ROWS_MAC(r, 1) MOTE_ROWS_MAC(r, 2) MOTE_ROWS_MAC(r, 3) \
   }
-      MOTE_ROWS_ROW(0) MOTE_ROWS_ROW(1) MOTE_ROWS_ROW(2) MOTE_ROWS_ROW(3)
+      MOTE_ROWS_ROW(0) MOTE_ROWS_ROW(1) MOTE_ROWS_ROW(2) MOTE_ROWS_ROW(3) MOTE_ROWS_ROW(4) MOTE_ROWS_ROW(5)
 #undef MOTE_ROWS_ROW
 #undef MOTE_ROWS_MAC
       break;
@@ -66,9 +69,9 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
       if (full == k) break;
       const size_t rest = k - full;
       T* buf = tail;
-      for (size_t i = 0; i < 4 + kChannelBlock; ++i, buf += step) {
-        if (i < 4 && i >= R) continue;
-        const T*& src = i < 4 ? a[i] : w[i - 4];
+      for (size_t i = 0; i < kMaxRowBlock + kChannelBlock; ++i, buf += step) {
+        if (i < kMaxRowBlock && i >= R) continue;
+        const T*& src = i < kMaxRowBlock ? a[i] : w[i - kMaxRowBlock];
         // Two plain loops (copy, zero) the compiler turns into block moves.
         for (size_t p = 0; p < rest; ++p) buf[p] = src[full + p];
         for (size_t p = rest; p < step; ++p) buf[p] = T(0);
@@ -87,7 +90,7 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
     const auto x##r = O::Load(a[r] + p);         \
     MOTE_ROWS_MAC(r, 0) MOTE_ROWS_MAC(r, 1) MOTE_ROWS_MAC(r, 2) MOTE_ROWS_MAC(r, 3) \
   }
-      MOTE_ROWS_ROW(0) MOTE_ROWS_ROW(1) MOTE_ROWS_ROW(2) MOTE_ROWS_ROW(3)
+      MOTE_ROWS_ROW(0) MOTE_ROWS_ROW(1) MOTE_ROWS_ROW(2) MOTE_ROWS_ROW(3) MOTE_ROWS_ROW(4) MOTE_ROWS_ROW(5)
 #undef MOTE_ROWS_ROW
 #undef MOTE_ROWS_MAC
     }
@@ -120,6 +123,8 @@ void DenseRows(size_t m, size_t n, size_t k, const T* a, size_t lda, const T* w,
         case 1: DotBlock<T, 1>(k, a_rows, w_rows, dots); break;
         case 2: DotBlock<T, (R > 2 ? 2 : R)>(k, a_rows, w_rows, dots); break;
         case 3: DotBlock<T, (R > 3 ? 3 : R)>(k, a_rows, w_rows, dots); break;
+        case 4: DotBlock<T, (R > 4 ? 4 : R)>(k, a_rows, w_rows, dots); break;
+        case 5: DotBlock<T, (R > 5 ? 5 : R)>(k, a_rows, w_rows, dots); break;
         default: DotBlock<T, R>(k, a_rows, w_rows, dots); break;
       }
       for (size_t r = 0; r < rows; ++r)
