@@ -85,7 +85,8 @@ struct RowsOps<int8_t> {
 #endif
 
 // Rows per block: 4 where 32 vector registers hold the 16 accumulators (and
-// int8's second accumulators are free, i.e. on x86), else 2.
+// int8's second accumulators are free, i.e. on x86), else 2; f32 on AVX-512
+// takes 6 (24 accumulators): each weight vector loaded serves 6 rows.
 template <typename T>
 constexpr size_t RowBlock() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
