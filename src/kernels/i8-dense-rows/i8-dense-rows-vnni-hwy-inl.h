@@ -30,7 +30,9 @@
 MOTE_SIMD_BEGIN
 namespace rows {
 
-#define MOTE_VNNI_ATTR __attribute__((target("avx512vnni")))
+// The whole target plus VNNI (Clang takes a function's attribute instead of
+// the pushed one, so it must name everything the intrinsics need).
+#define MOTE_VNNI_ATTR __attribute__((target(HWY_TARGET_STR ",avx512vnni")))
 
 // The bytes [p, p + count) of a row, count <= 64, the rest zero (masked:
 // nothing past the row is read).
