@@ -41,23 +41,6 @@ MOTE_VNNI_ATTR HWY_INLINE __m512i VnniLoad(const int8_t* p, size_t count) {
   return _mm512_maskz_loadu_epi8((__mmask64(1) << count) - 1, p);
 }
 
-// sums[q] = sum(w_rows[q][0..k)), the correction for the activations'
-// offset of 128: four independent chains (one would wait on VPDPBUSD's latency).
-MOTE_VNNI_ATTR HWY_NOINLINE void VnniRowSums4(size_t k, const int8_t* const* w_rows, int32_t* sums) {
-  const __m512i ones = _mm512_set1_epi8(1);
-  __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
-  for (size_t p = 0; p < k; p += 64) {
-    s0 = _mm512_dpbusd_epi32(s0, ones, VnniLoad(w_rows[0] + p, k - p));
-    s1 = _mm512_dpbusd_epi32(s1, ones, VnniLoad(w_rows[1] + p, k - p));
-    s2 = _mm512_dpbusd_epi32(s2, ones, VnniLoad(w_rows[2] + p, k - p));
-    s3 = _mm512_dpbusd_epi32(s3, ones, VnniLoad(w_rows[3] + p, k - p));
-  }
-  sums[0] = _mm512_reduce_add_epi32(s0);
-  sums[1] = _mm512_reduce_add_epi32(s1);
-  sums[2] = _mm512_reduce_add_epi32(s2);
-  sums[3] = _mm512_reduce_add_epi32(s3);
-}
-
 #define MOTE_VNNI_R(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
 #define MOTE_VNNI_RC(X) MOTE_VNNI_R(X, 0) MOTE_VNNI_R(X, 1) MOTE_VNNI_R(X, 2) MOTE_VNNI_R(X, 3)
 
@@ -74,19 +57,29 @@ MOTE_VNNI_ATTR HWY_INLINE __m512i VnniFoldQuad(__m512i ab, __m512i cd) {
 // Lane r * 4 + c = sum over p of (a_rows[r][p] + 128) * w_rows[c][p]
 // (wrapping int32), for r < R (other lanes 0). The last partial step loads
 // masked (zero) bytes: a zero weight cancels the offset activation. The 16
-// horizontal sums share one shuffle tree instead of 16 reductions.
-template <size_t R>
-MOTE_VNNI_ATTR HWY_NOINLINE __m512i VnniDotBlock(size_t k, const int8_t* const* a_rows, const int8_t* const* w_rows) {
-  const __m512i flip = _mm512_set1_epi8(char(0x80));
+// horizontal sums share one shuffle tree instead of 16 reductions. With
+// kSums, w_sums[c] = sum(w_rows[c][0..k)) as well (the correction for the
+// offset of 128; computed in the first block of rows, while the weights pass).
+template <size_t R, bool kSums>
+MOTE_VNNI_ATTR HWY_NOINLINE __m512i VnniDotBlock(size_t k, const int8_t* const* a_rows, const int8_t* const* w_rows,
+                                                 int32_t* w_sums) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
 #define MOTE_VNNI_DECLARE(r, c) __m512i acc##r##c = _mm512_setzero_si512();
   MOTE_VNNI_RC(MOTE_VNNI_DECLARE)
 #undef MOTE_VNNI_DECLARE
+  __m512i sum0 = _mm512_setzero_si512(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
   for (size_t p = 0; p < k; p += 64) {
     const size_t count = k - p;
     const __m512i w0 = VnniLoad(w_rows[0] + p, count);
     const __m512i w1 = VnniLoad(w_rows[1] + p, count);
     const __m512i w2 = VnniLoad(w_rows[2] + p, count);
     const __m512i w3 = VnniLoad(w_rows[3] + p, count);
+    if constexpr (kSums) {
+      sum0 = _mm512_dpbusd_epi32(sum0, ones, w0);
+      sum1 = _mm512_dpbusd_epi32(sum1, ones, w1);
+      sum2 = _mm512_dpbusd_epi32(sum2, ones, w2);
+      sum3 = _mm512_dpbusd_epi32(sum3, ones, w3);
+    }
 #define MOTE_VNNI_MAC(r, c) acc##r##c = _mm512_dpbusd_epi32(acc##r##c, x##r, w##c);
 #define MOTE_VNNI_ROW(r)                                                              \
   if constexpr (R > r) {                                                              \
@@ -96,6 +89,12 @@ MOTE_VNNI_ATTR HWY_NOINLINE __m512i VnniDotBlock(size_t k, const int8_t* const* 
     MOTE_VNNI_ROW(0) MOTE_VNNI_ROW(1) MOTE_VNNI_ROW(2) MOTE_VNNI_ROW(3)
 #undef MOTE_VNNI_ROW
 #undef MOTE_VNNI_MAC
+  }
+  if constexpr (kSums) {
+    w_sums[0] = _mm512_reduce_add_epi32(sum0);
+    w_sums[1] = _mm512_reduce_add_epi32(sum1);
+    w_sums[2] = _mm512_reduce_add_epi32(sum2);
+    w_sums[3] = _mm512_reduce_add_epi32(sum3);
   }
   // Per channel c: blocks r = 0..3 hold acc r c over 4 lanes.
   const __m512i c0 = VnniFoldQuad(VnniFoldPair(acc00, acc10), VnniFoldPair(acc20, acc30));
@@ -154,32 +153,40 @@ MOTE_VNNI_ATTR inline void VnniDenseRows(size_t m, size_t n, size_t k, const int
     // Channels past n repeat the last one (their results are dropped).
     int32_t bias[kChannels], multiplier[kChannels], shift[kChannels], sums[kChannels];
     for (size_t q = 0; q < kChannels; ++q) w_rows[q] = w + (j + (q < cols ? q : cols - 1)) * ldw;
-    VnniRowSums4(k, w_rows, sums);
-    for (size_t q = 0; q < kChannels; ++q) {
-      const size_t ch = j + (q < cols ? q : cols - 1);
-      bias[q] = int32_t(uint32_t(rq.bias[ch]) - uint32_t(sums[q]) * 128u);
-      multiplier[q] = rq.multiplier[ch];
-      shift[q] = rq.shift[ch];
-    }
     VnniChannels chn;
-    chn.bias = VnniRepeat4(bias);
-    const __m512i mult = VnniRepeat4(multiplier), sh = VnniRepeat4(shift);
-    chn.multiplier_even = _mm512_and_si512(mult, low32);
-    chn.multiplier_odd = _mm512_srli_epi64(mult, 32);
-    chn.shift_even = _mm512_and_si512(sh, low32);
-    chn.shift_odd = _mm512_srli_epi64(sh, 32);
-    chn.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_even, one));
-    chn.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_odd, one));
     for (size_t i = 0; i < m; i += kRows) {
       const size_t rows = m - i < kRows ? m - i : kRows;
       const int8_t* a_rows[kRows];
       for (size_t r = 0; r < kRows; ++r) a_rows[r] = a + (i + (r < rows ? r : 0)) * lda;
       __m512i dots;
-      switch (rows) {
-        case 1: dots = VnniDotBlock<1>(k, a_rows, w_rows); break;
-        case 2: dots = VnniDotBlock<2>(k, a_rows, w_rows); break;
-        case 3: dots = VnniDotBlock<3>(k, a_rows, w_rows); break;
-        default: dots = VnniDotBlock<4>(k, a_rows, w_rows); break;
+      if (i == 0) {
+        switch (rows) {
+          case 1: dots = VnniDotBlock<1, true>(k, a_rows, w_rows, sums); break;
+          case 2: dots = VnniDotBlock<2, true>(k, a_rows, w_rows, sums); break;
+          case 3: dots = VnniDotBlock<3, true>(k, a_rows, w_rows, sums); break;
+          default: dots = VnniDotBlock<4, true>(k, a_rows, w_rows, sums); break;
+        }
+        for (size_t q = 0; q < kChannels; ++q) {
+          const size_t ch = j + (q < cols ? q : cols - 1);
+          bias[q] = int32_t(uint32_t(rq.bias[ch]) - uint32_t(sums[q]) * 128u);
+          multiplier[q] = rq.multiplier[ch];
+          shift[q] = rq.shift[ch];
+        }
+        chn.bias = VnniRepeat4(bias);
+        const __m512i mult = VnniRepeat4(multiplier), sh = VnniRepeat4(shift);
+        chn.multiplier_even = _mm512_and_si512(mult, low32);
+        chn.multiplier_odd = _mm512_srli_epi64(mult, 32);
+        chn.shift_even = _mm512_and_si512(sh, low32);
+        chn.shift_odd = _mm512_srli_epi64(sh, 32);
+        chn.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_even, one));
+        chn.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_odd, one));
+      } else {
+        switch (rows) {
+          case 1: dots = VnniDotBlock<1, false>(k, a_rows, w_rows, sums); break;
+          case 2: dots = VnniDotBlock<2, false>(k, a_rows, w_rows, sums); break;
+          case 3: dots = VnniDotBlock<3, false>(k, a_rows, w_rows, sums); break;
+          default: dots = VnniDotBlock<4, false>(k, a_rows, w_rows, sums); break;
+        }
       }
       alignas(16) int8_t out[kRows * kChannels];
       _mm_store_si128(reinterpret_cast<__m128i*>(out), VnniRequantize(dots, chn, zero_point, lo, hi));
