@@ -7,7 +7,9 @@
 // dense-rows-hwy-inl.h and dense-rows-xsimd.h define RowsOps<T> (Acc: the
 // scalar sum type; kMaxStep; Step(); Load(p): one step's operand; Zero();
 // Mac(x, w, acc, acc1): acc plus x * w, with a second accumulator acc1 the
-// backend may use; Reduce(acc, acc1): the scalar sum) and RowBlock<T>(). f32
+// backend may use; Reduce(acc, acc1): the scalar sum; kReduce4 and
+// Reduce4(a, b, c, d, out): a row's 4 sums at once, where the backend has a
+// faster way) and RowBlock<T>(). f32
 // is a fused multiply-add, int8 exact int32 sums. The last partial step reads
 // zero-padded copies (or, where the backend defines MOTE_ROWS_MASKED_TAIL,
 // native masked loads), so nothing past a row is read. Edge blocks repeat the
@@ -95,10 +97,18 @@ MOTE_ROWS_BLOCK_ATTR void DotBlock(size_t k, const T* const* a_rows, const T* co
 #undef MOTE_ROWS_MAC
     }
   }
+  if constexpr (O::kReduce4) {  // a row's 4 sums at once (f32: acc1 is unused)
+#define MOTE_ROWS_STORE4(r) \
+  if (R > r) O::Reduce4(acc##r##0, acc##r##1, acc##r##2, acc##r##3, out + r * kChannelBlock);
+    MOTE_ROWS_STORE4(0) MOTE_ROWS_STORE4(1) MOTE_ROWS_STORE4(2) MOTE_ROWS_STORE4(3) MOTE_ROWS_STORE4(4)
+    MOTE_ROWS_STORE4(5)
+#undef MOTE_ROWS_STORE4
+  } else {
 #define MOTE_ROWS_STORE(r, c) \
   if (R > r) out[r * kChannelBlock + c] = O::Reduce(acc##r##c, acc1_##r##c);
-  MOTE_ROWS_RC(MOTE_ROWS_STORE)
+    MOTE_ROWS_RC(MOTE_ROWS_STORE)
 #undef MOTE_ROWS_STORE
+  }
 }
 #undef MOTE_ROWS_RC
 #undef MOTE_ROWS_R
