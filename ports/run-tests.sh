@@ -22,6 +22,11 @@
 #      port the firmware self-test, the no-heap/no-exceptions symbol checks and
 #      the sizes; then the M4 model firmware with an exported LSTM and a GRU on
 #      50 row sequences each.
+#   7. onnx (after native and tutorial): issue 17's acceptance check of the ONNX importer
+#      (test/onnx/pytorch_seed_check.py): the seed network trained in PyTorch
+#      for 300 steps, exported, `mote import`ed, compared with PyTorch's logits
+#      on the 10k Fashion-MNIST test images (library and .mote), run on the
+#      Cortex-M4 firmware on 50 of them, fine-tuned in mote and exported int8.
 # Build directories build/ci-native, build/ci-sanitize, build/ci-i686, build/ci-a64, build/ci-m4 (and the
 # other Cortex-M ports' build/ci-m0plus, -m3, -m7, -m33, -m55) are reused when
 # present (ninja reconfigures them when a meson.build changed).
@@ -31,14 +36,14 @@
 # failed. Needs the packages of ports/setup-debian.sh.
 #
 #   ports/run-tests.sh            all stages
-#   ports/run-tests.sh native m4  only some stages (native, install, sanitize, i686, a64, m4)
+#   ports/run-tests.sh native m4  only some stages (native, onnx, install, tutorial, sanitize, i686, a64, m4)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 stages=("$@")
-[[ ${#stages[@]} -eq 0 ]] && stages=(native install tutorial sanitize i686 a64 m4)
+[[ ${#stages[@]} -eq 0 ]] && stages=(native install tutorial onnx sanitize i686 a64 m4)
 
 passed=0
 failed=0
@@ -320,10 +325,29 @@ stage_tutorial() {
   check "tutorial: fp32 agreement 1.0 on host and board, accuracy" tutorial_checks
 }
 
+# ONNX import, issue 17's acceptance (test/onnx/pytorch_seed_check.py, which
+# ends with a JSON line of the figures and exits 1 when a bound does not hold):
+# PyTorch's seed network -> mote import -> agreement with PyTorch's logits on
+# 10k images, the Cortex-M4 board, fine-tuning and int8 in mote.
+stage_onnx() {
+  banner "onnx: a PyTorch model through mote import (test/onnx/pytorch_seed_check.py)"
+  [[ -x build/ci-native/src/cli/mote ]] || build native build/ci-native || return
+  if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
+    note_fail "onnx: /usr/bin/python3 lacks torch or onnx (ports/setup-debian.sh onnx_pkgs)"
+    return
+  fi
+  mkdir -p build/ci-onnx
+  # The tutorial's Cortex-M4 build, when present, only relinks the firmware with this model.
+  local m4=build/ci-onnx/m4
+  [[ -f build/ci-tutorial/m4/build.ninja ]] && m4=build/ci-tutorial/m4
+  check "onnx: pytorch_seed_check.py" bash -c \
+    'set -o pipefail; /usr/bin/python3 test/onnx/pytorch_seed_check.py build/ci-native/src/cli/mote build/ci-onnx "$0" 2>&1 | tee build/ci-onnx/check.log' "$m4"
+}
+
 for s in "${stages[@]}"; do
   case $s in
-    native | install | sanitize | i686 | a64 | m4 | tutorial) ;;
-    *) echo "unknown stage '$s' (expected native, install, sanitize, i686, a64, m4, tutorial)" >&2; exit 2 ;;
+    native | onnx | install | sanitize | i686 | a64 | m4 | tutorial) ;;
+    *) echo "unknown stage '$s' (expected native, onnx, install, sanitize, i686, a64, m4, tutorial)" >&2; exit 2 ;;
   esac
 done
 for s in "${stages[@]}"; do

@@ -13,6 +13,11 @@ export DEBIAN_FRONTEND=noninteractive
 native_pkgs=(meson ninja-build pkg-config g++ python3
   libhwy-dev libxsimd-dev libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
   libtomlplusplus-dev libzip-dev dataset-fashion-mnist)
+# ONNX import / export (src/onnx, optional: `mote import`, `mote export --onnx`):
+# libonnx-dev's generated onnx-ml.pb.h and libonnx_proto on protobuf. The tests
+# write and check ONNX files with python3-onnx; the acceptance check
+# (test/onnx/pytorch_seed_check.py) trains in python3-torch.
+onnx_pkgs=(libonnx-dev libprotobuf-dev python3-onnx python3-torch)
 # The sanitizer and fuzzing stage: clang with its sanitizer and libFuzzer runtimes.
 sanitize_pkgs=(clang libclang-rt-dev)
 # 32-bit x86 build (size_t of 32 bits), run natively, and its i386 multiarch libraries.
@@ -39,7 +44,7 @@ installed() {  # true when package $1 (pkg or pkg:arch) is fully installed
 }
 
 missing=()
-for p in "${native_pkgs[@]}" "${sanitize_pkgs[@]}" "${i686_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" \
+for p in "${native_pkgs[@]}" "${onnx_pkgs[@]}" "${sanitize_pkgs[@]}" "${i686_pkgs[@]}" "${a64_pkgs[@]}" "${m4_pkgs[@]}" \
          "${arm64_pkgs[@]}" "${i386_pkgs[@]}"; do
   installed "$p" || missing+=("$p")
 done

@@ -44,6 +44,15 @@ bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
   return ok;
 }
 
+bool IsCheckpointFile(const std::string& path) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[8] = {0};
+  const size_t n = fread(magic, 1, sizeof(magic), f);
+  fclose(f);
+  return n == sizeof(magic) && memcmp(magic, "MOTECKPT", sizeof(magic)) == 0;
+}
+
 bool WriteFile(const std::string& path, const void* data, size_t len) {
   FILE* f = fopen(path.c_str(), "wb");
   if (f == nullptr) return false;

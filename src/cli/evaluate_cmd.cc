@@ -98,11 +98,13 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
     }
     if (args.Value("--data", &o->data) || args.Value("--network", &o->network) || o->csv.Scan(args)) continue;
     if (strcmp(command, "predict") == 0 && args.Value("--out", &o->out)) continue;
+    // Which one, before Value moves past the option to its value.
+    float* target = args.Is("--scale") ? &o->scale : &o->offset;
     if (args.Value("--scale", &number) || args.Value("--offset", &number)) {
       char* end = nullptr;
       const float v = strtof(number.c_str(), &end);
       if (number.empty() || *end != '\0' || !std::isfinite(v)) return UsageError(command, "bad number " + number, usage);
-      (args.Is("--scale") ? o->scale : o->offset) = v;
+      *target = v;
     } else if (args.IsPositional() && o->model.empty()) {
       o->model = args.current();
     } else {

@@ -15,6 +15,7 @@
 #include "mote/host_runtime.h"
 #include "mote/inspect.h"
 #include "mote/model.h"
+#include "mote/onnx_export.h"
 #include "src/cli/args.h"
 #include "src/cli/cli.h"
 #include "src/cli/data_source.h"
@@ -42,6 +43,30 @@ std::string DataSpecOf(const std::string& value, const char* part) {
   return value == "0" ? spec : spec + ":" + value;
 }
 
+// `mote export --onnx`: the checkpoint's model as ONNX, its model file text
+// as metadata (docs/onnx.md).
+int ExportOnnxFile(const TrainedModel& trained, const std::string& out) {
+  mote::OnnxExportOptions options;
+  options.model_file_text = trained.description.text();
+  mote::OnnxExportReport report;
+  std::vector<uint8_t> bytes;
+  const mote::Status s = mote::ExportOnnx(trained.model, options, &bytes, &report);
+  if (!s.ok()) return Fail("export --onnx", s);
+  if (!WriteFile(out, bytes.data(), bytes.size()))
+    return Fail("export --onnx", ErrorWithMessage(mote::IoError("write"), out + ": cannot write"));
+  printf("wrote %s: ONNX opset %lld, fp32, %zu nodes, %zu initializers, %zu bytes\n", out.c_str(),
+         static_cast<long long>(mote::kOnnxOpset), report.nodes, report.initializers, bytes.size());
+  JsonLine json;
+  json.Add("model_bytes", double(bytes.size()), "%.0f");
+  json.AddBool("onnx", true);
+  json.Add("opset", double(mote::kOnnxOpset), "%.0f");
+  json.Add("nodes", double(report.nodes), "%.0f");
+  json.Add("initializers", double(report.initializers), "%.0f");
+  json.AddBool("int8", false);
+  json.Print();
+  return kExitOk;
+}
+
 }  // namespace
 
 void PrintExportUsage(FILE* out) {
@@ -50,7 +75,9 @@ void PrintExportUsage(FILE* out) {
           "  CHECKPOINT            a checkpoint of `mote train` (or --checkpoint FILE)\n"
           "  --network NAME        only for checkpoints of an older mote without a model description:\n"
           "                        seed (mote::BuildSeedNetwork) or rnn:H, lstm:H, gru:H\n"
-          "  --out FILE            model file to write (default model.mote)\n"
+          "  --out FILE            model file to write (default model.mote, with --onnx model.onnx)\n"
+          "  --onnx                write ONNX instead (opset 13, fp32, the training graph with batchnorm, NCHW;\n"
+          "                        docs/onnx.md); not with --int8, --c-array, --trainable or --evaluate\n"
           "  --int8                int8 post-training quantization\n"
           "  --calibration SPEC    int8 calibration data (default fashion-mnist:train:1000, only for 784-value inputs); a plain number N\n"
           "                        means the first N Fashion-MNIST training images\n"
@@ -83,8 +110,8 @@ void PrintInspectUsage(FILE* out) {
 }
 
 int RunExport(int argc, char** argv) {
-  std::string network, checkpoint, out = "model.mote", c_prefix, c_name, calibration, evaluate;
-  bool int8 = false;
+  std::string network, checkpoint, out, c_prefix, c_name, calibration, evaluate;
+  bool int8 = false, onnx = false;
   size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0, trainable_bias = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
@@ -104,6 +131,8 @@ int RunExport(int argc, char** argv) {
       continue;
     if (args.Is("--int8")) {
       int8 = true;
+    } else if (args.Is("--onnx")) {
+      onnx = true;
     } else if (args.IsPositional() && checkpoint.empty()) {
       checkpoint = args.current();
     } else {
@@ -112,6 +141,10 @@ int RunExport(int argc, char** argv) {
   }
   if (args.bad()) return kExitUsage;
   if (checkpoint.empty()) return UsageError("export", "a CHECKPOINT is required", PrintExportUsage);
+  if (onnx && (int8 || !c_prefix.empty() || trainable || !evaluate.empty()))
+    return UsageError("export", "--onnx writes the fp32 training graph: not with --int8, --c-array, --trainable or --evaluate",
+                      PrintExportUsage);
+  if (out.empty()) out = onnx ? "model.onnx" : "model.mote";
   if (calibration == "0") return UsageError("export", "--calibration must hold at least 1 item", PrintExportUsage);
 
   mote::ExportTraining training;
@@ -145,6 +178,7 @@ int RunExport(int argc, char** argv) {
   mote::Status s = LoadTrainedModel(checkpoint, network, batch, &trained);
   if (!s.ok()) return Fail("export", s);
   mote::Model& model = trained.model;
+  if (onnx) return ExportOnnxFile(trained, out);
   const mote::Shape input_shape = model.node_shape(model.input_node(0));
 
   mote::Dataset calibration_set, evaluation_set;

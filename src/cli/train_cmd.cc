@@ -20,8 +20,9 @@ namespace {
 
 void Usage(FILE* out) {
   fprintf(out,
-          "usage: mote train MODEL_FILE --data SPEC [options]\n"
-          "  trains the model the model file describes (layers, loss, optimizer, epochs, ...; docs/model-file.md)\n"
+          "usage: mote train MODEL_FILE|CHECKPOINT --data SPEC [options]\n"
+          "  trains the model the model file describes (layers, loss, optimizer, epochs, ...; docs/model-file.md);\n"
+          "  a checkpoint (e.g. of `mote import`) goes on training from its weights with its model file\n"
           "  --data SPEC           training data (required)\n"
           "  --validation SPEC     validation data (default: the model file's validation_split, if any)\n"
           "  --test SPEC           evaluated after training: test_loss / test_accuracy in the JSON line\n"
@@ -68,12 +69,20 @@ int RunTrain(int argc, char** argv) {
   if (epochs_given && epochs == 0) return UsageError("train", "--epochs must be at least 1", Usage);
 
   mote::ModelDescription description;
-  mote::Status s = mote::LoadModelFile(model_path, &description);
-  if (!s.ok() && s.code() == mote::StatusCode::kIoError) return Fail(("train " + model_path).c_str(), s);
-  if (!s.ok()) return Fail("train", s);
   mote::Model model;
-  s = mote::BuildModel(description, &model);
-  if (!s.ok()) return Fail("train", s);
+  mote::Status s = mote::Status::Ok();
+  if (IsCheckpointFile(model_path)) {
+    // Fine-tuning: the checkpoint's model file, weights and optimizer state
+    // (e.g. a model of `mote import`).
+    s = mote::LoadCheckpointModel(model_path, &model, &description);
+    if (!s.ok()) return Fail(("train " + model_path).c_str(), s);
+  } else {
+    s = mote::LoadModelFile(model_path, &description);
+    if (!s.ok() && s.code() == mote::StatusCode::kIoError) return Fail(("train " + model_path).c_str(), s);
+    if (!s.ok()) return Fail("train", s);
+    s = mote::BuildModel(description, &model);
+    if (!s.ok()) return Fail("train", s);
+  }
 
   const mote::Shape shape = description.input_shape(0);
   const mote::InputNormalization norm = description.normalization();

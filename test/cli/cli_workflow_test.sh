@@ -60,7 +60,7 @@ TOML
 # ---- usage errors: exit 2 ----
 expect 0 "commands" "$mote"
 expect 2 "unknown command" "$mote" no-such-command
-for cmd in train evaluate predict export inspect testset; do
+for cmd in train evaluate predict export import inspect testset; do
   expect 0 "usage: mote $cmd" "$mote" "$cmd" --help
 done
 expect 2 "required" "$mote" train
@@ -69,6 +69,8 @@ expect 2 "non-negative integer" "$mote" train model.toml --data train.csv --epoc
 expect 2 "unknown or incomplete option" "$mote" export model.ckpt --no-such-option
 expect 2 "required" "$mote" evaluate model.ckpt
 expect 2 "required" "$mote" testset model.ckpt
+expect 2 "required" "$mote" import
+expect 2 "--int8 goes with --to-runtime" "$mote" import model.onnx --int8
 
 # ---- train ----
 expect 0 '"test_accuracy":' "$mote" train model.toml --data train.csv --test test.csv --checkpoint model.ckpt --quiet
@@ -147,8 +149,25 @@ expect 0 '"trainable_params":83' "$mote" inspect tail_two.mote --json
 expect 2 "needs --trainable" "$mote" export model.ckpt --out x.mote --trainable-bias 1
 expect 1 "at most the last two" "$mote" export model.ckpt --out x.mote --trainable 3
 expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
+# --scale 0 makes every item zeros: two items, one output row.
+expect 0 "^0," "$mote" predict model.mote --data test.csv:2 --scale 0
+[[ $(cut -d, -f3- <<<"$last_output" | sort -u | wc -l) -eq 1 ]] || fail "predict --scale 0: items still differ"
+# ONNX (docs/onnx.md): the export, or (a build without the ONNX libraries) a clear refusal.
+if "$mote" export model.ckpt --onnx --out model.onnx >onnx.out 2>&1; then
+  grep -q '"onnx":true' onnx.out && [[ -s model.onnx ]] || fail "export --onnx: $(tail -1 onnx.out)"
+else
+  grep -q "without ONNX" onnx.out || fail "export --onnx failed: $(tail -1 onnx.out)"
+fi
+expect 2 "not with --int8" "$mote" export model.ckpt --onnx --int8
 expect 1 "no-such.ckpt" "$mote" export no-such.ckpt
 expect 1 "truncated.ckpt" "$mote" export truncated.ckpt
+
+# ---- mote import refuses what is no ONNX model (test/onnx has the real cases) ----
+expect 1 "(no-such.onnx|without ONNX support)" "$mote" import no-such.onnx --out imported.ckpt
+expect 1 "(not an ONNX model|without ONNX support)" "$mote" import model.ckpt --out imported.ckpt
+
+# ---- fine-tuning: train goes on from a checkpoint ----
+expect 0 '"checkpoint":"tuned.ckpt"' "$mote" train model.ckpt --data train.csv --epochs 1 --checkpoint tuned.ckpt --quiet
 
 # ---- testset for firmware ----
 expect 0 "floats" "$mote" testset model.ckpt --data test.csv --images 10 --out testset

@@ -1,0 +1,34 @@
+// libFuzzer target for the ONNX importer (src/onnx): ImportOnnx on arbitrary
+// bytes (the seed corpus is test/onnx/make_onnx_cases.py's files, written by
+// onnx_corpus.sh). Oracles besides the sanitizers: an error is never
+// kInternal (a broken invariant of the importer); an imported model can be
+// described as a model file (so saved as a checkpoint) and predicts.
+#include <stdint.h>
+
+#include <vector>
+
+#include "fuzz_util.h"
+#include "mote/model.h"
+#include "mote/model_file.h"
+#include "mote/onnx_import.h"
+
+using mote::fuzz::Check;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  mote::Model model;
+  mote::OnnxImportOptions options;
+  options.batch_size = 1;
+  options.max_input_elements = 1 << 16;  // models of a few MB at most
+  mote::OnnxImportReport report;
+  const mote::Status s = mote::ImportOnnx(data, size, options, &model, &report);
+  if (!s.ok()) {
+    Check(s.code() != mote::StatusCode::kInternal, "ImportOnnx: internal error");
+    Check(s.message() != nullptr && s.message()[0] != '\0', "ImportOnnx: an error without a message");
+    return 0;
+  }
+  mote::ModelDescription description;
+  Check(mote::DescribeModel(model, &description).ok(), "an imported model has no model-file form");
+  std::vector<float> x(model.input_size(0), 0.5f), y(model.output_size(0));
+  Check(model.Predict(x.data(), x.size(), 1, y.data(), y.size()).ok(), "an imported model does not predict");
+  return 0;
+}
