@@ -99,7 +99,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t tile = size_t(op.params[6]);
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
   const bool direct = Pointwise(g);
-  if (IsI8(In(m, op, 0))) {
+  if (RunsI8(In(m, op, 0))) {
     const int32_t* requant = InI32(m, op, 3);
     const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
                                 I8Max(op)};
