@@ -80,13 +80,14 @@ Segments SegmentsOf(const Conv2D::RowClass& c, const kernels::Conv2DGeometry& cl
   return {class_geometry.kernel_h, row, first, kernel_w * in_c};
 }
 
-// t [cols x rows] = the transpose of the row-major m [rows x cols].
-void TransposeInto(const float* m, size_t rows, size_t cols, float* t) {
+// Rows [col_begin, col_end) of t [cols x rows], the transpose of the
+// row-major m [rows x cols].
+void TransposeInto(const float* m, size_t rows, size_t cols, size_t col_begin, size_t col_end, float* t) {
   constexpr size_t kBlock = 16;
   for (size_t i0 = 0; i0 < rows; i0 += kBlock)
-    for (size_t j0 = 0; j0 < cols; j0 += kBlock)
+    for (size_t j0 = col_begin; j0 < col_end; j0 += kBlock)
       for (size_t i = i0; i < Min(rows, i0 + kBlock); ++i)
-        for (size_t j = j0; j < Min(cols, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
+        for (size_t j = j0; j < Min(col_end, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
 }
 }  // namespace
 
@@ -262,7 +263,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
     float* packed_w = args.scratch + packed_offset_;
     float* gathered = args.scratch + rows_offset_;
     float* transposed_w = args.scratch + transposed_offset_;  // W^T [patch, filters] when read in place
-    if (direct_weights_) TransposeInto(kernel_, filters_, patch, transposed_w);
+    if (direct_weights_) TransposeInto(kernel_, filters_, patch, 0, patch, transposed_w);
     float* kept = columns_;
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
@@ -376,7 +377,10 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
   const size_t rows = g.rows();
   const size_t patch = g.patch_size();
   float* transposed_w = args.scratch + transposed_offset_;
-  TransposeInto(kernel_, filters_, patch, transposed_w);
+  // W^T by pieces of 256 of its rows (a copy: the same for any split).
+  ForEachRange(args.pool, patch, 256, [&](size_t begin, size_t end) {
+    TransposeInto(kernel_, filters_, patch, begin, end, transposed_w);
+  });
   const auto tiles_of = [&](const RowClass& c, size_t k) {
     const size_t class_rows = c.rows(args.batch);
     return k == 0 ? 1 : (class_rows + c.tile_rows - 1) / c.tile_rows;
