@@ -23,7 +23,7 @@ constexpr size_t kDotFeatures = 256;
 // features (chunks of kFeatureGrain columns of dW and dX). Every output
 // element sums the same products in the same order as the serial pass.
 constexpr size_t kParallelMacs = size_t(1) << 16;
-constexpr size_t kFeatureGrain = 256;
+constexpr size_t kFeatureGrain = 512;
 }  // namespace
 
 Dense::Dense(size_t units, bool use_bias, InitSpec init) : units_(units), use_bias_(use_bias), init_(init) {}
