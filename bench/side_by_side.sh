@@ -19,6 +19,8 @@
 #   REPEATS      runs per configuration, interleaved; the fastest counts (default 1)
 #   THREADS      N (default: the CPUs of the affinity mask)
 #   VENV         the PyPI environment (default build/peers-venv, created when missing)
+#   TIMEOUT      seconds a run may take before it counts as failed (default 0: no limit;
+#                PyTorch's two-thread epoch took 304 s against 38 s for one on a loaded machine)
 #
 # Nothing is installed into the project or the system: PyTorch is Debian's
 # python3-torch, run by /usr/bin/python3 (it loads only with Debian's numpy);
@@ -86,7 +88,8 @@ trap 'rm -f "$results"' EXIT
 run() {
   local name=$1 t=$2 json s
   shift 2
-  if json=$(OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t taskset -c "$(cores "$t")" "$@" 2>/dev/null | tail -n 1) &&
+  if json=$(OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t timeout "${TIMEOUT:-0}" taskset -c "$(cores "$t")" "$@" 2>/dev/null |
+             tail -n 1) &&
      s=$("$sys_python" -c 'import json, sys; print(json.loads(sys.argv[1])["seconds_per_epoch"])' "$json" 2>/dev/null); then
     echo "$name $t $s" >> "$results"
     printf '  %-8s %2d thread(s): %8.3f s/epoch\n' "$name" "$t" "$s"
