@@ -8,8 +8,8 @@
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
 //                 [--plots PREFIX] [--checkpoint FILE] [--threads N] [--quiet]
-// --threads N: training threads (default: MOTE_NUM_THREADS, else the CPUs the
-// process may run on); the weights are the same for every thread count.
+// --threads N: training threads (default: MOTE_NUM_THREADS, else 1); the
+// weights are the same for every thread count.
 // --checkpoint saves the trained model (mote::SaveCheckpoint, self-describing) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at 0.02; by default it then decays
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::string schedule_name = "linear";
   std::string checkpoint;
   std::string plots;
-  size_t threads = 0;  // 0: mote::DefaultThreadCount()
+  size_t threads = 0;  // 0: the model's default (include/mote/model.h)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;

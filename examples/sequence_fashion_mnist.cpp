@@ -7,11 +7,13 @@
 //
 //   sequence_fashion_mnist [--cell lstm|gru|both] [--epochs N] [--units H] [--limit N]
 //                          [--data DIR] [--seed S] [--backend scalar|hwy|xsimd]
-//                          [--min-accuracy A] [--checkpoint PREFIX] [--quick] [--quiet]
+//                          [--min-accuracy A] [--checkpoint PREFIX] [--threads N] [--quick] [--quiet]
 // --checkpoint writes each trained cell to PREFIX-lstm.ckpt / PREFIX-gru.ckpt
 // (the network is mote::BuildSequenceNetwork: `mote export --network lstm:H`).
 // --limit trains on the first N training images; --quick is the test suite's
 // smoke run (both cells, 32 units, 6000 images, 3 epochs, >= 60 % each).
+// --threads N: training threads (default: MOTE_NUM_THREADS, else 1); the
+// recurrent layers run on one, the dense layer and optimizer on all of them.
 // Prints one JSON line per cell:
 //   {"cell":"lstm","test_accuracy":..,"epochs":..,"seconds_per_epoch":..,...}
 // (seconds_per_epoch: wall clock of training, from the history;
@@ -47,6 +49,7 @@ struct Settings {
   uint64_t seed = 1;
   bool quiet = false;
   float clip_norm = 5.0f;
+  size_t threads = 0;  // 0: the model's default
   std::string checkpoint;  // prefix: PREFIX-lstm.ckpt, PREFIX-gru.ckpt
 };
 
@@ -59,6 +62,7 @@ mote::Status RunCell(const std::string& cell, const Settings& settings, const mo
   network.units = settings.units;
   network.clip_norm = settings.clip_norm;
   MOTE_TRY(mote::BuildSequenceNetwork(model, network));
+  MOTE_TRY(model.SetThreads(settings.threads));
   MOTE_TRY(model.Prepare(settings.batch, settings.seed));
   if (!settings.quiet)
     std::printf("%s(%zu): %zu parameters, backend %s (%s)\n", cell.c_str(), settings.units, model.param_count(),
@@ -92,9 +96,9 @@ mote::Status RunCell(const std::string& cell, const Settings& settings, const mo
   std::printf(
       "{\"cell\":\"%s\",\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.2f,"
       "\"cpu_seconds_per_epoch\":%.2f,\"units\":%zu,\"parameters\":%zu,\"train_examples\":%zu,"
-      "\"backend\":\"%s\",\"target\":\"%s\"}\n",
+      "\"threads\":%zu,\"backend\":\"%s\",\"target\":\"%s\"}\n",
       cell.c_str(), *accuracy, unsigned(history.size()), train_seconds / double(history.size()),
-      cpu_seconds / double(history.size()), settings.units, model.param_count(), train.size(),
+      cpu_seconds / double(history.size()), settings.units, model.param_count(), train.size(), model.threads(),
       mote::BackendName(mote::ActiveBackend()), mote::BackendTarget(mote::ActiveBackend()));
   std::fflush(stdout);
   return mote::Status::Ok();
@@ -136,6 +140,12 @@ int main(int argc, char** argv) {
       limit = 6000;
       min_accuracy = 0.60f;
       settings.quiet = true;
+    } else if (a == "--threads" && has_value) {
+      settings.threads = std::strtoul(argv[++i], nullptr, 10);
+      if (settings.threads == 0) {
+        std::fprintf(stderr, "sequence_fashion_mnist: --threads must be at least 1\n");
+        return 2;
+      }
     } else if (a == "--checkpoint" && has_value) {
       settings.checkpoint = argv[++i];
     } else if (a == "--quiet") {
@@ -144,7 +154,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: sequence_fashion_mnist [--cell lstm|gru|both] [--epochs N] [--units H] [--limit N]\n"
                    "                              [--data DIR] [--seed S] [--backend scalar|hwy|xsimd]\n"
-                   "                              [--min-accuracy A] [--checkpoint PREFIX] [--quick] [--quiet]\n");
+                   "                              [--min-accuracy A] [--checkpoint PREFIX] [--threads N] [--quick]\n"
+                   "                              [--quiet]\n");
       return 2;
     }
   }

@@ -195,7 +195,7 @@ stage_a64() {
   QEMU_CPU=cortex-a72 run_meson_tests "a64 (qemu -cpu cortex-a72: NEON)" build/ci-a64 "${suites[@]}"
   # Show which Highway target each CPU model really ran.
   if [[ -x build/ci-a64/src/cli/mote ]]; then
-    local qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu)
+    local qemu=(qemu-aarch64 -L / -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu)  # as in the cross file
     for cpu in max a64fx cortex-a72; do
       printf '  qemu -cpu %-10s -> ' "$cpu"
       "${qemu[@]}" -cpu "$cpu" build/ci-a64/src/cli/mote info </dev/null 2>&1 | grep -m1 'highway chosen target' || echo '?'

@@ -4,6 +4,7 @@
 in Keras terms = 0.01 in PyTorch terms, eps 1e-3), for a same-run comparison.
 
 Run pinned to one core:  OMP_NUM_THREADS=1 taskset -c 0 /usr/bin/python3 bench/models/pytorch_fashion_mnist.py --epochs 1
+(--threads N sets torch's intra-op threads; by default OMP_NUM_THREADS decides.)
 Prints one JSON line: {"framework":"pytorch","seconds_per_epoch":..,"test_accuracy":..,...}
 """
 import argparse
@@ -54,7 +55,10 @@ def main():
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--train-limit", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     x_train, y_train = load(args.data, "train")
     x_test, y_test = load(args.data, "t10k")

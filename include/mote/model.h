@@ -115,12 +115,14 @@ class Model {
   size_t max_batch() const;
 
   // Threads that run TrainStep, Forward, Backward, Predict and Evaluate (the
-  // caller's included). 0 (the default) means DefaultThreadCount() of
-  // include/mote/threads.h: MOTE_NUM_THREADS, else the CPUs the process may
-  // run on. The workers are created here or at Prepare, never per step; on a
-  // prepared model this prepares it again (parameters and state are kept).
-  // Results are bit-identical for every thread count: layers split their
-  // work into chunks whose number does not depend on it.
+  // caller's included). 0 (the default) means one thread, unless
+  // MOTE_NUM_THREADS is set: then DefaultThreadCount() of
+  // include/mote/threads.h. The workers are created here or at Prepare, never
+  // per step; on a prepared model this prepares it again (parameters and state
+  // are kept). Results are bit-identical for every thread count: layers, the
+  // gradient reset and an elementwise optimizer's update split their work
+  // into chunks whose number does not depend on it (Conv2D, Dense, BatchNorm,
+  // ReLU so far; other layers run on the calling thread).
   Status SetThreads(size_t threads);
   // The thread count in force (after Prepare), else the one requested.
   size_t threads() const;

@@ -65,6 +65,14 @@ class Optimizer {
     (void)step;
     return Probe::kUnknown;
   }
+
+  // True when Step and ProbeStep compute each element from that element's
+  // parameter, gradient and state alone (and the step's learning rate and
+  // count), and may run concurrently on disjoint ranges: a model with threads
+  // then updates pieces of its ranges on several threads, with the results
+  // of one call over all of them. Every optimizer of include/mote/optim/ is;
+  // the default (false) keeps the update in one call on one thread.
+  virtual bool elementwise() const { return false; }
 };
 
 }  // namespace mote

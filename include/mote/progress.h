@@ -28,10 +28,12 @@ struct EpochMetrics {
   bool has_validation = false;
   float val_loss = 0.0f;
   float val_accuracy = 0.0f;
+  uint32_t threads = 0;  // the model's thread count (0: not reported)
 };
 
 // "epoch 3/10 - 12.1s - loss: 0.3100 - accuracy: 0.8900" plus
-// " - val_loss: 0.3300 - val_accuracy: 0.8800" when has_validation.
+// " - val_loss: 0.3300 - val_accuracy: 0.8800" when has_validation; with
+// threads > 0, " - 2 threads" (or " - 1 thread") follows the seconds.
 // Seconds with 1 decimal, metrics with 4; no trailing newline.
 std::string FormatEpochLine(const EpochMetrics& m);
 

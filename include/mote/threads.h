@@ -70,6 +70,33 @@ class ThreadPool {
   size_t sleepers_ = 0;                  // under mutex_
 };
 
+// Chunks of `grain` items over n items (the last one shorter): a number that
+// depends on the work only, never on the thread count.
+inline size_t ChunkCount(size_t n, size_t grain) { return grain == 0 ? 0 : (n + grain - 1) / grain; }
+
+// f(chunk, worker) for every chunk in [0, chunks): on the pool, or on the
+// caller in chunk order (worker 0) when `pool` is null. For work whose
+// results depend on the chunking (partial sums reduced in chunk order), so
+// one thread computes exactly what many do.
+template <class F>
+void ForEachChunk(ThreadPool* pool, size_t chunks, const F& f) {
+  if (pool != nullptr) return pool->ParallelFor(chunks, f);
+  for (size_t c = 0; c < chunks; ++c) f(c, size_t(0));
+}
+
+// f(begin, end) over [0, n) in pieces of `grain` on the pool, or once for
+// the whole range without one. Only for element-wise work, whose results do
+// not depend on where the range is cut.
+template <class F>
+void ForEachRange(ThreadPool* pool, size_t n, size_t grain, const F& f) {
+  if (n == 0) return;
+  if (pool == nullptr || n <= grain) return f(size_t(0), n);
+  pool->ParallelFor(ChunkCount(n, grain), [&](size_t chunk, size_t) {
+    const size_t begin = chunk * grain;
+    f(begin, n - begin < grain ? n : begin + grain);
+  });
+}
+
 // Worker threads for a model by default: MOTE_NUM_THREADS when set to a
 // positive integer, else the CPUs in the process's affinity mask
 // (sched_getaffinity), else std::thread::hardware_concurrency(), at least 1.

@@ -46,6 +46,16 @@ class ArgScanner {
     *value = size_t(v);
     return true;
   }
+  // --threads N: the model's threads, at least 1 (0 is a usage error
+  // remembered in bad()).
+  bool Threads(size_t* value) {
+    if (!Count("--threads", value)) return false;
+    if (*value == 0) {
+      fprintf(stderr, "--threads: expected at least 1\n");
+      bad_ = true;
+    }
+    return true;
+  }
   bool bad() const { return bad_; }
 
  private:

@@ -28,7 +28,8 @@ void Usage(FILE* out, const char* command) {
           "  model file says) or an exported .mote file (run by the host runtime; see --scale / --offset)\n"
           "  --data SPEC           the items (required)\n"
           "  --network NAME        a checkpoint of an older mote without a model description: seed, lstm:H, ...\n"
-          "  --scale S --offset O  .mote only: input normalisation x * S + O (default 1, 0)\n",
+          "  --scale S --offset O  .mote only: input normalisation x * S + O (default 1, 0)\n"
+          "  --threads N           checkpoints only: threads (default: MOTE_NUM_THREADS, else 1)\n",
           command);
   if (strcmp(command, "predict") == 0)
     fprintf(out,
@@ -84,6 +85,7 @@ struct Runner {
 struct Options {
   std::string model, data, network, out;
   float scale = 1.0f, offset = 0.0f;
+  size_t threads = 0;  // 0: the model's default
   CsvFlags csv;
 };
 
@@ -96,7 +98,9 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
       usage(stdout);
       return kExitOk;
     }
-    if (args.Value("--data", &o->data) || args.Value("--network", &o->network) || o->csv.Scan(args)) continue;
+    if (args.Value("--data", &o->data) || args.Value("--network", &o->network) || args.Threads(&o->threads) ||
+        o->csv.Scan(args))
+      continue;
     if (strcmp(command, "predict") == 0 && args.Value("--out", &o->out)) continue;
     // Which one, before Value moves past the option to its value.
     float* target = args.Is("--scale") ? &o->scale : &o->offset;
@@ -111,6 +115,7 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
       return UsageError(command, "unknown or incomplete option '" + args.current() + "'", usage);
     }
   }
+  if (args.bad()) return kExitUsage;
   if (o->model.empty() || o->data.empty()) return UsageError(command, "MODEL and --data are required", usage);
   return -1;
 }
@@ -123,6 +128,10 @@ int Open(int argc, char** argv, const char* command, void (*usage)(FILE*), Optio
   if (parsed >= 0) return parsed;
   mote::Status s = runner->Open(o->model, o->network, o->scale, o->offset);
   if (!s.ok()) return Fail(command, s);
+  if (!runner->exported) {
+    s = runner->trained.model.SetThreads(o->threads);
+    if (!s.ok()) return Fail(command, s);
+  }
   s = LoadDataSource(o->data, o->csv, runner->input_shape(), runner->trained.normalization, data);
   if (!s.ok()) return Fail((std::string(command) + " --data").c_str(), s);
   return -1;
@@ -146,6 +155,7 @@ int RunEvaluate(int argc, char** argv) {
     if (!s.ok()) return Fail("evaluate", s);
     json.Add("loss", loss, "%.4f");
     json.Add("accuracy", accuracy, "%.4f");
+    json.Add("threads", double(runner.trained.model.threads()), "%.0f");
   } else {
     const size_t classes = runner.outputs();
     std::vector<float> out(kBatch * classes);

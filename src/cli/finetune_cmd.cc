@@ -40,6 +40,7 @@ void Usage(FILE* out) {
           "  --shift NAME          invert (255 - pixel, default) or gain (0.5 * pixel + 100)\n"
           "  --learning-rate LR    instead of the model's\n"
           "  --out PREFIX          also write PREFIX.c / PREFIX.h for the fine-tuning firmware\n"
+          "  --threads N           the library models' threads (default: MOTE_NUM_THREADS, else 1)\n"
           "The last output line is one JSON object.\n");
 }
 
@@ -74,7 +75,7 @@ void WriteBytes(FILE* c, const char* name, const std::vector<uint8_t>& v) {
 
 int RunFinetune(int argc, char** argv) {
   std::string checkpoint, model_path, prefix, shift = "invert", lr_text;
-  size_t train_n = 500, test_n = 500, epochs = 2;
+  size_t train_n = 500, test_n = 500, epochs = 2, threads = 0;
   CsvFlags csv;
   ArgScanner args(argc, argv);
   while (args.Next()) {
@@ -83,7 +84,8 @@ int RunFinetune(int argc, char** argv) {
       return kExitOk;
     }
     if (args.Count("--train", &train_n) || args.Count("--test", &test_n) || args.Count("--epochs", &epochs) ||
-        args.Value("--shift", &shift) || args.Value("--learning-rate", &lr_text) || args.Value("--out", &prefix))
+        args.Value("--shift", &shift) || args.Value("--learning-rate", &lr_text) || args.Value("--out", &prefix) ||
+        args.Threads(&threads))
       continue;
     if (args.IsPositional() && checkpoint.empty()) {
       checkpoint = args.current();
@@ -100,6 +102,7 @@ int RunFinetune(int argc, char** argv) {
 
   TrainedModel trained;
   mote::Status s = LoadTrainedModel(checkpoint, "", 1, &trained);
+  if (s.ok()) s = trained.model.SetThreads(threads);
   if (!s.ok()) return Fail("finetune", s);
   const mote::Shape shape = trained.model.node_shape(trained.model.input_node(0));
   mote::Dataset train, train_raw, test, test_raw;
@@ -169,7 +172,8 @@ int RunFinetune(int argc, char** argv) {
   tail.Add(std::make_unique<mote::Dense>(classes), {tail.Input(mote::Shape(features))}, "tail");
   tail.SetLoss(std::make_unique<mote::SoftmaxCrossEntropy>(m.train->label_smoothing));
   tail.SetOptimizer(OptimizerOf(*m.train));
-  s = tail.Prepare(1);
+  s = tail.SetThreads(threads);
+  if (s.ok()) s = tail.Prepare(1);
   if (!s.ok()) return Fail("finetune: library tail", s);
   std::vector<float> params(mote_rt_trainable_bytes(&m) / 4);
   mote_rt_read_trainable(&m, params.data(), params.size() * 4);
@@ -260,6 +264,7 @@ int RunFinetune(int argc, char** argv) {
   json.AddString("shift", shift);
   json.Add("examples", double(train_n), "%.0f");
   json.Add("epochs", double(epochs), "%.0f");
+  json.Add("threads", double(tail.threads()), "%.0f");
   json.Add("steps", double(steps), "%.0f");
   json.Add("refused_steps", double(refused), "%.0f");
   json.Add("mean_loss", steps ? loss_sum / double(steps) : 0.0);

@@ -31,6 +31,8 @@ void Usage(FILE* out) {
           "  --checkpoint FILE     where the trained model goes (default model.ckpt); it carries the model\n"
           "                        file, so export / evaluate / predict need nothing else\n"
           "  --plots DIR           learning curves (DIR/learning_curves.svg)\n"
+          "  --threads N           training threads (default: MOTE_NUM_THREADS, else 1); the weights are the\n"
+          "                        same for every count\n"
           "  --quiet               no epoch lines\n");
   CsvFlags::PrintUsage(out);
   PrintDataSpecUsage(out);
@@ -41,7 +43,7 @@ void Usage(FILE* out) {
 
 int RunTrain(int argc, char** argv) {
   std::string model_path, data, validation, test, checkpoint = "model.ckpt", plots;
-  size_t epochs = 0, max_batches = 0;
+  size_t epochs = 0, max_batches = 0, threads = 0;
   bool epochs_given = false, quiet = false;
   CsvFlags csv;
   ArgScanner args(argc, argv);
@@ -52,7 +54,7 @@ int RunTrain(int argc, char** argv) {
     }
     if (args.Value("--data", &data) || args.Value("--validation", &validation) || args.Value("--test", &test) ||
         args.Value("--checkpoint", &checkpoint) || args.Value("--plots", &plots) ||
-        args.Count("--max-batches", &max_batches) || csv.Scan(args))
+        args.Count("--max-batches", &max_batches) || args.Threads(&threads) || csv.Scan(args))
       continue;
     if (args.Count("--epochs", &epochs)) {
       epochs_given = true;
@@ -83,6 +85,8 @@ int RunTrain(int argc, char** argv) {
     s = mote::BuildModel(description, &model);
     if (!s.ok()) return Fail("train", s);
   }
+  s = model.SetThreads(threads);
+  if (!s.ok()) return Fail("train --threads", s);
 
   const mote::Shape shape = description.input_shape(0);
   const mote::InputNormalization norm = description.normalization();
@@ -133,6 +137,7 @@ int RunTrain(int argc, char** argv) {
     json.Add("test_items", double(test_set.size()), "%.0f");
   }
   json.Add("params", double(model.param_count()), "%.0f");
+  json.Add("threads", double(model.threads()), "%.0f");
   json.AddString("backend", mote::BackendName(mote::ActiveBackend()));
   json.AddString("checkpoint", checkpoint);
   json.Print();

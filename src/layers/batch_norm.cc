@@ -7,11 +7,23 @@
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 #include "mote/math.h"
+#include "mote/threads.h"
 
 namespace mote {
 
 namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
+// Rows go in chunks of about this many floats. The per-channel sums are taken
+// per chunk and added in chunk order: the chunks depend on the batch only, so
+// the statistics are the same for every thread count.
+constexpr size_t kChunkFloats = 8192;
+
+// out[i] = the sum over chunks k = 0, 1, ... (in that order) of partial[k * c + i].
+void AddChunkSums(const float* partial, size_t chunks, size_t c, float* out) {
+  for (size_t i = 0; i < c; ++i) out[i] = partial[i];
+  for (size_t k = 1; k < chunks; ++k)
+    for (size_t i = 0; i < c; ++i) out[i] += partial[k * c + i];
+}
 }  // namespace
 
 Status BatchNorm::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -40,7 +52,14 @@ Status BatchNorm::Plan(PlanContext& ctx, Shape* output_shape) {
   mean_h_ = ctx.AddState("moving_mean", c, 0.0f);
   var_h_ = ctx.AddState("moving_variance", c, 1.0f);
   saved_h_ = ctx.AddBuffer(2 * c);
-  ctx.RequestScratch(5 * c);
+  rows_per_chunk_ = kChunkFloats / c > 0 ? kChunkFloats / c : 1;
+  const size_t max_chunks = ChunkCount(in.dim(0) * (per_item_ / c), rows_per_chunk_);
+  // [5 C of per-channel vectors] [2 x chunks x C of partial sums]
+  if (max_chunks > (std::numeric_limits<size_t>::max() / sizeof(float) - 5 * c) / (2 * c))
+    return OutOfRange("BatchNorm: input too large");
+  partials_offset_ = 5 * c;
+  partials_stride_ = max_chunks * c;
+  ctx.RequestScratch(partials_offset_ + 2 * partials_stride_);
   *output_shape = in;
   return Status::Ok();
 }
@@ -59,6 +78,12 @@ void BatchNorm::Bind(const BindContext& ctx) {
   saved_ = ctx.buffer(saved_h_);
 }
 
+// Rows [first, first + count) of chunk k.
+void BatchNorm::ChunkRows(size_t k, size_t rows, size_t* first, size_t* count) const {
+  *first = k * rows_per_chunk_;
+  *count = rows - *first < rows_per_chunk_ ? rows - *first : rows_per_chunk_;
+}
+
 void BatchNorm::Forward(const ForwardArgs& args) {
   const size_t c = channels_;
   const size_t rows = args.batch * (per_item_ / c);
@@ -70,8 +95,11 @@ void BatchNorm::Forward(const ForwardArgs& args) {
   float* sum_sq = sum + c;
   float* scale = sum_sq + c;
   float* shift = scale + c;
+  float* partial = args.scratch + partials_offset_;
+  float* partial_sq = partial + partials_stride_;
   last_training_ = args.training;
   if (rows == 0) return;
+  const size_t grain = rows_per_chunk_ * c;  // floats per chunk
 
   if (!args.training) {
     for (size_t i = 0; i < c; ++i) {
@@ -80,18 +108,32 @@ void BatchNorm::Forward(const ForwardArgs& args) {
       scale[i] = (gamma_ ? gamma_[i] : 1.0f) * invstd[i];
       shift[i] = (beta_ ? beta_[i] : 0.0f) - mean[i] * scale[i];
     }
-    kernels::F32ChannelAffineClamp(rows, c, x, scale, shift, -kInf, kInf, y);
+    ForEachRange(args.pool, rows * c, grain, [&](size_t begin, size_t end) {
+      kernels::F32ChannelAffineClamp((end - begin) / c, c, x + begin, scale, shift, -kInf, kInf, y + begin);
+    });
     return;
   }
 
   const float m = float(rows);
-  kernels::F32ChannelSums(rows, c, x, sum, nullptr);
+  const size_t chunks = ChunkCount(rows, rows_per_chunk_);
+  ForEachChunk(args.pool, chunks, [&](size_t k, size_t) {
+    size_t first, count;
+    ChunkRows(k, rows, &first, &count);
+    kernels::F32ChannelSums(count, c, x + first * c, partial + k * c, nullptr);
+  });
+  AddChunkSums(partial, chunks, c, sum);
   for (size_t i = 0; i < c; ++i) mean[i] = sum[i] / m;
   // Two passes: the variance from the centred values (written to y in the
   // same pass) instead of E[x^2] - mu^2, which cancels catastrophically when
   // |mu| >> sigma. The centred sum (~0 up to rounding) corrects the remaining
   // error.
-  kernels::F32BatchNormCenter(rows, c, x, mean, y, sum, sum_sq);
+  ForEachChunk(args.pool, chunks, [&](size_t k, size_t) {
+    size_t first, count;
+    ChunkRows(k, rows, &first, &count);
+    kernels::F32BatchNormCenter(count, c, x + first * c, mean, y + first * c, partial + k * c, partial_sq + k * c);
+  });
+  AddChunkSums(partial, chunks, c, sum);
+  AddChunkSums(partial_sq, chunks, c, sum_sq);
   const float momentum = options_.momentum;
   for (size_t i = 0; i < c; ++i) {
     float var = (sum_sq[i] - sum[i] * sum[i] / m) / m;
@@ -103,7 +145,9 @@ void BatchNorm::Forward(const ForwardArgs& args) {
     moving_mean_[i] = momentum * moving_mean_[i] + (1.0f - momentum) * mean[i];
     moving_var_[i] = momentum * moving_var_[i] + (1.0f - momentum) * unbiased;
   }
-  kernels::F32ChannelAffineClamp(rows, c, y, scale, beta_, -kInf, kInf, y);
+  ForEachRange(args.pool, rows * c, grain, [&](size_t begin, size_t end) {
+    kernels::F32ChannelAffineClamp((end - begin) / c, c, y + begin, scale, beta_, -kInf, kInf, y + begin);
+  });
 }
 
 void BatchNorm::Backward(const BackwardArgs& args) {
@@ -123,10 +167,21 @@ void BatchNorm::Backward(const BackwardArgs& args) {
   float* a = sum_dy_xhat + c;
   float* b = a + c;
   float* d = b + c;
+  float* partial = args.scratch + partials_offset_;
+  float* partial_xhat = partial + partials_stride_;
+  const size_t grain = rows_per_chunk_ * c;
 
   // sum(dy) and sum(dy * x_hat) in one pass, x_hat recomputed from x (2C
   // saved floats instead of a batch-sized copy of x_hat).
-  kernels::F32BatchNormGradSums(rows, c, x, dy, mean, invstd, sum_dy, sum_dy_xhat);
+  const size_t chunks = ChunkCount(rows, rows_per_chunk_);
+  ForEachChunk(args.pool, chunks, [&](size_t k, size_t) {
+    size_t first, count;
+    ChunkRows(k, rows, &first, &count);
+    kernels::F32BatchNormGradSums(count, c, x + first * c, dy + first * c, mean, invstd, partial + k * c,
+                                  partial_xhat + k * c);
+  });
+  AddChunkSums(partial, chunks, c, sum_dy);
+  AddChunkSums(partial_xhat, chunks, c, sum_dy_xhat);
   if (gamma_grad_)
     for (size_t i = 0; i < c; ++i) gamma_grad_[i] += sum_dy_xhat[i];
   if (beta_grad_)
@@ -136,7 +191,9 @@ void BatchNorm::Backward(const BackwardArgs& args) {
   for (size_t i = 0; i < c; ++i) a[i] = (gamma_ ? gamma_[i] : 1.0f) * invstd[i];
   if (!last_training_) {
     // Fixed statistics: y is affine in x.
-    kernels::F32ChannelAffineClamp(rows, c, dy, a, nullptr, -kInf, kInf, dx);
+    ForEachRange(args.pool, rows * c, grain, [&](size_t begin, size_t end) {
+      kernels::F32ChannelAffineClamp((end - begin) / c, c, dy + begin, a, nullptr, -kInf, kInf, dx + begin);
+    });
     return;
   }
   // dx = gamma * invstd / m * (m dy - sum(dy) - x_hat sum(dy x_hat))
@@ -146,7 +203,9 @@ void BatchNorm::Backward(const BackwardArgs& args) {
     b[i] = -a[i] * invstd[i] * sum_dy_xhat[i] * inv_m;
     d[i] = -a[i] * sum_dy[i] * inv_m;
   }
-  kernels::F32BatchNormInputGrad(rows, c, x, dy, mean, a, b, d, dx);
+  ForEachRange(args.pool, rows * c, grain, [&](size_t begin, size_t end) {
+    kernels::F32BatchNormInputGrad((end - begin) / c, c, x + begin, dy + begin, mean, a, b, d, dx + begin);
+  });
 }
 
 // The inference form y = x * scale + shift per channel, computed in double:

@@ -80,13 +80,14 @@ Segments SegmentsOf(const Conv2D::RowClass& c, const kernels::Conv2DGeometry& cl
   return {class_geometry.kernel_h, row, first, kernel_w * in_c};
 }
 
-// t [cols x rows] = the transpose of the row-major m [rows x cols].
-void TransposeInto(const float* m, size_t rows, size_t cols, float* t) {
+// Rows [col_begin, col_end) of t [cols x rows], the transpose of the
+// row-major m [rows x cols].
+void TransposeInto(const float* m, size_t rows, size_t cols, size_t col_begin, size_t col_end, float* t) {
   constexpr size_t kBlock = 16;
   for (size_t i0 = 0; i0 < rows; i0 += kBlock)
-    for (size_t j0 = 0; j0 < cols; j0 += kBlock)
+    for (size_t j0 = col_begin; j0 < col_end; j0 += kBlock)
       for (size_t i = i0; i < Min(rows, i0 + kBlock); ++i)
-        for (size_t j = j0; j < Min(cols, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
+        for (size_t j = j0; j < Min(col_end, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
 }
 }  // namespace
 
@@ -204,11 +205,16 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
-    // Weight-gradient chunks: kernel taps of one kernel row, at least 64
-    // columns of dW each where the row has them; input-gradient chunks: about
-    // 128 output rows of whole images.
-    taps_per_chunk_ = Min(kernel_w_, Max(1, (64 + g.in_c - 1) / g.in_c));
-    images_per_chunk_ = Max(1, 128 / (g.out_h * g.out_w));
+    // Weight-gradient chunks: kernel taps of one kernel row, at least 256
+    // columns of dW each where the row has them (narrower ones repacked dY
+    // for every few taps); input-gradient chunks: about 384 output rows of
+    // whole images (BackwardParallel).
+    taps_per_chunk_ = Min(kernel_w_, Max(1, (256 + g.in_c - 1) / g.in_c));
+    images_per_chunk_ = Max(1, 384 / (g.out_h * g.out_w));
+    // Kernel rows under 64 floats make chunks of a few dW columns, tiny GEMMs
+    // that cost several times the serial pass (the seed network's first two
+    // convolutions): their dW stays on one thread.
+    serial_weight_grad_ = kernel_w_ * g.in_c < 64;
     worker_rows_offset_ = RoundUp16(tile_max);
     worker_ws_offset_ = worker_rows_offset_ + RoundUp16(tile_rows_max * filters_);
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
@@ -262,7 +268,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
     float* packed_w = args.scratch + packed_offset_;
     float* gathered = args.scratch + rows_offset_;
     float* transposed_w = args.scratch + transposed_offset_;  // W^T [patch, filters] when read in place
-    if (direct_weights_) TransposeInto(kernel_, filters_, patch, transposed_w);
+    if (direct_weights_) TransposeInto(kernel_, filters_, patch, 0, patch, transposed_w);
     float* kept = columns_;
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
@@ -376,7 +382,10 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
   const size_t rows = g.rows();
   const size_t patch = g.patch_size();
   float* transposed_w = args.scratch + transposed_offset_;
-  TransposeInto(kernel_, filters_, patch, transposed_w);
+  // W^T by pieces of 256 of its rows (a copy: the same for any split).
+  ForEachRange(args.pool, patch, 256, [&](size_t begin, size_t end) {
+    TransposeInto(kernel_, filters_, patch, begin, end, transposed_w);
+  });
   const auto tiles_of = [&](const RowClass& c, size_t k) {
     const size_t class_rows = c.rows(args.batch);
     return k == 0 ? 1 : (class_rows + c.tile_rows - 1) / c.tile_rows;
@@ -428,36 +437,52 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
 
 // The weight gradient in chunks of kernel taps: chunk (ky, group of kx) owns
 // the columns of dW of those taps and adds, class by class and tile by tile
-// as the serial loop does, dY^T times the columns of its taps only (an im2col
-// of a one-row kernel: the window moved down ky rows and right kx0 columns,
-// which makes the padding of that geometry negative for taps below or right
-// of the padding; the im2col walk reads pads as signed offsets). Each dW
+// as the serial loop does, dY^T times the columns of its taps only: read
+// from the columns Forward kept, else an im2col of a one-row kernel (the
+// window moved down ky rows and right kx0 columns, which makes the padding of
+// that geometry negative for taps below or right of the padding; the im2col
+// walk reads pads as signed offsets). Chunks are whole kernel rows unless a
+// row holds more than 256 columns of dW. Each dW
 // element thus sums the same products in the same order as the serial loop,
 // with the same GEMM depth per tile. The input gradient goes in chunks of
-// whole images: each owns its images of dx and adds their rows class by
-// class in the serial order.
+// whole images (about 384 output rows: smaller ones made GEMMs of a few rows
+// per class and cost twice the serial pass): each owns its images of dx and
+// adds their rows class by class in the serial order.
 void Conv2D::BackwardParallel(const BackwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
   const size_t rows = g.rows();
   const size_t patch = g.patch_size();
   const float* dy = args.output_grad;
-  if (options_.use_bias) {
+  const size_t in_c = g.in_c;
+  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+  if (serial_weight_grad_) {
+    // The serial pass without an input gradient: bias and dW.
+    float* no_input_grad[1] = {nullptr};
+    BackwardArgs weights_only = args;
+    weights_only.input_grads = no_input_grad;
+    weights_only.pool = nullptr;
+    Backward(weights_only);
+  } else if (options_.use_bias) {
     float* sums = args.scratch + bias_sums_offset_;
     kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  const size_t in_c = g.in_c;
-  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-  args.pool->ParallelFor(kernel_h_ * groups_x, [&](size_t chunk, size_t worker) {
+  args.pool->ParallelFor(serial_weight_grad_ ? 0 : kernel_h_ * groups_x, [&](size_t chunk, size_t worker) {
     float* mine = args.worker_scratch + worker * args.worker_stride;
     float* gathered = mine + worker_rows_offset_;
     const size_t ky = chunk / groups_x;
     const size_t kx_begin = chunk % groups_x * taps_per_chunk_, kx_end = Min(kernel_w_, kx_begin + taps_per_chunk_);
+    size_t kept_at = 0;  // where the class's columns start in columns_ (kept by Forward)
     for (const RowClass& c : classes_) {
+      const size_t class_kw = c.x.k_end - c.x.k_begin, class_k = (c.y.k_end - c.y.k_begin) * class_kw * in_c;
+      const size_t class_kept = kept_at;
+      kept_at += c.rows(args.batch) * class_k;
       if (ky < c.y.k_begin || ky >= c.y.k_end) continue;
       const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_end, c.x.k_end);
       if (kx0 >= kx1) continue;
+      // The chunk's taps within the class's columns.
+      const size_t tap_column = ((ky - c.y.k_begin) * class_kw + (kx0 - c.x.k_begin)) * in_c;
       kernels::Conv2DGeometry gs = geometry_;
       gs.batch = args.batch;
       gs.kernel_h = 1;
@@ -469,11 +494,15 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
       const bool contiguous = class_rows == rows;
       for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
         const size_t q1 = Min(class_rows, q0 + c.tile_rows);
-        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-          kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
-        });
+        // The taps' columns: read where Forward kept them, else rebuilt.
+        const float* cols = keep_columns_ ? columns_ + class_kept + q0 * class_k + tap_column : mine;
+        const size_t ld = keep_columns_ ? class_k : width;
+        if (!keep_columns_)
+          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+            kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
+          });
         const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
-        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, mine, width,
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, cols, ld,
                          kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
       }
     }

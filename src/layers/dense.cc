@@ -5,6 +5,7 @@
 #include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
+#include "mote/threads.h"
 
 namespace mote {
 
@@ -12,9 +13,17 @@ namespace {
 using kernels::Transpose;
 inline size_t RoundUp16(size_t v) { return (v + 15) / 16 * 16; }
 inline size_t Max(size_t a, size_t b) { return a > b ? a : b; }
+inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
 // From this many input features on, the forward pass runs as row dot products
 // (F32DenseRows) instead of a GEMM: packing W^T no longer pays for itself.
 constexpr size_t kDotFeatures = 256;
+// Threads: layers of fewer multiply-adds per example run on the caller alone.
+// Bigger ones split the forward pass by units (chunks of whole 4-unit blocks
+// of the row kernels, at most about 16 chunks) and the backward pass by input
+// features (chunks of kFeatureGrain columns of dW and dX). Every output
+// element sums the same products in the same order as the serial pass.
+constexpr size_t kParallelMacs = size_t(1) << 16;
+constexpr size_t kFeatureGrain = 512;
 }  // namespace
 
 Dense::Dense(size_t units, bool use_bias, InitSpec init) : units_(units), use_bias_(use_bias), init_(init) {}
@@ -40,6 +49,14 @@ Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(units_, features_, n));      // dW = dY^T X
   ws = Max(ws, kernels::F32GemmWorkspaceFloats(n, features_, units_));      // dX = dY W
   ctx.RequestScratch(workspace_offset_ + ws);
+  units_per_chunk_ = 4 * ChunkCount(ChunkCount(units_, 4), 16);
+  const size_t grain = features_ < kFeatureGrain ? features_ : kFeatureGrain;
+  if (units_ * features_ >= kParallelMacs) {
+    size_t worker_ws = kernels::F32GemmWorkspaceFloats(n, units_per_chunk_, features_);  // forward, by units
+    worker_ws = Max(worker_ws, kernels::F32GemmWorkspaceFloats(units_, grain, n));     // dW, by features
+    worker_ws = Max(worker_ws, kernels::F32GemmWorkspaceFloats(n, grain, units_));     // dX, by features
+    ctx.RequestWorkerScratch(worker_ws);
+  }
   *output_shape = Shape(n, units_);
   return Status::Ok();
 }
@@ -53,42 +70,68 @@ void Dense::Bind(const BindContext& ctx) {
   }
 }
 
+// The pool when this pass of `batch` rows is worth splitting, else null.
+ThreadPool* Dense::PoolFor(ThreadPool* pool, size_t batch) const {
+  return pool != nullptr && batch * units_ * features_ >= kParallelMacs && units_ * features_ >= kParallelMacs
+             ? pool
+             : nullptr;
+}
+
 void Dense::Forward(const ForwardArgs& args) {
   const size_t n = args.batch;
   const float inf = std::numeric_limits<float>::infinity();
+  ThreadPool* pool = PoolFor(args.pool, n);
+  const size_t chunks = pool ? ChunkCount(units_, units_per_chunk_) : 1;
+  const size_t per_chunk = pool ? units_per_chunk_ : units_;
+  // Units [u0, u0 + w) of every row.
   if (features_ >= kDotFeatures) {
     // Long rows: dot products of input rows with weight rows need no packing
     // of W^T (which costs a third of the GEMM for a 50 x 3920 x 50 layer).
-    kernels::F32DenseRows(n, units_, features_, args.inputs[0], features_, kernel_, features_, bias_, -inf, inf,
-                          args.output, units_);
+    ForEachChunk(pool, chunks, [&](size_t chunk, size_t) {
+      const size_t u0 = chunk * per_chunk, w = Min(units_ - u0, per_chunk);
+      kernels::F32DenseRows(n, w, features_, args.inputs[0], features_, kernel_ + u0 * features_, features_,
+                            bias_ ? bias_ + u0 : nullptr, -inf, inf, args.output + u0, units_);
+    });
     return;
   }
-  float* ws = args.scratch + workspace_offset_;
   // [N, units] = [N, F] x [units, F]^T
-  kernels::F32Gemm(Transpose::kNo, Transpose::kYes, n, units_, features_, args.inputs[0], features_, kernel_,
-                   features_, args.output, units_, false, ws);
+  ForEachChunk(pool, chunks, [&](size_t chunk, size_t worker) {
+    const size_t u0 = chunk * per_chunk, w = Min(units_ - u0, per_chunk);
+    float* ws = pool ? args.worker_scratch + worker * args.worker_stride : args.scratch + workspace_offset_;
+    kernels::F32Gemm(Transpose::kNo, Transpose::kYes, n, w, features_, args.inputs[0], features_,
+                     kernel_ + u0 * features_, features_, args.output + u0, units_, false, ws);
+  });
   if (use_bias_) {
-    kernels::F32ChannelAffineClamp(n, units_, args.output, nullptr, bias_, -inf, inf, args.output);
+    ForEachRange(pool, n * units_, ChunkCount(16384, units_) * units_, [&](size_t begin, size_t end) {
+      kernels::F32ChannelAffineClamp((end - begin) / units_, units_, args.output + begin, nullptr, bias_, -inf, inf,
+                                     args.output + begin);
+    });
   }
 }
 
 void Dense::Backward(const BackwardArgs& args) {
   const size_t n = args.batch;
   const float* dy = args.output_grad;
-  float* ws = args.scratch + workspace_offset_;
-  // dW [units, F] += dY^T [units, N] x X [N, F]
-  kernels::F32Gemm(Transpose::kYes, Transpose::kNo, units_, features_, n, dy, units_, args.inputs[0], features_,
-                   kernel_grad_, features_, true, ws);
+  float* dx = args.input_grads[0];
   if (use_bias_) {
     float* sums = args.scratch;
     kernels::F32ChannelSums(n, units_, dy, sums, nullptr);
     kernels::F32Add(units_, bias_grad_, sums, bias_grad_);
   }
-  if (float* dx = args.input_grads[0]) {
+  ThreadPool* pool = PoolFor(args.pool, n);
+  const size_t grain = pool ? kFeatureGrain : features_;
+  // Columns [f0, f0 + w) of dW and dX.
+  ForEachChunk(pool, ChunkCount(features_, grain), [&](size_t chunk, size_t worker) {
+    const size_t f0 = chunk * grain, w = Min(features_ - f0, grain);
+    float* ws = pool ? args.worker_scratch + worker * args.worker_stride : args.scratch + workspace_offset_;
+    // dW [units, F] += dY^T [units, N] x X [N, F]
+    kernels::F32Gemm(Transpose::kYes, Transpose::kNo, units_, w, n, dy, units_, args.inputs[0] + f0, features_,
+                     kernel_grad_ + f0, features_, true, ws);
     // dX [N, F] = dY [N, units] x W [units, F]
-    kernels::F32Gemm(Transpose::kNo, Transpose::kNo, n, features_, units_, dy, units_, kernel_, features_, dx,
-                     features_, false, ws);
-  }
+    if (dx)
+      kernels::F32Gemm(Transpose::kNo, Transpose::kNo, n, w, units_, dy, units_, kernel_ + f0, features_, dx + f0,
+                       features_, false, ws);
+  });
 }
 
 // One DENSE reading its input flat.

@@ -1,9 +1,11 @@
 #include "mote/layers/flatten.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "mote/describe.h"
 #include "mote/lowering.h"
+#include "mote/threads.h"
 
 namespace mote {
 
@@ -19,13 +21,26 @@ Status Flatten::Plan(PlanContext& ctx, Shape* output_shape) {
   return Status::Ok();
 }
 
+namespace {
+// n floats from `from` to `to`: in pieces on the pool when the two do not
+// overlap, else one memmove.
+void Copy(ThreadPool* pool, const float* from, float* to, size_t n) {
+  if (to == from) return;
+  const uintptr_t f = uintptr_t(from), t = uintptr_t(to), bytes = n * sizeof(float);
+  if (t + bytes <= f || f + bytes <= t)
+    return ForEachRange(pool, n, 65536, [&](size_t begin, size_t end) {
+      memcpy(to + begin, from + begin, (end - begin) * sizeof(float));
+    });
+  memmove(to, from, n * sizeof(float));
+}
+}  // namespace
+
 void Flatten::Forward(const ForwardArgs& args) {
-  if (args.output != args.inputs[0]) memmove(args.output, args.inputs[0], args.batch * per_item_ * sizeof(float));
+  Copy(args.pool, args.inputs[0], args.output, args.batch * per_item_);
 }
 
 void Flatten::Backward(const BackwardArgs& args) {
-  float* dx = args.input_grads[0];
-  if (dx && dx != args.output_grad) memmove(dx, args.output_grad, args.batch * per_item_ * sizeof(float));
+  if (float* dx = args.input_grads[0]) Copy(args.pool, args.output_grad, dx, args.batch * per_item_);
 }
 
 Status Flatten::Lower(LoweringContext& ctx) const {

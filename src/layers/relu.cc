@@ -6,6 +6,7 @@
 #include "mote/describe.h"
 #include "mote/kernels.h"
 #include "mote/lowering.h"
+#include "mote/threads.h"
 
 #include "src/layers/same_shape_plan.h"
 
@@ -21,17 +22,26 @@ Status ReLU::Plan(PlanContext& ctx, Shape* output_shape) {
   return Status::Ok();
 }
 
+namespace {
+// Element-wise: threads take pieces of this many floats.
+constexpr size_t kGrain = 16384;
+}  // namespace
+
 void ReLU::Forward(const ForwardArgs& args) {
   const float inf = std::numeric_limits<float>::infinity();
-  kernels::F32ChannelAffineClamp(1, args.batch * per_item_, args.inputs[0], nullptr, nullptr, 0.0f, inf,
-                                 args.output);
+  ForEachRange(args.pool, args.batch * per_item_, kGrain, [&](size_t begin, size_t end) {
+    kernels::F32ChannelAffineClamp(1, end - begin, args.inputs[0] + begin, nullptr, nullptr, 0.0f, inf,
+                                   args.output + begin);
+  });
 }
 
 void ReLU::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (!dx) return;
-  const size_t n = args.batch * per_item_;
-  kernels::F32ClampBackward(n, args.output, args.output_grad, 0.0f, std::numeric_limits<float>::infinity(), dx);
+  const float inf = std::numeric_limits<float>::infinity();
+  ForEachRange(args.pool, args.batch * per_item_, kGrain, [&](size_t begin, size_t end) {
+    kernels::F32ClampBackward(end - begin, args.output + begin, args.output_grad + begin, 0.0f, inf, dx + begin);
+  });
 }
 
 // The clamp of the op that alone produces the input; with nothing to fuse

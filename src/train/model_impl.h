@@ -137,6 +137,11 @@ struct Model::Impl {
   std::vector<ParamInfo> param_infos;
   std::vector<StateInfo> state_infos;
   std::vector<ParamRange> ranges;
+  // The ranges cut into pieces of at most kUpdatePiece floats, which threads
+  // update one at a time (an elementwise optimizer), and the probe's answer
+  // for each piece.
+  std::vector<ParamRange> update_pieces;
+  std::vector<uint8_t> piece_probes;
   size_t param_count = 0, state_count = 0, optimizer_state_count = 0, scratch_floats = 0;
   AlignedBuffer arena;
   float* params = nullptr;
@@ -176,6 +181,10 @@ struct Model::Impl {
   // non-finite (false: parameters and optimizer state as before; the caller
   // restores layer state and the step count).
   bool GuardedUpdate(float learning_rate);
+  // The optimizer's Step / ProbeStep over every range: piece by piece on the
+  // pool when there is one and the optimizer is elementwise, else one call.
+  void RunOptimizer(const OptimizerStep& s);
+  Optimizer::Probe ProbeOptimizer(const OptimizerStep& s);
   void RestoreStepStart(uint64_t step_before);
 };
 

@@ -268,11 +268,31 @@ void Model::Impl::BuildRanges() {
     else
       ranges.push_back({d.offset, end, weight});
   }
+  // Pieces of a fixed size (whole cache lines, as the ranges start), the same
+  // for every thread count.
+  constexpr size_t kUpdatePiece = 16384;
+  update_pieces.clear();
+  for (const ParamRange& r : ranges)
+    for (size_t begin = r.begin; begin < r.end; begin += kUpdatePiece)
+      update_pieces.push_back({begin, r.end - begin < kUpdatePiece ? r.end : begin + kUpdatePiece, r.decay});
+  piece_probes.assign(update_pieces.size(), 0);
   state_infos.clear();
   for (const FloatBlockDecl& s : state_decls)
     state_infos.push_back({nodes[size_t(s.node)].name + "/" + s.name, s.node, s.offset, s.floats});
 }
 
+
+namespace {
+// The threads of a model that asked for `requested` (0: the default). The
+// default is one thread unless MOTE_NUM_THREADS is set (then
+// DefaultThreadCount()): models are often trained side by side in one
+// process or on a shared machine, where taking every core by default
+// oversubscribes it.
+size_t ThreadsFor(size_t requested) {
+  if (requested != 0) return requested;
+  return std::getenv("MOTE_NUM_THREADS") ? DefaultThreadCount() : 1;
+}
+}  // namespace
 
 Status Model::Prepare(size_t max_batch, uint64_t seed) {
   Impl& m = *impl_;
@@ -297,10 +317,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
     for (const ParamInfo& p : m.param_infos) old_layout.emplace_back(p.name, p.size);
   }
   m.prepared = false;
-  // Threads only when asked (SetThreads, MOTE_NUM_THREADS, --threads): the
-  // parallel step is not yet faster than one core on small batches.
-  const size_t threads =
-      m.threads_requested ? m.threads_requested : (std::getenv("MOTE_NUM_THREADS") ? DefaultThreadCount() : 1);
+  const size_t threads = ThreadsFor(m.threads_requested);
   if (!m.pool)
     m.pool.reset(new ThreadPool(threads));
   else
@@ -368,8 +385,7 @@ Status Model::SetThreads(size_t threads) {
   Impl& m = *impl_;
   m.threads_requested = threads;
   if (!m.prepared) return Status::Ok();
-  const size_t n = threads ? threads : DefaultThreadCount();
-  if (m.pool && m.pool->threads() == n) return Status::Ok();
+  if (m.pool && m.pool->threads() == ThreadsFor(threads)) return Status::Ok();
   // Another thread count needs another per-thread scratch: prepare again
   // (parameters, state and optimizer state are kept).
   return Prepare(m.max_batch);
@@ -378,7 +394,7 @@ Status Model::SetThreads(size_t threads) {
 size_t Model::threads() const {
   const Impl& m = *impl_;
   if (m.prepared && m.pool) return m.pool->threads();
-  return m.threads_requested ? m.threads_requested : DefaultThreadCount();
+  return ThreadsFor(m.threads_requested);
 }
 size_t Model::max_batch() const { return impl_->max_batch; }
 

@@ -71,7 +71,9 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
   float value = apply_head(m.nodes[size_t(m.outputs[0])], *m.loss, targets[0], m.main_weight);
   for (size_t h = 0; h < m.heads.size(); ++h)
     value += apply_head(m.nodes[size_t(m.heads[h].node)], *m.heads[h].loss, targets[1 + h], m.heads[h].weight);
-  std::memset(m.grads, 0, m.param_count * sizeof(float));
+  ForEachRange(LayerPool(m), m.param_count, 16384, [&](size_t begin, size_t end) {
+    std::memset(m.grads + begin, 0, (end - begin) * sizeof(float));
+  });
   for (size_t id = m.nodes.size(); id-- > 0;) {
     Impl::Node& n = m.nodes[id];
     if (!n.reaches_loss || (!n.layer && !input_grads)) continue;
@@ -102,11 +104,37 @@ OptimizerStep Model::Impl::BeginUpdate(float learning_rate) {
                        step};
 }
 
+void Model::Impl::RunOptimizer(const OptimizerStep& s) {
+  ThreadPool* p = optimizer->elementwise() && update_pieces.size() > 1 ? LayerPool(*this) : nullptr;
+  if (p == nullptr) return optimizer->Step(s);
+  p->ParallelFor(update_pieces.size(), [&](size_t k, size_t) {
+    OptimizerStep piece = s;
+    piece.ranges = &update_pieces[k];
+    piece.range_count = 1;
+    optimizer->Step(piece);
+  });
+}
+
+Optimizer::Probe Model::Impl::ProbeOptimizer(const OptimizerStep& s) {
+  ThreadPool* p = optimizer->elementwise() && update_pieces.size() > 1 ? LayerPool(*this) : nullptr;
+  if (p == nullptr) return optimizer->ProbeStep(s);
+  p->ParallelFor(update_pieces.size(), [&](size_t k, size_t) {
+    OptimizerStep piece = s;
+    piece.ranges = &update_pieces[k];
+    piece.range_count = 1;
+    piece_probes[k] = uint8_t(optimizer->ProbeStep(piece));
+  });
+  Optimizer::Probe result = Optimizer::Probe::kFinite;
+  for (uint8_t r : piece_probes)
+    if (Optimizer::Probe(r) != Optimizer::Probe::kFinite) result = Optimizer::Probe(r);
+  return result;
+}
+
 Status Model::ApplyGradients(float learning_rate) {
   Impl& m = *impl_;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (!(learning_rate >= 0.0f)) return InvalidArgument("model: learning rate must be >= 0");
-  m.optimizer->Step(m.BeginUpdate(learning_rate));
+  m.RunOptimizer(m.BeginUpdate(learning_rate));
   return Status::Ok();
 }
 
@@ -129,14 +157,14 @@ void Model::Impl::RestoreStepStart(uint64_t step_before) {
 bool Model::Impl::GuardedUpdate(float learning_rate) {
   const OptimizerStep s = BeginUpdate(learning_rate);
   if (optimizer_probes) {
-    if (optimizer->ProbeStep(s) != Optimizer::Probe::kFinite) return false;
-    optimizer->Step(s);
+    if (ProbeOptimizer(s) != Optimizer::Probe::kFinite) return false;
+    RunOptimizer(s);
     return true;
   }
   if (param_count) std::memcpy(params_before.data(), params, param_count * sizeof(float));
   if (optimizer_state_count)
     std::memcpy(optimizer_state_before.data(), optimizer_state, optimizer_state_count * sizeof(float));
-  optimizer->Step(s);
+  RunOptimizer(s);
   if (AllFinite(params, param_count) && AllFinite(optimizer_state, optimizer_state_count)) return true;
   if (param_count) std::memcpy(params, params_before.data(), param_count * sizeof(float));
   if (optimizer_state_count)

@@ -10,9 +10,12 @@ namespace mote {
 
 std::string FormatEpochLine(const EpochMetrics& m) {
   char buf[256];
-  int n = snprintf(buf, sizeof(buf), "epoch %u/%u - %.1fs - loss: %.4f - accuracy: %.4f", static_cast<unsigned>(m.epoch),
-                   static_cast<unsigned>(m.epochs), m.seconds, static_cast<double>(m.loss),
-                   static_cast<double>(m.accuracy));
+  char threads[32] = "";
+  if (m.threads > 0) snprintf(threads, sizeof(threads), " - %u thread%s", static_cast<unsigned>(m.threads),
+                              m.threads == 1 ? "" : "s");
+  int n = snprintf(buf, sizeof(buf), "epoch %u/%u - %.1fs%s - loss: %.4f - accuracy: %.4f",
+                   static_cast<unsigned>(m.epoch), static_cast<unsigned>(m.epochs), m.seconds, threads,
+                   static_cast<double>(m.loss), static_cast<double>(m.accuracy));
   if (n < 0) return std::string();
   std::string line(buf, static_cast<size_t>(n) < sizeof(buf) ? static_cast<size_t>(n) : sizeof(buf) - 1);
   if (m.has_validation) {

@@ -195,6 +195,7 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
     metrics.epochs = options.epochs;
     metrics.loss = float(loss_sum / seen);
     metrics.accuracy = float(correct / seen);
+    metrics.threads = uint32_t(model.threads());
     if (validation) {
       metrics.has_validation = true;
       MOTE_TRY(EvaluateDataset(model, *validation, &metrics.val_loss, &metrics.val_accuracy));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "layer_test_util.h"
@@ -254,6 +255,19 @@ TEST(BatchNorm, SingleRowBatchIsFinite) {
   for (float v : h.states[1].values) EXPECT_NEAR(v, 0.99f, 1e-6);
   h.Backward(true);
   for (float g : h.input_grads[0]) EXPECT_TRUE(std::isfinite(g));
+}
+
+// Threads: row chunks of a fixed size, partial sums added in chunk order:
+// the same statistics, outputs and gradients for every thread count, in
+// training and inference, on the seed network's first batch norm (many
+// chunks, the last one short) and a narrow dense one.
+TEST(BatchNormThreads, SameResultsForEveryThreadCount) {
+  for (bool training : {true, false}) {
+    testing::ExpectSameResultsForEveryThreadCount([] { return std::make_unique<BatchNorm>(); },
+                                                  {Shape(9, 14, 14, 10)}, training, "conv batch norm");
+    testing::ExpectSameResultsForEveryThreadCount([] { return std::make_unique<BatchNorm>(); }, {Shape(5, 3)},
+                                                  training, "dense batch norm");
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "layer_checks.h"
@@ -311,26 +312,9 @@ TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
     o.stride_h = o.stride_w = k.stride;
     o.padding = Padding::kSame;
     o.use_bias = k.bias;
-    std::vector<float> reference[3];
-    for (size_t threads : {0, 1, 2, 3, 8}) {
-      Conv2D layer(k.filters, 5, 5, o);
-      testing::LayerHarness h(layer, {Shape(k.n, k.h, k.h, k.c)}, 7);
-      ASSERT_TRUE(h.status().ok());
-      std::unique_ptr<ThreadPool> pool(threads ? new ThreadPool(threads) : nullptr);
-      h.UsePool(pool.get());
-      h.Forward(true);
-      h.Backward(true);
-      const std::vector<float>* got[3] = {&h.output, &h.params[0].grads, &h.input_grads[0]};
-      for (int i = 0; i < 3; ++i) {
-        if (threads == 0) {
-          reference[i] = *got[i];
-          continue;
-        }
-        ASSERT_EQ(got[i]->size(), reference[i].size());
-        EXPECT_EQ(std::memcmp(got[i]->data(), reference[i].data(), reference[i].size() * sizeof(float)), 0)
-            << "case h=" << k.h << " c=" << k.c << ", " << threads << " threads, tensor " << i;
-      }
-    }
+    testing::ExpectSameResultsForEveryThreadCount([&] { return std::make_unique<Conv2D>(k.filters, 5, 5, o); },
+                                                  {Shape(k.n, k.h, k.h, k.c)}, true,
+                                                  "case h=" + std::to_string(k.h) + " c=" + std::to_string(k.c));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "layer_checks.h"
@@ -143,6 +144,22 @@ TEST(DenseTest, PlanErrors) {
   EXPECT_EQ(PlanCode(layer, {Shape(2, 3), Shape(2, 3)}), StatusCode::kInvalidArgument);
   LayerHarness h(layer, {Shape(4)});
   EXPECT_STREQ(h.status().message(), "Dense: input must have rank >= 2 [N, features...]");
+}
+
+// Threads: the forward pass by units, the backward pass by input features,
+// bit for bit the serial results: the seed network's dense layers (row dot
+// products from 256 features on, the GEMM below), a batch of 7, units that
+// leave a chunk short.
+TEST(DenseThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
+  struct Case {
+    size_t n, features, units;
+    bool bias;
+  };
+  for (const Case& k : {Case{7, 3920, 50, false}, Case{5, 200, 330, true}, Case{3, 520, 70, true}}) {
+    testing::ExpectSameResultsForEveryThreadCount([&] { return std::make_unique<Dense>(k.units, k.bias); },
+                                                  {Shape(k.n, k.features)}, true,
+                                                  std::to_string(k.features) + " -> " + std::to_string(k.units));
+  }
 }
 
 }  // namespace

@@ -41,5 +41,11 @@ TEST(FlattenTest, PlanErrors) {
   EXPECT_EQ(PlanCode(layer, {Shape(4, 2), Shape(4, 2)}), StatusCode::kInvalidArgument);
 }
 
+// Threads: the copy in pieces, the same for every thread count.
+TEST(FlattenThreads, SameResultsForEveryThreadCount) {
+  testing::ExpectSameResultsForEveryThreadCount([] { return std::make_unique<Flatten>(); }, {Shape(9, 14, 14, 40)},
+                                                true, "flatten");
+}
+
 }  // namespace
 }  // namespace mote

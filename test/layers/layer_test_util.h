@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -198,6 +199,39 @@ class LayerHarness : public PlanContext, public BindContext {
   size_t worker_floats_ = 0, worker_stride_ = 0;
   std::vector<float> worker_scratch_;
 };
+
+// A layer's Forward (training or not) and Backward with pools of 1, 2, 3 and
+// 8 threads give the pool-less run's outputs, states, parameter and input
+// gradients bit for bit. `make` returns a new layer of the case; `what`
+// names the case in failures.
+template <class MakeLayer>
+void ExpectSameResultsForEveryThreadCount(const MakeLayer& make, const std::vector<Shape>& shapes, bool training,
+                                          const std::string& what) {
+  std::vector<std::vector<float>> reference;
+  for (size_t threads : {0, 1, 2, 3, 8}) {
+    auto layer = make();
+    LayerHarness h(*layer, shapes, 7);
+    ASSERT_TRUE(h.status().ok()) << what;
+    std::unique_ptr<ThreadPool> pool(threads ? new ThreadPool(threads) : nullptr);
+    h.UsePool(pool.get());
+    h.Forward(training);
+    h.Backward(true);
+    std::vector<std::vector<float>> got = {h.output};
+    for (const std::vector<float>& g : h.input_grads) got.push_back(g);
+    for (const LayerHarness::Block& p : h.params) got.push_back(p.grads);
+    for (const LayerHarness::Block& st : h.states) got.push_back(st.values);
+    if (threads == 0) {
+      reference = got;
+      continue;
+    }
+    ASSERT_EQ(got.size(), reference.size()) << what;
+    for (size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].size(), reference[i].size()) << what;
+      EXPECT_EQ(std::memcmp(got[i].data(), reference[i].data(), got[i].size() * sizeof(float)), 0)
+          << what << ", " << threads << " threads, tensor " << i;
+    }
+  }
+}
 
 }  // namespace testing
 }  // namespace mote

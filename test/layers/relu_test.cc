@@ -53,5 +53,11 @@ TEST(ReLUTest, PlanErrors) {
   EXPECT_EQ(PlanCode(layer, {Shape(3, 2), Shape(3, 2)}), StatusCode::kInvalidArgument);
 }
 
+// Threads: element-wise in pieces, the same results for every thread count.
+TEST(ReLUThreads, SameResultsForEveryThreadCount) {
+  testing::ExpectSameResultsForEveryThreadCount([] { return std::make_unique<ReLU>(); }, {Shape(9, 14, 14, 40)},
+                                                true, "relu");
+}
+
 }  // namespace
 }  // namespace mote

@@ -42,6 +42,17 @@ TEST(FormatEpochLine, WithoutValidationAndRounding) {
   EXPECT_EQ(FormatEpochLine(m), "epoch 1/200 - 126.0s - loss: nan - accuracy: 1.0000");
 }
 
+TEST(FormatEpochLine, ThreadCountAfterTheSeconds) {
+  EpochMetrics m;
+  m.epoch = 2;
+  m.epochs = 5;
+  m.seconds = 3.0;
+  m.threads = 2;
+  EXPECT_EQ(FormatEpochLine(m), "epoch 2/5 - 3.0s - 2 threads - loss: 0.0000 - accuracy: 0.0000");
+  m.threads = 1;
+  EXPECT_EQ(FormatEpochLine(m), "epoch 2/5 - 3.0s - 1 thread - loss: 0.0000 - accuracy: 0.0000");
+}
+
 std::string Render(size_t done, size_t total, double eta, double elapsed, float loss, float accuracy = NAN) {
   char buf[ProgressBar::kLineBytes];
   const size_t n = ProgressBar::Render(buf, sizeof(buf), done, total, eta, elapsed, loss, accuracy);

@@ -19,6 +19,9 @@
 // Inference: y = gamma * (x - moving_mean) / sqrt(moving_variance + epsilon)
 // + beta; Backward after an inference Forward treats the statistics as
 // constants (frozen BN, gradients w.r.t. the input for adversarial examples).
+// Threads (ForwardArgs::pool): rows go in chunks of a fixed size; the
+// per-channel sums are added chunk by chunk in chunk order, the same for every
+// thread count (one thread included).
 // Export folds the inference form into the preceding layer (options(),
 // the "gamma"/"beta" params and the two states hold all it needs).
 // Errors (Plan): kInvalidArgument for not exactly one input, momentum outside
@@ -54,10 +57,14 @@ class BatchNorm final : public Layer {
   size_t channels() const { return channels_; }
 
  private:
+  void ChunkRows(size_t k, size_t rows, size_t* first, size_t* count) const;
+
   BatchNormOptions options_;
   size_t channels_ = 0;
   size_t per_item_ = 0;
   bool last_training_ = false;  // which statistics the last Forward used
+  size_t rows_per_chunk_ = 1;
+  size_t partials_offset_ = 0, partials_stride_ = 0;  // scratch: partial sums, one C-vector per chunk
   ParamHandle gamma_h_, beta_h_;
   BufferHandle mean_h_, var_h_, saved_h_;
   float* gamma_ = nullptr;

@@ -97,6 +97,7 @@ class Conv2D final : public Layer {
   void BackwardParallel(const BackwardArgs& args);
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
+  bool serial_weight_grad_ = false;  // BackwardParallel: dW on the caller (narrow kernel rows)
   // Into each worker's scratch (floats): column tile, gathered rows, GEMM workspace.
   size_t worker_rows_offset_ = 0, worker_ws_offset_ = 0;
 

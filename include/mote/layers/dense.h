@@ -7,6 +7,9 @@
 //         fan_out units, `init`, default Glorot uniform);
 //         "bias" {units} (ParamRole::kBias, zeros) when use_bias.
 // y = x W^T + b.
+// Threads (ForwardArgs::pool): big layers split the forward pass by units and
+// the backward pass by input features; every element is computed as on one
+// thread.
 // Errors (Plan): kInvalidArgument for units == 0, not exactly one input, or an
 // empty example; kShapeMismatch for an input of rank < 2.
 #pragma once
@@ -32,11 +35,14 @@ class Dense final : public Layer {
   bool use_bias() const { return use_bias_; }
 
  private:
+  ThreadPool* PoolFor(ThreadPool* pool, size_t batch) const;
+
   size_t units_;
   bool use_bias_;
   InitSpec init_;
   size_t features_ = 0;
   size_t workspace_offset_ = 0;  // floats of scratch before the GEMM workspace
+  size_t units_per_chunk_ = 4;   // forward chunks with threads
   ParamHandle kernel_h_, bias_h_;
   float* kernel_ = nullptr;
   float* kernel_grad_ = nullptr;

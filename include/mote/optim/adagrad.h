@@ -18,6 +18,7 @@ class AdaGrad final : public Optimizer {
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
   Probe ProbeStep(const OptimizerStep& step) const override;
+  bool elementwise() const override { return true; }
 
   float delta() const { return delta_; }
 

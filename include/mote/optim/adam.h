@@ -28,6 +28,7 @@ class Adam final : public Optimizer {
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
   Probe ProbeStep(const OptimizerStep& step) const override;
+  bool elementwise() const override { return true; }
 
   float rho1() const { return rho1_; }
   float rho2() const { return rho2_; }

@@ -34,6 +34,7 @@ class Momentum final : public Optimizer {
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
   Probe ProbeStep(const OptimizerStep& step) const override;
+  bool elementwise() const override { return true; }
 
   float momentum() const { return momentum_; }
   bool nesterov() const { return nesterov_; }

@@ -38,6 +38,7 @@ class RmsProp final : public Optimizer {
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
   Probe ProbeStep(const OptimizerStep& step) const override;
+  bool elementwise() const override { return true; }
 
   float rho() const { return rho_; }
   float delta() const { return delta_; }

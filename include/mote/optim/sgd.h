@@ -14,6 +14,7 @@ class Sgd final : public Optimizer {
   void Step(const OptimizerStep& step) override;
   Status Describe(OptionWriter& out) const override;
   Probe ProbeStep(const OptimizerStep& step) const override;
+  bool elementwise() const override { return true; }
 };
 
 }  // namespace mote
