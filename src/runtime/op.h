@@ -41,6 +41,7 @@ MOTE_RT_DECLARE_OP(Quantize)
 MOTE_RT_DECLARE_OP(Dequantize)
 MOTE_RT_DECLARE_OP(ChannelAffine)
 MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
+MOTE_RT_DECLARE_OP(Activation)  // SIGMOID, TANH and LEAKY_RELU
 #undef MOTE_RT_DECLARE_OP
 
 // The trainable tail (src/runtime/train.cc): the loader's checks of m.train

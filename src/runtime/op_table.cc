@@ -23,6 +23,9 @@
 #define MOTE_RT_OP_SIMPLE_RNN 1
 #define MOTE_RT_OP_LSTM 1
 #define MOTE_RT_OP_GRU 1
+#define MOTE_RT_OP_SIGMOID 1
+#define MOTE_RT_OP_TANH 1
+#define MOTE_RT_OP_LEAKY_RELU 1
 #endif
 
 namespace mote {
@@ -50,6 +53,9 @@ constexpr OpKind kOps[MOTE_OP_TYPE_END] = {
     MOTE_RT_ENTRY(MOTE_RT_OP_SIMPLE_RNN, Recurrent),  // src/runtime/op_recurrent.cc, all three
     MOTE_RT_ENTRY(MOTE_RT_OP_LSTM, Recurrent),
     MOTE_RT_ENTRY(MOTE_RT_OP_GRU, Recurrent),
+    MOTE_RT_ENTRY(MOTE_RT_OP_SIGMOID, Activation),  // src/runtime/op_activation.cc, all three
+    MOTE_RT_ENTRY(MOTE_RT_OP_TANH, Activation),
+    MOTE_RT_ENTRY(MOTE_RT_OP_LEAKY_RELU, Activation),
 };
 
 #undef MOTE_RT_ENTRY
