@@ -257,4 +257,14 @@ mote::Status LoadInputSource(const std::string& spec, const CsvFlags& flags, con
   return LoadSpec(spec, flags, item_shape, normalization, out, nullptr, nullptr, LoadRawInputs);
 }
 
+mote::Status LoadCalibrationSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                                   const mote::InputNormalization& normalization, mote::Dataset* out) {
+  std::string base;
+  size_t count = 0;
+  SplitCount(spec, &base, &count);
+  const bool lone_npy = base.find(',') == std::string::npos && (EndsWith(base, ".npy") || EndsWith(base, ".npy.gz"));
+  if (lone_npy) return LoadInputSource(spec, flags, item_shape, normalization, out);
+  return LoadDataSource(spec, flags, item_shape, normalization, out);
+}
+
 }  // namespace mote_cli

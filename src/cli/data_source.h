@@ -48,6 +48,12 @@ mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, cons
 mote::Status LoadInputSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
                              const mote::InputNormalization& normalization, mote::Dataset* out);
 
+// int8 calibration (`export --calibration`, `import --calibration`), which
+// needs no labels: a lone X.npy (optionally ":N") is read as LoadInputSource
+// does, every other spec as LoadDataSource.
+mote::Status LoadCalibrationSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                                   const mote::InputNormalization& normalization, mote::Dataset* out);
+
 // The spec forms above, for --help texts.
 void PrintDataSpecUsage(FILE* out);
 void PrintInputSpecUsage(FILE* out);

@@ -228,6 +228,8 @@ batch_size = 8
 TOML
   expect 0 '"checkpoint":"img.ckpt"' "$mote" train img.toml --data img.csv --checkpoint img.ckpt --quiet
   expect 0 '"agreement":1.0000' "$mote" export img.ckpt --out img.mote --evaluate img.csv
+  # int8 calibration needs no labels: a lone X.npy (its first 20 items).
+  expect 0 '"calibration_items":20' "$mote" export img.ckpt --int8 --calibration img_nhwc.npy:20 --out img_i8.mote
   for m in img.ckpt img.mote; do
     expect 1 "img_nchw.npy: items are \[2, 3, 2\], channels-first \(NCHW\), but the model's input takes \[3, 2, 2\].*transpose" \
       "$mote" predict "$m" --input img_nchw.npy --output never.npy
