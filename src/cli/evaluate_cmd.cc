@@ -193,11 +193,12 @@ int RunPredict(int argc, char** argv) {
   const int opened = Open(argc, argv, "predict", PredictUsage, &o, &runner, &data);
   if (opened >= 0) return opened;
   mote::Status s = mote::Status::Ok();
-  const mote::Status write_error = ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write");
+  // Made when reported: ErrorWithMessage's text lives until its next call.
+  const auto write_error = [&o] { return ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"); };
   // FILE.npy gets one float32 array [items, outputs], written once all rows are in; anything else CSV lines.
   const bool npy = o.out.size() >= 4 && o.out.compare(o.out.size() - 4, 4, ".npy") == 0;
   FILE* out = npy ? nullptr : o.out.empty() ? stdout : fopen(o.out.c_str(), "w");
-  if (!npy && out == nullptr) return Fail("predict", write_error);
+  if (!npy && out == nullptr) return Fail("predict", write_error());
   const size_t classes = runner.outputs();
   std::vector<float> y(kBatch * classes), rows;
   if (npy) rows.reserve(data.size() * classes);
@@ -228,7 +229,7 @@ int RunPredict(int argc, char** argv) {
     if (!s.ok()) return Fail("predict", s);
     written = WriteFile(o.out, bytes.data(), bytes.size());
   }
-  if (!written) return Fail("predict", write_error);
+  if (!written) return Fail("predict", write_error());
   if (!o.out.empty()) {
     JsonLine json;
     json.Add("items", double(data.size()), "%.0f");

@@ -181,6 +181,7 @@ PY
   expect 1 "x_five.npy: items of 5 values \[5\], but the model's input takes \[6\]" \
     "$mote" predict model.mote --input x_five.npy --output never.npy
   [[ ! -e never.npy ]] || fail "a refused predict wrote never.npy"
+  expect 1 "no-such-dir/y.npy: cannot write" "$mote" predict model.mote --input x_only.npy --output no-such-dir/y.npy
   /usr/bin/python3 - "$accuracy" <<'PY' || fail "predict --output .npy: outputs differ from --data's CSV / evaluate's accuracy"
 import sys
 import numpy as np
