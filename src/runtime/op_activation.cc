@@ -1,8 +1,6 @@
 // SIGMOID, TANH and LEAKY_RELU (f32): elementwise, x -> y of the same dims.
 // Sigmoid and tanh run on the F32Sigmoid / F32Tanh kernels (the recurrent
 // ops' too), which compute the training library's SigmoidF / TanhF.
-#include <string.h>
-
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
 
@@ -13,7 +11,7 @@ namespace {
 
 float LeakyAlpha(const MoteOpRecord& op) {
   float alpha;
-  memcpy(&alpha, &op.params[0], sizeof(alpha));
+  __builtin_memcpy(&alpha, &op.params[0], sizeof(alpha));
   return alpha;
 }
 
