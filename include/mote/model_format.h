@@ -167,6 +167,14 @@ typedef enum MoteOpType {
   MOTE_OP_SIMPLE_RNN = 13,
   MOTE_OP_LSTM = 14,
   MOTE_OP_GRU = 15,
+  /* Elementwise activations (f32 only; an int8 export runs them in float
+   * between a DEQUANTIZE and a QUANTIZE): in x -> same dims, no scratch, no
+   * clamp. SIGMOID y = 1 / (1 + e^-x), TANH y = tanh(x) (mote's SigmoidF /
+   * TanhF, include/mote/math.h, the library's own); LEAKY_RELU y = x for
+   * x > 0, alpha * x otherwise, p[0] = alpha's float32 bits (finite). */
+  MOTE_OP_SIGMOID = 16,
+  MOTE_OP_TANH = 17,
+  MOTE_OP_LEAKY_RELU = 18,
   MOTE_OP_TYPE_END
 } MoteOpType;
 

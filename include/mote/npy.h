@@ -59,6 +59,15 @@ Status ParseNpy(const void* bytes, size_t len, NpyArray* out);
 // otherwise as ParseNpy.
 Status ReadNpy(const std::string& path, NpyArray* out);
 
+// The .npy bytes of `array` as numpy.save writes them (format 1.0, or 2.0
+// for a header beyond 64 KiB; little-endian descr, C order, the header
+// space-padded so the data starts at a multiple of 64). kInvalidArgument for
+// a null out or bytes that are not elements() x item size.
+Status EncodeNpy(const NpyArray& array, std::vector<uint8_t>* out);
+// `n` floats as a float32 array of `shape` (elements must be n; else
+// kInvalidArgument), stored little-endian on any host.
+Status NpyFromFloats(const float* values, size_t n, const std::vector<size_t>& shape, NpyArray* out);
+
 // True when this build reads .npz archives (libzip was found at build time).
 bool NpzSupported();
 

@@ -140,26 +140,85 @@ void PrintDataSpecUsage(FILE* out) {
           "Values are read raw (bytes stay 0..255) and normalised as the model file's [input] says.\n");
 }
 
-mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
-                            const mote::InputNormalization& normalization, mote::Dataset* out, bool* raw_bytes,
-                            mote::Dataset* raw) {
-  std::string base;
-  size_t count = 0;
-  SplitCount(spec, &base, &count);
-  mote::Dataset data;
-  mote::Status s = LoadRaw(base, flags, &data);
-  // CSV errors already start with "file:line:column".
-  if (!s.ok()) return strncmp(s.message(), base.c_str(), base.size()) == 0 ? s : ErrorWithMessage(s, base + ": " + s.message());
+void PrintInputSpecUsage(FILE* out) {
+  fprintf(out,
+          "input sources (--input SPEC: items only, no labels), each optionally ending in :N:\n"
+          "  X.npy                         NumPy array [N, ...] (float32, uint8, ...), channels-last images\n"
+          "  FILE.csv[.gz]                 numeric CSV, every column a feature\n"
+          "  FILE.npz[:XKEY]               NumPy archive (key defaults to x, else x_train)\n");
+}
+
+namespace {
+
+// Without a key, an archive's x or else Keras's x_train.
+mote::Status LoadNpzInputs(const std::string& path, std::string key, mote::Dataset* out) {
+  if (key.empty()) {
+    mote::NpzArchive archive;
+    MOTE_TRY(mote::ReadNpz(path, &archive));
+    key = archive.Find("x") == nullptr && archive.Find("x_train") != nullptr ? "x_train" : "x";
+  }
+  return mote::LoadNpzDataset(path, key, "", mote::NpyDatasetOptions{}, out);
+}
+
+// Items without labels (`mote predict --input`).
+mote::Status LoadRawInputs(const std::string& spec, const CsvFlags& flags, mote::Dataset* out) {
+  if (EndsWith(spec, ".csv") || EndsWith(spec, ".csv.gz") || EndsWith(spec, ".tsv")) {
+    CsvFlags features = flags;
+    features.csv.has_label = false;
+    return LoadRaw(spec, features, out);
+  }
+  const size_t npz = spec.find(".npz");
+  if (npz != std::string::npos && (npz + 4 == spec.size() || spec[npz + 4] == ':')) {
+    const std::string key = npz + 4 < spec.size() ? spec.substr(npz + 5) : "";
+    if (key.find(',') != std::string::npos || (npz + 4 < spec.size() && key.empty()))
+      return mote::InvalidArgument("npz inputs: expected PATH.npz or PATH.npz:XKEY (one key, no labels)");
+    return LoadNpzInputs(spec.substr(0, npz + 4), key, out);
+  }
+  if (EndsWith(spec, ".npy") || EndsWith(spec, ".npy.gz")) return mote::LoadNpyDataset(spec, "", mote::NpyDatasetOptions{}, out);
+  return mote::InvalidArgument("unknown input source (expected X.npy, FILE.csv or FILE.npz[:XKEY])");
+}
+
+std::string ShapeText(const mote::Shape& shape) {
+  std::string text = "[";
+  for (int i = 0; i < shape.rank(); ++i) text += (i ? ", " : "") + std::to_string(shape.dim(i));
+  return text + "]";
+}
+
+// Items of `data` that fit the model's input `item_shape`, else an error
+// naming the shape it takes. Items [C, H, W] for a channels-last [H, W, C]
+// input (C > 1) are refused even though their counts match: they are an
+// NCHW array (PyTorch's layout) whose values would be read in the wrong order.
+mote::Status CheckItemShape(const std::string& spec, const mote::Dataset& data, const mote::Shape& item_shape) {
+  const mote::Shape& got = data.item_shape;
+  const std::string expected = "the model's input takes " + ShapeText(item_shape) + " (" +
+                               std::to_string(item_shape.elements()) + " values" +
+                               (item_shape.rank() == 3 ? ", channels-last [H, W, C])" : ")");
+  if (got.elements() != item_shape.elements())
+    return ErrorWithMessage(mote::ShapeMismatch("item size"), spec + ": items of " + std::to_string(got.elements()) +
+                                                                  " values " + ShapeText(got) + ", but " + expected);
+  const bool channels_first = item_shape.rank() == 3 && got.rank() == 3 && item_shape.dim(2) > 1 &&
+                              got.dim(0) == item_shape.dim(2) && got.dim(1) == item_shape.dim(0) &&
+                              got.dim(2) == item_shape.dim(1) &&
+                              !(got.dim(0) == got.dim(1) && got.dim(1) == got.dim(2));
+  if (channels_first)
+    return ErrorWithMessage(mote::ShapeMismatch("layout"),
+                            spec + ": items are " + ShapeText(got) + ", channels-first (NCHW), but " + expected +
+                                ": transpose them (NumPy: x.transpose(0, 2, 3, 1))");
+  return mote::Status::Ok();
+}
+
+// The rest of both loaders: the first N items, the shape check, the
+// normalisation.
+mote::Status FinishData(const std::string& base, size_t count, const mote::Shape& item_shape,
+                        const mote::InputNormalization& normalization, mote::Dataset data, mote::Dataset* out,
+                        bool* raw_bytes, mote::Dataset* raw) {
   if (count > 0 && count < data.size()) {
     mote::Dataset first;
     MOTE_TRY(mote::Slice(data, 0, count, &first));
     data = std::move(first);
   }
   if (data.size() == 0) return ErrorWithMessage(mote::CorruptData("no items"), base + ": no items");
-  if (data.item_shape.elements() != item_shape.elements())
-    return ErrorWithMessage(mote::ShapeMismatch("item size"),
-                            base + ": items of " + std::to_string(data.item_shape.elements()) +
-                                " values, but the model's input takes " + std::to_string(item_shape.elements()));
+  MOTE_TRY(CheckItemShape(base, data, item_shape));
   data.item_shape = item_shape;
   bool bytes = true;
   for (const float v : data.x) bytes = bytes && v >= 0.0f && v <= 255.0f && v == floorf(v);
@@ -168,6 +227,44 @@ mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, cons
   mote::NormalizeDataset(normalization, &data);
   *out = std::move(data);
   return mote::Status::Ok();
+}
+
+// `load` on the spec without its ":N", errors prefixed with the spec.
+mote::Status LoadSpec(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                      const mote::InputNormalization& normalization, mote::Dataset* out, bool* raw_bytes,
+                      mote::Dataset* raw,
+                      mote::Status (*load)(const std::string&, const CsvFlags&, mote::Dataset*)) {
+  std::string base;
+  size_t count = 0;
+  SplitCount(spec, &base, &count);
+  mote::Dataset data;
+  mote::Status s = load(base, flags, &data);
+  // CSV errors already start with "file:line:column".
+  if (!s.ok()) return strncmp(s.message(), base.c_str(), base.size()) == 0 ? s : ErrorWithMessage(s, base + ": " + s.message());
+  return FinishData(base, count, item_shape, normalization, std::move(data), out, raw_bytes, raw);
+}
+
+}  // namespace
+
+mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                            const mote::InputNormalization& normalization, mote::Dataset* out, bool* raw_bytes,
+                            mote::Dataset* raw) {
+  return LoadSpec(spec, flags, item_shape, normalization, out, raw_bytes, raw, LoadRaw);
+}
+
+mote::Status LoadInputSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                             const mote::InputNormalization& normalization, mote::Dataset* out) {
+  return LoadSpec(spec, flags, item_shape, normalization, out, nullptr, nullptr, LoadRawInputs);
+}
+
+mote::Status LoadCalibrationSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                                   const mote::InputNormalization& normalization, mote::Dataset* out) {
+  std::string base;
+  size_t count = 0;
+  SplitCount(spec, &base, &count);
+  const bool lone_npy = base.find(',') == std::string::npos && (EndsWith(base, ".npy") || EndsWith(base, ".npy.gz"));
+  if (lone_npy) return LoadInputSource(spec, flags, item_shape, normalization, out);
+  return LoadDataSource(spec, flags, item_shape, normalization, out);
 }
 
 }  // namespace mote_cli

@@ -39,7 +39,23 @@ mote::Status LoadDataSource(const std::string& spec, const CsvFlags& flags, cons
                             const mote::InputNormalization& normalization, mote::Dataset* out,
                             bool* raw_bytes = nullptr, mote::Dataset* raw = nullptr);
 
+// Items without labels (`mote predict --input SPEC`): X.npy[.gz], FILE.csv
+// (every column a feature; header and delimiter from CsvFlags) or
+// FILE.npz[:XKEY] (default x, else x_train), each with an optional ":N";
+// read raw and normalised as LoadDataSource does. Both loaders refuse items
+// whose element count differs from item_shape's, and [C, H, W] items for an
+// [H, W, C] input with C > 1 (an NCHW array): the message names the shape.
+mote::Status LoadInputSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                             const mote::InputNormalization& normalization, mote::Dataset* out);
+
+// int8 calibration (`export --calibration`, `import --calibration`), which
+// needs no labels: a lone X.npy (optionally ":N") is read as LoadInputSource
+// does, every other spec as LoadDataSource.
+mote::Status LoadCalibrationSource(const std::string& spec, const CsvFlags& flags, const mote::Shape& item_shape,
+                                   const mote::InputNormalization& normalization, mote::Dataset* out);
+
 // The spec forms above, for --help texts.
 void PrintDataSpecUsage(FILE* out);
+void PrintInputSpecUsage(FILE* out);
 
 }  // namespace mote_cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mote/host_runtime.h"
+#include "mote/npy.h"
 #include "mote/trainer.h"
 #include "src/cli/args.h"
 #include "src/cli/cli.h"
@@ -22,23 +23,27 @@ namespace {
 constexpr size_t kBatch = 100;
 
 void Usage(FILE* out, const char* command) {
+  const bool predict = strcmp(command, "predict") == 0;
   fprintf(out,
-          "usage: mote %s MODEL --data SPEC [options]\n"
+          "usage: mote %s MODEL %s [options]\n"
           "  MODEL is a checkpoint of `mote train` (run by the training library, inputs normalised as its\n"
           "  model file says) or an exported .mote file (run by the host runtime; see --scale / --offset)\n"
-          "  --data SPEC           the items (required)\n"
+          "  --data SPEC           the items and their labels%s\n"
           "  --network NAME        a checkpoint of an older mote without a model description: seed, lstm:H, ...\n"
           "  --scale S --offset O  .mote only: input normalisation x * S + O (default 1, 0)\n"
           "  --threads N           checkpoints only: threads (default: MOTE_NUM_THREADS, else 1)\n",
-          command);
-  if (strcmp(command, "predict") == 0)
+          command, predict ? "--data SPEC | --input SPEC" : "--data SPEC", predict ? "" : " (required)");
+  if (predict)
     fprintf(out,
-            "  --out FILE            write 'item,class,output 0,output 1,...' lines to FILE (default: stdout)\n"
+            "  --input SPEC          the items alone, no labels (X.npy, FILE.csv, FILE.npz[:XKEY]; see below)\n"
+            "  --out, --output FILE  FILE.npy: the outputs as a float32 array [items, outputs];\n"
+            "                        any other name: 'item,class,output 0,output 1,...' lines (default: stdout)\n"
             "Without --out the CSV goes to stdout; with it, the last line is one JSON object.\n");
   else
     fprintf(out, "The last output line is one JSON object (items, accuracy, loss for a checkpoint).\n");
   CsvFlags::PrintUsage(out);
   PrintDataSpecUsage(out);
+  if (predict) PrintInputSpecUsage(out);
   fprintf(out, "Exit status: 0 done, 1 failed, 2 usage error.\n");
 }
 void EvaluateUsage(FILE* out) { Usage(out, "evaluate"); }
@@ -70,8 +75,16 @@ struct Runner {
     trained.normalization.offset = offset;
     return mote::Status::Ok();
   }
-  mote::Shape input_shape() const {
-    return exported ? mote::Shape(runtime.input_elements()) : trained.model.node_shape(trained.model.input_node(0));
+  mote::Shape input_shape() {
+    if (!exported) return trained.model.node_shape(trained.model.input_node(0));
+    mote_rt_tensor t;
+    if (mote_rt_input(&runtime.model(), 0, &t) != MOTE_RT_OK) return mote::Shape(runtime.input_elements());
+    switch (t.rank) {  // the runtime's dims are per example, NHWC
+      case 1: return mote::Shape(t.dims[0]);
+      case 2: return mote::Shape(t.dims[0], t.dims[1]);
+      case 3: return mote::Shape(t.dims[0], t.dims[1], t.dims[2]);
+      default: return mote::Shape(runtime.input_elements());
+    }
   }
   size_t outputs() const { return exported ? runtime.output_elements() : trained.model.output_size(0); }
   // `out` holds `out_len` floats.
@@ -83,7 +96,7 @@ struct Runner {
 };
 
 struct Options {
-  std::string model, data, network, out;
+  std::string model, data, input, network, out;
   float scale = 1.0f, offset = 0.0f;
   size_t threads = 0;  // 0: the model's default
   CsvFlags csv;
@@ -91,6 +104,7 @@ struct Options {
 
 // Parses the options both commands share; returns -1 to go on, else an exit code.
 int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*), Options* o) {
+  const bool predict = strcmp(command, "predict") == 0;
   ArgScanner args(argc, argv);
   std::string number;
   while (args.Next()) {
@@ -101,7 +115,8 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
     if (args.Value("--data", &o->data) || args.Value("--network", &o->network) || args.Threads(&o->threads) ||
         o->csv.Scan(args))
       continue;
-    if (strcmp(command, "predict") == 0 && args.Value("--out", &o->out)) continue;
+    if (predict && (args.Value("--out", &o->out) || args.Value("--output", &o->out) || args.Value("--input", &o->input)))
+      continue;
     // Which one, before Value moves past the option to its value.
     float* target = args.Is("--scale") ? &o->scale : &o->offset;
     if (args.Value("--scale", &number) || args.Value("--offset", &number)) {
@@ -116,7 +131,10 @@ int ParseOptions(int argc, char** argv, const char* command, void (*usage)(FILE*
     }
   }
   if (args.bad()) return kExitUsage;
-  if (o->model.empty() || o->data.empty()) return UsageError(command, "MODEL and --data are required", usage);
+  if (!predict && (o->model.empty() || o->data.empty()))
+    return UsageError(command, "MODEL and --data are required", usage);
+  if (predict && (o->model.empty() || o->data.empty() == o->input.empty()))
+    return UsageError(command, "MODEL and one of --data (items and labels) or --input (items) are required", usage);
   return -1;
 }
 
@@ -131,6 +149,11 @@ int Open(int argc, char** argv, const char* command, void (*usage)(FILE*), Optio
   if (!runner->exported) {
     s = runner->trained.model.SetThreads(o->threads);
     if (!s.ok()) return Fail(command, s);
+  }
+  if (!o->input.empty()) {
+    s = LoadInputSource(o->input, o->csv, runner->input_shape(), runner->trained.normalization, data);
+    if (!s.ok()) return Fail((std::string(command) + " --input").c_str(), s);
+    return -1;
   }
   s = LoadDataSource(o->data, o->csv, runner->input_shape(), runner->trained.normalization, data);
   if (!s.ok()) return Fail((std::string(command) + " --data").c_str(), s);
@@ -180,10 +203,15 @@ int RunPredict(int argc, char** argv) {
   const int opened = Open(argc, argv, "predict", PredictUsage, &o, &runner, &data);
   if (opened >= 0) return opened;
   mote::Status s = mote::Status::Ok();
-  FILE* out = o.out.empty() ? stdout : fopen(o.out.c_str(), "w");
-  if (out == nullptr) return Fail("predict", ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"));
+  // Made when reported: ErrorWithMessage's text lives until its next call.
+  const auto write_error = [&o] { return ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"); };
+  // FILE.npy gets one float32 array [items, outputs], written once all rows are in; anything else CSV lines.
+  const bool npy = o.out.size() >= 4 && o.out.compare(o.out.size() - 4, 4, ".npy") == 0;
+  FILE* out = npy ? nullptr : o.out.empty() ? stdout : fopen(o.out.c_str(), "w");
+  if (!npy && out == nullptr) return Fail("predict", write_error());
   const size_t classes = runner.outputs();
-  std::vector<float> y(kBatch * classes);
+  std::vector<float> y(kBatch * classes), rows;
+  if (npy) rows.reserve(data.size() * classes);
   size_t correct = 0;
   for (size_t first = 0; first < data.size() && s.ok(); first += kBatch) {
     const size_t n = std::min(kBatch, data.size() - first);
@@ -192,17 +220,30 @@ int RunPredict(int argc, char** argv) {
       const float* row = &y[i * classes];
       const size_t cls = ArgMax(row, classes);
       if (!data.labels.empty()) correct += cls == size_t(data.labels[first + i]);
+      if (npy) {
+        rows.insert(rows.end(), row, row + classes);
+        continue;
+      }
       fprintf(out, "%zu,%zu", first + i, cls);
       for (size_t k = 0; k < classes; ++k) fprintf(out, ",%.9g", double(row[k]));
       fputc('\n', out);
     }
   }
-  const bool written = out == stdout ? fflush(out) == 0 : fclose(out) == 0;
+  bool written = out == nullptr || (out == stdout ? fflush(out) == 0 : fclose(out) == 0);
   if (!s.ok()) return Fail("predict", s);
-  if (!written) return Fail("predict", ErrorWithMessage(mote::IoError("write"), o.out + ": cannot write"));
+  if (npy) {
+    mote::NpyArray array;
+    std::vector<uint8_t> bytes;
+    s = mote::NpyFromFloats(rows.data(), rows.size(), {data.size(), classes}, &array);
+    if (s.ok()) s = mote::EncodeNpy(array, &bytes);
+    if (!s.ok()) return Fail("predict", s);
+    written = WriteFile(o.out, bytes.data(), bytes.size());
+  }
+  if (!written) return Fail("predict", write_error());
   if (!o.out.empty()) {
     JsonLine json;
     json.Add("items", double(data.size()), "%.0f");
+    json.Add("outputs", double(classes), "%.0f");
     if (!data.labels.empty()) json.Add("accuracy", double(correct) / double(data.size()), "%.4f");
     json.AddString("out", o.out);
     json.Print();

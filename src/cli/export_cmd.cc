@@ -197,7 +197,7 @@ int RunExport(int argc, char** argv) {
                           PrintExportUsage);
       calibration = "1000";
     }
-    s = LoadDataSource(DataSpecOf(calibration, "train"), csv, input_shape, trained.normalization, &calibration_set);
+    s = LoadCalibrationSource(DataSpecOf(calibration, "train"), csv, input_shape, trained.normalization, &calibration_set);
     if (!s.ok()) return Fail("export --calibration", s);
     options.int8 = true;
     options.calibration_count = calibration_set.size();

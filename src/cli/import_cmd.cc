@@ -100,7 +100,7 @@ int RunImport(int argc, char** argv) {
     mote::Dataset calibration_set;
     mote::ExportOptions export_options;
     if (int8) {
-      s = LoadDataSource(calibration, csv, report.input_shape, normalization, &calibration_set);
+      s = LoadCalibrationSource(calibration, csv, report.input_shape, normalization, &calibration_set);
       if (!s.ok()) return Fail("import --calibration", s);
       export_options.int8 = true;
       export_options.calibration_count = calibration_set.size();

@@ -316,6 +316,49 @@ Status ReadNpy(const std::string& path, NpyArray* out) {
   return ParseNpy(bytes.data(), bytes.size(), out);
 }
 
+Status EncodeNpy(const NpyArray& array, std::vector<uint8_t>* out) {
+  if (out == nullptr) return InvalidArgument("npy: null output");
+  out->clear();
+  if (array.bytes.size() != array.elements() * NpyItemBytes(array.dtype))
+    return InvalidArgument("npy: bytes are not elements x item size");
+  static const char* const kDescr[] = {"<f4", "<f8", "|u1", "|i1", "<i4", "<i8"};  // NpyDType order
+  std::string shape = "(";
+  for (size_t d : array.shape) shape += std::to_string(d) + ", ";
+  if (array.shape.size() > 1) shape.resize(shape.size() - 2);  // (2, 3); one dim keeps numpy's "(4,)"
+  if (array.shape.size() == 1) shape.resize(shape.size() - 1);
+  shape += ")";
+  std::string header =
+      std::string("{'descr': '") + kDescr[size_t(array.dtype)] + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  const bool v2 = header.size() + 1 + 64 > 65535;  // the 2-byte length of format 1.0 would not hold it
+  const size_t prefix = v2 ? 12 : 10;
+  while ((prefix + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  out->assign(kMagic, kMagic + 6);
+  out->push_back(v2 ? 2 : 1);
+  out->push_back(0);
+  for (size_t i = 0; i < prefix - 8; ++i) out->push_back(uint8_t(header.size() >> (8 * i)));
+  out->insert(out->end(), header.begin(), header.end());
+  out->insert(out->end(), array.bytes.begin(), array.bytes.end());
+  return Status::Ok();
+}
+
+Status NpyFromFloats(const float* values, size_t n, const std::vector<size_t>& shape, NpyArray* out) {
+  if (out == nullptr || (values == nullptr && n > 0)) return InvalidArgument("npy: null values or output");
+  *out = NpyArray();
+  out->shape = shape;
+  if (out->elements() != n) {
+    *out = NpyArray();
+    return InvalidArgument("npy: the shape does not hold n values");
+  }
+  out->bytes.resize(4 * n);
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t w;
+    std::memcpy(&w, &values[i], 4);
+    for (size_t k = 0; k < 4; ++k) out->bytes[4 * i + k] = uint8_t(w >> (8 * k));
+  }
+  return Status::Ok();
+}
+
 Status DatasetFromNpy(const NpyArray& x, const NpyArray* y, const NpyDatasetOptions& options, const char* what,
                       Dataset* out) {
   if (out == nullptr) return InvalidArgument("npy dataset: null output");

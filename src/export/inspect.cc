@@ -29,6 +29,9 @@ const char* OpName(uint16_t type) {
     case MOTE_OP_SIMPLE_RNN: return "simple_rnn";
     case MOTE_OP_LSTM: return "lstm";
     case MOTE_OP_GRU: return "gru";
+    case MOTE_OP_SIGMOID: return "sigmoid";
+    case MOTE_OP_TANH: return "tanh";
+    case MOTE_OP_LEAKY_RELU: return "leaky_relu";
     default: return "unknown";
   }
 }

@@ -1,8 +1,10 @@
 #include "mote/layers/leaky_relu.h"
 
 #include "mote/describe.h"
+#include "mote/lowering.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "src/layers/same_shape_plan.h"
 
@@ -40,6 +42,13 @@ void LeakyReLU::Backward(const BackwardArgs& args) {
 Status LeakyReLU::Describe(OptionWriter& out) const {
   out.Type("leaky_relu");
   out.Number("alpha", alpha_);
+  return Status::Ok();
+}
+
+Status LeakyReLU::Lower(LoweringContext& ctx) const {
+  ExportOp* op = nullptr;
+  MOTE_TRY(ctx.Emit(MOTE_OP_LEAKY_RELU, {ctx.input(0)}, &op));
+  std::memcpy(&op->params[0], &alpha_, sizeof(alpha_));  // the op's p[0]: alpha's float32 bits
   return Status::Ok();
 }
 

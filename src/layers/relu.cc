@@ -1,7 +1,6 @@
 #include "mote/layers/relu.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "mote/describe.h"
 #include "mote/kernels.h"
@@ -19,6 +18,7 @@ Status ReLU::Plan(PlanContext& ctx, Shape* output_shape) {
       "ReLU: input has a zero dimension",
   };
   MOTE_TRY(PlanSameShape(ctx, kMessages, 1, output_shape, &per_item_));
+  if (!(max_value_ > 0.0f)) return InvalidArgument("ReLU: max_value must be > 0");
   return Status::Ok();
 }
 
@@ -28,9 +28,8 @@ constexpr size_t kGrain = 16384;
 }  // namespace
 
 void ReLU::Forward(const ForwardArgs& args) {
-  const float inf = std::numeric_limits<float>::infinity();
   ForEachRange(args.pool, args.batch * per_item_, kGrain, [&](size_t begin, size_t end) {
-    kernels::F32ChannelAffineClamp(1, end - begin, args.inputs[0] + begin, nullptr, nullptr, 0.0f, inf,
+    kernels::F32ChannelAffineClamp(1, end - begin, args.inputs[0] + begin, nullptr, nullptr, 0.0f, max_value_,
                                    args.output + begin);
   });
 }
@@ -38,9 +37,8 @@ void ReLU::Forward(const ForwardArgs& args) {
 void ReLU::Backward(const BackwardArgs& args) {
   float* dx = args.input_grads[0];
   if (!dx) return;
-  const float inf = std::numeric_limits<float>::infinity();
   ForEachRange(args.pool, args.batch * per_item_, kGrain, [&](size_t begin, size_t end) {
-    kernels::F32ClampBackward(end - begin, args.output + begin, args.output_grad + begin, 0.0f, inf, dx + begin);
+    kernels::F32ClampBackward(end - begin, args.output + begin, args.output_grad + begin, 0.0f, max_value_, dx + begin);
   });
 }
 
@@ -57,13 +55,15 @@ Status ReLU::Lower(LoweringContext& ctx) const {
     const int shift = ctx.AddFloatConstant(name + "/shift", {c}, std::vector<float>(c, 0.0f));
     MOTE_TRY(ctx.Emit(MOTE_OP_CHANNEL_AFFINE, {ctx.input(0), scale, shift}, &op));
   }
-  op->activation = MOTE_ACT_RELU;
   op->act_min = std::max(op->act_min, 0.0f);
+  op->act_max = std::min(op->act_max, max_value_);
+  op->activation = op->act_max == 6.0f ? MOTE_ACT_RELU6 : MOTE_ACT_RELU;
   return Status::Ok();
 }
 
 Status ReLU::Describe(OptionWriter& out) const {
   out.Type("relu");
+  if (max_value_ != kNoMax) out.Number("max_value", max_value_);
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 #include "mote/layers/sigmoid.h"
 
 #include "mote/describe.h"
+#include "mote/lowering.h"
 #include "mote/math.h"
 
 #include "src/layers/same_shape_plan.h"
@@ -36,6 +37,11 @@ void Sigmoid::Backward(const BackwardArgs& args) {
 Status Sigmoid::Describe(OptionWriter& out) const {
   out.Type("sigmoid");
   return Status::Ok();
+}
+
+Status Sigmoid::Lower(LoweringContext& ctx) const {
+  ExportOp* op = nullptr;
+  return ctx.Emit(MOTE_OP_SIGMOID, {ctx.input(0)}, &op);
 }
 
 }  // namespace mote

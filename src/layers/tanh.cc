@@ -1,6 +1,7 @@
 #include "mote/layers/tanh.h"
 
 #include "mote/describe.h"
+#include "mote/lowering.h"
 #include "mote/math.h"
 
 #include "src/layers/same_shape_plan.h"
@@ -36,6 +37,11 @@ void Tanh::Backward(const BackwardArgs& args) {
 Status Tanh::Describe(OptionWriter& out) const {
   out.Type("tanh");
   return Status::Ok();
+}
+
+Status Tanh::Lower(LoweringContext& ctx) const {
+  ExportOp* op = nullptr;
+  return ctx.Emit(MOTE_OP_TANH, {ctx.input(0)}, &op);
 }
 
 }  // namespace mote

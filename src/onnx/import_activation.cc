@@ -1,4 +1,4 @@
-// Relu, Clip (as Relu), LeakyRelu, Sigmoid, Tanh and Softmax: elementwise
+// Relu, Clip (as a bounded Relu), LeakyRelu, Sigmoid, Tanh and Softmax: elementwise
 // layers, which keep their input's layout.
 #include <math.h>
 #include <stdint.h>
@@ -58,8 +58,9 @@ Status ImportLeakyRelu(ImportContext& ctx, const OnnxNode& node) {
 }
 
 // Opset 11 on: min and max are optional constant inputs (before 11 they were
-// attributes; the importer reads opsets 11 and later). Clip(0, +inf) is Relu;
-// mote has no bounded ReLU (ReLU6) layer yet, so any upper bound is refused.
+// attributes; the importer reads opsets 11 and later). Clip(0, +inf) is
+// Relu, Clip(0, c) for c > 0 mote's bounded ReLU (max_value c; ReLU6 is
+// Clip(0, 6)); any other lower bound is refused.
 Status ImportClip(ImportContext& ctx, const OnnxNode& node) {
   MOTE_TRY(ctx.OnlyAttributes(node, kNone));
   float bound[2] = {-INFINITY, INFINITY};
@@ -70,10 +71,9 @@ Status ImportClip(ImportContext& ctx, const OnnxNode& node) {
     if (t->floats.size() != 1) return ctx.Fail(node, StatusCode::kShapeMismatch, "%s must be one value", i ? "max" : "min");
     bound[i] = t->floats[0];
   }
-  if (bound[0] == 0.0f && bound[1] == INFINITY) return Elementwise(ctx, node, std::make_unique<ReLU>());
-  if (bound[0] == 0.0f && bound[1] == 6.0f)
-    return ctx.Fail(node, StatusCode::kUnsupported, "Clip(0, 6) is ReLU6: mote has no ReLU6 layer yet");
-  return ctx.Fail(node, StatusCode::kUnsupported, "Clip(%g, %g): mote imports only Clip(0, +inf), i.e. Relu",
+  if (bound[0] == 0.0f && bound[1] > 0.0f) return Elementwise(ctx, node, std::make_unique<ReLU>(bound[1]));
+  return ctx.Fail(node, StatusCode::kUnsupported,
+                  "Clip(%g, %g): mote imports Clip(0, max) with max > 0 (Relu, ReLU6 and other bounded ReLUs)",
                   double(bound[0]), double(bound[1]));
 }
 

@@ -15,6 +15,7 @@
 #include "src/train/file_io.h"
 
 #if MOTE_HAVE_ONNX
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -358,7 +359,7 @@ class OnnxWriter {
     return Status::Ok();
   }
 
-  // relu, leaky_relu, sigmoid, tanh, softmax, add: one node, same shape.
+  // relu (Clip with a max_value), leaky_relu, sigmoid, tanh, softmax, add: one node, same shape.
   Status Elementwise(const Description& d) {
     static const std::pair<const char*, const char*> kOps[] = {
         {"relu", "Relu"}, {"leaky_relu", "LeakyRelu"}, {"sigmoid", "Sigmoid"},
@@ -368,6 +369,13 @@ class OnnxWriter {
       if (d.type == o.first) op = o.second;
     std::vector<std::string> inputs;
     for (NodeId i : model_.node_inputs(node_)) inputs.push_back(value_[size_t(i)]);
+    // A bounded ReLU (max_value; ReLU6) is Clip(x, 0, max), both bounds scalar inputs (opset 11 on).
+    const double max_value = d.type == "relu" ? d.number("max_value", INFINITY) : INFINITY;
+    if (std::isfinite(max_value)) {
+      op = "Clip";
+      inputs.push_back(Constant("min", {}, {0.0f}));
+      inputs.push_back(Constant("max", {}, {float(max_value)}));
+    }
     onnx::NodeProto* node = LayerNode(op, inputs);
     if (d.type == "leaky_relu") Attr(node, "alpha", float(d.number("alpha", 0.01)));
     if (d.type == "softmax") Attr(node, "axis", int64_t(ChannelsFirst(node_) ? 1 : -1));  // mote: the last dim

@@ -34,6 +34,9 @@
 #define MOTE_RT_OP_SIMPLE_RNN 1
 #define MOTE_RT_OP_LSTM 1
 #define MOTE_RT_OP_GRU 1
+#define MOTE_RT_OP_SIGMOID 1
+#define MOTE_RT_OP_TANH 1
+#define MOTE_RT_OP_LEAKY_RELU 1
 #define MOTE_RT_DTYPE_F32 1
 #define MOTE_RT_DTYPE_I8 1
 #define MOTE_RT_TRAINING 1
@@ -67,6 +70,7 @@ MOTE_RT_DECLARE_OP(Quantize)
 MOTE_RT_DECLARE_OP(Dequantize)
 MOTE_RT_DECLARE_OP(ChannelAffine)
 MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
+MOTE_RT_DECLARE_OP(Activation)  // SIGMOID, TANH and LEAKY_RELU
 #undef MOTE_RT_DECLARE_OP
 
 // The trainable tail (src/runtime/train.cc): the loader's checks of m.train

@@ -30,6 +30,9 @@ constexpr OpKind kOps[MOTE_OP_TYPE_END] = {
     MOTE_RT_ENTRY(MOTE_RT_OP_SIMPLE_RNN, Recurrent),  // src/runtime/op_recurrent.cc, all three
     MOTE_RT_ENTRY(MOTE_RT_OP_LSTM, Recurrent),
     MOTE_RT_ENTRY(MOTE_RT_OP_GRU, Recurrent),
+    MOTE_RT_ENTRY(MOTE_RT_OP_SIGMOID, Activation),  // src/runtime/op_activation.cc, all three
+    MOTE_RT_ENTRY(MOTE_RT_OP_TANH, Activation),
+    MOTE_RT_ENTRY(MOTE_RT_OP_LEAKY_RELU, Activation),
 };
 
 #undef MOTE_RT_ENTRY

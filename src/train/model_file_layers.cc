@@ -96,6 +96,13 @@ bool MakeGaussianNoise(TableReader& r, std::unique_ptr<Layer>* out) {
   return true;
 }
 
+bool MakeReLU(TableReader& r, std::unique_ptr<Layer>* out) {
+  float max_value = __builtin_inff();
+  if (!r.Float("max_value", &max_value, Range::kPositive)) return false;
+  *out = std::make_unique<ReLU>(max_value);
+  return true;
+}
+
 bool MakeLeakyReLU(TableReader& r, std::unique_ptr<Layer>* out) {
   float alpha = 0.01f;
   if (!r.Float("alpha", &alpha)) return false;
@@ -149,7 +156,7 @@ const LayerType kLayerTypes[] = {
     {"dropout", MakeDropout},
     {"gaussian_noise", MakeGaussianNoise},
     {"flatten", MakePlain<Flatten>},
-    {"relu", MakePlain<ReLU>},
+    {"relu", MakeReLU},
     {"leaky_relu", MakeLeakyReLU},
     {"sigmoid", MakePlain<Sigmoid>},
     {"tanh", MakePlain<Tanh>},

@@ -104,7 +104,7 @@ head -c 100 model.ckpt >truncated.ckpt
 expect 1 "truncated.ckpt" "$mote" evaluate truncated.ckpt --data test.csv
 expect 1 "test.csv:1:1: .*label" "$mote" evaluate model.ckpt --data test.csv --label-column 0
 cut -d, -f2- test.csv >five.csv
-expect 1 "five.csv: items of 5 values, but the model's input takes 6" "$mote" evaluate model.ckpt --data five.csv
+expect 1 "five.csv: items of 5 values \[5\], but the model's input takes \[6\] \(6 values\)" "$mote" evaluate model.ckpt --data five.csv
 
 # ---- the same test items as NumPy files (.npy pair, .npz with Keras's keys) ----
 python3 - <<'PY'
@@ -152,6 +152,105 @@ expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
 # --scale 0 makes every item zeros: two items, one output row.
 expect 0 "^0," "$mote" predict model.mote --data test.csv:2 --scale 0
 [[ $(cut -d, -f3- <<<"$last_output" | sort -u | wc -l) -eq 1 ]] || fail "predict --scale 0: items still differ"
+
+# ---- predict --input (items alone) and --output Y.npy, checkpoint and .mote ----
+expect 2 "one of --data .* or --input" "$mote" predict model.ckpt
+expect 2 "one of --data .* or --input" "$mote" predict model.ckpt --data test.csv --input x.npy
+expect 2 "unknown or incomplete option" "$mote" evaluate model.ckpt --input x.npy
+if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+  /usr/bin/python3 - <<'PY'
+import numpy as np
+rows = np.loadtxt("test.csv", delimiter=",", dtype=np.float32)
+x = rows[:, :6]
+np.save("x_only.npy", x)
+np.savetxt("x_only.csv", x, delimiter=",", fmt="%.3f")
+np.savez("x_only.npz", feats=x)
+np.save("x_five.npy", x[:, :5])
+# Bytes for the .mote with --scale 0.025: the same numbers as u8 * 0.025 in float32.
+u8 = np.clip(np.round((x + 1) * 40), 0, 255).astype(np.uint8)
+np.save("x_u8.npy", u8)
+np.save("x_u8_scaled.npy", u8.astype(np.float32) * np.float32(0.025))
+# An image model's data: [N, H, W, C] = [N, 3, 2, 2] and PyTorch's [N, C, H, W].
+rng = np.random.default_rng(5)
+img = rng.standard_normal((40, 3, 2, 2)).astype(np.float32)
+np.save("img_nhwc.npy", img)
+np.save("img_nchw.npy", np.ascontiguousarray(img.transpose(0, 3, 1, 2)))
+labels = (img.sum(axis=(1, 2, 3)) > 0).astype(np.int64)
+np.savetxt("img.csv", np.concatenate([img.reshape(40, -1), labels[:, None]], axis=1), delimiter=",", fmt="%.7g")
+PY
+  expect 0 '"items":60,"outputs":3' "$mote" predict model.ckpt --input x_only.npy --output y_ckpt.npy
+  expect 0 '"out":"y_mote.npy"' "$mote" predict model.mote --input x_only.npy --output y_mote.npy
+  expect 0 '"items":60' "$mote" predict model.ckpt --data test.csv --out ref_ckpt.csv
+  expect 0 "\"accuracy\":$accuracy" "$mote" predict model.ckpt --data x.npy,y.npy --output y_labelled.npy
+  expect 0 '"items":60' "$mote" predict model.ckpt --input x_only.csv --output y_csv.npy
+  expect 0 '"items":10' "$mote" predict model.ckpt --input x_only.npz:feats:10 --output y_npz10.npy
+  expect 0 '"items":60' "$mote" predict model.ckpt --input x_only.npy --output y_ckpt.csv
+  expect 0 '"items":60' "$mote" predict model.mote --input x_u8.npy --scale 0.025 --output y_u8.npy
+  expect 0 '"items":60' "$mote" predict model.mote --input x_u8_scaled.npy --output y_u8_ref.npy
+  expect 1 "x_five.npy: items of 5 values \[5\], but the model's input takes \[6\]" \
+    "$mote" predict model.mote --input x_five.npy --output never.npy
+  [[ ! -e never.npy ]] || fail "a refused predict wrote never.npy"
+  expect 1 "no-such-dir/y.npy: cannot write" "$mote" predict model.mote --input x_only.npy --output no-such-dir/y.npy
+  /usr/bin/python3 - "$accuracy" <<'PY' || fail "predict --output .npy: outputs differ from --data's CSV / evaluate's accuracy"
+import sys
+import numpy as np
+y, m = np.load("y_ckpt.npy"), np.load("y_mote.npy")
+ref = np.loadtxt("ref_ckpt.csv", delimiter=",")
+labels = np.loadtxt("test.csv", delimiter=",")[:, 6]
+assert y.dtype == np.float32 and y.shape == (60, 3), (y.dtype, y.shape)
+assert np.array_equal(y, ref[:, 2:].astype(np.float32)), "checkpoint .npy vs --data CSV"  # %.9g round-trips
+assert np.array_equal(ref[:, 1], y.argmax(axis=1)), "classes"
+assert np.abs(m - y).max() <= 1e-5, ("library vs host runtime", np.abs(m - y).max())
+assert abs((y.argmax(axis=1) == labels).mean() - float(sys.argv[1])) < 1e-4, "accuracy"
+assert np.array_equal(np.load("y_labelled.npy"), y), "--data X.npy,Y.npy"
+assert np.array_equal(np.load("y_csv.npy"), y), "--input CSV"
+assert np.array_equal(np.load("y_npz10.npy"), y[:10]), "--input npz:key:10"
+assert np.array_equal(np.loadtxt("y_ckpt.csv", delimiter=",")[:, 2:].astype(np.float32), y), "--output CSV"
+u8, u8_ref = np.load("y_u8.npy"), np.load("y_u8_ref.npy")
+assert np.array_equal(u8, u8_ref), "uint8 input with --scale"
+assert not np.array_equal(u8, m), "the uint8 data should differ from the float data"
+PY
+  # Images: channels-last [N, H, W, C] is taken, PyTorch's [N, C, H, W] (C = 2 > 1) refused naming the shape.
+  cat >img.toml <<'TOML'
+[input]
+shape = [3, 2, 2]
+
+[[layers]]
+type = "conv2d"
+filters = 3
+kernel = 2
+padding = "same"
+
+[[layers]]
+type = "relu"
+max_value = 1.5
+
+[[layers]]
+type = "flatten"
+
+[[layers]]
+type = "dense"
+units = 2
+
+[training]
+epochs = 1
+batch_size = 8
+TOML
+  expect 0 '"checkpoint":"img.ckpt"' "$mote" train img.toml --data img.csv --checkpoint img.ckpt --quiet
+  expect 0 '"agreement":1.0000' "$mote" export img.ckpt --out img.mote --evaluate img.csv
+  # int8 calibration needs no labels: a lone X.npy (its first 20 items).
+  expect 0 '"calibration_items":20' "$mote" export img.ckpt --int8 --calibration img_nhwc.npy:20 --out img_i8.mote
+  for m in img.ckpt img.mote; do
+    expect 1 "img_nchw.npy: items are \[2, 3, 2\], channels-first \(NCHW\), but the model's input takes \[3, 2, 2\].*transpose" \
+      "$mote" predict "$m" --input img_nchw.npy --output never.npy
+    expect 0 '"items":40,"outputs":2' "$mote" predict "$m" --input img_nhwc.npy --output "y_$m.npy"
+  done
+  /usr/bin/python3 -c 'import numpy as np; a, b = np.load("y_img.ckpt.npy"), np.load("y_img.mote.npy")
+assert a.shape == (40, 2) and np.abs(a - b).max() <= 1e-5, np.abs(a - b).max()' || fail "image model: library vs runtime"
+else
+  echo "cli workflow: /usr/bin/python3 has no numpy, predict --input/--output checks skipped"
+fi
+
 # ONNX (docs/onnx.md): the export, or (a build without the ONNX libraries) a clear refusal.
 if "$mote" export model.ckpt --onnx --out model.onnx >onnx.out 2>&1; then
   grep -q '"onnx":true' onnx.out && [[ -s model.onnx ]] || fail "export --onnx: $(tail -1 onnx.out)"

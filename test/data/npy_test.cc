@@ -199,5 +199,54 @@ TEST(LoadNpyDataset, TwoFiles) {
   EXPECT_TRUE(d.labels.empty());
 }
 
+// What `mote predict --output Y.npy` writes: numpy.save's layout, read back
+// unchanged by the parser (values bit for bit, the data 64-aligned).
+TEST(EncodeNpy, RoundTripsThroughTheParser) {
+  const std::vector<float> v = {1.5f, -0.0f, 3.0e-39f, INFINITY, 7.0f, -2.25f};
+  NpyArray a;
+  ASSERT_TRUE(NpyFromFloats(v.data(), v.size(), {2, 3}, &a).ok());
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(EncodeNpy(a, &bytes).ok());
+  const size_t header_len = size_t(bytes[8]) | size_t(bytes[9]) << 8;
+  EXPECT_EQ((10 + header_len) % 64, 0u);
+  EXPECT_EQ(bytes.size(), 10 + header_len + 4 * v.size());
+  EXPECT_EQ(std::string(bytes.begin() + 10, bytes.begin() + 10 + header_len),
+            std::string("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }") +
+                std::string(header_len - 60, ' ') + "\n");
+  NpyArray back;
+  ASSERT_TRUE(Parse(bytes, &back).ok());
+  EXPECT_EQ(back.dtype, NpyDType::kF32);
+  EXPECT_EQ(back.shape, (std::vector<size_t>{2, 3}));
+  EXPECT_EQ(back.bytes, a.bytes);
+  // One dim is "(3,)", no dims "()"; other dtypes keep theirs.
+  NpyArray u8;
+  u8.dtype = NpyDType::kU8;
+  u8.shape = {3};
+  u8.bytes = {1, 2, 255};
+  ASSERT_TRUE(EncodeNpy(u8, &bytes).ok());
+  ASSERT_TRUE(Parse(bytes, &back).ok());
+  EXPECT_EQ(back.dtype, NpyDType::kU8);
+  EXPECT_EQ(back.shape, (std::vector<size_t>{3}));
+  EXPECT_EQ(back.value(2), 255.0);
+  ASSERT_TRUE(NpyFromFloats(v.data(), 1, {}, &a).ok());
+  ASSERT_TRUE(EncodeNpy(a, &bytes).ok());
+  ASSERT_TRUE(Parse(bytes, &back).ok());
+  EXPECT_TRUE(back.shape.empty());
+  EXPECT_EQ(back.value(0), 1.5);
+}
+
+TEST(EncodeNpy, RefusesInconsistentArrays) {
+  const float v[2] = {1.0f, 2.0f};
+  NpyArray a;
+  EXPECT_EQ(NpyFromFloats(v, 2, {3}, &a).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(a.bytes.empty());
+  a.shape = {2};
+  a.bytes = {0, 0, 0};  // not 2 x 4 bytes
+  std::vector<uint8_t> bytes = {9};
+  EXPECT_EQ(EncodeNpy(a, &bytes).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(bytes.empty());
+  EXPECT_EQ(EncodeNpy(a, nullptr).code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace mote

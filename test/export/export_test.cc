@@ -150,6 +150,72 @@ TEST(ExportTest, DepthwiseWithFoldedBatchNormMatchesTheLibrary) {
   EXPECT_LE(MaxDifference(model, bytes, 12, 4), 0.15);  // outputs span about +-3 (a wrong channel axis: ~1)
 }
 
+// A bounded ReLU (max_value, ReLU6) is the fused op's clamp [0, max_value]:
+// into a conv, and on its own (after a pool) through CHANNEL_AFFINE; fp32
+// exact, int8 within a quantization step or two.
+TEST(ExportTest, BoundedReLUIsTheFusedClampFp32AndInt8) {
+  Model model;
+  model.Input(Shape(6, 6, 2));
+  model.Add(SameConv(4, 3, 1, true), {}, "conv");
+  model.Add(std::make_unique<ReLU>(0.5f), {}, "relu_half");
+  model.Add(std::make_unique<MaxPool2D>(2, 2, 2, 2), {}, "pool");
+  model.Add(std::make_unique<ReLU>(0.375f), {}, "relu_alone");
+  model.Add(std::make_unique<Flatten>(), {}, "flat");
+  model.Add(std::make_unique<Dense>(5), {}, "dense");
+  model.Add(std::make_unique<ReLU>(6.0f), {}, "relu6");
+  model.Add(std::make_unique<Dense>(3), {}, "logits");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 17);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  ASSERT_EQ(testing::OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_CONV2D, MOTE_OP_MAX_POOL2D, MOTE_OP_CHANNEL_AFFINE,
+                                                           MOTE_OP_RESHAPE, MOTE_OP_DENSE, MOTE_OP_DENSE}));
+  EXPECT_EQ(g.ops[0].name, "conv+relu_half");
+  EXPECT_EQ(g.ops[0].act_min, 0.0f);
+  EXPECT_EQ(g.ops[0].act_max, 0.5f);
+  EXPECT_EQ(g.ops[0].activation, MOTE_ACT_RELU);
+  EXPECT_EQ(g.ops[2].act_max, 0.375f);
+  EXPECT_EQ(g.ops[4].act_max, 6.0f);
+  EXPECT_EQ(g.ops[4].activation, MOTE_ACT_RELU6);
+  // The library's outputs do clip: inputs of +-1 through these weights pass 0.5.
+  Rng rng(3);
+  std::vector<float> x(4 * 72);
+  for (float& v : x) v = rng.Uniform(-1.0f, 1.0f);
+  std::vector<float> y(4 * 3);
+  ASSERT_TRUE(model.Predict(x.data(), x.size(), 4, y.data(), y.size()).ok());
+  const float* clipped = model.node_output(model.find("relu_half"));
+  EXPECT_EQ(*std::max_element(clipped, clipped + 4 * 144), 0.5f);
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 8), 1e-5);
+  EXPECT_LE(MaxDifference(model, ExportInt8OnRandomInputs(model, 16, 9), 12, 8), 0.05);
+}
+
+// Sigmoid, Tanh and LeakyReLU become their runtime ops (nothing fused):
+// fp32 as the library; int8 runs them in float between dequantize and
+// quantize, within a few quantization steps.
+TEST(ExportTest, SigmoidTanhLeakyReLUOpsMatchTheLibrary) {
+  Model model;
+  model.Input(Shape(5, 4, 3));
+  model.Add(SameConv(4, 3, 1, true), {}, "conv");
+  model.Add(std::make_unique<LeakyReLU>(0.15f), {}, "leaky");
+  model.Add(std::make_unique<Flatten>(), {}, "flat");
+  model.Add(std::make_unique<Dense>(6), {}, "dense");
+  model.Add(std::make_unique<Tanh>(), {}, "tanh");
+  model.Add(std::make_unique<Dense>(3), {}, "logits");
+  model.Add(std::make_unique<Sigmoid>(), {}, "sigmoid");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 23);
+  ExportGraph g;
+  ASSERT_TRUE(LowerModel(model, &g).ok());
+  ASSERT_EQ(testing::OpTypes(g),
+            (std::vector<MoteOpType>{MOTE_OP_CONV2D, MOTE_OP_LEAKY_RELU, MOTE_OP_RESHAPE, MOTE_OP_DENSE, MOTE_OP_TANH,
+                                     MOTE_OP_DENSE, MOTE_OP_SIGMOID}));
+  float alpha = 0;
+  std::memcpy(&alpha, &g.ops[1].params[0], sizeof(alpha));
+  EXPECT_EQ(alpha, 0.15f);
+  EXPECT_LE(MaxDifference(model, Export(model), 12, 10), 1e-5);
+  EXPECT_LE(MaxDifference(model, ExportInt8OnRandomInputs(model, 16, 11), 12, 10), 0.05);
+}
+
 // x -> conv-bn-relu -> conv-bn, + x's conv branch -> relu -> global pool -> dense.
 void BuildResidual(Model& model) {
   const NodeId x = model.Input(Shape(6, 6, 3));

@@ -307,6 +307,14 @@ image_chain("identity_dropout_clip",
             {"ratio": np.array(0.5, dtype=np.float32), "train": np.array(False), "zero": np.array(0.0, dtype=np.float32)},
             2, (3, 3), lambda e: np.maximum(e, 0), opset=12)
 
+# Clip(0, 6) (ReLU6, MobileNet's) after a conv: mote's relu with max_value 6, fused into the conv's clamp
+w6 = rand(4, 2, 3, 3, scale=3.0)
+image_chain("conv_clip_relu6",
+            [helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Clip", ["c", "lo", "hi"], ["y"])],
+            {"w": w6, "lo": np.array(0.0, dtype=np.float32), "hi": np.array(6.0, dtype=np.float32)}, 2, (5, 5),
+            lambda e: np.clip(conv(e, w6, None, pads=(1, 1, 1, 1)), 0, 6), opset=13)
+
 
 def vector_case(name, nodes, inits, f, ref, opset=13):
     m = model(nodes, inits, [1, f], opset=opset)
@@ -331,6 +339,11 @@ vector_case("gemm_bn1d_relu_scalar_bias",
 vector_case("transpose_constant_matmul",
             [helper.make_node("Transpose", ["w1"], ["wt"], perm=[1, 0]), helper.make_node("MatMul", ["x", "wt"], ["y"])],
             {"w1": wd2}, 7, lambda e: wd2 @ e)
+# Clip(0, 0.5) on its own (opset 11): a bounded relu with nothing to fuse into
+vector_case("clip_bounded_relu11",
+            [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])],
+            {"lo": np.array(0.0, dtype=np.float32), "hi": np.array(0.5, dtype=np.float32)}, 9,
+            lambda e: np.clip(e, 0, 0.5), opset=11)
 vector_case("softmax11_rank2", [helper.make_node("Softmax", ["x"], ["y"])], {}, 5, lambda e: softmax(e), opset=11)
 
 
@@ -403,9 +416,8 @@ for op in ["QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul"]
     save_error("qdq_" + op, model([helper.make_node(op, ["x", "s", "z"], ["y"], name="q")],
                                   {"s": np.array(0.1, dtype=np.float32), "z": np.array(0, dtype=np.uint8)}, [1, 4]),
                f"node 'q' ({op}): quantized (QDQ)")
-save_error("relu6", model([helper.make_node("Clip", ["x", "lo", "hi"], ["y"])],
-                          {"lo": np.array(0.0, dtype=np.float32), "hi": np.array(6.0, dtype=np.float32)}, [1, 4]),
-           "ReLU6")
+save_error("clip_no_min", model([helper.make_node("Clip", ["x", "", "hi"], ["y"])],
+                               {"hi": np.array(6.0, dtype=np.float32)}, [1, 4]), "Clip(-inf, 6)")
 save_error("clip_range", model([helper.make_node("Clip", ["x", "lo", "hi"], ["y"])],
                                {"lo": np.array(-1.0, dtype=np.float32), "hi": np.array(1.0, dtype=np.float32)}, [1, 4]),
            "Clip(-1, 1)")
@@ -510,6 +522,13 @@ else:
     torch_case("torch_depthwise_gap", randomize_bn(nn.Sequential(
         nn.Conv2d(3, 3, 3, padding=1, groups=3), nn.BatchNorm2d(3), nn.LeakyReLU(0.1), nn.Conv2d(3, 5, 1),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(5, 4), nn.Softmax(dim=1))), [1, 3, 9, 9], opset=11)
+    # MobileNet's block: ReLU6 exports as Clip(0, 6); the first conv's weights scaled so that it clips
+    mobile = randomize_bn(nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU6(), nn.Conv2d(6, 6, 3, padding=1, groups=6),
+        nn.BatchNorm2d(6), nn.ReLU6(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3)))
+    with torch.no_grad():
+        mobile[0].weight.mul_(8.0)
+    torch_case("torch_mobilenet_relu6", mobile, [1, 3, 7, 7], opset=13)
     torch_case("torch_mlp", randomize_bn(nn.Sequential(
         nn.Linear(10, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 4), nn.Sigmoid())), [1, 10], opset=17, preserve=True)
     torch_case("torch_mlp_unfolded", nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3, bias=False)), [1, 6],

@@ -153,6 +153,10 @@ def run_graph(model, feeds):
             out = [(x[0] - mean) / np.sqrt(var + a.get("epsilon", 1e-5)) * scale + bias]
         elif op == "Relu":
             out = [np.maximum(x[0], 0)]
+        elif op == "Clip":
+            lo = x[1] if len(x) > 1 and x[1] is not None else -np.inf
+            hi = x[2] if len(x) > 2 and x[2] is not None else np.inf
+            out = [np.clip(x[0], lo, hi)]
         elif op == "LeakyRelu":
             out = [np.where(x[0] > 0, x[0], a.get("alpha", 0.01) * x[0])]
         elif op == "Sigmoid":
@@ -283,7 +287,7 @@ def main():
         ops = set()
         for name in names:
             ops |= check(name, directory)
-    expected = {"Conv", "Gemm", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Add",
+    expected = {"Conv", "Gemm", "BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "Add",
                 "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Transpose", "Squeeze", "RNN", "LSTM",
                 "GRU"}
     assert expected <= ops, f"ops never exported: {expected - ops}"

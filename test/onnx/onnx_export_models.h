@@ -14,7 +14,7 @@ namespace mote {
 namespace testing {
 
 // Conv2D same / explicit / valid, with and without bias, strides, LeakyReLU,
-// Sigmoid, Tanh, max and average pools with explicit padding, Flatten of an
+// Sigmoid, a bounded ReLU (Clip), Tanh, max and average pools with explicit padding, Flatten of an
 // image read by a Dense only (columns permuted), Softmax on logits.
 inline void BuildConvStack(Model& model) {
   model.Input(Shape(9, 7, 3), "pixels");
@@ -28,6 +28,7 @@ inline void BuildConvStack(Model& model) {
   model.Add(std::make_unique<Conv2D>(5, 3, 2, o), {}, "conv_explicit");
   model.Add(std::make_unique<Sigmoid>(), {}, "sigmoid");
   model.Add(std::make_unique<MaxPool2D>(3, 3, 2, 1, Padding::kExplicit, 1, 1), {}, "max_explicit");
+  model.Add(std::make_unique<ReLU>(0.625f), {}, "bounded_relu");  // Clip(0, 0.625) of sigmoid values
   model.Add(std::make_unique<AvgPool2D>(2, 2, 1, 2, Padding::kExplicit, 1, 1), {}, "avg_explicit");
   Conv2DOptions valid;
   model.Add(std::make_unique<Conv2D>(3, 2, 2, valid), {}, "conv_valid");

@@ -10,8 +10,9 @@ earlier run instead of training again.)
    each with batchnorm and ReLU, dense 50 + batchnorm + ReLU, dense 10) defined
    and trained in PyTorch for a few hundred steps on Fashion-MNIST, exported
    with torch.onnx.export (batchnorm kept: TrainingMode.PRESERVE);
-2. `mote import` to a checkpoint and to a .mote; `mote predict` of both on
-   the 10k test images against PyTorch's logits (argmax agreement, max
+2. `mote import` to a checkpoint and to a .mote; `mote predict --input
+   X.npy --output Y.npy` of both on the 10k test images (the .mote on
+   PyTorch's float32 input tensor) against PyTorch's logits (argmax agreement, max
    |logit difference|); the .mote is also checked byte for byte against
    `mote export` of the checkpoint;
 3. the Cortex-M4 firmware under QEMU (ports/cortex-m/run-model.sh) on 50
@@ -90,9 +91,10 @@ else:
 torch_accuracy = float((torch_logits.argmax(1) == test_y).mean())
 t_torch = time.time() - t_start
 
-# Items as mote reads them: raw bytes, channels-last [N, 28, 28, 1] (for C = 1 the same order as NCHW).
+# Items as mote reads them: raw bytes, channels-last [N, 28, 28, 1] (for C = 1 the same order as NCHW),
+# and PyTorch's own float32 input [N, 1, 28, 28].
 np.save("X.npy", test_x[:, :, :, None])
-np.save("Y.npy", test_y.astype(np.int64))
+np.save("X_torch.npy", as_input(test_x).numpy())
 
 
 def mote(*args, json_line=True):
@@ -105,19 +107,22 @@ def mote(*args, json_line=True):
 scale = f"{float(SCALE):.17g}"
 mote("import", "seed.onnx", "--out", "seed.ckpt", "--scale", scale)
 mote("import", "seed.onnx", "--to-runtime", "--out", "seed.mote")
-mote("predict", "seed.ckpt", "--data", "X.npy,Y.npy", "--out", "ckpt.csv")
-mote("predict", "seed.mote", "--data", "X.npy,Y.npy", "--scale", scale, "--out", "mote.csv")
+# The commands: the items alone in, a float32 .npy of logits out. The checkpoint reads the bytes
+# (normalised by the --scale its import recorded), the .mote PyTorch's float32 tensor as it is.
+mote("predict", "seed.ckpt", "--input", "X.npy", "--output", "ckpt.npy")
+mote("predict", "seed.mote", "--input", "X_torch.npy", "--output", "mote.npy")
 mote("export", "seed.ckpt", "--out", "exported.mote")
 same_bytes = open("seed.mote", "rb").read() == open("exported.mote", "rb").read()
 
 
 def logits(path):
-    rows = np.loadtxt(path, delimiter=",", dtype=np.float64)
-    return rows[:, 2:]
+    y = np.load(path)
+    assert y.dtype == np.float32 and y.shape == (len(test_x), 10), (path, y.dtype, y.shape)
+    return y.astype(np.float64)
 
 
 figures = {"torch_steps": STEPS, "torch_accuracy": round(torch_accuracy, 4), "images": len(test_x)}
-for name, path in [("library", "ckpt.csv"), ("runtime", "mote.csv")]:
+for name, path in [("library", "ckpt.npy"), ("runtime", "mote.npy")]:
     y = logits(path)
     figures[f"{name}_argmax_agreement"] = float((y.argmax(1) == torch_logits.argmax(1)).mean())
     figures[f"{name}_max_abs_diff"] = float(np.abs(y - torch_logits).max())

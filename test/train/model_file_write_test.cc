@@ -82,6 +82,11 @@ type = "relu"
 name = "relu"
 
 [[layers]]
+type = "relu"
+name = "relu6"
+max_value = 6.0
+
+[[layers]]
 type = "global_average_pool"
 name = "gap"
 

@@ -23,6 +23,8 @@ class LeakyReLU final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  // One MOTE_OP_LEAKY_RELU (f32; float between dequantize and quantize in an int8 export).
+  Status Lower(LoweringContext& ctx) const override;
 
   float alpha() const { return alpha_; }
 

@@ -1,10 +1,15 @@
-// ReLU: y = max(x, 0). Backward: dx = dy where y > 0, else 0
-// (the subgradient at 0 is 0).
+// ReLU: y = max(x, 0), or with a finite max_value y = min(max(x, 0),
+// max_value) (Keras's ReLU(max_value); ReLU6 is max_value 6, ONNX's
+// Clip(0, 6)). Backward: dx = dy where 0 < y < max_value, else 0 (the
+// subgradient at either bound is 0).
+// Export: fused into the producing op's clamp [0, max_value] (activation
+// MOTE_ACT_RELU6 when max_value is 6, else MOTE_ACT_RELU), fp32 and int8.
 //
 // Input: any shape [N, ...] (rank >= 1); output: the same shape.
 // No parameters, no buffers, no scratch.
 // Errors (Plan): kShapeMismatch for a rank-0 input; kInvalidArgument for a
-// zero dimension or not exactly one input.
+// zero dimension, not exactly one input, or a max_value that is not > 0
+// (NaN included; +inf is the plain ReLU).
 #pragma once
 #include <stddef.h>
 
@@ -14,7 +19,8 @@ namespace mote {
 
 class ReLU final : public Layer {
  public:
-  ReLU() = default;
+  // max_value +inf: the plain ReLU.
+  explicit ReLU(float max_value = kNoMax) : max_value_(max_value) {}
 
   const char* type() const override { return "ReLU"; }
   Status Describe(OptionWriter& out) const override;
@@ -24,7 +30,11 @@ class ReLU final : public Layer {
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
 
+  float max_value() const { return max_value_; }
+
  private:
+  static constexpr float kNoMax = __builtin_inff();
+  float max_value_;
   size_t per_item_ = 0;
 };
 

@@ -21,6 +21,8 @@ class Tanh final : public Layer {
   void Bind(const BindContext&) override {}
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
+  // One MOTE_OP_TANH (f32; float between dequantize and quantize in an int8 export).
+  Status Lower(LoweringContext& ctx) const override;
 
  private:
   size_t per_item_ = 0;
