@@ -35,10 +35,6 @@ struct Operator {
   const char* refusal;
 };
 
-constexpr const char* kQdqRefusal =
-    "quantized (QDQ) ONNX models are not imported yet: import the float model and quantize it with "
-    "`mote export --int8 --calibration SPEC`";
-
 constexpr Operator kOperators[] = {
     {"Conv", ImportConv, nullptr},
     {"MaxPool", ImportMaxPool, nullptr},
@@ -69,10 +65,10 @@ constexpr Operator kOperators[] = {
     {"Expand", ImportExpand, nullptr},
     {"LSTM", ImportLstm, nullptr},
     {"GRU", ImportGru, nullptr},
-    {"QuantizeLinear", nullptr, kQdqRefusal},
-    {"DequantizeLinear", nullptr, kQdqRefusal},
-    {"QLinearConv", nullptr, kQdqRefusal},
-    {"QLinearMatMul", nullptr, kQdqRefusal},
+    {"QuantizeLinear", ImportQuantizeLinear, nullptr},
+    {"DequantizeLinear", ImportDequantizeLinear, nullptr},
+    {"QLinearConv", ImportQLinearConv, nullptr},
+    {"QLinearMatMul", ImportQLinearMatMul, nullptr},
 };
 
 const Operator* FindOperator(const std::string& op_type) {
@@ -187,6 +183,11 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
   const Value* out = ctx.Find(out_name);
   if (out == nullptr)
     return FormattedStatus(StatusCode::kCorruptData, "graph output '%s' is computed by no node", out_name.c_str());
+  if (out->quantized)
+    return FormattedStatus(StatusCode::kUnsupported,
+                           "graph output '%s' is quantized (integer): mote's outputs are float (end the graph with a "
+                           "DequantizeLinear)",
+                           out_name.c_str());
   if (out->is_constant() || model->layer(out->node) == nullptr)
     return FormattedStatus(StatusCode::kUnsupported, "graph output '%s' is not computed by any layer", out_name.c_str());
   // Every layer must lead to the output: mote's outputs all carry a loss.
