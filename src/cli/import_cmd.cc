@@ -78,7 +78,8 @@ int RunImport(int argc, char** argv) {
   }
   if (args.bad()) return kExitUsage;
   if (path.empty()) return UsageError("import", "a MODEL.onnx is required", Usage);
-  if ((int8 || fp32) && !to_runtime) return UsageError("import", "--int8 / --fp32 go with --to-runtime", Usage);
+  if (int8 && !to_runtime) return UsageError("import", "--int8 goes with --to-runtime", Usage);
+  if (fp32 && !to_runtime) return UsageError("import", "--fp32 goes with --to-runtime", Usage);
   if (int8 && fp32) return UsageError("import", "--int8 or --fp32, not both", Usage);
   if (batch == 0) return UsageError("import", "--batch-size must be at least 1", Usage);
   mote::InputNormalization normalization;
