@@ -29,6 +29,7 @@ struct QuantParams {
   std::vector<float> scales;
   std::vector<int64_t> zero_points;  // as stored, one per scale
   int32_t type = kOnnxUint8;         // of the zero point (ONNX's default: uint8)
+  bool has_zero_point = false;       // absent: 0 of the quantized tensor's type
   // The zero point as mote's int8 (uint8 shifted by -128).
   int32_t Int8ZeroPoint(size_t i) const { return int32_t(zero_points[i] - (type == kOnnxUint8 ? 128 : 0)); }
   int64_t Low() const { return type == kOnnxUint8 ? 0 : type == kOnnxInt8 ? -128 : INT32_MIN; }
@@ -64,6 +65,7 @@ Status ReadQuantParams(ImportContext& ctx, const OnnxNode& node, size_t scale_in
     return ctx.Fail(node, StatusCode::kShapeMismatch, "%zu zero points for %zu scales", z->constant->ints.size(),
                     q->scales.size());
   q->type = z->constant->data_type;
+  q->has_zero_point = true;
   q->zero_points = z->constant->ints;
   return Status::Ok();
 }
@@ -92,8 +94,9 @@ Status ResolveAxis(ImportContext& ctx, const OnnxNode& node, const QuantParams& 
 
 // Integers `ints` (a constant of dims) with `q` along `axis` -> a kept float
 // constant named `name`; int8 / uint8 ones record their scales as weights.
-Status Dequantize(ImportContext& ctx, const OnnxNode& node, const OnnxTensor& ints, const QuantParams& q,
-                  int64_t axis, const std::string& name, const OnnxTensor** out) {
+Status Dequantize(ImportContext& ctx, const OnnxNode& node, const OnnxTensor& ints, QuantParams q, int64_t axis,
+                  const std::string& name, const OnnxTensor** out) {
+  if (!q.has_zero_point) q.type = ints.data_type;
   int64_t resolved = 0;
   MOTE_TRY(ResolveAxis(ctx, node, q, ints.dims, axis, &resolved));
   if (ints.data_type != q.type)

@@ -141,7 +141,7 @@ def qdq_conv_relu_gemm(wr, name, act_dtype, per_channel, weight_dtype=np.int8, t
         "sb1": (sx * sw1 * np.ones(o, np.float32)).astype(np.float32), "zb1": np.zeros(o, np.int32),
         "w2q": gemm_b, "sw2": ws(sw2), "zw2": wz(units), "b2q": np.rint(b2 / (float(s1) * sw2.astype(np.float64)
                                                                              * np.ones(units))).astype(np.int32),
-        "sb2": (s1 * sw2 * np.ones(units, np.float32)).astype(np.float32), "zb2": np.zeros(units, np.int32),
+        "sb2": (s1 * sw2 * np.ones(units, np.float32)).astype(np.float32),
     }
     axis_w2 = 0 if trans_b else 1
     nodes = [
@@ -157,7 +157,7 @@ def qdq_conv_relu_gemm(wr, name, act_dtype, per_channel, weight_dtype=np.int8, t
         helper.make_node("DequantizeLinear", ["rq", "s1", "z1"], ["rd"]),
         helper.make_node("Flatten", ["rd"], ["f"]),
         helper.make_node("DequantizeLinear", ["w2q", "sw2", "zw2"], ["w2"], axis=axis_w2),
-        helper.make_node("DequantizeLinear", ["b2q", "sb2", "zb2"], ["b2"], axis=0),
+        helper.make_node("DequantizeLinear", ["b2q", "sb2"], ["b2"], axis=0),  # zero point absent: int32 0
         helper.make_node("Gemm", ["f", "w2", "b2"], ["g"], transB=trans_b, name="gemm"),
         helper.make_node("QuantizeLinear", ["g", "s3", "z3"], ["gq"]),
         helper.make_node("DequantizeLinear", ["gq", "s3", "z3"], ["y"]),
