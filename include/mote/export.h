@@ -8,7 +8,8 @@
 //                   CHANNEL_AFFINE), Dropout and GaussianNoise dropped, ReLU
 //                   fused into the producing op's clamp, Flatten -> RESHAPE.
 //   QuantizeGraph   int8 post-training quantization from calibration
-//                   examples (optional).
+//                   examples, or with parameters given (a quantized ONNX
+//                   model's: FixedQuantization) (optional).
 //   PlanMemory      activation arena offsets from tensor lifetimes, plus each
 //                   op's scratch (the im2col tile).
 //   SerializeGraph  the bytes (via the runtime's model writer).

@@ -13,7 +13,8 @@ namespace mote {
 
 struct FixedQuantization {
   // The output of model node `node` as int8: real = scale * (q - zero_point),
-  // zero_point in [-128, 127] (the model's input node is "input").
+  // zero_point in [-128, 127] (an imported ONNX model's input node is
+  // "input").
   struct Activation {
     std::string node;
     float scale = 0.0f;

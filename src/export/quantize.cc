@@ -87,7 +87,8 @@ class Quantizer {
     }
     if (ranges_.empty())
       return FormattedStatus(StatusCode::kInvalidArgument,
-                             "export: tensor '%s' has no fixed int8 parameters and there is no calibration data",
+                             "export: tensor '%s' has no fixed int8 parameters and there is no calibration data "
+                             "to choose them (give calibration examples, e.g. mote import --calibration SPEC)",
                              g_.tensors[size_t(t)].name.c_str());
     ChooseActivationParams(ranges_[size_t(t)].first, ranges_[size_t(t)].second, scale, zero_point);
     return Status::Ok();

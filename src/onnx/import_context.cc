@@ -280,7 +280,8 @@ Status ImportContext::RecordWeightScales(const OnnxNode& node, const OnnxTensor*
                 (long long)ws.axis, (long long)output_axis);
   FixedQuantization::Weights fixed;
   fixed.node = model_->node_name(layer);
-  for (size_t c = 0; c < outputs; ++c) fixed.scales.push_back(std::fabs(alpha) * ws.scales[ws.scales.size() == 1 ? 0 : c]);
+  for (size_t c = 0; c < outputs; ++c)
+    fixed.scales.push_back(std::fabs(alpha) * ws.scales[ws.scales.size() == 1 ? 0 : c]);
   report_->quantization.weights.push_back(std::move(fixed));
   return Status::Ok();
 }

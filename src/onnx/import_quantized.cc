@@ -86,8 +86,8 @@ Status ResolveAxis(ImportContext& ctx, const OnnxNode& node, const QuantParams& 
   const int64_t rank = int64_t(dims.size());
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank || dims[size_t(axis)] != int64_t(q.scales.size()))
-    return ctx.Fail(node, StatusCode::kShapeMismatch, "%zu scales do not match axis %lld of the tensor", q.scales.size(),
-                    (long long)axis);
+    return ctx.Fail(node, StatusCode::kShapeMismatch, "%zu scales do not match axis %lld of the tensor",
+                    q.scales.size(), (long long)axis);
   *out = axis;
   return Status::Ok();
 }
