@@ -229,7 +229,9 @@ class Quantizer {
         q[at(c, j)] = qv;
         sum_q += qv;
       }
-      const int64_t bq = int64_t(std::llround(double(b[c]) / (double(s_in) * s_w))) - int64_t(zp_in) * sum_q;
+      // (Fixed scales may make the bias any number of steps: bound it before converting.)
+      const double bias_steps = std::round(double(b[c]) / (double(s_in) * s_w));
+      const int64_t bq = std::fabs(bias_steps) < 0x1p40 ? int64_t(bias_steps) - int64_t(zp_in) * sum_q : INT64_MAX;
       if (bq > BiasLimit(k) || bq < -BiasLimit(k))
         return OutOfRange("export: an int8 bias beyond +-2^30 or too large for int32 accumulation with its dot length");
       bias[c] = int32_t(bq);
