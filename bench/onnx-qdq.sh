@@ -2,8 +2,9 @@
 # onnxruntime's static quantizer -> mote's int8 runtime: trains the seed
 # network briefly (models/seed.toml), exports it with `mote export --onnx`,
 # quantizes it with onnxruntime.quantization.quantize_static (QDQ format,
-# calibrated on 200 training images) in two settings (int8 activations with
-# per-channel weights; uint8 activations with per-tensor weights), imports
+# calibrated on 200 training images) in three settings (int8 activations with
+# per-channel weights; uint8 activations with per-tensor weights; the
+# QOperator format, uint8 activations, per-channel weights), imports
 # each with `mote import --to-runtime` (int8 with the file's parameters) and
 # compares onnxruntime's logits with mote's runtime on N Fashion-MNIST test
 # images: max |diff| in output quantization steps, share of equal outputs,
@@ -83,12 +84,13 @@ class Reader(CalibrationDataReader):
         return next(self.items, None)
 
 
-for name, act, per_channel in (("int8_per_channel", QuantType.QInt8, True),
-                               ("uint8_per_tensor", QuantType.QUInt8, False)):
-    quantize_static(f"{work}/seed_pre.onnx", f"{work}/{name}.onnx", Reader(), quant_format=QuantFormat.QDQ,
+for name, fmt, act, per_channel in (("int8_per_channel", QuantFormat.QDQ, QuantType.QInt8, True),
+                                    ("uint8_per_tensor", QuantFormat.QDQ, QuantType.QUInt8, False),
+                                    ("qoperator", QuantFormat.QOperator, QuantType.QUInt8, True)):
+    quantize_static(f"{work}/seed_pre.onnx", f"{work}/{name}.onnx", Reader(), quant_format=fmt,
                     activation_type=act, weight_type=QuantType.QInt8, per_channel=per_channel)
 EOF
-for name in int8_per_channel uint8_per_tensor; do
+for name in int8_per_channel uint8_per_tensor qoperator; do
   "$mote" import "$work/$name.onnx" --to-runtime --out "$work/$name.mote" | tail -1
   "$mote" predict "$work/$name.mote" --data "fashion-mnist:test:$images" --scale "$scale" \
     --out "$work/$name.csv" | tail -1
@@ -106,7 +108,7 @@ with gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") as
     raw = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)[:n]
 x = (raw.astype(np.float32) * scale)[:, None]
 result = {"images": n, "onnxruntime": ort.__version__}
-for name in ("int8_per_channel", "uint8_per_tensor"):
+for name in ("int8_per_channel", "uint8_per_tensor", "qoperator"):
     m = onnx.load(f"{work}/{name}.onnx")
     inits = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
     last = next(nd for nd in m.graph.node if m.graph.output[0].name in nd.output)

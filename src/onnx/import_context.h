@@ -191,6 +191,11 @@ Status ImportQuantizeLinear(ImportContext& ctx, const OnnxNode& node);
 Status ImportDequantizeLinear(ImportContext& ctx, const OnnxNode& node);
 Status ImportQLinearConv(ImportContext& ctx, const OnnxNode& node);
 Status ImportQLinearMatMul(ImportContext& ctx, const OnnxNode& node);
+Status ImportQGemm(ImportContext& ctx, const OnnxNode& node);  // com.microsoft (onnxruntime's QOperator format)
+// Flatten, Reshape, MaxPool, Identity on a quantized tensor: `handler` on its
+// real values, the output quantized as the input (exact: these only move or
+// select values); on a float tensor just `handler`.
+Status ImportQuantizedPassThrough(ImportContext& ctx, const OnnxNode& node, OpHandler handler);
 
 // a * b for sizes: -1 when either is negative, INT64_MAX when it overflows
 // (dimensions come from the file: they may be anything).

@@ -145,17 +145,27 @@ Status DefineQuantized(ImportContext& ctx, const OnnxNode& node, Value value, co
   return ctx.DefineOutput(node, value);
 }
 
-// QLinearConv / QLinearMatMul: the float operator (`handler`, on a node
-// like this one reading the dequantized input, weights and bias) between
-// the quantized input and output. Weights are input 3 (scales 4, 5), per
-// output channel along `weight_axis`; the output's scale and zero point
-// inputs 6, 7; an int32 bias input 8 when `has_bias`.
-Status ImportQLinear(ImportContext& ctx, const OnnxNode& node, OpHandler handler, int64_t weight_axis, bool has_bias) {
+// Where a QLinear operator's inputs are: weights (and their scale and zero
+// point) at 3, 4, 5 (per output channel along weight_axis), the output's
+// scale and zero point, the int32 bias (kNone: none).
+struct QLinearInputs {
+  static constexpr size_t kNone = 99;
+  int64_t weight_axis;
+  size_t y_scale, y_zero_point, bias;
+};
+
+// QLinearConv / QLinearMatMul / QGemm: the float operator (`handler`, on a
+// node like this one reading the dequantized input, weights and bias)
+// between the quantized input and output.
+Status ImportQLinear(ImportContext& ctx, const OnnxNode& node, OpHandler handler, const QLinearInputs& at) {
   const Value* x = nullptr;
   MOTE_TRY(QuantizedActivation(ctx, node, &x));
   QuantParams wq, yq;
   MOTE_TRY(ReadQuantParams(ctx, node, 4, 5, false, &wq));
-  MOTE_TRY(ReadQuantParams(ctx, node, 6, 7, false, &yq));
+  if (!ctx.HasInput(node, at.y_scale))
+    return ctx.Fail(node, StatusCode::kUnsupported, "a float output (no y_scale): mote imports quantized outputs");
+  MOTE_TRY(ReadQuantParams(ctx, node, at.y_scale, at.y_zero_point, false, &yq));
+  const int64_t weight_axis = at.weight_axis;
   const Value* w = nullptr;
   MOTE_TRY(ctx.Input(node, 3, &w));
   if (!w->is_constant() || !IsQuantizedType(w->constant->data_type, false))
@@ -176,12 +186,12 @@ Status ImportQLinear(ImportContext& ctx, const OnnxNode& node, OpHandler handler
   wv.constant = wf;
   wv.dims = wf->dims;
   ctx.Define(float_node.inputs[1], wv);
-  if (has_bias && ctx.HasInput(node, 8)) {
+  if (at.bias != QLinearInputs::kNone && ctx.HasInput(node, at.bias)) {
     const Value* b = nullptr;
-    MOTE_TRY(ctx.Input(node, 8, &b));
+    MOTE_TRY(ctx.Input(node, at.bias, &b));
     if (!b->is_constant() || b->constant->data_type != kOnnxInt32 || b->constant->dims.size() != 1)
       return ctx.Fail(node, StatusCode::kUnsupported, "bias '%s' must be an int32 vector constant",
-                      node.inputs[8].c_str());
+                      node.inputs[at.bias].c_str());
     // Bias scale x_scale * w_scale[c], zero point 0.
     QuantParams bq;
     bq.type = kOnnxInt32;
@@ -270,11 +280,41 @@ Status ImportDequantizeLinear(ImportContext& ctx, const OnnxNode& node) {
 }
 
 Status ImportQLinearConv(ImportContext& ctx, const OnnxNode& node) {
-  return ImportQLinear(ctx, node, ImportConv, 0, true);
+  return ImportQLinear(ctx, node, ImportConv, {0, 6, 7, 8});
 }
 
 Status ImportQLinearMatMul(ImportContext& ctx, const OnnxNode& node) {
-  return ImportQLinear(ctx, node, ImportMatMul, 1, false);
+  return ImportQLinear(ctx, node, ImportMatMul, {1, 6, 7, QLinearInputs::kNone});
+}
+
+Status ImportQGemm(ImportContext& ctx, const OnnxNode& node) {
+  int64_t trans_b = 0;
+  float alpha = 1;
+  MOTE_TRY(ctx.Int(node, "transB", 0, &trans_b));
+  MOTE_TRY(ctx.Float(node, "alpha", 1.0f, &alpha));
+  if (alpha != 1.0f) return ctx.Fail(node, StatusCode::kUnsupported, "alpha %g (mote imports QGemm's alpha 1)", alpha);
+  return ImportQLinear(ctx, node, ImportGemm, {trans_b != 0 ? 0 : 1, 7, 8, 6});
+}
+
+Status ImportQuantizedPassThrough(ImportContext& ctx, const OnnxNode& node, OpHandler handler) {
+  const Value* x = ctx.Find(node.inputs.empty() ? std::string() : node.inputs[0]);
+  if (x == nullptr || !x->quantized) return handler(ctx, node);
+  // The float operator on the real values, its output quantized as its input.
+  const std::string base = node.outputs.empty() ? node.name : node.outputs[0];
+  OnnxNode float_node = node;
+  float_node.inputs[0] = base + "#x";
+  float_node.outputs = {base + "#y"};
+  Value xf = *x;
+  xf.quantized = false;
+  ctx.Define(float_node.inputs[0], xf);
+  MOTE_TRY(handler(ctx, float_node));
+  const Value* y = ctx.Find(float_node.outputs[0]);
+  if (y == nullptr) return ctx.Fail(node, StatusCode::kInternal, "no output");
+  QuantParams q;
+  q.type = kOnnxInt8;
+  q.scales = {x->q_scale};
+  q.zero_points = {x->q_zero_point};
+  return DefineQuantized(ctx, node, *y, q);
 }
 
 }  // namespace onnx_import

@@ -1,6 +1,8 @@
 """Quantized ONNX cases for make_onnx_cases.py: QDQ models (QuantizeLinear /
 DequantizeLinear around float Conv, Relu and Gemm, as onnxruntime's static
-quantizer writes them) and QLinearConv / QLinearMatMul, with a NumPy integer
+quantizer writes them), QLinearConv / QLinearMatMul, and onnxruntime's
+QOperator format (MaxPool and Flatten on the integers, com.microsoft QGemm),
+with a NumPy integer
 reference of ONNX's semantics: int32 accumulation of (q - zero_point)
 products plus the int32 bias, requantized by the real factor
 s_in * s_w / s_out with round half to even and saturation. mote's int8
@@ -69,11 +71,12 @@ class Writer:
     def __init__(self, out, manifest, rng, batch):
         self.out, self.manifest, self.rng, self.batch = out, manifest, rng, batch
 
-    def save(self, name, graph_nodes, inits, in_shape, opset=13):
+    def save(self, name, graph_nodes, inits, in_shape, opset=13, microsoft=False):
         graph = helper.make_graph(graph_nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, in_shape)],
                                   [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
                                   initializer=[numpy_helper.from_array(np.asarray(v), k) for k, v in inits.items()])
-        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="qdq_cases")
+        opsets = [helper.make_opsetid("", opset)] + ([helper.make_opsetid("com.microsoft", 1)] if microsoft else [])
+        m = helper.make_model(graph, opset_imports=opsets, producer_name="qdq_cases")
         m.ir_version = 8
         onnx.save(m, os.path.join(self.out, name + ".onnx"))
         return m
@@ -212,6 +215,51 @@ def qlinear_conv_matmul(wr, name):
     wr.ok(name, x, y, s3)
 
 
+def qoperator_conv_pool_gemm(wr, name):
+    """onnxruntime's QOperator format: x -Q-> QLinearConv -> MaxPool, Flatten (on the integers) -> QGemm
+    (com.microsoft, int32 bias) -DQ-> y; uint8 activations, int8 weights per channel."""
+    rng = wr.rng
+    c, hw, o, k, units = 2, 6, 3, 3, 4
+    x = rng.standard_normal((wr.batch, c, hw, hw)).astype(np.float32)
+    w1 = (rng.standard_normal((o, c, k, k)) * 0.3).astype(np.float32)
+    sx, zx = act_params(x.min(), x.max(), np.uint8)
+    sw1 = weight_params(w1, True)
+    qw1 = quantize(w1, sw1.reshape(-1, 1, 1, 1), 0, np.int8)
+    qx = quantize(x, sx, zx, np.uint8)
+    accs = np.stack([int_conv((e - zx).astype(np.float64), qw1.astype(np.float64), k) for e in qx])
+    conv_f = accs * (float(sx) * sw1.astype(np.float64))[None, :, None, None]
+    s1, z1 = act_params(conv_f.min(), conv_f.max(), np.uint8)
+    q1 = requantize(accs, (float(sx) * sw1.astype(np.float64) / float(s1))[None, :, None, None], z1, np.uint8)
+    oh = q1.shape[2] // 2
+    pooled = q1[:, :, :2 * oh, :2 * oh].reshape(wr.batch, o, oh, 2, oh, 2).max(axis=(3, 5))  # 2x2, stride 2
+    feats = o * oh * oh
+    w2 = (rng.standard_normal((units, feats)) * 0.3).astype(np.float32)  # [N, K], transB = 1
+    b2 = (rng.standard_normal(units) * 0.2).astype(np.float32)
+    sw2 = weight_params(w2, True, axis=0)
+    qw2 = quantize(w2, sw2.reshape(-1, 1), 0, np.int8)
+    qb2 = np.rint(b2 / (float(s1) * sw2.astype(np.float64))).astype(np.int64)
+    acc2 = (pooled.reshape(wr.batch, -1) - z1).astype(np.float64) @ qw2.T.astype(np.float64) + qb2
+    gemm_f = acc2 * float(s1) * sw2.astype(np.float64)
+    s3, z3 = act_params(gemm_f.min(), gemm_f.max(), np.uint8)
+    q3 = requantize(acc2, float(s1) * sw2.astype(np.float64) / float(s3), z3, np.uint8)
+    y = (q3 - z3) * float(s3)
+    u8 = lambda v: scalar(v, np.uint8)
+    inits = {"sx": sx, "zx": u8(zx), "s1": s1, "z1": u8(z1), "s3": s3, "z3": u8(z3),
+             "w1": qw1.astype(np.int8), "sw1": sw1, "zw1": np.zeros(o, np.int8),
+             "w2": qw2.astype(np.int8), "sw2": sw2, "zw2": np.zeros(units, np.int8), "b2": qb2.astype(np.int32)}
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("QLinearConv", ["xq", "sx", "zx", "w1", "sw1", "zw1", "s1", "z1"], ["cq"], kernel_shape=[k, k]),
+        helper.make_node("MaxPool", ["cq"], ["pq"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["pq"], ["fq"]),
+        helper.make_node("QGemm", ["fq", "s1", "z1", "w2", "sw2", "zw2", "b2", "s3", "z3"], ["gq"], transB=1,
+                         domain="com.microsoft", name="qgemm"),
+        helper.make_node("DequantizeLinear", ["gq", "s3", "z3"], ["y"]),
+    ]
+    wr.save(name, nodes, inits, [1, c, hw, hw], microsoft=True)
+    wr.ok(name, x, y, s3)
+
+
 def refusals(wr):
     def error(name, nodes, inits, in_shape, text):
         wr.save(name, nodes, inits, in_shape)
@@ -253,4 +301,5 @@ def write(out, manifest, rng, batch):
     qdq_conv_relu_gemm(wr, "qdq_weights_beyond_int8", np.int8, per_channel=True, weight_zero_point=20,
                        export_error="not their fixed scales times integers in [-128, 127]")
     qlinear_conv_matmul(wr, "qlinear_conv_matmul")
+    qoperator_conv_pool_gemm(wr, "qoperator_conv_pool_qgemm")
     refusals(wr)
