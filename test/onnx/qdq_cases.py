@@ -52,6 +52,14 @@ def requantize(acc, factor, zero_point, dtype):
     return np.clip(np.rint(acc * factor) + zero_point, info.min, info.max).astype(np.int64)
 
 
+def quantized_output(acc, real_scale, dtype):
+    """int32 accumulators whose real values are acc * real_scale, calibrated (MinMax) and requantized:
+    (q, scale, zero_point)."""
+    f = acc * real_scale
+    s, z = act_params(f.min(), f.max(), dtype)
+    return requantize(acc, real_scale / float(s), z, dtype), s, z
+
+
 def int_conv(qx, qw, k):
     """[C, H, W] x [O, C, k, k] integer 'valid' correlation, stride 1 (float64: exact here)."""
     c, h, w = qx.shape
@@ -187,15 +195,11 @@ def qlinear_conv_matmul(wr, name):
     qb1 = np.rint(b1 / (float(sx) * sw1.astype(np.float64))).astype(np.int64)
     qx = quantize(x, sx, zx, np.uint8)
     accs = np.stack([int_conv((e - zx).astype(np.float64), qw1.astype(np.float64), k) + qb1[:, None, None] for e in qx])
-    conv_f = accs * (float(sx) * sw1.astype(np.float64))[None, :, None, None]
-    s1, z1 = act_params(conv_f.min(), conv_f.max(), np.uint8)
-    q1 = requantize(accs, (float(sx) * sw1.astype(np.float64) / float(s1))[None, :, None, None], z1, np.uint8)
+    q1, s1, z1 = quantized_output(accs, (float(sx) * sw1.astype(np.float64))[None, :, None, None], np.uint8)
     sw2 = weight_params(w2, True, axis=1)
     qw2 = quantize(w2, sw2.reshape(1, -1), 0, np.int8)
     acc2 = (q1.reshape(wr.batch, -1) - z1).astype(np.float64) @ qw2.astype(np.float64)
-    mm_f = acc2 * float(s1) * sw2.astype(np.float64)
-    s3, z3 = act_params(mm_f.min(), mm_f.max(), np.uint8)
-    q3 = requantize(acc2, float(s1) * sw2.astype(np.float64) / float(s3), z3, np.uint8)
+    q3, s3, z3 = quantized_output(acc2, float(s1) * sw2.astype(np.float64), np.uint8)
     y = (q3 - z3) * float(s3)
     u8 = lambda v: scalar(v, np.uint8)
     inits = {"sx": sx, "zx": u8(zx), "s1": s1, "z1": u8(z1), "s3": s3, "z3": u8(z3),
@@ -227,9 +231,7 @@ def qoperator_conv_pool_gemm(wr, name):
     qw1 = quantize(w1, sw1.reshape(-1, 1, 1, 1), 0, np.int8)
     qx = quantize(x, sx, zx, np.uint8)
     accs = np.stack([int_conv((e - zx).astype(np.float64), qw1.astype(np.float64), k) for e in qx])
-    conv_f = accs * (float(sx) * sw1.astype(np.float64))[None, :, None, None]
-    s1, z1 = act_params(conv_f.min(), conv_f.max(), np.uint8)
-    q1 = requantize(accs, (float(sx) * sw1.astype(np.float64) / float(s1))[None, :, None, None], z1, np.uint8)
+    q1, s1, z1 = quantized_output(accs, (float(sx) * sw1.astype(np.float64))[None, :, None, None], np.uint8)
     oh = q1.shape[2] // 2
     pooled = q1[:, :, :2 * oh, :2 * oh].reshape(wr.batch, o, oh, 2, oh, 2).max(axis=(3, 5))  # 2x2, stride 2
     feats = o * oh * oh
@@ -239,9 +241,7 @@ def qoperator_conv_pool_gemm(wr, name):
     qw2 = quantize(w2, sw2.reshape(-1, 1), 0, np.int8)
     qb2 = np.rint(b2 / (float(s1) * sw2.astype(np.float64))).astype(np.int64)
     acc2 = (pooled.reshape(wr.batch, -1) - z1).astype(np.float64) @ qw2.T.astype(np.float64) + qb2
-    gemm_f = acc2 * float(s1) * sw2.astype(np.float64)
-    s3, z3 = act_params(gemm_f.min(), gemm_f.max(), np.uint8)
-    q3 = requantize(acc2, float(s1) * sw2.astype(np.float64) / float(s3), z3, np.uint8)
+    q3, s3, z3 = quantized_output(acc2, float(s1) * sw2.astype(np.float64), np.uint8)
     y = (q3 - z3) * float(s3)
     u8 = lambda v: scalar(v, np.uint8)
     inits = {"sx": sx, "zx": u8(zx), "s1": s1, "z1": u8(z1), "s3": s3, "z3": u8(z3),
