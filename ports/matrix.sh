@@ -18,8 +18,10 @@
 #        "crc_f32":"0x..","crc_i8":"0x..","pass":true}, ...]}
 #      insns_*: guest instructions per inference; text_bytes: .text the firmware
 #      links from libmote (runtime + kernels + core, ports/cortex-m/code-size.sh);
-#      text_i8: the same for a firmware with the int8 model alone
-#      (model_firmware_i8);
+#      text_i8: the same for a firmware with the int8 model alone, built
+#      (in PREFIX-<core>-i8) for the int8 seed op set only: -Druntime_ops of the
+#      int8 model, -Druntime_dtypes=i8, -Druntime_training=false (it runs too:
+#      its argmaxes must equal the full firmware's int8 ones, insns_i8_only);
 #      arena_*: the planned arena; agreement_*: share of the images whose argmax
 #      equals the training library's on the host; crc_*: CRC-32 of every output
 #      (equal CRCs = bit-identical outputs); pass: the firmware's own checks held
@@ -82,9 +84,9 @@ fi
 # ---- 2. every port ------------------------------------------------------------
 # The seed network's ops only (as ports/main-job.sh builds the M4 firmware), so
 # text_bytes is the code of that op set.
-options=(-Druntime_ops=conv2d,dense,reshape,softmax,quantize,dequantize
-         -Dfirmware_model="$inputs/seed_f32.c" -Dfirmware_model_int8="$inputs/seed_i8.c"
-         -Dfirmware_testset="$testset.c")
+model_options=(-Dfirmware_model="$inputs/seed_f32.c" -Dfirmware_model_int8="$inputs/seed_i8.c"
+               -Dfirmware_testset="$testset.c")
+options=(-Druntime_ops=conv2d,dense,reshape,softmax,quantize,dequantize "${model_options[@]}")
 qemu=$(command -v qemu-system-arm)
 nm=$(command -v arm-none-eabi-nm)
 field() { awk -v k="$2" '{ for (i = 1; i < NF; ++i) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
@@ -130,12 +132,32 @@ for port in "${ports[@]}"; do
   insns_f32=$(sed -n 's/^instructions per inference f32: \([0-9]*\).*/\1/p' <<<"$log")
   insns_i8=$(sed -n 's/^instructions per inference i8: \([0-9]*\).*/\1/p' <<<"$log")
   text=$(ports/cortex-m/code-size.sh "$dir/ports/cortex-m/model_firmware.map" | sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p')
-  text_i8=$(ports/cortex-m/code-size.sh "$dir/ports/cortex-m/model_firmware_i8.map" | sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p')
+  # The int8-only firmware of the int8 seed op set (no fp32 compute, no training).
+  i8_dir=$dir-i8
+  i8_options=("${model_options[@]}" -Druntime_ops=conv2d,dense,reshape,quantize,dequantize -Druntime_dtypes=i8
+              -Druntime_training=false -Dtests=false)
+  text_i8=
+  i8_only=
+  if { [[ -f $i8_dir/build.ninja ]] && meson configure "$i8_dir" "${i8_options[@]}" >/dev/null; } ||
+     { rm -rf "$i8_dir" && meson setup "$i8_dir" --cross-file "$cross" "${i8_options[@]}" >/dev/null; }; then
+    if ninja -C "$i8_dir" ports/cortex-m/model_firmware_i8.elf >/dev/null; then
+      text_i8=$(ports/cortex-m/code-size.sh "$i8_dir/ports/cortex-m/model_firmware_i8.map" |
+        sed -n 's/.*libmote_text=\([0-9]*\).*/\1/p')
+      i8_only=$(ports/cortex-m/run-firmware.sh "$qemu" "$machine" "$dir/ports/cortex-m/libinsn_windows.so" "$nm" \
+        "$i8_dir/ports/cortex-m/model_firmware_i8.elf" 2>&1 | grep '^model int8:' || true)
+    fi
+  fi
   n=$(field "$f32" images)
   pass=true
   [[ $status -eq 0 && -n $f32 && -n $i8 && -n $insns_f32 && -n $insns_i8 ]] || { pass=false; failed=1; }
   a32=$(agree "$f32" "$n")
   a8=$(agree "$i8" "$n")
+  # The int8-only build gives the same outputs (same CRC) as the full one.
+  if [[ -z $i8_only || $(field "$i8_only" crc) != "$(field "$i8" crc)" ]]; then
+    echo "matrix: $port: the int8-only firmware (runtime_dtypes=i8) did not give the full build's int8 outputs" >&2
+    pass=false
+    failed=1
+  fi
   [[ $a32 == 1.0000 ]] || { pass=false; failed=1; }
   json+=("$(printf '{"port":"%s","insns_f32":%s,"insns_i8":%s,"text_bytes":%s,"text_i8":%s,"arena_f32":%s,"arena_i8":%s,"agreement_f32":%s,"agreement_i8":%s,"images":%s,"crc_f32":"%s","crc_i8":"%s","pass":%s}' \
     "$port" "${insns_f32:-null}" "${insns_i8:-null}" "${text:-null}" "${text_i8:-null}" "$(field "$f32" arena || true)" \

@@ -272,16 +272,21 @@ stage_m4_recurrent() {
 }
 
 # Learning on the board (ports/finetune.sh): the seed network's last dense
-# layer fine-tuned on the emulated Cortex-M4 to inverted images, checked bit
-# for bit against the training library; passes when the firmware's checks
-# hold and accuracy on the shifted test images rises by >= 15 points.
+# layer fine-tuned on the emulated Cortex-M4 to inverted images, checked
+# against the training library (within 1e-5: the M4's FPU kernels fuse
+# multiply-adds), stored in the port's flash page and restored after a
+# board reset; passes when the firmware's checks hold,
+# accuracy on the shifted test images rises by >= 15 points and the restored
+# tail classifies as the tuned one.
 finetune_checks() {
   "$python" - "$(tail -1 build/finetune/finetune.log)" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-print("finetune: before %.4f after %.4f, extra RAM %d B, %d instructions per step" % (
-    r["before_accuracy"], r["after_accuracy"], r["extra_ram_bytes"], r["instructions_per_step"]))
-sys.exit(0 if r["pass"] and r["agreement_with_library"] == 1.0
+print("finetune: before %.4f after %.4f, after the reset from the stored tail %s, extra RAM %d B, "
+      "%d instructions per step" % (r["before_accuracy"], r["after_accuracy"], r["persisted_accuracy"],
+                                    r["extra_ram_bytes"], r["instructions_per_step"]))
+sys.exit(0 if r["pass"] and r["agreement_with_library"] == 1.0 and r["max_abs_diff"] <= 1e-5
+         and r["persisted_accuracy"] == r["after_accuracy"]
          and r["after_accuracy"] - r["before_accuracy"] >= 0.15 else 1)
 PY
 }
@@ -290,7 +295,7 @@ stage_m4_finetune() {
   mkdir -p build/finetune
   check "m4: ports/finetune.sh (learning on the board)" bash -c \
     'set -o pipefail; ports/finetune.sh 2>&1 | tee build/finetune/finetune.log'
-  check "m4: fine-tuning gains >= 15 points, tail bit-identical to the library" finetune_checks
+  check "m4: fine-tuning gains >= 15 points, tail within 1e-5 of the library, restored after a reset" finetune_checks
 }
 
 # The user guide's tutorial (docs/tutorial.sh): a CSV data set mote has never

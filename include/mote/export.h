@@ -40,7 +40,13 @@ namespace mote {
 // library's formulas. The arena plan reserves its weights, gradients,
 // optimizer state and the activations the backward pass reads.
 struct ExportTraining {
-  size_t trainable_layers = 0;  // 0: none; 1: the last dense layer (more: kUnsupported)
+  // 0: none; 1: the last dense layer; 2: the last two, when a dense layer
+  // feeds the last one directly (more, or another layer: kUnsupported).
+  size_t trainable_layers = 0;
+  // Bias-only updates of earlier layers: 1 also trains the bias of the dense
+  // layer feeding the tail (its weights stay frozen in flash); more, or a
+  // layer that is not a float dense one: kUnsupported.
+  size_t bias_layers = 0;
   MoteOptimizerType optimizer = MOTE_OPTIMIZER_SGD;
   float learning_rate = 0.01f;  // the initial one (mote_rt_set_learning_rate changes it)
   float momentum = 0.9f;        // MOMENTUM, NESTEROV

@@ -37,6 +37,16 @@ struct InspectReport {
   uint64_t runtime_state_bytes = 0;  // RAM: sizeof(mote_rt_model)
   uint64_t macs = 0, param_bytes = 0;
   int64_t runtime_text_bytes = -1;   // flash for the runtime code of a port, -1 when unknown
+  // The trainable tail (on-device training), else trainable_op is -1.
+  int trainable_op = -1;             // index of its dense op
+  std::string optimizer;             // "sgd", "momentum", "nesterov", "adam"
+  uint64_t trainable_params = 0;     // weights + biases the device trains
+  // Arena bytes of the training blocks (included in arena_bytes): the
+  // parameters, their gradients, the optimizer state, the loss gradient.
+  uint64_t train_params_bytes = 0, train_grads_bytes = 0, train_state_bytes = 0, train_scratch_bytes = 0;
+  // MACs of one mote_rt_train_step: the forward pass plus the tail's weight
+  // gradient (Cout x F); the update then touches each trainable parameter once.
+  uint64_t train_step_macs = 0;
 };
 
 // Errors: kCorruptData with the loader's message for bytes the runtime rejects.

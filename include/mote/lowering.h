@@ -52,6 +52,8 @@ struct ExportOp {
   uint32_t scratch_offset = 0, scratch_bytes = 0;  // scratch_bytes set by PlanMemory
   std::string name;          // the layers it came from, e.g. "conv1+bn1+act1"
   bool trainable = false;    // the trainable tail (stays float through QuantizeGraph)
+  bool bias_trainable = false;  // its bias trains on the device too (also stays float)
+  bool weights_trainable = false;  // ... and its weights (the layer before the tail, trainable layers = 2)
 
   ExportOp();
 };

@@ -208,11 +208,18 @@ typedef struct MoteOpRecord {
  * block, which the forward pass of that op then reads instead.
  * Arena blocks, each 16-aligned, inside arena_bytes, sharing no byte with
  * each other, with any activation tensor or with any op's scratch:
- *   params  [Cout][F] weights then [Cout] bias, f32: (Cout * F + Cout) * 4 bytes
+ *   params  [Cout][F] weights then [Cout] bias, then (bias-only option) the
+ *           feeding dense op's [F] bias, then (feed_weights) its [F][F1] weights,
+ *           f32: (Cout * F + Cout + bias_units + bias_units * feed_inputs) * 4 bytes
  *   grads   the same size (the gradient of the last step)
  *   state   optimizer state: 0 bytes (SGD), params_bytes (momentum: velocity),
  *           2 * params_bytes (Adam: first then second moments)
- *   scratch Cout floats (the loss gradient with respect to the logits)
+ *   scratch Cout floats (the loss gradient with respect to the logits), then
+ *           bias_units floats (the gradient with respect to the tail's input)
+ * With bias_units != 0, op bias_op (an f32 DENSE before the tail whose
+ * output tensor is the tail's input; its fused clamp is the activation the
+ * backward pass goes through) reads its bias from the params block (and its
+ * weights, with feed_weights; then its input must survive the forward pass too).
  * The op's input x (the tail's input) and output (the logits) must survive
  * the forward pass: no later op writes over them (output or scratch).
  * Loss: softmax cross-entropy on the logits, the training library's
@@ -240,8 +247,14 @@ typedef struct MoteTrainRecord {
   uint32_t params_offset, params_bytes;  /* arena */
   uint32_t grads_offset;                 /* arena, params_bytes bytes */
   uint32_t state_offset, state_bytes;    /* arena; offset 0 when state_bytes is 0 */
-  uint32_t scratch_offset, scratch_bytes; /* arena, Cout * 4 bytes */
-  uint32_t reserved[3];         /* 0 */
+  uint32_t scratch_offset, scratch_bytes; /* arena, (Cout + bias_units) * 4 bytes */
+  /* The dense op feeding the tail (0 units: none; then every field below is
+   * 0): its bias trains too (bias-only option), and with feed_weights its
+   * weights as well (the last two dense layers). */
+  uint16_t bias_op;             /* its index; its output is the tail's input */
+  uint16_t feed_weights;        /* 1: its weights train, 0: they stay in the file */
+  uint32_t bias_units;          /* its output units (= the tail's F), 0 for none */
+  uint32_t feed_inputs;         /* F1, its input elements, when feed_weights; else 0 */
 } MoteTrainRecord;
 
 #ifdef __cplusplus

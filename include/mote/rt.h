@@ -39,7 +39,7 @@ typedef enum mote_rt_status {
   MOTE_RT_TRUNCATED,        /* fewer bytes than the header or header.file_bytes says */
   MOTE_RT_BAD_MAGIC,        /* not a mote model */
   MOTE_RT_BAD_VERSION,      /* a format version this runtime does not read */
-  MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes */
+  MOTE_RT_BAD_CHECKSUM,     /* CRC-32 mismatch: corrupted bytes (of the model or a tail record) */
   MOTE_RT_BAD_OFFSET,       /* a table, tensor or scratch range outside the file / arena, misaligned,
                                or overlapping another input/output/scratch range of its op */
   MOTE_RT_BAD_TENSOR,       /* unknown dtype/kind, bad rank, bytes != elements * size */
@@ -50,6 +50,7 @@ typedef enum mote_rt_status {
   MOTE_RT_NOT_TRAINABLE,    /* a training call on a model exported without a trainable tail */
   MOTE_RT_BAD_LABEL,        /* a training label outside [0, classes) */
   MOTE_RT_NOT_FINITE,       /* NaN / infinite loss, update or written value: nothing was changed */
+  MOTE_RT_OTHER_MODEL,      /* a stored tail record made for another model (or another tail size) */
   MOTE_RT_STATUS_END
 } mote_rt_status;
 
@@ -81,6 +82,10 @@ typedef struct mote_rt_model {
   const MoteTrainRecord* train;
   float learning_rate;
   uint32_t steps;
+  /* Batch accumulation (mote_rt_set_batch_size): examples per update (1
+   * unless set), and the examples whose gradients wait for the next update. */
+  uint32_t batch_size;
+  uint32_t accumulated;
   /* MOTE_RT_MODEL_READY once mote_rt_model_init succeeded. The other calls
    * check it (one compare) and return MOTE_RT_BAD_ARGUMENT otherwise, so a
    * never-initialised model is refused instead of followed into garbage
@@ -110,7 +115,10 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m);
 
 /* ---- on-device training (models exported with a trainable tail) -----------------
  * The last dense layer's weights and bias live in the arena (copied from the
- * model bytes at init). One example per step, after writing the input as for
+ * model bytes at init); with the bias-only option (`--trainable-bias 1`) so
+ * does the bias of the dense layer feeding it, which trains too (the
+ * gradient goes back through the tail's weights and that layer's clamp), and
+ * with `--trainable 2` that layer's weights as well. One example per step, after writing the input as for
  * mote_rt_invoke:
  *   mote_rt_input(&m, 0, &in);  ... write in.data ...
  *   float loss;
@@ -125,11 +133,23 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m);
  * infinite: the weights stay as they were). `loss` may be null. */
 mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss);
 
+/* Batch accumulation: with batch_size K > 1, mote_rt_train_step adds each
+ * example's gradient (scaled by 1/K, as the library's mean loss does) to the
+ * gradient block and updates the weights on every K-th example (then
+ * m->accumulated returns to 0), exactly like the training library's step on
+ * those K examples as one batch. Needs no memory beyond batch 1's. An example
+ * refused with MOTE_RT_NOT_FINITE is not counted; an update refused with it
+ * drops the batch (the weights stay). Setting the batch size (1..65535, else
+ * MOTE_RT_BAD_ARGUMENT) drops the gradients accumulated so far. */
+mote_rt_status mote_rt_set_batch_size(mote_rt_model* m, uint32_t batch_size);
+
 /* The learning rate of the next steps (finite, >= 0; else MOTE_RT_BAD_ARGUMENT). */
 mote_rt_status mote_rt_set_learning_rate(mote_rt_model* m, float learning_rate);
 mote_rt_status mote_rt_get_learning_rate(const mote_rt_model* m, float* learning_rate);
 
-/* The tail's parameters as bytes (weights [Cout][F] then bias [Cout], f32),
+/* The tail's parameters as bytes (weights [Cout][F], bias [Cout], then with
+ * the bias-only option the bias [F] of the dense op feeding it, then with two
+ * trainable layers that op's weights [F][F1]; f32),
  * e.g. for a port to keep them in flash: mote_rt_trainable_bytes is their size
  * (0 without a tail or before init). read copies them out (out_len must be at
  * least that size); write replaces them (in_len must be exactly that size and
@@ -138,6 +158,24 @@ mote_rt_status mote_rt_get_learning_rate(const mote_rt_model* m, float* learning
 uint32_t mote_rt_trainable_bytes(const mote_rt_model* m);
 mote_rt_status mote_rt_read_trainable(const mote_rt_model* m, void* out, size_t out_len);
 mote_rt_status mote_rt_write_trainable(mote_rt_model* m, const void* in, size_t in_len);
+
+/* A tail record for non-volatile storage (a port's flash page): the tail's
+ * parameters behind a 16-byte header
+ *   uint32 magic (MOTE_RT_TAIL_RECORD_MAGIC), uint32 model CRC (the model
+ *   file's crc32), uint32 parameter bytes, uint32 CRC-32 of the parameters
+ * so that a board restarts from its tuned tail and ignores an erased page
+ * (MOTE_RT_BAD_MAGIC), a torn or corrupted write (MOTE_RT_BAD_CHECKSUM,
+ * MOTE_RT_TRUNCATED) or a record made for another model
+ * (MOTE_RT_OTHER_MODEL); then nothing changes. The record is
+ * mote_rt_tail_record_bytes(m) bytes (0 without a tail); save needs at least
+ * that much room; load reads a record from a buffer of in_len bytes (it may
+ * be longer than the record, e.g. a whole flash page). Little-endian, as the
+ * model file. */
+#define MOTE_RT_TAIL_RECORD_MAGIC 0x4C494154u /* bytes "TAIL" */
+#define MOTE_RT_TAIL_RECORD_HEADER_BYTES 16u
+uint32_t mote_rt_tail_record_bytes(const mote_rt_model* m);
+mote_rt_status mote_rt_save_tail_record(const mote_rt_model* m, void* out, size_t out_len);
+mote_rt_status mote_rt_load_tail_record(mote_rt_model* m, const void* in, size_t in_len);
 
 /* CRC-32 as the format uses it (zlib's crc32 with initial value 0). */
 uint32_t mote_rt_crc32(const void* data, size_t len);

@@ -22,6 +22,20 @@ uint32_t mote_port_ticks(void);
 // Ends the program (semihosting exit under QEMU; a breakpoint loop on hardware).
 __attribute__((noreturn)) void mote_port_exit(int status);
 
+// Non-volatile storage (a flash page) that keeps its bytes across resets and
+// power cycles, e.g. for the tuned tail of on-device learning
+// (mote_rt_save_tail_record / mote_rt_load_tail_record, whose CRCs make a
+// torn or stale record harmless). mote_port_storage_bytes is its size.
+// write erases the page and programs bytes [0, len); read copies [0, len).
+// Both return 0, or -1 when len exceeds the page (then nothing happens).
+// An erased page reads 0xFF.
+uint32_t mote_port_storage_bytes(void);
+int mote_port_storage_write(const void* data, uint32_t len);
+int mote_port_storage_read(void* data, uint32_t len);
+// Resets the core and the board (SYSRESETREQ); RAM contents are not kept,
+// the storage page is.
+__attribute__((noreturn)) void mote_port_reset(void);
+
 #ifdef __cplusplus
 }
 #endif

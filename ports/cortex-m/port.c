@@ -41,6 +41,47 @@ uint64_t mote_port_time_us(void) {
 
 void mote_port_exit(int status) { sh_exit(status); }
 
+// ---- storage and reset -------------------------------------------------------
+// The storage page is the last 4 KiB of the FLASH region (sections.ld keeps
+// every loaded section out of it, so neither QEMU's image loader nor a reset
+// touches it). On the MPS2 / MPS3 boards that memory is SRAM acting as flash,
+// so "programming" is a store; a port for a real flash part erases and
+// programs the page through its flash controller here instead.
+extern uint8_t __mote_storage_start[], __mote_storage_end[];
+
+uint32_t mote_port_storage_bytes(void) { return (uint32_t)(__mote_storage_end - __mote_storage_start); }
+
+int mote_port_storage_write(const void* data, uint32_t len) {
+  if (len > mote_port_storage_bytes()) return -1;
+  volatile uint8_t* page = __mote_storage_start;
+  const uint8_t* d = (const uint8_t*)data;
+  for (uint32_t i = 0; i < mote_port_storage_bytes(); ++i) page[i] = 0xFF;  // erase
+  for (uint32_t i = 0; i < len; ++i) page[i] = d[i];                       // program
+  return 0;
+}
+
+int mote_port_storage_read(void* data, uint32_t len) {
+  if (len > mote_port_storage_bytes()) return -1;
+  const volatile uint8_t* page = __mote_storage_start;
+  uint8_t* d = (uint8_t*)data;
+  for (uint32_t i = 0; i < len; ++i) d[i] = page[i];
+  return 0;
+}
+
+void mote_port_reset(void) {
+  // SCB->AIRCR: VECTKEY 0x05FA and SYSRESETREQ. QEMU resets the machine
+  // (the next boot runs Reset_Handler again); it does not clear memory.
+  __asm__ volatile("dsb" ::: "memory");
+  *(volatile uint32_t*)0xE000ED0Cu = 0x05FA0004u;
+  __asm__ volatile("dsb" ::: "memory");
+  // The reset takes effect within a few instructions; a board that ignores
+  // the request must not hang a test.
+  for (volatile uint32_t spin = 0; spin < 1000000u; ++spin) {
+  }
+  sh_puts("\n*** reset request ignored\n");
+  sh_exit(102);
+}
+
 // ---- libc subset -------------------------------------------------------------
 // Byte loops keep these tiny; the kernels never copy bulk data through them.
 void* memcpy(void* restrict dst, const void* restrict src, size_t n) {

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ int RunEvaluate(int argc, char** argv);
 int RunPredict(int argc, char** argv);
 int RunBenchGemm(int argc, char** argv);
 void PrintBenchGemmUsage(FILE* out);
+// bench_runtime.cc: `mote bench runtime` (one-image latency of model files).
+int RunBenchRuntime(int argc, char** argv);
+void PrintBenchRuntimeUsage(FILE* out);
 // export_cmd.cc: `mote export` (checkpoint -> model file) and `mote inspect`.
 int RunExport(int argc, char** argv);
 int RunInspect(int argc, char** argv);
@@ -80,6 +84,43 @@ struct TrainedModel {
 // whose network is rebuilt by name; prepared for at least max_batch.
 mote::Status LoadTrainedModel(const std::string& checkpoint, const std::string& network, size_t max_batch,
                               TrainedModel* out);
+
+// ---- timing of the benchmarks (bench_gemm.cc, bench_runtime.cc) ------------
+using Clock = std::chrono::steady_clock;
+inline double Seconds(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Timing {
+  double best = 0.0;    // seconds per call
+  double median = 0.0;  // seconds per call
+  int calls = 0;
+};
+
+// Times `fn` in batches until `min_time` seconds (and >= min_batches batches)
+// have passed. `first_call` is the duration of an untimed-for-stats call
+// already made (the warm-up), used to size the batches.
+template <class F>
+Timing TimeCalls(F&& fn, double first_call, double min_time, int min_batches) {
+  // Short batches (<= 5 ms): on a busy machine some run without being
+  // preempted, and the best one is reported.
+  const double batch_target = std::min(min_time / 10.0, 0.005);
+  int reps = first_call > 0.0 ? static_cast<int>(batch_target / first_call) : 1;
+  reps = std::max(1, std::min(reps, 1 << 20));
+  std::vector<double> per_call;
+  double total = 0.0;
+  Timing t;
+  while ((total < min_time || static_cast<int>(per_call.size()) < min_batches) && per_call.size() < 100000) {
+    const auto t0 = Clock::now();
+    for (int r = 0; r < reps; ++r) fn();
+    const double dt = Seconds(t0);
+    total += dt;
+    t.calls += reps;
+    per_call.push_back(dt / reps);
+  }
+  std::sort(per_call.begin(), per_call.end());
+  t.best = per_call.front();
+  t.median = per_call[per_call.size() / 2];
+  return t;
+}
 
 // ---- networks the tool can rebuild by name (networks.cc) --------------------
 // Adds the named network ("seed": mote::BuildSeedNetwork) to an empty model.

@@ -88,7 +88,10 @@ void PrintExportUsage(FILE* out) {
           "                        training library (a plain number N: the first N Fashion-MNIST test images,\n"
           "                        0 all of them)\n"
           "  --trainable N         a trainable tail for on-device training (mote_rt_train_step): the last N\n"
-          "                        parameterised layers (N = 1: the last dense layer, fp32 also in --int8)\n"
+          "                        parameterised layers (N = 1: the last dense layer, fp32 also in --int8;\n"
+          "                        N = 2: also the dense layer feeding it)\n"
+          "  --trainable-bias N    with --trainable: also train the bias of the dense layer feeding the\n"
+          "                        tail (N = 1; its weights stay frozen)\n"
           "  --optimizer NAME      of the tail: sgd (default), momentum, nesterov or adam\n"
           "  --learning-rate LR    the tail's initial learning rate (default 0.01)\n"
           "  --momentum M          momentum / nesterov (default 0.9)\n");
@@ -102,13 +105,14 @@ void PrintInspectUsage(FILE* out) {
           "usage: mote inspect MODEL [--json] [--runtime-text BYTES|SIZE_FILE]\n"
           "  per op: output shape, MACs, parameter bytes, scratch, fused activation, int8 parameters;\n"
           "  totals: model bytes, arena bytes, runtime state bytes (and runtime .text when given:\n"
-          "  a byte count or a file of arm-none-eabi-size output)\n");
+          "  a byte count or a file of arm-none-eabi-size output); a model with a trainable tail adds\n"
+          "  its training blocks in the arena, the trainable parameters and the MACs per training step\n");
 }
 
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out, c_prefix, c_name, calibration, evaluate;
   bool int8 = false, onnx = false;
-  size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0;
+  size_t max_tile = mote::ExportOptions{}.max_tile_bytes, trainable = 0, trainable_bias = 0;
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
   CsvFlags csv;
   ArgScanner args(argc, argv);
@@ -121,6 +125,7 @@ int RunExport(int argc, char** argv) {
         args.Value("--calibration", &calibration) || args.Value("--c-array", &c_prefix) ||
         args.Value("--c-name", &c_name) || args.Count("--max-tile-bytes", &max_tile) ||
         args.Value("--evaluate", &evaluate) || args.Count("--trainable", &trainable) ||
+        args.Count("--trainable-bias", &trainable_bias) ||
         args.Value("--optimizer", &optimizer) || args.Value("--learning-rate", &learning_rate) ||
         args.Value("--momentum", &momentum) || csv.Scan(args))
       continue;
@@ -144,6 +149,9 @@ int RunExport(int argc, char** argv) {
 
   mote::ExportTraining training;
   training.trainable_layers = trainable;
+  training.bias_layers = trainable_bias;
+  if (trainable_bias != 0 && trainable == 0)
+    return UsageError("export", "--trainable-bias needs --trainable", PrintExportUsage);
   if (optimizer == "sgd") {
     training.optimizer = MOTE_OPTIMIZER_SGD;
   } else if (optimizer == "momentum") {
@@ -229,6 +237,7 @@ int RunExport(int argc, char** argv) {
   json.Add("arena_bytes", report.arena_bytes, "%.0f");
   json.AddBool("int8", int8);
   if (trainable) json.Add("trainable_layers", double(trainable), "%.0f");
+  if (trainable_bias) json.Add("trainable_bias_layers", double(trainable_bias), "%.0f");
   if (int8) json.Add("calibration_items", double(calibration_set.size()), "%.0f");
   if (!evaluate.empty()) {
     const mote::Dataset& test = evaluation_set;

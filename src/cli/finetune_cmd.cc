@@ -124,6 +124,9 @@ int RunFinetune(int argc, char** argv) {
   if (st != MOTE_RT_OK) return Fail("finetune", ErrorWithMessage(mote::InvalidArgument("x"), mote_rt_status_message(st)));
   if (m.train == nullptr)
     return Fail("finetune", mote::InvalidArgument("the model has no trainable tail (export it with --trainable 1)"));
+  if (m.train->bias_units != 0 && !prefix.empty())
+    return UsageError("finetune", "--out writes the data of a firmware that trains the last layer only (--trainable 1)",
+                      Usage);
   if (!lr_text.empty() && mote_rt_set_learning_rate(&m, strtof(lr_text.c_str(), nullptr)) != MOTE_RT_OK)
     return UsageError("finetune", "--learning-rate wants a number >= 0", Usage);
   float lr = 0.0f;
@@ -199,9 +202,12 @@ int RunFinetune(int argc, char** argv) {
   std::vector<float> library;
   for (const mote::ParamInfo& p : tail.param_infos())
     library.insert(library.end(), tail.params() + p.offset, tail.params() + p.offset + p.size);
+  // The last layer's parameters come first in the runtime's layout; a model
+  // that also trains the layer feeding it (--trainable-bias, --trainable 2)
+  // has more, which the library's copy of the last layer does not cover.
   size_t identical = 0;
   double max_diff = 0.0;
-  for (size_t i = 0; i < params.size(); ++i) {
+  for (size_t i = 0; i < library.size(); ++i) {
     identical += memcmp(&params[i], &library[i], 4) == 0;
     max_diff = std::max(max_diff, std::fabs(double(params[i]) - double(library[i])));
   }
@@ -211,8 +217,9 @@ int RunFinetune(int argc, char** argv) {
          epochs, test_n, double(lr));
   printf("accuracy on the shifted test images: before %.4f, after %.4f (host runtime)\n", double(before) / test_n,
          double(after) / test_n);
-  printf("tail parameters bit-identical to the training library's: %zu of %zu (max |diff| %.3g)\n", identical,
-         params.size(), max_diff);
+  printf("last layer's parameters bit-identical to the training library's: %zu of %zu (max |diff| %.3g)%s\n",
+         identical, library.size(), max_diff,
+         params.size() > library.size() ? "; the layer feeding it is not compared" : "");
 
   if (!prefix.empty()) {
     const std::string h_path = prefix + ".h", c_path = prefix + ".c";
@@ -258,7 +265,7 @@ int RunFinetune(int argc, char** argv) {
   json.Add("mean_loss", steps ? loss_sum / double(steps) : 0.0);
   json.Add("before_accuracy", double(before) / double(test_n), "%.4f");
   json.Add("after_accuracy", double(after) / double(test_n), "%.4f");
-  json.Add("agreement_with_library", double(identical) / double(params.size()), "%.4f");
+  json.Add("agreement_with_library", double(identical) / double(library.size()), "%.4f");
   json.Add("max_abs_diff", max_diff, "%.3g");
   json.Print();
   return kExitOk;

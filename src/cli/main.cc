@@ -21,6 +21,7 @@ void Usage(FILE* out) {
           "  finetune CHECKPOINT MODEL [options]  on-device training of a trainable tail on shifted images\n"
           "  info                           version, compiled backends, SIMD targets, active backend\n"
           "  bench gemm [options]           F32Gemm GFLOP/s per backend vs FMA peak and OpenBLAS\n"
+          "  bench runtime MODEL.mote ...   one-image latency of exported models on the host runtime\n"
           "  help                           this message\n"
           "environment:\n"
           "  MOTE_BACKEND=scalar|hwy|xsimd   backend the kernels use (default: best available)\n"
@@ -52,12 +53,14 @@ int main(int argc, char** argv) {
   if (strcmp(cmd, "bench") == 0) {
     if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "help") == 0) {
       FILE* out = argc < 3 ? stderr : stdout;
-      fprintf(out, "usage: mote bench gemm [options]\n");
+      fprintf(out, "usage: mote bench gemm|runtime [options]\n");
       mote_cli::PrintBenchGemmUsage(out);
+      mote_cli::PrintBenchRuntimeUsage(out);
       return argc < 3 ? 2 : 0;
     }
     if (strcmp(argv[2], "gemm") == 0) return mote_cli::RunBenchGemm(argc - 2, argv + 2);
-    fprintf(stderr, "mote bench: unknown benchmark '%s' (available: gemm)\n", argv[2]);
+    if (strcmp(argv[2], "runtime") == 0) return mote_cli::RunBenchRuntime(argc - 2, argv + 2);
+    fprintf(stderr, "mote bench: unknown benchmark '%s' (available: gemm, runtime)\n", argv[2]);
     return 2;
   }
   fprintf(stderr, "mote: unknown command '%s'\n", cmd);

@@ -49,6 +49,16 @@ const char* DTypeName(MoteDType d) {
   }
 }
 
+const char* OptimizerName(uint8_t o) {
+  switch (o) {
+    case MOTE_OPTIMIZER_SGD: return "sgd";
+    case MOTE_OPTIMIZER_MOMENTUM: return "momentum";
+    case MOTE_OPTIMIZER_NESTEROV: return "nesterov";
+    case MOTE_OPTIMIZER_ADAM: return "adam";
+    default: return "unknown";
+  }
+}
+
 std::vector<uint32_t> Dims(const MoteTensorRecord& t) { return std::vector<uint32_t>(t.dims, t.dims + t.rank); }
 
 uint64_t Elements(const MoteTensorRecord& t) {
@@ -90,6 +100,10 @@ std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.9g", v);
   return buf;
+}
+
+uint64_t TrainBlockBytes(const InspectReport& r) {
+  return r.train_params_bytes + r.train_grads_bytes + r.train_state_bytes + r.train_scratch_bytes;
 }
 
 struct FreeDeleter {
@@ -153,6 +167,20 @@ Status InspectModel(const void* bytes, size_t len, InspectReport* report) {
     r.macs += o.macs;
     r.param_bytes += o.param_bytes;
     r.ops.push_back(std::move(o));
+  }
+  if (m.train != nullptr) {
+    const MoteTrainRecord& t = *m.train;
+    r.trainable_op = t.op;
+    r.optimizer = OptimizerName(t.optimizer);
+    r.trainable_params = t.params_bytes / 4;
+    r.train_params_bytes = t.params_bytes;
+    r.train_grads_bytes = t.params_bytes;
+    r.train_state_bytes = t.state_bytes;
+    r.train_scratch_bytes = t.scratch_bytes;
+    // dW = dY^T x: one MAC per weight, as the forward; the bias-only option
+    // adds dX = dY W, as many again; the feeding layer's weights their dW.
+    r.train_step_macs = r.macs + r.ops[t.op].macs * (t.bias_units != 0 ? 2 : 1) +
+                        (t.feed_weights != 0 ? r.ops[t.bias_op].macs : 0);
   }
   return Status::Ok();
 }
@@ -220,6 +248,16 @@ std::string FormatInspectText(const InspectReport& r) {
                 (unsigned long long)r.arena_bytes, (unsigned long long)r.runtime_state_bytes,
                 (unsigned long long)(r.arena_bytes + r.runtime_state_bytes));
   s += line;
+  if (r.trainable_op >= 0) {
+    std::snprintf(line, sizeof(line),
+                  "training: op %d (dense), %s, %llu trainable parameters; arena blocks %llu B (parameters %llu, "
+                  "gradients %llu, optimizer state %llu, loss gradient %llu); MACs per training step %llu\n",
+                  r.trainable_op, r.optimizer.c_str(), (unsigned long long)r.trainable_params,
+                  (unsigned long long)TrainBlockBytes(r), (unsigned long long)r.train_params_bytes,
+                  (unsigned long long)r.train_grads_bytes, (unsigned long long)r.train_state_bytes,
+                  (unsigned long long)r.train_scratch_bytes, (unsigned long long)r.train_step_macs);
+    s += line;
+  }
   return s;
 }
 
@@ -247,7 +285,20 @@ std::string FormatInspectJson(const InspectReport& r) {
   s += "],\"macs\":" + std::to_string(r.macs) + ",\"param_bytes\":" + std::to_string(r.param_bytes) +
        ",\"model_bytes\":" + std::to_string(r.model_bytes) + ",\"arena_bytes\":" + std::to_string(r.arena_bytes) +
        ",\"runtime_state_bytes\":" + std::to_string(r.runtime_state_bytes) + ",\"runtime_text_bytes\":" +
-       (r.runtime_text_bytes >= 0 ? std::to_string(r.runtime_text_bytes) : std::string("null")) + "}";
+       (r.runtime_text_bytes >= 0 ? std::to_string(r.runtime_text_bytes) : std::string("null"));
+  if (r.trainable_op >= 0) {
+    s += ",\"training\":{\"op\":" + std::to_string(r.trainable_op) + ",\"optimizer\":\"" + r.optimizer +
+         "\",\"trainable_params\":" + std::to_string(r.trainable_params) +
+         ",\"train_arena_bytes\":" + std::to_string(TrainBlockBytes(r)) +
+         ",\"params_bytes\":" + std::to_string(r.train_params_bytes) +
+         ",\"grads_bytes\":" + std::to_string(r.train_grads_bytes) +
+         ",\"state_bytes\":" + std::to_string(r.train_state_bytes) +
+         ",\"scratch_bytes\":" + std::to_string(r.train_scratch_bytes) +
+         ",\"macs_per_step\":" + std::to_string(r.train_step_macs) + "}";
+  } else {
+    s += ",\"training\":null";
+  }
+  s += "}";
   return s;
 }
 

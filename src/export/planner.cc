@@ -236,15 +236,36 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes) {
     if (x.kind == MOTE_TENSOR_ACTIVATION) extend(block_of[size_t(op.inputs[0])], op_count);
     extend(block_of[size_t(op.output)], op_count);
     const uint64_t classes = y.elements(), features = x.elements();
-    const uint64_t params_bytes = (classes * features + classes) * 4;
+    // Bias-only option: the dense op writing the tail's input trains its bias.
+    int bias_op = -1;
+    for (int i = 0; i < train_op; ++i)
+      if (graph->ops[size_t(i)].bias_trainable) bias_op = i;
+    if (bias_op >= 0) {
+      const ExportOp& b = graph->ops[size_t(bias_op)];
+      if (b.type != MOTE_OP_DENSE || b.inputs.size() != 3 || b.output != op.inputs[0])
+        return Unsupported("export: only the float dense layer feeding the tail can train its bias");
+    }
+    const uint64_t bias_units = bias_op >= 0 ? features : 0;
+    // Its weights too (two trainable layers): its input stays alive to the end.
+    uint64_t feed_inputs = 0;
+    if (bias_op >= 0 && graph->ops[size_t(bias_op)].weights_trainable) {
+      const int x1 = graph->ops[size_t(bias_op)].inputs[0];
+      feed_inputs = graph->tensors[size_t(x1)].elements();
+      if (graph->tensors[size_t(x1)].kind == MOTE_TENSOR_ACTIVATION) extend(block_of[size_t(x1)], op_count);
+    }
+    const uint64_t params_bytes = (classes * features + classes + bias_units + bias_units * feed_inputs) * 4;
     const MoteTrainRecord& r = graph->train;
     const uint64_t state_blocks =
         r.optimizer == MOTE_OPTIMIZER_SGD ? 0 : r.optimizer == MOTE_OPTIMIZER_ADAM ? 2 : 1;
     if (params_bytes * 3 > 0xFFFFFFFFu) return OutOfRange("export: a trainable tail beyond 4 GiB");
-    const uint64_t sizes[4] = {params_bytes, params_bytes, params_bytes * state_blocks, classes * 4};
+    const uint64_t sizes[4] = {params_bytes, params_bytes, params_bytes * state_blocks, (classes + bias_units) * 4};
     for (int k = 0; k < 4; ++k)
       if (sizes[k] > 0) train_blocks[k] = new_block(size_t(sizes[k]), 0, op_count);
     graph->train.op = uint16_t(train_op);
+    graph->train.bias_op = uint16_t(bias_op >= 0 ? bias_op : 0);
+    graph->train.bias_units = uint32_t(bias_units);
+    graph->train.feed_weights = uint16_t(feed_inputs != 0);
+    graph->train.feed_inputs = uint32_t(feed_inputs);
     graph->train.params_bytes = uint32_t(sizes[0]);
     graph->train.state_bytes = uint32_t(sizes[2]);
     graph->train.scratch_bytes = uint32_t(sizes[3]);

@@ -69,7 +69,7 @@ class Quantizer {
     as_int8_.assign(g_.tensors.size(), -1);
     as_float_.assign(g_.tensors.size(), -1);
     for (ExportOp& op : ops)
-      MOTE_TRY(RunsInt8(op.type) && !op.trainable ? Int8Op(std::move(op)) : FloatOp(std::move(op)));
+      MOTE_TRY(RunsInt8(op.type) && !op.trainable && !op.bias_trainable ? Int8Op(std::move(op)) : FloatOp(std::move(op)));
     if (!fixed_.kernels.empty() && kernels_used_ != fixed_.kernels.size())
       return InvalidArgument("export: fixed weight scales for a layer that has no int8 conv / dense kernel");
     for (int& t : g_.outputs) t = AsFloat(t);

@@ -49,8 +49,8 @@ Status SerializeGraph(const ExportGraph& graph, std::vector<uint8_t>* bytes) {
 Status MarkTrainableTail(const ExportTraining& t, ExportGraph* graph) {
   if (graph == nullptr) return InvalidArgument("export: null graph");
   if (t.trainable_layers == 0) return Status::Ok();
-  if (t.trainable_layers > 1)
-    return Unsupported("export: only the last dense layer can be trainable so far (trainable layers = 1)");
+  if (t.trainable_layers > 2)
+    return Unsupported("export: at most the last two dense layers can be trainable (trainable layers <= 2)");
   if (graph->int8) return InvalidArgument("export: mark the trainable tail before quantizing");
   auto in_unit = [](float v) { return v >= 0.0f && v < 1.0f; };
   if (!(t.learning_rate >= 0.0f) || !std::isfinite(t.learning_rate) || !in_unit(t.label_smoothing))
@@ -86,6 +86,20 @@ Status MarkTrainableTail(const ExportTraining& t, ExportGraph* graph) {
     return Unsupported("export: the trainable tail must be a dense layer writing the model's output (the logits)");
   if (!(tail->act_min == -INFINITY && tail->act_max == INFINITY))
     return Unsupported("export: the trainable dense layer must have no activation (softmax goes into the loss)");
+  if (t.bias_layers > 1)
+    return Unsupported("export: bias-only updates of one earlier layer so far (bias layers = 1)");
+  if (t.bias_layers == 1 || t.trainable_layers == 2) {
+    // The dense op whose output the tail reads: its bias trains too, and
+    // its weights with two trainable layers.
+    ExportOp* feeding = nullptr;
+    for (ExportOp& op : graph->ops)
+      if (op.output == tail->inputs[0]) feeding = &op;
+    if (feeding == nullptr || feeding->type != MOTE_OP_DENSE || feeding->inputs.size() != 3)
+      return Unsupported("export: bias-only updates and a second trainable layer need a dense layer right before "
+                         "the trainable tail");
+    feeding->bias_trainable = true;
+    feeding->weights_trainable = t.trainable_layers == 2;
+  }
   tail->trainable = true;
   graph->train = r;
   return Status::Ok();

@@ -16,6 +16,9 @@
 
 // Blocks inlined into DenseRows: measured faster with xsimd (GCC 12, AVX-512).
 #define MOTE_ROWS_BLOCK_ATTR MOTE_SIMD_INLINE
+// The last partial step reads zero-padded copies (dense-rows-loop.h).
+#undef MOTE_ROWS_MASKED_TAIL
+#define MOTE_ROWS_MASKED_TAIL 0
 
 namespace mote {
 namespace kernels {
@@ -70,6 +73,8 @@ struct RowsOps<float> {
   static MOTE_SIMD_INLINE Batch Zero() { return Batch(0.0f); }
   static MOTE_SIMD_INLINE Batch Mac(const Operand& a, const Operand& b, const Batch& acc, Batch&) { return xsimd::fma(a.v, b.v, acc); }
   static MOTE_SIMD_INLINE float Reduce(const Batch& acc, const Batch&) { return xsimd::hadd(acc); }
+  static constexpr bool kReduce4 = false;  // RowsOps of Highway's AVX-512 targets only
+  static MOTE_SIMD_INLINE void Reduce4(const Batch&, const Batch&, const Batch&, const Batch&, float*) {}
 };
 template <>
 struct RowsOps<int8_t> {
@@ -88,6 +93,8 @@ struct RowsOps<int8_t> {
     return acc + MulPairsAdd(a.even, b.even) + MulPairsAdd(a.odd, b.odd);
   }
   static MOTE_SIMD_INLINE int32_t Reduce(const I32& acc, const I32&) { return xsimd::hadd(acc); }
+  static constexpr bool kReduce4 = false;
+  static MOTE_SIMD_INLINE void Reduce4(const I32&, const I32&, const I32&, const I32&, int32_t*) {}
 };
 
 // Rows per block: 4 on 32-register ISAs, 2 on 16-register ones (SSE2, AVX2).

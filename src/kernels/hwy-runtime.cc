@@ -24,6 +24,9 @@ namespace {
 struct X86Features {
   bool ssse3, sse42, pclmul, aes, fma, f16c, avx2, bmi2;
   bool avx512f, avx512dq, avx512bw, avx512vl;
+  // Highway 1.0.3's AVX3_DL target compiles with these (set_macros-inl.h),
+  // avxvnni included; mote's int8 kernels add avx512vnni (dense-rows-hwy-inl.h).
+  bool vpclmulqdq, vbmi, vbmi2, vaes, vnni, bitalg, vpopcntdq, avxvnni;
   bool avx_state, avx512_state;
 };
 
@@ -51,7 +54,15 @@ X86Features ReadX86Features() {
     f.avx512dq = bit(b, 17);
     f.avx512bw = bit(b, 30);
     f.avx512vl = bit(b, 31);
+    f.vbmi = bit(c, 1);
+    f.vbmi2 = bit(c, 6);
+    f.vaes = bit(c, 9);
+    f.vpclmulqdq = bit(c, 10);
+    f.vnni = bit(c, 11);
+    f.bitalg = bit(c, 12);
+    f.vpopcntdq = bit(c, 14);
   }
+  if (__get_cpuid_count(7, 1, &a, &b, &c, &d) != 0) f.avxvnni = bit(a, 4);
   return f;
 }
 #endif
@@ -67,7 +78,10 @@ int64_t DetectTargets() {
   if (ssse3) bits |= HWY_SSSE3;
   if (sse4) bits |= HWY_SSE4;
   if (avx2) bits |= HWY_AVX2;
+  const bool avx3_dl = avx3 && f.vpclmulqdq && f.vbmi && f.vbmi2 && f.vaes && f.vnni && f.bitalg &&
+                       f.vpopcntdq && f.avxvnni;
   if (avx3) bits |= HWY_AVX3;
+  if (avx3_dl) bits |= HWY_AVX3_DL;
 #elif HWY_ARCH_ARM_A64 && defined(__linux__)
   const unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
   if (hw & (1ul << 3)) bits |= HWY_NEON;   // HWCAP_AES: Highway's NEON target requires AES

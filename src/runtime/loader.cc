@@ -71,6 +71,13 @@ mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
     if (used ? !TensorIdOk(m, op.inputs[i]) : op.inputs[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
   }
   if (!TensorIdOk(m, op.output) || m.tensors[op.output].kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
+  // A compute dtype this build leaves out (meson option runtime_dtypes; the
+  // ops' RunsI8): Quantize and Dequantize convert between the two, so any
+  // build runs them.
+  if (op.type != MOTE_OP_QUANTIZE && op.type != MOTE_OP_DEQUANTIZE && op.input_count > 0) {
+    const bool i8 = m.tensors[op.inputs[0]].dtype == MOTE_DTYPE_I8;
+    if (i8 ? !MOTE_RT_DTYPE_I8 : !MOTE_RT_DTYPE_F32) return MOTE_RT_UNKNOWN_OP;
+  }
   if (op.scratch_bytes != 0 && !RangeOk(op.scratch_offset, op.scratch_bytes, m.arena_bytes)) return MOTE_RT_BAD_OFFSET;
   if (op.scratch_bytes == 0 && op.scratch_offset != 0) return MOTE_RT_BAD_OFFSET;
   MOTE_RT_TRY(CheckOpAliasing(m, op));
@@ -129,6 +136,7 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   MOTE_RT_TRY(CheckIo(*m, h->input_count, h->inputs));
   MOTE_RT_TRY(CheckIo(*m, h->output_count, h->outputs));
   if ((h->flags & MOTE_MODEL_FLAG_TRAINABLE) != 0) {
+    if (!MOTE_RT_TRAINING) return MOTE_RT_UNKNOWN_OP;  // a build without training (runtime_training)
     // The train record right after the op table.
     const uint64_t at = h->op_table_offset + uint64_t(h->op_count) * sizeof(MoteOpRecord);
     if (!RangeOk(at, sizeof(MoteTrainRecord), h->file_bytes)) return MOTE_RT_BAD_OFFSET;
@@ -172,7 +180,7 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_TRUNCATED: return "truncated model";
     case MOTE_RT_BAD_MAGIC: return "not a mote model (bad magic)";
     case MOTE_RT_BAD_VERSION: return "unsupported model format version";
-    case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model)";
+    case MOTE_RT_BAD_CHECKSUM: return "checksum mismatch (corrupted model or tail record)";
     case MOTE_RT_BAD_OFFSET:
       return "offset or size outside the model or arena, misaligned, or overlapping another buffer of its op";
     case MOTE_RT_BAD_TENSOR: return "bad tensor record";
@@ -183,6 +191,7 @@ const char* mote_rt_status_message(mote_rt_status status) {
     case MOTE_RT_NOT_TRAINABLE: return "the model has no trainable tail";
     case MOTE_RT_BAD_LABEL: return "label out of range";
     case MOTE_RT_NOT_FINITE: return "NaN or infinite loss or update (nothing changed)";
+    case MOTE_RT_OTHER_MODEL: return "stored tail record made for another model";
     case MOTE_RT_STATUS_END: break;
   }
   return "unknown status";
@@ -208,7 +217,7 @@ mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t mo
   if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
   checked.arena = static_cast<uint8_t*>(arena);
   checked.ready = MOTE_RT_MODEL_READY;
-  if (checked.train != nullptr) InitTrain(checked);
+  if (MOTE_RT_TRAINING && checked.train != nullptr) InitTrain(checked);
   *m = checked;
   return MOTE_RT_OK;
 }
@@ -230,8 +239,10 @@ mote_rt_status mote_rt_invoke(mote_rt_model* m) {
   if (!Ready(m)) return MOTE_RT_BAD_ARGUMENT;
   for (uint32_t i = 0; i < m->header->op_count; ++i) {
     const MoteOpRecord& op = m->ops[i];
-    if (m->train != nullptr && i == m->train->op)
+    if (MOTE_RT_TRAINING && m->train != nullptr && i == m->train->op)
       RunTrainDense(*m, op);  // the trainable tail reads its weights from the arena
+    else if (MOTE_RT_TRAINING && m->train != nullptr && m->train->bias_units != 0 && i == m->train->bias_op)
+      RunBiasTrainDense(*m, op);  // and the op feeding it its bias (bias-only option)
     else
       FindOp(op.type)->run(*m, op);
   }

@@ -31,7 +31,7 @@ mote_rt_status ValidateAdd(const mote_rt_model& m, const MoteOpRecord& op) {
 
 void RunAdd(const mote_rt_model& m, const MoteOpRecord& op) {
   const uint32_t n = ElementsOf(Out(m, op));
-  if (!IsI8(Out(m, op))) {
+  if (!RunsI8(Out(m, op))) {
     kernels::F32Add(n, InF32(m, op, 0), InF32(m, op, 1), OutF32(m, op));
     ClampF32(op, OutF32(m, op), n);
     return;

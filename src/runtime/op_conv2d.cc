@@ -1,9 +1,10 @@
 // CONV2D: im2col of `tile_rows` output pixels at a time into the op's scratch,
 // then the rows-against-weights kernel with the fused clamp (f32), or both in
 // one kernel with the requantization (int8, kernels::I8ConvRows, which tiles
-// the rows itself to the scratch it gets), run by row classes that leave out the kernel rows
-// falling into the top / bottom padding. A 1x1, stride-1, unpadded conv reads
-// the input rows in place (no scratch needed).
+// the rows itself to the scratch it gets), run by row classes that leave out
+// the kernel rows falling into the top / bottom padding (int8 with a host SIMD
+// backend: every row at once). A 1x1, stride-1, unpadded conv reads the input
+// rows in place (no scratch needed).
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
 
@@ -98,7 +99,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t tile = size_t(op.params[6]);
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
   const bool direct = Pointwise(g);
-  if (IsI8(In(m, op, 0))) {
+  if (RunsI8(In(m, op, 0))) {
     const int32_t* requant = InI32(m, op, 3);
     const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
                                 I8Max(op)};
@@ -109,6 +110,21 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
     int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
     const size_t columns_bytes = op.scratch_bytes;
     const int32_t pad = In(m, op, 0).zero_point;
+#if MOTE_HOSTED
+    // With SIMD dot products the padding taps are multiplied (as the zero
+    // point, so the sums are the same): skipping them needs their weights'
+    // sums for the bias, which cost more than the multiply-adds they save.
+    // The scalar backend (and every microcontroller) skips them; tests
+    // compare the two bit for bit.
+    if (ActiveBackend() != Backend::kScalar) {
+      for (size_t r = 0; r < rows; r += tile) {
+        const size_t end = rows - r < tile ? rows : r + tile;
+        kernels::I8Im2Col(g, x, int8_t(pad), r, end, columns);
+        kernels::I8DenseRows(end - r, cout, patch, columns, patch, w, patch, rq, y + r * cout, cout);
+      }
+      return;
+    }
+#endif
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
       if (k == patch) {

@@ -17,7 +17,7 @@ mote_rt_status ValidateDense(const mote_rt_model& m, const MoteOpRecord& op) {
 
 void RunDense(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t features = ElementsOf(In(m, op, 0)), cout = ElementsOf(Out(m, op));
-  if (IsI8(In(m, op, 0))) {
+  if (RunsI8(In(m, op, 0))) {
     const int32_t* requant = InI32(m, op, 3);
     const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
                                 I8Max(op)};

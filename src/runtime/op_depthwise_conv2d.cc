@@ -23,7 +23,7 @@ mote_rt_status ValidateDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecor
 
 void RunDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);
-  if (!IsI8(In(m, op, 0))) {
+  if (!RunsI8(In(m, op, 0))) {
     kernels::F32DepthwiseConv2D(g, InF32(m, op, 0), InF32(m, op, 1), InF32(m, op, 2), op.act_min, op.act_max,
                                 OutF32(m, op));
     return;

@@ -24,7 +24,7 @@ mote_rt_status ValidateGlobalAvgPool(const mote_rt_model& m, const MoteOpRecord&
 void RunGlobalAvgPool(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& x = In(m, op, 0);
   const size_t pixels = size_t(x.dims[0]) * x.dims[1], c = x.dims[2];
-  if (IsI8(x)) {
+  if (RunsI8(x)) {
     const int8_t* in = InI8(m, op, 0);
     int8_t* y = OutI8(m, op);
     const int32_t lo = I8Min(op), hi = I8Max(op);

@@ -71,7 +71,7 @@ void RunI8Pool(const mote_rt_model& m, const MoteOpRecord& op, bool max) {
 }
 
 void RunPool(const mote_rt_model& m, const MoteOpRecord& op, bool max) {
-  if (IsI8(In(m, op, 0))) return RunI8Pool(m, op, max);
+  if (RunsI8(In(m, op, 0))) return RunI8Pool(m, op, max);
   const kernels::Pool2DGeometry g = GeometryOf(m, op);
   if (max)
     kernels::F32MaxPool(g, InF32(m, op, 0), OutF32(m, op));

@@ -38,7 +38,16 @@ struct Tail {
   float* gb;     // gradient of b
   float* s;      // optimizer state (params_count floats; Adam: two blocks)
   float* dy;     // [classes]
-  uint32_t count;  // classes * features + classes
+  // Bias-only option (units 0: none): the feeding dense op's bias [features],
+  // its gradient, the gradient with respect to the tail's input.
+  const MoteOpRecord* bias_op;
+  uint32_t bias_units;
+  float* bh;
+  float* dh;
+  // ... and with feed_weights its weights [bias_units][feed_inputs] (else null).
+  uint32_t feed_inputs;
+  float* w1;
+  uint32_t count;  // classes * features + classes + bias_units (+ bias_units * feed_inputs)
 };
 
 Tail TailOf(const mote_rt_model& m) {
@@ -47,13 +56,19 @@ Tail TailOf(const mote_rt_model& m) {
   t.op = &m.ops[r.op];
   t.features = ElementsOf(In(m, *t.op, 0));
   t.classes = ElementsOf(Out(m, *t.op));
-  t.count = t.classes * t.features + t.classes;
+  t.bias_units = r.bias_units;
+  t.bias_op = r.bias_units != 0 ? &m.ops[r.bias_op] : nullptr;
+  t.feed_inputs = r.feed_weights != 0 ? r.feed_inputs : 0;
+  t.count = t.classes * t.features + t.classes + t.bias_units + t.bias_units * t.feed_inputs;
   t.w = reinterpret_cast<float*>(m.arena + r.params_offset);
   t.b = t.w + size_t(t.classes) * t.features;
   t.gw = reinterpret_cast<float*>(m.arena + r.grads_offset);
   t.gb = t.gw + size_t(t.classes) * t.features;
   t.s = reinterpret_cast<float*>(m.arena + r.state_offset);
   t.dy = reinterpret_cast<float*>(m.arena + r.scratch_offset);
+  t.bh = t.b + t.classes;
+  t.w1 = t.feed_inputs != 0 ? t.bh + t.bias_units : nullptr;
+  t.dh = t.dy + t.classes;
   return t;
 }
 
@@ -130,7 +145,6 @@ struct Update {
 
 mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTrainRecord& r = *m.train;
-  if (r.reserved[0] != 0 || r.reserved[1] != 0 || r.reserved[2] != 0) return MOTE_RT_BAD_PARAMS;
   if (r.op >= m.header->op_count) return MOTE_RT_BAD_PARAMS;
   const MoteOpRecord& op = m.ops[r.op];
   if (op.type != MOTE_OP_DENSE) return MOTE_RT_BAD_PARAMS;
@@ -147,9 +161,31 @@ mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTensorRecord& y = Out(m, op);
   const uint64_t features = ElementsOf(x), classes = ElementsOf(y);
   if (classes < 2) return MOTE_RT_BAD_SHAPE;
-  const uint64_t params_bytes = (classes * features + classes) * 4;
+  if (r.bias_units == 0) {
+    if (r.bias_op != 0 || r.feed_weights != 0 || r.feed_inputs != 0) return MOTE_RT_BAD_PARAMS;
+  } else {
+    // An f32 dense op before the tail writing exactly the tail's input.
+    if (r.bias_op >= r.op || r.feed_weights > 1) return MOTE_RT_BAD_PARAMS;
+    const MoteOpRecord& b = m.ops[r.bias_op];
+    if (b.type != MOTE_OP_DENSE || b.output != op.inputs[0] || In(m, b, 0).dtype != MOTE_DTYPE_F32)
+      return MOTE_RT_BAD_PARAMS;
+    if (r.bias_units != features || r.feed_inputs != (r.feed_weights ? ElementsOf(In(m, b, 0)) : 0u))
+      return MOTE_RT_BAD_SHAPE;
+    // With its weights trained, its input survives the forward pass too.
+    const MoteTensorRecord& x1 = In(m, b, 0);
+    for (uint32_t k = uint32_t(r.bias_op) + 1;
+         r.feed_weights && x1.kind == MOTE_TENSOR_ACTIVATION && k < m.header->op_count; ++k) {
+      const MoteOpRecord& later = m.ops[k];
+      const MoteTensorRecord& out = m.tensors[later.output];
+      if (Overlap(out.offset, out.bytes, x1.offset, x1.bytes) ||
+          Overlap(later.scratch_offset, later.scratch_bytes, x1.offset, x1.bytes))
+        return MOTE_RT_BAD_OFFSET;
+    }
+  }
+  const uint64_t params_bytes =
+      (classes * features + classes + r.bias_units + uint64_t(r.bias_units) * r.feed_inputs) * 4;
   if (r.params_bytes != params_bytes || r.state_bytes != StateBlocks(r.optimizer) * params_bytes ||
-      r.scratch_bytes != classes * 4 || (r.state_bytes == 0 && r.state_offset != 0))
+      r.scratch_bytes != (classes + uint64_t(r.bias_units)) * 4 || (r.state_bytes == 0 && r.state_offset != 0))
     return MOTE_RT_BAD_SHAPE;
   const Range blocks[4] = {{r.params_offset, r.params_bytes},
                            {r.grads_offset, r.params_bytes},
@@ -187,17 +223,30 @@ void InitTrain(mote_rt_model& m) {
   const Tail t = TailOf(m);
   __builtin_memcpy(t.w, DataOf(m, t.op->inputs[1]), size_t(t.classes) * t.features * 4);
   __builtin_memcpy(t.b, DataOf(m, t.op->inputs[2]), size_t(t.classes) * 4);
+  if (t.bias_units != 0) __builtin_memcpy(t.bh, DataOf(m, t.bias_op->inputs[2]), size_t(t.bias_units) * 4);
+  if (t.w1 != nullptr)
+    __builtin_memcpy(t.w1, DataOf(m, t.bias_op->inputs[1]), size_t(t.bias_units) * t.feed_inputs * 4);
   __builtin_memset(m.arena + r.grads_offset, 0, r.params_bytes);
   if (r.state_bytes != 0) __builtin_memset(m.arena + r.state_offset, 0, r.state_bytes);
   __builtin_memset(m.arena + r.scratch_offset, 0, r.scratch_bytes);
   m.learning_rate = r.learning_rate;
   m.steps = 0;
+  m.batch_size = 1;
+  m.accumulated = 0;
 }
 
 void RunTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
   const Tail t = TailOf(m);
   kernels::F32DenseRows(1, t.classes, t.features, InF32(m, op, 0), t.features, t.w, t.features, t.b, -kInf, kInf,
                         OutF32(m, op), t.classes);
+}
+
+void RunBiasTrainDense(const mote_rt_model& m, const MoteOpRecord& op) {
+  const Tail t = TailOf(m);
+  const uint32_t features = ElementsOf(In(m, op, 0));
+  const float* w = t.w1 != nullptr ? t.w1 : reinterpret_cast<const float*>(DataOf(m, op.inputs[1]));
+  kernels::F32DenseRows(1, t.bias_units, features, InF32(m, op, 0), features, w, features, t.bh, op.act_min,
+                        op.act_max, OutF32(m, op), t.bias_units);
 }
 
 }  // namespace rt
@@ -222,10 +271,11 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
   const float* x = InF32(*m, *t.op, 0);
   const uint32_t k = t.classes;
 
-  // Softmax cross-entropy of one example (src/losses/softmax_cross_entropy.cc, batch 1).
+  // Softmax cross-entropy of one example (src/losses/softmax_cross_entropy.cc),
+  // one row of a batch of batch_size: the gradient is scaled by 1/batch_size.
   const float on = 1.0f - r.label_smoothing;
   const float off = r.label_smoothing / float(k - 1);
-  const float inv_batch = 1.0f / 1.0f;
+  const float inv_batch = 1.0f / float(m->batch_size);
   float max = z[0];
   for (uint32_t j = 1; j < k; ++j) max = z[j] > max ? z[j] : max;
   float sum = 0.0f;
@@ -253,13 +303,46 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
     t.dy[j] = (t.dy[j] * inv_sum - target) * inv_batch;
   }
 
-  // The dense layer's gradient (src/layers/dense.cc: dW = dY^T X accumulated
-  // onto zeroed gradients, db = 0 + channel sums of dY).
+  // The dense layer's gradient (src/layers/dense.cc): dW = dY^T X accumulated
+  // example after example onto zeroed gradients (the scalar GEMM's order),
+  // the bias block holding the channel sums of dY until the update.
+  const bool first = m->accumulated == 0;
   for (uint32_t u = 0; u < k; ++u) {
     float* gw = t.gw + size_t(u) * t.features;
-    for (uint32_t f = 0; f < t.features; ++f) gw[f] = 0.0f + t.dy[u] * x[f];
-    t.gb[u] = 0.0f + (0.0f + t.dy[u]);
+    if (first) {
+      for (uint32_t f = 0; f < t.features; ++f) gw[f] = 0.0f + t.dy[u] * x[f];
+      t.gb[u] = 0.0f + t.dy[u];
+    } else {
+      for (uint32_t f = 0; f < t.features; ++f) gw[f] += t.dy[u] * x[f];
+      t.gb[u] += t.dy[u];
+    }
   }
+  if (t.bias_units != 0) {
+    // Bias-only option: dX = dY W (with the weights before the update), through
+    // the feeding op's clamp (the library's F32ClampBackward on its output x),
+    // then that bias's gradient as the tail's.
+    for (uint32_t f = 0; f < t.features; ++f) t.dh[f] = 0.0f;
+    for (uint32_t u = 0; u < k; ++u) {
+      const float* w = t.w + size_t(u) * t.features;
+      for (uint32_t f = 0; f < t.features; ++f) t.dh[f] += t.dy[u] * w[f];
+    }
+    const float lo = t.bias_op->act_min, hi = t.bias_op->act_max;
+    float* gbh = t.gb + k;
+    const float* x1 = t.w1 != nullptr ? InF32(*m, *t.bias_op, 0) : nullptr;
+    float* gw1 = gbh + t.bias_units;
+    for (uint32_t f = 0; f < t.features; ++f) {
+      const float d = (x[f] > lo && x[f] < hi) ? t.dh[f] : 0.0f;
+      gbh[f] = first ? 0.0f + d : gbh[f] + d;
+      if (x1 == nullptr) continue;
+      // Its weight gradient as the tail's (the last two dense layers).
+      float* g = gw1 + size_t(f) * t.feed_inputs;
+      for (uint32_t i = 0; i < t.feed_inputs; ++i) g[i] = first ? 0.0f + d * x1[i] : g[i] + d * x1[i];
+    }
+  }
+  if (++m->accumulated < m->batch_size) return MOTE_RT_OK;
+  m->accumulated = 0;
+  // bias_grad (zeroed) + channel sums, for the tail's bias and the option's.
+  for (uint32_t u = 0; u < k + t.bias_units; ++u) t.gb[u] = 0.0f + t.gb[u];
 
   // The update, probed first (Model::TrainStep's guard): nothing is written
   // when a parameter or state value would stop being finite.
@@ -295,6 +378,15 @@ mote_rt_status mote_rt_train_step(mote_rt_model* m, uint32_t label, float* loss)
     if (has_second) s1[i] = c;
   }
   ++m->steps;
+  return MOTE_RT_OK;
+}
+
+mote_rt_status mote_rt_set_batch_size(mote_rt_model* m, uint32_t batch_size) {
+  if (!Ready(m)) return MOTE_RT_BAD_ARGUMENT;
+  if (m->train == nullptr) return MOTE_RT_NOT_TRAINABLE;
+  if (batch_size == 0 || batch_size > 65535) return MOTE_RT_BAD_ARGUMENT;
+  m->batch_size = batch_size;
+  m->accumulated = 0;
   return MOTE_RT_OK;
 }
 

@@ -140,6 +140,15 @@ expect 2 "needs --calibration" "$mote" export model.ckpt --int8 --out never.mote
 expect 0 "arena" "$mote" inspect model_i8.mote
 expect 0 '^\{' "$mote" inspect model.mote --json
 expect 1 "model.ckpt" "$mote" inspect model.ckpt
+# Trainable tails for on-device training: the last layer, its feeding layer's bias, both layers.
+expect 0 '"trainable_layers":1' "$mote" export model.ckpt --out tail.mote --trainable 1 --optimizer adam
+expect 0 "training: op 1 \(dense\), adam, 27 trainable parameters" "$mote" inspect tail.mote
+expect 0 '"trainable_bias_layers":1' "$mote" export model.ckpt --out tail_bias.mote --trainable 1 --trainable-bias 1
+expect 0 "35 trainable parameters" "$mote" inspect tail_bias.mote
+expect 0 '"trainable_layers":2' "$mote" export model.ckpt --out tail_two.mote --trainable 2
+expect 0 '"trainable_params":83' "$mote" inspect tail_two.mote --json
+expect 2 "needs --trainable" "$mote" export model.ckpt --out x.mote --trainable-bias 1
+expect 1 "at most the last two" "$mote" export model.ckpt --out x.mote --trainable 3
 expect 0 "\"accuracy\":$accuracy" "$mote" evaluate model.mote --data test.csv
 # --scale 0 makes every item zeros: two items, one output row.
 expect 0 "^0," "$mote" predict model.mote --data test.csv:2 --scale 0

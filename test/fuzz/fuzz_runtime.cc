@@ -295,6 +295,14 @@ void RunEveryBackend(const uint8_t* model, size_t size, size_t need, uint32_t se
   Check(m.train != nullptr ? trained == MOTE_RT_OK || trained == MOTE_RT_NOT_FINITE || trained == MOTE_RT_BAD_LABEL
                            : trained == MOTE_RT_NOT_TRAINABLE,
         "train step: impossible status");
+  if (m.train == nullptr) return;
+  // Batch accumulation, and the tail record round trip a port stores.
+  Check(mote_rt_set_batch_size(&m, 2) == MOTE_RT_OK, "set_batch_size failed on a trainable model");
+  for (int i = 0; i < 2; ++i) (void)mote_rt_train_step(&m, seed % 3, &loss);
+  std::vector<uint8_t> record(mote_rt_tail_record_bytes(&m));
+  Check(mote_rt_save_tail_record(&m, record.data(), record.size()) == MOTE_RT_OK, "save_tail_record failed");
+  const mote_rt_status loaded = mote_rt_load_tail_record(&m, record.data(), record.size());
+  Check(loaded == MOTE_RT_OK || loaded == MOTE_RT_NOT_FINITE, "load_tail_record: impossible status");
 }
 
 }  // namespace

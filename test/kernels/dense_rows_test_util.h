@@ -26,6 +26,8 @@ inline std::vector<RowsShape> RowsShapes() {
         shapes.push_back({m, n, k, k + pad, k + 2 * pad, n + pad});
       }
   shapes.push_back({32, 80, 250, 250, 250, 80});  // a seed-network conv tile
+  shapes.push_back({10, 17, 65, 67, 65, 19});     // 6-row blocks and a block of 4 rows
+  shapes.push_back({4, 6, 129, 129, 130, 6});
   return shapes;
 }
 

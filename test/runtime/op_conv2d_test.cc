@@ -3,6 +3,7 @@
 // including the 1x1 path without im2col and fp32 kernel-row tiles.
 #include <gtest/gtest.h>
 
+#include "mote/kernels.h"
 #include "op_test_util.h"
 
 namespace mote {
@@ -90,38 +91,46 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
     }
 }
 
+// Every backend: the scalar one skips the padding taps (row classes, bias
+// adjusted), the SIMD ones multiply them as the zero point; both exact.
 TEST(OpConv2DTest, Int8MatchesIntegerReference) {
-  for (const ConvCase& c : kCases) {
-    const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
-    const auto x = RandomI8(c.h * c.w * c.cin, 4);
-    const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
-    std::vector<int32_t> bias(c.cout), requant(2 * c.cout);
-    for (uint32_t co = 0; co < c.cout; ++co) {
-      bias[co] = int32_t(co * 1000) - 1500;
-      QuantizeMultiplier(0.002 + 0.001 * co, &requant[co], &requant[c.cout + co]);
+  const Backend before = ActiveBackend();
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!SetBackend(backend).ok()) continue;
+    SCOPED_TRACE(BackendName(backend));
+    for (const ConvCase& c : kCases) {
+      const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
+      const auto x = RandomI8(c.h * c.w * c.cin, 4);
+      const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
+      std::vector<int32_t> bias(c.cout), requant(2 * c.cout);
+      for (uint32_t co = 0; co < c.cout; ++co) {
+        bias[co] = int32_t(co * 1000) - 1500;
+        QuantizeMultiplier(0.002 + 0.001 * co, &requant[co], &requant[c.cout + co]);
+      }
+      GraphBuilder g;
+      const uint16_t xi = g.Act(MOTE_DTYPE_I8, {c.h, c.w, c.cin}, 0.1f, zp_in);
+      const uint16_t yi = g.Act(MOTE_DTYPE_I8, {c.oh, c.ow, c.cout}, 0.2f, zp_out);
+      MoteOpRecord& op = g.OpI8(MOTE_OP_CONV2D,
+                                {xi, g.ConstI8({c.cout, c.kh, c.kw, c.cin}, w), g.ConstI32({c.cout}, bias),
+                                 g.ConstI32({2 * c.cout}, requant)},
+                                yi);
+      op.act_min = float(lo);
+      op.act_max = float(hi);
+      SetConv(g, op, c, 1);
+      std::vector<int8_t> got;
+      ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
+      const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));
+      int distinct_clamped = 0;
+      for (size_t i = 0; i < acc.size(); ++i) {
+        const uint32_t co = uint32_t(i % c.cout);
+        const int32_t want = ReferenceRequant(acc[i], requant[co], requant[c.cout + co], zp_out, lo, hi);
+        distinct_clamped += want == lo;
+        ASSERT_EQ(got[i], want) << "case h=" << c.h << " k=" << c.kh << " i=" << i;
+      }
+      EXPECT_LT(distinct_clamped, int(acc.size()));  // not everything saturated
     }
-    GraphBuilder g;
-    const uint16_t xi = g.Act(MOTE_DTYPE_I8, {c.h, c.w, c.cin}, 0.1f, zp_in);
-    const uint16_t yi = g.Act(MOTE_DTYPE_I8, {c.oh, c.ow, c.cout}, 0.2f, zp_out);
-    MoteOpRecord& op = g.OpI8(MOTE_OP_CONV2D,
-                              {xi, g.ConstI8({c.cout, c.kh, c.kw, c.cin}, w), g.ConstI32({c.cout}, bias),
-                               g.ConstI32({2 * c.cout}, requant)},
-                              yi);
-    op.act_min = float(lo);
-    op.act_max = float(hi);
-    SetConv(g, op, c, 1);
-    std::vector<int8_t> got;
-    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
-    const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));
-    int distinct_clamped = 0;
-    for (size_t i = 0; i < acc.size(); ++i) {
-      const uint32_t co = uint32_t(i % c.cout);
-      const int32_t want = ReferenceRequant(acc[i], requant[co], requant[c.cout + co], zp_out, lo, hi);
-      distinct_clamped += want == lo;
-      ASSERT_EQ(got[i], want) << "case h=" << c.h << " k=" << c.kh << " i=" << i;
-    }
-    EXPECT_LT(distinct_clamped, int(acc.size()));  // not everything saturated
   }
+  ASSERT_TRUE(SetBackend(before).ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "src/kernels/simd-adapter-hwy-inl.h"
 #include "src/kernels/dense-rows-hwy-inl.h"
+#include "src/kernels/i8-dense-rows/i8-dense-rows-vnni-hwy-inl.h"
 #include "src/kernels/i8-dense-rows/i8-dense-rows-loop.h"
 
 #define MOTE_KERNEL_FAMILY_IS_i8_dense_rows 1
