@@ -8,7 +8,8 @@
 //                   CHANNEL_AFFINE), Dropout and GaussianNoise dropped, ReLU
 //                   fused into the producing op's clamp, Flatten -> RESHAPE.
 //   QuantizeGraph   int8 post-training quantization from calibration
-//                   examples (optional).
+//                   examples, or with parameters given (a quantized ONNX
+//                   model's: FixedQuantization) (optional).
 //   PlanMemory      activation arena offsets from tensor lifetimes, plus each
 //                   op's scratch (the im2col tile).
 //   SerializeGraph  the bytes (via the runtime's model writer).
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "mote/data.h"
+#include "mote/fixed_quantization.h"
 #include "mote/lowering.h"
 #include "mote/model.h"
 #include "mote/model_format.h"
@@ -64,6 +66,11 @@ struct ExportOptions {
   bool int8 = false;
   std::vector<const float*> calibration;
   size_t calibration_count = 0;
+  // int8 parameters given, not calibrated (an imported quantized ONNX model:
+  // OnnxImportReport::quantization): they replace the calibrated ones of the
+  // activations and weights they name. Without calibration data
+  // (calibration_count 0) every int8 activation must be named.
+  FixedQuantization fixed_quantization;
   ExportTraining training;
 };
 
@@ -101,6 +108,15 @@ Status CalibrateRanges(Model& model, const ExportGraph& graph, const std::vector
 // point folded in, requantization tables; QUANTIZE after float inputs,
 // DEQUANTIZE before float-only ops (SOFTMAX, CHANNEL_AFFINE) and at outputs.
 Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph);
+// The same with `fixed` parameters for the activations (by their source node)
+// and kernels (by layer) it names; `ranges` may be empty when it names every
+// int8 activation. `model` is the one `graph` was lowered from (its node
+// names). Errors: kInvalidArgument (an int8 activation with neither, a scale
+// not > 0, a zero point outside int8), kUnsupported (a kernel that is not its
+// scales times integers in [-128, 127], e.g. asymmetric weights whose zero
+// point does not fit; the message names the layer).
+Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, const FixedQuantization& fixed,
+                     const Model& model, ExportGraph* graph);
 
 // Scratch sizes (the CONV2D im2col tile) and arena offsets: tensors alive at
 // the same time never overlap, RESHAPE aliases its input, every offset is

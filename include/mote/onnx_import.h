@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "mote/fixed_quantization.h"
 #include "mote/model.h"
 #include "mote/status.h"
 #include "mote/tensor.h"
@@ -54,6 +55,11 @@ struct OnnxImportReport {
   // What the import did besides one layer per node: dropped nodes, fused
   // pairs, permuted weights, an output in channels-last order.
   std::vector<std::string> notes;
+  // A quantized model's (QuantizeLinear / DequantizeLinear pairs, QLinearConv,
+  // QLinearMatMul) int8 parameters, converted to mote's int8 scheme: pass
+  // them as ExportOptions::fixed_quantization for an int8 export that runs
+  // as the file says (no calibration). Empty for a float model.
+  FixedQuantization quantization;
   // On error: the node at fault and its op type (empty when none is).
   std::string failed_node, failed_op;
 };

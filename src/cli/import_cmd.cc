@@ -27,9 +27,12 @@ void Usage(FILE* out) {
           "  model file (mote train / evaluate / predict / export take it), or a runtime model with --to-runtime.\n"
           "  NCHW images [1, C, H, W] become mote's channels-last [H, W, C]: feed the imported model (h, w, c) data.\n"
           "  --out FILE            output (default model.ckpt, with --to-runtime model.mote)\n"
-          "  --to-runtime          write the runtime's model file (.mote, fp32) instead of a checkpoint\n"
+          "  --to-runtime          write the runtime's model file (.mote, fp32) instead of a checkpoint; a quantized\n"
+          "                        ONNX model (QDQ, QLinearConv / QLinearMatMul) becomes int8 with the file's scales\n"
+          "                        and zero points (no calibration); the checkpoint holds its dequantized weights\n"
           "  --int8                with --to-runtime: int8 post-training quantization\n"
-          "  --calibration SPEC    int8 calibration data (required with --int8)\n"
+          "  --calibration SPEC    int8 calibration data (required with --int8 for a float ONNX model)\n"
+          "  --fp32                with --to-runtime: a quantized ONNX model as fp32 (its dequantized weights)\n"
           "  --scale S --offset O  the input normalization x * S + O the model was trained with, applied to raw\n"
           "                        data by train / evaluate / predict / calibration (default 1, 0)\n"
           "  --batch-size N        the batch the checkpoint's model file trains with (default 32)\n");
@@ -49,7 +52,7 @@ bool ParseFloat(const std::string& text, float* out) {
 
 int RunImport(int argc, char** argv) {
   std::string path, out, calibration, scale_text, offset_text;
-  bool to_runtime = false, int8 = false;
+  bool to_runtime = false, int8 = false, fp32 = false;
   size_t batch = 32;
   CsvFlags csv;
   ArgScanner args(argc, argv);
@@ -65,6 +68,8 @@ int RunImport(int argc, char** argv) {
       to_runtime = true;
     } else if (args.Is("--int8")) {
       int8 = true;
+    } else if (args.Is("--fp32")) {
+      fp32 = true;
     } else if (args.IsPositional() && path.empty()) {
       path = args.current();
     } else {
@@ -74,7 +79,8 @@ int RunImport(int argc, char** argv) {
   if (args.bad()) return kExitUsage;
   if (path.empty()) return UsageError("import", "a MODEL.onnx is required", Usage);
   if (int8 && !to_runtime) return UsageError("import", "--int8 goes with --to-runtime", Usage);
-  if (int8 && calibration.empty()) return UsageError("import", "--int8 needs --calibration SPEC", Usage);
+  if (fp32 && !to_runtime) return UsageError("import", "--fp32 goes with --to-runtime", Usage);
+  if (int8 && fp32) return UsageError("import", "--int8 or --fp32, not both", Usage);
   if (batch == 0) return UsageError("import", "--batch-size must be at least 1", Usage);
   mote::InputNormalization normalization;
   if ((!scale_text.empty() && !ParseFloat(scale_text, &normalization.scale)) ||
@@ -95,17 +101,26 @@ int RunImport(int argc, char** argv) {
   for (int i = 0; i < report.input_shape.rank(); ++i)
     shape += (i ? "x" : "") + std::to_string(report.input_shape.dim(i));
 
+  const bool quantized = !report.quantization.empty();
+  if (int8 && calibration.empty() && !quantized)
+    return UsageError("import", "--int8 needs --calibration SPEC (the ONNX model is not quantized)", Usage);
   JsonLine json;
   if (to_runtime) {
     mote::Dataset calibration_set;
     mote::ExportOptions export_options;
-    if (int8) {
+    if (quantized && !fp32) {
+      int8 = true;
+      export_options.fixed_quantization = report.quantization;
+      printf("note: int8 with the ONNX file's scales and zero points (%zu activations, %zu kernels)\n",
+             report.quantization.activations.size(), report.quantization.weights.size());
+    }
+    if (int8 && !calibration.empty()) {
       s = LoadCalibrationSource(calibration, csv, report.input_shape, normalization, &calibration_set);
       if (!s.ok()) return Fail("import --calibration", s);
-      export_options.int8 = true;
       export_options.calibration_count = calibration_set.size();
       export_options.calibration = {calibration_set.x.data()};
     }
+    export_options.int8 = int8;
     std::vector<uint8_t> bytes;
     mote::ExportReport exported;
     s = mote::ExportModel(model, export_options, &bytes, &exported);
@@ -123,6 +138,9 @@ int RunImport(int argc, char** argv) {
     json.Add("arena_bytes", exported.arena_bytes, "%.0f");
     json.AddBool("int8", int8);
   } else {
+    if (quantized)
+      printf("note: a quantized ONNX model: the checkpoint is its float model (dequantized weights); --to-runtime "
+             "makes the int8 model with the file's parameters\n");
     mote::ModelDescription description;
     s = mote::DescribeModel(model, &description, normalization);
     if (!s.ok()) return Fail("import: model file", s);

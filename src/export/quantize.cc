@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "mote/export.h"
+#include "src/core/status_format.h"
 #include "src/export/graph_util.h"
 
 namespace mote {
@@ -46,35 +48,65 @@ int32_t QuantizeValue(float real, float scale, int32_t zero_point) {
   return int32_t(std::min(127.0, std::max(-128.0, q)));
 }
 
+// Parameters given beforehand (ExportOptions::fixed_quantization), resolved
+// to the graph: per activation tensor (scale 0: none) and per kernel tensor
+// name.
+struct FixedParams {
+  std::vector<std::pair<float, int32_t>> activations;
+  std::map<std::string, const std::vector<float>*> kernels;
+};
+
 class Quantizer {
  public:
-  Quantizer(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph) : ranges_(ranges), g_(*graph) {}
+  Quantizer(const std::vector<std::pair<float, float>>& ranges, const FixedParams& fixed, ExportGraph* graph)
+      : ranges_(ranges), fixed_(fixed), g_(*graph) {}
 
   Status Run() {
-    if (ranges_.size() < g_.tensors.size()) return InvalidArgument("export: one calibrated range per tensor needed");
+    if (!ranges_.empty() && ranges_.size() < g_.tensors.size())
+      return InvalidArgument("export: one calibrated range per tensor needed");
     std::vector<ExportOp> ops = std::move(g_.ops);
     g_.ops.clear();
     as_int8_.assign(g_.tensors.size(), -1);
     as_float_.assign(g_.tensors.size(), -1);
     for (ExportOp& op : ops)
       MOTE_TRY(RunsInt8(op.type) && !op.trainable && !op.bias_trainable ? Int8Op(std::move(op)) : FloatOp(std::move(op)));
+    if (!fixed_.kernels.empty() && kernels_used_ != fixed_.kernels.size())
+      return InvalidArgument("export: fixed weight scales for a layer that has no int8 conv / dense kernel");
     for (int& t : g_.outputs) t = AsFloat(t);
     g_.int8 = true;
     return Status::Ok();
   }
 
  private:
+  // Activation t's int8 parameters: fixed, else from its calibrated range.
+  Status ActivationParams(int t, float* scale, int32_t* zero_point) const {
+    if (size_t(t) < fixed_.activations.size() && fixed_.activations[size_t(t)].first > 0.0f) {
+      *scale = fixed_.activations[size_t(t)].first;
+      *zero_point = fixed_.activations[size_t(t)].second;
+      return Status::Ok();
+    }
+    if (ranges_.empty())
+      return FormattedStatus(StatusCode::kInvalidArgument,
+                             "export: tensor '%s' has no fixed int8 parameters and there is no calibration data "
+                             "to choose them (give calibration examples, e.g. mote import --calibration SPEC)",
+                             g_.tensors[size_t(t)].name.c_str());
+    ChooseActivationParams(ranges_[size_t(t)].first, ranges_[size_t(t)].second, scale, zero_point);
+    return Status::Ok();
+  }
+
   // The int8 version of activation t (a QUANTIZE op when t is float).
-  int AsInt8(int t) {
-    if (g_.tensors[size_t(t)].dtype == MOTE_DTYPE_I8) return t;
-    if (as_int8_[size_t(t)] >= 0) return as_int8_[size_t(t)];
+  Status AsInt8(int t, int* out) {
+    *out = t;
+    if (g_.tensors[size_t(t)].dtype == MOTE_DTYPE_I8) return Status::Ok();
+    *out = as_int8_[size_t(t)];
+    if (*out >= 0) return Status::Ok();
     ExportTensor q = g_.tensors[size_t(t)];
     q.name += "/int8";
     q.dtype = MOTE_DTYPE_I8;
-    ChooseActivationParams(ranges_[size_t(t)].first, ranges_[size_t(t)].second, &q.scale, &q.zero_point);
-    const int qi = Convert(t, std::move(q), MOTE_OP_QUANTIZE);
-    as_int8_[size_t(t)] = qi;
-    return qi;
+    MOTE_TRY(ActivationParams(t, &q.scale, &q.zero_point));
+    *out = Convert(t, std::move(q), MOTE_OP_QUANTIZE);
+    as_int8_[size_t(t)] = *out;
+    return Status::Ok();
   }
   // The float version of activation t (a DEQUANTIZE op when t is int8).
   int AsFloat(int t) {
@@ -115,7 +147,7 @@ class Quantizer {
 
   Status Int8Op(ExportOp op) {
     const size_t activations = op.type == MOTE_OP_ADD ? 2 : 1;
-    for (size_t i = 0; i < activations; ++i) op.inputs[i] = AsInt8(op.inputs[i]);
+    for (size_t i = 0; i < activations; ++i) MOTE_TRY(AsInt8(op.inputs[i], &op.inputs[i]));
     const ExportTensor& x = g_.tensors[size_t(op.inputs[0])];
     const float s_in = x.scale;
     const int32_t zp_in = x.zero_point;
@@ -125,8 +157,7 @@ class Quantizer {
       y.scale = s_in;
       y.zero_point = zp_in;
     } else {
-      ChooseActivationParams(ranges_[size_t(op.output)].first, ranges_[size_t(op.output)].second, &y.scale,
-                             &y.zero_point);
+      MOTE_TRY(ActivationParams(op.output, &y.scale, &y.zero_point));
     }
     const float s_out = y.scale;
     const int32_t zp_out = y.zero_point;
@@ -159,6 +190,16 @@ class Quantizer {
     // Element j of channel c: conv / dense weights are [C][k], depthwise [k][C].
     const bool channel_last = op->type == MOTE_OP_DEPTHWISE_CONV2D;
     auto at = [&](size_t c, size_t j) { return channel_last ? j * channels + c : c * k + j; };
+    // Fixed scales (a quantized ONNX model's): the weights must be exactly
+    // scale times an int8 (within float rounding of the dequantized values).
+    const auto fixed = fixed_.kernels.find(wt.name);
+    const std::vector<float>* fixed_scales = fixed == fixed_.kernels.end() ? nullptr : fixed->second;
+    if (fixed_scales != nullptr) {
+      ++kernels_used_;
+      if (fixed_scales->size() != channels)
+        return FormattedStatus(StatusCode::kInvalidArgument, "export: '%s': %zu fixed weight scales for %zu channels",
+                               wt.name.c_str(), fixed_scales->size(), channels);
+    }
     std::vector<int8_t> q(w.size());
     std::vector<int32_t> bias(channels), requant(2 * channels);
     for (size_t c = 0; c < channels; ++c) {
@@ -168,14 +209,29 @@ class Quantizer {
       // takes int8 biases within +-2^30, zero point term included.
       double s_w = std::max(max_abs / 127.0, std::fabs(double(b[c])) / (double(s_in) * 536870912.0));
       if (s_w == 0.0) s_w = 1.0;  // all-zero channel: any scale
+      if (fixed_scales != nullptr) {
+        s_w = double((*fixed_scales)[c]);
+        if (!(s_w > 0.0) || !std::isfinite(s_w))
+          return FormattedStatus(StatusCode::kInvalidArgument, "export: '%s': a fixed weight scale that is not > 0",
+                                 wt.name.c_str());
+      }
       int64_t sum_q = 0;
       for (size_t j = 0; j < k; ++j) {
-        const double v = std::round(double(w[at(c, j)]) / s_w);
-        const int8_t qv = int8_t(std::min(127.0, std::max(-127.0, v)));
+        const double exact = double(w[at(c, j)]) / s_w;
+        const double v = std::round(exact);
+        if (fixed_scales != nullptr && (v < -128.0 || v > 127.0 || std::fabs(exact - v) > 1e-3))
+          return FormattedStatus(StatusCode::kUnsupported,
+                                 "export: the weights '%s' are not their fixed scales times integers in [-128, 127] "
+                                 "(channel %zu: %g steps); mote's int8 weights are symmetric (zero point 0)",
+                                 wt.name.c_str(), c, exact);
+        const double lowest = fixed_scales != nullptr ? -128.0 : -127.0;
+        const int8_t qv = int8_t(std::min(127.0, std::max(lowest, v)));
         q[at(c, j)] = qv;
         sum_q += qv;
       }
-      const int64_t bq = int64_t(std::llround(double(b[c]) / (double(s_in) * s_w))) - int64_t(zp_in) * sum_q;
+      // (Fixed scales may make the bias any number of steps: bound it before converting.)
+      const double bias_steps = std::round(double(b[c]) / (double(s_in) * s_w));
+      const int64_t bq = std::fabs(bias_steps) < 0x1p40 ? int64_t(bias_steps) - int64_t(zp_in) * sum_q : INT64_MAX;
       if (bq > BiasLimit(k) || bq < -BiasLimit(k))
         return OutOfRange("export: an int8 bias beyond +-2^30 or too large for int32 accumulation with its dot length");
       bias[c] = int32_t(bq);
@@ -193,6 +249,8 @@ class Quantizer {
   }
 
   const std::vector<std::pair<float, float>>& ranges_;
+  const FixedParams& fixed_;
+  size_t kernels_used_ = 0;
   ExportGraph& g_;
   std::vector<int> as_int8_, as_float_;  // per tensor: its converted twin, -1 if none yet
 };
@@ -267,14 +325,43 @@ Status CalibrateRanges(Model& model, const ExportGraph& graph, const std::vector
   return Status::Ok();
 }
 
-Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph) {
-  if (graph == nullptr) return InvalidArgument("export: null graph");
+namespace {
+Status Quantize(const std::vector<std::pair<float, float>>& ranges, const FixedParams& fixed, ExportGraph* graph) {
   if (graph->int8) return InvalidArgument("export: the graph is already quantized");
   if (!export_internal::FloatConstantsFinite(*graph))
     return InvalidArgument("export: a weight or bias is NaN or infinite (training diverged?); int8 needs finite values");
-  MOTE_TRY(Quantizer(ranges, graph).Run());
+  MOTE_TRY(Quantizer(ranges, fixed, graph).Run());
   export_internal::DropUnusedTensors(graph);
   return Status::Ok();
+}
+}  // namespace
+
+Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, ExportGraph* graph) {
+  if (graph == nullptr) return InvalidArgument("export: null graph");
+  return Quantize(ranges, FixedParams(), graph);
+}
+
+Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, const FixedQuantization& fixed,
+                     const Model& model, ExportGraph* graph) {
+  if (graph == nullptr) return InvalidArgument("export: null graph");
+  FixedParams params;
+  params.activations.assign(graph->tensors.size(), {0.0f, 0});
+  for (const FixedQuantization::Activation& a : fixed.activations) {
+    if (!(a.scale > 0.0f) || !std::isfinite(a.scale) || a.zero_point < -128 || a.zero_point > 127)
+      return FormattedStatus(StatusCode::kInvalidArgument,
+                             "export: fixed int8 parameters of '%s': scale %g, zero point %d (want a scale > 0 and "
+                             "a zero point in [-128, 127])",
+                             a.node.c_str(), double(a.scale), int(a.zero_point));
+    const NodeId node = model.find(a.node);
+    if (node < 0)
+      return FormattedStatus(StatusCode::kInvalidArgument, "export: fixed int8 parameters for '%s', no such node",
+                             a.node.c_str());
+    for (size_t t = 0; t < graph->tensors.size(); ++t)
+      if (graph->tensors[t].kind == MOTE_TENSOR_ACTIVATION && graph->tensors[t].source == node)
+        params.activations[t] = {a.scale, a.zero_point};
+  }
+  for (const FixedQuantization::Weights& w : fixed.weights) params.kernels[w.node + "/kernel"] = &w.scales;
+  return Quantize(ranges, params, graph);
 }
 
 }  // namespace mote

@@ -113,8 +113,10 @@ Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8
   MOTE_TRY(MarkTrainableTail(options.training, &graph));
   if (options.int8) {
     std::vector<std::pair<float, float>> ranges;
-    MOTE_TRY(CalibrateRanges(model, graph, options.calibration, options.calibration_count, &ranges));
-    MOTE_TRY(QuantizeGraph(ranges, &graph));
+    const bool fixed = !options.fixed_quantization.empty();
+    if (!fixed || options.calibration_count > 0)
+      MOTE_TRY(CalibrateRanges(model, graph, options.calibration, options.calibration_count, &ranges));
+    MOTE_TRY(fixed ? QuantizeGraph(ranges, options.fixed_quantization, model, &graph) : QuantizeGraph(ranges, &graph));
   }
   MOTE_TRY(PlanMemory(&graph, options.max_tile_bytes));
   MOTE_TRY(SerializeGraph(graph, bytes));

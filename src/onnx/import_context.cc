@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "src/core/status_format.h"
 
@@ -92,6 +93,10 @@ Status ImportContext::Input(const OnnxNode& node, size_t i, const Value** out) {
   if (*out == nullptr)
     return Fail(node, StatusCode::kCorruptData, "input '%s' is defined by no initializer, graph input or earlier node",
                 node.inputs[i].c_str());
+  if ((*out)->quantized)
+    return Fail(node, StatusCode::kUnsupported,
+                "input '%s' is a quantized (integer) tensor: mote imports %s on a DequantizeLinear's float output",
+                node.inputs[i].c_str(), node.op_type.c_str());
   return Status::Ok();
 }
 
@@ -256,6 +261,42 @@ Status ImportContext::CopyWeights() {
                              p.state ? "state" : "parameter", full.c_str(), p.values.size(), size);
     std::copy(p.values.begin(), p.values.end(), base + offset);
   }
+  return Status::Ok();
+}
+
+void ImportContext::SetWeightScales(const OnnxTensor* dequantized, std::vector<float> scales, int64_t axis) {
+  weight_scales_[dequantized] = {std::move(scales), axis};
+}
+
+Status ImportContext::RecordWeightScales(const OnnxNode& node, const OnnxTensor* w, int64_t output_axis,
+                                         size_t outputs, float alpha, NodeId layer) {
+  const auto it = weight_scales_.find(w);
+  if (it == weight_scales_.end()) return Status::Ok();
+  const WeightScales& ws = it->second;
+  if (ws.scales.size() != 1 && (ws.axis != output_axis || ws.scales.size() != outputs))
+    return Fail(node, StatusCode::kUnsupported,
+                "weights quantized per index of axis %lld: mote's int8 weights have one scale per output channel "
+                "(axis %lld) or one for all",
+                (long long)ws.axis, (long long)output_axis);
+  FixedQuantization::Weights fixed;
+  fixed.node = model_->node_name(layer);
+  for (size_t c = 0; c < outputs; ++c)
+    fixed.scales.push_back(std::fabs(alpha) * ws.scales[ws.scales.size() == 1 ? 0 : c]);
+  report_->quantization.weights.push_back(std::move(fixed));
+  return Status::Ok();
+}
+
+Status ImportContext::RecordActivation(const OnnxNode& node, NodeId target, float scale, int32_t zero_point) {
+  const std::string& name = model_->node_name(target);
+  for (const FixedQuantization::Activation& a : report_->quantization.activations) {
+    if (a.node != name) continue;
+    if (a.scale == scale && a.zero_point == zero_point) return Status::Ok();
+    return Fail(node, StatusCode::kUnsupported,
+                "quantizes '%s' with scale %g, zero point %d where an earlier node used %g, %d: mote holds one int8 "
+                "form per value",
+                name.c_str(), double(scale), int(zero_point), double(a.scale), int(a.zero_point));
+  }
+  report_->quantization.activations.push_back({name, scale, zero_point});
   return Status::Ok();
 }
 

@@ -36,6 +36,12 @@ struct Value {
   Shape shape;                          // mote's, per example
   Layout layout = Layout::kSameOrder;
   int64_t c = 0, h = 0, w = 0;          // kFlatChannelsFirst: the NCHW tensor flattened
+  // An ONNX int8 / uint8 tensor (QuantizeLinear's or QLinearConv's output):
+  // mote's node computes its real values, scale * (q - zero_point), and the
+  // int8 export runs it with these (uint8 zero points shifted by -128).
+  bool quantized = false;
+  float q_scale = 0.0f;
+  int32_t q_zero_point = 0;
   bool is_constant() const { return constant != nullptr; }
 };
 
@@ -62,7 +68,8 @@ class ImportContext {
 
   // ---- values ----
   bool HasInput(const OnnxNode& node, size_t i) const { return i < node.inputs.size() && !node.inputs[i].empty(); }
-  // Input i, which must be present and defined.
+  // Input i, which must be present and defined (and not quantized: only the
+  // handlers of import_quantized.cc take those, through Find).
   Status Input(const OnnxNode& node, size_t i, const Value** out);
   // Input i, which must be computed (not a constant).
   Status Activation(const OnnxNode& node, size_t i, const Value** out);
@@ -105,6 +112,18 @@ class ImportContext {
   Status CopyWeights();
   size_t layers() const { return layers_; }
 
+  // ---- quantization (import_quantized.cc) ----
+  // `dequantized` (a kept constant) is a DequantizeLinear of int8 / uint8
+  // weights with these scales (one, or one per index of `axis`).
+  void SetWeightScales(const OnnxTensor* dequantized, std::vector<float> scales, int64_t axis);
+  // The weights `w` of `layer` (output channels along `output_axis` of its
+  // `outputs`, multiplied by `alpha`): when they were dequantized, their
+  // scales become the layer's fixed int8 weight scales.
+  Status RecordWeightScales(const OnnxNode& node, const OnnxTensor* w, int64_t output_axis, size_t outputs,
+                            float alpha, NodeId layer);
+  // The output of mote node `target` is int8 with these parameters.
+  Status RecordActivation(const OnnxNode& node, NodeId target, float scale, int32_t zero_point);
+
  private:
   struct Pending {
     NodeId node;
@@ -121,6 +140,11 @@ class ImportContext {
   std::vector<const OnnxNode*> folded_;
   std::vector<Pending> pending_;
   size_t layers_ = 0;
+  struct WeightScales {
+    std::vector<float> scales;
+    int64_t axis;
+  };
+  std::map<const OnnxTensor*, WeightScales> weight_scales_;
 };
 
 // One handler per op type (import_*.cc); onnx_import.cc keys them by op type.
@@ -162,6 +186,16 @@ Status ImportExpand(ImportContext& ctx, const OnnxNode& node);
 // import_recurrent.cc
 Status ImportLstm(ImportContext& ctx, const OnnxNode& node);
 Status ImportGru(ImportContext& ctx, const OnnxNode& node);
+// import_quantized.cc
+Status ImportQuantizeLinear(ImportContext& ctx, const OnnxNode& node);
+Status ImportDequantizeLinear(ImportContext& ctx, const OnnxNode& node);
+Status ImportQLinearConv(ImportContext& ctx, const OnnxNode& node);
+Status ImportQLinearMatMul(ImportContext& ctx, const OnnxNode& node);
+Status ImportQGemm(ImportContext& ctx, const OnnxNode& node);  // com.microsoft (onnxruntime's QOperator format)
+// Flatten, Reshape, MaxPool, Identity on a quantized tensor: `handler` on its
+// real values, the output quantized as the input (exact: these only move or
+// select values); on a float tensor just `handler`.
+Status ImportQuantizedPassThrough(ImportContext& ctx, const OnnxNode& node, OpHandler handler);
 
 // a * b for sizes: -1 when either is negative, INT64_MAX when it overflows
 // (dimensions come from the file: they may be anything).

@@ -221,6 +221,7 @@ Status ImportConv(ImportContext& ctx, const OnnxNode& node) {
   }
   NodeId id;
   MOTE_TRY(ctx.AddLayer(node, std::move(layer), {x->node}, &id));
+  MOTE_TRY(ctx.RecordWeightScales(node, w, 0, size_t(o), 1.0f, id));
   // [O][I][kH][kW] -> Conv2D's [O][kH][kW][I]; depthwise [C][1][kH][kW] -> [kH][kW][C].
   std::vector<float> kernel_values(w->floats.size());
   const size_t in_c = size_t(per_group), taps = size_t(kh * kw);

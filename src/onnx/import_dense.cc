@@ -38,16 +38,27 @@ Status ReadDenseInput(ImportContext& ctx, const OnnxNode& node, DenseInput* in) 
   return Status::Ok();
 }
 
-// Adds the Dense layer: weight(n, k) is ONNX's weight of output n and input
-// column k; bias may be empty.
-Status AddDense(ImportContext& ctx, const OnnxNode& node, const DenseInput& in, size_t units,
-                float (*weight)(const void* arg, size_t n, size_t k), const void* arg, std::vector<float> bias,
-                const std::string& output) {
+// Gemm's B (MatMul's: trans_b false, alpha 1), weighted by alpha.
+struct GemmWeights {
+  const OnnxTensor* b;
+  bool trans_b;
+  float alpha;
+  // ONNX's weight of output n and input column k.
+  float At(size_t n, size_t k) const {
+    const size_t cols = size_t(b->dims[1]);
+    return alpha * b->floats[trans_b ? n * cols + k : k * cols + n];
+  }
+};
+
+// Adds the Dense layer; bias may be empty.
+Status AddDense(ImportContext& ctx, const OnnxNode& node, const DenseInput& in, size_t units, const GemmWeights& g,
+                std::vector<float> bias, const std::string& output) {
   NodeId id;
   MOTE_TRY(ctx.AddLayer(node, std::make_unique<Dense>(units, !bias.empty()), {in.x->node}, &id));
+  MOTE_TRY(ctx.RecordWeightScales(node, g.b, g.trans_b ? 0 : 1, units, g.alpha, id));
   std::vector<float> kernel(units * in.features);
   for (size_t n = 0; n < units; ++n)
-    for (size_t j = 0; j < in.features; ++j) kernel[n * in.features + j] = weight(arg, n, in.Column(j));
+    for (size_t j = 0; j < in.features; ++j) kernel[n * in.features + j] = g.At(n, in.Column(j));
   if (in.x->layout == Layout::kFlatChannelsFirst)
     ctx.Note("%s: weight columns permuted from (c, h, w) to mote's (h, w, c) order", node.name.c_str());
   ctx.SetParam(id, "kernel", std::move(kernel));
@@ -67,17 +78,6 @@ bool BiasValues(const OnnxTensor& t, size_t units, float scale, std::vector<floa
   out->resize(units);
   for (size_t n = 0; n < units; ++n) (*out)[n] = scale * t.floats[e == 1 ? 0 : n];
   return true;
-}
-
-struct GemmWeights {
-  const OnnxTensor* b;
-  bool trans_b;
-  float alpha;
-};
-float GemmWeight(const void* arg, size_t n, size_t k) {
-  const GemmWeights& g = *static_cast<const GemmWeights*>(arg);
-  const size_t cols = size_t(g.b->dims[1]);
-  return g.alpha * g.b->floats[g.trans_b ? n * cols + k : k * cols + n];
 }
 
 }  // namespace
@@ -109,7 +109,7 @@ Status ImportGemm(ImportContext& ctx, const OnnxNode& node) {
       return ctx.Fail(node, StatusCode::kUnsupported, "C must be [%zu], [1, %zu] or one value", units, units);
   }
   const GemmWeights g{b, trans_b != 0, alpha};
-  return AddDense(ctx, node, in, units, GemmWeight, &g, std::move(bias), node.outputs.empty() ? "" : node.outputs[0]);
+  return AddDense(ctx, node, in, units, g, std::move(bias), node.outputs.empty() ? "" : node.outputs[0]);
 }
 
 Status ImportMatMul(ImportContext& ctx, const OnnxNode& node) {
@@ -141,7 +141,7 @@ Status ImportMatMul(ImportContext& ctx, const OnnxNode& node) {
     }
   }
   const GemmWeights g{b, false, 1.0f};
-  return AddDense(ctx, node, in, units, GemmWeight, &g, std::move(bias), output);
+  return AddDense(ctx, node, in, units, g, std::move(bias), output);
 }
 
 Status ImportAdd(ImportContext& ctx, const OnnxNode& node) {

@@ -35,10 +35,6 @@ struct Operator {
   const char* refusal;
 };
 
-constexpr const char* kQdqRefusal =
-    "quantized (QDQ) ONNX models are not imported yet: import the float model and quantize it with "
-    "`mote export --int8 --calibration SPEC`";
-
 constexpr Operator kOperators[] = {
     {"Conv", ImportConv, nullptr},
     {"MaxPool", ImportMaxPool, nullptr},
@@ -69,16 +65,35 @@ constexpr Operator kOperators[] = {
     {"Expand", ImportExpand, nullptr},
     {"LSTM", ImportLstm, nullptr},
     {"GRU", ImportGru, nullptr},
-    {"QuantizeLinear", nullptr, kQdqRefusal},
-    {"DequantizeLinear", nullptr, kQdqRefusal},
-    {"QLinearConv", nullptr, kQdqRefusal},
-    {"QLinearMatMul", nullptr, kQdqRefusal},
+    {"QuantizeLinear", ImportQuantizeLinear, nullptr},
+    {"DequantizeLinear", ImportDequantizeLinear, nullptr},
+    {"QLinearConv", ImportQLinearConv, nullptr},
+    {"QLinearMatMul", ImportQLinearMatMul, nullptr},
 };
 
-const Operator* FindOperator(const std::string& op_type) {
+// onnxruntime's operators (domain com.microsoft) that mote imports.
+constexpr Operator kMicrosoftOperators[] = {
+    {"QGemm", ImportQGemm, nullptr},
+};
+
+// Operators that also take a quantized tensor (its output quantized alike).
+constexpr const char* kQuantizedPassThrough[] = {"Flatten", "Reshape", "MaxPool", "Identity"};
+
+const Operator* FindOperator(const std::string& domain, const std::string& op_type) {
+  if (domain == "com.microsoft") {
+    for (const Operator& op : kMicrosoftOperators)
+      if (op_type == op.op_type) return &op;
+    return nullptr;
+  }
   for (const Operator& op : kOperators)
     if (op_type == op.op_type) return &op;
   return nullptr;
+}
+
+bool PassesQuantized(const std::string& op_type) {
+  for (const char* t : kQuantizedPassThrough)
+    if (op_type == t) return true;
+  return false;
 }
 
 bool IsInitializer(const OnnxGraph& g, const std::string& name) {
@@ -170,14 +185,17 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
 
   for (const OnnxNode& node : g.nodes) {
     if (ctx.IsFolded(node)) continue;
-    if (!node.domain.empty() && node.domain != "ai.onnx")
-      return ctx.Fail(node, StatusCode::kUnsupported, "operator of domain '%s': mote imports the default domain",
+    const bool microsoft = node.domain == "com.microsoft" && FindOperator(node.domain, node.op_type) != nullptr;
+    if (!node.domain.empty() && node.domain != "ai.onnx" && !microsoft)
+      return ctx.Fail(node, StatusCode::kUnsupported,
+                      "operator of domain '%s': mote imports the default domain (and com.microsoft's QGemm)",
                       node.domain.c_str());
-    const Operator* op = FindOperator(node.op_type);
+    const Operator* op = FindOperator(node.domain, node.op_type);
     if (op == nullptr)
       return ctx.Fail(node, StatusCode::kUnsupported, "operator not imported by mote (docs/onnx.md lists those that are)");
     if (op->handler == nullptr) return ctx.Fail(node, StatusCode::kUnsupported, "%s", op->refusal);
-    MOTE_TRY(op->handler(ctx, node));
+    MOTE_TRY(PassesQuantized(node.op_type) ? ImportQuantizedPassThrough(ctx, node, op->handler)
+                                           : op->handler(ctx, node));
   }
 
   if (g.outputs.size() != 1)
@@ -187,6 +205,11 @@ Status Import(const OnnxGraph& g, const OnnxImportOptions& options, Model* model
   const Value* out = ctx.Find(out_name);
   if (out == nullptr)
     return FormattedStatus(StatusCode::kCorruptData, "graph output '%s' is computed by no node", out_name.c_str());
+  if (out->quantized)
+    return FormattedStatus(StatusCode::kUnsupported,
+                           "graph output '%s' is quantized (integer): mote's outputs are float (end the graph with a "
+                           "DequantizeLinear)",
+                           out_name.c_str());
   if (out->is_constant() || model->layer(out->node) == nullptr)
     return FormattedStatus(StatusCode::kUnsupported, "graph output '%s' is not computed by any layer", out_name.c_str());
   // Every layer must lead to the output: mote's outputs all carry a loss.

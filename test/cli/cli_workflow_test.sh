@@ -71,6 +71,7 @@ expect 2 "required" "$mote" evaluate model.ckpt
 expect 2 "required" "$mote" testset model.ckpt
 expect 2 "required" "$mote" import
 expect 2 "--int8 goes with --to-runtime" "$mote" import model.onnx --int8
+expect 2 "--fp32 goes with --to-runtime" "$mote" import model.onnx --fp32
 
 # ---- train ----
 expect 0 '"test_accuracy":' "$mote" train model.toml --data train.csv --test test.csv --checkpoint model.ckpt --quiet

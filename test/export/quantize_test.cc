@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <string>
 
 #include "export_test_util.h"
 #include "mote/export.h"
@@ -196,6 +197,56 @@ TEST(QuantizeTest, FloatOnlyOpsGetDequantizedInputs) {
   EXPECT_EQ(OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_QUANTIZE, MOTE_OP_DENSE, MOTE_OP_DEQUANTIZE, MOTE_OP_SOFTMAX}));
   EXPECT_EQ(g.tensors[size_t(g.outputs[0])].dtype, MOTE_DTYPE_F32);
   EXPECT_EQ(QuantizeGraph(ranges, &g).code(), StatusCode::kInvalidArgument);  // twice
+}
+
+// Parameters given (a quantized ONNX model's) replace calibration: the
+// activations keep them, the kernel becomes exactly its integers (-128
+// included), and what cannot be represented is refused with its name.
+TEST(QuantizeTest, FixedParametersAreUsedAsGiven) {
+  Model model;
+  model.Input(Shape(2), "input");
+  const NodeId dense = model.Add(std::make_unique<Dense>(2), {}, "dense");
+  ASSERT_TRUE(PrepareForExport(model, 1).ok());
+  float* kernel = const_cast<float*>(model.node_param(dense, "kernel"));  // [units][features]
+  const float k[4] = {0.1f * 3, 0.1f * -128, 0.25f * 127, 0.25f * -7};
+  std::memcpy(kernel, k, sizeof(k));
+  FixedQuantization fixed;
+  fixed.activations = {{"input", 0.5f, 3}, {"dense", 0.25f, -10}};
+  fixed.weights = {{"dense", {0.1f, 0.25f}}};
+  auto quantize = [&](const FixedQuantization& f, ExportGraph* g) {
+    EXPECT_TRUE(LowerModel(model, g).ok());
+    return QuantizeGraph({}, f, model, g);
+  };
+  ExportGraph g;
+  const Status ok = quantize(fixed, &g);
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  ASSERT_EQ(OpTypes(g), (std::vector<MoteOpType>{MOTE_OP_QUANTIZE, MOTE_OP_DENSE, MOTE_OP_DEQUANTIZE}));
+  const ExportOp& op = g.ops[1];
+  EXPECT_EQ(g.tensors[size_t(op.inputs[0])].scale, 0.5f);
+  EXPECT_EQ(g.tensors[size_t(op.inputs[0])].zero_point, 3);
+  EXPECT_EQ(g.tensors[size_t(op.output)].scale, 0.25f);
+  EXPECT_EQ(g.tensors[size_t(op.output)].zero_point, -10);
+  const ExportTensor& w = g.tensors[size_t(op.inputs[1])];
+  ASSERT_EQ(w.data.size(), 4u);
+  EXPECT_EQ(std::vector<int8_t>(w.data.begin(), w.data.end()), (std::vector<int8_t>{3, -128, 127, -7}));
+
+  FixedQuantization missing = fixed;
+  missing.activations.pop_back();
+  ExportGraph g2;
+  Status s = quantize(missing, &g2);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(s.message()).find("'dense'"), std::string::npos) << s.message();
+  FixedQuantization off_grid = fixed;
+  off_grid.weights[0].scales = {0.1f, 0.3f};
+  s = quantize(off_grid, &g2);
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+  EXPECT_NE(std::string(s.message()).find("dense/kernel"), std::string::npos) << s.message();
+  FixedQuantization bad_zero_point = fixed;
+  bad_zero_point.activations[0].zero_point = 200;  // uint8, not converted
+  EXPECT_EQ(quantize(bad_zero_point, &g2).code(), StatusCode::kInvalidArgument);
+  FixedQuantization unknown = fixed;
+  unknown.activations[0].node = "nothing";
+  EXPECT_EQ(quantize(unknown, &g2).code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

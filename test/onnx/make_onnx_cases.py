@@ -13,6 +13,10 @@ OUTDIR/manifest.txt, one case per line:
                           layout, batch first), NAME.y.npy (reference outputs,
                           mote's layout)
   NAME error TEXT...      importing NAME.onnx must fail with TEXT in the message
+  NAME int8 STEP          a quantized model: its int8 export (the file's
+                          parameters) within STEP of NAME.y.npy (qdq_cases.py)
+  NAME int8error TEXT...  a quantized model that imports; its int8 export
+                          fails with TEXT
   # a comment             (e.g. torch missing: its cases are skipped)
 """
 import os
@@ -412,10 +416,6 @@ save_error("gemm_wrong_size",
            model([helper.make_node("Gemm", ["x", "w"], ["y"])], {"w": rand(5, 3)}, [1, 4]), "B takes 5 inputs")
 save_error("opset_10", model([helper.make_node("Relu", ["x"], ["y"])], {}, [1, 4], opset=10), "opset 10")
 save_error("opset_18", model([helper.make_node("Relu", ["x"], ["y"])], {}, [1, 4], opset=18), "opset 18")
-for op in ["QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul"]:
-    save_error("qdq_" + op, model([helper.make_node(op, ["x", "s", "z"], ["y"], name="q")],
-                                  {"s": np.array(0.1, dtype=np.float32), "z": np.array(0, dtype=np.uint8)}, [1, 4]),
-               f"node 'q' ({op}): quantized (QDQ)")
 save_error("clip_no_min", model([helper.make_node("Clip", ["x", "", "hi"], ["y"])],
                                {"hi": np.array(6.0, dtype=np.float32)}, [1, 4]), "Clip(-inf, 6)")
 save_error("clip_range", model([helper.make_node("Clip", ["x", "lo", "hi"], ["y"])],
@@ -574,6 +574,11 @@ else:
     B = np.concatenate([reorder(p["bias_ih_l0"].detach().numpy()), reorder(p["bias_hh_l0"].detach().numpy())])
     assert np.abs(lstm(xs[:, 0].astype(np.float64), W, R, B, 4) - got).max() < 1e-5, "numpy lstm reference"
     manifest.append("# numpy references checked against PyTorch " + torch.__version__)
+
+# ---- quantized models (QDQ, QLinearConv / QLinearMatMul): test/onnx/qdq_cases.py ----
+import qdq_cases  # noqa: E402 (beside this script)
+
+qdq_cases.write(OUT, manifest, rng, 32)  # more examples: outputs compared to the step
 
 with open(os.path.join(OUT, "manifest.txt"), "w") as f:
     f.write("\n".join(manifest) + "\n")

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -18,6 +19,7 @@
 #include "mote/export.h"
 #include "mote/host_runtime.h"
 #include "mote/model.h"
+#include "mote/model_format.h"
 #include "mote/npy.h"
 #include "mote/onnx_import.h"
 
@@ -26,6 +28,11 @@ namespace {
 
 struct Case {
   std::string name, expected_error;  // empty: the case imports
+  // A quantized model (qdq_cases.py): its int8 export must come within
+  // `step` of the reference, or fail with export_error.
+  bool int8 = false;
+  double step = 0;
+  std::string export_error;
 };
 
 // The cases, written once per test program into a temporary directory.
@@ -82,6 +89,13 @@ class OnnxCases {
       if (kind == "error") {
         std::getline(in, c.expected_error);
         c.expected_error.erase(0, c.expected_error.find_first_not_of(' '));
+      } else if (kind == "int8") {
+        c.int8 = true;
+        in >> c.step;
+      } else if (kind == "int8error") {
+        c.int8 = true;
+        std::getline(in, c.export_error);
+        c.export_error.erase(0, c.export_error.find_first_not_of(' '));
       }
       cases_.push_back(c);
     }
@@ -130,7 +144,7 @@ TEST(OnnxImport, EveryImportableCaseMatchesTheReference) {
   for (const std::string& c : cases.comments()) printf("%s\n", c.c_str());
   size_t imported = 0;
   for (const Case& c : cases.cases()) {
-    if (!c.expected_error.empty()) continue;
+    if (!c.expected_error.empty() || c.int8) continue;
     SCOPED_TRACE(c.name);
     const std::string base = cases.dir() + "/" + c.name;
     Model model;
@@ -172,6 +186,64 @@ TEST(OnnxImport, EveryImportableCaseMatchesTheReference) {
     EXPECT_LE(MaxRelativeDiff(board, y), 1e-5);
   }
   EXPECT_GE(imported, 30u);
+}
+
+// Quantized models (QDQ, QLinearConv / QLinearMatMul) exported int8 with
+// the file's scales and zero points, no calibration: the runtime's outputs
+// within one output quantization step of ONNX's integer semantics.
+TEST(OnnxImport, QuantizedModelsRunInt8WithinOneStep) {
+  MOTE_ONNX_CASES_OR_SKIP();
+  size_t checked = 0, refused = 0;
+  for (const Case& c : cases.cases()) {
+    if (!c.int8) continue;
+    SCOPED_TRACE(c.name);
+    const std::string base = cases.dir() + "/" + c.name;
+    Model model;
+    OnnxImportReport report;
+    const Status s = ImportOnnxFile(base + ".onnx", OnnxImportOptions{}, &model, &report);
+    ASSERT_TRUE(s.ok()) << s.message();
+    ASSERT_FALSE(report.quantization.activations.empty());
+    ASSERT_FALSE(report.quantization.weights.empty());
+    ExportOptions options;
+    options.int8 = true;
+    options.fixed_quantization = report.quantization;
+    std::vector<uint8_t> bytes;
+    const Status e = ExportModel(model, options, &bytes);
+    if (!c.export_error.empty()) {
+      ASSERT_FALSE(e.ok());
+      EXPECT_EQ(e.code(), StatusCode::kUnsupported);
+      EXPECT_NE(std::string(e.message()).find(c.export_error), std::string::npos) << e.message();
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(e.ok()) << e.message();
+    MoteModelHeader header;
+    ASSERT_GE(bytes.size(), sizeof(header));
+    memcpy(&header, bytes.data(), sizeof(header));
+    EXPECT_NE(header.flags & MOTE_MODEL_FLAG_INT8, 0u);
+    size_t rows = 0, ref_rows = 0;
+    const std::vector<float> x = ReadFloats(base + ".x.npy", &rows);
+    const std::vector<float> ref = ReadFloats(base + ".y.npy", &ref_rows);
+    ASSERT_EQ(rows, ref_rows);
+    ASSERT_EQ(ref.size(), rows * model.output_size(0));
+    HostRuntime rt;
+    ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+    std::vector<float> y(ref.size());
+    ASSERT_TRUE(rt.RunBatch(x.data(), x.size(), rows, y.data(), y.size()).ok());
+    double worst = 0;
+    size_t exact = 0;
+    for (size_t i = 0; i < y.size(); ++i) {
+      const double steps = std::fabs(double(y[i]) - double(ref[i])) / c.step;
+      worst = std::fmax(worst, steps);
+      exact += steps < 1e-3;
+    }
+    EXPECT_LE(worst, 1.0 + 1e-3);
+    printf("%s: int8 within %.3f steps of ONNX's integer semantics, %zu of %zu outputs equal\n", c.name.c_str(), worst,
+           exact, y.size());
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);
+  EXPECT_GE(refused, 1u);
 }
 
 TEST(OnnxImport, RefusedAndMalformedFilesSayWhy) {
