@@ -184,26 +184,45 @@ std::string ShapeText(const mote::Shape& shape) {
   return text + "]";
 }
 
+// Items [C, H, W] of a channels-last [H, W, C] input (C > 1): an NCHW array,
+// PyTorch's layout. When all three dims are equal the layout cannot be told
+// and the items are taken as channels-last.
+bool ChannelsFirst(const mote::Shape& got, const mote::Shape& item_shape) {
+  return item_shape.rank() == 3 && got.rank() == 3 && item_shape.dim(2) > 1 && got.dim(0) == item_shape.dim(2) &&
+         got.dim(1) == item_shape.dim(0) && got.dim(2) == item_shape.dim(1) &&
+         !(got.dim(0) == got.dim(1) && got.dim(1) == got.dim(2));
+}
+
+// Every item [C, H, W] -> [H, W, C], in place.
+void ToChannelsLast(size_t c, size_t h, size_t w, mote::Dataset* data) {
+  const size_t per_item = c * h * w;
+  std::vector<float> item(per_item);
+  for (size_t n = 0; n < data->size(); ++n) {
+    float* x = data->x.data() + n * per_item;
+    item.assign(x, x + per_item);
+    for (size_t ch = 0; ch < c; ++ch)
+      for (size_t p = 0; p < h * w; ++p) x[p * c + ch] = item[ch * h * w + p];
+  }
+}
+
 // Items of `data` that fit the model's input `item_shape`, else an error
-// naming the shape it takes. Items [C, H, W] for a channels-last [H, W, C]
-// input (C > 1) are refused even though their counts match: they are an
-// NCHW array (PyTorch's layout) whose values would be read in the wrong order.
-mote::Status CheckItemShape(const std::string& spec, const mote::Dataset& data, const mote::Shape& item_shape) {
-  const mote::Shape& got = data.item_shape;
-  const std::string expected = "the model's input takes " + ShapeText(item_shape) + " (" +
-                               std::to_string(item_shape.elements()) + " values" +
-                               (item_shape.rank() == 3 ? ", channels-last [H, W, C])" : ")");
+// naming the shape it takes; items in the channels-first twin of an image
+// input (an NCHW array: what PyTorch, and so an imported ONNX model, uses)
+// are transposed to channels-last, with a note.
+mote::Status FitItemShape(const std::string& spec, const mote::Shape& item_shape, mote::Dataset* data) {
+  const mote::Shape got = data->item_shape;
   if (got.elements() != item_shape.elements())
-    return ErrorWithMessage(mote::ShapeMismatch("item size"), spec + ": items of " + std::to_string(got.elements()) +
-                                                                  " values " + ShapeText(got) + ", but " + expected);
-  const bool channels_first = item_shape.rank() == 3 && got.rank() == 3 && item_shape.dim(2) > 1 &&
-                              got.dim(0) == item_shape.dim(2) && got.dim(1) == item_shape.dim(0) &&
-                              got.dim(2) == item_shape.dim(1) &&
-                              !(got.dim(0) == got.dim(1) && got.dim(1) == got.dim(2));
-  if (channels_first)
-    return ErrorWithMessage(mote::ShapeMismatch("layout"),
-                            spec + ": items are " + ShapeText(got) + ", channels-first (NCHW), but " + expected +
-                                ": transpose them (NumPy: x.transpose(0, 2, 3, 1))");
+    return ErrorWithMessage(mote::ShapeMismatch("item size"),
+                            spec + ": items of " + std::to_string(got.elements()) + " values " + ShapeText(got) +
+                                ", but the model's input takes " + ShapeText(item_shape) + " (" +
+                                std::to_string(item_shape.elements()) + " values" +
+                                (item_shape.rank() == 3 ? ", channels-last [H, W, C])" : ")"));
+  if (ChannelsFirst(got, item_shape)) {
+    ToChannelsLast(got.dim(0), got.dim(1), got.dim(2), data);
+    fprintf(stderr, "note: %s: items %s are channels-first (NCHW): transposed to the model's channels-last %s\n",
+            spec.c_str(), ShapeText(got).c_str(), ShapeText(item_shape).c_str());
+  }
+  data->item_shape = item_shape;
   return mote::Status::Ok();
 }
 
@@ -218,8 +237,7 @@ mote::Status FinishData(const std::string& base, size_t count, const mote::Shape
     data = std::move(first);
   }
   if (data.size() == 0) return ErrorWithMessage(mote::CorruptData("no items"), base + ": no items");
-  MOTE_TRY(CheckItemShape(base, data, item_shape));
-  data.item_shape = item_shape;
+  MOTE_TRY(FitItemShape(base, item_shape, &data));
   bool bytes = true;
   for (const float v : data.x) bytes = bytes && v >= 0.0f && v <= 255.0f && v == floorf(v);
   if (raw_bytes != nullptr) *raw_bytes = bytes;

@@ -242,12 +242,14 @@ TOML
   # int8 calibration needs no labels: a lone X.npy (its first 20 items).
   expect 0 '"calibration_items":20' "$mote" export img.ckpt --int8 --calibration img_nhwc.npy:20 --out img_i8.mote
   for m in img.ckpt img.mote; do
-    expect 1 "img_nchw.npy: items are \[2, 3, 2\], channels-first \(NCHW\), but the model's input takes \[3, 2, 2\].*transpose" \
-      "$mote" predict "$m" --input img_nchw.npy --output never.npy
+    expect 0 "img_nchw.npy: items \[2, 3, 2\] are channels-first \(NCHW\): transposed to the model's channels-last \[3, 2, 2\]" \
+      "$mote" predict "$m" --input img_nchw.npy --output "y_nchw_$m.npy"
     expect 0 '"items":40,"outputs":2' "$mote" predict "$m" --input img_nhwc.npy --output "y_$m.npy"
   done
   /usr/bin/python3 -c 'import numpy as np; a, b = np.load("y_img.ckpt.npy"), np.load("y_img.mote.npy")
-assert a.shape == (40, 2) and np.abs(a - b).max() <= 1e-5, np.abs(a - b).max()' || fail "image model: library vs runtime"
+assert a.shape == (40, 2) and np.abs(a - b).max() <= 1e-5, np.abs(a - b).max()
+for m in ("img.ckpt", "img.mote"):
+    assert (np.load("y_nchw_" + m + ".npy") == np.load("y_" + m + ".npy")).all(), m' || fail "image model: library vs runtime, NCHW vs NHWC input"
 else
   echo "cli workflow: /usr/bin/python3 has no numpy, predict --input/--output checks skipped"
 fi
