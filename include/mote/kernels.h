@@ -88,7 +88,10 @@ inline KernelTapsRun KernelTapsRunFrom(size_t first, size_t out, size_t in, size
   };
   const KernelTaps taps = taps_at(first);
   size_t end = first + 1;
-  while (end < out && taps_at(end).begin == taps.begin && taps_at(end).end == taps.end) ++end;
+  for (; end < out; ++end) {
+    const KernelTaps next = taps_at(end);
+    if (next.begin != taps.begin || next.end != taps.end) break;
+  }
   return {end, taps};
 }
 

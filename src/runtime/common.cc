@@ -14,7 +14,10 @@ bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)
 
 // One spatial axis: window k, stride s, pad p < k: the last of `out`
 // windows must still start inside [0, in) (so every window overlaps it).
-bool AxisOk(uint32_t in, uint32_t out, int32_t s, int32_t p) { return int64_t(out - 1) * s - p <= int64_t(in) - 1; }
+// s and p are checked non-negative: unsigned sums and products (one UMULL).
+bool AxisOk(uint32_t in, uint32_t out, int32_t s, int32_t p) {
+  return uint64_t(out - 1) * uint32_t(s) <= uint64_t(in - 1) + uint32_t(p);
+}
 
 }  // namespace
 
@@ -47,13 +50,16 @@ mote_rt_status CheckUnusedParams(const MoteOpRecord& op, int first) {
 }
 
 mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
-  return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+  const float bounds[2] = {op.act_min, op.act_max};
+  for (float v : bounds)
+    if (!IsI8Value(v)) return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
 }
 
 mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
-  const bool identity = IsI8(Out(m, op)) ? op.act_min == -128.0f && op.act_max == 127.0f
-                                         : op.act_min == -kInf && op.act_max == kInf;
-  return identity ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+  const bool i8 = IsI8(Out(m, op));
+  const float lo = i8 ? -128.0f : -kInf, hi = i8 ? 127.0f : kInf;
+  return op.act_min == lo && op.act_max == hi ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
 }
 
 bool RequantOk(int32_t multiplier, int32_t shift) {
@@ -77,9 +83,9 @@ mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i
   if (k > (1u << 16)) return MOTE_RT_BAD_SHAPE;
   // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
   // so every partial sum of bias + k products, in any order, stays within
-  // |bias| + k * 2^14: that must fit in an int32.
-  const int64_t room = int64_t(INT32_MAX) - int64_t(k) * (int64_t(1) << 14);
-  const int64_t limit = room < (int64_t(1) << 30) ? room : (int64_t(1) << 30);
+  // |bias| + k * 2^14: that must fit in an int32 (k * 2^14 <= 2^30 here).
+  const int32_t room = INT32_MAX - int32_t(k << 14);
+  const int32_t limit = room < (int32_t(1) << 30) ? room : (int32_t(1) << 30);
   const int32_t* bias = InI32(m, op, i);
   for (uint32_t c = 0; c < channels; ++c)
     if (bias[c] > limit || bias[c] < -limit) return MOTE_RT_BAD_PARAMS;
@@ -89,8 +95,9 @@ mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i
 mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op) {
   MOTE_RT_TRY(CheckInputCount(op, 3, 4));
   const MoteTensorRecord& x = In(m, op, 0);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (IsI8(x) ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
+  const bool i8 = ComputesI8(x);
+  if (!i8 && x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
+  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
   MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
   MOTE_RT_TRY(CheckConstant(m, op, 1));
@@ -98,7 +105,7 @@ mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord&
 }
 
 mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k) {
-  if (!IsI8(In(m, op, 0))) {
+  if (!ComputesI8(In(m, op, 0))) {
     MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
     return ElementsOf(In(m, op, 2)) == channels ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
   }

@@ -1,7 +1,9 @@
 // The loader (mote_rt_arena_bytes, mote_rt_model_init), the CRC, IO access and
 // invoke: everything of rt.h but the ops. Checks run in a fixed order, one
 // status class each: arguments, truncation, magic, version, CRC, tables,
-// tensors, ops, IO ids, arena size. Every offset + size sum is done in 64 bits.
+// tensors, ops, IO ids, arena size. Ranges are checked as `offset <= limit &&
+// bytes <= limit - offset` (32 bits, no sum that could wrap); once checked,
+// offset + bytes of a range fits in 32 bits.
 #include "mote/rt.h"
 #include "src/runtime/op.h"
 
@@ -13,10 +15,14 @@ constexpr uint32_t kHeaderBytes = sizeof(MoteModelHeader);
 constexpr uint32_t kKnownFlags = MOTE_MODEL_FLAG_INT8 | MOTE_MODEL_FLAG_TRAINABLE;
 
 bool Aligned(const void* p) { return (reinterpret_cast<uintptr_t>(p) & (MOTE_MODEL_ALIGN - 1)) == 0; }
-bool Aligned(uint64_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
+bool Aligned(uint32_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
 // [offset, offset + bytes) inside [0, limit) and offset 16-aligned.
-bool RangeOk(uint64_t offset, uint64_t bytes, uint64_t limit) {
-  return Aligned(offset) && offset + bytes <= limit;
+bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
+  return Aligned(offset) && offset <= limit && bytes <= limit - offset;
+}
+// A table of `count` records of `record_bytes` at `offset`, inside [0, limit).
+bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
+  return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && count <= (limit - offset) / record_bytes;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
 bool FiniteFloat(float v) { return v - v == 0.0f; }
@@ -25,13 +31,13 @@ mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint3
   if (t.dtype > MOTE_DTYPE_I32 || t.kind > MOTE_TENSOR_CONSTANT || t.rank < 1 || t.rank > MOTE_MODEL_MAX_RANK ||
       t.reserved0 != 0 || t.reserved1[0] != 0 || t.reserved1[1] != 0 || t.reserved1[2] != 0)
     return MOTE_RT_BAD_TENSOR;
-  uint64_t elements = 1;
+  uint32_t elements = 1;
   for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i) {
     if (t.dims[i] == 0 || (i >= t.rank && t.dims[i] != 1)) return MOTE_RT_BAD_TENSOR;
-    elements *= t.dims[i];  // < 2^32 per factor, stopped below before overflowing
-    if (elements > 0xFFFFFFFFu) return MOTE_RT_BAD_TENSOR;
+    if (__builtin_mul_overflow(elements, t.dims[i], &elements)) return MOTE_RT_BAD_TENSOR;
   }
-  if (elements * DTypeSize(t.dtype) != t.bytes) return MOTE_RT_BAD_TENSOR;
+  uint32_t bytes;
+  if (__builtin_mul_overflow(elements, DTypeSize(t.dtype), &bytes) || bytes != t.bytes) return MOTE_RT_BAD_TENSOR;
   const bool quantized = t.dtype == MOTE_DTYPE_I8 && t.kind == MOTE_TENSOR_ACTIVATION;
   if (quantized ? !(t.scale > 0.0f && FiniteFloat(t.scale)) || t.zero_point < -128 || t.zero_point > 127
                 : t.scale != 0.0f || t.zero_point != 0)
@@ -42,8 +48,9 @@ mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint3
 
 bool TensorIdOk(const mote_rt_model& m, uint16_t id) { return id < m.header->tensor_count; }
 
-// [a, a + a_bytes) and [b, b + b_bytes) share a byte (64-bit sums).
-bool Overlap(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes) { return a < b + b_bytes && b < a + a_bytes; }
+// [a, a + a_bytes) and [b, b + b_bytes) share a byte (both ranges checked
+// inside the arena, so the sums do not wrap).
+bool Overlap(uint32_t a, uint32_t a_bytes, uint32_t b, uint32_t b_bytes) { return a < b + b_bytes && b < a + a_bytes; }
 
 // An op reads its inputs while it writes its output and scratch, so none of
 // them may share bytes: ops (memcpy, kernels) assume distinct buffers. The one
@@ -110,12 +117,11 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if (h->file_bytes > model_len) return MOTE_RT_TRUNCATED;
   if (h->file_bytes < kHeaderBytes) return MOTE_RT_BAD_OFFSET;
   if (mote_rt_crc32(bytes + 12, h->file_bytes - 12) != h->crc32) return MOTE_RT_BAD_CHECKSUM;
-  if (!Aligned(uint64_t(h->file_bytes)) || h->header_bytes != kHeaderBytes) return MOTE_RT_BAD_OFFSET;
+  if (!Aligned(h->file_bytes) || h->header_bytes != kHeaderBytes) return MOTE_RT_BAD_OFFSET;
   if ((h->flags & ~kKnownFlags) != 0) return MOTE_RT_UNKNOWN_OP;
   if (h->tensor_count >= MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-  if (h->tensor_table_offset < kHeaderBytes || h->op_table_offset < kHeaderBytes ||
-      !RangeOk(h->tensor_table_offset, uint64_t(h->tensor_count) * sizeof(MoteTensorRecord), h->file_bytes) ||
-      !RangeOk(h->op_table_offset, uint64_t(h->op_count) * sizeof(MoteOpRecord), h->file_bytes))
+  if (!TableOk(h->tensor_table_offset, h->tensor_count, sizeof(MoteTensorRecord), h->file_bytes) ||
+      !TableOk(h->op_table_offset, h->op_count, sizeof(MoteOpRecord), h->file_bytes))
     return MOTE_RT_BAD_OFFSET;
 
   m->bytes = bytes;
@@ -138,7 +144,7 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if ((h->flags & MOTE_MODEL_FLAG_TRAINABLE) != 0) {
     if (!MOTE_RT_TRAINING) return MOTE_RT_UNKNOWN_OP;  // a build without training (runtime_training)
     // The train record right after the op table.
-    const uint64_t at = h->op_table_offset + uint64_t(h->op_count) * sizeof(MoteOpRecord);
+    const uint32_t at = h->op_table_offset + h->op_count * uint32_t(sizeof(MoteOpRecord));  // <= file_bytes
     if (!RangeOk(at, sizeof(MoteTrainRecord), h->file_bytes)) return MOTE_RT_BAD_OFFSET;
     m->train = reinterpret_cast<const MoteTrainRecord*>(bytes + at);
     MOTE_RT_TRY(CheckTrain(*m));

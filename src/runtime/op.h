@@ -124,6 +124,12 @@ inline bool RunsI8(const MoteTensorRecord& x) {
   if (!MOTE_RT_DTYPE_I8) return false;
   return IsI8(x);
 }
+// For Validate functions of ops other than QUANTIZE / DEQUANTIZE: the same
+// answer, since the loader has refused (before calling them) an op whose
+// input 0 has a compute dtype this build leaves out. With both dtypes, or
+// f32 only, x may still be int32 (refused by the op). Lets an int8-only
+// build leave out the fp32 checks.
+inline bool ComputesI8(const MoteTensorRecord& x) { return RunsI8(x); }
 
 // ---- validation helpers (each returns the status class of what it checks) ------
 // input_count in [min_inputs, max_inputs] (else BAD_PARAMS).

@@ -25,7 +25,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
-  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !IsI8(x);
+  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !ComputesI8(x);
   if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckUnusedParams(op, 7));
   const uint32_t cout = y.dims[2];
@@ -39,7 +39,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
-  return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
+  return CheckScratch(op, tile * patch * (ComputesI8(x) ? 1 : 4));
 }
 
 namespace {
@@ -127,27 +127,27 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #endif
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
-      if (k == patch) {
-        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w, patch, cout, rq, columns, columns_bytes,
-                            y + first * cout, cout);
-        return;
-      }
-      // The bias folds the input zero point in over every tap: give the
-      // skipped (padding) taps' share back, so results stay bit-identical.
+      // Every kernel row inside (k == patch): one call, the op's own bias.
+      // Otherwise the bias folds the input zero point in over every tap: give
+      // the skipped (padding) taps' share back, so results stay bit-identical.
       // Output channels in chunks (the adjusted bias lives on the stack), each
       // chunk over every row of the row class: the adjustment is summed once
       // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
       constexpr size_t kChunk = 64;
-      for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
-        const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      const bool whole = k == patch;
+      size_t n;
+      for (size_t c0 = 0; c0 < cout; c0 += n) {
+        n = whole || cout - c0 < kChunk ? cout - c0 : kChunk;
         int32_t bias[kChunk];
-        for (size_t j = 0; j < n; ++j) bias[j] = 0;
-        kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
-        kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
-        for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
-        const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
-                                      rq.out_max};
+        kernels::I8Requant part = rq;
+        if (!whole) {
+          for (size_t j = 0; j < n; ++j) bias[j] = 0;
+          kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
+          kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+          for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
+          part = kernels::I8Requant{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
+        }
         kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
                             columns_bytes, y + first * cout + c0, cout);
       }
