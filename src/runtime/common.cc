@@ -10,7 +10,8 @@ constexpr float kInf = __builtin_inff();
 // invite overflow.
 constexpr int32_t kMaxWindowParam = 0xFFFF;
 
-bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
+// Out of line: one copy for both clamp bounds (code size).
+__attribute__((noinline)) bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
 
 // One spatial axis: window k, stride s, pad p < k: the last of `out`
 // windows must still start inside [0, in) (so every window overlaps it).
@@ -50,10 +51,7 @@ mote_rt_status CheckUnusedParams(const MoteOpRecord& op, int first) {
 }
 
 mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
-  const float bounds[2] = {op.act_min, op.act_max};
-  for (float v : bounds)
-    if (!IsI8Value(v)) return MOTE_RT_BAD_PARAMS;
-  return MOTE_RT_OK;
+  return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
 }
 
 mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
@@ -140,6 +138,11 @@ kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecor
   return g;
 }
 
+kernels::I8Requant I8RequantOf(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels) {
+  const int32_t* requant = InI32(m, op, 3);
+  return {InI32(m, op, 2), requant, requant + channels, Out(m, op).zero_point, I8Min(op), I8Max(op)};
+}
+
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n) {
   const float lo = op.act_min, hi = op.act_max;
   if (lo == -kInf && hi == kInf) return;
@@ -154,11 +157,12 @@ int32_t RoundClampF32(float v, int32_t lo, int32_t hi) {
   // conversions below then stay in range.
   if (!(v > float(lo))) return lo;
   if (!(v < float(hi))) return hi;
+  // lo < v < hi with integer bounds: v rounded stays in [lo, hi].
   int32_t t = int32_t(v);  // toward zero; v - t is exact for |v| < 2^23
   const float frac = v - float(t);
   if (frac >= 0.5f) ++t;
   if (frac <= -0.5f) --t;
-  return t < lo ? lo : (t > hi ? hi : t);
+  return t;
 }
 
 }  // namespace rt

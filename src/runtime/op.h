@@ -174,13 +174,17 @@ inline mote_rt_status CheckScratch(const MoteOpRecord& op, uint64_t bytes) {
 // Conv / depthwise geometry of a validated op: input [H, W, C] (inputs[0]),
 // output [out_h, out_w, *], params[0..6) window, stride, padding; batch 1.
 kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecord& op);
+// The requantization of a validated int8 conv, depthwise conv or dense op
+// with `channels` outputs: bias (input 2), the requant table (input 3), the
+// output zero point and the clamp.
+kernels::I8Requant I8RequantOf(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels);
 // int8 clamp bounds of an op (validated exact).
 inline int32_t I8Min(const MoteOpRecord& op) { return int32_t(op.act_min); }
 inline int32_t I8Max(const MoteOpRecord& op) { return int32_t(op.act_max); }
 // Applies the op's f32 clamp to y[0..n) unless it is [-inf, inf].
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n);
 // Rounds v to the nearest int, halves away from zero, then clamps to
-// [lo, hi]; NaN gives lo. Exact for every float.
+// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo. Exact for every float.
 int32_t RoundClampF32(float v, int32_t lo, int32_t hi);
 // Integer mean rounded half away from zero (count > 0).
 inline int32_t DivRoundAway(int32_t sum, int32_t count) {

@@ -12,9 +12,10 @@ namespace mote {
 namespace rt {
 namespace {
 
+// Kernel sizes and strides are validated >= 1: their OR is 1 when all are 1.
 bool Pointwise(const kernels::Conv2DGeometry& g) {
-  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
-         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+  return (g.kernel_h | g.kernel_w | g.stride_h | g.stride_w) == 1 && (g.pad_top | g.pad_left) == 0 &&
+         g.out_h == g.in_h && g.out_w == g.in_w;
 }
 
 }  // namespace
@@ -100,9 +101,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
   const bool direct = Pointwise(g);
   if (RunsI8(In(m, op, 0))) {
-    const int32_t* requant = InI32(m, op, 3);
-    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
-                                I8Max(op)};
+    const kernels::I8Requant rq = I8RequantOf(m, op, cout);
     const int8_t* x = InI8(m, op, 0);
     const int8_t* w = InI8(m, op, 1);
     int8_t* y = OutI8(m, op);
