@@ -29,7 +29,7 @@ bool FiniteFloat(float v) { return v - v == 0.0f; }
 
 mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint32_t arena_bytes) {
   if (t.dtype > MOTE_DTYPE_I32 || t.kind > MOTE_TENSOR_CONSTANT || t.rank < 1 || t.rank > MOTE_MODEL_MAX_RANK ||
-      t.reserved0 != 0 || t.reserved1[0] != 0 || t.reserved1[1] != 0 || t.reserved1[2] != 0)
+      (t.reserved0 | t.reserved1[0] | t.reserved1[1] | t.reserved1[2]) != 0)
     return MOTE_RT_BAD_TENSOR;
   uint32_t elements = 1;
   for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i) {
@@ -105,7 +105,8 @@ mote_rt_status CheckIo(const mote_rt_model& m, uint32_t count, const uint16_t* i
   return MOTE_RT_OK;
 }
 
-// Every check but the arena's; fills m (arena unset) on success.
+// Every check but the arena's; fills m (arena unset; m zeroed before, so train
+// stays null without a trainable tail) on success, part of it on failure.
 mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if (model == nullptr) return MOTE_RT_BAD_ARGUMENT;
   if (!Aligned(model)) return MOTE_RT_BAD_ARGUMENT;
@@ -215,16 +216,16 @@ mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t mo
                                   size_t arena_len) {
   if (m == nullptr) return MOTE_RT_BAD_ARGUMENT;
   __builtin_memset(m, 0, sizeof(*m));
-  if (arena == nullptr || (reinterpret_cast<uintptr_t>(arena) & (MOTE_MODEL_ALIGN - 1)) != 0)
-    return MOTE_RT_BAD_ARGUMENT;
-  mote_rt_model checked{};
-  const mote_rt_status s = Check(model, model_len, &checked);
-  if (s != MOTE_RT_OK) return s;
-  if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
-  checked.arena = static_cast<uint8_t*>(arena);
-  checked.ready = MOTE_RT_MODEL_READY;
-  if (MOTE_RT_TRAINING && checked.train != nullptr) InitTrain(checked);
-  *m = checked;
+  if (arena == nullptr || !Aligned(arena)) return MOTE_RT_BAD_ARGUMENT;
+  mote_rt_status s = Check(model, model_len, m);
+  if (s == MOTE_RT_OK && arena_len < m->arena_bytes) s = MOTE_RT_ARENA_TOO_SMALL;
+  if (s != MOTE_RT_OK) {
+    __builtin_memset(m, 0, sizeof(*m));  // Check may have filled some fields
+    return s;
+  }
+  m->arena = static_cast<uint8_t*>(arena);
+  m->ready = MOTE_RT_MODEL_READY;
+  if (MOTE_RT_TRAINING && m->train != nullptr) InitTrain(*m);
   return MOTE_RT_OK;
 }
 
