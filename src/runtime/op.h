@@ -146,19 +146,16 @@ mote_rt_status CheckI8Clamp(const MoteOpRecord& op);
 mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op);
 // multiplier in [2^30, 2^31), shift in [1, 62] (else BAD_PARAMS).
 bool RequantOk(int32_t multiplier, int32_t shift);
-// Input i is a constant int32 requantization table [2 * channels] with every
-// entry in range.
-mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels);
-// Input i is a constant int32 bias [channels] and the dot-product length
-// k <= 2^16, with |bias| <= min(2^30, 2^31 - 1 - k * 2^14): int32 accumulation
-// of the bias and k int8 products cannot overflow.
-mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k);
 // Conv, depthwise conv and dense: inputs x (f32 or int8), constant weights
-// of x's dtype, a constant bias, and for int8 a requantization table (4
-// inputs, else 3); the output has x's dtype.
+// of x's dtype, a constant bias (f32, or int32 for int8), and for int8 a
+// constant int32 requantization table (4 inputs, else 3); the output has x's
+// dtype.
 mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op);
-// Their bias [channels] (f32, or int8's int32 bias within the bound for dot
-// products of length k) and, for int8, the clamp and requantization table.
+// After CheckWeightedOpInputs: the bias [channels] and, for int8, the clamp,
+// the dot-product length k <= 2^16, every |bias| <= min(2^30, 2^31 - 1 -
+// k * 2^14) (int32 accumulation of the bias and k int8 products cannot
+// overflow) and the requantization table [2 * channels] with every entry in
+// range (RequantOk).
 mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k);
 // Shared by conv, depthwise conv and pooling: params[0..6) = window_h,
 // window_w, stride_h, stride_w, pad_top, pad_left in range and the NHWC output

@@ -27,8 +27,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
   const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !ComputesI8(x);
-  if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckUnusedParams(op, 7));
+  if ((op.params[6] < 1 && !kernel_rows) || op.params[7] != 0) return MOTE_RT_BAD_PARAMS;
   const uint32_t cout = y.dims[2];
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
       w.dims[2] != uint32_t(op.params[1]) || w.dims[3] != x.dims[2])
