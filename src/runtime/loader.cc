@@ -22,7 +22,7 @@ bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
 }
 // A table of `count` records of `record_bytes` at `offset`, inside [0, limit).
 bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
-  return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && count <= (limit - offset) / record_bytes;
+  return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
 bool FiniteFloat(float v) { return v - v == 0.0f; }
