@@ -25,7 +25,6 @@ bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t li
   return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
-bool FiniteFloat(float v) { return v - v == 0.0f; }
 
 mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint32_t arena_bytes) {
   if (t.dtype > MOTE_DTYPE_I32 || t.kind > MOTE_TENSOR_CONSTANT || t.rank < 1 || t.rank > MOTE_MODEL_MAX_RANK ||
@@ -39,8 +38,12 @@ mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint3
   uint32_t bytes;
   if (__builtin_mul_overflow(elements, DTypeSize(t.dtype), &bytes) || bytes != t.bytes) return MOTE_RT_BAD_TENSOR;
   const bool quantized = t.dtype == MOTE_DTYPE_I8 && t.kind == MOTE_TENSOR_ACTIVATION;
-  if (quantized ? !(t.scale > 0.0f && FiniteFloat(t.scale)) || t.zero_point < -128 || t.zero_point > 127
-                : t.scale != 0.0f || t.zero_point != 0)
+  // The scale's bits (integer compares): positive and finite is 0 < bits <
+  // 0x7F800000 (inf and NaN above, negatives have the sign bit); zero is +0 or -0.
+  uint32_t scale;
+  __builtin_memcpy(&scale, &t.scale, 4);
+  if (quantized ? scale - 1 >= 0x7F800000u - 1 || t.zero_point < -128 || t.zero_point > 127
+                : (scale << 1) != 0 || t.zero_point != 0)
     return MOTE_RT_BAD_TENSOR;
   const uint32_t limit = t.kind == MOTE_TENSOR_CONSTANT ? file_bytes : arena_bytes;
   return RangeOk(t.offset, t.bytes, limit) ? MOTE_RT_OK : MOTE_RT_BAD_OFFSET;
