@@ -98,7 +98,8 @@ mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& o
   const int32_t* bias = InI32(m, op, 2);
   const int32_t* requant = InI32(m, op, 3);
   for (uint32_t c = 0; c < channels; ++c)
-    if (bias[c] > limit || bias[c] < -limit || !RequantOk(requant[c], requant[channels + c])) return MOTE_RT_BAD_PARAMS;
+    if (bias[c] > limit || bias[c] < -limit || !RequantOk(requant[c], requant[channels + c]))
+      return MOTE_RT_BAD_PARAMS;
   return MOTE_RT_OK;
 }
 

@@ -20,7 +20,8 @@ bool Aligned(uint32_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
 bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
   return Aligned(offset) && offset <= limit && bytes <= limit - offset;
 }
-// A table of `count` records of `record_bytes` at `offset`, inside [0, limit).
+// A table of `count` records of `record_bytes` at `offset`, after the header
+// and inside [0, limit).
 bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
   return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }

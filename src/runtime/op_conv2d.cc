@@ -144,7 +144,9 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
           kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
           kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
           for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
-          part = kernels::I8Requant{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
+          part.bias = bias;
+          part.multiplier += c0;
+          part.shift += c0;
         }
         kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
                             columns_bytes, y + first * cout + c0, cout);
