@@ -63,32 +63,25 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
   const size_t c = g.in_c, row_len = g.kernel_w * c;
   if (c == 1 && row_len * g.kernel_h <= kSmallPatch) {
     // First layers (one input channel): the patch in order into a word-aligned
-    // buffer, then a word at a time into the pair (runs of a few bytes would
-    // go byte by byte).
+    // buffer (the padding first, unless the window is inside the image, then
+    // the run inside the image of each kernel row), then a word at a time
+    // into the pair: runs of a few bytes would go byte by byte.
     alignas(4) int8_t patch[kSmallPatch + 4];
     const size_t words = (row_len * g.kernel_h + 3) / 4;
-    Store4(patch + (words - 1) * 4, 0);  // the bytes past the patch: defined
-    int8_t* out = patch;
-    const bool inside =
-        cols.begin == 0 && cols.end == g.kernel_w && win.y0 >= 0 && win.y0 + long(g.kernel_h) <= long(g.in_h);
-    if (inside) {
-      const int8_t* src = input + (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0);
-      for (size_t ky = 0; ky < g.kernel_h; ++ky, out += row_len, src += g.in_w) {
-        size_t kx = 0;
-        for (; kx + 4 <= row_len; kx += 4) __builtin_memcpy(out + kx, src + kx, 4);
-        for (; kx < row_len; ++kx) out[kx] = src[kx];
-      }
+    const bool rows_inside = win.y0 >= 0 && win.y0 + long(g.kernel_h) <= long(g.in_h);
+    if (!rows_inside || cols.end - cols.begin != row_len) {
+      const uint32_t pads = uint32_t(uint8_t(pad)) * 0x01010101u;
+      for (size_t i = 0; i < words; ++i) Store4(patch + i * 4, pads);
     }
-    for (size_t ky = 0; !inside && ky < g.kernel_h; ++ky, out += row_len) {
-      const long y = win.y0 + long(ky);
-      size_t kx = 0;
-      if (y >= 0 && y < long(g.in_h)) {
-        const int8_t* src = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
-        for (; kx < cols.begin; ++kx) out[kx] = pad;
-        for (; kx + 4 <= cols.end; kx += 4, src += 4) __builtin_memcpy(out + kx, src, 4);
-        for (; kx < cols.end; ++kx) out[kx] = *src++;
-      }
-      for (; kx < row_len; ++kx) out[kx] = pad;
+    const int8_t* src = input + size_t(win.x0 + long(cols.begin));
+    int8_t* out = patch + cols.begin;
+    for (long y = win.y0; y < win.y0 + long(g.kernel_h); ++y, out += row_len) {
+      if (y < 0 || y >= long(g.in_h)) continue;
+      const int8_t* s = src + (win.n * g.in_h + size_t(y)) * g.in_w;
+      int8_t* d = out;
+      size_t len = cols.end - cols.begin;
+      for (; len >= 4; len -= 4, s += 4, d += 4) __builtin_memcpy(d, s, 4);
+      for (; len > 0; --len) *d++ = *s++;
     }
     for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
     return;
@@ -105,34 +98,27 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
              (cols.end - cols.begin) * c);
     out.Fill(pad, (g.kernel_w - cols.end) * c);
   }
-  out.Fill(0, (4 - (g.kernel_h * row_len) % 4) % 4);  // up to the next word (PairRows)
+}
+
+// Requantizes a 2 x 2 block of sums s (pixel-major per channel, as
+// PairTimesTwoRows gives them): channels j and j + 1 (j alone when
+// `channels` is 1) of row 0 at c, of row 1 at c + ldc. Out of line: the
+// pair loop keeps its registers.
+__attribute__((noinline)) void StoreBlock(const I8BiasRequantizeDsp& finish, size_t j, const int32_t* s, int8_t* c,
+                                          size_t ldc, size_t channels) {
+  for (size_t q = 0; q < channels; ++q, s += 2, ++c) finish.Two(j + q, s[0], s[1], c, c + ldc);
 }
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
 // row 1 at c + ldc. An odd last weight row runs as both rows of its block
-// (one copy of the inlined loop; the second result is dropped).
+// (its second results are dropped).
 void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
               int8_t* c, size_t ldc) {
-  // The pair's bytes past k up to the next word are 0, so a last partial
-  // word can run with the others wherever the weight word it reads (a few
-  // bytes of the next weight row) exists: for all but the last two rows.
-  const size_t groups = k / 4, tail = k % 4, padded = (k + 3) / 4;
-  for (size_t j = 0; j < n; j += 2) {
-    const int8_t* w0 = w + j * ldw;
-    const int8_t* w1 = j + 1 < n ? w0 + ldw : w0;
-    const int8_t* x = block;
-    int32_t s[4] = {0, 0, 0, 0};  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
-    const bool last = j + 2 >= n;
-    PairTimesTwoRows(x, w0, w1, last ? groups : padded, s);
-    for (size_t t = 0; last && t < tail; ++t) {
-      const int32_t x0 = x[t], x1 = x[4 + t];
-      s[0] += x0 * w0[t];
-      s[1] += x1 * w0[t];
-      s[2] += x0 * w1[t];
-      s[3] += x1 * w1[t];
-    }
-    finish.Two(j, s[0], s[1], c + j, c + ldc + j);
-    if (j + 1 < n) finish.Two(j + 1, s[2], s[3], c + j + 1, c + ldc + j + 1);
+  for (size_t j = 0; j < n; j += 2, w += 2 * ldw) {
+    const bool two = j + 1 < n;
+    int32_t s[4];  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
+    PairTimesTwoRows(block, w, two ? w + ldw : w, k, s);
+    StoreBlock(finish, j, s, c + j, ldc, two ? 2 : 1);
   }
 }
 
