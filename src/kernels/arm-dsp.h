@@ -70,16 +70,34 @@ inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
 }
 #endif
 
+#if MOTE_ARM_DSP_INSTRUCTIONS
+// SMMLA: the high word of a * b + (r << 32) (truncated).
+inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) {
+  int32_t q;
+  __asm__("smmla %0, %1, %2, %3" : "=r"(q) : "r"(a), "r"(b), "r"(r));
+  return q;
+}
+// SMMULR: the high word of a * b + 2^31 (rounded).
+inline int32_t MulHighRound(int32_t a, int32_t b) {
+  int32_t q;
+  __asm__("smmulr %0, %1, %2" : "=r"(q) : "r"(a), "r"(b));
+  return q;
+}
+#else
+inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) { return int32_t((int64_t(a) * b) >> 32) + r; }
+inline int32_t MulHighRound(int32_t a, int32_t b) { return int32_t((int64_t(a) * b + (int64_t(1) << 31)) >> 32); }
+#endif
+
 // The requantization of I8RequantizeOne (bias[j] + dot, ...) in a few
-// instructions for the shifts >= 32 of every usual model: with the rounding
-// term R = 2^(s-1) as a 64-bit constant, (dot * m + R) >> s is the high word
-// of the 64-bit sum (one SMLAL) shifted right by s - 32 (the low word only
+// instructions for the shifts s >= 32 of every usual model. With P = acc * m
+// and t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
+// (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P only
 // adds a fraction < 1 to the numerator, which cannot cross a multiple of
-// 2^(s-32)). Its magnitude stays below 2^31, so a saturating add of the zero
-// point and the clamp give the int8 of the 64-bit arithmetic. Shifts below
-// 32 take I8RequantizeOne itself (out of line), with the same result. The
-// fields are copied, so stores of outputs (int8, which may alias anything)
-// do not reload them.
+// 2^t): SMMLA, then a shift. Both stay below 2^31 in magnitude, so a
+// saturating add of the zero point and the clamp give the int8 of the
+// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself (out of
+// line), with the same result. The fields are copied, so stores of outputs
+// (int8, which may alias anything) do not reload them.
 struct I8BiasRequantizeDsp {
   explicit I8BiasRequantizeDsp(const I8Requant& rq)
       : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
@@ -88,23 +106,30 @@ struct I8BiasRequantizeDsp {
   int32_t zero_point, lo, hi;
 
   // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
-  // sum twice): the channel's parameters are read and derived once.
-  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int8_t* out0, int8_t* out1) const {
-    const int32_t b = bias[j], s = shift[j], m = multiplier[j];
+  // sum twice) into q0 / q1: the channel's parameters are read and derived
+  // once.
+  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int32_t& q0, int32_t& q1) const {
+    Two(bias[j], multiplier[j], shift[j], d0, d1, q0, q1);
+  }
+  MOTE_ALWAYS_INLINE void Two(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
+                              int32_t& q1) const {
+    const int32_t a0 = b + d0, a1 = b + d1;
     if (__builtin_expect(s < 32, 0)) {
-      const int8_t q0 = Slow(b + d0, m, s), q1 = Slow(b + d1, m, s);
-      *out0 = q0;
-      *out1 = q1;
+      q0 = Slow(a0, m, s);
+      q1 = Slow(a1, m, s);
       return;
     }
-    // 2^(s-1) = 2^31 * 2^t: bit 31 of the low word for t = 0, else bit t - 1
-    // of the high word.
     const int32_t t = s - 32;
-    const int64_t round = int64_t(uint64_t(uint32_t((int32_t(1) << t) >> 1)) << 32 | (t == 0 ? 0x80000000u : 0u));
-    const int32_t q0 = Clamp(int32_t(uint64_t(int64_t(b + d0) * m + round) >> 32) >> t);
-    const int32_t q1 = Clamp(int32_t(uint64_t(int64_t(b + d1) * m + round) >> 32) >> t);
-    *out0 = int8_t(q0);
-    *out1 = int8_t(q1);
+    if (t == 0) {
+      q0 = MulHighRound(a0, m);
+      q1 = MulHighRound(a1, m);
+    } else {
+      const int32_t round = int32_t(1) << (t - 1);
+      q0 = MulHighAdd(a0, m, round) >> t;
+      q1 = MulHighAdd(a1, m, round) >> t;
+    }
+    q0 = Clamp(q0);
+    q1 = Clamp(q1);
   }
   MOTE_ALWAYS_INLINE int32_t Clamp(int32_t q) const {
 #if MOTE_ARM_DSP_INSTRUCTIONS
@@ -117,8 +142,8 @@ struct I8BiasRequantizeDsp {
     return q > hi ? hi : q;
   }
   // Out of line: keeps the inlined fast path small.
-  __attribute__((noinline)) int8_t Slow(int32_t acc, int32_t m, int32_t s) const {
-    return int8_t(I8RequantizeOne(acc, m, s, zero_point, lo, hi));
+  __attribute__((noinline)) int32_t Slow(int32_t acc, int32_t m, int32_t s) const {
+    return I8RequantizeOne(acc, m, s, zero_point, lo, hi);
   }
 };
 

@@ -63,25 +63,37 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
   const size_t c = g.in_c, row_len = g.kernel_w * c;
   if (c == 1 && row_len * g.kernel_h <= kSmallPatch) {
     // First layers (one input channel): the patch in order into a word-aligned
-    // buffer (the padding first, unless the window is inside the image, then
-    // the run inside the image of each kernel row), then a word at a time
-    // into the pair: runs of a few bytes would go byte by byte.
-    alignas(4) int8_t patch[kSmallPatch + 4];
-    const size_t words = (row_len * g.kernel_h + 3) / 4;
-    const bool rows_inside = win.y0 >= 0 && win.y0 + long(g.kernel_h) <= long(g.in_h);
-    if (!rows_inside || cols.end - cols.begin != row_len) {
+    // buffer, then a word at a time into the pair (runs of a few bytes would
+    // go byte by byte). Bytes past the patch are never multiplied.
+    alignas(4) int8_t patch[kSmallPatch + 8];
+    const size_t kh = g.kernel_h, kw = row_len, words = (kw * kh + 3) / 4;
+    const bool rows_inside = win.y0 >= 0 && win.y0 + long(kh) <= long(g.in_h);
+    const size_t run = cols.end - cols.begin;
+    // Offset of the window's first tap inside the image (rows_inside).
+    const size_t first = (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin));
+    int8_t* out = patch;
+    if (rows_inside && run == kw && kw <= 8 && first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
+      // The whole window inside the image, rows of up to 8 taps: 8 bytes
+      // each (the next row's overwrite the extra ones; the reads stay inside
+      // the image).
+      const int8_t* src = input + first;
+      for (size_t ky = 0; ky < kh; ++ky, out += kw, src += g.in_w) {
+        const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
+        __builtin_memcpy(out, &w0, 4);
+        __builtin_memcpy(out + 4, &w1, 4);
+      }
+    } else {
+      // The padding first, then the run inside the image of each kernel row.
       const uint32_t pads = uint32_t(uint8_t(pad)) * 0x01010101u;
       for (size_t i = 0; i < words; ++i) Store4(patch + i * 4, pads);
-    }
-    const int8_t* src = input + size_t(win.x0 + long(cols.begin));
-    int8_t* out = patch + cols.begin;
-    for (long y = win.y0; y < win.y0 + long(g.kernel_h); ++y, out += row_len) {
-      if (y < 0 || y >= long(g.in_h)) continue;
-      const int8_t* s = src + (win.n * g.in_h + size_t(y)) * g.in_w;
-      int8_t* d = out;
-      size_t len = cols.end - cols.begin;
-      for (; len >= 4; len -= 4, s += 4, d += 4) __builtin_memcpy(d, s, 4);
-      for (; len > 0; --len) *d++ = *s++;
+      for (long y = win.y0; y < win.y0 + long(kh); ++y, out += kw) {
+        if (y < 0 || y >= long(g.in_h)) continue;
+        const int8_t* s = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
+        int8_t* d = out + cols.begin;
+        size_t len = run;
+        for (; len >= 4; len -= 4, s += 4, d += 4) __builtin_memcpy(d, s, 4);
+        for (; len > 0; --len) *d++ = *s++;
+      }
     }
     for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
     return;
@@ -100,25 +112,38 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
   }
 }
 
-// Requantizes a 2 x 2 block of sums s (pixel-major per channel, as
-// PairTimesTwoRows gives them): channels j and j + 1 (j alone when
-// `channels` is 1) of row 0 at c, of row 1 at c + ldc. Out of line: the
-// pair loop keeps its registers.
-__attribute__((noinline)) void StoreBlock(const I8BiasRequantizeDsp& finish, size_t j, const int32_t* s, int8_t* c,
-                                          size_t ldc, size_t channels) {
-  for (size_t q = 0; q < channels; ++q, s += 2, ++c) finish.Two(j + q, s[0], s[1], c, c + ldc);
+// Channels per requantization pass of PairRows (its sums live on the stack).
+constexpr size_t kPairChannels = 16;
+
+// Requantizes the sums of `count` channels of a pair (s: per channel, pixel
+// 0 then pixel 1): channel j0 + q of row 0 at c[q], of row 1 at c[ldc + q].
+// Out of line, one loop over the channels: the pair loop and this one each
+// keep their registers.
+__attribute__((noinline)) void StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s,
+                                             size_t count, int8_t* c, size_t ldc) {
+  const int32_t *bias = finish.bias + j0, *multiplier = finish.multiplier + j0, *shift = finish.shift + j0;
+  for (const int32_t* end = s + 2 * count; s != end; s += 2, ++c) {
+    int32_t q0, q1;
+    finish.Two(*bias++, *multiplier++, *shift++, s[0], s[1], q0, q1);
+    c[0] = int8_t(q0);
+    c[ldc] = int8_t(q1);
+  }
 }
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
-// row 1 at c + ldc. An odd last weight row runs as both rows of its block
-// (its second results are dropped).
+// row 1 at c + ldc. Per pass of up to kPairChannels channels, the sums of
+// 2 channels at a time (an odd last channel runs as both of its block, the
+// second's sums land past the pass's), then their requantization.
 void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
               int8_t* c, size_t ldc) {
-  for (size_t j = 0; j < n; j += 2, w += 2 * ldw) {
-    const bool two = j + 1 < n;
-    int32_t s[4];  // (row 0, w0), (row 1, w0), (row 0, w1), (row 1, w1)
-    PairTimesTwoRows(block, w, two ? w + ldw : w, k, s);
-    StoreBlock(finish, j, s, c + j, ldc, two ? 2 : 1);
+  int32_t s[2 * kPairChannels + 2];
+  for (size_t j0 = 0; j0 < n; j0 += kPairChannels) {
+    const size_t count = n - j0 < kPairChannels ? n - j0 : kPairChannels;
+    for (size_t q = 0; q < count; q += 2) {
+      const int8_t* w0 = w + (j0 + q) * ldw;
+      PairTimesTwoRows(block, w0, q + 1 < count ? w0 + ldw : w0, k, s + 2 * q);
+    }
+    StoreChannels(finish, j0, s, count, c + j0, ldc);
   }
 }
 

@@ -30,8 +30,9 @@ void i8_dsp::I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t l
         for (size_t q = 0; q < 4; ++q) s[q] += int32_t(x[t]) * wr[q][t];
       // One inlined requantization (of two outputs: the second is dropped).
       for (size_t q = 0; q < rows; ++q) {
-        int8_t spare;
-        finish.Two(j + q, s[q], s[q], ci + j + q, &spare);
+        int32_t out, spare;
+        finish.Two(j + q, s[q], s[q], out, spare);
+        ci[j + q] = int8_t(out);
       }
     }
   }
