@@ -18,40 +18,27 @@ namespace {
 
 using namespace dsp;
 
-// Writes one row of a pair (half 0 or 1) at im2col positions p, p + 1, ...:
-// position p lives at block[(p / 4) * 8 + half * 4 + p % 4]. Runs are copied
-// a word at a time once p is a multiple of 4 (the source may be unaligned).
-// Inlined (GCC -Os would call Put per byte): p_ and base_ stay in registers.
-class PairRowWriter {
- public:
-  PairRowWriter(int8_t* block, size_t half) : base_(block + half * 4) {}
+// Writes len bytes of one row of a pair from d on: the bytes src[0],
+// src[step], src[2 * step], ... (step 1: a run of the input; step 0: a
+// fill with the 4 equal bytes at src). In a pair, position p of half h lives
+// at block[(p / 4) * 8 + h * 4 + p % 4], so the write pointer skips the
+// other row's word at each word boundary; from one on, a word at a time (the
+// source may be unaligned). Returns the next write position. Out of line:
+// one copy for every run and fill.
+__attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t step, size_t len) {
+  const auto put = [&]() __attribute__((always_inline)) {
+    *d++ = *src;
+    src += step;
+    if ((reinterpret_cast<uintptr_t>(d) & 3) == 0) d += 4;  // the other row's word
+  };
+  for (; len > 0 && (reinterpret_cast<uintptr_t>(d) & 3) != 0; --len) put();
+  for (; len >= 4; len -= 4, src += 4 * step, d += 8) Store4(d, Load4(src));
+  for (; len > 0; --len) put();
+  return d;
+}
 
-  MOTE_ALWAYS_INLINE void Copy(const int8_t* src, size_t len) {
-    for (; len > 0 && (p_ & 3) != 0; --len) Put(*src++);
-    for (int8_t* d = Word(); len >= 4; len -= 4, src += 4, d += 8, p_ += 4) Store4(d, Load4(src));
-    for (; len > 0; --len) Put(*src++);
-  }
-
-  MOTE_ALWAYS_INLINE void Fill(int8_t v, size_t len) {
-    for (; len > 0 && (p_ & 3) != 0; --len) Put(v);
-    const uint32_t word = uint32_t(uint8_t(v)) * 0x01010101u;
-    for (int8_t* d = Word(); len >= 4; len -= 4, d += 8, p_ += 4) Store4(d, word);
-    for (; len > 0; --len) Put(v);
-  }
-
- private:
-  MOTE_ALWAYS_INLINE void Put(int8_t v) {
-    base_[(p_ >> 2) * 8 + (p_ & 3)] = v;
-    ++p_;
-  }
-  MOTE_ALWAYS_INLINE int8_t* Word() { return base_ + (p_ >> 2) * 8; }
-
-  int8_t* base_;
-  size_t p_ = 0;
-};
-
-// Patches up to this many bytes of one-channel inputs go through a buffer on
-// the stack (Im2ColPairRow).
+// One-channel windows of up to this many taps (first layers) whose rows
+// are inside the image go through a buffer on the stack (Im2ColPairRow).
 constexpr size_t kSmallPatch = 64;
 
 // Im2col row r (pixel r of g) as half `half` of a pair block: per kernel row,
@@ -60,55 +47,39 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
                    size_t half) {
   const Im2ColWindow win = Im2ColWindowOf(g, r);
   const Im2ColSpan cols = Im2ColColumns(g, win.x0);
-  const size_t c = g.in_c, row_len = g.kernel_w * c;
-  if (c == 1 && row_len * g.kernel_h <= kSmallPatch) {
-    // First layers (one input channel): the patch in order into a word-aligned
-    // buffer, then a word at a time into the pair (runs of a few bytes would
-    // go byte by byte). Bytes past the patch are never multiplied.
+  const size_t c = g.in_c, row_len = g.kernel_w * c, kh = g.kernel_h;
+  const bool rows_inside = win.y0 >= 0 && win.y0 + long(kh) <= long(g.in_h);
+  // Offset of the window's first tap inside the image (when rows_inside).
+  const size_t first = ((win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c;
+  if (c == 1 && row_len * kh <= kSmallPatch && rows_inside && cols.end - cols.begin == row_len && row_len <= 8 &&
+      first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
+    // First layers (one input channel), the window inside the image: rows of
+    // up to 8 taps as 8 bytes each into a word-aligned buffer (the next row's
+    // overwrite the extra ones; the reads stay inside the image), then a
+    // word at a time into the pair (bytes past the patch are never
+    // multiplied). Runs of a few bytes would go byte by byte.
     alignas(4) int8_t patch[kSmallPatch + 8];
-    const size_t kh = g.kernel_h, kw = row_len, words = (kw * kh + 3) / 4;
-    const bool rows_inside = win.y0 >= 0 && win.y0 + long(kh) <= long(g.in_h);
-    const size_t run = cols.end - cols.begin;
-    // Offset of the window's first tap inside the image (rows_inside).
-    const size_t first = (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin));
-    int8_t* out = patch;
-    if (rows_inside && run == kw && kw <= 8 && first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
-      // The whole window inside the image, rows of up to 8 taps: 8 bytes
-      // each (the next row's overwrite the extra ones; the reads stay inside
-      // the image).
-      const int8_t* src = input + first;
-      for (size_t ky = 0; ky < kh; ++ky, out += kw, src += g.in_w) {
-        const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
-        __builtin_memcpy(out, &w0, 4);
-        __builtin_memcpy(out + 4, &w1, 4);
-      }
-    } else {
-      // The padding first, then the run inside the image of each kernel row.
-      const uint32_t pads = uint32_t(uint8_t(pad)) * 0x01010101u;
-      for (size_t i = 0; i < words; ++i) Store4(patch + i * 4, pads);
-      for (long y = win.y0; y < win.y0 + long(kh); ++y, out += kw) {
-        if (y < 0 || y >= long(g.in_h)) continue;
-        const int8_t* s = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
-        int8_t* d = out + cols.begin;
-        size_t len = run;
-        for (; len >= 4; len -= 4, s += 4, d += 4) __builtin_memcpy(d, s, 4);
-        for (; len > 0; --len) *d++ = *s++;
-      }
+    const int8_t* src = input + first;
+    for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
+      const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
+      __builtin_memcpy(patch + ky * row_len, &w0, 4);
+      __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
     }
-    for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
+    for (size_t i = 0; i < (row_len * kh + 3) / 4; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
     return;
   }
-  PairRowWriter out(block, half);
-  for (size_t ky = 0; ky < g.kernel_h; ++ky) {
+  alignas(4) int8_t pads[4] = {pad, pad, pad, pad};
+  int8_t* d = block + half * 4;
+  for (size_t ky = 0; ky < kh; ++ky) {
     const long y = win.y0 + long(ky);
     if (y < 0 || y >= long(g.in_h) || cols.begin == cols.end) {
-      out.Fill(pad, row_len);
+      d = PairRun(d, pads, 0, row_len);
       continue;
     }
-    out.Fill(pad, cols.begin * c);
-    out.Copy(input + ((win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c,
-             (cols.end - cols.begin) * c);
-    out.Fill(pad, (g.kernel_w - cols.end) * c);
+    d = PairRun(d, pads, 0, cols.begin * c);
+    d = PairRun(d, input + ((win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c, 1,
+                (cols.end - cols.begin) * c);
+    d = PairRun(d, pads, 0, (g.kernel_w - cols.end) * c);
   }
 }
 
