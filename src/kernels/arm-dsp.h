@@ -161,6 +161,20 @@ struct I8BiasRequantizeDsp {
   "subs   %[n], %[n], #1\n\t"                  \
   "bne    1b\n\t"
 
+// The same four times, entered by groups % 4 (in %[wa]).
+#define MOTE_DSP_FOUR_TIMES_LOOP(BODY)         \
+  "adds   %[n], %[n], #3\n\t"                  \
+  "lsrs   %[n], %[n], #2\n\t"                  \
+  "cmp    %[wa], #1\n\t"                       \
+  "beq    4f\n\t"                              \
+  "cmp    %[wa], #2\n\t"                       \
+  "beq    3f\n\t"                              \
+  "cmp    %[wa], #3\n\t"                       \
+  "beq    2f\n\t"                              \
+  "1:\n\t" BODY "2:\n\t" BODY "3:\n\t" BODY "4:\n\t" BODY \
+  "subs   %[n], %[n], #1\n\t"                  \
+  "bne    1b\n\t"
+
 // A pair of rows against 2 weight rows: x holds the pair interleaved word by
 // word (4-byte aligned); s[0] / s[1] = row 0 / 1 . w0, s[2] / s[3] the same
 // against w1. Per word: LDRD, 2 LDR, 8 SXTB16, 8 SMLAD (16 multiply-adds).
@@ -172,8 +186,8 @@ __attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w
   size_t groups = k / 4;
 #if MOTE_ARM_DSP_INSTRUCTIONS
   if (groups != 0) {
-  uint32_t x0, x1, xe0, xe1, wa, wb;
-  __asm__ volatile(MOTE_DSP_TWICE_LOOP(
+  uint32_t x0, x1, xe0, xe1, wa = groups % 4, wb;
+  __asm__ volatile(MOTE_DSP_FOUR_TIMES_LOOP(
                        "ldrd   %[x0], %[x1], [%[x]], #8\n\t"
                        "ldr    %[wa], [%[w0]], #4\n\t"
                        "sxtb16 %[xe0], %[x0]\n\t"
@@ -193,7 +207,7 @@ __attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w
                        "smlad  %[s2], %[x0], %[wa], %[s2]\n\t"
                        "smlad  %[s3], %[xe1], %[wb], %[s3]\n\t"
                        "smlad  %[s3], %[x1], %[wa], %[s3]\n\t")
-                   : [x0] "=&r"(x0), [x1] "=&r"(x1), [xe0] "=&r"(xe0), [xe1] "=&r"(xe1), [wa] "=&r"(wa),
+                   : [x0] "=&r"(x0), [x1] "=&r"(x1), [xe0] "=&r"(xe0), [xe1] "=&r"(xe1), [wa] "+&r"(wa),
                      [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x),
                      [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups)
                    :
@@ -259,6 +273,7 @@ __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* c
 #endif
 }
 #undef MOTE_DSP_TWICE_LOOP
+#undef MOTE_DSP_FOUR_TIMES_LOOP
 
 }  // namespace
 }  // namespace dsp

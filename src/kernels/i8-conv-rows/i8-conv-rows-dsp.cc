@@ -68,19 +68,23 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
     for (size_t i = 0; i < (row_len * kh + 3) / 4; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
     return;
   }
+  // The padding taps between two runs inside the image go as one fill.
   alignas(4) int8_t pads[4] = {pad, pad, pad, pad};
   int8_t* d = block + half * 4;
+  size_t fill = 0;
   for (size_t ky = 0; ky < kh; ++ky) {
     const long y = win.y0 + long(ky);
     if (y < 0 || y >= long(g.in_h) || cols.begin == cols.end) {
-      d = PairRun(d, pads, 0, row_len);
+      fill += row_len;
       continue;
     }
-    d = PairRun(d, pads, 0, cols.begin * c);
+    fill += cols.begin * c;
+    if (fill > 0) d = PairRun(d, pads, 0, fill);
     d = PairRun(d, input + ((win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c, 1,
                 (cols.end - cols.begin) * c);
-    d = PairRun(d, pads, 0, (g.kernel_w - cols.end) * c);
+    fill = (g.kernel_w - cols.end) * c;
   }
+  if (fill > 0) PairRun(d, pads, 0, fill);
 }
 
 // Channels per requantization pass of PairRows (its sums live on the stack).
