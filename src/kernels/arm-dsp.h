@@ -103,7 +103,7 @@ struct I8BiasRequantizeDsp {
       : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
         lo(rq.out_min), hi(rq.out_max) {}
   const int32_t *bias, *multiplier, *shift;
-  int32_t zero_point, lo, hi;
+  int32_t zero_point, lo, hi;  // lo, hi adjacent: one LDRD (i8-conv-rows-dsp.cc)
 
   // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
   // sum twice) into q0 / q1: the channel's parameters are read and derived
@@ -113,13 +113,17 @@ struct I8BiasRequantizeDsp {
   }
   MOTE_ALWAYS_INLINE void Two(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
                               int32_t& q1) const {
-    const int32_t a0 = b + d0, a1 = b + d1;
     if (__builtin_expect(s < 32, 0)) {
-      q0 = Slow(a0, m, s);
-      q1 = Slow(a1, m, s);
+      q0 = Slow(b + d0, m, s);
+      q1 = Slow(b + d1, m, s);
       return;
     }
-    const int32_t t = s - 32;
+    FastTwo(b, m, s, d0, d1, q0, q1);
+  }
+  // Two for s >= 32: no calls.
+  MOTE_ALWAYS_INLINE void FastTwo(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
+                                  int32_t& q1) const {
+    const int32_t a0 = b + d0, a1 = b + d1, t = s - 32;
     if (t == 0) {
       q0 = MulHighRound(a0, m);
       q1 = MulHighRound(a1, m);

@@ -37,8 +37,8 @@ __attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t s
   return d;
 }
 
-// One-channel windows of up to this many taps (first layers) whose rows
-// are inside the image go through a buffer on the stack (Im2ColPairRow).
+// One-channel windows of up to this many taps (first layers) go through a
+// buffer on the stack (Im2ColPairRow).
 constexpr size_t kSmallPatch = 64;
 
 // Im2col row r (pixel r of g) as half `half` of a pair block: per kernel row,
@@ -47,25 +47,38 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
                    size_t half) {
   const Im2ColWindow win = Im2ColWindowOf(g, r);
   const Im2ColSpan cols = Im2ColColumns(g, win.x0);
-  const size_t c = g.in_c, row_len = g.kernel_w * c, kh = g.kernel_h;
-  const bool rows_inside = win.y0 >= 0 && win.y0 + long(kh) <= long(g.in_h);
-  // Offset of the window's first tap inside the image (when rows_inside).
-  const size_t first = ((win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c;
-  if (c == 1 && row_len * kh <= kSmallPatch && rows_inside && cols.end - cols.begin == row_len && row_len <= 8 &&
-      first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
-    // First layers (one input channel), the window inside the image: rows of
-    // up to 8 taps as 8 bytes each into a word-aligned buffer (the next row's
-    // overwrite the extra ones; the reads stay inside the image), then a
-    // word at a time into the pair (bytes past the patch are never
-    // multiplied). Runs of a few bytes would go byte by byte.
+  const size_t c = g.in_c, row_len = g.kernel_w * c, kh = g.kernel_h, run = (cols.end - cols.begin) * c;
+  if (c == 1 && row_len * kh <= kSmallPatch) {
+    // First layers (one input channel): the patch in order into a word-aligned
+    // buffer, then a word at a time into the pair (bytes past the patch are
+    // never multiplied); runs of a few bytes would go byte by byte. Windows
+    // inside the image with rows of up to 8 taps copy 8 bytes a row (the next
+    // row's overwrite the extra ones) where the reads stay inside the image;
+    // the others fill the padding first, then copy each row's run.
     alignas(4) int8_t patch[kSmallPatch + 8];
-    const int8_t* src = input + first;
-    for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
-      const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
-      __builtin_memcpy(patch + ky * row_len, &w0, 4);
-      __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
+    const size_t words = (row_len * kh + 3) / 4;
+    const long y_end = win.y0 + long(kh);
+    // Offset of the window's first tap inside the image (when rows are).
+    const size_t first = (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin));
+    if (win.y0 >= 0 && y_end <= long(g.in_h) && run == row_len && row_len <= 8 &&
+        first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
+      const int8_t* src = input + first;
+      for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
+        const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
+        __builtin_memcpy(patch + ky * row_len, &w0, 4);
+        __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
+      }
+    } else {
+      const uint32_t pads = uint32_t(uint8_t(pad)) * 0x01010101u;
+      for (size_t i = 0; i < words; ++i) Store4(patch + i * 4, pads);
+      int8_t* out = patch + cols.begin;
+      for (long y = win.y0; y < y_end; ++y, out += row_len) {
+        if (y < 0 || y >= long(g.in_h)) continue;
+        const int8_t* src = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
+        for (size_t i = 0; i < run; ++i) out[i] = src[i];
+      }
     }
-    for (size_t i = 0; i < (row_len * kh + 3) / 4; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
+    for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
     return;
   }
   // The padding taps between two runs inside the image go as one fill.
@@ -97,11 +110,75 @@ constexpr size_t kPairChannels = 16;
 __attribute__((noinline)) void StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s,
                                              size_t count, int8_t* c, size_t ldc) {
   const int32_t *bias = finish.bias + j0, *multiplier = finish.multiplier + j0, *shift = finish.shift + j0;
-  for (const int32_t* end = s + 2 * count; s != end; s += 2, ++c) {
+  const int32_t* const end = s + 2 * count;
+  while (s != end) {
+#if MOTE_ARM_DSP_INSTRUCTIONS
+    // I8BiasRequantizeDsp::FastTwo in assembly (GCC -Os spills its values),
+    // while the shifts are >= 32 (every usual model's): for t = s - 32 >= 1,
+    // ((P >> 32) + 2^(t-1)) >> t as (((P >> 32) >> (t - 1)) + 1) >> 1
+    // (equal: nested floors). Stops at the end or at a shift below 32.
+    uint32_t t, b, d0, d1;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr    %[t], [%[sh]]\n\t"
+        "cmp    %[t], #32\n\t"
+        "blt    9f\n\t"
+        "adds   %[sh], %[sh], #4\n\t"
+        "ldr    %[b], [%[bias]], #4\n\t"
+        "ldrd   %[d0], %[d1], [%[s]], #8\n\t"
+        "add    %[d0], %[d0], %[b]\n\t"
+        "add    %[d1], %[d1], %[b]\n\t"
+        "ldr    %[b], [%[m]], #4\n\t"
+        "subs   %[t], %[t], #32\n\t"
+        "bne    2f\n\t"
+        "smmulr %[d0], %[d0], %[b]\n\t"
+        "smmulr %[d1], %[d1], %[b]\n\t"
+        "b      3f\n\t"
+        "2:\n\t"
+        "smmul  %[d0], %[d0], %[b]\n\t"
+        "smmul  %[d1], %[d1], %[b]\n\t"
+        "subs   %[t], %[t], #1\n\t"
+        "asrs   %[d0], %[d0], %[t]\n\t"
+        "asrs   %[d1], %[d1], %[t]\n\t"
+        "adds   %[d0], %[d0], #1\n\t"
+        "adds   %[d1], %[d1], #1\n\t"
+        "asrs   %[d0], %[d0], #1\n\t"
+        "asrs   %[d1], %[d1], #1\n\t"
+        "3:\n\t"
+        "ldr    %[t], [%[f], %[zp]]\n\t"
+        "qadd   %[d0], %[d0], %[t]\n\t"
+        "qadd   %[d1], %[d1], %[t]\n\t"
+        "ldrd   %[t], %[b], [%[f], %[lo]]\n\t"
+        "cmp    %[d0], %[t]\n\t"
+        "it     lt\n\t"
+        "movlt  %[d0], %[t]\n\t"
+        "cmp    %[d0], %[b]\n\t"
+        "it     gt\n\t"
+        "movgt  %[d0], %[b]\n\t"
+        "cmp    %[d1], %[t]\n\t"
+        "it     lt\n\t"
+        "movlt  %[d1], %[t]\n\t"
+        "cmp    %[d1], %[b]\n\t"
+        "it     gt\n\t"
+        "movgt  %[d1], %[b]\n\t"
+        "strb   %[d1], [%[c], %[ldc]]\n\t"
+        "strb   %[d0], [%[c]], #1\n\t"
+        "cmp    %[s], %[end]\n\t"
+        "bne    1b\n\t"
+        "9:\n\t"
+        : [t] "=&r"(t), [b] "=&r"(b), [d0] "=&r"(d0), [d1] "=&r"(d1), [s] "+r"(s), [c] "+r"(c),
+          [bias] "+r"(bias), [m] "+r"(multiplier), [sh] "+r"(shift)
+        : [end] "r"(end), [ldc] "r"(ldc), [f] "r"(&finish), [zp] "i"(offsetof(I8BiasRequantizeDsp, zero_point)),
+          [lo] "i"(offsetof(I8BiasRequantizeDsp, lo))
+        : "cc", "memory");
+    if (s == end) return;
+#endif
     int32_t q0, q1;
     finish.Two(*bias++, *multiplier++, *shift++, s[0], s[1], q0, q1);
     c[0] = int8_t(q0);
     c[ldc] = int8_t(q1);
+    s += 2;
+    ++c;
   }
 }
 
