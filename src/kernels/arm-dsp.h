@@ -70,87 +70,6 @@ inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
 }
 #endif
 
-#if MOTE_ARM_DSP_INSTRUCTIONS
-// SMMLA: the high word of a * b + (r << 32) (truncated).
-inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) {
-  int32_t q;
-  __asm__("smmla %0, %1, %2, %3" : "=r"(q) : "r"(a), "r"(b), "r"(r));
-  return q;
-}
-// SMMULR: the high word of a * b + 2^31 (rounded).
-inline int32_t MulHighRound(int32_t a, int32_t b) {
-  int32_t q;
-  __asm__("smmulr %0, %1, %2" : "=r"(q) : "r"(a), "r"(b));
-  return q;
-}
-#else
-inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) { return int32_t((int64_t(a) * b) >> 32) + r; }
-inline int32_t MulHighRound(int32_t a, int32_t b) { return int32_t((int64_t(a) * b + (int64_t(1) << 31)) >> 32); }
-#endif
-
-// The requantization of I8RequantizeOne (bias[j] + dot, ...) in a few
-// instructions for the shifts s >= 32 of every usual model. With P = acc * m
-// and t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
-// (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P only
-// adds a fraction < 1 to the numerator, which cannot cross a multiple of
-// 2^t): SMMLA, then a shift. Both stay below 2^31 in magnitude, so a
-// saturating add of the zero point and the clamp give the int8 of the
-// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself (out of
-// line), with the same result. The fields are copied, so stores of outputs
-// (int8, which may alias anything) do not reload them.
-struct I8BiasRequantizeDsp {
-  explicit I8BiasRequantizeDsp(const I8Requant& rq)
-      : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
-        lo(rq.out_min), hi(rq.out_max) {}
-  const int32_t *bias, *multiplier, *shift;
-  int32_t zero_point, lo, hi;  // lo, hi adjacent: one LDRD (i8-conv-rows-dsp.cc)
-
-  // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
-  // sum twice) into q0 / q1: the channel's parameters are read and derived
-  // once.
-  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int32_t& q0, int32_t& q1) const {
-    Two(bias[j], multiplier[j], shift[j], d0, d1, q0, q1);
-  }
-  MOTE_ALWAYS_INLINE void Two(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
-                              int32_t& q1) const {
-    if (__builtin_expect(s < 32, 0)) {
-      q0 = Slow(b + d0, m, s);
-      q1 = Slow(b + d1, m, s);
-      return;
-    }
-    FastTwo(b, m, s, d0, d1, q0, q1);
-  }
-  // Two for s >= 32: no calls.
-  MOTE_ALWAYS_INLINE void FastTwo(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
-                                  int32_t& q1) const {
-    const int32_t a0 = b + d0, a1 = b + d1, t = s - 32;
-    if (t == 0) {
-      q0 = MulHighRound(a0, m);
-      q1 = MulHighRound(a1, m);
-    } else {
-      const int32_t round = int32_t(1) << (t - 1);
-      q0 = MulHighAdd(a0, m, round) >> t;
-      q1 = MulHighAdd(a1, m, round) >> t;
-    }
-    q0 = Clamp(q0);
-    q1 = Clamp(q1);
-  }
-  MOTE_ALWAYS_INLINE int32_t Clamp(int32_t q) const {
-#if MOTE_ARM_DSP_INSTRUCTIONS
-    q = __qadd(q, zero_point);
-#else
-    const int64_t sum = int64_t(q) + zero_point;
-    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
-#endif
-    q = q < lo ? lo : q;
-    return q > hi ? hi : q;
-  }
-  // Out of line: keeps the inlined fast path small.
-  __attribute__((noinline)) int32_t Slow(int32_t acc, int32_t m, int32_t s) const {
-    return I8RequantizeOne(acc, m, s, zero_point, lo, hi);
-  }
-};
-
 // The two inner loops of the DSP kernels, over `groups` words of 4 taps. In
 // assembly on the DSP cores (GCC keeps neither the 14 registers nor
 // SXTB16's rotate at -Os), in C elsewhere. Out of line: one copy each, and
@@ -239,47 +158,152 @@ __attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w
   s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
 }
 
-// One row x (any alignment) against 4 weight rows: s[i] += x . w[i]. Per
-// word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds).
-__attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* const* w, size_t groups, int32_t* s) {
-  if (groups == 0) return;
-#if MOTE_ARM_DSP_INSTRUCTIONS
-  int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+// One row x (any alignment) of k taps against 4 weight rows: s[2i] and
+// s[2i + 1] = x . w[i] (each sum twice: the pair layout of StoreChannels).
+// Per word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds); the taps past the
+// last whole word one by one.
+__attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* const* w, size_t k, int32_t* s) {
+  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
-  uint32_t xe, xo, wa, wb;
+  size_t groups = k / 4;
+#if MOTE_ARM_DSP_INSTRUCTIONS
+  if (groups != 0) {
+    uint32_t xe, xo, wa, wb;
 #define MOTE_DSP_ROW_TIMES(wn, sn)               \
   "ldr    %[wa], [%[" wn "]], #4\n\t"            \
   "sxtb16 %[wb], %[wa]\n\t"                      \
   "sxtb16 %[wa], %[wa], ror #8\n\t"              \
   "smlad  %[" sn "], %[xe], %[wb], %[" sn "]\n\t" \
   "smlad  %[" sn "], %[xo], %[wa], %[" sn "]\n\t"
-  __asm__ volatile(MOTE_DSP_TWICE_LOOP("ldr    %[xo], [%[x]], #4\n\t"
-                                       "sxtb16 %[xe], %[xo]\n\t"
-                                       "sxtb16 %[xo], %[xo], ror #8\n\t" MOTE_DSP_ROW_TIMES("w0", "s0")
-                                           MOTE_DSP_ROW_TIMES("w1", "s1") MOTE_DSP_ROW_TIMES("w2", "s2")
-                                               MOTE_DSP_ROW_TIMES("w3", "s3"))
-                   : [xe] "=&r"(xe), [xo] "=&r"(xo), [wa] "=&r"(wa), [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1),
-                     [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2),
-                     [w3] "+r"(w3), [n] "+r"(groups)
-                   :
-                   : "cc", "memory");
+    __asm__ volatile(MOTE_DSP_TWICE_LOOP("ldr    %[xo], [%[x]], #4\n\t"
+                                         "sxtb16 %[xe], %[xo]\n\t"
+                                         "sxtb16 %[xo], %[xo], ror #8\n\t" MOTE_DSP_ROW_TIMES("w0", "s0")
+                                             MOTE_DSP_ROW_TIMES("w1", "s1") MOTE_DSP_ROW_TIMES("w2", "s2")
+                                                 MOTE_DSP_ROW_TIMES("w3", "s3"))
+                     : [xe] "=&r"(xe), [xo] "=&r"(xo), [wa] "=&r"(wa), [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1),
+                       [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2),
+                       [w3] "+r"(w3), [n] "+r"(groups)
+                     :
+                     : "cc", "memory");
 #undef MOTE_DSP_ROW_TIMES
-  s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
+  }
 #else
-  for (size_t g = 0; g < groups; ++g, x += 4) {
+  for (size_t g = 0; g < groups; ++g, x += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4) {
     const uint32_t v = Load4(x);
     const uint32_t xe = Sxtb16(v), xo = Sxtb16Odd(v);
-    for (int i = 0; i < 4; ++i) {
-      const uint32_t wv = Load4(w[i] + 4 * g);
-      s[i] = Smlad(xo, Sxtb16Odd(wv), Smlad(xe, Sxtb16(wv), s[i]));
-    }
+    const uint32_t a = Load4(w0), b = Load4(w1), c = Load4(w2), d = Load4(w3);
+    s0 = Smlad(xo, Sxtb16Odd(a), Smlad(xe, Sxtb16(a), s0));
+    s1 = Smlad(xo, Sxtb16Odd(b), Smlad(xe, Sxtb16(b), s1));
+    s2 = Smlad(xo, Sxtb16Odd(c), Smlad(xe, Sxtb16(c), s2));
+    s3 = Smlad(xo, Sxtb16Odd(d), Smlad(xe, Sxtb16(d), s3));
   }
 #endif
+  for (size_t t = 0; t < k % 4; ++t) {
+    const int32_t v = x[t];
+    s0 += v * w0[t];
+    s1 += v * w1[t];
+    s2 += v * w2[t];
+    s3 += v * w3[t];
+  }
+  s[0] = s[1] = s0;
+  s[2] = s[3] = s1;
+  s[4] = s[5] = s2;
+  s[6] = s[7] = s3;
 }
 #undef MOTE_DSP_TWICE_LOOP
 #undef MOTE_DSP_FOUR_TIMES_LOOP
 
 }  // namespace
+
+#if MOTE_ARM_DSP_INSTRUCTIONS
+// SMMLA: the high word of a * b + (r << 32) (truncated).
+inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) {
+  int32_t q;
+  __asm__("smmla %0, %1, %2, %3" : "=r"(q) : "r"(a), "r"(b), "r"(r));
+  return q;
+}
+// SMMULR: the high word of a * b + 2^31 (rounded).
+inline int32_t MulHighRound(int32_t a, int32_t b) {
+  int32_t q;
+  __asm__("smmulr %0, %1, %2" : "=r"(q) : "r"(a), "r"(b));
+  return q;
+}
+#else
+inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) { return int32_t((int64_t(a) * b) >> 32) + r; }
+inline int32_t MulHighRound(int32_t a, int32_t b) { return int32_t((int64_t(a) * b + (int64_t(1) << 31)) >> 32); }
+#endif
+
+// The requantization of I8RequantizeOne (bias[j] + dot, ...) in a few
+// instructions for the shifts s >= 32 of every usual model. With P = acc * m
+// and t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
+// (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P only
+// adds a fraction < 1 to the numerator, which cannot cross a multiple of
+// 2^t): SMMLA, then a shift. Both stay below 2^31 in magnitude, so a
+// saturating add of the zero point and the clamp give the int8 of the
+// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself (out of
+// line), with the same result. The fields are copied, so stores of outputs
+// (int8, which may alias anything) do not reload them.
+struct I8BiasRequantizeDsp {
+  explicit I8BiasRequantizeDsp(const I8Requant& rq)
+      : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
+        lo(rq.out_min), hi(rq.out_max) {}
+  const int32_t *bias, *multiplier, *shift;
+  int32_t zero_point, lo, hi;  // lo, hi adjacent: one LDRD (i8-conv-rows-dsp.cc)
+
+  // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
+  // sum twice) into q0 / q1: the channel's parameters are read and derived
+  // once.
+  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int32_t& q0, int32_t& q1) const {
+    Two(bias[j], multiplier[j], shift[j], d0, d1, q0, q1);
+  }
+  MOTE_ALWAYS_INLINE void Two(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
+                              int32_t& q1) const {
+    if (__builtin_expect(s < 32, 0)) {
+      q0 = Slow(b + d0, m, s);
+      q1 = Slow(b + d1, m, s);
+      return;
+    }
+    FastTwo(b, m, s, d0, d1, q0, q1);
+  }
+  // Two for s >= 32: no calls.
+  MOTE_ALWAYS_INLINE void FastTwo(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
+                                  int32_t& q1) const {
+    const int32_t a0 = b + d0, a1 = b + d1, t = s - 32;
+    if (t == 0) {
+      q0 = MulHighRound(a0, m);
+      q1 = MulHighRound(a1, m);
+    } else {
+      const int32_t round = int32_t(1) << (t - 1);
+      q0 = MulHighAdd(a0, m, round) >> t;
+      q1 = MulHighAdd(a1, m, round) >> t;
+    }
+    q0 = Clamp(q0);
+    q1 = Clamp(q1);
+  }
+  MOTE_ALWAYS_INLINE int32_t Clamp(int32_t q) const {
+#if MOTE_ARM_DSP_INSTRUCTIONS
+    q = __qadd(q, zero_point);
+#else
+    const int64_t sum = int64_t(q) + zero_point;
+    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
+#endif
+    q = q < lo ? lo : q;
+    return q > hi ? hi : q;
+  }
+  // Out of line: keeps the inlined fast path small.
+  __attribute__((noinline)) int32_t Slow(int32_t acc, int32_t m, int32_t s) const {
+    return I8RequantizeOne(acc, m, s, zero_point, lo, hi);
+  }
+};
+
+
+// Requantizes the sums of `count` channels of a pair (s: per channel, pixel
+// 0 then pixel 1): channel j0 + q of pixel 0 at c[q], of pixel 1 at
+// c[ldc + q] (ldc 0: one pixel, its sum given twice). Shared by the DSP
+// kernels (i8-conv-rows-dsp.cc).
+void StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s, size_t count, int8_t* c,
+                   size_t ldc);
+
 }  // namespace dsp
 }  // namespace kernels
 }  // namespace mote

@@ -103,12 +103,29 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
 // Channels per requantization pass of PairRows (its sums live on the stack).
 constexpr size_t kPairChannels = 16;
 
-// Requantizes the sums of `count` channels of a pair (s: per channel, pixel
-// 0 then pixel 1): channel j0 + q of row 0 at c[q], of row 1 at c[ldc + q].
-// Out of line, one loop over the channels: the pair loop and this one each
-// keep their registers.
-__attribute__((noinline)) void StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s,
-                                             size_t count, int8_t* c, size_t ldc) {
+// The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
+// row 1 at c + ldc. Per pass of up to kPairChannels channels, the sums of
+// 2 channels at a time (an odd last channel runs as both of its block, the
+// second's sums land past the pass's), then their requantization.
+void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
+              int8_t* c, size_t ldc) {
+  int32_t s[2 * kPairChannels + 2];
+  for (size_t j0 = 0; j0 < n; j0 += kPairChannels) {
+    const size_t count = n - j0 < kPairChannels ? n - j0 : kPairChannels;
+    for (size_t q = 0; q < count; q += 2) {
+      const int8_t* w0 = w + (j0 + q) * ldw;
+      PairTimesTwoRows(block, w0, q + 1 < count ? w0 + ldw : w0, k, s + 2 * q);
+    }
+    StoreChannels(finish, j0, s, count, c + j0, ldc);
+  }
+}
+
+}  // namespace
+
+// dsp::StoreChannels (arm-dsp.h). One loop over the channels, out of line: the
+// pair loop and this one each keep their registers.
+void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s, size_t count, int8_t* c,
+                        size_t ldc) {
   const int32_t *bias = finish.bias + j0, *multiplier = finish.multiplier + j0, *shift = finish.shift + j0;
   const int32_t* const end = s + 2 * count;
   while (s != end) {
@@ -181,25 +198,6 @@ __attribute__((noinline)) void StoreChannels(const I8BiasRequantizeDsp& finish, 
     ++c;
   }
 }
-
-// The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
-// row 1 at c + ldc. Per pass of up to kPairChannels channels, the sums of
-// 2 channels at a time (an odd last channel runs as both of its block, the
-// second's sums land past the pass's), then their requantization.
-void PairRows(const int8_t* block, size_t k, const int8_t* w, size_t ldw, size_t n, const I8BiasRequantizeDsp& finish,
-              int8_t* c, size_t ldc) {
-  int32_t s[2 * kPairChannels + 2];
-  for (size_t j0 = 0; j0 < n; j0 += kPairChannels) {
-    const size_t count = n - j0 < kPairChannels ? n - j0 : kPairChannels;
-    for (size_t q = 0; q < count; q += 2) {
-      const int8_t* w0 = w + (j0 + q) * ldw;
-      PairTimesTwoRows(block, w0, q + 1 < count ? w0 + ldw : w0, k, s + 2 * q);
-    }
-    StoreChannels(finish, j0, s, count, c + j0, ldc);
-  }
-}
-
-}  // namespace
 
 // A word of 4 int8 at a time: flipping the sign bits makes them unsigned
 // (b + 128), USADA8 adds all 4, and 128 per byte comes off at the end.
