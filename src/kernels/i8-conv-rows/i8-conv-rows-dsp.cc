@@ -10,7 +10,6 @@
 #include "src/kernels/arm-dsp.h"
 #include "src/kernels/f32-im2col/f32-im2col-span.h"
 #include "src/kernels/i8-variant.h"
-#include "src/kernels/im2col-rows.h"
 
 namespace mote {
 namespace kernels {
@@ -18,21 +17,22 @@ namespace {
 
 using namespace dsp;
 
-// Writes len bytes of one row of a pair from d on: the bytes src[0],
-// src[step], src[2 * step], ... (step 1: a run of the input; step 0: a
-// fill with the 4 equal bytes at src). In a pair, position p of half h lives
-// at block[(p / 4) * 8 + h * 4 + p % 4], so the write pointer skips the
-// other row's word at each word boundary; from one on, a word at a time (the
-// source may be unaligned). Returns the next write position. Out of line:
-// one copy for every run and fill.
-__attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t step, size_t len) {
+// Writes len bytes of an im2col row from d on: the bytes src[0], src[step],
+// src[2 * step], ... (step 1: a run of the input; step 0: a fill with the 4
+// equal bytes at src). The row's words are `stride` bytes apart: 8 for half
+// of a pair (position p of half h at block[(p / 4) * 8 + h * 4 + p % 4]:
+// the write pointer skips the other row's word at each word boundary), 4
+// for a plain row. From a word boundary on, a word at a time (the source may
+// be unaligned). Returns the next write position. Out of line: one copy for
+// every run and fill.
+__attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t step, size_t len, size_t stride) {
   const auto put = [&]() __attribute__((always_inline)) {
     *d++ = *src;
     src += step;
-    if ((reinterpret_cast<uintptr_t>(d) & 3) == 0) d += 4;  // the other row's word
+    if ((reinterpret_cast<uintptr_t>(d) & 3) == 0) d += stride - 4;  // the other row's word
   };
   for (; len > 0 && (reinterpret_cast<uintptr_t>(d) & 3) != 0; --len) put();
-  for (; len >= 4; len -= 4, src += 4 * step, d += 8) Store4(d, Load4(src));
+  for (; len >= 4; len -= 4, src += 4 * step, d += stride) Store4(d, Load4(src));
   for (; len > 0; --len) put();
   return d;
 }
@@ -41,14 +41,14 @@ __attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t s
 // buffer on the stack (Im2ColPairRow).
 constexpr size_t kSmallPatch = 64;
 
-// Im2col row r (pixel r of g) as half `half` of a pair block: per kernel row,
-// the taps left of the image, the run inside it, the taps right of it.
-void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, size_t r, int8_t* block,
-                   size_t half) {
+// Im2col row r (pixel r of g) from d on, words `stride` bytes apart (8: half
+// of a pair, d = block + 4 * half; 4: a plain row, d anywhere): per kernel
+// row, the taps left of the image, the run inside it, the taps right of it.
+void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, size_t r, int8_t* d, size_t stride) {
   const Im2ColWindow win = Im2ColWindowOf(g, r);
   const Im2ColSpan cols = Im2ColColumns(g, win.x0);
   const size_t c = g.in_c, row_len = g.kernel_w * c, kh = g.kernel_h, run = (cols.end - cols.begin) * c;
-  if (c == 1 && row_len * kh <= kSmallPatch) {
+  if (c == 1 && row_len * kh <= kSmallPatch && stride == 8) {
     // First layers (one input channel): the patch in order into a word-aligned
     // buffer, then a word at a time into the pair (bytes past the patch are
     // never multiplied); runs of a few bytes would go byte by byte. Windows
@@ -78,12 +78,11 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
         for (size_t i = 0; i < run; ++i) out[i] = src[i];
       }
     }
-    for (size_t i = 0; i < words; ++i) Store4(block + half * 4 + i * 8, Load4(patch + i * 4));
+    for (size_t i = 0; i < words; ++i) Store4(d + i * 8, Load4(patch + i * 4));
     return;
   }
   // The padding taps between two runs inside the image go as one fill.
   alignas(4) int8_t pads[4] = {pad, pad, pad, pad};
-  int8_t* d = block + half * 4;
   size_t fill = 0;
   for (size_t ky = 0; ky < kh; ++ky) {
     const long y = win.y0 + long(ky);
@@ -92,12 +91,12 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
       continue;
     }
     fill += cols.begin * c;
-    if (fill > 0) d = PairRun(d, pads, 0, fill);
+    if (fill > 0) d = PairRun(d, pads, 0, fill, stride);
     d = PairRun(d, input + ((win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin))) * c, 1,
-                (cols.end - cols.begin) * c);
+                (cols.end - cols.begin) * c, stride);
     fill = (g.kernel_w - cols.end) * c;
   }
-  if (fill > 0) PairRun(d, pads, 0, fill);
+  if (fill > 0) PairRun(d, pads, 0, fill, stride);
 }
 
 // Channels per requantization pass of PairRows (its sums live on the stack).
@@ -226,13 +225,13 @@ void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad
   size_t r = row_begin;
   if (pairs) {
     for (; r + 2 <= row_end; r += 2) {
-      Im2ColPairRow(g, input, pad_value, r, block, 0);
-      Im2ColPairRow(g, input, pad_value, r + 1, block, 1);
+      Im2ColPairRow(g, input, pad_value, r, block, 8);
+      Im2ColPairRow(g, input, pad_value, r + 1, block + 4, 8);
       PairRows(block, k, w, ldw, n, finish, c + (r - row_begin) * ldc, ldc);
     }
   }
   for (; r < row_end; ++r) {
-    Im2ColRows(g, input, pad_value, r, r + 1, columns);
+    Im2ColPairRow(g, input, pad_value, r, columns, 4);
     i8_dsp::I8DenseRows(1, n, k, columns, k, w, ldw, requant, c + (r - row_begin) * ldc, ldc);
   }
 }
