@@ -100,7 +100,7 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
 }
 
 // Channels per requantization pass of PairRows (its sums live on the stack).
-constexpr size_t kPairChannels = 16;
+constexpr size_t kPairChannels = 32;
 
 // The pair `block` (k taps) against weight rows [0, n): outputs row 0 at c,
 // row 1 at c + ldc. Per pass of up to kPairChannels channels, the sums of
@@ -202,10 +202,15 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
 // (b + 128), USADA8 adds all 4, and 128 per byte comes off at the end.
 void i8_dsp::I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t* sums) {
   const size_t groups = k / 4;
-  for (size_t j = 0; j < n; ++j) {
-    const int8_t* p = w + j * ldw;
+  for (size_t j = 0; j < n; ++j, w += ldw) {
+    const int8_t* p = w;
     uint32_t biased = 0;
-    for (size_t g = 0; g < groups; ++g, p += 4) biased = AddBytes(Load4(p) ^ 0x80808080u, biased);
+    for (size_t g = groups / 2; g > 0; --g, p += 8)  // two words per loop branch
+      biased = AddBytes(Load4(p + 4) ^ 0x80808080u, AddBytes(Load4(p) ^ 0x80808080u, biased));
+    if (groups % 2 != 0) {
+      biased = AddBytes(Load4(p) ^ 0x80808080u, biased);
+      p += 4;
+    }
     int32_t s = int32_t(biased - uint32_t(groups) * 512u);
     for (size_t t = 0; t < k % 4; ++t) s += p[t];
     sums[j] += s;
