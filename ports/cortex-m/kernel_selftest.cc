@@ -255,7 +255,7 @@ void TestDenseRows() {
 // the real SXTB16 / SMLAD) against the portable reference, bit for bit, on
 // odd sizes: row and channel tails, patches that are no multiple of 4,
 // columns from one row to several pairs, misaligned, shifts below / at /
-// above 32.
+// above 32, zero points and clamps of every kind.
 void TestI8Variants() {
   Section("int8 variants vs reference (I8DenseRows, I8ConvRows, I8RowSums)");
   mote::Rng rng(15u);
@@ -272,7 +272,13 @@ void TestI8Variants() {
       mul[j] = rng.Below(3) == 0 ? INT32_MAX : int32_t((1u << 30) + rng.Below(1u << 29));
       shift[j] = kShifts[rng.Below(8)];
     }
-    const mote::kernels::I8Requant rq{bias, mul, shift, int32_t(rng.Below(21)) - 10, -128, 127};
+    // Zero point and clamp: small, ReLU-like, narrow, inverted, and zero
+    // points at and past the DSP requantization's 16-bit limit.
+    const int32_t kClamps[][3] = {{0, -128, 127},       {-128, -128, 127}, {5, 5, 127},       {-3, -20, 30},
+                                  {32640, -128, 127}, {-32640, -128, 127}, {40000, -128, 127}, {-7, 100, -100}};
+    const int32_t* clamp = kClamps[trial % 8];
+    const int32_t zero_point = clamp[0] + (trial % 8 == 0 ? int32_t(rng.Below(21)) - 10 : 0);
+    const mote::kernels::I8Requant rq{bias, mul, shift, zero_point, clamp[1], clamp[2]};
     // Dense rows: m x n outputs of k taps.
     const size_t m = 1 + rng.Below(3), n = 1 + rng.Below(11), k = 1 + rng.Below(300);
     mote::kernels::i8_reference::I8DenseRows(m, n, k, x, k, w, k, rq, want, n);

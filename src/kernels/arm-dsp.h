@@ -246,9 +246,19 @@ inline int32_t MulHighRound(int32_t a, int32_t b) { return int32_t((int64_t(a) *
 struct I8BiasRequantizeDsp {
   explicit I8BiasRequantizeDsp(const I8Requant& rq)
       : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
-        lo(rq.out_min), hi(rq.out_max) {}
+        lo(rq.out_min), hi(rq.out_max), zero_points(Twice(zero_point)), lows(Twice(lo)), highs(Twice(hi)),
+        packed(lo >= -128 && lo <= 127 && hi >= -128 && hi <= 127 && zero_point >= -32640 && zero_point <= 32640) {}
   const int32_t *bias, *multiplier, *shift;
-  int32_t zero_point, lo, hi;  // lo, hi adjacent: one LDRD (i8-conv-rows-dsp.cc)
+  int32_t zero_point, lo, hi;
+  // The assembly of StoreChannels (i8-conv-rows-dsp.cc) requantizes two
+  // outputs at once as 16-bit halves: each value saturated to 16 bits,
+  // QADD16 of the zero point, then the clamp (SSUB16 + SEL). With int8
+  // bounds and |zero point| <= 32640 that is the clamp of the exact sum
+  // (`packed`): a value saturated at +-2^15 plus the zero point stays past
+  // the bound it is clamped to.
+  uint32_t zero_points, lows, highs;  // lows, highs adjacent: one LDRD
+  bool packed;
+  static uint32_t Twice(int32_t v) { return uint32_t(uint16_t(v)) * 0x10001u; }
 
   // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
   // sum twice) into q0 / q1: the channel's parameters are read and derived

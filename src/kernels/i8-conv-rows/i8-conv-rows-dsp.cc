@@ -129,6 +129,7 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
   const int32_t* const end = s + 2 * count;
   while (s != end) {
 #if MOTE_ARM_DSP_INSTRUCTIONS
+    if (!finish.packed) goto one_channel;
     // I8BiasRequantizeDsp::FastTwo in assembly (GCC -Os spills its values),
     // while the shifts are >= 32 (every usual model's): for t = s - 32 >= 1,
     // ((P >> 32) + 2^(t-1)) >> t as (((P >> 32) >> (t - 1)) + 1) >> 1
@@ -161,22 +162,17 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
         "asrs   %[d0], %[d0], #1\n\t"
         "asrs   %[d1], %[d1], #1\n\t"
         "3:\n\t"
+        "ssat   %[d0], #16, %[d0]\n\t"
+        "ssat   %[d1], #16, %[d1]\n\t"
+        "pkhbt  %[d0], %[d0], %[d1], lsl #16\n\t"
         "ldr    %[t], [%[f], %[zp]]\n\t"
-        "qadd   %[d0], %[d0], %[t]\n\t"
-        "qadd   %[d1], %[d1], %[t]\n\t"
+        "qadd16 %[d0], %[d0], %[t]\n\t"
         "ldrd   %[t], %[b], [%[f], %[lo]]\n\t"
-        "cmp    %[d0], %[t]\n\t"
-        "it     lt\n\t"
-        "movlt  %[d0], %[t]\n\t"
-        "cmp    %[d0], %[b]\n\t"
-        "it     gt\n\t"
-        "movgt  %[d0], %[b]\n\t"
-        "cmp    %[d1], %[t]\n\t"
-        "it     lt\n\t"
-        "movlt  %[d1], %[t]\n\t"
-        "cmp    %[d1], %[b]\n\t"
-        "it     gt\n\t"
-        "movgt  %[d1], %[b]\n\t"
+        "ssub16 %[d1], %[d0], %[t]\n\t"
+        "sel    %[d0], %[d0], %[t]\n\t"
+        "ssub16 %[d1], %[b], %[d0]\n\t"
+        "sel    %[d0], %[d0], %[b]\n\t"
+        "lsrs   %[d1], %[d0], #16\n\t"
         "strb   %[d1], [%[c], %[ldc]]\n\t"
         "strb   %[d0], [%[c]], #1\n\t"
         "cmp    %[s], %[end]\n\t"
@@ -184,10 +180,11 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
         "9:\n\t"
         : [t] "=&r"(t), [b] "=&r"(b), [d0] "=&r"(d0), [d1] "=&r"(d1), [s] "+r"(s), [c] "+r"(c),
           [bias] "+r"(bias), [m] "+r"(multiplier), [sh] "+r"(shift)
-        : [end] "r"(end), [ldc] "r"(ldc), [f] "r"(&finish), [zp] "i"(offsetof(I8BiasRequantizeDsp, zero_point)),
-          [lo] "i"(offsetof(I8BiasRequantizeDsp, lo))
+        : [end] "r"(end), [ldc] "r"(ldc), [f] "r"(&finish), [zp] "i"(offsetof(I8BiasRequantizeDsp, zero_points)),
+          [lo] "i"(offsetof(I8BiasRequantizeDsp, lows))
         : "cc", "memory");
     if (s == end) return;
+  one_channel:
 #endif
     int32_t q0, q1;
     finish.Two(*bias++, *multiplier++, *shift++, s[0], s[1], q0, q1);
