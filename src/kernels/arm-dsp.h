@@ -215,34 +215,9 @@ __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* c
 
 }  // namespace
 
-#if MOTE_ARM_DSP_INSTRUCTIONS
-// SMMLA: the high word of a * b + (r << 32) (truncated).
-inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) {
-  int32_t q;
-  __asm__("smmla %0, %1, %2, %3" : "=r"(q) : "r"(a), "r"(b), "r"(r));
-  return q;
-}
-// SMMULR: the high word of a * b + 2^31 (rounded).
-inline int32_t MulHighRound(int32_t a, int32_t b) {
-  int32_t q;
-  __asm__("smmulr %0, %1, %2" : "=r"(q) : "r"(a), "r"(b));
-  return q;
-}
-#else
-inline int32_t MulHighAdd(int32_t a, int32_t b, int32_t r) { return int32_t((int64_t(a) * b) >> 32) + r; }
-inline int32_t MulHighRound(int32_t a, int32_t b) { return int32_t((int64_t(a) * b + (int64_t(1) << 31)) >> 32); }
-#endif
-
-// The requantization of I8RequantizeOne (bias[j] + dot, ...) in a few
-// instructions for the shifts s >= 32 of every usual model. With P = acc * m
-// and t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
-// (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P only
-// adds a fraction < 1 to the numerator, which cannot cross a multiple of
-// 2^t): SMMLA, then a shift. Both stay below 2^31 in magnitude, so a
-// saturating add of the zero point and the clamp give the int8 of the
-// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself (out of
-// line), with the same result. The fields are copied, so stores of outputs
-// (int8, which may alias anything) do not reload them.
+// The requantization parameters of the DSP kernels (dsp::StoreChannels
+// does the arithmetic). The fields are copied, so stores of outputs (int8,
+// which may alias anything) do not reload them.
 struct I8BiasRequantizeDsp {
   explicit I8BiasRequantizeDsp(const I8Requant& rq)
       : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
@@ -250,58 +225,18 @@ struct I8BiasRequantizeDsp {
         packed(lo >= -128 && lo <= 127 && hi >= -128 && hi <= 127 && zero_point >= -32640 && zero_point <= 32640) {}
   const int32_t *bias, *multiplier, *shift;
   int32_t zero_point, lo, hi;
-  // The assembly of StoreChannels (i8-conv-rows-dsp.cc) requantizes two
-  // outputs at once as 16-bit halves: each value saturated to 16 bits,
-  // QADD16 of the zero point, then the clamp (SSUB16 + SEL). With int8
-  // bounds and |zero point| <= 32640 that is the clamp of the exact sum
-  // (`packed`): a value saturated at +-2^15 plus the zero point stays past
-  // the bound it is clamped to.
+  // The assembly of StoreChannels requantizes two outputs at once as 16-bit
+  // halves: each value saturated to 16 bits, QADD16 of the zero point, then
+  // the clamp (SSUB16 + SEL). With int8 bounds and |zero point| <= 32640
+  // that is the clamp of the exact sum (`packed`): a value saturated at
+  // +-2^15 plus the zero point stays past the bound it is clamped to.
   uint32_t zero_points, lows, highs;  // lows, highs adjacent: one LDRD
   bool packed;
   static uint32_t Twice(int32_t v) { return uint32_t(uint16_t(v)) * 0x10001u; }
 
-  // The outputs of channel j for the sums d0 and d1 (two pixels, or the same
-  // sum twice) into q0 / q1: the channel's parameters are read and derived
-  // once.
-  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int32_t& q0, int32_t& q1) const {
-    Two(bias[j], multiplier[j], shift[j], d0, d1, q0, q1);
-  }
-  MOTE_ALWAYS_INLINE void Two(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
-                              int32_t& q1) const {
-    if (__builtin_expect(s < 32, 0)) {
-      q0 = Slow(b + d0, m, s);
-      q1 = Slow(b + d1, m, s);
-      return;
-    }
-    FastTwo(b, m, s, d0, d1, q0, q1);
-  }
-  // Two for s >= 32: no calls.
-  MOTE_ALWAYS_INLINE void FastTwo(int32_t b, int32_t m, int32_t s, int32_t d0, int32_t d1, int32_t& q0,
-                                  int32_t& q1) const {
-    const int32_t a0 = b + d0, a1 = b + d1, t = s - 32;
-    if (t == 0) {
-      q0 = MulHighRound(a0, m);
-      q1 = MulHighRound(a1, m);
-    } else {
-      const int32_t round = int32_t(1) << (t - 1);
-      q0 = MulHighAdd(a0, m, round) >> t;
-      q1 = MulHighAdd(a1, m, round) >> t;
-    }
-    q0 = Clamp(q0);
-    q1 = Clamp(q1);
-  }
-  MOTE_ALWAYS_INLINE int32_t Clamp(int32_t q) const {
-#if MOTE_ARM_DSP_INSTRUCTIONS
-    q = __qadd(q, zero_point);
-#else
-    const int64_t sum = int64_t(q) + zero_point;
-    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
-#endif
-    q = q < lo ? lo : q;
-    return q > hi ? hi : q;
-  }
-  // Out of line: keeps the inlined fast path small.
-  __attribute__((noinline)) int32_t Slow(int32_t acc, int32_t m, int32_t s) const {
+  // I8RequantizeOne out of line: what the assembly leaves (shifts below 32,
+  // bounds wider than int8) and the plain-C builds.
+  __attribute__((noinline)) int32_t One(int32_t acc, int32_t m, int32_t s) const {
     return I8RequantizeOne(acc, m, s, zero_point, lo, hi);
   }
 };

@@ -130,10 +130,16 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
   while (s != end) {
 #if MOTE_ARM_DSP_INSTRUCTIONS
     if (!finish.packed) goto one_channel;
-    // I8BiasRequantizeDsp::FastTwo in assembly (GCC -Os spills its values),
-    // while the shifts are >= 32 (every usual model's): for t = s - 32 >= 1,
-    // ((P >> 32) + 2^(t-1)) >> t as (((P >> 32) >> (t - 1)) + 1) >> 1
-    // (equal: nested floors). Stops at the end or at a shift below 32.
+    // I8RequantizeOne of both pixels' sums, in a few instructions for the
+    // shifts s >= 32 of every usual model, while there are such (stops at
+    // the end or at a shift below 32). With P = (bias + sum) * m and
+    // t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
+    // (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P
+    // only adds a fraction < 1 to the numerator, which cannot cross a
+    // multiple of 2^t), computed as ((SMMUL >> (t - 1)) + 1) >> 1 (equal:
+    // nested floors). Both stay below 2^31 in magnitude; then the zero point
+    // and the clamp on 16-bit halves (I8BiasRequantizeDsp::packed). In
+    // assembly: GCC -Os spills the loop's values.
     uint32_t t, b, d0, d1;
     __asm__ volatile(
         "1:\n\t"
@@ -186,10 +192,9 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
     if (s == end) return;
   one_channel:
 #endif
-    int32_t q0, q1;
-    finish.Two(*bias++, *multiplier++, *shift++, s[0], s[1], q0, q1);
-    c[0] = int8_t(q0);
-    c[ldc] = int8_t(q1);
+    const int32_t channel_bias = *bias++, m = *multiplier++, sh = *shift++;
+    c[ldc] = int8_t(finish.One(channel_bias + s[1], m, sh));
+    c[0] = int8_t(finish.One(channel_bias + s[0], m, sh));
     s += 2;
     ++c;
   }
