@@ -70,21 +70,17 @@ inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
 }
 #endif
 
-// The two inner loops of the DSP kernels, over `groups` words of 4 taps. In
-// assembly on the DSP cores (GCC keeps neither the 14 registers nor
+// The two inner loops of the DSP kernels, over `groups` (> 0) words of 4
+// taps. In assembly on the DSP cores (GCC keeps neither the 14 registers nor
 // SXTB16's rotate at -Os), in C elsewhere. Out of line: one copy each, and
-// the callers' loops keep their registers. The loop body is there twice
-// (one loop branch per 2 words); an odd count enters at the second copy.
-#define MOTE_DSP_TWICE_LOOP(BODY)              \
-  "adds   %[n], %[n], #1\n\t"                  \
-  "lsrs   %[n], %[n], #1\n\t"                  \
-  "bcs    1f\n\t"                              \
-  "b      2f\n\t"                              \
-  "1:\n\t" BODY "2:\n\t" BODY                  \
+// the callers' loops keep their registers.
+#define MOTE_DSP_LOOP(BODY)                    \
+  "1:\n\t" BODY                                \
   "subs   %[n], %[n], #1\n\t"                  \
   "bne    1b\n\t"
 
-// The same four times, entered by groups % 4 (in %[wa]).
+// The conv rows' hot loop, its body four times (one loop branch per 4
+// words), entered by groups % 4 (in %[wa]).
 #define MOTE_DSP_FOUR_TIMES_LOOP(BODY)         \
   "adds   %[n], %[n], #3\n\t"                  \
   "lsrs   %[n], %[n], #2\n\t"                  \
@@ -175,7 +171,7 @@ __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* c
   "sxtb16 %[wa], %[wa], ror #8\n\t"              \
   "smlad  %[" sn "], %[xe], %[wb], %[" sn "]\n\t" \
   "smlad  %[" sn "], %[xo], %[wa], %[" sn "]\n\t"
-    __asm__ volatile(MOTE_DSP_TWICE_LOOP("ldr    %[xo], [%[x]], #4\n\t"
+    __asm__ volatile(MOTE_DSP_LOOP("ldr    %[xo], [%[x]], #4\n\t"
                                          "sxtb16 %[xe], %[xo]\n\t"
                                          "sxtb16 %[xo], %[xo], ror #8\n\t" MOTE_DSP_ROW_TIMES("w0", "s0")
                                              MOTE_DSP_ROW_TIMES("w1", "s1") MOTE_DSP_ROW_TIMES("w2", "s2")
@@ -210,7 +206,7 @@ __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* c
   s[4] = s[5] = s2;
   s[6] = s[7] = s3;
 }
-#undef MOTE_DSP_TWICE_LOOP
+#undef MOTE_DSP_LOOP
 #undef MOTE_DSP_FOUR_TIMES_LOOP
 
 }  // namespace
