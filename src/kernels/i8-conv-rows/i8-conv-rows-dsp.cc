@@ -48,37 +48,22 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
   const Im2ColWindow win = Im2ColWindowOf(g, r);
   const Im2ColSpan cols = Im2ColColumns(g, win.x0);
   const size_t c = g.in_c, row_len = g.kernel_w * c, kh = g.kernel_h, run = (cols.end - cols.begin) * c;
-  if (c == 1 && row_len * kh <= kSmallPatch && stride == 8) {
-    // First layers (one input channel): the patch in order into a word-aligned
-    // buffer, then a word at a time into the pair (bytes past the patch are
-    // never multiplied); runs of a few bytes would go byte by byte. Windows
-    // inside the image with rows of up to 8 taps copy 8 bytes a row (the next
-    // row's overwrite the extra ones) where the reads stay inside the image;
-    // the others fill the padding first, then copy each row's run.
+  // First layers (one input channel), windows inside the image with rows of
+  // up to 8 taps: 8 bytes a row into a word-aligned buffer (the next row's
+  // overwrite the extra ones) where the reads stay inside the image, then a
+  // word at a time into the pair (bytes past the patch are never
+  // multiplied). Runs of a few bytes would go byte by byte.
+  const size_t first = (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin));
+  if (c == 1 && row_len <= 8 && row_len * kh <= kSmallPatch && stride == 8 && win.y0 >= 0 &&
+      win.y0 + long(kh) <= long(g.in_h) && run == row_len && first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
     alignas(4) int8_t patch[kSmallPatch + 8];
-    const size_t words = (row_len * kh + 3) / 4;
-    const long y_end = win.y0 + long(kh);
-    // Offset of the window's first tap inside the image (when rows are).
-    const size_t first = (win.n * g.in_h + size_t(win.y0)) * g.in_w + size_t(win.x0 + long(cols.begin));
-    if (win.y0 >= 0 && y_end <= long(g.in_h) && run == row_len && row_len <= 8 &&
-        first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
-      const int8_t* src = input + first;
-      for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
-        const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
-        __builtin_memcpy(patch + ky * row_len, &w0, 4);
-        __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
-      }
-    } else {
-      const uint32_t pads = uint32_t(uint8_t(pad)) * 0x01010101u;
-      for (size_t i = 0; i < words; ++i) Store4(patch + i * 4, pads);
-      int8_t* out = patch + cols.begin;
-      for (long y = win.y0; y < y_end; ++y, out += row_len) {
-        if (y < 0 || y >= long(g.in_h)) continue;
-        const int8_t* src = input + (win.n * g.in_h + size_t(y)) * g.in_w + size_t(win.x0 + long(cols.begin));
-        for (size_t i = 0; i < run; ++i) out[i] = src[i];
-      }
+    const int8_t* src = input + first;
+    for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
+      const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
+      __builtin_memcpy(patch + ky * row_len, &w0, 4);
+      __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
     }
-    for (size_t i = 0; i < words; ++i) Store4(d + i * 8, Load4(patch + i * 4));
+    for (size_t i = 0; i < (row_len * kh + 3) / 4; ++i) Store4(d + i * 8, Load4(patch + i * 4));
     return;
   }
   // The padding taps between two runs inside the image go as one fill.
