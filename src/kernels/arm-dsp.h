@@ -2,7 +2,10 @@
 // (src/kernels/i8-*/i8-*-dsp.cc), as ACLE intrinsics (arm_acle.h) where the
 // core has them and as plain C with the same results elsewhere, so the DSP
 // kernels also build natively and are tested there against the scalar
-// reference (test/kernels/). Internal linkage: included by kernels.
+// reference (test/kernels/), and their inner loops. Internal linkage,
+// except the requantization both kernels share (dsp::StoreChannels, defined
+// in i8-conv-rows-dsp.cc; its assembly is tested on the boards, by
+// ports/cortex-m/kernel_selftest.cc).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
