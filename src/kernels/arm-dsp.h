@@ -218,7 +218,8 @@ __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* c
 // does the arithmetic). The fields are copied, so stores of outputs (int8,
 // which may alias anything) do not reload them.
 struct I8BiasRequantizeDsp {
-  explicit I8BiasRequantizeDsp(const I8Requant& rq)
+  // Out of line: one copy for both kernels.
+  __attribute__((noinline)) explicit I8BiasRequantizeDsp(const I8Requant& rq)
       : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
         lo(rq.out_min), hi(rq.out_max), zero_points(Twice(zero_point)), lows(Twice(lo)), highs(Twice(hi)),
         packed(lo >= -128 && lo <= 127 && hi >= -128 && hi <= 127 && zero_point >= -32640 && zero_point <= 32640) {}
