@@ -32,8 +32,9 @@ __attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t s
     if ((reinterpret_cast<uintptr_t>(d) & 3) == 0) d += stride - 4;  // the other row's word
   };
   for (; len > 0 && (reinterpret_cast<uintptr_t>(d) & 3) != 0; --len) put();
-  for (; len >= 4; len -= 4, src += 4 * step, d += stride) Store4(d, Load4(src));
-  for (; len > 0; --len) put();
+  const size_t src_step = 4 * step;
+  for (size_t words = len / 4; words > 0; --words, src += src_step, d += stride) Store4(d, Load4(src));
+  for (len %= 4; len > 0; --len) put();
   return d;
 }
 
