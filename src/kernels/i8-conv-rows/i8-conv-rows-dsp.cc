@@ -117,20 +117,22 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
 #if MOTE_ARM_DSP_INSTRUCTIONS
     if (!finish.packed) goto one_channel;
     // I8RequantizeOne of both pixels' sums, in a few instructions for the
-    // shifts s >= 32 of every usual model, while there are such (stops at
-    // the end or at a shift below 32). With P = (bias + sum) * m and
-    // t = s - 32: for t = 0, (P + 2^31) >> 32 is SMMULR; above,
-    // (P + 2^(s-1)) >> s is ((P >> 32) + 2^(t-1)) >> t (the low word of P
-    // only adds a fraction < 1 to the numerator, which cannot cross a
-    // multiple of 2^t), computed as ((SMMUL >> (t - 1)) + 1) >> 1 (equal:
-    // nested floors). Both stay below 2^31 in magnitude; then the zero point
-    // and the clamp on 16-bit halves (I8BiasRequantizeDsp::packed). In
-    // assembly: GCC -Os spills the loop's values.
+    // shifts s >= 31 (scales below 1: every usual model's), while there are
+    // such (stops at the end or at a shift below 31). With P = (bias + sum)
+    // * m (|P| < 2^62) and t = s - 32: for t = -1, (P + 2^30) >> 31 is
+    // P >> 31 (from SMULL's two words) plus bit 30 of P; for t = 0,
+    // (P + 2^31) >> 32 is SMMULR; above, (P + 2^(s-1)) >> s is
+    // ((P >> 32) + 2^(t-1)) >> t (the low word of P only adds a fraction < 1
+    // to the numerator, which cannot cross a multiple of 2^t), computed as
+    // ((SMMUL >> (t - 1)) + 1) >> 1 (equal: nested floors). All stay within
+    // 32 bits; then the zero point and the clamp on 16-bit halves
+    // (I8BiasRequantizeDsp::packed). In assembly: GCC -Os spills the loop's
+    // values.
     uint32_t t, b, d0, d1;
     __asm__ volatile(
         "1:\n\t"
         "ldr    %[t], [%[sh]]\n\t"
-        "cmp    %[t], #32\n\t"
+        "cmp    %[t], #31\n\t"
         "blt    9f\n\t"
         "adds   %[sh], %[sh], #4\n\t"
         "ldr    %[b], [%[bias]], #4\n\t"
@@ -139,7 +141,20 @@ void dsp::StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int3
         "add    %[d1], %[d1], %[b]\n\t"
         "ldr    %[b], [%[m]], #4\n\t"
         "subs   %[t], %[t], #32\n\t"
-        "bne    2f\n\t"
+        "bgt    2f\n\t"
+        "beq    4f\n\t"
+        "smull  %[t], %[d0], %[d0], %[b]\n\t"
+        "lsls   %[d0], %[d0], #1\n\t"
+        "orr    %[d0], %[d0], %[t], lsr #31\n\t"
+        "ubfx   %[t], %[t], #30, #1\n\t"
+        "add    %[d0], %[d0], %[t]\n\t"
+        "smull  %[t], %[d1], %[d1], %[b]\n\t"
+        "lsls   %[d1], %[d1], #1\n\t"
+        "orr    %[d1], %[d1], %[t], lsr #31\n\t"
+        "ubfx   %[t], %[t], #30, #1\n\t"
+        "add    %[d1], %[d1], %[t]\n\t"
+        "b      3f\n\t"
+        "4:\n\t"
         "smmulr %[d0], %[d0], %[b]\n\t"
         "smmulr %[d1], %[d1], %[b]\n\t"
         "b      3f\n\t"
