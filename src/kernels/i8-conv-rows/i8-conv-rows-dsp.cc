@@ -58,13 +58,15 @@ void Im2ColPairRow(const Conv2DGeometry& g, const int8_t* input, int8_t pad, siz
   if (c == 1 && row_len <= 8 && row_len * kh <= kSmallPatch && stride == 8 && win.y0 >= 0 &&
       win.y0 + long(kh) <= long(g.in_h) && run == row_len && first + (kh - 1) * g.in_w + 8 <= (win.n + 1) * g.in_h * g.in_w) {
     alignas(4) int8_t patch[kSmallPatch + 8];
+    const size_t words = (row_len * kh + 3) / 4;
+    Store4(patch + (words - 1) * 4, 0);  // the bytes past the patch: defined
     const int8_t* src = input + first;
     for (size_t ky = 0; ky < kh; ++ky, src += g.in_w) {
       const uint32_t w0 = Load4(src), w1 = Load4(src + 4);
       __builtin_memcpy(patch + ky * row_len, &w0, 4);
       __builtin_memcpy(patch + ky * row_len + 4, &w1, 4);
     }
-    for (size_t i = 0; i < (row_len * kh + 3) / 4; ++i) Store4(d + i * 8, Load4(patch + i * 4));
+    for (size_t i = 0; i < words; ++i) Store4(d + i * 8, Load4(patch + i * 4));
     return;
   }
   // The padding taps between two runs inside the image go as one fill.
