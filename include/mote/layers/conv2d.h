@@ -94,6 +94,8 @@ class Conv2D final : public Layer {
   // whole images (each owns its images of dx). Results equal the serial
   // path's for every thread count.
   void ForwardParallel(const ForwardArgs& args);
+  // Predict (ForwardArgs::predict) on a few images: row dot products.
+  void ForwardRows(const ForwardArgs& args);
   void BackwardParallel(const BackwardArgs& args);
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
