@@ -204,12 +204,7 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
-  // Predict on up to kRowsMaxBatch images: one row run's im2col (ForwardRows).
-  if (!direct_) {
-    kernels::Conv2DGeometry few = g;
-    few.batch = Min(g.batch, conv_rows::kRowsMaxBatch);
-    ctx.RequestScratch(conv_rows::ColumnsFloats(few));
-  }
+  if (!direct_) ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));  // Predict on a few images (ForwardRows)
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
     // Weight-gradient chunks: kernel taps of one kernel row, at least 256

@@ -3,7 +3,8 @@
 // output rows whose windows keep the same kernel rows inside the image, the
 // im2col of that run (the top / bottom padding taps left out, column padding
 // read as zeros) against the weights as stored, [filters][kh][kw][C]
-// (kernels::F32DenseRows, no packing). For small row counts this beats the
+// (kernels::F32DenseRows, no packing; a short patch goes through the GEMM
+// with W^T instead). For small row counts this beats the
 // layer's GEMM path, which packs its operands for large batches: Conv2D and
 // Dense take it in Predict (TakesRows).
 // Internal to src/layers.
@@ -25,13 +26,14 @@ inline bool TakesRows(const ForwardArgs& args) {
   return args.predict && args.batch <= kRowsMaxBatch && ActiveBackend() != Backend::kScalar;
 }
 
-// Floats of `columns` ConvRows needs for one image of geometry g.
-size_t ColumnsFloats(const kernels::Conv2DGeometry& g);
+// Floats of scratch ConvRows needs for geometry g (whatever its batch).
+size_t ScratchFloats(const kernels::Conv2DGeometry& g, size_t filters);
 
 // y [g.batch, out_h, out_w, filters] = clamp(conv(x, w) + bias, lo, hi);
-// bias may be null (0). `columns` holds ColumnsFloats(g) floats.
+// bias may be null (0). `scratch` (64-byte aligned) holds ScratchFloats(g,
+// filters) floats.
 void ConvRows(const kernels::Conv2DGeometry& g, const float* x, const float* w, size_t filters, const float* bias,
-              float lo, float hi, float* columns, float* y);
+              float lo, float hi, float* scratch, float* y);
 
 }  // namespace conv_rows
 }  // namespace mote

@@ -257,8 +257,9 @@ TEST(Conv2DTest, TiledPaddedLayersMatchDirectReference) {
 // Predict (ForwardArgs::predict) on every backend against the definition and
 // against the inference Forward: batches 1 and 2 take the row path
 // (src/layers/conv_rows.h) on SIMD backends, 5 (over kRowsMaxBatch) the
-// GEMMs. Strides, padding (windows entirely in it too), 1 and 3 channels,
-// the 1x1 direct conv, the seed network's first and third convolutions.
+// GEMMs. Strides, padding (windows entirely in it too), 1 and 3 channels
+// (short patches: the GEMM with W^T), 9 and 40 (dot products), the 1x1
+// direct conv, the seed network's first and third convolutions.
 TEST(Conv2DTest, PredictMatchesDirectReference) {
   const ReferenceCase cases[] = {
       {"3x3 stride 1 same, 1 channel", Shape(5, 7, 9, 1), 5, 3, 3, Opts(1, 1, Padding::kSame)},
@@ -269,6 +270,8 @@ TEST(Conv2DTest, PredictMatchesDirectReference) {
       {"4x4 valid stride 3, 3 channels", Shape(5, 10, 11, 3), 6, 4, 4, Opts(3, 3, Padding::kValid)},
       {"3x3 stride 2 pad 3: rows of windows in the padding", Shape(5, 4, 5, 3), 9, 3, 3,
        Opts(2, 2, Padding::kExplicit, 3, 3)},
+      {"3x3 strides 2,3 pad 3,1, 9 channels: dot products, rows in the padding", Shape(5, 5, 7, 9), 6, 3, 3,
+       Opts(2, 3, Padding::kExplicit, 3, 1)},
       {"1x1 direct", Shape(5, 3, 5, 3), 4, 1, 1, Opts(1, 1, Padding::kValid)},
       {"5x5 same, 40 channels, no bias (seed conv3)", Shape(5, 7, 7, 40), 17, 5, 5,
        Opts(1, 1, Padding::kSame, 0, 0, false)},
