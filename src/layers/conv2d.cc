@@ -204,7 +204,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
-  if (!direct_) ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));  // Predict on a few images (ForwardRows)
+  if (!direct_) {  // Predict on a few images (ForwardRows): on the caller, or one image per worker
+    ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));
+    ctx.RequestWorkerScratch(conv_rows::ScratchFloats(g, filters_));
+  }
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
     // Weight-gradient chunks: kernel taps of one kernel row, at least 256
@@ -264,7 +267,15 @@ void Conv2D::ForwardRows(const ForwardArgs& args) {
   if (direct_)
     return kernels::F32DenseRows(g.rows(), filters_, g.in_c, args.inputs[0], g.in_c, kernel_, g.in_c, bias_, -inf,
                                  inf, args.output, filters_);
-  conv_rows::ConvRows(g, args.inputs[0], kernel_, filters_, bias_, -inf, inf, args.scratch, args.output);
+  if (args.pool == nullptr || args.batch == 1)
+    return conv_rows::ConvRows(g, args.inputs[0], kernel_, filters_, bias_, -inf, inf, args.scratch, args.output);
+  // One image per chunk, computed as on one thread.
+  g.batch = 1;
+  const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
+  ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
+    conv_rows::ConvRows(g, args.inputs[0] + n * image_in, kernel_, filters_, bias_, -inf, inf,
+                        args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
+  });
 }
 
 void Conv2D::Forward(const ForwardArgs& args) {

@@ -370,5 +370,38 @@ TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   }
 }
 
+// Predict on a few images with a pool (one image per chunk on the row path)
+// gives the pool-less outputs bit for bit, for 1, 2, 3 and 8 threads.
+TEST(Conv2DThreads, PredictEqualsTheSerialOneBitForBit) {
+  struct Case {
+    Shape input;
+    size_t filters, kernel, stride;
+  };
+  for (const Case& k : {Case{Shape(4, 28, 28, 1), 10, 5, 2}, Case{Shape(4, 7, 7, 40), 80, 5, 1},
+                        Case{Shape(3, 9, 8, 3), 7, 3, 2}}) {
+    SCOPED_TRACE(k.filters);
+    Conv2DOptions o;
+    o.stride_h = o.stride_w = k.stride;
+    o.padding = Padding::kSame;
+    for (size_t batch = 1; batch <= k.input.dim(0); ++batch) {
+      std::vector<float> reference;
+      for (size_t threads : {0, 1, 2, 3, 8}) {
+        Conv2D layer(k.filters, k.kernel, k.kernel, o);
+        LayerHarness h(layer, {k.input}, 7);
+        ASSERT_TRUE(h.status().ok());
+        std::unique_ptr<ThreadPool> pool(threads ? new ThreadPool(threads) : nullptr);
+        h.UsePool(pool.get());
+        h.Forward(false, batch, /*predict=*/true);
+        if (threads == 0) {
+          reference = h.output;
+          continue;
+        }
+        EXPECT_EQ(std::memcmp(h.output.data(), reference.data(), reference.size() * sizeof(float)), 0)
+            << "batch " << batch << ", " << threads << " threads";
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mote

@@ -146,6 +146,8 @@ TEST(ModelPredict, FewExamplesMatchTheInferenceForwardOnEveryBackend) {
   Model model;
   BuildOddCnn(model, 6);
   ExpectPredictMatchesForward(model, 6);
+  ASSERT_TRUE(model.SetThreads(3).ok());  // images of the row path one per worker
+  ExpectPredictMatchesForward(model, 6);
 }
 
 TEST(ModelPredict, SeedNetworkFewExamplesMatchTheInferenceForward) {
