@@ -6,8 +6,8 @@
 # so load changes hit every case alike), pinned to CPU (default 0); the best
 # CPU time of each case is kept. Prints a table and, last, one JSON line.
 #   bench/predict_batch1.sh [BUILD_DIR] [ROUNDS]
-# Environment: CPU (core to pin to), BACKENDS (mote_bench variant names,
-# default "scalar hwy:AVX3 hwy:AVX2 xsimd:avx512bw").
+# Environment: CPU (core to pin to), BACKENDS (mote_bench variant names, e.g.
+# "scalar hwy:AVX3_DL xsimd:avx512bw"; default: every one this CPU runs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-"$here/../build"}
@@ -17,7 +17,8 @@ if [ ! -x "$exe" ]; then
   echo "predict_batch1.sh: $exe not found; build first: meson setup $build && ninja -C $build" >&2
   exit 1
 fi
-backends=${BACKENDS:-"scalar hwy:AVX3 hwy:AVX2 xsimd:avx512bw"}
+backends=${BACKENDS:-$("$exe" --benchmark_list_tests --benchmark_filter='^seed_runtime/.*/library_predict_b1$' |
+  cut -d/ -f2)}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 i=0
