@@ -377,7 +377,8 @@ TEST(Conv2DThreads, PredictEqualsTheSerialOneBitForBit) {
     Shape input;
     size_t filters, kernel, stride;
   };
-  for (const Case& k : {Case{Shape(4, 28, 28, 1), 10, 5, 2}, Case{Shape(4, 7, 7, 40), 80, 5, 1},
+  // The seed network's first conv and a narrow third (cheap under emulation).
+  for (const Case& k : {Case{Shape(4, 28, 28, 1), 10, 5, 2}, Case{Shape(4, 7, 7, 40), 16, 5, 1},
                         Case{Shape(3, 9, 8, 3), 7, 3, 2}}) {
     SCOPED_TRACE(k.filters);
     Conv2DOptions o;
