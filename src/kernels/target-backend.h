@@ -9,6 +9,7 @@
 // (ports/cortex-m/kernel_selftest.cc) checks each against
 // scalar_backend, int8 bit for bit. Internal.
 #pragma once
+#include "src/kernels/i8-variant.h"
 #include "src/kernels/kernel-table.h"
 
 // Cortex-M with MVE (Helium, Armv8.1-M: M55, M85); __ARM_FEATURE_MVE bit 1 is
@@ -40,6 +41,11 @@ using namespace scalar_backend;
 #define MOTE_KERNEL(ret, name, params, args) ret name params;
 #define MOTE_KERNEL_FAMILY(family) MOTE_TARGET_VARIANT_##family
 #include "mote/kernel_list.inc"
+// The int8 families' variant directly (scalar_backend's forwarders to it would
+// add one more jump per call).
+using MOTE_I8_VARIANT::I8ConvRows;
+using MOTE_I8_VARIANT::I8DenseRows;
+using MOTE_I8_VARIANT::I8RowSums;
 }  // namespace target_backend
 }  // namespace kernels
 }  // namespace mote

@@ -10,8 +10,9 @@ constexpr float kInf = __builtin_inff();
 // invite overflow.
 constexpr int32_t kMaxWindowParam = 0xFFFF;
 
-// Out of line: one copy for both clamp bounds (code size).
-__attribute__((noinline)) bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
+// An integer in [-128, 127] (and not NaN): rounding and clamping leave it
+// as it is. Out of line: one copy for both clamp bounds (code size).
+__attribute__((noinline)) bool IsI8Value(float v) { return float(RoundClampF32(v, -128, 127)) == v; }
 
 // One spatial axis: window k, stride s, pad p < k: the last of `out`
 // windows must still start inside [0, in) (so every window overlaps it).
