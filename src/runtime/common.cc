@@ -55,7 +55,8 @@ mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
   return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
 }
 
-mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op, int first_unused) {
+  MOTE_RT_TRY(CheckUnusedParams(op, first_unused));
   // Compared as bits (integer compares, no FPU flags): each bound has one
   // encoding, -128 / 127 (0xC3000000 / 0x42FE0000) or -inf / inf.
   const bool i8 = IsI8(Out(m, op));

@@ -21,8 +21,8 @@ bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
   return Aligned(offset) && offset <= limit && bytes <= limit - offset;
 }
 // A table of `count` records of `record_bytes` at `offset`, after the header
-// and inside [0, limit).
-bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
+// and inside [0, limit). Out of line: one copy for both tables (code size).
+__attribute__((noinline)) bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
   return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
@@ -85,8 +85,9 @@ mote_rt_status CheckOpAliasing(const mote_rt_model& m, const MoteOpRecord& op) {
   return MOTE_RT_OK;
 }
 
-// What the loader checks of every op before its own validate function.
-mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
+// What the loader checks of every op before its own validate function. Out of
+// line (smaller code).
+__attribute__((noinline)) mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
   if (op.activation > MOTE_ACT_RELU6) return MOTE_RT_UNKNOWN_OP;
   if (op.input_count > 4 || op.reserved0 != 0) return MOTE_RT_BAD_PARAMS;
   MOTE_RT_TRY(CheckIds(m, op.input_count, op.inputs, false));

@@ -142,8 +142,10 @@ mote_rt_status CheckConstant(const mote_rt_model& m, const MoteOpRecord& op, int
 mote_rt_status CheckUnusedParams(const MoteOpRecord& op, int first);
 // An int8 output clamp [act_min, act_max] must be exact int8 values (else BAD_PARAMS).
 mote_rt_status CheckI8Clamp(const MoteOpRecord& op);
-// For ops without a fused activation: the clamp is the identity of the output dtype.
-mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op);
+// For ops without a fused activation: params[first_unused..8) are 0 (else
+// BAD_PARAMS, CheckUnusedParams) and the clamp is the identity of the output
+// dtype (else BAD_PARAMS).
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op, int first_unused);
 // multiplier in [2^30, 2^31), shift in [1, 62] (else BAD_PARAMS).
 bool RequantOk(int32_t multiplier, int32_t shift);
 // Conv, depthwise conv and dense: inputs x (f32 or int8), constant weights
