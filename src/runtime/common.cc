@@ -91,7 +91,8 @@ mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& o
   if (ElementsOf(In(m, op, 2)) != channels) return MOTE_RT_BAD_SHAPE;
   if (!ComputesI8(In(m, op, 0))) return MOTE_RT_OK;
   MOTE_RT_TRY(CheckI8Clamp(op));
-  if (k > (1u << 16) || ElementsOf(In(m, op, 3)) != 2 * uint64_t(channels)) return MOTE_RT_BAD_SHAPE;
+  // 2 * channels fits: the bias's 4 * channels bytes do.
+  if (k > (1u << 16) || ElementsOf(In(m, op, 3)) != 2 * channels) return MOTE_RT_BAD_SHAPE;
   // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
   // so every partial sum of bias + k products, in any order, stays within
   // |bias| + k * 2^14: that must fit in an int32 (k * 2^14 <= 2^30 here).

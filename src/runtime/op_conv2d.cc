@@ -141,8 +141,11 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
         kernels::I8Requant part = rq;
         if (!whole) {
           for (size_t j = 0; j < n; ++j) bias[j] = 0;
-          kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
-          kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+          // The taps [0, skip_before), then [skip_from, patch) (skip_before < patch).
+          for (size_t at = 0, end = skip_before;; at = skip_from, end = patch) {
+            kernels::I8RowSums(n, end - at, w + c0 * patch + at, patch, bias);
+            if (end == patch) break;
+          }
           for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
           part.bias = bias;
           part.multiplier += c0;

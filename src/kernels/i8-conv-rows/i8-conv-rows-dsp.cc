@@ -225,13 +225,13 @@ void i8_dsp::I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t*
 void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,
                         size_t row_end, const int8_t* w, size_t ldw, size_t n, const I8Requant& requant,
                         int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc) {
+  const I8BiasRequantizeDsp finish{requant};
   const size_t k = g.patch_size();
   const size_t pair_bytes = 2 * ((k + 3) / 4 * 4);
   // Pairs need a 4-byte aligned block (LDRD).
   const size_t misalign = (4 - (reinterpret_cast<uintptr_t>(columns) & 3)) & 3;
   int8_t* block = columns + misalign;
   const bool pairs = columns_bytes >= misalign && columns_bytes - misalign >= pair_bytes;
-  const I8BiasRequantizeDsp finish{requant};
   size_t r = row_begin;
   if (pairs) {
     for (; r + 2 <= row_end; r += 2) {
