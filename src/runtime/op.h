@@ -190,6 +190,17 @@ inline int32_t DivRoundAway(int32_t sum, int32_t count) {
   return sum >= 0 ? (sum + count / 2) / count : -((-sum + count / 2) / count);
 }
 
+// GCC: no loop-invariant motion in this function. For run functions whose
+// loops go round a few times per call (row classes, channel chunks): the
+// hoisted values mostly spill to the stack (conv2d: 22 B larger on the M4 for
+// 0.1 % fewer instructions of the int8 seed network). Clang has no
+// per-function form.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_RT_NO_LOOP_HOISTING __attribute__((optimize("no-tree-loop-im")))
+#else
+#define MOTE_RT_NO_LOOP_HOISTING
+#endif
+
 #define MOTE_RT_TRY(expr)                          \
   do {                                             \
     const mote_rt_status mote_rt_s_ = (expr);      \

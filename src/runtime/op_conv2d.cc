@@ -94,7 +94,7 @@ void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float
 
 }  // namespace
 
-void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
+MOTE_RT_NO_LOOP_HOISTING void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);
   const size_t cout = Out(m, op).dims[2];
   const size_t patch = g.patch_size(), rows = g.rows();
