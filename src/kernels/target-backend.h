@@ -1,8 +1,9 @@
 // The freestanding build's kernels, chosen at compile time (kernels.cc
 // forwards to target_backend): the scalar backend, except the families that
 // have a variant for the instruction set the compiler targets. (The int8
-// dense and conv rows choose theirs inside the scalar backend instead, in
-// src/kernels/i8-variant.h, with a reference of their own.) A variant
+// dense and conv rows choose theirs in src/kernels/i8-variant.h, for the
+// scalar backend too, with a reference of their own; target_backend names
+// that choice directly.) A variant
 // lives next to its family's scalar reference, named after the instruction
 // set (src/kernels/f32-dense-rows/f32-dense-rows-fpu.cc) and built only
 // there (its whole file is under the macro below); the board self-test
