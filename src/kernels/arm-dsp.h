@@ -22,6 +22,16 @@
 // For the few small functions GCC -Os would call from the inner loops.
 #define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
 
+// GCC: a function's loops as written (no loop optimizer passes: induction
+// variables, unswitching, ...). For loops that run a few times per call or
+// copy a few bytes, where those passes add code (and here instructions too:
+// M4 matrix). Clang has no per-function form.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_LOOPS_AS_WRITTEN __attribute__((optimize("no-tree-loop-optimize")))
+#else
+#define MOTE_LOOPS_AS_WRITTEN
+#endif
+
 namespace mote {
 namespace kernels {
 namespace dsp {

@@ -10,8 +10,9 @@ constexpr float kInf = __builtin_inff();
 // invite overflow.
 constexpr int32_t kMaxWindowParam = 0xFFFF;
 
-// Out of line: one copy for both clamp bounds (code size).
-__attribute__((noinline)) bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
+// An integer in [-128, 127] (and not NaN): rounding and clamping leave it
+// as it is. Out of line: one copy for both clamp bounds (code size).
+__attribute__((noinline)) bool IsI8Value(float v) { return float(RoundClampF32(v, -128, 127)) == v; }
 
 // One spatial axis: window k, stride s, pad p < k: the last of `out`
 // windows must still start inside [0, in) (so every window overlaps it).
@@ -54,7 +55,8 @@ mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
   return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
 }
 
-mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op, int first_unused) {
+  MOTE_RT_TRY(CheckUnusedParams(op, first_unused));
   // Compared as bits (integer compares, no FPU flags): each bound has one
   // encoding, -128 / 127 (0xC3000000 / 0x42FE0000) or -inf / inf.
   const bool i8 = IsI8(Out(m, op));
@@ -89,7 +91,8 @@ mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& o
   if (ElementsOf(In(m, op, 2)) != channels) return MOTE_RT_BAD_SHAPE;
   if (!ComputesI8(In(m, op, 0))) return MOTE_RT_OK;
   MOTE_RT_TRY(CheckI8Clamp(op));
-  if (k > (1u << 16) || ElementsOf(In(m, op, 3)) != 2 * uint64_t(channels)) return MOTE_RT_BAD_SHAPE;
+  // 2 * channels fits: the bias's 4 * channels bytes do.
+  if (k > (1u << 16) || ElementsOf(In(m, op, 3)) != 2 * channels) return MOTE_RT_BAD_SHAPE;
   // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
   // so every partial sum of bias + k products, in any order, stays within
   // |bias| + k * 2^14: that must fit in an int32 (k * 2^14 <= 2^30 here).

@@ -21,8 +21,8 @@ bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
   return Aligned(offset) && offset <= limit && bytes <= limit - offset;
 }
 // A table of `count` records of `record_bytes` at `offset`, after the header
-// and inside [0, limit).
-bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
+// and inside [0, limit). Out of line: one copy for both tables (code size).
+__attribute__((noinline)) bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
   return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
@@ -50,7 +50,19 @@ mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint3
   return RangeOk(t.offset, t.bytes, limit) ? MOTE_RT_OK : MOTE_RT_BAD_OFFSET;
 }
 
-bool TensorIdOk(const mote_rt_model& m, uint16_t id) { return id < m.header->tensor_count; }
+// A tensor id in range whose tensor is an activation when `activation`.
+bool TensorIdOk(const mote_rt_model& m, uint16_t id, bool activation) {
+  return id < m.header->tensor_count && (!activation || m.tensors[id].kind == MOTE_TENSOR_ACTIVATION);
+}
+
+// The 4 ids of an op's inputs or the model's inputs / outputs: the first
+// `count` valid (TensorIdOk), the rest MOTE_MODEL_NO_TENSOR.
+mote_rt_status CheckIds(const mote_rt_model& m, uint32_t count, const uint16_t* ids, bool activation) {
+  static_assert(MOTE_MODEL_MAX_IO == 4, "op and model id lists have the same length");
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_IO; ++i)
+    if (i < count ? !TensorIdOk(m, ids[i], activation) : ids[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
+  return MOTE_RT_OK;
+}
 
 // [a, a + a_bytes) and [b, b + b_bytes) share a byte (both ranges checked
 // inside the arena, so the sums do not wrap).
@@ -73,15 +85,13 @@ mote_rt_status CheckOpAliasing(const mote_rt_model& m, const MoteOpRecord& op) {
   return MOTE_RT_OK;
 }
 
-// What the loader checks of every op before its own validate function.
-mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
+// What the loader checks of every op before its own validate function. Out of
+// line (smaller code).
+__attribute__((noinline)) mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
   if (op.activation > MOTE_ACT_RELU6) return MOTE_RT_UNKNOWN_OP;
   if (op.input_count > 4 || op.reserved0 != 0) return MOTE_RT_BAD_PARAMS;
-  for (uint32_t i = 0; i < 4; ++i) {
-    const bool used = i < op.input_count;
-    if (used ? !TensorIdOk(m, op.inputs[i]) : op.inputs[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-  }
-  if (!TensorIdOk(m, op.output) || m.tensors[op.output].kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
+  MOTE_RT_TRY(CheckIds(m, op.input_count, op.inputs, false));
+  if (!TensorIdOk(m, op.output, true)) return MOTE_RT_BAD_TENSOR;
   // A compute dtype this build leaves out (meson option runtime_dtypes; the
   // ops' RunsI8): Quantize and Dequantize convert between the two, so any
   // build runs them.
@@ -99,14 +109,7 @@ mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
 
 mote_rt_status CheckIo(const mote_rt_model& m, uint32_t count, const uint16_t* ids) {
   if (count < 1 || count > MOTE_MODEL_MAX_IO) return MOTE_RT_BAD_TENSOR;
-  for (uint32_t i = 0; i < MOTE_MODEL_MAX_IO; ++i) {
-    if (i >= count) {
-      if (ids[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-    } else if (!TensorIdOk(m, ids[i]) || m.tensors[ids[i]].kind != MOTE_TENSOR_ACTIVATION) {
-      return MOTE_RT_BAD_TENSOR;
-    }
-  }
-  return MOTE_RT_OK;
+  return CheckIds(m, count, ids, true);
 }
 
 // Every check but the arena's; fills m (arena unset; m zeroed before, so train

@@ -12,10 +12,13 @@ namespace mote {
 namespace rt {
 namespace {
 
-// Kernel sizes and strides are validated >= 1: their OR is 1 when all are 1.
-bool Pointwise(const kernels::Conv2DGeometry& g) {
-  return (g.kernel_h | g.kernel_w | g.stride_h | g.stride_w) == 1 && (g.pad_top | g.pad_left) == 0 &&
-         g.out_h == g.in_h && g.out_w == g.in_w;
+// 1x1, stride 1, unpadded, output [H, W] the input's (params[0..6): window,
+// stride, pad). Kernel sizes and strides are validated >= 1: their OR is 1
+// when all are 1. Out of line: one copy for Validate and Run.
+__attribute__((noinline)) bool Pointwise(const MoteOpRecord& op, const MoteTensorRecord& x,
+                                         const MoteTensorRecord& y) {
+  const int32_t* p = op.params;
+  return (p[0] | p[1] | p[2] | p[3]) == 1 && (p[4] | p[5]) == 0 && y.dims[0] == x.dims[0] && y.dims[1] == x.dims[1];
 }
 
 }  // namespace
@@ -32,12 +35,11 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
       w.dims[2] != uint32_t(op.params[1]) || w.dims[3] != x.dims[2])
     return MOTE_RT_BAD_SHAPE;
-  const kernels::Conv2DGeometry g = WindowGeometry(m, op);
-  const uint64_t patch = uint64_t(g.patch_size());  // < 2^32: the weights' element count
-  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
-  if (Pointwise(g)) return MOTE_RT_OK;
-  if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
-  const uint64_t rows = uint64_t(g.rows());
+  const uint32_t patch = w.dims[1] * w.dims[2] * w.dims[3];  // < 2^32: the weights' element count
+  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, patch));
+  if (Pointwise(op, x, y)) return MOTE_RT_OK;
+  if (kernel_rows) return CheckScratch(op, uint64_t(w.dims[2]) * w.dims[3] * 4);
+  const uint64_t rows = uint64_t(y.dims[0]) * y.dims[1];
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch * (ComputesI8(x) ? 1 : 4));
 }
@@ -92,13 +94,13 @@ void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float
 
 }  // namespace
 
-void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
+MOTE_RT_NO_LOOP_HOISTING void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);
   const size_t cout = Out(m, op).dims[2];
   const size_t patch = g.patch_size(), rows = g.rows();
   const size_t tile = size_t(op.params[6]);
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
-  const bool direct = Pointwise(g);
+  const bool direct = Pointwise(op, In(m, op, 0), Out(m, op));
   if (RunsI8(In(m, op, 0))) {
     const kernels::I8Requant rq = I8RequantOf(m, op, cout);
     const int8_t* x = InI8(m, op, 0);
@@ -141,8 +143,11 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
         kernels::I8Requant part = rq;
         if (!whole) {
           for (size_t j = 0; j < n; ++j) bias[j] = 0;
-          kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
-          kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+          // The taps [0, skip_before), then [skip_from, patch) (skip_before < patch).
+          for (size_t at = 0, end = skip_before;; at = skip_from, end = patch) {
+            kernels::I8RowSums(n, end - at, w + c0 * patch + at, patch, bias);
+            if (end == patch) break;
+          }
           for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
           part.bias = bias;
           part.multiplier += c0;

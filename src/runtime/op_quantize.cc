@@ -14,8 +14,7 @@ mote_rt_status ValidateConvert(const mote_rt_model& m, const MoteOpRecord& op, u
   if (x.dtype != from || y.dtype != to || (from == MOTE_DTYPE_I8 && x.kind != MOTE_TENSOR_ACTIVATION))
     return MOTE_RT_BAD_TENSOR;
   if (!SameDims(x, y)) return MOTE_RT_BAD_SHAPE;
-  MOTE_RT_TRY(CheckUnusedParams(op, 0));
-  return CheckNoClamp(m, op);
+  return CheckNoClamp(m, op, 0);
 }
 
 }  // namespace

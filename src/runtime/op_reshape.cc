@@ -11,10 +11,9 @@ mote_rt_status ValidateReshape(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& y = Out(m, op);
   if (y.dtype != x.dtype || x.scale != y.scale || x.zero_point != y.zero_point) return MOTE_RT_BAD_TENSOR;
   if (x.bytes != y.bytes) return MOTE_RT_BAD_SHAPE;
-  MOTE_RT_TRY(CheckUnusedParams(op, 0));
   // The loader has refused a partial overlap with the input (memcpy needs
   // disjoint ranges unless they are the same).
-  return CheckNoClamp(m, op);
+  return CheckNoClamp(m, op, 0);
 }
 
 void RunReshape(const mote_rt_model& m, const MoteOpRecord& op) {

@@ -24,8 +24,9 @@ using namespace dsp;
 // the write pointer skips the other row's word at each word boundary), 4
 // for a plain row. From a word boundary on, a word at a time (the source may
 // be unaligned). Returns the next write position. Out of line: one copy for
-// every run and fill.
-__attribute__((noinline)) int8_t* PairRun(int8_t* d, const int8_t* src, size_t step, size_t len, size_t stride) {
+// every run and fill; its loops as written (smaller and fewer instructions).
+__attribute__((noinline)) MOTE_LOOPS_AS_WRITTEN int8_t* PairRun(int8_t* d, const int8_t* src, size_t step, size_t len,
+                                                                 size_t stride) {
   const auto put = [&]() __attribute__((always_inline)) {
     *d++ = *src;
     src += step;
@@ -222,16 +223,18 @@ void i8_dsp::I8RowSums(size_t n, size_t k, const int8_t* w, size_t ldw, int32_t*
   }
 }
 
-void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value, size_t row_begin,
-                        size_t row_end, const int8_t* w, size_t ldw, size_t n, const I8Requant& requant,
-                        int8_t* columns, size_t columns_bytes, int8_t* c, size_t ldc) {
+// The loops as written: smaller, as fast (M4 matrix).
+MOTE_LOOPS_AS_WRITTEN void i8_dsp::I8ConvRows(const Conv2DGeometry& g, const int8_t* input, int8_t pad_value,
+                                              size_t row_begin, size_t row_end, const int8_t* w, size_t ldw, size_t n,
+                                              const I8Requant& requant, int8_t* columns, size_t columns_bytes,
+                                              int8_t* c, size_t ldc) {
+  const I8BiasRequantizeDsp finish{requant};
   const size_t k = g.patch_size();
   const size_t pair_bytes = 2 * ((k + 3) / 4 * 4);
   // Pairs need a 4-byte aligned block (LDRD).
   const size_t misalign = (4 - (reinterpret_cast<uintptr_t>(columns) & 3)) & 3;
   int8_t* block = columns + misalign;
   const bool pairs = columns_bytes >= misalign && columns_bytes - misalign >= pair_bytes;
-  const I8BiasRequantizeDsp finish{requant};
   size_t r = row_begin;
   if (pairs) {
     for (; r + 2 <= row_end; r += 2) {
