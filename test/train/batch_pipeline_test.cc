@@ -1,12 +1,14 @@
 // BatchPipeline (src/train/batch_pipeline.h): the batches made on the worker
-// are the ones made inline, epoch after epoch (shuffle and augmentation
-// streams unbroken); a sample's items are what an epoch holds; bad samples
+// (ahead into the ring, or by the caller when it catches up) are the ones
+// made inline, epoch after epoch (shuffle and augmentation streams unbroken); a sample's items are what an epoch holds; bad samples
 // are refused.
 #include "src/train/batch_pipeline.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace mote {
@@ -28,11 +30,15 @@ struct Batches {
   std::vector<int32_t> labels;
 };
 
-Batches AllBatches(const BatchPipeline::Config& config) {
+// Every batch of the run; a slow caller (`pause`) lets the worker fill the
+// ring, a fast one catches up with it and makes batches itself.
+Batches AllBatches(const BatchPipeline::Config& config, std::chrono::microseconds pause = {}) {
   BatchPipeline pipeline;
   EXPECT_TRUE(pipeline.Prepare(config).ok());
+  EXPECT_EQ(pipeline.slots(), config.overlap ? 4u : 1u);
   Batches all;
   for (size_t k = 0; k < config.epochs * config.batches_per_epoch; ++k) {
+    if (pause.count() > 0) std::this_thread::sleep_for(pause);
     const BatchPipeline::Batch b = pipeline.Next();
     all.x.insert(all.x.end(), b.x, b.x + b.rows * 4);
     all.labels.insert(all.labels.end(), b.labels, b.labels + b.rows);
@@ -55,9 +61,11 @@ TEST(BatchPipeline, OverlappedBatchesAreTheInlineOnes) {
   config.augment = &augment;
   const Batches inline_batches = AllBatches(config);
   config.overlap = true;
-  const Batches overlapped = AllBatches(config);
-  EXPECT_EQ(inline_batches.labels, overlapped.labels);
-  EXPECT_EQ(inline_batches.x, overlapped.x);
+  for (int pause_us : {0, 300}) {
+    const Batches overlapped = AllBatches(config, std::chrono::microseconds(pause_us));
+    EXPECT_EQ(inline_batches.labels, overlapped.labels) << pause_us;
+    EXPECT_EQ(inline_batches.x, overlapped.x) << pause_us;
+  }
   ASSERT_EQ(inline_batches.labels.size(), 55u);
   // Every epoch holds each item once, and the epochs are shuffled differently.
   for (size_t e = 0; e < 5; ++e) {
