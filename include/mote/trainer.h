@@ -1,8 +1,8 @@
 // Minibatch training loop: seeded shuffling, validation, metrics,
 // per-epoch history, callbacks, learning-rate schedules, Keras-like output.
-// All buffers of the loop (permutation, two batch buffers, the augmenter's
-// input) and its data worker thread are set up before the first step; steps
-// and epochs allocate nothing (with `verbose` off: the epoch line is a
+// All buffers of the loop (permutation, batch buffers, the augmenter's input)
+// and its data worker thread are set up before the first step; steps and
+// epochs allocate nothing (with `verbose` off: the epoch line is a
 // std::string).
 #pragma once
 #include <stddef.h>
@@ -57,11 +57,12 @@ struct FitOptions {
   // same as Fit on Subset(train, *sample), without the copy. Not with
   // validation_split (give `validation`).
   const std::vector<size_t>* sample = nullptr;
-  // Data overlap: the next batch (the epoch's shuffle, gathering, augmentation)
-  // is made on one worker thread, started by Fit and parked when idle, while
-  // the current step trains. kAuto overlaps when the model has more than one
-  // thread (Model::threads()); with one, Fit makes each batch inline. The
-  // batches, and so the trained weights, are the same either way.
+  // Data overlap: the next batches (the epoch's shuffle, gathering,
+  // augmentation) are made on one worker thread, started by Fit and parked
+  // when idle, into a ring of two to four batch buffers while the current
+  // step trains. kAuto overlaps when the model has more than one thread
+  // (Model::threads()); with one, Fit makes each batch inline. The batches,
+  // and so the trained weights, are the same either way.
   enum class DataOverlap : uint8_t { kAuto, kOff, kOn };
   DataOverlap data_overlap = DataOverlap::kAuto;
   // Adversarial training (Goodfellow et al.'s mixed objective): in every
