@@ -7,9 +7,16 @@
 //
 //   fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
-//                 [--plots PREFIX] [--checkpoint FILE] [--threads N] [--quiet]
+//                 [--plots PREFIX] [--checkpoint FILE] [--threads N] [--augment light|heavy]
+//                 [--data-overlap auto|on|off] [--quiet]
 // --threads N: training threads (default: MOTE_NUM_THREADS, else 1); the
 // weights are the same for every thread count.
+// --augment light: random horizontal flips and shifts of up to 2 pixels;
+// heavy: also rotations (up to 10 degrees) and scaling (up to 10 %) and
+// elastic distortions (Simard et al.), which take about as long as a step.
+// --data-overlap: make the next batch (shuffle, gathering, augmentation) on a
+// worker thread while the step trains (FitOptions::data_overlap; auto: with
+// more than one thread); the weights are the same either way.
 // --checkpoint saves the trained model (mote::SaveCheckpoint, self-describing) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at 0.02; by default it then decays
@@ -56,6 +63,8 @@ int main(int argc, char** argv) {
   std::string checkpoint;
   std::string plots;
   size_t threads = 0;  // 0: the model's default (include/mote/model.h)
+  std::string augment;  // empty, "light" or "heavy"
+  mote::FitOptions::DataOverlap overlap = mote::FitOptions::DataOverlap::kAuto;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -87,13 +96,32 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "fashion_mnist: --threads must be at least 1\n");
         return 2;
       }
+    } else if (a == "--augment" && has_value) {
+      augment = argv[++i];
+      if (augment != "light" && augment != "heavy") {
+        std::fprintf(stderr, "fashion_mnist: --augment must be light or heavy\n");
+        return 2;
+      }
+    } else if (a == "--data-overlap" && has_value) {
+      const std::string v = argv[++i];
+      if (v == "auto") {
+        overlap = mote::FitOptions::DataOverlap::kAuto;
+      } else if (v == "on") {
+        overlap = mote::FitOptions::DataOverlap::kOn;
+      } else if (v == "off") {
+        overlap = mote::FitOptions::DataOverlap::kOff;
+      } else {
+        std::fprintf(stderr, "fashion_mnist: --data-overlap must be auto, on or off\n");
+        return 2;
+      }
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: fashion_mnist [--epochs N] [--backend scalar|hwy|xsimd] [--seed S] [--data DIR]\n"
                    "                     [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]\n"
-                   "                     [--plots PREFIX] [--checkpoint FILE] [--threads N] [--quiet]\n");
+                   "                     [--plots PREFIX] [--checkpoint FILE] [--threads N] [--augment light|heavy]\n"
+                   "                     [--data-overlap auto|on|off] [--quiet]\n");
       return 2;
     }
   }
@@ -145,6 +173,19 @@ int main(int argc, char** argv) {
   fit.seed = seed;
   fit.validation = &test;
   fit.verbose = !quiet;
+  fit.data_overlap = overlap;
+  mote::Augmenter augmenter;
+  if (!augment.empty()) {
+    augmenter.Add({mote::AugmentStep::Kind::kHorizontalFlip, 0.5f});
+    augmenter.Add({mote::AugmentStep::Kind::kTranslate, 0.5f, 2.0f});
+    if (augment == "heavy") {
+      augmenter.Add({mote::AugmentStep::Kind::kAffine, 0.5f, 10.0f, 0.1f});
+      augmenter.Add({mote::AugmentStep::Kind::kElastic, 0.5f, 8.0f, 3.0f});
+    }
+    s = augmenter.Prepare(train.item_shape);
+    if (!s.ok()) return Fail("--augment", s);
+    fit.augment = &augmenter;
+  }
   mote::History history;
   const auto start = std::chrono::steady_clock::now();
   s = mote::Fit(model, train, fit, &history);
@@ -184,10 +225,10 @@ int main(int argc, char** argv) {
   double train_seconds = 0;
   for (double e : history.seconds) train_seconds += e;
   std::printf("{\"test_accuracy\":%.4f,\"epochs\":%u,\"seconds_per_epoch\":%.3f,\"threads\":%zu,\"backend\":\"%s\","
-              "\"target\":\"%s\",\"train_examples\":%zu,\"total_seconds\":%.2f}\n",
+              "\"target\":\"%s\",\"train_examples\":%zu,\"total_seconds\":%.2f,\"augment\":\"%s\",\"data_overlap\":%s}\n",
               test_accuracy, unsigned(history.size()), train_seconds / double(history.size()), model.threads(),
               mote::BackendName(mote::ActiveBackend()), mote::BackendTarget(mote::ActiveBackend()), train.size(),
-              seconds);
+              seconds, augment.empty() ? "none" : augment.c_str(), mote::OverlapsData(fit, model) ? "true" : "false");
   if (test_accuracy < min_accuracy) {
     std::fprintf(stderr, "fashion_mnist: test accuracy %.4f is below --min-accuracy %.4f\n", test_accuracy,
                  min_accuracy);

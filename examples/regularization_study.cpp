@@ -6,10 +6,13 @@
 // <prefix>-<row>-curves.svg.
 //
 //   regularization_study [--quick] [--epochs N] [--seed-epochs N] [--rows a,b,...] [--data DIR]
-//                        [--plots PREFIX]
+//                        [--plots PREFIX] [--threads N]
 // --quick: 2000 training and 1000 test images, 2 epochs (a smoke run for CI).
 // --rows runs only the named rows; --seed-epochs (default 15) is the budget of
-// the seed-network rows (seed_augmentation, seed_ensemble_m3).
+// the seed-network rows (seed_augmentation, seed_ensemble_m3). --threads N
+// (default: MOTE_NUM_THREADS, else 1): an ensemble's members train
+// concurrently, the threads split among them (mote::TrainEnsemble); the
+// results are the same for every N.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   bool quick = false;
   uint32_t epochs = 10, seed_epochs = 15;
   std::string data_dir = kFashionMnistDir, plots, rows;
+  size_t threads = 0;  // 0: the models' default (include/mote/model.h)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") {
@@ -103,10 +107,16 @@ int main(int argc, char** argv) {
       data_dir = argv[++i];
     } else if (a == "--plots" && i + 1 < argc) {
       plots = argv[++i];
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::strtoul(argv[++i], nullptr, 10);
+      if (threads == 0) {
+        std::fprintf(stderr, "regularization_study: --threads must be at least 1\n");
+        return 2;
+      }
     } else {
       std::fprintf(stderr,
                    "usage: regularization_study [--quick] [--epochs N] [--seed-epochs N] [--rows a,b,...]\n"
-                   "                            [--data DIR] [--plots PREFIX]\n");
+                   "                            [--data DIR] [--plots PREFIX] [--threads N]\n");
       return 2;
     }
   }
@@ -138,70 +148,81 @@ int main(int argc, char** argv) {
   };
   AdversarialOptions fgsm;
   fgsm.epsilon = 0.1f;
-  Augmenter augment;
-  augment.Add({AugmentStep::Kind::kHorizontalFlip, 0.5f});
-  augment.Add({AugmentStep::Kind::kTranslate, 0.5f, 2.0f});
-  if (!(s = augment.Prepare(train.item_shape)).ok()) return Fail("augmenter", s);
 
   std::printf("| regularizer | test accuracy | FGSM accuracy (eps 0.1) | epochs | seconds |\n");
   std::printf("|---|---|---|---|---|\n");
   std::vector<std::string> json;
+  const size_t ensemble_threads = threads != 0 ? threads : Model().threads();
   for (const Config& c : configs) {
     if (!rows.empty() && rows.find("," + std::string(c.name) + ",") == std::string::npos) continue;
     const uint32_t row_epochs = c.seed_network ? seed_epochs : epochs;
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::vector<float>> member_logits;  // [member][test images x 10]
-    uint32_t epochs_run = 0;
-    float fgsm_accuracy_sum = 0;
-    for (int member = 0; member < c.members; ++member) {
-      Model model;
-      if (!(s = Build(model, c)).ok()) return Fail(c.name, s);
-      Dataset member_train;
-      const Dataset* fit_data = &train;
-      if (c.members > 1 && c.bootstrap) {  // bootstrap resample, same size as the data set
-        Rng rng(100 + uint64_t(member));
-        std::vector<size_t> idx;
-        BootstrapIndices(train.size(), rng, &idx);
-        if (!(s = Subset(train, idx, &member_train)).ok()) return Fail("bootstrap", s);
-        fit_data = &member_train;
-      }
+    // The members (one for a plain row) train concurrently, --threads split
+    // among them; each writes only its own slots below.
+    const size_t member_count = size_t(c.members);
+    std::vector<std::vector<float>> member_logits(member_count);  // [member][test images x 10]
+    std::vector<uint32_t> member_epochs(member_count, 0);
+    std::vector<float> member_fgsm(member_count, 0.0f);
+    EnsembleOptions ensemble;
+    ensemble.members = member_count;
+    ensemble.bootstrap = member_count > 1 && c.bootstrap;  // bootstrap resamples, same size as the data set
+    ensemble.seed = 100;
+    ensemble.threads = ensemble_threads;
+    auto train_member = [&](const EnsembleMember& member, Model& model) -> Status {
+      const size_t m = member.index;
+      MOTE_TRY(Build(model, c));
+      MOTE_TRY(model.SetThreads(member.threads));
       FitOptions fit;
       fit.epochs = row_epochs;
       fit.batch_size = batch;
       fit.learning_rate = 0.02f;
-      LinearDecay decay(0.02f, 0.0005f, uint64_t(row_epochs) * ((fit_data->size() + batch - 1) / batch));
+      fit.sample = member.sample;
+      LinearDecay decay(0.02f, 0.0005f, uint64_t(row_epochs) * ((train.size() + batch - 1) / batch));
       if (c.seed_network) fit.schedule = &decay;
-      fit.seed = 1 + uint64_t(member);
+      fit.seed = 1 + uint64_t(m);
       fit.verbose = false;
       EarlyStopping stopper({"val_loss", MetricMode::kAuto, 0.0f, 2, true});
       if (c.early_stopping) {
         fit.validation_split = 0.1f;
         fit.callbacks.push_back(&stopper);
       }
-      if (c.augment) fit.augment = &augment;
+      Augmenter augment;  // per member: it keeps scratch
+      if (c.augment) {
+        augment.Add({AugmentStep::Kind::kHorizontalFlip, 0.5f});
+        augment.Add({AugmentStep::Kind::kTranslate, 0.5f, 2.0f});
+        MOTE_TRY(augment.Prepare(train.item_shape));
+        fit.augment = &augment;
+      }
       if (c.adversarial) fit.adversarial = &fgsm;
       History history;
-      if (!(s = Fit(model, *fit_data, fit, &history)).ok()) return Fail(c.name, s);
-      epochs_run += uint32_t(history.size());
-      if (!plots.empty() && member == 0) (void)WriteLearningCurvesSvg(history, plots + "-" + c.name + "-curves.svg");
-      std::vector<float> logits(test.size() * 10);
+      MOTE_TRY(Fit(model, train, fit, &history));
+      member_epochs[m] = uint32_t(history.size());
+      if (!plots.empty() && m == 0) (void)WriteLearningCurvesSvg(history, plots + "-" + c.name + "-curves.svg");
+      std::vector<float>& logits = member_logits[m];
+      logits.resize(test.size() * 10);
       for (size_t b = 0; b < test.size(); b += batch) {
         const size_t rows = std::min(batch, test.size() - b);
-        if (!(s = model.Predict(test.item(b), rows * model.input_size(0), rows, logits.data() + b * 10, rows * 10)).ok()) return Fail("predict", s);
+        MOTE_TRY(model.Predict(test.item(b), rows * model.input_size(0), rows, logits.data() + b * 10, rows * 10));
       }
-      member_logits.push_back(std::move(logits));
       // FGSM accuracy of this member on the first test images.
       std::vector<float> scratch(batch * test.item_shape.elements());
       double correct = 0;
       for (size_t b = 0; b < fgsm_images; b += batch) {
         float acc = 0;
-        if (!(s = AdversarialAccuracy(model, test.item(b), Targets{test.labels.data() + b, nullptr}, batch, fgsm,
-                                      scratch.data(), &acc))
-                 .ok())
-          return Fail("fgsm", s);
+        MOTE_TRY(AdversarialAccuracy(model, test.item(b), Targets{test.labels.data() + b, nullptr}, batch, fgsm,
+                                     scratch.data(), &acc));
         correct += acc * batch;
       }
-      fgsm_accuracy_sum += float(correct / double(fgsm_images));
+      member_fgsm[m] = float(correct / double(fgsm_images));
+      return Status::Ok();
+    };
+    std::vector<std::unique_ptr<Model>> models;
+    if (!(s = TrainEnsemble(train.size(), ensemble, train_member, &models)).ok()) return Fail(c.name, s);
+    uint32_t epochs_run = 0;
+    float fgsm_accuracy_sum = 0;
+    for (size_t m = 0; m < member_count; ++m) {
+      epochs_run += member_epochs[m];
+      fgsm_accuracy_sum += member_fgsm[m];
     }
     // Ensemble by averaging softmax probabilities (one member: its own output).
     std::vector<const float*> members;
@@ -240,8 +261,8 @@ int main(int argc, char** argv) {
     char line[256];
     std::snprintf(line, sizeof line,
                   "{\"regularizer\":\"%s\",\"test_accuracy\":%.4f,\"fgsm_accuracy\":%.4f,\"epochs\":%u,"
-                  "\"seconds\":%.2f,\"best_member_accuracy\":%.4f}",
-                  c.name, accuracy, fgsm_accuracy, epochs_run, seconds, best_member);
+                  "\"seconds\":%.2f,\"best_member_accuracy\":%.4f,\"threads\":%zu}",
+                  c.name, accuracy, fgsm_accuracy, epochs_run, seconds, best_member, ensemble_threads);
     json.push_back(line);
     std::fflush(stdout);
   }

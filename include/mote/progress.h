@@ -96,6 +96,8 @@ struct History {
   std::vector<float> loss, accuracy, val_loss, val_accuracy;
 
   void Append(const EpochMetrics& m);
+  // Room for `epochs` entries in all, so Append allocates nothing (Fit).
+  void Reserve(size_t epochs);
   size_t size() const { return epoch.size(); }
   void Clear();
 

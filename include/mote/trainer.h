@@ -1,7 +1,9 @@
 // Minibatch training loop: seeded shuffling, validation, metrics,
 // per-epoch history, callbacks, learning-rate schedules, Keras-like output.
-// All buffers of the loop (permutation, one gathered batch) are allocated
-// before the first step; steps themselves allocate nothing.
+// All buffers of the loop (permutation, batch buffers, the augmenter's input)
+// and its data worker thread are set up before the first step; steps and
+// epochs allocate nothing (with `verbose` off: the epoch line is a
+// std::string).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +52,19 @@ struct FitOptions {
   // Augmentation applied to every training batch (Prepared for the data's
   // item shape); validation data is never augmented.
   Augmenter* augment = nullptr;
+  // Train on these items of the training set (repeats allowed, e.g. a
+  // bootstrap resample from BootstrapIndices) instead of all of them: the
+  // same as Fit on Subset(train, *sample), without the copy. Not with
+  // validation_split (give `validation`).
+  const std::vector<size_t>* sample = nullptr;
+  // Data overlap: the next batches (the epoch's shuffle, gathering,
+  // augmentation) are made on one worker thread, started by Fit and parked
+  // when idle, into a ring of two to four batch buffers while the current
+  // step trains. kAuto overlaps when the model has more than one thread
+  // (Model::threads()); with one, Fit makes each batch inline. The batches,
+  // and so the trained weights, are the same either way.
+  enum class DataOverlap : uint8_t { kAuto, kOff, kOn };
+  DataOverlap data_overlap = DataOverlap::kAuto;
   // Adversarial training (Goodfellow et al.'s mixed objective): in every
   // batch the first `adversarial_fraction` of the examples are replaced by
   // adversarial ones made from the current model (FGSM or the iterated
@@ -64,6 +79,10 @@ struct FitOptions {
 // the next such failure on this thread). A diverging step (NaN or infinite
 // loss or parameters: kOutOfRange) leaves the model at its last finite state.
 Status Fit(Model& model, const Dataset& train, const FitOptions& options, History* history);
+
+// Whether Fit makes the batches on a worker thread for this model
+// (FitOptions::data_overlap).
+bool OverlapsData(const FitOptions& options, const Model& model);
 
 // Mean loss and accuracy over a whole data set in inference mode, in batches
 // of the model's max batch.

@@ -154,6 +154,15 @@ void History::Append(const EpochMetrics& m) {
   val_accuracy.push_back(m.has_validation ? m.val_accuracy : NAN);
 }
 
+void History::Reserve(size_t epochs) {
+  epoch.reserve(epochs);
+  seconds.reserve(epochs);
+  loss.reserve(epochs);
+  accuracy.reserve(epochs);
+  val_loss.reserve(epochs);
+  val_accuracy.reserve(epochs);
+}
+
 void History::Clear() {
   epoch.clear();
   seconds.clear();

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "src/core/status_format.h"
+#include "src/train/batch_pipeline.h"
 
 namespace mote {
 namespace {
@@ -65,6 +66,11 @@ Status StepFailed(const Status& s, uint32_t epoch, uint32_t epochs, size_t batch
 
 }  // namespace
 
+bool OverlapsData(const FitOptions& options, const Model& model) {
+  return options.data_overlap == FitOptions::DataOverlap::kOn ||
+         (options.data_overlap == FitOptions::DataOverlap::kAuto && model.threads() > 1);
+}
+
 Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy) {
   if (!model.prepared()) return InvalidArgument("evaluate: Prepare the model first");
   MOTE_TRY(CheckFitsModel(model, data, "evaluation"));
@@ -116,73 +122,62 @@ Status Fit(Model& model, const Dataset& train_all, const FitOptions& options, Hi
   const Dataset* train = &train_all;
   const Dataset* validation = options.validation;
   if (validation == nullptr && options.validation_split > 0.0f) {
+    if (options.sample) return InvalidArgument("fit: a sample with validation_split: give a validation set instead");
     MOTE_TRY(SplitValidation(train_all, options.validation_split, options.seed, &split_train, &split_validation));
     train = &split_train;
     validation = &split_validation;
   }
   if (options.validation) MOTE_TRY(CheckFitsModel(model, *options.validation, "validation"));
-  const size_t n = train->size(), item = train->item_shape.elements(), classes = model.output_size(0);
-  if (n == 0) return InvalidArgument("fit: empty training set");
-
-  // Every buffer of the loop, allocated once.
-  std::vector<uint32_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
-  std::vector<float> batch_x(options.batch_size * item);
-  std::vector<float> augmented(options.augment ? options.batch_size * item : 0);
-  if (options.augment && options.augment->item_shape() != train->item_shape)
-    return ShapeMismatch("fit: Prepare the augmenter for the data's item shape");
-  Rng augment_rng(options.seed, 0xa06);
+  const size_t item = train->item_shape.elements(), classes = model.output_size(0);
   if (options.adversarial && !(options.adversarial_fraction >= 0.0f && options.adversarial_fraction <= 1.0f))
     return InvalidArgument("fit: adversarial_fraction must be in [0, 1]");
-  std::vector<float> adversarial(options.adversarial ? options.batch_size * item : 0);
-  std::vector<int32_t> batch_labels(options.batch_size);
-  Rng shuffle_rng(options.seed, 0x5f1);
+  const size_t n = options.sample ? options.sample->size() : train->size();
+  if (n == 0) return InvalidArgument("fit: empty training set");
   const size_t batches_all = (n + options.batch_size - 1) / options.batch_size;
   const size_t batches = options.max_batches_per_epoch && options.max_batches_per_epoch < batches_all
                              ? options.max_batches_per_epoch
                              : batches_all;
+
+  // Every buffer of the loop, allocated once (the batches' in the pipeline).
+  BatchPipeline::Config data;
+  data.data = train;
+  data.sample = options.sample;
+  data.batch_size = options.batch_size;
+  data.batches_per_epoch = batches;
+  data.epochs = options.epochs;
+  data.shuffle = options.shuffle;
+  data.seed = options.seed;
+  data.augment = options.augment;
+  data.overlap = OverlapsData(options, model);
+  std::vector<float> adversarial(options.adversarial ? options.batch_size * item : 0);
+  if (history) history->Reserve(history->size() + options.epochs);
+  BatchPipeline pipeline;
+  MOTE_TRY(pipeline.Prepare(data));
   const size_t samples = batches == batches_all ? n : batches * options.batch_size;
   ProgressBar bar(samples, options.out, options.verbose ? options.progress : ProgressBar::Mode::kNever);
 
   for (uint32_t epoch = 0; epoch < options.epochs; ++epoch) {
-    if (options.shuffle)  // Fisher-Yates with the seeded RNG: the same order on every platform
-      for (size_t i = n - 1; i > 0; --i) {
-        const size_t j = shuffle_rng.Below(uint32_t(i + 1));
-        const uint32_t t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
     const double start = Now();
     bar.Start();
     double loss_sum = 0, correct = 0;
     size_t seen = 0;
     for (size_t b = 0; b < batches; ++b) {
-      const size_t begin = b * options.batch_size;
-      const size_t rows = n - begin < options.batch_size ? n - begin : options.batch_size;
-      for (size_t r = 0; r < rows; ++r) {
-        const uint32_t src = order[begin + r];
-        std::memcpy(batch_x.data() + r * item, train->item(src), item * sizeof(float));
-        batch_labels[r] = train->labels[src];
-      }
+      const BatchPipeline::Batch batch = pipeline.Next();
+      const size_t rows = batch.rows;
+      const Targets targets{batch.labels, nullptr};
       const float lr = options.schedule ? options.schedule->LearningRate(model.step(), epoch) : options.learning_rate;
       float batch_loss = 0;
-      float* step_x = batch_x.data();
-      if (options.augment) {
-        options.augment->Apply(batch_x.data(), augmented.data(), rows, augment_rng);
-        step_x = augmented.data();
-      }
       if (options.adversarial) {
         const size_t k = size_t(options.adversarial_fraction * float(rows) + 0.5f);
         if (k > 0) {
-          MOTE_TRY(AdversarialExamples(model, step_x, Targets{batch_labels.data(), nullptr}, k, *options.adversarial,
-                                       adversarial.data()));
-          std::memcpy(step_x, adversarial.data(), k * item * sizeof(float));
+          MOTE_TRY(AdversarialExamples(model, batch.x, targets, k, *options.adversarial, adversarial.data()));
+          std::memcpy(batch.x, adversarial.data(), k * item * sizeof(float));
         }
       }
-      const Status step = model.TrainStep(step_x, Targets{batch_labels.data(), nullptr}, rows, lr, &batch_loss);
+      const Status step = model.TrainStep(batch.x, targets, rows, lr, &batch_loss);
       if (!step.ok()) return StepFailed(step, epoch + 1, options.epochs, b + 1, batches, model.step());
       // The forward activations of this step are still in the output buffer.
-      correct += double(CountCorrect(model.output(0), rows, classes, batch_labels.data()));
+      correct += double(CountCorrect(model.output(0), rows, classes, batch.labels));
       loss_sum += double(batch_loss) * rows;
       seen += rows;
       bar.Update(seen, float(loss_sum / seen), float(correct / seen));

@@ -1,7 +1,9 @@
 // The training loop (src/train/trainer.cc): a diverging run (one NaN pixel,
 // or a learning rate of 1e6) stops with an error naming the epoch and batch,
 // and the model stays at its last finite state, so neither a checkpoint nor an
-// exported model of it holds NaN.
+// exported model of it holds NaN. Overlapping the data pipeline with the
+// steps trains to the same weights for every thread count, a sample trains
+// like the subset it names, and epochs allocate nothing.
 #include "mote/trainer.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "allocation_counter.h"
 #include "mote/checkpoint.h"
+#include "mote/ensemble.h"
 #include "mote/export.h"
 #include "mote/math.h"
 #include "mote/zoo.h"
@@ -163,6 +167,105 @@ TEST(EvaluateDataset, ABadLabelIsNamedAndChangesNothing) {
   EXPECT_STREQ(s.message(), "evaluation item 19: label 11 is not in [0, 10)");
   EXPECT_EQ(loss, -1.0f);
   EXPECT_TRUE(before.Same(Snapshot(model)));
+}
+
+// The narrow seed network after 3 epochs of 40 images (batch 6: a short last
+// batch), shuffled and augmented (flip, shift, noise: the noise's normal draws
+// cache a second value, so the augmentation stream must run on unbroken).
+Snapshot FitNarrowSeed(size_t threads, FitOptions::DataOverlap overlap, const std::vector<size_t>* sample = nullptr,
+                       const Dataset* data = nullptr) {
+  Model model;
+  EXPECT_TRUE(BuildSeedNetwork(model, NarrowSeedNetworkOptions()).ok());
+  EXPECT_TRUE(model.SetThreads(threads).ok());
+  Augmenter augment;
+  augment.Add({AugmentStep::Kind::kHorizontalFlip, 0.5f});
+  augment.Add({AugmentStep::Kind::kTranslate, 0.5f, 2.0f});
+  augment.Add({AugmentStep::Kind::kGaussianNoise, 0.5f, 0.05f});
+  EXPECT_TRUE(augment.Prepare(Shape(28, 28, 1)).ok());
+  FitOptions options;
+  options.epochs = 3;
+  options.batch_size = 6;
+  options.seed = 7;
+  options.verbose = false;
+  options.augment = &augment;
+  options.data_overlap = overlap;
+  options.sample = sample;
+  const Dataset images = RandomImages(40, 3);
+  EXPECT_TRUE(Fit(model, data ? *data : images, options, nullptr).ok());
+  EXPECT_EQ(model.step(), 21u);
+  return Snapshot(model);
+}
+
+TEST(Fit, DataOverlapTrainsTheSameWeightsForEveryThreadCount) {
+  const Snapshot inline_batches = FitNarrowSeed(1, FitOptions::DataOverlap::kOff);
+  EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(1, FitOptions::DataOverlap::kOn)));
+  for (size_t threads : {2, 3, 8})  // kAuto overlaps with more than one thread
+    EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(threads, FitOptions::DataOverlap::kAuto))) << threads;
+  EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(2, FitOptions::DataOverlap::kOff)));
+}
+
+TEST(Fit, ASampleTrainsLikeTheSubsetItNames) {
+  const Dataset all = RandomImages(50, 3);
+  Rng rng(5);
+  std::vector<size_t> sample;
+  BootstrapIndices(40, rng, &sample);  // repeats, and items 40..49 never used
+  Dataset subset;
+  ASSERT_TRUE(Subset(all, sample, &subset).ok());
+  const Snapshot copied = FitNarrowSeed(1, FitOptions::DataOverlap::kOff, nullptr, &subset);
+  EXPECT_TRUE(copied.Same(FitNarrowSeed(1, FitOptions::DataOverlap::kOff, &sample, &all)));
+  EXPECT_TRUE(copied.Same(FitNarrowSeed(2, FitOptions::DataOverlap::kOn, &sample, &all)));
+
+  Model model;
+  TrainedNarrowSeed(model);
+  FitOptions options;
+  options.verbose = false;
+  std::vector<size_t> bad = {3, 50, 1};
+  options.sample = &bad;
+  Status s = Fit(model, all, options, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kOutOfRange);
+  EXPECT_STREQ(s.message(), "fit: sample entry 1 is item 50 of a data set of 50");
+  options.sample = &sample;
+  options.validation_split = 0.2f;
+  EXPECT_EQ(Fit(model, all, options, nullptr).code(), StatusCode::kInvalidArgument);
+}
+
+// Records the allocations made so far at the end of every epoch (into room
+// reserved up front, so recording allocates nothing).
+class AllocationsPerEpoch : public Callback {
+ public:
+  explicit AllocationsPerEpoch(size_t epochs) { counts.reserve(epochs); }
+  void OnEpochEnd(Model&, const EpochMetrics&, bool*) override { counts.push_back(testing::AllocationCount()); }
+  std::vector<size_t> counts;
+};
+
+// No allocation from the end of epoch 1 to the end of epoch 4: steps, the
+// pipeline (shuffles, gathering, augmentation, on its worker or inline),
+// validation and the history, with 1 and 3 threads, overlapped or not.
+TEST(Fit, EpochsAllocateNothing) {
+  const Dataset train = RandomImages(30, 4), validation = RandomImages(10, 5);
+  Augmenter augment;
+  augment.Add({AugmentStep::Kind::kTranslate, 0.5f, 2.0f});
+  ASSERT_TRUE(augment.Prepare(Shape(28, 28, 1)).ok());
+  for (size_t threads : {1, 3})
+    for (FitOptions::DataOverlap overlap : {FitOptions::DataOverlap::kOff, FitOptions::DataOverlap::kOn}) {
+      Model model;
+      ASSERT_TRUE(BuildSeedNetwork(model, NarrowSeedNetworkOptions()).ok());
+      ASSERT_TRUE(model.SetThreads(threads).ok());
+      FitOptions options;
+      options.epochs = 4;
+      options.batch_size = 8;
+      options.verbose = false;
+      options.validation = &validation;
+      options.augment = &augment;
+      options.data_overlap = overlap;
+      AllocationsPerEpoch record(options.epochs);
+      options.callbacks.push_back(&record);
+      History history;
+      ASSERT_TRUE(Fit(model, train, options, &history).ok());
+      ASSERT_EQ(record.counts.size(), 4u);
+      EXPECT_EQ(record.counts[3], record.counts[0]) << threads << " threads, overlap " << int(overlap);
+      EXPECT_EQ(history.size(), 4u);
+    }
 }
 
 }  // namespace
