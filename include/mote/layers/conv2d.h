@@ -95,6 +95,10 @@ class Conv2D final : public Layer {
   // path's for every thread count.
   void ForwardParallel(const ForwardArgs& args);
   void BackwardParallel(const BackwardArgs& args);
+  // BackwardParallel's chunks: dW of taps (ky, kx_begin ..) and dx of images
+  // [n0, n1), with the worker's scratch `mine`.
+  void WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const;
+  void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const;
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
   bool serial_weight_grad_ = false;  // BackwardParallel: dW on the caller (narrow kernel rows)
