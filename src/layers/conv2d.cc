@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "mote/describe.h"
@@ -215,6 +216,22 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     // that cost several times the serial pass (the seed network's first two
     // convolutions): their dW stays on one thread.
     serial_weight_grad_ = kernel_w_ * g.in_c < 64;
+    // Weight-gradient chunks largest first (rows of the classes that use
+    // their taps, times the taps), so the smaller ones fill in at the end.
+    const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+    std::vector<size_t> work(kernel_h_ * groups_x, 0);
+    for (size_t t = 0; t < work.size(); ++t) {
+      const size_t ky = t / groups_x, kx_begin = t % groups_x * taps_per_chunk_;
+      for (const RowClass& c : classes_)
+        if (ky >= c.y.k_begin && ky < c.y.k_end) {
+          const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_begin + taps_per_chunk_, c.x.k_end);
+          if (kx0 < kx1) work[t] += c.rows(1) * (kx1 - kx0);
+        }
+    }
+    weight_chunk_order_.resize(work.size());
+    for (size_t t = 0; t < work.size(); ++t) weight_chunk_order_[t] = t;
+    std::stable_sort(weight_chunk_order_.begin(), weight_chunk_order_.end(),
+                     [&](size_t a, size_t b) { return work[a] > work[b]; });
     worker_rows_offset_ = RoundUp16(tile_max);
     worker_ws_offset_ = worker_rows_offset_ + RoundUp16(tile_rows_max * filters_);
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
@@ -448,11 +465,12 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
 // as signed offsets). Chunks are whole kernel rows unless a row holds more
 // than 256 columns of dW. Each dW element thus sums the same products in the
 // same order as the serial loop, with the same GEMM depth per tile. Narrow
-// kernel rows (serial_weight_grad_) make dW one chunk: the serial pass. The
-// input gradient goes in chunks of whole images (about 384 output rows, the
-// images spread evenly: smaller ones made GEMMs of a few rows per class and
-// cost twice the serial pass): each owns its images of dx and adds their rows
-// class by class in the serial order.
+// kernel rows (serial_weight_grad_) make dW one chunk: the serial pass. dW
+// chunks go largest first. The input gradient goes in chunks of whole images
+// (about 384 output rows, fewer towards the end: InputGradChunk; much smaller
+// ones made GEMMs of a few rows per class and cost twice the serial pass):
+// each owns its images of dx and adds their rows class by class in the serial
+// order.
 void Conv2D::BackwardParallel(const BackwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
@@ -464,14 +482,15 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
   const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-  const size_t weight_chunks = serial_weight_grad_ ? 1 : kernel_h_ * groups_x;
+  const size_t weight_chunks = serial_weight_grad_ ? 1 : weight_chunk_order_.size();
   float* dx = args.input_grads[0];
-  const size_t input_chunks = dx ? ChunkCount(args.batch, images_per_chunk_) : 0;
+  const size_t input_chunks = dx ? InputGradChunk(args.batch, size_t(-1), nullptr, nullptr) : 0;
   args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t chunk, size_t worker) {
     float* mine = args.worker_scratch + worker * args.worker_stride;
     if (chunk >= weight_chunks) {
-      const size_t i = chunk - weight_chunks;
-      InputGradImages(args, i * args.batch / input_chunks, (i + 1) * args.batch / input_chunks, mine);
+      size_t n0, n1;
+      InputGradChunk(args.batch, chunk - weight_chunks, &n0, &n1);
+      InputGradImages(args, n0, n1, mine);
     } else if (serial_weight_grad_) {
       // The serial pass without an input gradient: bias and dW.
       float* no_input_grad[1] = {nullptr};
@@ -480,9 +499,29 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
       weights_only.pool = nullptr;
       Backward(weights_only);
     } else {
-      WeightGradTaps(args, chunk / groups_x, chunk % groups_x * taps_per_chunk_, mine);
+      const size_t taps = weight_chunk_order_[chunk];
+      WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
     }
   });
+}
+
+// The input-gradient chunks of a batch: a third of the images left each,
+// between 2/3 and 1.5 times images_per_chunk_, so the last chunks are smaller
+// and threads finish together (a function of the batch only; much smaller
+// chunks cost more in all: GEMMs of a few rows per border class). Returns the
+// number of chunks; images [*n0, *n1) of chunk `chunk` when it is one.
+size_t Conv2D::InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const {
+  const size_t most = Max(1, images_per_chunk_ * 3 / 2), least = Min(most, Max(2, images_per_chunk_ * 2 / 3));
+  size_t i = 0;
+  for (size_t begin = 0; begin < batch; ++i) {
+    const size_t size = Min(batch - begin, Min(most, Max((batch - begin + 2) / 3, least)));
+    if (i == chunk) {
+      *n0 = begin;
+      *n1 = begin + size;
+    }
+    begin += size;
+  }
+  return i;
 }
 
 // dW += dY^T cols for the taps (ky, kx_begin .. + taps_per_chunk_) only.

@@ -99,6 +99,8 @@ class Conv2D final : public Layer {
   // [n0, n1), with the worker's scratch `mine`.
   void WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const;
   void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const;
+  size_t InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const;
+  std::vector<size_t> weight_chunk_order_;  // taps chunks (ky * groups + group), largest first
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
   bool serial_weight_grad_ = false;  // BackwardParallel: dW on the caller (narrow kernel rows)
