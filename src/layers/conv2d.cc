@@ -214,8 +214,19 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     images_per_chunk_ = Max(1, 384 / (g.out_h * g.out_w));
     // Kernel rows under 64 floats make chunks of a few dW columns, tiny GEMMs
     // that cost several times the serial pass (the seed network's first two
-    // convolutions): their dW stays on one thread.
-    serial_weight_grad_ = kernel_w_ * g.in_c < 64;
+    // convolutions): their dW goes in chunks of whole images instead (about
+    // 512 output rows), each into a partial dW of its own, added in chunk
+    // order; one thread computes the same chunks (Backward).
+    images_split_weight_grad_ = kernel_w_ * g.in_c < 64;
+    if (images_split_weight_grad_) {
+      weight_images_per_chunk_ = Max(1, 512 / (g.out_h * g.out_w));
+      const size_t chunks = ChunkCount(g.batch, weight_images_per_chunk_);
+      if (MulOverflows(chunks, patch * filters_) ||
+          transposed_offset_ > std::numeric_limits<size_t>::max() / 2 - chunks * patch * filters_)
+        return OutOfRange("Conv2D: buffers too large");
+      partials_offset_ = transposed_offset_ + RoundUp16(patch * filters_);
+      ctx.RequestScratch(partials_offset_ + chunks * patch * filters_);
+    }
     // Weight-gradient chunks largest first (rows of the classes that use
     // their taps, times the taps), so the smaller ones fill in at the end.
     const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
@@ -353,6 +364,18 @@ void Conv2D::Backward(const BackwardArgs& args) {
     return;
   }
   if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
+  if (parallel_ && images_split_weight_grad_) {
+    // The chunks of BackwardParallel, in order, dW and dx together.
+    const size_t chunks = ChunkCount(args.batch, weight_images_per_chunk_);
+    float* partials = args.scratch + partials_offset_;
+    for (size_t i = 0; i < chunks; ++i) {
+      const size_t n0 = i * weight_images_per_chunk_;
+      ImagesBackward(args, n0, Min(args.batch, n0 + weight_images_per_chunk_), partials + i * filters_ * patch,
+                     dx != nullptr, args.scratch + tile_offset_, args.scratch + rows_offset_, ws);
+    }
+    AddWeightPartials(nullptr, partials, chunks);
+    return;
+  }
   float* packed_w = args.scratch + packed_offset_;
   float* gathered = args.scratch + rows_offset_;
   float* kept = columns_;
@@ -465,8 +488,8 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
 // as signed offsets). Chunks are whole kernel rows unless a row holds more
 // than 256 columns of dW. Each dW element thus sums the same products in the
 // same order as the serial loop, with the same GEMM depth per tile. Narrow
-// kernel rows (serial_weight_grad_) make dW one chunk: the serial pass. dW
-// chunks go largest first. The input gradient goes in chunks of whole images
+// kernel rows (images_split_weight_grad_) split dW by whole images instead
+// (ImagesBackward, partial dWs added in chunk order). dW chunks go first. The input gradient goes in chunks of whole images
 // (about 384 output rows, fewer towards the end: InputGradChunk; much smaller
 // ones made GEMMs of a few rows per class and cost twice the serial pass):
 // each owns its images of dx and adds their rows class by class in the serial
@@ -476,13 +499,14 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
   g.batch = args.batch;
   const size_t rows = g.rows();
   const float* dy = args.output_grad;
-  if (options_.use_bias && !serial_weight_grad_) {
+  if (options_.use_bias) {
     float* sums = args.scratch + bias_sums_offset_;
     kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
   const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-  const size_t weight_chunks = serial_weight_grad_ ? 1 : weight_chunk_order_.size();
+  const size_t weight_chunks =
+      images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunk_order_.size();
   float* dx = args.input_grads[0];
   const size_t input_chunks = dx ? InputGradChunk(args.batch, size_t(-1), nullptr, nullptr) : 0;
   args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t chunk, size_t worker) {
@@ -491,18 +515,68 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
       size_t n0, n1;
       InputGradChunk(args.batch, chunk - weight_chunks, &n0, &n1);
       InputGradImages(args, n0, n1, mine);
-    } else if (serial_weight_grad_) {
-      // The serial pass without an input gradient: bias and dW.
-      float* no_input_grad[1] = {nullptr};
-      BackwardArgs weights_only = args;
-      weights_only.input_grads = no_input_grad;
-      weights_only.pool = nullptr;
-      Backward(weights_only);
+    } else if (images_split_weight_grad_) {
+      const size_t n0 = chunk * weight_images_per_chunk_;
+      ImagesBackward(args, n0, Min(args.batch, n0 + weight_images_per_chunk_),
+                     args.scratch + partials_offset_ + chunk * filters_ * geometry_.patch_size(), false, mine,
+                     mine + worker_rows_offset_, mine + worker_ws_offset_);
     } else {
       const size_t taps = weight_chunk_order_[chunk];
       WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
     }
   });
+  if (images_split_weight_grad_) AddWeightPartials(args.pool, args.scratch + partials_offset_, weight_chunks);
+}
+
+// dW += the partial dWs of `chunks` image chunks, in chunk order (element by
+// element, so the same for any split of the range).
+void Conv2D::AddWeightPartials(ThreadPool* pool, const float* partials, size_t chunks) {
+  const size_t n = filters_ * geometry_.patch_size();
+  ForEachRange(pool, n, 4096, [&](size_t begin, size_t end) {
+    for (size_t i = 0; i < chunks; ++i)
+      kernels::F32Add(end - begin, kernel_grad_ + begin, partials + i * n + begin, kernel_grad_ + begin);
+  });
+}
+
+// Images [n0, n1), class by class and tile by tile (tiles from the chunk's
+// first row): their dW into `partial` (zeroed first) and, with `input_grad`,
+// their dCols added into dx (already zeroed) in the serial order. `tile`,
+// `gathered` and `ws`: the column tile, gathered rows and GEMM workspace.
+void Conv2D::ImagesBackward(const BackwardArgs& args, size_t n0, size_t n1, float* partial, bool input_grad,
+                            float* tile_scratch, float* gathered, float* ws) const {
+  const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
+  const size_t patch = geometry_.patch_size();
+  memset(partial, 0, filters_ * patch * sizeof(float));
+  float* kept = columns_;  // the class's columns kept by Forward
+  for (const RowClass& c : classes_) {
+    const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+    const size_t k = gc.patch_size();
+    const size_t class_rows = c.rows(args.batch), per_image = c.rows(1);
+    float* class_kept = kept;
+    if (keep_columns_) kept += class_rows * k;
+    if (k == 0) continue;
+    const bool contiguous = class_rows == rows;
+    const Segments seg = SegmentsOf(c, gc, kernel_w_);
+    for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
+      const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
+      float* tile = keep_columns_ ? class_kept + q0 * k : tile_scratch;
+      if (!keep_columns_) ClassColumns(c, gc, args.inputs[0], q0, q1, tile);
+      const float* dy_tile =
+          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
+      // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, seg.width, q1 - q0, dy_tile, filters_,
+                         tile + i * seg.width, k, partial + seg.w_column(i), patch, true, ws);
+      if (!input_grad) continue;
+      // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k], over the dead tile
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
+                         kernel_ + seg.w_column(i), patch, tile + i * seg.width, k, false, ws);
+      ForEachRun(c, geometry_.out_h, geometry_.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        kernels::F32Col2ImAccumulate(gc, tile + at * k, r, r_end, args.input_grads[0]);
+      });
+    }
+  }
 }
 
 // The input-gradient chunks of a batch: a third of the images left each,
