@@ -2,6 +2,8 @@
 // outside runtime_only, like status_format.cc.
 #include "mote/threads.h"
 
+#include <chrono>
+#include <algorithm>
 #include <cstdlib>
 
 #if defined(__linux__)
@@ -15,6 +17,20 @@ namespace {
 // serial parts between two parallel loops of one training step, short enough
 // that an idle pool soon stops using the CPU.
 constexpr int kSpinIterations = 1 << 14;
+
+// A loop whose caller, out of chunks, then waits longer than this and longer
+// than it computed, had a worker that did not run (more runnable threads than
+// cores: other processes, or pools side by side). The following loops then
+// run on the caller alone, first kMinInlineLoops of them (a training step has
+// about 40), twice as many after every late loop in a row, at most
+// kMaxInlineLoops; a loop on time halves the count again. Results are the
+// same either way: they depend on the chunks only.
+constexpr double kLateSeconds = 200e-6;
+constexpr size_t kMinInlineLoops = 64, kMaxInlineLoops = 4096;
+
+inline double Seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -100,7 +116,8 @@ void ThreadPool::Work(size_t worker) {
 
 void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   if (chunks == 0) return;
-  if (workers_.empty() || chunks == 1) {
+  if (workers_.empty() || chunks == 1 || inline_loops_ > 0) {
+    if (inline_loops_ > 0 && chunks > 1) --inline_loops_;
     for (size_t c = 0; c < chunks; ++c) fn(context, c, 0);
     return;
   }
@@ -114,7 +131,9 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (sleepers_ != 0) wake_.notify_all();
   }
+  const double start = Seconds();
   RunChunks(0);
+  const double caller_done = Seconds();
   for (int i = 0; done_.load(std::memory_order_acquire) != chunks; ++i) {
     if (i < kSpinIterations)
       CpuRelax();
@@ -123,6 +142,13 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   }
   generation_.fetch_add(1);  // closed
   while (active_.load() != 0) CpuRelax();
+  const double waited = Seconds() - caller_done;
+  if (waited > kLateSeconds && waited > caller_done - start) {
+    inline_backoff_ = inline_backoff_ == 0 ? kMinInlineLoops : std::min(2 * inline_backoff_, kMaxInlineLoops);
+    inline_loops_ = inline_backoff_;
+  } else {
+    inline_backoff_ /= 2;
+  }
 }
 
 size_t DefaultThreadCount() {
