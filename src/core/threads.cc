@@ -13,10 +13,14 @@
 namespace mote {
 
 namespace {
-// Spin iterations before an idle worker blocks: long enough to bridge the
-// serial parts between two parallel loops of one training step, short enough
-// that an idle pool soon stops using the CPU.
+// Spin iterations of a caller waiting for the workers' last chunks before it
+// yields.
 constexpr int kSpinIterations = 1 << 14;
+// How long an idle worker spins before it blocks: long enough to bridge the
+// serial parts between two parallel loops of one training step, short enough
+// that an idle pool soon stops using the CPU (a pause takes 10 to 200 ns,
+// depending on the CPU and the hypervisor, hence a time).
+constexpr double kWorkerSpinSeconds = 200e-6;
 
 // A loop whose caller, out of chunks, then waits longer than this and longer
 // than it computed, had a worker that did not run (more runnable threads than
@@ -93,10 +97,12 @@ void ThreadPool::Work(size_t worker) {
   uint64_t seen = generation_.load();
   for (;;) {
     uint64_t g = seen;
-    for (int i = 0; i < kSpinIterations && g == seen; ++i) {
+    const double spin_end = Seconds() + kWorkerSpinSeconds;
+    for (int i = 1; g == seen; ++i) {
       if (stop_.load(std::memory_order_relaxed)) return;
       CpuRelax();
       g = generation_.load();
+      if (i % 64 == 0 && Seconds() > spin_end) break;
     }
     if (g == seen) {
       std::unique_lock<std::mutex> lock(mutex_);
