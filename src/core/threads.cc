@@ -23,12 +23,13 @@ constexpr int kSpinIterations = 1 << 14;
 constexpr double kWorkerSpinSeconds = 200e-6;
 
 // A loop whose caller, out of chunks, then waits longer than this and longer
-// than it computed, had a worker that did not run (more runnable threads than
-// cores: other processes, or pools side by side). The following loops then
-// run on the caller alone, first kMinInlineLoops of them (a training step has
-// about 40), twice as many after every late loop in a row, at most
-// kMaxInlineLoops; a loop on time halves the count again. Results are the
-// same either way: they depend on the chunks only.
+// than a quarter of what it computed (a loop on time waits for one chunk at
+// most), had a worker that did not run (more runnable threads than cores:
+// other processes, or pools side by side). The following loops then run on
+// the caller alone, first kMinInlineLoops of them (a training step has about
+// 40), twice as many after every late loop, at most kMaxInlineLoops;
+// kMinInlineLoops loops on time in a row halve the count again. Results are
+// the same either way: they depend on the chunks only.
 constexpr double kLateSeconds = 200e-6;
 constexpr size_t kMinInlineLoops = 64, kMaxInlineLoops = 4096;
 
@@ -149,11 +150,13 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   generation_.fetch_add(1);  // closed
   while (active_.load() != 0) CpuRelax();
   const double waited = Seconds() - caller_done;
-  if (waited > kLateSeconds && waited > caller_done - start) {
+  if (waited > kLateSeconds && 4 * waited > caller_done - start) {
     inline_backoff_ = inline_backoff_ == 0 ? kMinInlineLoops : std::min(2 * inline_backoff_, kMaxInlineLoops);
     inline_loops_ = inline_backoff_;
-  } else {
+    loops_on_time_ = 0;
+  } else if (++loops_on_time_ == kMinInlineLoops) {
     inline_backoff_ /= 2;
+    loops_on_time_ = 0;
   }
 }
 
