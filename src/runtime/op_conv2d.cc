@@ -12,9 +12,10 @@ namespace mote {
 namespace rt {
 namespace {
 
+// Kernel sizes and strides are validated >= 1: their OR is 1 when all are 1.
 bool Pointwise(const kernels::Conv2DGeometry& g) {
-  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
-         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+  return (g.kernel_h | g.kernel_w | g.stride_h | g.stride_w) == 1 && (g.pad_top | g.pad_left) == 0 &&
+         g.out_h == g.in_h && g.out_w == g.in_w;
 }
 
 }  // namespace
@@ -25,9 +26,8 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
-  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !IsI8(x);
-  if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckUnusedParams(op, 7));
+  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !ComputesI8(x);
+  if ((op.params[6] < 1 && !kernel_rows) || op.params[7] != 0) return MOTE_RT_BAD_PARAMS;
   const uint32_t cout = y.dims[2];
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
       w.dims[2] != uint32_t(op.params[1]) || w.dims[3] != x.dims[2])
@@ -39,7 +39,7 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
-  return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
+  return CheckScratch(op, tile * patch * (ComputesI8(x) ? 1 : 4));
 }
 
 namespace {
@@ -100,9 +100,7 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
   const bool direct = Pointwise(g);
   if (RunsI8(In(m, op, 0))) {
-    const int32_t* requant = InI32(m, op, 3);
-    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
-                                I8Max(op)};
+    const kernels::I8Requant rq = I8RequantOf(m, op, cout);
     const int8_t* x = InI8(m, op, 0);
     const int8_t* w = InI8(m, op, 1);
     int8_t* y = OutI8(m, op);
@@ -127,27 +125,29 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #endif
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
-      if (k == patch) {
-        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w, patch, cout, rq, columns, columns_bytes,
-                            y + first * cout, cout);
-        return;
-      }
-      // The bias folds the input zero point in over every tap: give the
-      // skipped (padding) taps' share back, so results stay bit-identical.
+      // Every kernel row inside (k == patch): one call, the op's own bias.
+      // Otherwise the bias folds the input zero point in over every tap: give
+      // the skipped (padding) taps' share back, so results stay bit-identical.
       // Output channels in chunks (the adjusted bias lives on the stack), each
       // chunk over every row of the row class: the adjustment is summed once
       // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
       constexpr size_t kChunk = 64;
-      for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
-        const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      const bool whole = k == patch;
+      size_t n;
+      for (size_t c0 = 0; c0 < cout; c0 += n) {
+        n = whole || cout - c0 < kChunk ? cout - c0 : kChunk;
         int32_t bias[kChunk];
-        for (size_t j = 0; j < n; ++j) bias[j] = 0;
-        kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
-        kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
-        for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
-        const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
-                                      rq.out_max};
+        kernels::I8Requant part = rq;
+        if (!whole) {
+          for (size_t j = 0; j < n; ++j) bias[j] = 0;
+          kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
+          kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
+          for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
+          part.bias = bias;
+          part.multiplier += c0;
+          part.shift += c0;
+        }
         kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
                             columns_bytes, y + first * cout + c0, cout);
       }
