@@ -16,7 +16,7 @@
 // elastic distortions (Simard et al.), which take about as long as a step.
 // --data-overlap: make the next batch (shuffle, gathering, augmentation) on a
 // worker thread while the step trains (FitOptions::data_overlap; auto: with
-// more than one thread); the weights are the same either way.
+// more than one thread and --augment); the weights are the same either way.
 // --checkpoint saves the trained model (mote::SaveCheckpoint, self-describing) for `mote export`.
 // --plots writes PREFIX-curves.svg (learning curves) and PREFIX-confusion.svg.
 // The learning rate starts at 0.02; by default it then decays

@@ -13,6 +13,12 @@
 //   workers spin briefly on the dispatch counter, then block on a condition
 //   variable, so an idle pool uses no CPU.
 // - ParallelFor is not reentrant: f must not call ParallelFor on the same pool.
+// - When a worker did not get a core in time (the caller ran out of chunks
+//   and then waited for it longer than 200 us and longer than a quarter of
+//   what it computed: more runnable threads than cores), the next loops run on
+//   the caller alone, 64 of them, doubling each time it happens again, up to
+//   4096 (threads.cc).
+//   Results do not change: they depend on the chunks only.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +74,9 @@ class ThreadPool {
   std::atomic<bool> stop_{false};
   std::atomic<size_t> started_{0};       // workers that have begun Work()
   size_t sleepers_ = 0;                  // under mutex_
+  size_t inline_loops_ = 0;              // loops left to run on the caller alone
+  size_t inline_backoff_ = 0;            // their count after the last late loop
+  size_t loops_on_time_ = 0;             // since then, in a row
 };
 
 // Chunks of `grain` items over n items (the last one shorter): a number that

@@ -2,6 +2,8 @@
 // outside runtime_only, like status_format.cc.
 #include "mote/threads.h"
 
+#include <chrono>
+#include <algorithm>
 #include <cstdlib>
 
 #if defined(__linux__)
@@ -11,10 +13,29 @@
 namespace mote {
 
 namespace {
-// Spin iterations before an idle worker blocks: long enough to bridge the
-// serial parts between two parallel loops of one training step, short enough
-// that an idle pool soon stops using the CPU.
+// Spin iterations of a caller waiting for the workers' last chunks before it
+// yields.
 constexpr int kSpinIterations = 1 << 14;
+// How long an idle worker spins before it blocks: long enough to bridge the
+// serial parts between two parallel loops of one training step, short enough
+// that an idle pool soon stops using the CPU (a pause takes 10 to 200 ns,
+// depending on the CPU and the hypervisor, hence a time).
+constexpr double kWorkerSpinSeconds = 200e-6;
+
+// A loop whose caller, out of chunks, then waits longer than this and longer
+// than a quarter of what it computed (a loop on time waits for one chunk at
+// most), had a worker that did not run (more runnable threads than cores:
+// other processes, or pools side by side). The following loops then run on
+// the caller alone, first kMinInlineLoops of them (a training step has about
+// 40), twice as many after every late loop, at most kMaxInlineLoops;
+// kMinInlineLoops loops on time in a row halve the count again. Results are
+// the same either way: they depend on the chunks only.
+constexpr double kLateSeconds = 200e-6;
+constexpr size_t kMinInlineLoops = 64, kMaxInlineLoops = 4096;
+
+inline double Seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -77,10 +98,12 @@ void ThreadPool::Work(size_t worker) {
   uint64_t seen = generation_.load();
   for (;;) {
     uint64_t g = seen;
-    for (int i = 0; i < kSpinIterations && g == seen; ++i) {
+    const double spin_end = Seconds() + kWorkerSpinSeconds;
+    for (int i = 1; g == seen; ++i) {
       if (stop_.load(std::memory_order_relaxed)) return;
       CpuRelax();
       g = generation_.load();
+      if (i % 64 == 0 && Seconds() > spin_end) break;
     }
     if (g == seen) {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -100,7 +123,8 @@ void ThreadPool::Work(size_t worker) {
 
 void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   if (chunks == 0) return;
-  if (workers_.empty() || chunks == 1) {
+  if (workers_.empty() || chunks == 1 || inline_loops_ > 0) {
+    if (inline_loops_ > 0 && chunks > 1) --inline_loops_;
     for (size_t c = 0; c < chunks; ++c) fn(context, c, 0);
     return;
   }
@@ -114,7 +138,9 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (sleepers_ != 0) wake_.notify_all();
   }
+  const double start = Seconds();
   RunChunks(0);
+  const double caller_done = Seconds();
   for (int i = 0; done_.load(std::memory_order_acquire) != chunks; ++i) {
     if (i < kSpinIterations)
       CpuRelax();
@@ -123,6 +149,15 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   }
   generation_.fetch_add(1);  // closed
   while (active_.load() != 0) CpuRelax();
+  const double waited = Seconds() - caller_done;
+  if (waited > kLateSeconds && 4 * waited > caller_done - start) {
+    inline_backoff_ = inline_backoff_ == 0 ? kMinInlineLoops : std::min(2 * inline_backoff_, kMaxInlineLoops);
+    inline_loops_ = inline_backoff_;
+    loops_on_time_ = 0;
+  } else if (++loops_on_time_ == kMinInlineLoops) {
+    inline_backoff_ /= 2;
+    loops_on_time_ = 0;
+  }
 }
 
 size_t DefaultThreadCount() {

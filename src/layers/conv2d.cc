@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "mote/describe.h"
@@ -218,8 +219,35 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     images_per_chunk_ = Max(1, 384 / (g.out_h * g.out_w));
     // Kernel rows under 64 floats make chunks of a few dW columns, tiny GEMMs
     // that cost several times the serial pass (the seed network's first two
-    // convolutions): their dW stays on one thread.
-    serial_weight_grad_ = kernel_w_ * g.in_c < 64;
+    // convolutions): their dW goes in chunks of whole images instead (about
+    // 512 output rows), each into a partial dW of its own, added in chunk
+    // order; one thread computes the same chunks (Backward).
+    images_split_weight_grad_ = kernel_w_ * g.in_c < 64;
+    if (images_split_weight_grad_) {
+      weight_images_per_chunk_ = Max(1, 512 / (g.out_h * g.out_w));
+      const size_t chunks = ChunkCount(g.batch, weight_images_per_chunk_);
+      if (MulOverflows(chunks, patch * filters_) ||
+          transposed_offset_ > std::numeric_limits<size_t>::max() / 2 - chunks * patch * filters_)
+        return OutOfRange("Conv2D: buffers too large");
+      partials_offset_ = transposed_offset_ + RoundUp16(patch * filters_);
+      ctx.RequestScratch(partials_offset_ + chunks * patch * filters_);
+    }
+    // Weight-gradient chunks largest first (rows of the classes that use
+    // their taps, times the taps), so the smaller ones fill in at the end.
+    const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+    std::vector<size_t> work(kernel_h_ * groups_x, 0);
+    for (size_t t = 0; t < work.size(); ++t) {
+      const size_t ky = t / groups_x, kx_begin = t % groups_x * taps_per_chunk_;
+      for (const RowClass& c : classes_)
+        if (ky >= c.y.k_begin && ky < c.y.k_end) {
+          const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_begin + taps_per_chunk_, c.x.k_end);
+          if (kx0 < kx1) work[t] += c.rows(1) * (kx1 - kx0);
+        }
+    }
+    weight_chunk_order_.resize(work.size());
+    for (size_t t = 0; t < work.size(); ++t) weight_chunk_order_[t] = t;
+    std::stable_sort(weight_chunk_order_.begin(), weight_chunk_order_.end(),
+                     [&](size_t a, size_t b) { return work[a] > work[b]; });
     worker_rows_offset_ = RoundUp16(tile_max);
     worker_ws_offset_ = worker_rows_offset_ + RoundUp16(tile_rows_max * filters_);
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
@@ -362,6 +390,18 @@ void Conv2D::Backward(const BackwardArgs& args) {
     return;
   }
   if (dx) memset(dx, 0, g.batch * g.in_h * g.in_w * g.in_c * sizeof(float));
+  if (parallel_ && images_split_weight_grad_) {
+    // The chunks of BackwardParallel, in order, dW and dx together.
+    const size_t chunks = ChunkCount(args.batch, weight_images_per_chunk_);
+    float* partials = args.scratch + partials_offset_;
+    for (size_t i = 0; i < chunks; ++i) {
+      const size_t n0 = i * weight_images_per_chunk_;
+      ImagesBackward(args, n0, Min(args.batch, n0 + weight_images_per_chunk_), partials + i * filters_ * patch,
+                     dx != nullptr, args.scratch + tile_offset_, args.scratch + rows_offset_, ws);
+    }
+    AddWeightPartials(nullptr, partials, chunks);
+    return;
+  }
   float* packed_w = args.scratch + packed_offset_;
   float* gathered = args.scratch + rows_offset_;
   float* kept = columns_;
@@ -461,108 +501,201 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
   }
 }
 
-// The weight gradient in chunks of kernel taps: chunk (ky, group of kx) owns
-// the columns of dW of those taps and adds, class by class and tile by tile
-// as the serial loop does, dY^T times the columns of its taps only: read
-// from the columns Forward kept, else an im2col of a one-row kernel (the
-// window moved down ky rows and right kx0 columns, which makes the padding of
-// that geometry negative for taps below or right of the padding; the im2col
-// walk reads pads as signed offsets). Chunks are whole kernel rows unless a
-// row holds more than 256 columns of dW. Each dW
-// element thus sums the same products in the same order as the serial loop,
-// with the same GEMM depth per tile. The input gradient goes in chunks of
-// whole images (about 384 output rows: smaller ones made GEMMs of a few rows
-// per class and cost twice the serial pass): each owns its images of dx and
-// adds their rows class by class in the serial order.
+// One parallel loop over the weight-gradient chunks, then the
+// input-gradient chunks (independent: dW and dx are written by different
+// chunks, both only read dy and the input), so threads that finish one kind
+// take the other instead of waiting at a barrier between them. Weight-gradient
+// chunks are kernel taps: chunk (ky, group of kx) owns the columns of dW of
+// those taps and adds, class by class and tile by tile as the serial loop
+// does, dY^T times the columns of its taps only: read from the columns
+// Forward kept, else an im2col of a one-row kernel (the window moved down ky
+// rows and right kx0 columns, which makes the padding of that geometry
+// negative for taps below or right of the padding; the im2col walk reads pads
+// as signed offsets). Chunks are whole kernel rows unless a row holds more
+// than 256 columns of dW. Each dW element thus sums the same products in the
+// same order as the serial loop, with the same GEMM depth per tile. Narrow
+// kernel rows (images_split_weight_grad_) split dW by whole images instead
+// (ImagesBackward, partial dWs added in chunk order). dW chunks go first. The input gradient goes in chunks of whole images
+// (about 384 output rows, fewer towards the end: InputGradChunk; much smaller
+// ones made GEMMs of a few rows per class and cost twice the serial pass):
+// each owns its images of dx and adds their rows class by class in the serial
+// order.
 void Conv2D::BackwardParallel(const BackwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
   const size_t rows = g.rows();
-  const size_t patch = g.patch_size();
   const float* dy = args.output_grad;
-  const size_t in_c = g.in_c;
-  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-  if (serial_weight_grad_) {
-    // The serial pass without an input gradient: bias and dW.
-    float* no_input_grad[1] = {nullptr};
-    BackwardArgs weights_only = args;
-    weights_only.input_grads = no_input_grad;
-    weights_only.pool = nullptr;
-    Backward(weights_only);
-  } else if (options_.use_bias) {
+  if (options_.use_bias) {
     float* sums = args.scratch + bias_sums_offset_;
     kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  args.pool->ParallelFor(serial_weight_grad_ ? 0 : kernel_h_ * groups_x, [&](size_t chunk, size_t worker) {
-    float* mine = args.worker_scratch + worker * args.worker_stride;
-    float* gathered = mine + worker_rows_offset_;
-    const size_t ky = chunk / groups_x;
-    const size_t kx_begin = chunk % groups_x * taps_per_chunk_, kx_end = Min(kernel_w_, kx_begin + taps_per_chunk_);
-    size_t kept_at = 0;  // where the class's columns start in columns_ (kept by Forward)
-    for (const RowClass& c : classes_) {
-      const size_t class_kw = c.x.k_end - c.x.k_begin, class_k = (c.y.k_end - c.y.k_begin) * class_kw * in_c;
-      const size_t class_kept = kept_at;
-      kept_at += c.rows(args.batch) * class_k;
-      if (ky < c.y.k_begin || ky >= c.y.k_end) continue;
-      const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_end, c.x.k_end);
-      if (kx0 >= kx1) continue;
-      // The chunk's taps within the class's columns.
-      const size_t tap_column = ((ky - c.y.k_begin) * class_kw + (kx0 - c.x.k_begin)) * in_c;
-      kernels::Conv2DGeometry gs = geometry_;
-      gs.batch = args.batch;
-      gs.kernel_h = 1;
-      gs.pad_top -= ky;  // may wrap: read as a signed offset
-      gs.kernel_w = kx1 - kx0;
-      gs.pad_left -= kx0;
-      const size_t width = gs.patch_size();
-      const size_t class_rows = c.rows(args.batch);
-      const bool contiguous = class_rows == rows;
-      for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
-        const size_t q1 = Min(class_rows, q0 + c.tile_rows);
-        // The taps' columns: read where Forward kept them, else rebuilt.
-        const float* cols = keep_columns_ ? columns_ + class_kept + q0 * class_k + tap_column : mine;
-        const size_t ld = keep_columns_ ? class_k : width;
-        if (!keep_columns_)
-          ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-            kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
-          });
-        const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
-        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, cols, ld,
-                         kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
-      }
-    }
-  });
+  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+  const size_t weight_chunks =
+      images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunk_order_.size();
   float* dx = args.input_grads[0];
-  if (!dx) return;
-  const size_t image_floats = g.in_h * g.in_w * in_c;
-  const size_t chunks = (args.batch + images_per_chunk_ - 1) / images_per_chunk_;
-  args.pool->ParallelFor(chunks, [&](size_t chunk, size_t worker) {
+  const size_t input_chunks = dx ? InputGradChunk(args.batch, size_t(-1), nullptr, nullptr) : 0;
+  args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t chunk, size_t worker) {
     float* mine = args.worker_scratch + worker * args.worker_stride;
-    float* gathered = mine + worker_rows_offset_;
-    const size_t n0 = chunk * images_per_chunk_, n1 = Min(args.batch, n0 + images_per_chunk_);
-    memset(dx + n0 * image_floats, 0, (n1 - n0) * image_floats * sizeof(float));
-    for (const RowClass& c : classes_) {
-      const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
-      const size_t k = gc.patch_size();
-      if (k == 0) continue;
-      const size_t per_image = c.rows(1);
-      const bool contiguous = c.rows(args.batch) == rows;
-      const Segments seg = SegmentsOf(c, gc, kernel_w_);
-      for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
-        const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
-        const float* dy_tile = DyTile(c, g.out_h, g.out_w, q0, q1, contiguous, dy, filters_, gathered);
-        // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k]
-        for (size_t i = 0; i < seg.count; ++i)
-          kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
-                           kernel_ + seg.w_column(i), patch, mine + i * seg.width, k, false,
-                           mine + worker_ws_offset_);
-        ForEachRun(c, g.out_h, g.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
-          kernels::F32Col2ImAccumulate(gc, mine + at * k, r, r_end, dx);
-        });
-      }
+    if (chunk >= weight_chunks) {
+      size_t n0, n1;
+      InputGradChunk(args.batch, chunk - weight_chunks, &n0, &n1);
+      InputGradImages(args, n0, n1, mine);
+    } else if (images_split_weight_grad_) {
+      const size_t n0 = chunk * weight_images_per_chunk_;
+      ImagesBackward(args, n0, Min(args.batch, n0 + weight_images_per_chunk_),
+                     args.scratch + partials_offset_ + chunk * filters_ * geometry_.patch_size(), false, mine,
+                     mine + worker_rows_offset_, mine + worker_ws_offset_);
+    } else {
+      const size_t taps = weight_chunk_order_[chunk];
+      WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
     }
   });
+  if (images_split_weight_grad_) AddWeightPartials(args.pool, args.scratch + partials_offset_, weight_chunks);
+}
+
+// dW += the partial dWs of `chunks` image chunks, in chunk order (element by
+// element, so the same for any split of the range).
+void Conv2D::AddWeightPartials(ThreadPool* pool, const float* partials, size_t chunks) {
+  const size_t n = filters_ * geometry_.patch_size();
+  ForEachRange(pool, n, 4096, [&](size_t begin, size_t end) {
+    for (size_t i = 0; i < chunks; ++i)
+      kernels::F32Add(end - begin, kernel_grad_ + begin, partials + i * n + begin, kernel_grad_ + begin);
+  });
+}
+
+// Images [n0, n1), class by class and tile by tile (tiles from the chunk's
+// first row): their dW into `partial` (zeroed first) and, with `input_grad`,
+// their dCols added into dx (already zeroed) in the serial order. `tile`,
+// `gathered` and `ws`: the column tile, gathered rows and GEMM workspace.
+void Conv2D::ImagesBackward(const BackwardArgs& args, size_t n0, size_t n1, float* partial, bool input_grad,
+                            float* tile_scratch, float* gathered, float* ws) const {
+  const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
+  const size_t patch = geometry_.patch_size();
+  memset(partial, 0, filters_ * patch * sizeof(float));
+  float* kept = columns_;  // the class's columns kept by Forward
+  for (const RowClass& c : classes_) {
+    const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+    const size_t k = gc.patch_size();
+    const size_t class_rows = c.rows(args.batch), per_image = c.rows(1);
+    float* class_kept = kept;
+    if (keep_columns_) kept += class_rows * k;
+    if (k == 0) continue;
+    const bool contiguous = class_rows == rows;
+    const Segments seg = SegmentsOf(c, gc, kernel_w_);
+    for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
+      const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
+      float* tile = keep_columns_ ? class_kept + q0 * k : tile_scratch;
+      if (!keep_columns_) ClassColumns(c, gc, args.inputs[0], q0, q1, tile);
+      const float* dy_tile =
+          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
+      // dW [filters, k] += dY^T [filters, tile rows] x cols [tile rows, k]
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, seg.width, q1 - q0, dy_tile, filters_,
+                         tile + i * seg.width, k, partial + seg.w_column(i), patch, true, ws);
+      if (!input_grad) continue;
+      // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k], over the dead tile
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
+                         kernel_ + seg.w_column(i), patch, tile + i * seg.width, k, false, ws);
+      ForEachRun(c, geometry_.out_h, geometry_.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        kernels::F32Col2ImAccumulate(gc, tile + at * k, r, r_end, args.input_grads[0]);
+      });
+    }
+  }
+}
+
+// The input-gradient chunks of a batch: a third of the images left each,
+// between 2/3 and 1.5 times images_per_chunk_, so the last chunks are smaller
+// and threads finish together (a function of the batch only; much smaller
+// chunks cost more in all: GEMMs of a few rows per border class). Returns the
+// number of chunks; images [*n0, *n1) of chunk `chunk` when it is one.
+size_t Conv2D::InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const {
+  const size_t most = Max(1, images_per_chunk_ * 3 / 2), least = Min(most, Max(2, images_per_chunk_ * 2 / 3));
+  size_t i = 0;
+  for (size_t begin = 0; begin < batch; ++i) {
+    const size_t size = Min(batch - begin, Min(most, Max((batch - begin + 2) / 3, least)));
+    if (i == chunk) {
+      *n0 = begin;
+      *n1 = begin + size;
+    }
+    begin += size;
+  }
+  return i;
+}
+
+// dW += dY^T cols for the taps (ky, kx_begin .. + taps_per_chunk_) only.
+void Conv2D::WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const {
+  const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
+  const size_t patch = geometry_.patch_size();
+  const size_t in_c = geometry_.in_c;
+  const size_t kx_end = Min(kernel_w_, kx_begin + taps_per_chunk_);
+  float* gathered = mine + worker_rows_offset_;
+  size_t kept_at = 0;  // where the class's columns start in columns_ (kept by Forward)
+  for (const RowClass& c : classes_) {
+    const size_t class_kw = c.x.k_end - c.x.k_begin, class_k = (c.y.k_end - c.y.k_begin) * class_kw * in_c;
+    const size_t class_kept = kept_at;
+    kept_at += c.rows(args.batch) * class_k;
+    if (ky < c.y.k_begin || ky >= c.y.k_end) continue;
+    const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_end, c.x.k_end);
+    if (kx0 >= kx1) continue;
+    // The chunk's taps within the class's columns.
+    const size_t tap_column = ((ky - c.y.k_begin) * class_kw + (kx0 - c.x.k_begin)) * in_c;
+    kernels::Conv2DGeometry gs = geometry_;
+    gs.batch = args.batch;
+    gs.kernel_h = 1;
+    gs.pad_top -= ky;  // may wrap: read as a signed offset
+    gs.kernel_w = kx1 - kx0;
+    gs.pad_left -= kx0;
+    const size_t width = gs.patch_size();
+    const size_t class_rows = c.rows(args.batch);
+    const bool contiguous = class_rows == rows;
+    for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
+      const size_t q1 = Min(class_rows, q0 + c.tile_rows);
+      // The taps' columns: read where Forward kept them, else rebuilt.
+      const float* cols = keep_columns_ ? columns_ + class_kept + q0 * class_k + tap_column : mine;
+      const size_t ld = keep_columns_ ? class_k : width;
+      if (!keep_columns_)
+        ForEachRun(c, geometry_.out_h, geometry_.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+          kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
+        });
+      const float* dy_tile =
+          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
+      kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, cols, ld,
+                       kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
+    }
+  }
+}
+
+// dx of images [n0, n1): zeroed, then their rows' dCols added class by class.
+void Conv2D::InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const {
+  const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
+  const size_t patch = geometry_.patch_size();
+  const size_t image_floats = geometry_.in_h * geometry_.in_w * geometry_.in_c;
+  float* dx = args.input_grads[0];
+  float* gathered = mine + worker_rows_offset_;
+  memset(dx + n0 * image_floats, 0, (n1 - n0) * image_floats * sizeof(float));
+  for (const RowClass& c : classes_) {
+    const kernels::Conv2DGeometry gc = ClassGeometry(c, args.batch);
+    const size_t k = gc.patch_size();
+    if (k == 0) continue;
+    const size_t per_image = c.rows(1);
+    const bool contiguous = c.rows(args.batch) == rows;
+    const Segments seg = SegmentsOf(c, gc, kernel_w_);
+    for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
+      const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
+      const float* dy_tile =
+          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
+      // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k]
+      for (size_t i = 0; i < seg.count; ++i)
+        kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,
+                         kernel_ + seg.w_column(i), patch, mine + i * seg.width, k, false,
+                         mine + worker_ws_offset_);
+      ForEachRun(c, geometry_.out_h, geometry_.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
+        kernels::F32Col2ImAccumulate(gc, mine + at * k, r, r_end, dx);
+      });
+    }
+  }
 }
 
 // One CONV2D with the kernel as stored ([C_out][kh][kw][C_in]); the im2col

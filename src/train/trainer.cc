@@ -68,7 +68,7 @@ Status StepFailed(const Status& s, uint32_t epoch, uint32_t epochs, size_t batch
 
 bool OverlapsData(const FitOptions& options, const Model& model) {
   return options.data_overlap == FitOptions::DataOverlap::kOn ||
-         (options.data_overlap == FitOptions::DataOverlap::kAuto && model.threads() > 1);
+         (options.data_overlap == FitOptions::DataOverlap::kAuto && model.threads() > 1 && options.augment != nullptr);
 }
 
 Status EvaluateDataset(Model& model, const Dataset& data, float* loss, float* accuracy) {

@@ -81,6 +81,35 @@ TEST(ThreadPool, IdleWorkersBlockAndWakeUp) {
   EXPECT_EQ(n.load(), 32);
 }
 
+// A worker that holds a chunk long after the caller ran out of them (as a
+// thread without a core does) makes the next loops run on the caller alone.
+// The probe loop's chunks take 100 us each, so a worker that is used takes
+// some of them; retried, since a loaded machine can delay the caller too.
+// (No timing is asserted: only which worker ran the chunks.)
+TEST(ThreadPool, ALateWorkerMakesTheNextLoopsRunOnTheCaller) {
+  ThreadPool pool(2);
+  bool caller_alone = false;
+  for (int attempt = 0; attempt < 20 && !caller_alone; ++attempt) {
+    std::atomic<bool> held{false};
+    pool.ParallelFor(64, [&](size_t, size_t worker) {
+      if (worker != 0 && !held.exchange(true))
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      else  // 20 us of work: time for the worker to join
+        for (auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+             std::chrono::steady_clock::now() < end;) {
+        }
+    });
+    if (!held.load()) continue;  // the worker took no chunk: not late
+    std::atomic<int> elsewhere{0};
+    pool.ParallelFor(64, [&](size_t, size_t worker) {
+      if (worker != 0) elsewhere.fetch_add(1);
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    });
+    caller_alone = elsewhere.load() == 0;
+  }
+  EXPECT_TRUE(caller_alone);
+}
+
 TEST(ThreadPool, DefaultThreadCountHonoursTheEnvironment) {
   const char* old = std::getenv("MOTE_NUM_THREADS");
   std::string saved = old ? old : "";

@@ -199,7 +199,7 @@ Snapshot FitNarrowSeed(size_t threads, FitOptions::DataOverlap overlap, const st
 TEST(Fit, DataOverlapTrainsTheSameWeightsForEveryThreadCount) {
   const Snapshot inline_batches = FitNarrowSeed(1, FitOptions::DataOverlap::kOff);
   EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(1, FitOptions::DataOverlap::kOn)));
-  for (size_t threads : {2, 3, 8})  // kAuto overlaps with more than one thread
+  for (size_t threads : {2, 3, 8})  // kAuto overlaps with more than one thread and an augmenter
     EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(threads, FitOptions::DataOverlap::kAuto))) << threads;
   EXPECT_TRUE(inline_batches.Same(FitNarrowSeed(2, FitOptions::DataOverlap::kOff)));
 }

@@ -102,9 +102,22 @@ class Conv2D final : public Layer {
   // Predict (ForwardArgs::predict) on a few images: row dot products.
   void ForwardRows(const ForwardArgs& args);
   void BackwardParallel(const BackwardArgs& args);
+  // BackwardParallel's chunks: dW of taps (ky, kx_begin ..) and dx of images
+  // [n0, n1), with the worker's scratch `mine`.
+  void WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const;
+  void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const;
+  size_t InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const;
+  std::vector<size_t> weight_chunk_order_;  // taps chunks (ky * groups + group), largest first
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
-  bool serial_weight_grad_ = false;  // BackwardParallel: dW on the caller (narrow kernel rows)
+  // Narrow kernel rows: dW by chunks of weight_images_per_chunk_ images, each
+  // into a partial dW at partials_offset_ in scratch, added in chunk order
+  // (AddWeightPartials) with any thread count.
+  bool images_split_weight_grad_ = false;
+  size_t weight_images_per_chunk_ = 1, partials_offset_ = 0;
+  void ImagesBackward(const BackwardArgs& args, size_t n0, size_t n1, float* partial, bool input_grad,
+                      float* tile_scratch, float* gathered, float* ws) const;
+  void AddWeightPartials(ThreadPool* pool, const float* partials, size_t chunks);
   // Into each worker's scratch (floats): column tile, gathered rows, GEMM workspace.
   size_t worker_rows_offset_ = 0, worker_ws_offset_ = 0;
 
