@@ -123,7 +123,8 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 
 // The im2col tile of each CONV2D: f32, as many im2col rows as fit
 // max_tile_bytes (at most the output pixels), or one kernel row of one pixel
-// when not even one row fits; int8, a pair of rows; none for a pointwise conv
+// when not even one row fits; int8, a pair of rows; with the host layout, as
+// many rows as fit, at least one, either dtype; none for a pointwise conv
 // (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
@@ -143,6 +144,15 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       continue;
     }
     const size_t patch = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
+    const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
+    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) {
+      // The host layout: as many whole im2col rows as fit, at least one.
+      const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
+      if (uint64_t(tile_rows) * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
+      op.params[6] = int32_t(tile_rows);
+      op.scratch_bytes = uint32_t(tile_rows * row_bytes);
+      continue;
+    }
     if (x.dtype == MOTE_DTYPE_I8) {
       // int8 (kernels::I8ConvRows): every variant runs at full speed on a
       // pair of im2col rows; more would only take RAM.
@@ -152,7 +162,6 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }
-    const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
     if (row_bytes > max_tile_bytes) {
       // Not one im2col row: one kernel row of one output pixel at a time.
       op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;

@@ -1,0 +1,188 @@
+// I8PanelRows on AVX-512 VNNI (Highway's AVX3_DL target): the panel layout
+// (include/mote/kernels.h) is VPDPBUSD's operand, so one instruction adds 4
+// products into each of 16 output channels, against a broadcast group of 4
+// input bytes: no horizontal sums. The activations are offset by 128 (XOR
+// 0x80) for the unsigned operand and 128 * sum(w) of each channel taken back
+// through the bias, exactly as i8-dense-rows-vnni-hwy-inl.h does (wrapping
+// int32, so the sums are exact); the requantization is that file's.
+// Included by i8-panel-rows-hwy.cc once per target; only AVX3_DL defines
+// anything.
+#undef MOTE_I8_PANEL_ROWS_VNNI
+#if HWY_TARGET == HWY_AVX3_DL
+#define MOTE_I8_PANEL_ROWS_VNNI 1
+#endif
+
+#if defined(MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#undef MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#else
+#define MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#endif
+
+#if HWY_TARGET == HWY_AVX3_DL
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+MOTE_SIMD_BEGIN
+namespace panels {
+
+#define MOTE_PANEL_VNNI_ATTR __attribute__((target(HWY_TARGET_STR ",avx512vnni")))
+#define MOTE_PANEL_R(X) X(0) X(1) X(2) X(3)
+#define MOTE_PANEL_P(X, r) X(r, 0) X(r, 1) X(r, 2) X(r, 3) X(r, 4)
+
+constexpr size_t kVnniRows = 4, kVnniPanels = 5;
+
+// Input bytes [4g, 4g + 4) of a row as one int32 (bytes past k read as 0).
+MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* row, size_t g, size_t k) {
+  int32_t v = 0;
+  memcpy(&v, row + 4 * g, k - 4 * g < 4 ? k - 4 * g : 4);
+  return v;
+}
+
+// Rows [0, R) x panels [0, P) of dot products (offset activations): acc[r][q]
+// holds 16 channels' sums. Then bias, requantization, store.
+template <size_t R, size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, size_t lda, const int8_t* w,
+                                                     size_t ldp, const rows::VnniChannels* channels, __m512i zero_point,
+                                                     __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80));
+  const size_t quads = k / 4;
+#define MOTE_PANEL_DECLARE(r, q) __m512i acc##r##q = _mm512_setzero_si512();
+#define MOTE_PANEL_ROW(r) \
+  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = a + (R > r ? r : 0) * lda;
+  MOTE_PANEL_R(MOTE_PANEL_ROW)
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_DECLARE
+  for (size_t g = 0; g < quads; ++g) {
+    int32_t x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+    memcpy(&x0, a0 + 4 * g, 4);
+    if (R > 1) memcpy(&x1, a1 + 4 * g, 4);
+    if (R > 2) memcpy(&x2, a2 + 4 * g, 4);
+    if (R > 3) memcpy(&x3, a3 + 4 * g, 4);
+    const int8_t* wg = w + g * kPanelChannels * 4;
+    const __m512i v0 = _mm512_loadu_si512(wg);
+    const __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;
+    const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;
+    const __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;
+    const __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;
+#define MOTE_PANEL_MAC(r, q) \
+  if constexpr (P > q) acc##r##q = _mm512_dpbusd_epi32(acc##r##q, x, v##q);
+#define MOTE_PANEL_ROW(r)                                              \
+  if constexpr (R > r) {                                               \
+    const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(x##r), flip); \
+    MOTE_PANEL_P(MOTE_PANEL_MAC, r)                                    \
+  }
+    MOTE_PANEL_R(MOTE_PANEL_ROW)
+  }
+  if (k % 4 != 0) {
+    const size_t g = quads;
+    const int32_t x0 = Quad(a0, g, k), x1 = R > 1 ? Quad(a1, g, k) : 0, x2 = R > 2 ? Quad(a2, g, k) : 0,
+                  x3 = R > 3 ? Quad(a3, g, k) : 0;
+    const int8_t* wg = w + g * kPanelChannels * 4;
+    const __m512i v0 = _mm512_loadu_si512(wg);
+    const __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;
+    const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;
+    const __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;
+    const __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;
+    MOTE_PANEL_R(MOTE_PANEL_ROW)
+  }
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_MAC
+  alignas(16) int8_t out[16];
+#define MOTE_PANEL_STORE(r, q)                                                                            \
+  if constexpr (P > q) {                                                                                  \
+    const size_t cols = n - q * kPanelChannels < kPanelChannels ? n - q * kPanelChannels : kPanelChannels; \
+    const __m128i bytes = rows::VnniRequantize(acc##r##q, channels[q], zero_point, lo, hi);               \
+    int8_t* dst = c + r * ldc + q * kPanelChannels;                                                       \
+    if (cols == kPanelChannels) {                                                                         \
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), bytes);                                          \
+    } else {                                                                                              \
+      _mm_store_si128(reinterpret_cast<__m128i*>(out), bytes);                                           \
+      for (size_t j = 0; j < cols; ++j) dst[j] = out[j];                                                  \
+    }                                                                                                     \
+  }
+#define MOTE_PANEL_ROW(r) \
+  if constexpr (R > r) { MOTE_PANEL_P(MOTE_PANEL_STORE, r) }
+  MOTE_PANEL_R(MOTE_PANEL_ROW)
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_STORE
+}
+
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const int8_t* a, size_t lda, const int8_t* w,
+                                                      size_t ldp, const rows::VnniChannels* channels,
+                                                      __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
+                                                      size_t ldc, size_t n) {
+  size_t i = 0;
+  for (; i + kVnniRows <= m; i += kVnniRows)
+    VnniPanelTile<kVnniRows, P>(k, a + i * lda, lda, w, ldp, channels, zero_point, lo, hi, c + i * ldc, ldc, n);
+  const int8_t* ai = a + i * lda;
+  int8_t* ci = c + i * ldc;
+  switch (m - i) {
+    case 0: break;
+    case 1: VnniPanelTile<1, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
+    case 2: VnniPanelTile<2, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
+    default: VnniPanelTile<3, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
+  }
+}
+
+// Panels in groups of up to kVnniPanels, every row per group.
+MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda,
+                                               const int8_t* w, size_t ldp, const I8Requant& rq, int8_t* c,
+                                               size_t ldc) {
+  const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
+  const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
+  const __m512i ones = _mm512_set1_epi8(1);
+  const size_t quads = I8PanelQuads(k), panel_count = PanelCount(n);
+  for (size_t q0 = 0; q0 < panel_count; q0 += kVnniPanels) {
+    const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
+    rows::VnniChannels channels[kVnniPanels];
+    for (size_t q = 0; q < group; ++q) {
+      const int8_t* wq = w + (q0 + q) * ldp;
+      __m512i sums = _mm512_setzero_si512();
+      for (size_t g = 0; g < quads; ++g) sums = _mm512_dpbusd_epi32(sums, ones, _mm512_loadu_si512(wq + g * 64));
+      alignas(64) int32_t sum[kPanelChannels];
+      _mm512_store_si512(sum, sums);
+      // Channels past n: any valid requantization (their outputs are dropped).
+      alignas(64) int32_t bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
+      for (size_t j = 0; j < kPanelChannels; ++j) {
+        const size_t ch = (q0 + q) * kPanelChannels + j;
+        const bool real = ch < n;
+        bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
+        multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
+        shift[j] = real ? rq.shift[ch] : 1;
+      }
+      rows::VnniChannels& chn = channels[q];
+      chn.bias = _mm512_load_si512(bias);
+      const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
+      chn.multiplier_even = _mm512_and_si512(mult, low32);
+      chn.multiplier_odd = _mm512_srli_epi64(mult, 32);
+      chn.shift_even = _mm512_and_si512(sh, low32);
+      chn.shift_odd = _mm512_srli_epi64(sh, 32);
+      chn.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_even, one));
+      chn.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_odd, one));
+    }
+    const int8_t* wq = w + q0 * ldp;
+    int8_t* cq = c + q0 * kPanelChannels;
+    const size_t nq = n - q0 * kPanelChannels;
+    switch (group) {
+      case 1: VnniPanelRowsOf<1>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+      case 2: VnniPanelRowsOf<2>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+      case 3: VnniPanelRowsOf<3>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+      case 4: VnniPanelRowsOf<4>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+      default: VnniPanelRowsOf<5>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+    }
+  }
+}
+#undef MOTE_PANEL_P
+#undef MOTE_PANEL_R
+#undef MOTE_PANEL_VNNI_ATTR
+
+}  // namespace panels
+MOTE_SIMD_END
+#endif  // HWY_TARGET == HWY_AVX3_DL
+
+#endif  // MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
