@@ -84,7 +84,7 @@ void PrintExportUsage(FILE* out) {
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
           "  --max-tile-bytes N    im2col tile budget of an fp32 conv (default 1024; int8: a pair of rows;\n"
-          "                        --target host: of every conv, default 262144)\n"
+          "                        --target host: of every conv, default 65536)\n"
           "  --target mcu|host     mcu (default): runs on every mote runtime; host: conv weights packed in\n"
           "                        panels of 16 output channels for SIMD hosts (a microcontroller runtime\n"
           "                        refuses the file) and host-sized im2col tiles; not with --c-array\n"
@@ -116,7 +116,7 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out, c_prefix, c_name, calibration, evaluate;
   bool int8 = false, onnx = false;
-  constexpr size_t kTileUnset = ~size_t(0), kHostTileBytes = 262144;
+  constexpr size_t kTileUnset = ~size_t(0), kHostTileBytes = 65536;
   size_t max_tile = kTileUnset, trainable = 0, trainable_bias = 0;
   std::string target = "mcu";
   std::string optimizer = "sgd", learning_rate = "0.01", momentum = "0.9";
