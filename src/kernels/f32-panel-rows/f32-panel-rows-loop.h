@@ -34,9 +34,10 @@ MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, const fl
 #undef MOTE_PANEL_DECLARE
   for (size_t p = 0; p < k; ++p) {
     const size_t off = p * kPanelChannels;
+    // (Unused vectors load w0 again: no conditional on SVE's sizeless vectors.)
     const V v0 = simd::Load(w0 + off);
-    const V v1 = C > 1 ? simd::Load(w1 + off) : v0;
-    const V v2 = C > 2 ? simd::Load(w2 + off) : v0;
+    const V v1 = simd::Load((C > 1 ? w1 : w0) + off);
+    const V v2 = simd::Load((C > 2 ? w2 : w0) + off);
 #define MOTE_PANEL_MAC(r)                                           \
   if constexpr (R > r) {                                            \
     const V x = simd::Set(a##r[p]);                                 \
