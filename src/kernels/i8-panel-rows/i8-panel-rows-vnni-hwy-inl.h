@@ -46,13 +46,42 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* row, size_t g, size_t
   return v;
 }
 
+// The requantization constants of channels [16q, 16q + 16) (those past n
+// get any valid ones: their outputs are dropped), the bias less 128 times
+// the channel's weight sum (the activations' offset).
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
+                                                  rows::VnniChannels* chn) {
+  alignas(64) int32_t sum[kPanelChannels], bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
+  _mm512_store_si512(sum, weight_sums);
+  for (size_t j = 0; j < kPanelChannels; ++j) {
+    const size_t ch = q * kPanelChannels + j;
+    const bool real = ch < n;
+    bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
+    multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
+    shift[j] = real ? rq.shift[ch] : 1;
+  }
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
+  chn->bias = _mm512_load_si512(bias);
+  const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
+  chn->multiplier_even = _mm512_and_si512(mult, low32);
+  chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
+  chn->shift_even = _mm512_and_si512(sh, low32);
+  chn->shift_odd = _mm512_srli_epi64(sh, 32);
+  chn->round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_even, one));
+  chn->round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_odd, one));
+}
+
 // Rows [0, R) x panels [0, P) of dot products (offset activations): acc[r][q]
-// holds 16 channels' sums. Then bias, requantization, store.
-template <size_t R, size_t P>
+// holds 16 channels' sums. Then bias, requantization, store. kSums (the
+// first tile of a group of panels): also sums the weights while they pass
+// and fills channels[0, P) from them (n, rq: of the group's first panel).
+template <size_t R, size_t P, bool kSums>
 MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, size_t lda, const int8_t* w,
-                                                     size_t ldp, const rows::VnniChannels* channels, __m512i zero_point,
-                                                     __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
-  const __m512i flip = _mm512_set1_epi8(char(0x80));
+                                                     size_t ldp, rows::VnniChannels* channels, const I8Requant& rq,
+                                                     __m512i zero_point, __m512i lo, __m512i hi, int8_t* c, size_t ldc,
+                                                     size_t n) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
+  __m512i sums0 = _mm512_setzero_si512(), sums1 = sums0, sums2 = sums0, sums3 = sums0, sums4 = sums0;
   const size_t quads = k / 4;
 #define MOTE_PANEL_DECLARE(r, q) __m512i acc##r##q = _mm512_setzero_si512();
 #define MOTE_PANEL_ROW(r) \
@@ -76,6 +105,13 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
     const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;       \
     const __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;       \
     const __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;       \
+    if constexpr (kSums) {                                                  \
+      sums0 = _mm512_dpbusd_epi32(sums0, ones, v0);                         \
+      if constexpr (P > 1) sums1 = _mm512_dpbusd_epi32(sums1, ones, v1);    \
+      if constexpr (P > 2) sums2 = _mm512_dpbusd_epi32(sums2, ones, v2);    \
+      if constexpr (P > 3) sums3 = _mm512_dpbusd_epi32(sums3, ones, v3);    \
+      if constexpr (P > 4) sums4 = _mm512_dpbusd_epi32(sums4, ones, v4);    \
+    }                                                                       \
     MOTE_PANEL_R(MOTE_PANEL_ROW)                                            \
   }
   for (size_t g = 0; g < quads; ++g) {
@@ -90,6 +126,13 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
 #undef MOTE_PANEL_STEP
 #undef MOTE_PANEL_ROW
 #undef MOTE_PANEL_MAC
+  if constexpr (kSums) {
+    FillChannels(sums0, 0, n, rq, &channels[0]);
+    if constexpr (P > 1) FillChannels(sums1, 1, n, rq, &channels[1]);
+    if constexpr (P > 2) FillChannels(sums2, 2, n, rq, &channels[2]);
+    if constexpr (P > 3) FillChannels(sums3, 3, n, rq, &channels[3]);
+    if constexpr (P > 4) FillChannels(sums4, 4, n, rq, &channels[4]);
+  }
   alignas(16) int8_t out[16];
 #define MOTE_PANEL_STORE(r, q)                                                                            \
   if constexpr (P > q) {                                                                                  \
@@ -110,74 +153,54 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
 #undef MOTE_PANEL_STORE
 }
 
+static_assert(kVnniRows == 4 && kVnniPanels == 3, "the switches below cover these tiles");
+
+// Rows [first, m) from the tile at `first` on (its rows' tails included).
+template <size_t P, bool kSums>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const int8_t* a, size_t lda,
+                                                     const int8_t* w, size_t ldp, rows::VnniChannels* channels,
+                                                     const I8Requant& rq, __m512i zero_point, __m512i lo, __m512i hi,
+                                                     int8_t* c, size_t ldc, size_t n) {
+  switch (rows) {
+    case 1: return VnniPanelTile<1, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 2: return VnniPanelTile<2, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 3: return VnniPanelTile<3, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    default: return VnniPanelTile<4, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  }
+}
+
+// Every row against P panels: the first tile also fills the panels'
+// requantization constants (their weight sums), the others use them.
 template <size_t P>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const int8_t* a, size_t lda, const int8_t* w,
-                                                      size_t ldp, const rows::VnniChannels* channels,
-                                                      __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
-                                                      size_t ldc, size_t n) {
-  size_t i = 0;
-  for (; i + kVnniRows <= m; i += kVnniRows)
-    VnniPanelTile<kVnniRows, P>(k, a + i * lda, lda, w, ldp, channels, zero_point, lo, hi, c + i * ldc, ldc, n);
-  const int8_t* ai = a + i * lda;
-  int8_t* ci = c + i * ldc;
-  switch (m - i) {
-    case 0: break;
-    case 1: VnniPanelTile<1, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    case 2: VnniPanelTile<2, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    case 3: VnniPanelTile<3, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    case 4: VnniPanelTile<4, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    case 5: VnniPanelTile<5, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    case 6: VnniPanelTile<6, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-    default: VnniPanelTile<7, P>(k, ai, lda, w, ldp, channels, zero_point, lo, hi, ci, ldc, n); break;
-  }
+                                                      size_t ldp, const I8Requant& rq, __m512i zero_point, __m512i lo,
+                                                      __m512i hi, int8_t* c, size_t ldc, size_t n) {
+  rows::VnniChannels channels[P];
+  const size_t first = m < kVnniRows ? m : kVnniRows;
+  VnniPanelTileAt<P, true>(first, k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  for (size_t i = first; i < m; i += kVnniRows)
+    VnniPanelTileAt<P, false>(m - i, k, a + i * lda, lda, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc,
+                              n);
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
 MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda,
                                                const int8_t* w, size_t ldp, const I8Requant& rq, int8_t* c,
                                                size_t ldc) {
+  if (m == 0) return;
   const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
   const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
-  const __m512i ones = _mm512_set1_epi8(1);
-  const size_t quads = I8PanelQuads(k), panel_count = PanelCount(n);
+  const size_t panel_count = PanelCount(n);
   for (size_t q0 = 0; q0 < panel_count; q0 += kVnniPanels) {
     const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
-    rows::VnniChannels channels[kVnniPanels];
-    for (size_t q = 0; q < group; ++q) {
-      const int8_t* wq = w + (q0 + q) * ldp;
-      __m512i sums = _mm512_setzero_si512();
-      for (size_t g = 0; g < quads; ++g) sums = _mm512_dpbusd_epi32(sums, ones, _mm512_loadu_si512(wq + g * 64));
-      alignas(64) int32_t sum[kPanelChannels];
-      _mm512_store_si512(sum, sums);
-      // Channels past n: any valid requantization (their outputs are dropped).
-      alignas(64) int32_t bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
-      for (size_t j = 0; j < kPanelChannels; ++j) {
-        const size_t ch = (q0 + q) * kPanelChannels + j;
-        const bool real = ch < n;
-        bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
-        multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
-        shift[j] = real ? rq.shift[ch] : 1;
-      }
-      rows::VnniChannels& chn = channels[q];
-      chn.bias = _mm512_load_si512(bias);
-      const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
-      chn.multiplier_even = _mm512_and_si512(mult, low32);
-      chn.multiplier_odd = _mm512_srli_epi64(mult, 32);
-      chn.shift_even = _mm512_and_si512(sh, low32);
-      chn.shift_odd = _mm512_srli_epi64(sh, 32);
-      chn.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_even, one));
-      chn.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_odd, one));
-    }
+    // The group's channels from 0: requantization tables shifted to them.
+    const size_t c0 = q0 * kPanelChannels;
+    const I8Requant part{rq.bias + c0, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
     const int8_t* wq = w + q0 * ldp;
-    int8_t* cq = c + q0 * kPanelChannels;
-    const size_t nq = n - q0 * kPanelChannels;
     switch (group) {
-      case 1: VnniPanelRowsOf<1>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
-      case 2: VnniPanelRowsOf<2>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
-      case 3: VnniPanelRowsOf<3>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
-      case 4: VnniPanelRowsOf<4>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
-      default: VnniPanelRowsOf<5>(m, k, a, lda, wq, ldp, channels, zero_point, lo, hi, cq, ldc, nq); break;
+      case 1: VnniPanelRowsOf<1>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 2: VnniPanelRowsOf<2>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      default: VnniPanelRowsOf<3>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
     }
   }
 }
