@@ -14,6 +14,7 @@
 #include "export_test_util.h"
 #include "mote/export.h"
 #include "mote/host_runtime.h"
+#include "mote/inspect.h"
 #include "mote/kernels.h"
 #include "mote/rt.h"
 
@@ -105,6 +106,19 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
       EXPECT_GE(op.params[6], 1);  // whole rows, int8 too (the default layout's int8 tile is 2 rows)
     }
     EXPECT_EQ(convs, 3);
+  }
+}
+
+// inspect's MACs come from the op's window and input, not the weights' dims.
+TEST_F(HostLayoutTest, InspectCountsTheSameMacs) {
+  for (const bool int8 : {false, true}) {
+    const std::vector<uint8_t> plain = Export(model_, false, int8, x_, 1024), host = Export(model_, true, int8, x_, 1024);
+    InspectReport want, got;
+    ASSERT_TRUE(InspectModel(plain.data(), plain.size(), &want).ok());
+    ASSERT_TRUE(InspectModel(host.data(), host.size(), &got).ok());
+    ASSERT_EQ(got.ops.size(), want.ops.size());
+    for (size_t i = 0; i < got.ops.size(); ++i) EXPECT_EQ(got.ops[i].macs, want.ops[i].macs) << i;
+    EXPECT_EQ(got.macs, want.macs);
   }
 }
 
