@@ -62,8 +62,9 @@ struct ExportOptions {
   size_t max_tile_bytes = 1024;
   // The host layout (`mote export --target host`): every CONV2D's weights in
   // output-channel panels (MOTE_CONV2D_WEIGHTS_PANELS; the runtime of a
-  // microcontroller refuses the file) and its im2col tile, int8 included, as
-  // many rows as fit max_tile_bytes (at least one).
+  // microcontroller refuses the file); fp32 convs read their input padded
+  // left and right in the scratch (no im2col), int8 ones get an im2col tile
+  // of as many rows as fit max_tile_bytes (at least one).
   bool host_layout = false;
   // int8 post-training quantization, calibrated on `calibration_count`
   // examples: calibration[i] points to the examples of model input i, one

@@ -123,7 +123,9 @@ typedef struct MoteTensorRecord {
  * (j/16)*16K + 16p + j%16; int8 dims [ceil(Cout/16)][ceil(K/4)][16][4]
  * (taps in groups of 4, zero-padded), w(j, p) at (j/16)*64*ceil(K/4) +
  * 64*(p/4) + 4*(j%16) + p%4; K = kh*kw*Cin, p in [ky][kx][Cin] order.
- * tile_rows >= 1 (no kernel-row tiles); int8 scratch tile_rows * K bytes. */
+ * tile_rows >= 1 (no kernel-row tiles). Scratch: fp32, the input padded
+ * left and right, H * ((out_w - 1) * stride_w + kw) * Cin floats (tile_rows
+ * unused); int8, tile_rows * K bytes (im2col). */
 #define MOTE_CONV2D_WEIGHTS_PANELS 1
 
 typedef enum MoteOpType {

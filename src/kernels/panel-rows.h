@@ -20,13 +20,15 @@ inline size_t I8PanelIndex(size_t j, size_t p, size_t ldp) {
 }
 
 // Each output summed in p order, then bias and clamp.
-inline void F32PanelRowsReference(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w,
-                                  size_t ldp, const float* bias, float lo, float hi, float* c, size_t ldc) {
+inline void F32PanelRowsReference(size_t m, size_t n, size_t k, const float* a, size_t lda, size_t segment,
+                                  size_t segment_stride, const float* w, size_t ldp, const float* bias, float lo,
+                                  float hi, float* c, size_t ldc) {
   for (size_t i = 0; i < m; ++i) {
     const float* ai = a + i * lda;
     for (size_t j = 0; j < n; ++j) {
       float sum = 0.0f;
-      for (size_t p = 0; p < k; ++p) sum += ai[p] * w[F32PanelIndex(j, 0, ldp) + p * kPanelChannels];
+      for (size_t p = 0; p < k; ++p)
+        sum += ai[(p / segment) * segment_stride + p % segment] * w[F32PanelIndex(j, 0, ldp) + p * kPanelChannels];
       float v = sum + (bias != nullptr ? bias[j] : 0.0f);
       v = v < lo ? lo : v;
       c[i * ldc + j] = v > hi ? hi : v;

@@ -2,7 +2,8 @@
 // scalar kernels against F32DenseRows / I8DenseRows on the same weights
 // unpacked (int8 bit for bit), then every SIMD path against scalar (int8 bit
 // for bit), on odd shapes: partial panels, taps not a multiple of 4, row
-// tails of every register block, panel strides above the minimum.
+// tails of every register block, panel strides above the minimum, fp32 rows
+// read as runs.
 #include <cstdint>
 #include <vector>
 
@@ -43,15 +44,26 @@ std::vector<RowsShape> PanelShapes() {
 size_t F32Ldp(const RowsShape& s) { return kernels::kPanelChannels * (s.k + s.m % 2); }
 size_t I8Ldp(const RowsShape& s) { return kernels::kPanelChannels * 4 * (kernels::I8PanelQuads(s.k) + s.m % 2); }
 
+// fp32 rows are also read as runs (a conv's kernel rows in its padded
+// input): `runs` holds A's rows as runs of `segment` values `stride` apart,
+// the gaps NaN (a read of one would show in the outputs).
 struct F32Case {
   RowsShape s;
   Buffer a, w, bias, packed;
+  size_t segment, stride, ld_runs;
+  Buffer runs;
 };
 
+size_t SegmentOf(size_t k) { return k % 5 == 0 ? k / 5 : (k % 3 == 0 ? k / 3 : k); }
+
 F32Case RandomF32Case(Rng& rng, const RowsShape& s) {
-  const size_t panels = kernels::PanelCount(s.n);
-  F32Case c{s, Buffer(s.m * s.lda, 1), Buffer(s.n * s.ldw, 3), Buffer(s.n, 2), Buffer(panels * F32Ldp(s), 1)};
+  const size_t panels = kernels::PanelCount(s.n), segment = SegmentOf(s.k), stride = segment + 3;
+  const size_t ld_runs = s.k / segment * stride + 1;
+  F32Case c{s, Buffer(s.m * s.lda, 1), Buffer(s.n * s.ldw, 3), Buffer(s.n, 2), Buffer(panels * F32Ldp(s), 1),
+            segment, stride, ld_runs, Buffer(s.m * ld_runs, 2, __builtin_nanf(""))};
   c.a.FillUniform(rng);
+  for (size_t i = 0; i < s.m; ++i)
+    for (size_t p = 0; p < s.k; ++p) c.runs[i * ld_runs + p / segment * stride + p % segment] = c.a[i * s.lda + p];
   c.w.FillUniform(rng);
   c.bias.FillUniform(rng);
   std::vector<float> tight(kernels::F32PanelFloats(s.n, s.k));
@@ -66,9 +78,11 @@ float Hi(const RowsShape& s) { return 0.3f * float(s.k > 4 ? s.k / 4 : 1); }
 Buffer F32Output(const RowsShape& s) { return Buffer(s.m * s.ldc, 2, -7.0f); }
 float AbsTolerance(const RowsShape& s) { return 4e-7f * float(s.k) + 1e-6f; }
 
-void RunF32Panels(const F32Case& c, Buffer* out) {
-  kernels::F32PanelRows(c.s.m, c.s.n, c.s.k, c.a.data(), c.s.lda, c.packed.data(), F32Ldp(c.s), c.bias.data(), -0.5f,
-                        Hi(c.s), out->data(), c.s.ldc);
+// runs: A read from c.runs as runs, else as plain rows.
+void RunF32Panels(const F32Case& c, Buffer* out, bool runs = false) {
+  kernels::F32PanelRows(c.s.m, c.s.n, c.s.k, runs ? c.runs.data() : c.a.data(), runs ? c.ld_runs : c.s.lda,
+                        runs ? c.segment : c.s.k, runs ? c.stride : c.s.k, c.packed.data(), F32Ldp(c.s),
+                        c.bias.data(), -0.5f, Hi(c.s), out->data(), c.s.ldc);
 }
 
 TEST(F32PanelRowsTest, ScalarMatchesDenseRowsOnUnpackedWeights) {
@@ -80,9 +94,12 @@ TEST(F32PanelRowsTest, ScalarMatchesDenseRowsOnUnpackedWeights) {
     Buffer want = F32Output(s), got = F32Output(s);
     kernels::F32DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.bias.data(), -0.5f, Hi(s),
                           want.data(), s.ldc);
-    RunF32Panels(c, &got);
-    ASSERT_TRUE(got.GuardIntact());
-    ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s)));
+    for (const bool runs : {false, true}) {
+      SCOPED_TRACE(runs ? "runs" : "rows");
+      RunF32Panels(c, &got, runs);
+      ASSERT_TRUE(got.GuardIntact());
+      ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s)));
+    }
   }
 }
 
@@ -98,10 +115,12 @@ TEST(F32PanelRowsTest, EverySimdPathMatchesScalar) {
     for (const auto& bc : SimdCases()) {
       SCOPED_TRACE(bc.name + " " + Describe(s));
       ScopedBackend backend(bc);
-      Buffer got = F32Output(s);
-      RunF32Panels(c, &got);
-      ASSERT_TRUE(got.GuardIntact());
-      ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s)));
+      for (const bool runs : {false, true}) {
+        Buffer got = F32Output(s);
+        RunF32Panels(c, &got, runs);
+        ASSERT_TRUE(got.GuardIntact());
+        ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s))) << (runs ? "runs" : "rows");
+      }
     }
   }
 }

@@ -100,7 +100,13 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
       op.act_min = lo;
       op.act_max = 0.5f;
       SetConv(g, op, c, 4, kernel_rows);
-      if (panels) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+      if (panels) {  // the scratch holds the input padded left and right
+        op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+        if (op.scratch_bytes != 0) {
+          op.scratch_bytes = c.h * ((c.ow - 1) * c.sw + c.kw) * c.cin * 4;
+          op.scratch_offset = g.Reserve(op.scratch_bytes);
+        }
+      }
       std::vector<float> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       auto want = NaiveConv<float>(c, x, w, bias, 0.0f);

@@ -20,9 +20,9 @@ constexpr size_t kTileVectors = 3;
 // and w + 2L inside the same panel or at the next panel (w_next: the column
 // of each of the C vectors). bias_cols holds the tile's C * L biases.
 template <size_t R, size_t C>
-MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, const float* w0, const float* w1,
-                                  const float* w2, const float* bias_cols, float lo, float hi, float* c, size_t ldc,
-                                  size_t cols) {
+MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, size_t segment, size_t segment_stride,
+                                  const float* w0, const float* w1, const float* w2, const float* bias_cols, float lo,
+                                  float hi, float* c, size_t ldc, size_t cols) {
   using V = simd::V;
   const size_t lanes = simd::Lanes();
 #define MOTE_PANEL_DECLARE(r) \
@@ -32,8 +32,9 @@ MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, const fl
   const float* a##r = a + (R > r ? r : 0) * lda;
   MOTE_PANEL_ROWS(MOTE_PANEL_DECLARE)
 #undef MOTE_PANEL_DECLARE
-  for (size_t p = 0; p < k; ++p) {
-    const size_t off = p * kPanelChannels;
+  for (size_t s0 = 0, run = 0; s0 < k; s0 += segment, run += segment_stride)
+  for (size_t q = 0; q < segment; ++q) {
+    const size_t p = run + q, off = (s0 + q) * kPanelChannels;
     // (Unused vectors load w0 again: no conditional on SVE's sizeless vectors.)
     const V v0 = simd::Load(w0 + off);
     const V v1 = simd::Load((C > 1 ? w1 : w0) + off);
@@ -66,32 +67,34 @@ MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, const fl
 }
 
 template <size_t C>
-MOTE_SIMD_INLINE void PanelRowsOf(size_t m, size_t k, const float* a, size_t lda, const float* w0, const float* w1,
-                                  const float* w2, const float* bias_cols, float lo, float hi, float* c, size_t ldc,
-                                  size_t cols) {
+MOTE_SIMD_INLINE void PanelRowsOf(size_t m, size_t k, const float* a, size_t lda, size_t segment,
+                                  size_t segment_stride, const float* w0, const float* w1, const float* w2,
+                                  const float* bias_cols, float lo, float hi, float* c, size_t ldc, size_t cols) {
   size_t i = 0;
   for (; i + kTileRows <= m; i += kTileRows)
-    PanelTile<kTileRows, C>(k, a + i * lda, lda, w0, w1, w2, bias_cols, lo, hi, c + i * ldc, ldc, cols);
+    PanelTile<kTileRows, C>(k, a + i * lda, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi,
+                            c + i * ldc, ldc, cols);
   const float* ai = a + i * lda;
   float* ci = c + i * ldc;
   switch (m - i) {
     case 0: break;
-    case 1: PanelTile<1, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    case 2: PanelTile<2, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    case 3: PanelTile<3, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    case 4: PanelTile<4, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    case 5: PanelTile<5, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    case 6: PanelTile<6, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
-    default: PanelTile<7, C>(k, ai, lda, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols); break;
+    case 1: return PanelTile<1, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    case 2: return PanelTile<2, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    case 3: return PanelTile<3, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    case 4: return PanelTile<4, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    case 5: return PanelTile<5, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    case 6: return PanelTile<6, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
+    default: return PanelTile<7, C>(k, ai, lda, segment, segment_stride, w0, w1, w2, bias_cols, lo, hi, ci, ldc, cols);
   }
 }
 
 }  // namespace panels
 
-void F32PanelRows(size_t m, size_t n, size_t k, const float* a, size_t lda, const float* w, size_t ldp,
-                  const float* bias, float lo, float hi, float* c, size_t ldc) {
+void F32PanelRows(size_t m, size_t n, size_t k, const float* a, size_t lda, size_t segment, size_t segment_stride,
+                  const float* w, size_t ldp, const float* bias, float lo, float hi, float* c, size_t ldc) {
   const size_t lanes = simd::Lanes();
-  if (lanes > kPanelChannels) return F32PanelRowsReference(m, n, k, a, lda, w, ldp, bias, lo, hi, c, ldc);
+  if (lanes > kPanelChannels)
+    return F32PanelRowsReference(m, n, k, a, lda, segment, segment_stride, w, ldp, bias, lo, hi, c, ldc);
   // Channels in groups of up to kTileVectors vectors, every row per group:
   // the group's weights stream once per tile of rows.
   for (size_t j = 0; j < n; j += panels::kTileVectors * lanes) {
@@ -105,9 +108,18 @@ void F32PanelRows(size_t m, size_t n, size_t k, const float* a, size_t lda, cons
     }
     for (size_t q = 0; q < cols; ++q) bias_cols[q] = bias != nullptr ? bias[j + q] : 0.0f;
     switch (vectors) {
-      case 1: panels::PanelRowsOf<1>(m, k, a, lda, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j, ldc, cols); break;
-      case 2: panels::PanelRowsOf<2>(m, k, a, lda, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j, ldc, cols); break;
-      default: panels::PanelRowsOf<3>(m, k, a, lda, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j, ldc, cols); break;
+      case 1:
+        panels::PanelRowsOf<1>(m, k, a, lda, segment, segment_stride, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j,
+                                ldc, cols);
+        break;
+      case 2:
+        panels::PanelRowsOf<2>(m, k, a, lda, segment, segment_stride, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j,
+                                ldc, cols);
+        break;
+      default:
+        panels::PanelRowsOf<3>(m, k, a, lda, segment, segment_stride, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j,
+                               ldc, cols);
+        break;
     }
   }
 }
