@@ -50,7 +50,9 @@ MOTE_SIMD_NOINLINE void PanelTile(size_t k, const float* a, size_t lda, size_t s
 #undef MOTE_PANEL_MAC
   }
   const V vlo = simd::Set(lo), vhi = simd::Set(hi);
-  const V b0 = simd::Load(bias_cols), b1 = simd::Load(bias_cols + lanes), b2 = simd::Load(bias_cols + 2 * lanes);
+  // (bias_cols may be the caller's bias itself: only C vectors are read.)
+  const V b0 = simd::Load(bias_cols), b1 = simd::Load(bias_cols + (C > 1 ? lanes : 0)),
+          b2 = simd::Load(bias_cols + (C > 2 ? 2 * lanes : 0));
   float out[kTileVectors * simd::kMaxLanes];
   const bool whole = cols == C * lanes;
 #define MOTE_PANEL_STORE(r)                                                                   \
@@ -101,12 +103,18 @@ void F32PanelRows(size_t m, size_t n, size_t k, const float* a, size_t lda, size
     const size_t cols = n - j < panels::kTileVectors * lanes ? n - j : panels::kTileVectors * lanes;
     const size_t vectors = (cols + lanes - 1) / lanes;
     const float* wv[panels::kTileVectors];
-    float bias_cols[panels::kTileVectors * simd::kMaxLanes] = {};
     for (size_t v = 0; v < panels::kTileVectors; ++v) {
       const size_t ch = j + (v < vectors ? v : 0) * lanes;  // a channel padded inside its panel
       wv[v] = w + (ch / kPanelChannels) * ldp + ch % kPanelChannels;
     }
-    for (size_t q = 0; q < cols; ++q) bias_cols[q] = bias != nullptr ? bias[j + q] : 0.0f;
+    // Whole vectors of biases are read in place; a partial group's (or none)
+    // from a zero-padded copy.
+    float padded_bias[panels::kTileVectors * simd::kMaxLanes];
+    const float* bias_cols = bias + j;
+    if (bias == nullptr || cols != vectors * lanes) {
+      for (size_t q = 0; q < vectors * lanes; ++q) padded_bias[q] = bias != nullptr && q < cols ? bias[j + q] : 0.0f;
+      bias_cols = padded_bias;
+    }
     switch (vectors) {
       case 1:
         panels::PanelRowsOf<1>(m, k, a, lda, segment, segment_stride, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j,
