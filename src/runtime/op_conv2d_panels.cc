@@ -8,8 +8,6 @@
 // op_conv2d.cc does); int8: im2col of every tap (padding reads the zero
 // point) in tiles of tile_rows, then I8PanelRows, bit-identical to the
 // [Cout][K] layout's results.
-#include <string.h>
-
 #include "mote/kernels.h"
 #include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
@@ -90,7 +88,7 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
     const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
     const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
     for (size_t i = 0; i < left; ++i) dst[i] = 0.0f;
-    memcpy(dst + left, x + iy * g.in_w * g.in_c, inside * sizeof(float));
+    __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside * sizeof(float));
     for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = 0.0f;
   }
   ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
