@@ -75,8 +75,9 @@ inline KernelTaps KernelTapsInside(int64_t origin, size_t kernel, size_t in) {
   end = end > k ? k : (end < begin ? begin : end);
   return {size_t(begin), size_t(end)};
 }
-// The run of output positions [first, out_end) along one axis (of `out`)
-// whose windows (stride, pad_before) all keep the same taps inside the input.
+// The run of output positions [first, out_end) along one axis (of `out`,
+// first < out) whose windows (stride, pad_before) all keep the same taps
+// inside the input. One call of taps_at per position (inlined once).
 struct KernelTapsRun {
   size_t out_end;
   KernelTaps taps;
@@ -86,9 +87,13 @@ inline KernelTapsRun KernelTapsRunFrom(size_t first, size_t out, size_t in, size
   const auto taps_at = [&](size_t o) {
     return KernelTapsInside(int64_t(o) * int64_t(stride) - int64_t(pad_before), kernel, in);
   };
-  const KernelTaps taps = taps_at(first);
-  size_t end = first + 1;
-  while (end < out && taps_at(end).begin == taps.begin && taps_at(end).end == taps.end) ++end;
+  KernelTaps taps{};
+  size_t end = first;
+  for (; end < out; ++end) {
+    const KernelTaps next = taps_at(end);
+    if (end > first && (next.begin != taps.begin || next.end != taps.end)) break;
+    taps = next;
+  }
   return {end, taps};
 }
 

@@ -116,6 +116,10 @@ struct ForwardArgs {
   ThreadPool* pool = nullptr;
   float* worker_scratch = nullptr;
   size_t worker_stride = 0;
+  // Predict / Evaluate (never with `training`): no Backward follows, so a
+  // layer may skip what only Backward reads (Conv2D's kept columns) and take
+  // paths meant for inference on a few rows.
+  bool predict = false;
 };
 
 struct BackwardArgs {

@@ -255,7 +255,7 @@ void TestDenseRows() {
 // the real SXTB16 / SMLAD) against the portable reference, bit for bit, on
 // odd sizes: row and channel tails, patches that are no multiple of 4,
 // columns from one row to several pairs, misaligned, shifts below / at /
-// above 32.
+// above 32, zero points and clamps of every kind.
 void TestI8Variants() {
   Section("int8 variants vs reference (I8DenseRows, I8ConvRows, I8RowSums)");
   mote::Rng rng(15u);
@@ -265,14 +265,23 @@ void TestI8Variants() {
   const int32_t kShifts[] = {1, 20, 31, 32, 33, 38, 40, 62};
   bool dense_same = true, conv_same = true, selected_same = true, sums_same = true;
   for (int trial = 0; trial < 60; ++trial) {
-    for (int8_t& v : x) v = int8_t(rng.NextU32());
-    for (int8_t& v : w) v = int8_t(rng.NextU32());
+    // Every other trial tiny values: sums that the shifts near 31 map
+    // inside the int8 range instead of onto the clamp.
+    const bool tiny = trial % 2 != 0;
+    for (int8_t& v : x) v = int8_t(tiny ? int32_t(rng.Below(3)) - 1 : int32_t(rng.NextU32()));
+    for (int8_t& v : w) v = int8_t(tiny ? int32_t(rng.Below(3)) - 1 : int32_t(rng.NextU32()));
     for (int j = 0; j < 11; ++j) {
-      bias[j] = int32_t(rng.Below(2001)) - 1000;
+      bias[j] = tiny ? int32_t(rng.Below(41)) - 20 : int32_t(rng.Below(2001)) - 1000;
       mul[j] = rng.Below(3) == 0 ? INT32_MAX : int32_t((1u << 30) + rng.Below(1u << 29));
       shift[j] = kShifts[rng.Below(8)];
     }
-    const mote::kernels::I8Requant rq{bias, mul, shift, int32_t(rng.Below(21)) - 10, -128, 127};
+    // Zero point and clamp: small, ReLU-like, narrow, inverted, and zero
+    // points at and past the DSP requantization's 16-bit limit.
+    const int32_t kClamps[][3] = {{0, -128, 127},       {-128, -128, 127}, {5, 5, 127},       {-3, -20, 30},
+                                  {32640, -128, 127}, {-32640, -128, 127}, {40000, -128, 127}, {-7, 100, -100}};
+    const int32_t* clamp = kClamps[trial % 8];
+    const int32_t zero_point = clamp[0] + (trial % 8 == 0 ? int32_t(rng.Below(21)) - 10 : 0);
+    const mote::kernels::I8Requant rq{bias, mul, shift, zero_point, clamp[1], clamp[2]};
     // Dense rows: m x n outputs of k taps.
     const size_t m = 1 + rng.Below(3), n = 1 + rng.Below(11), k = 1 + rng.Below(300);
     mote::kernels::i8_reference::I8DenseRows(m, n, k, x, k, w, k, rq, want, n);

@@ -2,7 +2,10 @@
 // (src/kernels/i8-*/i8-*-dsp.cc), as ACLE intrinsics (arm_acle.h) where the
 // core has them and as plain C with the same results elsewhere, so the DSP
 // kernels also build natively and are tested there against the scalar
-// reference (test/kernels/). Internal linkage: included by kernels.
+// reference (test/kernels/), and their inner loops. Internal linkage,
+// except the requantization both kernels share (dsp::StoreChannels, defined
+// in i8-conv-rows-dsp.cc; its assembly is tested on the boards, by
+// ports/cortex-m/kernel_selftest.cc).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +21,16 @@
 
 // For the few small functions GCC -Os would call from the inner loops.
 #define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
+
+// GCC: a function's loops as written (no loop optimizer passes: induction
+// variables, unswitching, ...). For loops that run a few times per call or
+// copy a few bytes, where those passes add code (and here instructions too:
+// M4 matrix). Clang has no per-function form.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_LOOPS_AS_WRITTEN __attribute__((optimize("no-tree-loop-optimize")))
+#else
+#define MOTE_LOOPS_AS_WRITTEN
+#endif
 
 namespace mote {
 namespace kernels {
@@ -70,184 +83,182 @@ inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
 }
 #endif
 
-// acc + the dot product of the 4 int8 lanes of x (already split into
-// Sxtb16 / Sxtb16Odd halves) and of w.
-inline int32_t Dot4(uint32_t x_even, uint32_t x_odd, uint32_t w, int32_t acc) {
-  return Smlad(x_odd, Sxtb16Odd(w), Smlad(x_even, Sxtb16(w), acc));
-}
+// The two inner loops of the DSP kernels, over `groups` (> 0) words of 4
+// taps. In assembly on the DSP cores (GCC keeps neither the 14 registers nor
+// SXTB16's rotate at -Os), in C elsewhere. Out of line: one copy each, and
+// the callers' loops keep their registers.
+#define MOTE_DSP_LOOP(BODY)                    \
+  "1:\n\t" BODY                                \
+  "subs   %[n], %[n], #1\n\t"                  \
+  "bne    1b\n\t"
 
-// I8RequantizeOne(bias[j] + dot, ...) for the usual shifts >= 32 in a few
-// instructions. With P = acc * multiplier and H = P >> 32 (the high word of
-// SMULL), (P + 2^(s-1)) >> s is H + (low word >= 2^31) for s = 32, and
-// (H + 2^(s-33)) >> (s - 32) above (the low word only adds a fraction < 1
-// to the numerator, which cannot cross a multiple of 2^(s-32)). A
-// saturating add of the zero point, then the clamp, gives the int8 of the
-// 64-bit arithmetic. Shifts below 32 take I8RequantizeOne itself. The
-// requantization's fields are copied, so stores of outputs (int8, which may
-// alias anything) do not reload them.
-struct I8BiasRequantizeDsp {
-  explicit I8BiasRequantizeDsp(const I8Requant& rq)
-      : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
-        lo(rq.out_min), hi(rq.out_max) {}
-  const int32_t *bias, *multiplier, *shift;
-  int32_t zero_point, lo, hi;
+// The conv rows' hot loop, its body four times (one loop branch per 4
+// words), entered by groups % 4 (in %[wa]).
+#define MOTE_DSP_FOUR_TIMES_LOOP(BODY)         \
+  "adds   %[n], %[n], #3\n\t"                  \
+  "lsrs   %[n], %[n], #2\n\t"                  \
+  "cmp    %[wa], #1\n\t"                       \
+  "beq    4f\n\t"                              \
+  "cmp    %[wa], #2\n\t"                       \
+  "beq    3f\n\t"                              \
+  "cmp    %[wa], #3\n\t"                       \
+  "beq    2f\n\t"                              \
+  "1:\n\t" BODY "2:\n\t" BODY "3:\n\t" BODY "4:\n\t" BODY \
+  "subs   %[n], %[n], #1\n\t"                  \
+  "bne    1b\n\t"
 
-  MOTE_ALWAYS_INLINE int8_t operator()(size_t j, int32_t dot) const {
-    const int32_t acc = bias[j] + dot, s = shift[j], m = multiplier[j];
-    if (__builtin_expect(s < 32, 0)) return Slow(acc, m, s);
-    const int64_t p = int64_t(acc) * m;
-    const int32_t high = int32_t(p >> 32);
-    int32_t q = s == 32 ? high + int32_t(uint32_t(p) >> 31) : (high + (int32_t(1) << (s - 33))) >> (s - 32);
-#if MOTE_ARM_DSP_INSTRUCTIONS
-    q = __qadd(q, zero_point);
-#else
-    const int64_t sum = int64_t(q) + zero_point;
-    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
-#endif
-    q = q < lo ? lo : q;
-    return int8_t(q > hi ? hi : q);
-  }
-  // Outputs of channel j for the sums d0 and d1 (a pair of pixels): the
-  // channel's parameters are read and derived once.
-  MOTE_ALWAYS_INLINE void Two(size_t j, int32_t d0, int32_t d1, int8_t* out0, int8_t* out1) const {
-    const int32_t b = bias[j], s = shift[j], m = multiplier[j];
-    if (__builtin_expect(s <= 32, 0)) {
-      const int8_t q0 = Slow(b + d0, m, s), q1 = Slow(b + d1, m, s);
-      *out0 = q0;
-      *out1 = q1;
-      return;
-    }
-    const int32_t t = s - 32, round = int32_t(1) << (t - 1);
-    const int8_t q0 = Clamp((int32_t((int64_t(b + d0) * m) >> 32) + round) >> t);
-    const int8_t q1 = Clamp((int32_t((int64_t(b + d1) * m) >> 32) + round) >> t);
-    *out0 = q0;
-    *out1 = q1;
-  }
-  MOTE_ALWAYS_INLINE int8_t Clamp(int32_t q) const {
-#if MOTE_ARM_DSP_INSTRUCTIONS
-    q = __qadd(q, zero_point);
-#else
-    const int64_t sum = int64_t(q) + zero_point;
-    q = sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : int32_t(sum));
-#endif
-    q = q < lo ? lo : q;
-    return int8_t(q > hi ? hi : q);
-  }
-  // Out of line: keeps the inlined fast path small.
-  __attribute__((noinline)) int8_t Slow(int32_t acc, int32_t m, int32_t s) const {
-    return int8_t(I8RequantizeOne(acc, m, s, zero_point, lo, hi));
-  }
-};
-
-// The two inner loops of the DSP kernels, over `groups` words of 4 taps,
-// advancing the pointers past them. In assembly on the DSP cores (GCC keeps
-// neither the 14 registers nor SXTB16's rotate at -Os), in C elsewhere.
-//
 // A pair of rows against 2 weight rows: x holds the pair interleaved word by
-// word (4-byte aligned); s[0] / s[1] row 0 / 1 against w0, s[2] / s[3]
+// word (4-byte aligned); s[0] / s[1] = row 0 / 1 . w0, s[2] / s[3] the same
 // against w1. Per word: LDRD, 2 LDR, 8 SXTB16, 8 SMLAD (16 multiply-adds).
-MOTE_ALWAYS_INLINE void PairTimesTwoRows(const int8_t*& x, const int8_t*& w0, const int8_t*& w1, size_t groups, int32_t* s) {
+// The taps past the last whole word (k % 4) go one by one: a weight word
+// there could reach past the weights.
+__attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w0, const int8_t* w1, size_t k,
+                                                int32_t* s) {
+  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t groups = k / 4;
 #if MOTE_ARM_DSP_INSTRUCTIONS
-  int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
-  uint32_t x0, x1, xe0, xe1, wa, wb;
-#define MOTE_DSP_PAIR_WORD                       \
-  "ldrd   %[x0], %[x1], [%[x]], #8\n\t"           \
-  "ldr    %[wa], [%[w0]], #4\n\t"                \
-  "sxtb16 %[xe0], %[x0]\n\t"                     \
-  "sxtb16 %[x0], %[x0], ror #8\n\t"              \
-  "sxtb16 %[xe1], %[x1]\n\t"                     \
-  "sxtb16 %[x1], %[x1], ror #8\n\t"              \
-  "sxtb16 %[wb], %[wa]\n\t"                      \
-  "sxtb16 %[wa], %[wa], ror #8\n\t"              \
-  "smlad  %[s0], %[xe0], %[wb], %[s0]\n\t"       \
-  "smlad  %[s0], %[x0], %[wa], %[s0]\n\t"        \
-  "smlad  %[s1], %[xe1], %[wb], %[s1]\n\t"       \
-  "smlad  %[s1], %[x1], %[wa], %[s1]\n\t"        \
-  "ldr    %[wa], [%[w1]], #4\n\t"                \
-  "sxtb16 %[wb], %[wa]\n\t"                      \
-  "sxtb16 %[wa], %[wa], ror #8\n\t"              \
-  "smlad  %[s2], %[xe0], %[wb], %[s2]\n\t"       \
-  "smlad  %[s2], %[x0], %[wa], %[s2]\n\t"        \
-  "smlad  %[s3], %[xe1], %[wb], %[s3]\n\t"       \
-  "smlad  %[s3], %[x1], %[wa], %[s3]\n\t"
-#define MOTE_DSP_PAIR_OPERANDS                                                                           \
-  [x0] "=&r"(x0), [x1] "=&r"(x1), [xe0] "=&r"(xe0), [xe1] "=&r"(xe1), [wa] "=&r"(wa), [wb] "=&r"(wb), \
-      [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1)
-  size_t twice = groups / 2;
-  if (twice > 0)
-    __asm__ volatile("1:\n\t" MOTE_DSP_PAIR_WORD MOTE_DSP_PAIR_WORD
-                     "subs   %[n], %[n], #1\n\t"
-                     "bne    1b\n\t"
-                     : MOTE_DSP_PAIR_OPERANDS, [n] "+r"(twice)
-                     :
-                     : "cc", "memory");
-  if (groups & 1) __asm__ volatile(MOTE_DSP_PAIR_WORD : MOTE_DSP_PAIR_OPERANDS : : "memory");
-#undef MOTE_DSP_PAIR_WORD
-#undef MOTE_DSP_PAIR_OPERANDS
-  s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
+  if (groups != 0) {
+  uint32_t x0, x1, xe0, xe1, wa = groups % 4, wb;
+  __asm__ volatile(MOTE_DSP_FOUR_TIMES_LOOP(
+                       "ldrd   %[x0], %[x1], [%[x]], #8\n\t"
+                       "ldr    %[wa], [%[w0]], #4\n\t"
+                       "sxtb16 %[xe0], %[x0]\n\t"
+                       "sxtb16 %[x0], %[x0], ror #8\n\t"
+                       "sxtb16 %[xe1], %[x1]\n\t"
+                       "sxtb16 %[x1], %[x1], ror #8\n\t"
+                       "sxtb16 %[wb], %[wa]\n\t"
+                       "sxtb16 %[wa], %[wa], ror #8\n\t"
+                       "smlad  %[s0], %[xe0], %[wb], %[s0]\n\t"
+                       "smlad  %[s0], %[x0], %[wa], %[s0]\n\t"
+                       "smlad  %[s1], %[xe1], %[wb], %[s1]\n\t"
+                       "smlad  %[s1], %[x1], %[wa], %[s1]\n\t"
+                       "ldr    %[wa], [%[w1]], #4\n\t"
+                       "sxtb16 %[wb], %[wa]\n\t"
+                       "sxtb16 %[wa], %[wa], ror #8\n\t"
+                       "smlad  %[s2], %[xe0], %[wb], %[s2]\n\t"
+                       "smlad  %[s2], %[x0], %[wa], %[s2]\n\t"
+                       "smlad  %[s3], %[xe1], %[wb], %[s3]\n\t"
+                       "smlad  %[s3], %[x1], %[wa], %[s3]\n\t")
+                   : [x0] "=&r"(x0), [x1] "=&r"(x1), [xe0] "=&r"(xe0), [xe1] "=&r"(xe1), [wa] "+&r"(wa),
+                     [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x),
+                     [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups)
+                   :
+                   : "cc", "memory");
+  }
 #else
   for (size_t g = 0; g < groups; ++g, x += 8, w0 += 4, w1 += 4) {
     uint32_t x0, x1;
     Load4x2(x, &x0, &x1);
     const uint32_t x0e = Sxtb16(x0), x0o = Sxtb16Odd(x0), x1e = Sxtb16(x1), x1o = Sxtb16Odd(x1);
     const uint32_t a = Load4(w0), b = Load4(w1);
-    s[0] = Smlad(x0o, Sxtb16Odd(a), Smlad(x0e, Sxtb16(a), s[0]));
-    s[1] = Smlad(x1o, Sxtb16Odd(a), Smlad(x1e, Sxtb16(a), s[1]));
-    s[2] = Smlad(x0o, Sxtb16Odd(b), Smlad(x0e, Sxtb16(b), s[2]));
-    s[3] = Smlad(x1o, Sxtb16Odd(b), Smlad(x1e, Sxtb16(b), s[3]));
+    s0 = Smlad(x0o, Sxtb16Odd(a), Smlad(x0e, Sxtb16(a), s0));
+    s1 = Smlad(x1o, Sxtb16Odd(a), Smlad(x1e, Sxtb16(a), s1));
+    s2 = Smlad(x0o, Sxtb16Odd(b), Smlad(x0e, Sxtb16(b), s2));
+    s3 = Smlad(x1o, Sxtb16Odd(b), Smlad(x1e, Sxtb16(b), s3));
   }
 #endif
+  for (size_t t = 0; t < k % 4; ++t) {
+    const int32_t x0 = x[t], x1 = x[4 + t], a = w0[t], b = w1[t];
+    s0 += x0 * a;
+    s1 += x1 * a;
+    s2 += x0 * b;
+    s3 += x1 * b;
+  }
+  s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
 }
 
-// One row x (any alignment) against 4 weight rows: s[i] += x . w_i. Per
-// word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds).
-MOTE_ALWAYS_INLINE void RowTimesFourRows(const int8_t*& x, const int8_t* (&w)[4], size_t groups, int32_t* s) {
-#if MOTE_ARM_DSP_INSTRUCTIONS
-  int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+// One row x (any alignment) of k taps against 4 weight rows: s[2i] and
+// s[2i + 1] = x . w[i] (each sum twice: the pair layout of StoreChannels).
+// Per word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds); the taps past the
+// last whole word one by one.
+__attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* const* w, size_t k, int32_t* s) {
+  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
-  uint32_t xe, xo, wa, wb;
+  size_t groups = k / 4;
+#if MOTE_ARM_DSP_INSTRUCTIONS
+  if (groups != 0) {
+    uint32_t xe, xo, wa, wb;
 #define MOTE_DSP_ROW_TIMES(wn, sn)               \
   "ldr    %[wa], [%[" wn "]], #4\n\t"            \
   "sxtb16 %[wb], %[wa]\n\t"                      \
   "sxtb16 %[wa], %[wa], ror #8\n\t"              \
   "smlad  %[" sn "], %[xe], %[wb], %[" sn "]\n\t" \
   "smlad  %[" sn "], %[xo], %[wa], %[" sn "]\n\t"
-#define MOTE_DSP_ROW_WORD                                                                      \
-  "ldr    %[xo], [%[x]], #4\n\t"                                                               \
-  "sxtb16 %[xe], %[xo]\n\t"                                                                    \
-  "sxtb16 %[xo], %[xo], ror #8\n\t" MOTE_DSP_ROW_TIMES("w0", "s0") MOTE_DSP_ROW_TIMES("w1", "s1") \
-      MOTE_DSP_ROW_TIMES("w2", "s2") MOTE_DSP_ROW_TIMES("w3", "s3")
-#define MOTE_DSP_ROW_OPERANDS                                                                                 \
-  [xe] "=&r"(xe), [xo] "=&r"(xo), [wa] "=&r"(wa), [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), \
-      [s3] "+r"(s3), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3)
-  size_t twice = groups / 2;
-  if (twice > 0)
-    __asm__ volatile("1:\n\t" MOTE_DSP_ROW_WORD MOTE_DSP_ROW_WORD
-                     "subs   %[n], %[n], #1\n\t"
-                     "bne    1b\n\t"
-                     : MOTE_DSP_ROW_OPERANDS, [n] "+r"(twice)
+    __asm__ volatile(MOTE_DSP_LOOP("ldr    %[xo], [%[x]], #4\n\t"
+                                         "sxtb16 %[xe], %[xo]\n\t"
+                                         "sxtb16 %[xo], %[xo], ror #8\n\t" MOTE_DSP_ROW_TIMES("w0", "s0")
+                                             MOTE_DSP_ROW_TIMES("w1", "s1") MOTE_DSP_ROW_TIMES("w2", "s2")
+                                                 MOTE_DSP_ROW_TIMES("w3", "s3"))
+                     : [xe] "=&r"(xe), [xo] "=&r"(xo), [wa] "=&r"(wa), [wb] "=&r"(wb), [s0] "+r"(s0), [s1] "+r"(s1),
+                       [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2),
+                       [w3] "+r"(w3), [n] "+r"(groups)
                      :
                      : "cc", "memory");
-  if (groups & 1) __asm__ volatile(MOTE_DSP_ROW_WORD : MOTE_DSP_ROW_OPERANDS : : "memory");
 #undef MOTE_DSP_ROW_TIMES
-#undef MOTE_DSP_ROW_WORD
-#undef MOTE_DSP_ROW_OPERANDS
-  s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
-  w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3;
+  }
 #else
-  for (size_t g = 0; g < groups; ++g, x += 4) {
+  for (size_t g = 0; g < groups; ++g, x += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4) {
     const uint32_t v = Load4(x);
     const uint32_t xe = Sxtb16(v), xo = Sxtb16Odd(v);
-    for (int i = 0; i < 4; ++i) {
-      const uint32_t wv = Load4(w[i]);
-      s[i] = Smlad(xo, Sxtb16Odd(wv), Smlad(xe, Sxtb16(wv), s[i]));
-      w[i] += 4;
-    }
+    const uint32_t a = Load4(w0), b = Load4(w1), c = Load4(w2), d = Load4(w3);
+    s0 = Smlad(xo, Sxtb16Odd(a), Smlad(xe, Sxtb16(a), s0));
+    s1 = Smlad(xo, Sxtb16Odd(b), Smlad(xe, Sxtb16(b), s1));
+    s2 = Smlad(xo, Sxtb16Odd(c), Smlad(xe, Sxtb16(c), s2));
+    s3 = Smlad(xo, Sxtb16Odd(d), Smlad(xe, Sxtb16(d), s3));
   }
 #endif
+  for (size_t t = 0; t < k % 4; ++t) {
+    const int32_t v = x[t];
+    s0 += v * w0[t];
+    s1 += v * w1[t];
+    s2 += v * w2[t];
+    s3 += v * w3[t];
+  }
+  s[0] = s[1] = s0;
+  s[2] = s[3] = s1;
+  s[4] = s[5] = s2;
+  s[6] = s[7] = s3;
 }
+#undef MOTE_DSP_LOOP
+#undef MOTE_DSP_FOUR_TIMES_LOOP
 
 }  // namespace
+
+// The requantization parameters of the DSP kernels (dsp::StoreChannels
+// does the arithmetic). The fields are copied, so stores of outputs (int8,
+// which may alias anything) do not reload them.
+struct I8BiasRequantizeDsp {
+  // Out of line: one copy for both kernels.
+  __attribute__((noinline)) explicit I8BiasRequantizeDsp(const I8Requant& rq)
+      : bias(rq.bias), multiplier(rq.multiplier), shift(rq.shift), zero_point(rq.out_zero_point),
+        lo(rq.out_min), hi(rq.out_max), zero_points(Twice(zero_point)), lows(Twice(lo)), highs(Twice(hi)),
+        packed(lo >= -128 && lo <= 127 && hi >= -128 && hi <= 127 && zero_point >= -32640 && zero_point <= 32640) {}
+  const int32_t *bias, *multiplier, *shift;
+  int32_t zero_point, lo, hi;
+  // The assembly of StoreChannels requantizes two outputs at once as 16-bit
+  // halves: each value saturated to 16 bits, QADD16 of the zero point, then
+  // the clamp (SSUB16 + SEL). With int8 bounds and |zero point| <= 32640
+  // that is the clamp of the exact sum (`packed`): a value saturated at
+  // +-2^15 plus the zero point stays past the bound it is clamped to.
+  uint32_t zero_points, lows, highs;  // lows, highs adjacent: one LDRD
+  bool packed;
+  static uint32_t Twice(int32_t v) { return uint32_t(uint16_t(v)) * 0x10001u; }
+
+  // I8RequantizeOne out of line: what the assembly leaves (shifts below 32,
+  // bounds wider than int8) and the plain-C builds.
+  __attribute__((noinline)) int32_t One(int32_t acc, int32_t m, int32_t s) const {
+    return I8RequantizeOne(acc, m, s, zero_point, lo, hi);
+  }
+};
+
+
+// Requantizes the sums of `count` channels of a pair (s: per channel, pixel
+// 0 then pixel 1): channel j0 + q of pixel 0 at c[q], of pixel 1 at
+// c[ldc + q] (ldc 0: one pixel, its sum given twice). Shared by the DSP
+// kernels (i8-conv-rows-dsp.cc).
+void StoreChannels(const I8BiasRequantizeDsp& finish, size_t j0, const int32_t* s, size_t count, int8_t* c,
+                   size_t ldc);
+
 }  // namespace dsp
 }  // namespace kernels
 }  // namespace mote

@@ -1,14 +1,16 @@
 // The freestanding build's kernels, chosen at compile time (kernels.cc
 // forwards to target_backend): the scalar backend, except the families that
 // have a variant for the instruction set the compiler targets. (The int8
-// dense and conv rows choose theirs inside the scalar backend instead, in
-// src/kernels/i8-variant.h, with a reference of their own.) A variant
+// dense and conv rows choose theirs in src/kernels/i8-variant.h, for the
+// scalar backend too, with a reference of their own; target_backend names
+// that choice directly.) A variant
 // lives next to its family's scalar reference, named after the instruction
 // set (src/kernels/f32-dense-rows/f32-dense-rows-fpu.cc) and built only
 // there (its whole file is under the macro below); the board self-test
 // (ports/cortex-m/kernel_selftest.cc) checks each against
 // scalar_backend, int8 bit for bit. Internal.
 #pragma once
+#include "src/kernels/i8-variant.h"
 #include "src/kernels/kernel-table.h"
 
 // Cortex-M with MVE (Helium, Armv8.1-M: M55, M85); __ARM_FEATURE_MVE bit 1 is
@@ -40,6 +42,11 @@ using namespace scalar_backend;
 #define MOTE_KERNEL(ret, name, params, args) ret name params;
 #define MOTE_KERNEL_FAMILY(family) MOTE_TARGET_VARIANT_##family
 #include "mote/kernel_list.inc"
+// The int8 families' variant directly (scalar_backend's forwarders to it would
+// add one more jump per call).
+using MOTE_I8_VARIANT::I8ConvRows;
+using MOTE_I8_VARIANT::I8DenseRows;
+using MOTE_I8_VARIANT::I8RowSums;
 }  // namespace target_backend
 }  // namespace kernels
 }  // namespace mote

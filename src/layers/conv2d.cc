@@ -7,6 +7,7 @@
 #include "mote/describe.h"
 #include "mote/lowering.h"
 #include "mote/threads.h"
+#include "src/layers/conv_rows.h"
 
 namespace mote {
 
@@ -203,6 +204,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
+  if (!direct_) {  // Predict on a few images (ForwardRows): on the caller, or one image per worker
+    ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));
+    ctx.RequestWorkerScratch(conv_rows::ScratchFloats(g, filters_));
+  }
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
     // Weight-gradient chunks: kernel taps of one kernel row, at least 256
@@ -253,7 +258,28 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
   });
 }
 
+// Predict on a few images: row dot products against the weights as stored
+// (src/layers/conv_rows.h), which beat the GEMMs' packing at these sizes.
+void Conv2D::ForwardRows(const ForwardArgs& args) {
+  kernels::Conv2DGeometry g = geometry_;
+  g.batch = args.batch;
+  const float inf = std::numeric_limits<float>::infinity();
+  if (direct_)
+    return kernels::F32DenseRows(g.rows(), filters_, g.in_c, args.inputs[0], g.in_c, kernel_, g.in_c, bias_, -inf,
+                                 inf, args.output, filters_);
+  if (args.pool == nullptr || args.batch == 1)
+    return conv_rows::ConvRows(g, args.inputs[0], kernel_, filters_, bias_, -inf, inf, args.scratch, args.output);
+  // One image per chunk, computed as on one thread.
+  g.batch = 1;
+  const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
+  ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
+    conv_rows::ConvRows(g, args.inputs[0] + n * image_in, kernel_, filters_, bias_, -inf, inf,
+                        args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
+  });
+}
+
 void Conv2D::Forward(const ForwardArgs& args) {
+  if (conv_rows::TakesRows(args)) return ForwardRows(args);
   if (parallel_ && args.pool) return ForwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;

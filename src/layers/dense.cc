@@ -6,6 +6,7 @@
 #include "mote/kernels.h"
 #include "mote/lowering.h"
 #include "mote/threads.h"
+#include "src/layers/conv_rows.h"
 
 namespace mote {
 
@@ -84,9 +85,10 @@ void Dense::Forward(const ForwardArgs& args) {
   const size_t chunks = pool ? ChunkCount(units_, units_per_chunk_) : 1;
   const size_t per_chunk = pool ? units_per_chunk_ : units_;
   // Units [u0, u0 + w) of every row.
-  if (features_ >= kDotFeatures) {
-    // Long rows: dot products of input rows with weight rows need no packing
-    // of W^T (which costs a third of the GEMM for a 50 x 3920 x 50 layer).
+  if (features_ >= kDotFeatures || conv_rows::TakesRows(args)) {
+    // Long rows (or Predict on a few rows): dot products of input rows with
+    // weight rows need no packing of W^T (which costs a third of the GEMM for
+    // a 50 x 3920 x 50 layer).
     ForEachChunk(pool, chunks, [&](size_t chunk, size_t) {
       const size_t u0 = chunk * per_chunk, w = Min(units_ - u0, per_chunk);
       kernels::F32DenseRows(n, w, features_, args.inputs[0], features_, kernel_ + u0 * features_, features_,

@@ -10,11 +10,16 @@ constexpr float kInf = __builtin_inff();
 // invite overflow.
 constexpr int32_t kMaxWindowParam = 0xFFFF;
 
-bool IsI8Value(float v) { return v >= -128.0f && v <= 127.0f && float(int32_t(v)) == v; }
+// An integer in [-128, 127] (and not NaN): rounding and clamping leave it
+// as it is. Out of line: one copy for both clamp bounds (code size).
+__attribute__((noinline)) bool IsI8Value(float v) { return float(RoundClampF32(v, -128, 127)) == v; }
 
 // One spatial axis: window k, stride s, pad p < k: the last of `out`
 // windows must still start inside [0, in) (so every window overlaps it).
-bool AxisOk(uint32_t in, uint32_t out, int32_t s, int32_t p) { return int64_t(out - 1) * s - p <= int64_t(in) - 1; }
+// s and p are checked non-negative: unsigned sums and products (one UMULL).
+bool AxisOk(uint32_t in, uint32_t out, int32_t s, int32_t p) {
+  return uint64_t(out - 1) * uint32_t(s) <= uint64_t(in - 1) + uint32_t(p);
+}
 
 }  // namespace
 
@@ -50,61 +55,55 @@ mote_rt_status CheckI8Clamp(const MoteOpRecord& op) {
   return IsI8Value(op.act_min) && IsI8Value(op.act_max) ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
 }
 
-mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op) {
-  const bool identity = IsI8(Out(m, op)) ? op.act_min == -128.0f && op.act_max == 127.0f
-                                         : op.act_min == -kInf && op.act_max == kInf;
-  return identity ? MOTE_RT_OK : MOTE_RT_BAD_PARAMS;
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op, int first_unused) {
+  MOTE_RT_TRY(CheckUnusedParams(op, first_unused));
+  // Compared as bits (integer compares, no FPU flags): each bound has one
+  // encoding, -128 / 127 (0xC3000000 / 0x42FE0000) or -inf / inf.
+  const bool i8 = IsI8(Out(m, op));
+  uint32_t lo, hi;
+  __builtin_memcpy(&lo, &op.act_min, 4);
+  __builtin_memcpy(&hi, &op.act_max, 4);
+  return lo == (i8 ? 0xC3000000u : 0xFF800000u) && hi == (i8 ? 0x42FE0000u : 0x7F800000u) ? MOTE_RT_OK
+                                                                                          : MOTE_RT_BAD_PARAMS;
 }
 
 bool RequantOk(int32_t multiplier, int32_t shift) {
   return multiplier >= (int32_t(1) << 30) && shift >= 1 && shift <= 62;
 }
 
-mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels) {
-  const MoteTensorRecord& t = In(m, op, i);
-  if (t.dtype != MOTE_DTYPE_I32 || t.kind != MOTE_TENSOR_CONSTANT) return MOTE_RT_BAD_TENSOR;
-  if (ElementsOf(t) != 2 * uint64_t(channels)) return MOTE_RT_BAD_SHAPE;
-  const int32_t* table = InI32(m, op, i);
-  for (uint32_t c = 0; c < channels; ++c)
-    if (!RequantOk(table[c], table[channels + c])) return MOTE_RT_BAD_PARAMS;
-  return MOTE_RT_OK;
-}
-
-mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k) {
-  const MoteTensorRecord& t = In(m, op, i);
-  if (t.dtype != MOTE_DTYPE_I32 || t.kind != MOTE_TENSOR_CONSTANT) return MOTE_RT_BAD_TENSOR;
-  if (ElementsOf(t) != channels) return MOTE_RT_BAD_SHAPE;
-  if (k > (1u << 16)) return MOTE_RT_BAD_SHAPE;
-  // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
-  // so every partial sum of bias + k products, in any order, stays within
-  // |bias| + k * 2^14: that must fit in an int32.
-  const int64_t room = int64_t(INT32_MAX) - int64_t(k) * (int64_t(1) << 14);
-  const int64_t limit = room < (int64_t(1) << 30) ? room : (int64_t(1) << 30);
-  const int32_t* bias = InI32(m, op, i);
-  for (uint32_t c = 0; c < channels; ++c)
-    if (bias[c] > limit || bias[c] < -limit) return MOTE_RT_BAD_PARAMS;
-  return MOTE_RT_OK;
-}
-
 mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op) {
   MOTE_RT_TRY(CheckInputCount(op, 3, 4));
   const MoteTensorRecord& x = In(m, op, 0);
-  if (x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
-  if (op.input_count != (IsI8(x) ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckDType(m, op, 1, x.dtype));
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  MOTE_RT_TRY(CheckConstant(m, op, 1));
-  return CheckConstant(m, op, 2);
+  const bool i8 = ComputesI8(x);
+  if (!i8 && x.dtype == MOTE_DTYPE_I32) return MOTE_RT_BAD_TENSOR;
+  if (op.input_count != (i8 ? 4 : 3)) return MOTE_RT_BAD_PARAMS;
+  // Every input but x is a constant; the bias and the requant table of int8
+  // are int32. One status for all of it.
+  const MoteTensorRecord& w = In(m, op, 1);
+  const MoteTensorRecord& bias = In(m, op, 2);
+  bool ok = w.dtype == x.dtype && Out(m, op).dtype == x.dtype && w.kind == MOTE_TENSOR_CONSTANT &&
+            bias.kind == MOTE_TENSOR_CONSTANT && bias.dtype == (i8 ? MOTE_DTYPE_I32 : MOTE_DTYPE_F32);
+  if (i8) ok = ok && In(m, op, 3).kind == MOTE_TENSOR_CONSTANT && In(m, op, 3).dtype == MOTE_DTYPE_I32;
+  return ok ? MOTE_RT_OK : MOTE_RT_BAD_TENSOR;
 }
 
 mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k) {
-  if (!IsI8(In(m, op, 0))) {
-    MOTE_RT_TRY(CheckDType(m, op, 2, MOTE_DTYPE_F32));
-    return ElementsOf(In(m, op, 2)) == channels ? MOTE_RT_OK : MOTE_RT_BAD_SHAPE;
-  }
+  if (ElementsOf(In(m, op, 2)) != channels) return MOTE_RT_BAD_SHAPE;
+  if (!ComputesI8(In(m, op, 0))) return MOTE_RT_OK;
   MOTE_RT_TRY(CheckI8Clamp(op));
-  MOTE_RT_TRY(CheckI8Bias(m, op, 2, channels, k));
-  return CheckRequantTable(m, op, 3, channels);
+  // 2 * channels fits: the bias's 4 * channels bytes do.
+  if (k > (1u << 16) || ElementsOf(In(m, op, 3)) != 2 * channels) return MOTE_RT_BAD_SHAPE;
+  // Each product of two int8 values is at most 128 * 128 = 2^14 in magnitude,
+  // so every partial sum of bias + k products, in any order, stays within
+  // |bias| + k * 2^14: that must fit in an int32 (k * 2^14 <= 2^30 here).
+  const int32_t room = INT32_MAX - int32_t(k << 14);
+  const int32_t limit = room < (int32_t(1) << 30) ? room : (int32_t(1) << 30);
+  const int32_t* bias = InI32(m, op, 2);
+  const int32_t* requant = InI32(m, op, 3);
+  for (uint32_t c = 0; c < channels; ++c)
+    if (bias[c] > limit || bias[c] < -limit || !RequantOk(requant[c], requant[channels + c]))
+      return MOTE_RT_BAD_PARAMS;
+  return MOTE_RT_OK;
 }
 
 mote_rt_status CheckWindow(const MoteOpRecord& op, const MoteTensorRecord& in, const MoteTensorRecord& out) {
@@ -133,6 +132,11 @@ kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecor
   return g;
 }
 
+kernels::I8Requant I8RequantOf(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels) {
+  const int32_t* requant = InI32(m, op, 3);
+  return {InI32(m, op, 2), requant, requant + channels, Out(m, op).zero_point, I8Min(op), I8Max(op)};
+}
+
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n) {
   const float lo = op.act_min, hi = op.act_max;
   if (lo == -kInf && hi == kInf) return;
@@ -147,11 +151,12 @@ int32_t RoundClampF32(float v, int32_t lo, int32_t hi) {
   // conversions below then stay in range.
   if (!(v > float(lo))) return lo;
   if (!(v < float(hi))) return hi;
+  // lo < v < hi with integer bounds: v rounded stays in [lo, hi].
   int32_t t = int32_t(v);  // toward zero; v - t is exact for |v| < 2^23
   const float frac = v - float(t);
   if (frac >= 0.5f) ++t;
   if (frac <= -0.5f) --t;
-  return t < lo ? lo : (t > hi ? hi : t);
+  return t;
 }
 
 }  // namespace rt

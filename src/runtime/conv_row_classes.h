@@ -1,5 +1,5 @@
-// Internal to the runtime's CONV2D (op_conv2d.cc, op_conv2d_panels.cc): the
-// pointwise test and the runs of output rows whose windows keep the same kernel rows inside the image.
+// Internal to the runtime's CONV2D (op_conv2d.cc, op_conv2d_panels.cc): runs
+// of output rows whose windows keep the same kernel rows inside the image.
 #pragma once
 #include <stddef.h>
 
@@ -7,12 +7,6 @@
 
 namespace mote {
 namespace rt {
-
-// A 1x1, stride-1, unpadded conv: its input rows are the im2col rows.
-inline bool Pointwise(const kernels::Conv2DGeometry& g) {
-  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
-         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
-}
 
 // Calls f(class_geometry, ky0, row_begin, row_end) for each run of output
 // rows [row_begin, row_end) (batch 1) whose windows keep the same kernel rows

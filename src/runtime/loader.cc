@@ -1,7 +1,9 @@
 // The loader (mote_rt_arena_bytes, mote_rt_model_init), the CRC, IO access and
 // invoke: everything of rt.h but the ops. Checks run in a fixed order, one
 // status class each: arguments, truncation, magic, version, CRC, tables,
-// tensors, ops, IO ids, arena size. Every offset + size sum is done in 64 bits.
+// tensors, ops, IO ids, arena size. Ranges are checked as `offset <= limit &&
+// bytes <= limit - offset` (32 bits, no sum that could wrap); once checked,
+// offset + bytes of a range fits in 32 bits.
 #include "mote/rt.h"
 #include "src/runtime/op.h"
 
@@ -13,37 +15,58 @@ constexpr uint32_t kHeaderBytes = sizeof(MoteModelHeader);
 constexpr uint32_t kKnownFlags = MOTE_MODEL_FLAG_INT8 | MOTE_MODEL_FLAG_TRAINABLE;
 
 bool Aligned(const void* p) { return (reinterpret_cast<uintptr_t>(p) & (MOTE_MODEL_ALIGN - 1)) == 0; }
-bool Aligned(uint64_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
+bool Aligned(uint32_t offset) { return (offset & (MOTE_MODEL_ALIGN - 1)) == 0; }
 // [offset, offset + bytes) inside [0, limit) and offset 16-aligned.
-bool RangeOk(uint64_t offset, uint64_t bytes, uint64_t limit) {
-  return Aligned(offset) && offset + bytes <= limit;
+bool RangeOk(uint32_t offset, uint32_t bytes, uint32_t limit) {
+  return Aligned(offset) && offset <= limit && bytes <= limit - offset;
+}
+// A table of `count` records of `record_bytes` at `offset`, after the header
+// and inside [0, limit). Out of line: one copy for both tables (code size).
+__attribute__((noinline)) bool TableOk(uint32_t offset, uint32_t count, uint32_t record_bytes, uint32_t limit) {
+  return offset >= kHeaderBytes && RangeOk(offset, 0, limit) && uint64_t(count) * record_bytes <= limit - offset;
 }
 uint32_t DTypeSize(uint8_t dtype) { return dtype == MOTE_DTYPE_I8 ? 1u : 4u; }
-bool FiniteFloat(float v) { return v - v == 0.0f; }
 
 mote_rt_status CheckTensor(const MoteTensorRecord& t, uint32_t file_bytes, uint32_t arena_bytes) {
   if (t.dtype > MOTE_DTYPE_I32 || t.kind > MOTE_TENSOR_CONSTANT || t.rank < 1 || t.rank > MOTE_MODEL_MAX_RANK ||
-      t.reserved0 != 0 || t.reserved1[0] != 0 || t.reserved1[1] != 0 || t.reserved1[2] != 0)
+      (t.reserved0 | t.reserved1[0] | t.reserved1[1] | t.reserved1[2]) != 0)
     return MOTE_RT_BAD_TENSOR;
-  uint64_t elements = 1;
+  uint32_t elements = 1;
   for (uint32_t i = 0; i < MOTE_MODEL_MAX_RANK; ++i) {
     if (t.dims[i] == 0 || (i >= t.rank && t.dims[i] != 1)) return MOTE_RT_BAD_TENSOR;
-    elements *= t.dims[i];  // < 2^32 per factor, stopped below before overflowing
-    if (elements > 0xFFFFFFFFu) return MOTE_RT_BAD_TENSOR;
+    if (__builtin_mul_overflow(elements, t.dims[i], &elements)) return MOTE_RT_BAD_TENSOR;
   }
-  if (elements * DTypeSize(t.dtype) != t.bytes) return MOTE_RT_BAD_TENSOR;
+  uint32_t bytes;
+  if (__builtin_mul_overflow(elements, DTypeSize(t.dtype), &bytes) || bytes != t.bytes) return MOTE_RT_BAD_TENSOR;
   const bool quantized = t.dtype == MOTE_DTYPE_I8 && t.kind == MOTE_TENSOR_ACTIVATION;
-  if (quantized ? !(t.scale > 0.0f && FiniteFloat(t.scale)) || t.zero_point < -128 || t.zero_point > 127
-                : t.scale != 0.0f || t.zero_point != 0)
+  // The scale's bits (integer compares): positive and finite is 0 < bits <
+  // 0x7F800000 (inf and NaN above, negatives have the sign bit); zero is +0 or -0.
+  uint32_t scale;
+  __builtin_memcpy(&scale, &t.scale, 4);
+  if (quantized ? scale - 1 >= 0x7F800000u - 1 || t.zero_point < -128 || t.zero_point > 127
+                : (scale << 1) != 0 || t.zero_point != 0)
     return MOTE_RT_BAD_TENSOR;
   const uint32_t limit = t.kind == MOTE_TENSOR_CONSTANT ? file_bytes : arena_bytes;
   return RangeOk(t.offset, t.bytes, limit) ? MOTE_RT_OK : MOTE_RT_BAD_OFFSET;
 }
 
-bool TensorIdOk(const mote_rt_model& m, uint16_t id) { return id < m.header->tensor_count; }
+// A tensor id in range whose tensor is an activation when `activation`.
+bool TensorIdOk(const mote_rt_model& m, uint16_t id, bool activation) {
+  return id < m.header->tensor_count && (!activation || m.tensors[id].kind == MOTE_TENSOR_ACTIVATION);
+}
 
-// [a, a + a_bytes) and [b, b + b_bytes) share a byte (64-bit sums).
-bool Overlap(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes) { return a < b + b_bytes && b < a + a_bytes; }
+// The 4 ids of an op's inputs or the model's inputs / outputs: the first
+// `count` valid (TensorIdOk), the rest MOTE_MODEL_NO_TENSOR.
+mote_rt_status CheckIds(const mote_rt_model& m, uint32_t count, const uint16_t* ids, bool activation) {
+  static_assert(MOTE_MODEL_MAX_IO == 4, "op and model id lists have the same length");
+  for (uint32_t i = 0; i < MOTE_MODEL_MAX_IO; ++i)
+    if (i < count ? !TensorIdOk(m, ids[i], activation) : ids[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
+  return MOTE_RT_OK;
+}
+
+// [a, a + a_bytes) and [b, b + b_bytes) share a byte (both ranges checked
+// inside the arena, so the sums do not wrap).
+bool Overlap(uint32_t a, uint32_t a_bytes, uint32_t b, uint32_t b_bytes) { return a < b + b_bytes && b < a + a_bytes; }
 
 // An op reads its inputs while it writes its output and scratch, so none of
 // them may share bytes: ops (memcpy, kernels) assume distinct buffers. The one
@@ -62,15 +85,13 @@ mote_rt_status CheckOpAliasing(const mote_rt_model& m, const MoteOpRecord& op) {
   return MOTE_RT_OK;
 }
 
-// What the loader checks of every op before its own validate function.
-mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
+// What the loader checks of every op before its own validate function. Out of
+// line (smaller code).
+__attribute__((noinline)) mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
   if (op.activation > MOTE_ACT_RELU6) return MOTE_RT_UNKNOWN_OP;
   if (op.input_count > 4 || op.reserved0 != 0) return MOTE_RT_BAD_PARAMS;
-  for (uint32_t i = 0; i < 4; ++i) {
-    const bool used = i < op.input_count;
-    if (used ? !TensorIdOk(m, op.inputs[i]) : op.inputs[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-  }
-  if (!TensorIdOk(m, op.output) || m.tensors[op.output].kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
+  MOTE_RT_TRY(CheckIds(m, op.input_count, op.inputs, false));
+  if (!TensorIdOk(m, op.output, true)) return MOTE_RT_BAD_TENSOR;
   // A compute dtype this build leaves out (meson option runtime_dtypes; the
   // ops' RunsI8): Quantize and Dequantize convert between the two, so any
   // build runs them.
@@ -88,17 +109,11 @@ mote_rt_status CheckOpCommon(const mote_rt_model& m, const MoteOpRecord& op) {
 
 mote_rt_status CheckIo(const mote_rt_model& m, uint32_t count, const uint16_t* ids) {
   if (count < 1 || count > MOTE_MODEL_MAX_IO) return MOTE_RT_BAD_TENSOR;
-  for (uint32_t i = 0; i < MOTE_MODEL_MAX_IO; ++i) {
-    if (i >= count) {
-      if (ids[i] != MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-    } else if (!TensorIdOk(m, ids[i]) || m.tensors[ids[i]].kind != MOTE_TENSOR_ACTIVATION) {
-      return MOTE_RT_BAD_TENSOR;
-    }
-  }
-  return MOTE_RT_OK;
+  return CheckIds(m, count, ids, true);
 }
 
-// Every check but the arena's; fills m (arena unset) on success.
+// Every check but the arena's; fills m (arena unset; m zeroed before, so train
+// stays null without a trainable tail) on success, part of it on failure.
 mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if (model == nullptr) return MOTE_RT_BAD_ARGUMENT;
   if (!Aligned(model)) return MOTE_RT_BAD_ARGUMENT;
@@ -110,12 +125,11 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if (h->file_bytes > model_len) return MOTE_RT_TRUNCATED;
   if (h->file_bytes < kHeaderBytes) return MOTE_RT_BAD_OFFSET;
   if (mote_rt_crc32(bytes + 12, h->file_bytes - 12) != h->crc32) return MOTE_RT_BAD_CHECKSUM;
-  if (!Aligned(uint64_t(h->file_bytes)) || h->header_bytes != kHeaderBytes) return MOTE_RT_BAD_OFFSET;
+  if (!Aligned(h->file_bytes) || h->header_bytes != kHeaderBytes) return MOTE_RT_BAD_OFFSET;
   if ((h->flags & ~kKnownFlags) != 0) return MOTE_RT_UNKNOWN_OP;
   if (h->tensor_count >= MOTE_MODEL_NO_TENSOR) return MOTE_RT_BAD_TENSOR;
-  if (h->tensor_table_offset < kHeaderBytes || h->op_table_offset < kHeaderBytes ||
-      !RangeOk(h->tensor_table_offset, uint64_t(h->tensor_count) * sizeof(MoteTensorRecord), h->file_bytes) ||
-      !RangeOk(h->op_table_offset, uint64_t(h->op_count) * sizeof(MoteOpRecord), h->file_bytes))
+  if (!TableOk(h->tensor_table_offset, h->tensor_count, sizeof(MoteTensorRecord), h->file_bytes) ||
+      !TableOk(h->op_table_offset, h->op_count, sizeof(MoteOpRecord), h->file_bytes))
     return MOTE_RT_BAD_OFFSET;
 
   m->bytes = bytes;
@@ -138,7 +152,7 @@ mote_rt_status Check(const void* model, size_t model_len, mote_rt_model* m) {
   if ((h->flags & MOTE_MODEL_FLAG_TRAINABLE) != 0) {
     if (!MOTE_RT_TRAINING) return MOTE_RT_UNKNOWN_OP;  // a build without training (runtime_training)
     // The train record right after the op table.
-    const uint64_t at = h->op_table_offset + uint64_t(h->op_count) * sizeof(MoteOpRecord);
+    const uint32_t at = h->op_table_offset + h->op_count * uint32_t(sizeof(MoteOpRecord));  // <= file_bytes
     if (!RangeOk(at, sizeof(MoteTrainRecord), h->file_bytes)) return MOTE_RT_BAD_OFFSET;
     m->train = reinterpret_cast<const MoteTrainRecord*>(bytes + at);
     MOTE_RT_TRY(CheckTrain(*m));
@@ -209,16 +223,16 @@ mote_rt_status mote_rt_model_init(mote_rt_model* m, const void* model, size_t mo
                                   size_t arena_len) {
   if (m == nullptr) return MOTE_RT_BAD_ARGUMENT;
   __builtin_memset(m, 0, sizeof(*m));
-  if (arena == nullptr || (reinterpret_cast<uintptr_t>(arena) & (MOTE_MODEL_ALIGN - 1)) != 0)
-    return MOTE_RT_BAD_ARGUMENT;
-  mote_rt_model checked{};
-  const mote_rt_status s = Check(model, model_len, &checked);
-  if (s != MOTE_RT_OK) return s;
-  if (arena_len < checked.arena_bytes) return MOTE_RT_ARENA_TOO_SMALL;
-  checked.arena = static_cast<uint8_t*>(arena);
-  checked.ready = MOTE_RT_MODEL_READY;
-  if (MOTE_RT_TRAINING && checked.train != nullptr) InitTrain(checked);
-  *m = checked;
+  if (arena == nullptr || !Aligned(arena)) return MOTE_RT_BAD_ARGUMENT;
+  mote_rt_status s = Check(model, model_len, m);
+  if (s == MOTE_RT_OK && arena_len < m->arena_bytes) s = MOTE_RT_ARENA_TOO_SMALL;
+  if (s != MOTE_RT_OK) {
+    __builtin_memset(m, 0, sizeof(*m));  // Check may have filled some fields
+    return s;
+  }
+  m->arena = static_cast<uint8_t*>(arena);
+  m->ready = MOTE_RT_MODEL_READY;
+  if (MOTE_RT_TRAINING && m->train != nullptr) InitTrain(*m);
   return MOTE_RT_OK;
 }
 

@@ -129,6 +129,12 @@ inline bool RunsI8(const MoteTensorRecord& x) {
   if (!MOTE_RT_DTYPE_I8) return false;
   return IsI8(x);
 }
+// For Validate functions of ops other than QUANTIZE / DEQUANTIZE: the same
+// answer, since the loader has refused (before calling them) an op whose
+// input 0 has a compute dtype this build leaves out. With both dtypes, or
+// f32 only, x may still be int32 (refused by the op). Lets an int8-only
+// build leave out the fp32 checks.
+inline bool ComputesI8(const MoteTensorRecord& x) { return RunsI8(x); }
 
 // ---- validation helpers (each returns the status class of what it checks) ------
 // input_count in [min_inputs, max_inputs] (else BAD_PARAMS).
@@ -141,23 +147,22 @@ mote_rt_status CheckConstant(const mote_rt_model& m, const MoteOpRecord& op, int
 mote_rt_status CheckUnusedParams(const MoteOpRecord& op, int first);
 // An int8 output clamp [act_min, act_max] must be exact int8 values (else BAD_PARAMS).
 mote_rt_status CheckI8Clamp(const MoteOpRecord& op);
-// For ops without a fused activation: the clamp is the identity of the output dtype.
-mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op);
+// For ops without a fused activation: params[first_unused..8) are 0 (else
+// BAD_PARAMS, CheckUnusedParams) and the clamp is the identity of the output
+// dtype (else BAD_PARAMS).
+mote_rt_status CheckNoClamp(const mote_rt_model& m, const MoteOpRecord& op, int first_unused);
 // multiplier in [2^30, 2^31), shift in [1, 62] (else BAD_PARAMS).
 bool RequantOk(int32_t multiplier, int32_t shift);
-// Input i is a constant int32 requantization table [2 * channels] with every
-// entry in range.
-mote_rt_status CheckRequantTable(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels);
-// Input i is a constant int32 bias [channels] and the dot-product length
-// k <= 2^16, with |bias| <= min(2^30, 2^31 - 1 - k * 2^14): int32 accumulation
-// of the bias and k int8 products cannot overflow.
-mote_rt_status CheckI8Bias(const mote_rt_model& m, const MoteOpRecord& op, int i, uint32_t channels, uint32_t k);
 // Conv, depthwise conv and dense: inputs x (f32 or int8), constant weights
-// of x's dtype, a constant bias, and for int8 a requantization table (4
-// inputs, else 3); the output has x's dtype.
+// of x's dtype, a constant bias (f32, or int32 for int8), and for int8 a
+// constant int32 requantization table (4 inputs, else 3); the output has x's
+// dtype.
 mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord& op);
-// Their bias [channels] (f32, or int8's int32 bias within the bound for dot
-// products of length k) and, for int8, the clamp and requantization table.
+// After CheckWeightedOpInputs: the bias [channels] and, for int8, the clamp,
+// the dot-product length k <= 2^16, every |bias| <= min(2^30, 2^31 - 1 -
+// k * 2^14) (int32 accumulation of the bias and k int8 products cannot
+// overflow) and the requantization table [2 * channels] with every entry in
+// range (RequantOk).
 mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k);
 // Shared by conv, depthwise conv and pooling: params[0..6) = window_h,
 // window_w, stride_h, stride_w, pad_top, pad_left in range and the NHWC output
@@ -173,18 +178,33 @@ inline mote_rt_status CheckScratch(const MoteOpRecord& op, uint64_t bytes) {
 // Conv / depthwise geometry of a validated op: input [H, W, C] (inputs[0]),
 // output [out_h, out_w, *], params[0..6) window, stride, padding; batch 1.
 kernels::Conv2DGeometry WindowGeometry(const mote_rt_model& m, const MoteOpRecord& op);
+// The requantization of a validated int8 conv, depthwise conv or dense op
+// with `channels` outputs: bias (input 2), the requant table (input 3), the
+// output zero point and the clamp.
+kernels::I8Requant I8RequantOf(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels);
 // int8 clamp bounds of an op (validated exact).
 inline int32_t I8Min(const MoteOpRecord& op) { return int32_t(op.act_min); }
 inline int32_t I8Max(const MoteOpRecord& op) { return int32_t(op.act_max); }
 // Applies the op's f32 clamp to y[0..n) unless it is [-inf, inf].
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n);
 // Rounds v to the nearest int, halves away from zero, then clamps to
-// [lo, hi]; NaN gives lo. Exact for every float.
+// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo. Exact for every float.
 int32_t RoundClampF32(float v, int32_t lo, int32_t hi);
 // Integer mean rounded half away from zero (count > 0).
 inline int32_t DivRoundAway(int32_t sum, int32_t count) {
   return sum >= 0 ? (sum + count / 2) / count : -((-sum + count / 2) / count);
 }
+
+// GCC: no loop-invariant motion in this function. For run functions whose
+// loops go round a few times per call (row classes, channel chunks): the
+// hoisted values mostly spill to the stack (conv2d: 22 B larger on the M4 for
+// 0.1 % fewer instructions of the int8 seed network). Clang has no
+// per-function form.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_RT_NO_LOOP_HOISTING __attribute__((optimize("no-tree-loop-im")))
+#else
+#define MOTE_RT_NO_LOOP_HOISTING
+#endif
 
 #define MOTE_RT_TRY(expr)                          \
   do {                                             \

@@ -27,8 +27,7 @@ mote_rt_status ValidateActivation(const mote_rt_model& m, const MoteOpRecord& op
     const float alpha = LeakyAlpha(op);
     if (!(alpha - alpha == 0.0f)) return MOTE_RT_BAD_PARAMS;  // NaN or infinite (no libm here)
   }
-  MOTE_RT_TRY(CheckUnusedParams(op, leaky ? 1 : 0));
-  return CheckNoClamp(m, op);
+  return CheckNoClamp(m, op, leaky ? 1 : 0);
 }
 
 void RunActivation(const mote_rt_model& m, const MoteOpRecord& op) {

@@ -11,6 +11,19 @@
 
 namespace mote {
 namespace rt {
+namespace {
+
+// 1x1, stride 1, unpadded, output [H, W] the input's (params[0..6): window,
+// stride, pad). Kernel sizes and strides are validated >= 1: their OR is 1
+// when all are 1. Out of line: one copy for Validate and Run.
+__attribute__((noinline)) bool Pointwise(const MoteOpRecord& op, const MoteTensorRecord& x,
+                                         const MoteTensorRecord& y) {
+  const int32_t* p = op.params;
+  return (p[0] | p[1] | p[2] | p[3]) == 1 && (p[4] | p[5]) == 0 && y.dims[0] == x.dims[0] && y.dims[1] == x.dims[1];
+}
+
+}  // namespace
+
 mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #if MOTE_HOSTED
   if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) return ValidateConv2DPanels(m, op);
@@ -20,21 +33,19 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& w = In(m, op, 1);
   const MoteTensorRecord& y = Out(m, op);
   MOTE_RT_TRY(CheckWindow(op, x, y));
-  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !IsI8(x);
-  if (op.params[6] < 1 && !kernel_rows) return MOTE_RT_BAD_PARAMS;
-  MOTE_RT_TRY(CheckUnusedParams(op, 7));
+  const bool kernel_rows = op.params[6] == MOTE_CONV2D_KERNEL_ROW_TILES && !ComputesI8(x);
+  if ((op.params[6] < 1 && !kernel_rows) || op.params[7] != 0) return MOTE_RT_BAD_PARAMS;
   const uint32_t cout = y.dims[2];
   if (w.rank != 4 || w.dims[0] != cout || w.dims[1] != uint32_t(op.params[0]) ||
       w.dims[2] != uint32_t(op.params[1]) || w.dims[3] != x.dims[2])
     return MOTE_RT_BAD_SHAPE;
-  const kernels::Conv2DGeometry g = WindowGeometry(m, op);
-  const uint64_t patch = uint64_t(g.patch_size());  // < 2^32: the weights' element count
-  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
-  if (Pointwise(g)) return MOTE_RT_OK;
-  if (kernel_rows) return CheckScratch(op, uint64_t(g.kernel_w) * g.in_c * 4);
-  const uint64_t rows = uint64_t(g.rows());
+  const uint32_t patch = w.dims[1] * w.dims[2] * w.dims[3];  // < 2^32: the weights' element count
+  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, patch));
+  if (Pointwise(op, x, y)) return MOTE_RT_OK;
+  if (kernel_rows) return CheckScratch(op, uint64_t(w.dims[2]) * w.dims[3] * 4);
+  const uint64_t rows = uint64_t(y.dims[0]) * y.dims[1];
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
-  return CheckScratch(op, tile * patch * (IsI8(x) ? 1 : 4));
+  return CheckScratch(op, tile * patch * (ComputesI8(x) ? 1 : 4));
 }
 
 namespace {
@@ -67,7 +78,7 @@ void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float
 
 }  // namespace
 
-void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
+MOTE_RT_NO_LOOP_HOISTING void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #if MOTE_HOSTED
   if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) return RunConv2DPanels(m, op);
 #endif
@@ -76,11 +87,9 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t patch = g.patch_size(), rows = g.rows();
   const size_t tile = size_t(op.params[6]);
   const size_t row_floats = g.kernel_w * g.in_c;  // W elements per kernel row
-  const bool direct = Pointwise(g);
+  const bool direct = Pointwise(op, In(m, op, 0), Out(m, op));
   if (RunsI8(In(m, op, 0))) {
-    const int32_t* requant = InI32(m, op, 3);
-    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
-                                I8Max(op)};
+    const kernels::I8Requant rq = I8RequantOf(m, op, cout);
     const int8_t* x = InI8(m, op, 0);
     const int8_t* w = InI8(m, op, 1);
     int8_t* y = OutI8(m, op);
@@ -105,27 +114,32 @@ void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #endif
     ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
       const size_t k = gc.patch_size(), skip_before = ky0 * row_floats, skip_from = skip_before + k;
-      if (k == patch) {
-        kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w, patch, cout, rq, columns, columns_bytes,
-                            y + first * cout, cout);
-        return;
-      }
-      // The bias folds the input zero point in over every tap: give the
-      // skipped (padding) taps' share back, so results stay bit-identical.
+      // Every kernel row inside (k == patch): one call, the op's own bias.
+      // Otherwise the bias folds the input zero point in over every tap: give
+      // the skipped (padding) taps' share back, so results stay bit-identical.
       // Output channels in chunks (the adjusted bias lives on the stack), each
       // chunk over every row of the row class: the adjustment is summed once
       // per chunk (the im2col is redone per chunk instead, a copy of k bytes
       // per row against k multiply-adds per row and output channel).
       constexpr size_t kChunk = 64;
-      for (size_t c0 = 0; c0 < cout; c0 += kChunk) {
-        const size_t n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      const bool whole = k == patch;
+      size_t n;
+      for (size_t c0 = 0; c0 < cout; c0 += n) {
+        n = whole || cout - c0 < kChunk ? cout - c0 : kChunk;
         int32_t bias[kChunk];
-        for (size_t j = 0; j < n; ++j) bias[j] = 0;
-        kernels::I8RowSums(n, skip_before, w + c0 * patch, patch, bias);
-        kernels::I8RowSums(n, patch - skip_from, w + c0 * patch + skip_from, patch, bias);
-        for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
-        const kernels::I8Requant part{bias, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min,
-                                      rq.out_max};
+        kernels::I8Requant part = rq;
+        if (!whole) {
+          for (size_t j = 0; j < n; ++j) bias[j] = 0;
+          // The taps [0, skip_before), then [skip_from, patch) (skip_before < patch).
+          for (size_t at = 0, end = skip_before;; at = skip_from, end = patch) {
+            kernels::I8RowSums(n, end - at, w + c0 * patch + at, patch, bias);
+            if (end == patch) break;
+          }
+          for (size_t j = 0; j < n; ++j) bias[j] = rq.bias[c0 + j] + pad * bias[j];
+          part.bias = bias;
+          part.multiplier += c0;
+          part.shift += c0;
+        }
         kernels::I8ConvRows(gc, x, int8_t(pad), first, last, w + c0 * patch + skip_before, patch, n, part, columns,
                             columns_bytes, y + first * cout + c0, cout);
       }

@@ -17,6 +17,12 @@ namespace mote {
 namespace rt {
 namespace {
 
+// A 1x1, stride-1, unpadded conv: its input rows are the im2col rows.
+bool Pointwise(const kernels::Conv2DGeometry& g) {
+  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+}
+
 // Padded input width of the fp32 path: every window's columns.
 size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return (g.out_w - 1) * g.stride_w + g.kernel_w; }
 

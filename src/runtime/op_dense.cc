@@ -18,11 +18,8 @@ mote_rt_status ValidateDense(const mote_rt_model& m, const MoteOpRecord& op) {
 void RunDense(const mote_rt_model& m, const MoteOpRecord& op) {
   const size_t features = ElementsOf(In(m, op, 0)), cout = ElementsOf(Out(m, op));
   if (RunsI8(In(m, op, 0))) {
-    const int32_t* requant = InI32(m, op, 3);
-    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
-                                I8Max(op)};
-    kernels::I8DenseRows(1, cout, features, InI8(m, op, 0), features, InI8(m, op, 1), features, rq, OutI8(m, op),
-                         cout);
+    kernels::I8DenseRows(1, cout, features, InI8(m, op, 0), features, InI8(m, op, 1), features,
+                         I8RequantOf(m, op, uint32_t(cout)), OutI8(m, op), cout);
     return;
   }
   kernels::F32DenseRows(1, cout, features, InF32(m, op, 0), features, InF32(m, op, 1), features, InF32(m, op, 2),

@@ -28,10 +28,8 @@ void RunDepthwiseConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
                                 OutF32(m, op));
     return;
   }
-  const int32_t* requant = InI32(m, op, 3);
-  const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + g.in_c, Out(m, op).zero_point, I8Min(op),
-                              I8Max(op)};
-  kernels::I8DepthwiseConv2D(g, InI8(m, op, 0), int8_t(In(m, op, 0).zero_point), InI8(m, op, 1), rq, OutI8(m, op));
+  kernels::I8DepthwiseConv2D(g, InI8(m, op, 0), int8_t(In(m, op, 0).zero_point), InI8(m, op, 1),
+                             I8RequantOf(m, op, uint32_t(g.in_c)), OutI8(m, op));
 }
 
 }  // namespace rt

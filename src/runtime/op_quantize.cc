@@ -8,13 +8,13 @@ namespace {
 
 mote_rt_status ValidateConvert(const mote_rt_model& m, const MoteOpRecord& op, uint8_t from, uint8_t to) {
   MOTE_RT_TRY(CheckInputCount(op, 1, 1));
-  MOTE_RT_TRY(CheckDType(m, op, 0, from));
-  MOTE_RT_TRY(CheckDType(m, op, -1, to));
-  if (!SameDims(In(m, op, 0), Out(m, op))) return MOTE_RT_BAD_SHAPE;
+  const MoteTensorRecord& x = In(m, op, 0);
+  const MoteTensorRecord& y = Out(m, op);
   // int8 constants have no scale to convert with.
-  if (from == MOTE_DTYPE_I8 && In(m, op, 0).kind != MOTE_TENSOR_ACTIVATION) return MOTE_RT_BAD_TENSOR;
-  MOTE_RT_TRY(CheckUnusedParams(op, 0));
-  return CheckNoClamp(m, op);
+  if (x.dtype != from || y.dtype != to || (from == MOTE_DTYPE_I8 && x.kind != MOTE_TENSOR_ACTIVATION))
+    return MOTE_RT_BAD_TENSOR;
+  if (!SameDims(x, y)) return MOTE_RT_BAD_SHAPE;
+  return CheckNoClamp(m, op, 0);
 }
 
 }  // namespace

@@ -17,8 +17,7 @@ mote_rt_status ValidateRecurrent(const mote_rt_model& m, const MoteOpRecord& op)
   MOTE_RT_TRY(CheckInputCount(op, 4, 4));
   for (int i = -1; i < 4; ++i) MOTE_RT_TRY(CheckDType(m, op, i, MOTE_DTYPE_F32));
   for (int i = 1; i < 4; ++i) MOTE_RT_TRY(CheckConstant(m, op, i));
-  MOTE_RT_TRY(CheckUnusedParams(op, 2));
-  MOTE_RT_TRY(CheckNoClamp(m, op));
+  MOTE_RT_TRY(CheckNoClamp(m, op, 2));
   if (op.params[0] <= 0 || (op.params[1] != 0 && op.params[1] != 1)) return MOTE_RT_BAD_PARAMS;
   const uint64_t h = uint64_t(op.params[0]), gh = mote_recurrent_gates(op.type) * h;
   const MoteTensorRecord& x = In(m, op, 0);

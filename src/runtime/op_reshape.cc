@@ -9,13 +9,11 @@ mote_rt_status ValidateReshape(const mote_rt_model& m, const MoteOpRecord& op) {
   MOTE_RT_TRY(CheckInputCount(op, 1, 1));
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& y = Out(m, op);
-  MOTE_RT_TRY(CheckDType(m, op, -1, x.dtype));
-  if (x.scale != y.scale || x.zero_point != y.zero_point) return MOTE_RT_BAD_TENSOR;
+  if (y.dtype != x.dtype || x.scale != y.scale || x.zero_point != y.zero_point) return MOTE_RT_BAD_TENSOR;
   if (x.bytes != y.bytes) return MOTE_RT_BAD_SHAPE;
-  MOTE_RT_TRY(CheckUnusedParams(op, 0));
   // The loader has refused a partial overlap with the input (memcpy needs
   // disjoint ranges unless they are the same).
-  return CheckNoClamp(m, op);
+  return CheckNoClamp(m, op, 0);
 }
 
 void RunReshape(const mote_rt_model& m, const MoteOpRecord& op) {

@@ -10,8 +10,7 @@ mote_rt_status ValidateSoftmax(const mote_rt_model& m, const MoteOpRecord& op) {
   MOTE_RT_TRY(CheckDType(m, op, 0, MOTE_DTYPE_F32));
   MOTE_RT_TRY(CheckDType(m, op, -1, MOTE_DTYPE_F32));
   if (!SameDims(In(m, op, 0), Out(m, op))) return MOTE_RT_BAD_SHAPE;
-  MOTE_RT_TRY(CheckUnusedParams(op, 0));
-  return CheckNoClamp(m, op);
+  return CheckNoClamp(m, op, 0);
 }
 
 void RunSoftmax(const mote_rt_model& m, const MoteOpRecord& op) {

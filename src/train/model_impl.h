@@ -167,6 +167,9 @@ struct Model::Impl {
   bool optimizer_probes = false;
   std::vector<float> params_before, optimizer_state_before, state_before;
 
+  // Model::Forward; `predict` (Predict, Evaluate): no Backward follows
+  // (ForwardArgs::predict).
+  Status Forward(const float* const* inputs, size_t batch, bool training, bool stochastic, bool predict);
   Status Plan(size_t batch);
   Status ResolveTies();
   Status CheckHeadTargets(const Targets* targets, size_t count, size_t batch) const;

@@ -40,7 +40,7 @@ Status Model::Predict(const float* input, size_t input_len, size_t batch, float*
     return FormattedStatus(StatusCode::kShapeMismatch,
                            "model: Predict output holds %zu floats, %zu examples of %zu need %zu", out_len, batch,
                            o.item_size, out_need);
-  MOTE_TRY(Forward(&input, batch, false));
+  MOTE_TRY(m.Forward(&input, batch, /*training=*/false, /*stochastic=*/false, /*predict=*/true));
   std::memcpy(out, o.activation, out_need * sizeof(float));
   return Status::Ok();
 }
@@ -50,7 +50,7 @@ Status Model::PredictMonteCarlo(const float* input, size_t batch, uint32_t sampl
   if (samples == 0) return InvalidArgument("model: Monte-Carlo prediction needs at least one sample");
   const Impl::Node& o = impl_->nodes[size_t(impl_->outputs[0])];
   for (uint32_t s = 0; s < samples; ++s) {
-    MOTE_TRY(Forward(&input, batch, /*training=*/false, /*stochastic=*/true));
+    MOTE_TRY(impl_->Forward(&input, batch, /*training=*/false, /*stochastic=*/true, /*predict=*/true));
     const size_t n = batch * o.item_size;
     if (softmax) kernels::F32Softmax(batch, o.item_size, o.activation, o.activation);  // in place, recomputed next pass
     if (s == 0) {
@@ -69,7 +69,7 @@ Status Model::Evaluate(const float* input, const Targets& targets, size_t batch,
   const Impl::Node& o = m.nodes[size_t(m.outputs[0])];
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
   MOTE_TRY(m.loss->CheckTargets(batch, o.item_size, targets));
-  MOTE_TRY(Forward(&input, batch, false));
+  MOTE_TRY(m.Forward(&input, batch, /*training=*/false, /*stochastic=*/false, /*predict=*/true));
   if (loss) *loss = m.loss->Compute(batch, o.item_size, o.activation, targets, nullptr) + m.Penalty(false);
   if (accuracy) {
     size_t correct = 0;

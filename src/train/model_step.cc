@@ -26,7 +26,12 @@ ThreadPool* LayerPool(const Model::Impl& m) { return m.pool && m.pool->threads()
 using namespace model_detail;
 
 Status Model::Forward(const float* const* inputs, size_t batch, bool training, bool stochastic) {
-  Impl& m = *impl_;
+  return impl_->Forward(inputs, batch, training, stochastic, /*predict=*/false);
+}
+
+Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool training, bool stochastic,
+                            bool predict) {
+  Impl& m = *this;
   if (!m.prepared) return InvalidArgument("model: Prepare before running");
   if (batch == 0 || batch > m.max_batch) return OutOfRange("model: batch must be in [1, max_batch]");
   if (inputs == nullptr) return InvalidArgument("model: null inputs");
@@ -39,6 +44,7 @@ Status Model::Forward(const float* const* inputs, size_t batch, bool training, b
     if (!n.layer) continue;
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
                      m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
+    args.predict = predict;
     n.layer->Forward(args);
   }
   return Status::Ok();

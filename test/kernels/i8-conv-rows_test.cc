@@ -3,8 +3,8 @@
 // stand-ins of arm-dsp.h) against the reference bit for bit on random
 // geometries (odd channel counts and patch sizes, padding, strides, row
 // ranges starting anywhere), column buffers from one row to a pair and more,
-// misaligned, and shifts below, at and above 32. I8RowSums against its
-// definition.
+// misaligned, shifts below, at and above 32, zero points and clamps of every
+// kind. I8RowSums against its definition.
 #include <cstdint>
 #include <vector>
 
@@ -59,7 +59,13 @@ ConvCase RandomConvCase(Rng& rng) {
     c.multiplier.push_back(rng.Below(3) == 0 ? INT32_MAX : int32_t((1u << 30) + rng.Below(1u << 29)));
     c.shift.push_back(kShifts[rng.Below(8)]);
   }
-  c.rq = {c.bias.data(), c.multiplier.data(), c.shift.data(), int32_t(rng.Below(21)) - 10, -128, 127};
+  // Zero point and clamp: small, ReLU-like, narrow, inverted, and zero
+  // points at and past the DSP requantization's 16-bit limit.
+  static const int32_t kClamps[][3] = {{0, -128, 127},       {-128, -128, 127}, {5, 5, 127},       {-3, -20, 30},
+                                       {32640, -128, 127}, {-32640, -128, 127}, {40000, -128, 127}, {-7, 100, -100}};
+  const int32_t* clamp = kClamps[rng.Below(8)];
+  c.rq = {c.bias.data(), c.multiplier.data(), c.shift.data(), clamp[0] + int32_t(rng.Below(21)) - 10, clamp[1],
+          clamp[2]};
   return c;
 }
 

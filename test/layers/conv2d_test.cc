@@ -254,6 +254,58 @@ TEST(Conv2DTest, TiledPaddedLayersMatchDirectReference) {
   for (const ReferenceCase& c : cases) ExpectMatchesDirectReference(c, Columns::kTiled, Weights::kInPlace);
 }
 
+// Predict (ForwardArgs::predict) on every backend against the definition and
+// against the inference Forward: batches 1 and 2 take the row path
+// (src/layers/conv_rows.h) on SIMD backends, 5 (over kRowsMaxBatch) the
+// GEMMs. Strides, padding (windows entirely in it too), 1 and 3 channels
+// (short patches: the GEMM with W^T), 9 and 40 (dot products), the 1x1
+// direct conv, the seed network's first and third convolutions.
+TEST(Conv2DTest, PredictMatchesDirectReference) {
+  const ReferenceCase cases[] = {
+      {"3x3 stride 1 same, 1 channel", Shape(5, 7, 9, 1), 5, 3, 3, Opts(1, 1, Padding::kSame)},
+      {"5x5 stride 2 same, 1 channel, no bias (seed conv1)", Shape(5, 11, 10, 1), 3, 5, 5,
+       Opts(2, 2, Padding::kSame, 0, 0, false)},
+      {"5x3 strides 2,1 explicit pad 2,1, 3 channels", Shape(5, 9, 8, 3), 7, 5, 3,
+       Opts(2, 1, Padding::kExplicit, 2, 1)},
+      {"4x4 valid stride 3, 3 channels", Shape(5, 10, 11, 3), 6, 4, 4, Opts(3, 3, Padding::kValid)},
+      {"3x3 stride 2 pad 3: rows of windows in the padding", Shape(5, 4, 5, 3), 9, 3, 3,
+       Opts(2, 2, Padding::kExplicit, 3, 3)},
+      {"3x3 strides 2,3 pad 3,1, 9 channels: dot products, rows in the padding", Shape(5, 5, 7, 9), 6, 3, 3,
+       Opts(2, 3, Padding::kExplicit, 3, 1)},
+      {"1x1 direct", Shape(5, 3, 5, 3), 4, 1, 1, Opts(1, 1, Padding::kValid)},
+      {"5x5 same, 40 channels, no bias (seed conv3)", Shape(5, 7, 7, 40), 17, 5, 5,
+       Opts(1, 1, Padding::kSame, 0, 0, false)},
+  };
+  for (const ReferenceCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    for (const auto& bc : BackendCases()) {
+      SCOPED_TRACE(bc.name);
+      ScopedBackend backend(bc);
+      Conv2D layer(c.filters, c.kh, c.kw, c.options);
+      LayerHarness h(layer, {c.input}, 23);
+      ASSERT_TRUE(h.status().ok()) << h.status().message();
+      const kernels::Conv2DGeometry& g = layer.geometry();
+      const std::vector<float> no_bias;
+      const DirectConv want = DirectReference(g, c.filters, h.inputs[0], h.params[0].values,
+                                              c.options.use_bias ? h.params[1].values : no_bias, h.probe);
+      const size_t per_image = g.out_h * g.out_w * c.filters;
+      for (size_t batch : {size_t(1), size_t(2), size_t(5)}) {
+        SCOPED_TRACE(batch);
+        h.Forward(false, batch);
+        const std::vector<float> inference = h.output;
+        std::fill(h.output.begin(), h.output.end(), -7.0f);
+        h.Forward(false, batch, /*predict=*/true);
+        for (size_t i = 0; i < batch * per_image; ++i) {
+          const double bound = 1e-4 * (1.0 + std::fabs(want.y[i]));
+          ASSERT_NEAR(h.output[i], want.y[i], bound) << i;
+          ASSERT_NEAR(h.output[i], inference[i], bound) << i;
+        }
+        for (size_t i = batch * per_image; i < h.output.size(); ++i) ASSERT_EQ(h.output[i], -7.0f) << i;
+      }
+    }
+  }
+}
+
 TEST(Conv2DTest, LargeWeightsPackedPerClassMatchDirectReference) {
   // filters x patch > 256K floats: weights packed once per row class.
   const ReferenceCase c = {"5x5 same, 263 filters", Shape(1, 4, 5, 40), 263, 5, 5, Opts(1, 1, Padding::kSame)};
@@ -315,6 +367,40 @@ TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
     testing::ExpectSameResultsForEveryThreadCount([&] { return std::make_unique<Conv2D>(k.filters, 5, 5, o); },
                                                   {Shape(k.n, k.h, k.h, k.c)}, true,
                                                   "case h=" + std::to_string(k.h) + " c=" + std::to_string(k.c));
+  }
+}
+
+// Predict on a few images with a pool (one image per chunk on the row path)
+// gives the pool-less outputs bit for bit, for 1, 2, 3 and 8 threads.
+TEST(Conv2DThreads, PredictEqualsTheSerialOneBitForBit) {
+  struct Case {
+    Shape input;
+    size_t filters, kernel, stride;
+  };
+  // The seed network's first conv and a narrow third (cheap under emulation).
+  for (const Case& k : {Case{Shape(4, 28, 28, 1), 10, 5, 2}, Case{Shape(4, 7, 7, 40), 16, 5, 1},
+                        Case{Shape(3, 9, 8, 3), 7, 3, 2}}) {
+    SCOPED_TRACE(k.filters);
+    Conv2DOptions o;
+    o.stride_h = o.stride_w = k.stride;
+    o.padding = Padding::kSame;
+    for (size_t batch = 1; batch <= k.input.dim(0); ++batch) {
+      std::vector<float> reference;
+      for (size_t threads : {0, 1, 2, 3, 8}) {
+        Conv2D layer(k.filters, k.kernel, k.kernel, o);
+        LayerHarness h(layer, {k.input}, 7);
+        ASSERT_TRUE(h.status().ok());
+        std::unique_ptr<ThreadPool> pool(threads ? new ThreadPool(threads) : nullptr);
+        h.UsePool(pool.get());
+        h.Forward(false, batch, /*predict=*/true);
+        if (threads == 0) {
+          reference = h.output;
+          continue;
+        }
+        EXPECT_EQ(std::memcmp(h.output.data(), reference.data(), reference.size() * sizeof(float)), 0)
+            << "batch " << batch << ", " << threads << " threads";
+      }
+    }
   }
 }
 

@@ -54,13 +54,15 @@ class LayerHarness : public PlanContext, public BindContext {
   const Shape& output_shape() const { return output_shape_; }
   size_t batch() const { return input_shapes_.empty() ? 1 : input_shapes_[0].dim(0); }
 
-  // Runs Forward with the layer RNG reset, so dropout masks repeat.
-  void Forward(bool training, size_t batch_override = 0) {
+  // Runs Forward with the layer RNG reset, so dropout masks repeat;
+  // `predict` as in ForwardArgs (inference only).
+  void Forward(bool training, size_t batch_override = 0, bool predict = false) {
     std::vector<const float*> in;
     for (auto& v : inputs) in.push_back(v.data());
     layer_rng_.Seed(12345);
     ForwardArgs args{batch_override ? batch_override : batch(), in.data(), output.data(), training, &layer_rng_,
                      AlignedScratch()};
+    args.predict = predict;
     SetPool(&args.pool, &args.worker_scratch, &args.worker_stride);
     layer_.Forward(args);
   }

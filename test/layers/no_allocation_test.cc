@@ -84,6 +84,9 @@ TEST(LayersNoAllocationTest, ForwardAndBackward) {
         layer->Backward(bwd);
         fwd.training = false;
         layer->Forward(fwd);
+        fwd.predict = true;  // Conv2D and Dense: the row path
+        layer->Forward(fwd);
+        fwd.predict = false;
         EXPECT_EQ(scope.count(), 0u) << "batch " << batch;
       }
     }

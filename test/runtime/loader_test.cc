@@ -282,6 +282,8 @@ TEST(LoaderTest, BadTensorRecords) {
       {"reserved0", c.y, [](MoteTensorRecord& t) { t.reserved0 = 1; }, MOTE_RT_BAD_TENSOR},
       {"reserved1", c.y, [](MoteTensorRecord& t) { t.reserved1[2] = 1; }, MOTE_RT_BAD_TENSOR},
       {"f32 with scale", c.y, [](MoteTensorRecord& t) { t.scale = 1.0f; }, MOTE_RT_BAD_TENSOR},
+      {"f32 with a denormal scale", c.y, [](MoteTensorRecord& t) { t.scale = 1e-45f; }, MOTE_RT_BAD_TENSOR},
+      {"f32 with scale -0", c.y, [](MoteTensorRecord& t) { t.scale = -0.0f; }, MOTE_RT_OK},
       {"constant outside file", c.w, [](MoteTensorRecord& t) { t.offset += 1u << 20; }, MOTE_RT_BAD_OFFSET},
       {"constant misaligned", c.w, [](MoteTensorRecord& t) { t.offset += 4; }, MOTE_RT_BAD_OFFSET},
       {"constant offset overflow", c.w, [](MoteTensorRecord& t) { t.offset = 0xFFFFFFF0u; }, MOTE_RT_BAD_OFFSET},
@@ -299,6 +301,15 @@ TEST(LoaderTest, BadTensorRecords) {
   EXPECT_EQ(Load(i8), MOTE_RT_OK);
   EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.scale = 0.0f; })), MOTE_RT_BAD_TENSOR);
   EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.scale = kInf; })), MOTE_RT_BAD_TENSOR);
+  EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.scale = -0.5f; })), MOTE_RT_BAD_TENSOR);
+  EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.scale = -0.0f; })), MOTE_RT_BAD_TENSOR);
+  EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.scale = __builtin_nanf(""); })), MOTE_RT_BAD_TENSOR);
+  // The smallest positive float (a denormal) and the largest finite one are
+  // scales (on both tensors: a reshape keeps its input's scale).
+  for (const float scale : {1e-45f, 3.4028235e38f}) {
+    const auto set = [scale](MoteTensorRecord& t) { t.scale = scale; };
+    EXPECT_EQ(Load(EditTensor(EditTensor(i8, x, set), y, set)), MOTE_RT_OK) << scale;
+  }
   EXPECT_EQ(Load(EditTensor(i8, x, [](MoteTensorRecord& t) { t.zero_point = 128; })), MOTE_RT_BAD_TENSOR);
 }
 

@@ -22,6 +22,11 @@
 //         once per Forward when filters x patch <= 256K floats, read in place;
 //         else packed once per class), GEMM workspace, the output / gradient
 //         rows of a tile when a class is not one contiguous run of rows.
+// Predict (ForwardArgs::predict) on up to 4 images with a SIMD backend: the
+//         runtime's way instead (src/layers/conv_rows.h): per run of output
+//         rows keeping the same kernel rows, their im2col against the weights
+//         as stored (F32DenseRows; patches under 64 floats: one GEMM with W^T
+//         transposed per call), no per-call weight transpose or GEMM packing.
 // Errors (Plan): kShapeMismatch for an input that is not rank 4 or a kernel
 // larger than the padded input; kInvalidArgument for zero filters, kernel
 // size, stride or input dimension, or not exactly one input; kOutOfRange
@@ -94,6 +99,8 @@ class Conv2D final : public Layer {
   // whole images (each owns its images of dx). Results equal the serial
   // path's for every thread count.
   void ForwardParallel(const ForwardArgs& args);
+  // Predict (ForwardArgs::predict) on a few images: row dot products.
+  void ForwardRows(const ForwardArgs& args);
   void BackwardParallel(const BackwardArgs& args);
   bool parallel_ = false;
   size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;

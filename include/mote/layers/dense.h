@@ -6,7 +6,9 @@
 // Params: "kernel" {units, F} stored [out][in] (ParamRole::kWeight, fan_in F,
 //         fan_out units, `init`, default Glorot uniform);
 //         "bias" {units} (ParamRole::kBias, zeros) when use_bias.
-// y = x W^T + b.
+// y = x W^T + b: row dot products against W as stored (F32DenseRows) for
+// inputs of 256 features or more and in Predict on up to 4 rows
+// (ForwardArgs::predict, SIMD backends), else a GEMM.
 // Threads (ForwardArgs::pool): big layers split the forward pass by units and
 // the backward pass by input features; every element is computed as on one
 // thread.

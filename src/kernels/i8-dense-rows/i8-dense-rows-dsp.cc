@@ -15,22 +15,17 @@ void i8_dsp::I8DenseRows(size_t m, size_t n, size_t k, const int8_t* a, size_t l
                          const I8Requant& requant, int8_t* c, size_t ldc) {
   using namespace dsp;
   const I8BiasRequantizeDsp finish{requant};
-  const size_t groups = k / 4, tail = k % 4;
   for (size_t i = 0; i < m; ++i) {
-    const int8_t* ai = a + i * lda;
+    const int8_t* x = a + i * lda;
     int8_t* ci = c + i * ldc;
-    // Weight rows past n repeat row j (one copy of the inlined loop; their
-    // results are dropped).
+    // Weight rows past n repeat row j (their results are dropped).
     for (size_t j = 0; j < n; j += 4) {
       const size_t rows = n - j < 4 ? n - j : 4;
       const int8_t* wr[4];
       for (size_t q = 0; q < 4; ++q) wr[q] = w + (q < rows ? j + q : j) * ldw;
-      const int8_t* x = ai;
-      int32_t s[4] = {0, 0, 0, 0};
-      RowTimesFourRows(x, wr, groups, s);
-      for (size_t t = 0; t < tail; ++t)
-        for (size_t q = 0; q < 4; ++q) s[q] += int32_t(x[t]) * wr[q][t];
-      for (size_t q = 0; q < rows; ++q) ci[j + q] = finish(j + q, s[q]);
+      int32_t twice[8];
+      RowTimesFourRows(x, wr, k, twice);
+      StoreChannels(finish, j, twice, rows, ci + j, 0);
     }
   }
 }
