@@ -9,11 +9,16 @@
 # environment under build/ (PyPI: ai-edge-litert, tensorflow-cpu, onnx,
 # onnxruntime, numpy; never Debian's torch/numpy).
 #   bench/runtime_batch1.sh [BUILD_DIR]     (default build/native, built)
+# mote's timed models are `mote export --target host` ones (conv weights in
+# output-channel panels, host-sized im2col tiles); the table also times the
+# default (microcontroller) layout with a host-sized tile, as a reference.
 # Environment: CPU (core to pin to, default 0), MIN_TIME (seconds per timing,
-# default 1), TILE_BYTES (the conv im2col tile of the exported models, default
-# 262144: a host's budget; `mote export`'s default 8192 is a microcontroller's).
-# Prints a table, then one JSON line with runtime_fp32_us, runtime_int8_us,
-# litert_fp32_us, litert_int8_us, onnxruntime_us (best batch, microseconds).
+# default 1), TILE_BYTES (the conv im2col tile of the default-layout models,
+# default 262144: a host's budget; `mote export`'s default 1024 is a
+# microcontroller's).
+# Prints a table, then one JSON line with runtime_fp32_us, runtime_int8_us
+# (the host layout), litert_fp32_us, litert_int8_us, onnxruntime_us (best
+# batch, microseconds).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -44,6 +49,8 @@ fi
 "$mote" export "$work/seed.ckpt" --out "$work/seed_fp32.mote" --max-tile-bytes "$tile" >&2
 "$mote" export "$work/seed.ckpt" --int8 --calibration 1000 --out "$work/seed_int8.mote" \
   --max-tile-bytes "$tile" >&2
+"$mote" export "$work/seed.ckpt" --target host --out "$work/seed_fp32_host.mote" >&2
+"$mote" export "$work/seed.ckpt" --target host --int8 --calibration 1000 --out "$work/seed_int8_host.mote" >&2
 
 # 200 test images as the peers see them, and mote's fp32 outputs on them.
 "$venv/bin/python" - "$work" <<'EOF'
@@ -65,7 +72,8 @@ np.save(sys.argv[2], np.array([[float(v) for v in r[2:]] for r in rows], np.floa
 " "$work/mote_outputs.csv" "$work/mote_outputs.npy"
 
 # Timings: every engine on the same core, one after the other.
-mote_json=$(taskset -c "$cpu" "$mote" bench runtime "$work/seed_fp32.mote" "$work/seed_int8.mote" \
+mote_json=$(taskset -c "$cpu" "$mote" bench runtime "$work/seed_fp32_host.mote" "$work/seed_int8_host.mote" \
+  "$work/seed_fp32.mote" "$work/seed_int8.mote" \
   --min-time "$min_time" --json | tail -n 1)
 peers_json=$(TF_CPP_MIN_LOG_LEVEL=3 OMP_NUM_THREADS=1 taskset -c "$cpu" "$venv/bin/python" \
   "$here/runtime_batch1.py" "$work/seed_fp32.mote" "$work/images.npy" "$work/mote_outputs.npy" "$work" \
@@ -79,6 +87,7 @@ out = {"runtime_fp32_us": round(mote["models"][0]["best_us"], 1),
        "litert_fp32_us": round(peers["litert_fp32_us"], 1),
        "litert_int8_us": round(peers["litert_int8_us"], 1),
        "onnxruntime_us": round(peers["onnxruntime_us"], 1)}
+default_layout = {"runtime_fp32": mote["models"][2], "runtime_int8": mote["models"][3]}
 med = {"runtime_fp32": mote["models"][0]["median_us"], "runtime_int8": mote["models"][1]["median_us"],
        "litert_fp32": peers["litert_fp32_median_us"], "litert_int8": peers["litert_int8_median_us"],
        "onnxruntime": peers["onnxruntime_median_us"]}
@@ -89,6 +98,9 @@ for name in ("runtime_fp32", "runtime_int8", "litert_fp32", "litert_int8", "onnx
     agree = peers.get(name + "_agree")
     print("%-14s %10.1f %10.1f %10.2f %13s" % (name, out[name + "_us"], med[name], out[name + "_us"] / ref,
                                                 "-" if agree is None else "%.3f" % agree))
+    if name in default_layout:  # the same model in the default (microcontroller) weight layout
+        d = default_layout[name]
+        print("%-14s %10.1f %10.1f %10.2f %13s" % ("  mcu layout", d["best_us"], d["median_us"], d["best_us"] / ref, "-"))
 print("peers' largest output difference from mote fp32 (relative): litert_fp32 %.1e, onnxruntime %.1e"
       % (peers["litert_fp32_max_diff"], peers["onnxruntime_max_diff"]))
 print(json.dumps(out))

@@ -60,6 +60,12 @@ struct ExportOptions {
   // one pixel (MOTE_CONV2D_KERNEL_ROW_TILES). An int8 conv's tile is always a
   // pair of rows (kernels::I8ConvRowsColumnBytes).
   size_t max_tile_bytes = 1024;
+  // The host layout (`mote export --target host`): every CONV2D's weights in
+  // output-channel panels (MOTE_CONV2D_WEIGHTS_PANELS; the runtime of a
+  // microcontroller refuses the file); fp32 convs read their input padded
+  // left and right in the scratch (no im2col), int8 ones get an im2col tile
+  // of as many rows as fit max_tile_bytes (at least one).
+  bool host_layout = false;
   // int8 post-training quantization, calibrated on `calibration_count`
   // examples: calibration[i] points to the examples of model input i, one
   // after another (the model's per-example layout).
@@ -122,6 +128,13 @@ Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, const F
 // the same time never overlap, RESHAPE aliases its input, every offset is
 // 16-aligned; graph->arena_bytes is the end of the highest block.
 Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 1024);
+
+// The host layout (ExportOptions::host_layout): MarkHostLayout before
+// PlanMemory flags every CONV2D but the trainable ones (the planner then
+// gives int8 convs whole tiles); PackHostLayout after it rewrites their
+// weights into panels (kernels::PackF32Panels / PackI8Panels).
+void MarkHostLayout(ExportGraph* graph);
+Status PackHostLayout(ExportGraph* graph);
 
 // The model file. Errors: kOutOfRange (beyond the format's uint32 / uint16
 // limits), kInvalidArgument (an inconsistent graph).

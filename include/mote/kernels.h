@@ -133,6 +133,21 @@ constexpr size_t I8ConvRowsColumnBytes(size_t patch, size_t rows) {
   return (rows < 2 ? rows : 2) * ((patch + 3) / 4 * 4);
 }
 
+// ---- weights packed in output-channel panels (F32PanelRows, I8PanelRows) ----------
+// A host export's conv weights (MOTE_CONV2D_WEIGHTS_PANELS): output channels
+// in panels of kPanelChannels, the last padded with zero channels; int8 taps
+// in groups of 4 (k padded with zeros). Plain functions of the layout, the
+// same on every backend (the model file holds it).
+constexpr size_t kPanelChannels = 16;
+constexpr size_t PanelCount(size_t n) { return (n + kPanelChannels - 1) / kPanelChannels; }
+constexpr size_t F32PanelFloats(size_t n, size_t k) { return PanelCount(n) * kPanelChannels * k; }
+constexpr size_t I8PanelQuads(size_t k) { return (k + 3) / 4; }
+constexpr size_t I8PanelBytes(size_t n, size_t k) { return PanelCount(n) * kPanelChannels * 4 * I8PanelQuads(k); }
+// w [n][k] (row j at w + j * ldw) -> packed (F32PanelFloats(n, k) floats /
+// I8PanelBytes(n, k) bytes, panel stride 16 * k floats / 64 * I8PanelQuads(k) bytes).
+void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed);
+void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed);
+
 // ---- scratch sizes of the f32 GEMM ----------------------------------------------
 // Floats of scratch any backend's F32Gemm needs for this shape.
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);

@@ -114,11 +114,25 @@ typedef struct MoteTensorRecord {
 
 /* CONV2D tile_rows: fp32 im2col one kernel row of one pixel at a time. */
 #define MOTE_CONV2D_KERNEL_ROW_TILES (-1)
+/* CONV2D params[7] (weight layout): 0 = [Cout][kh][kw][Cin]; this value = the
+ * host layout of `mote export --target host` (hosted runtimes only; a
+ * microcontroller build refuses it with MOTE_RT_BAD_PARAMS): output channels
+ * in panels of 16 (the last padded with zero channels), so a vector of
+ * output channels loads whole (kernels::PackF32Panels / PackI8Panels).
+ * fp32 weights dims [ceil(Cout/16)][K][16][1], w(j, p) at
+ * (j/16)*16K + 16p + j%16; int8 dims [ceil(Cout/16)][ceil(K/4)][16][4]
+ * (taps in groups of 4, zero-padded), w(j, p) at (j/16)*64*ceil(K/4) +
+ * 64*(p/4) + 4*(j%16) + p%4; K = kh*kw*Cin, p in [ky][kx][Cin] order.
+ * tile_rows >= 1 (no kernel-row tiles). Scratch: fp32, the input padded
+ * left and right, H * ((out_w - 1) * stride_w + kw) * Cin floats (tile_rows
+ * unused); int8, tile_rows * K bytes (im2col). */
+#define MOTE_CONV2D_WEIGHTS_PANELS 1
 
 typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
    * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
-   * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1).
+   * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1),
+   * weight layout (0, or MOTE_CONV2D_WEIGHTS_PANELS).
    * Scratch: tile_rows * kh*kw*Cin elements of the input dtype (int8: at
    * least that; exporters give round_up(kh*kw*Cin, 4) bytes per row, for
    * two rows). fp32 only: tile_rows MOTE_CONV2D_KERNEL_ROW_TILES, one kernel

@@ -74,10 +74,8 @@ uint64_t Elements(const MoteTensorRecord& t) {
 uint64_t Macs(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& y = m.tensors[op.output];
   switch (op.type) {
-    case MOTE_OP_CONV2D: {
-      const MoteTensorRecord& w = m.tensors[op.inputs[1]];
-      return Elements(y) * w.dims[1] * w.dims[2] * w.dims[3];
-    }
+    case MOTE_OP_CONV2D:  // kh * kw * Cin from the params and input (the weights may be in panels)
+      return Elements(y) * uint32_t(op.params[0]) * uint32_t(op.params[1]) * m.tensors[op.inputs[0]].dims[2];
     case MOTE_OP_DEPTHWISE_CONV2D: {
       const MoteTensorRecord& w = m.tensors[op.inputs[1]];
       return Elements(y) * w.dims[0] * w.dims[1];

@@ -123,7 +123,9 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 
 // The im2col tile of each CONV2D: f32, as many im2col rows as fit
 // max_tile_bytes (at most the output pixels), or one kernel row of one pixel
-// when not even one row fits; int8, a pair of rows; none for a pointwise conv
+// when not even one row fits; int8, a pair of rows; with the host layout, the
+// input padded left and right (fp32) or as many rows as fit, at least one
+// (int8); none for a pointwise conv
 // (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
@@ -143,6 +145,24 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       continue;
     }
     const size_t patch = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
+    const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
+    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_F32) {
+      // The host layout, fp32: the input padded left and right (no im2col).
+      const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
+      const uint64_t bytes = uint64_t(x.dims[0]) * width * x.dims[2] * 4;
+      if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
+      op.params[6] = 1;
+      op.scratch_bytes = uint32_t(bytes);
+      continue;
+    }
+    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) {
+      // The host layout, int8: as many whole im2col rows as fit, at least one.
+      const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
+      if (uint64_t(tile_rows) * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");
+      op.params[6] = int32_t(tile_rows);
+      op.scratch_bytes = uint32_t(tile_rows * row_bytes);
+      continue;
+    }
     if (x.dtype == MOTE_DTYPE_I8) {
       // int8 (kernels::I8ConvRows): every variant runs at full speed on a
       // pair of im2col rows; more would only take RAM.
@@ -152,7 +172,6 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }
-    const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
     if (row_bytes > max_tile_bytes) {
       // Not one im2col row: one kernel row of one output pixel at a time.
       op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;

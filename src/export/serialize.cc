@@ -118,7 +118,9 @@ Status ExportModel(Model& model, const ExportOptions& options, std::vector<uint8
       MOTE_TRY(CalibrateRanges(model, graph, options.calibration, options.calibration_count, &ranges));
     MOTE_TRY(fixed ? QuantizeGraph(ranges, options.fixed_quantization, model, &graph) : QuantizeGraph(ranges, &graph));
   }
+  if (options.host_layout) MarkHostLayout(&graph);
   MOTE_TRY(PlanMemory(&graph, options.max_tile_bytes));
+  if (options.host_layout) MOTE_TRY(PackHostLayout(&graph));
   MOTE_TRY(SerializeGraph(graph, bytes));
   if (report != nullptr) {
     report->model_bytes = uint32_t(bytes->size());

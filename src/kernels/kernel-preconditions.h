@@ -70,6 +70,16 @@ struct Preconditions<&F32DenseRows> {
 };
 
 template <>
+struct Preconditions<&F32PanelRows> {
+  static void Check(size_t m, size_t n, size_t k, const float*, size_t, size_t segment, size_t, const float*,
+                    size_t ldp, const float*, float, float, float*, size_t ldc) {
+    MOTE_DCHECK(segment >= 1 && k % segment == 0);
+    MOTE_DCHECK(ldp >= k * kPanelChannels);
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+template <>
 struct Preconditions<&I8DenseRows> {
   static void Check(size_t m, size_t n, size_t k, const int8_t*, size_t lda, const int8_t*, size_t ldw,
                     const I8Requant&, int8_t*, size_t ldc) {

@@ -22,6 +22,26 @@ namespace kernels {
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k) { return gemm::WorkspaceFloats(m, n, k); }
 size_t F32GemmPackedBFloats(size_t n, size_t k) { return gemm::PackedBFloats(n, k); }
 
+void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed) {
+  for (size_t q = 0; q < PanelCount(n); ++q)
+    for (size_t p = 0; p < k; ++p)
+      for (size_t c = 0; c < kPanelChannels; ++c) {
+        const size_t j = q * kPanelChannels + c;
+        packed[(q * k + p) * kPanelChannels + c] = j < n ? w[j * ldw + p] : 0.0f;
+      }
+}
+
+void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed) {
+  const size_t quads = I8PanelQuads(k);
+  for (size_t q = 0; q < PanelCount(n); ++q)
+    for (size_t g = 0; g < quads; ++g)
+      for (size_t c = 0; c < kPanelChannels; ++c)
+        for (size_t t = 0; t < 4; ++t) {
+          const size_t j = q * kPanelChannels + c, p = g * 4 + t;
+          packed[((q * quads + g) * kPanelChannels + c) * 4 + t] = j < n && p < k ? w[j * ldw + p] : int8_t(0);
+        }
+}
+
 #define MOTE_KERNEL(ret, name, params, args)                                                  \
   static_assert(ArgumentsNameParameters(#params, #args),                                      \
                 "kernel_list.inc: the arguments of " #name " must name its parameters in order"); \

@@ -72,6 +72,11 @@ MOTE_RT_DECLARE_OP(ChannelAffine)
 MOTE_RT_DECLARE_OP(Recurrent)  // SIMPLE_RNN, LSTM and GRU
 MOTE_RT_DECLARE_OP(Activation)  // SIGMOID, TANH and LEAKY_RELU
 #undef MOTE_RT_DECLARE_OP
+#if MOTE_HOSTED
+// CONV2D with the host weight layout (MOTE_CONV2D_WEIGHTS_PANELS), op_conv2d_panels.cc.
+mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op);
+void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op);
+#endif
 
 // The trainable tail (src/runtime/train.cc): the loader's checks of m.train
 // (after every op and the IO ids checked), the copy of the initial weights at

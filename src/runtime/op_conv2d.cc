@@ -6,6 +6,7 @@
 // backend: every row at once). A 1x1, stride-1, unpadded conv reads the input
 // rows in place (no scratch needed).
 #include "mote/kernels.h"
+#include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
 
 namespace mote {
@@ -24,6 +25,9 @@ __attribute__((noinline)) bool Pointwise(const MoteOpRecord& op, const MoteTenso
 }  // namespace
 
 mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
+#if MOTE_HOSTED
+  if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) return ValidateConv2DPanels(m, op);
+#endif
   MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
   const MoteTensorRecord& x = In(m, op, 0);
   const MoteTensorRecord& w = In(m, op, 1);
@@ -45,26 +49,6 @@ mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 }
 
 namespace {
-
-// Calls f(class_geometry, ky0, row_begin, row_end) for each run of output
-// rows [row_begin, row_end) (batch 1) whose windows keep the same kernel rows
-// inside the image: class_geometry has only those kernel rows, the first being
-// kernel row ky0 (or all of them, zeros included, for windows entirely in the
-// padding). Multiplying only those rows of W skips the top / bottom padding.
-template <class F>
-void ForEachRowClass(const kernels::Conv2DGeometry& g, F f) {
-  for (size_t oy = 0; oy < g.out_h;) {
-    const kernels::KernelTapsRun run =
-        kernels::KernelTapsRunFrom(oy, g.out_h, g.in_h, g.kernel_h, g.stride_h, g.pad_top);
-    const kernels::KernelTaps taps = run.taps;
-    const size_t ky0 = taps.end > taps.begin ? taps.begin : 0;
-    kernels::Conv2DGeometry gc = g;
-    gc.kernel_h = taps.end > taps.begin ? taps.end - taps.begin : g.kernel_h;
-    gc.pad_top -= ky0;
-    f(gc, ky0, oy * g.out_w, run.out_end * g.out_w);
-    oy = run.out_end;
-  }
-}
 
 // fp32, MOTE_CONV2D_KERNEL_ROW_TILES: per output pixel, the bias, then per
 // kernel row inside the image its im2col (kw * Cin floats, the pixel's window
@@ -95,6 +79,9 @@ void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float
 }  // namespace
 
 MOTE_RT_NO_LOOP_HOISTING void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
+#if MOTE_HOSTED
+  if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) return RunConv2DPanels(m, op);
+#endif
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);
   const size_t cout = Out(m, op).dims[2];
   const size_t patch = g.patch_size(), rows = g.rows();

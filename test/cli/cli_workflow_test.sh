@@ -135,6 +135,10 @@ expect 0 '"int8":true' "$mote" export model.ckpt --int8 --calibration train.csv:
   --c-array model_i8 --evaluate test.csv
 [[ $(json calibration_items) == 50 ]] || fail "int8 calibrated on $(json calibration_items) items, expected 50"
 [[ -s model_i8.c && -s model_i8.h ]] || fail "--c-array wrote no C files"
+expect 0 '"agreement":1.0000' "$mote" export model.ckpt --target host --out host.mote --evaluate test.csv
+expect 0 '"int8":true' "$mote" export model.ckpt --target host --int8 --calibration train.csv:50 --out host_i8.mote
+expect 2 "must be mcu or host" "$mote" export model.ckpt --target gpu --out never.mote
+expect 2 "not with --onnx or --c-array" "$mote" export model.ckpt --target host --c-array never --out never.mote
 expect 2 "needs --calibration" "$mote" export model.ckpt --int8 --out never.mote
 [[ ! -e never.mote ]] || fail "a refused export wrote never.mote"
 expect 0 "arena" "$mote" inspect model_i8.mote

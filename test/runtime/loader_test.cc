@@ -349,7 +349,25 @@ TEST(LoaderTest, BadOpRecords) {
          op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
          op.scratch_bytes = 3 * 2 * 4 - 1;
        }, MOTE_RT_BAD_OFFSET},
-      {"unused param", [](GraphBuilder&, MoteOpRecord& op) { op.params[7] = 1; }, MOTE_RT_BAD_PARAMS},
+      {"unknown weight layout", [](GraphBuilder&, MoteOpRecord& op) { op.params[7] = 2; }, MOTE_RT_BAD_PARAMS},
+      {"host layout, weights not in panels", [](GraphBuilder&, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+       }, MOTE_RT_BAD_SHAPE},
+      {"host layout, kernel-row tiles", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+         op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
+       }, MOTE_RT_BAD_PARAMS},
+      {"host layout, panels of 8", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+         op.inputs[1] = g.ConstF32({1, 18, 8, 1}, std::vector<float>(18 * 8));
+       }, MOTE_RT_BAD_SHAPE},
+      {"host layout, scratch below the padded input", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+         op.scratch_bytes = 5 * 7 * 2 * 4 - 4;  // 5 rows of 7 (5 + 2 padding) x 2 floats
+         op.scratch_offset = g.Reserve(op.scratch_bytes);
+       }, MOTE_RT_BAD_OFFSET},
       {"clamp NaN", [](GraphBuilder&, MoteOpRecord& op) { op.act_min = __builtin_nanf(""); }, MOTE_RT_BAD_PARAMS},
       {"clamp min > max", [](GraphBuilder&, MoteOpRecord& op) { op.act_min = 1.0f; op.act_max = 0.0f; },
        MOTE_RT_BAD_PARAMS},
@@ -377,6 +395,13 @@ TEST(LoaderTest, BadOpRecords) {
   EXPECT_EQ(Load(c.Build([](GraphBuilder&, MoteOpRecord& op) {
               op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;  // fp32: one kernel row (3 x 2 floats)
               op.scratch_bytes = 3 * 2 * 4;
+            })),
+            MOTE_RT_OK);
+  EXPECT_EQ(Load(c.Build([](GraphBuilder& g, MoteOpRecord& op) {
+              op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;  // the host layout: 3 channels in one panel
+              op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+              op.scratch_bytes = 5 * 7 * 2 * 4;  // the input padded left and right
+              op.scratch_offset = g.Reserve(op.scratch_bytes);
             })),
             MOTE_RT_OK);
   EXPECT_EQ(Load(c.Build([](GraphBuilder& g, MoteOpRecord& op) {

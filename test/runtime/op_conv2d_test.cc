@@ -1,6 +1,7 @@
 // CONV2D against naive loops: f32 (fused clamp) and int8 (zero-point padding,
 // per-channel requantization), over kernel/stride/padding/tile choices
-// including the 1x1 path without im2col and fp32 kernel-row tiles.
+// including the 1x1 path without im2col and fp32 kernel-row tiles, in both
+// weight layouts ([Cout][K] and the host's output-channel panels).
 #include <gtest/gtest.h>
 
 #include "mote/kernels.h"
@@ -64,10 +65,30 @@ void SetConv(GraphBuilder& g, MoteOpRecord& op, const ConvCase& c, uint32_t elem
   op.scratch_offset = g.Reserve(op.scratch_bytes);
 }
 
+// The weights in the host layout (MOTE_CONV2D_WEIGHTS_PANELS) or as given.
+uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<float>& w, bool panels) {
+  if (!panels) return g.ConstF32({c.cout, c.kh, c.kw, c.cin}, w);
+  const size_t k = size_t(c.kh) * c.kw * c.cin;
+  std::vector<float> packed(kernels::F32PanelFloats(c.cout, k));
+  kernels::PackF32Panels(c.cout, k, w.data(), k, packed.data());
+  return g.ConstF32({uint32_t(kernels::PanelCount(c.cout)), uint32_t(k), 16, 1}, packed);
+}
+uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<int8_t>& w, bool panels) {
+  if (!panels) return g.ConstI8({c.cout, c.kh, c.kw, c.cin}, w);
+  const size_t k = size_t(c.kh) * c.kw * c.cin;
+  std::vector<int8_t> packed(kernels::I8PanelBytes(c.cout, k));
+  kernels::PackI8Panels(c.cout, k, w.data(), k, packed.data());
+  return g.ConstI8({uint32_t(kernels::PanelCount(c.cout)), uint32_t(kernels::I8PanelQuads(k)), 16, 4}, packed);
+}
+
+// panels: the host layout (F32PanelRows), whose tiles are always whole rows.
 TEST(OpConv2DTest, F32MatchesNaiveLoops) {
   for (const ConvCase& c : kCases)
+    for (const bool panels : {false, true})
     for (const bool kernel_rows : {false, true})
     for (const float lo : {-kInf, 0.0f}) {
+      if (panels && kernel_rows) continue;
+      SCOPED_TRACE(panels ? "host layout" : "[Cout][K] layout");
       const auto x = RandomF32(c.h * c.w * c.cin, 1);
       const auto w = RandomF32(c.cout * c.kh * c.kw * c.cin, 2);
       const auto bias = RandomF32(c.cout, 3);
@@ -75,10 +96,17 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
       const uint16_t xi = g.Act(MOTE_DTYPE_F32, {c.h, c.w, c.cin});
       const uint16_t yi = g.Act(MOTE_DTYPE_F32, {c.oh, c.ow, c.cout});
       MoteOpRecord& op = g.Op(MOTE_OP_CONV2D,
-                              {xi, g.ConstF32({c.cout, c.kh, c.kw, c.cin}, w), g.ConstF32({c.cout}, bias)}, yi);
+                              {xi, ConvWeights(g, c, w, panels), g.ConstF32({c.cout}, bias)}, yi);
       op.act_min = lo;
       op.act_max = 0.5f;
       SetConv(g, op, c, 4, kernel_rows);
+      if (panels) {  // the scratch holds the input padded left and right
+        op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+        if (op.scratch_bytes != 0) {
+          op.scratch_bytes = c.h * ((c.ow - 1) * c.sw + c.kw) * c.cin * 4;
+          op.scratch_offset = g.Reserve(op.scratch_bytes);
+        }
+      }
       std::vector<float> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       auto want = NaiveConv<float>(c, x, w, bias, 0.0f);
@@ -92,13 +120,16 @@ TEST(OpConv2DTest, F32MatchesNaiveLoops) {
 }
 
 // Every backend: the scalar one skips the padding taps (row classes, bias
-// adjusted), the SIMD ones multiply them as the zero point; both exact.
+// adjusted), the SIMD ones multiply them as the zero point; both exact, in
+// either weight layout (the host one: I8PanelRows).
 TEST(OpConv2DTest, Int8MatchesIntegerReference) {
   const Backend before = ActiveBackend();
   for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
     if (!SetBackend(backend).ok()) continue;
     SCOPED_TRACE(BackendName(backend));
+    for (const bool panels : {false, true})
     for (const ConvCase& c : kCases) {
+      SCOPED_TRACE(panels ? "host layout" : "[Cout][K] layout");
       const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
       const auto x = RandomI8(c.h * c.w * c.cin, 4);
       const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
@@ -111,12 +142,13 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
       const uint16_t xi = g.Act(MOTE_DTYPE_I8, {c.h, c.w, c.cin}, 0.1f, zp_in);
       const uint16_t yi = g.Act(MOTE_DTYPE_I8, {c.oh, c.ow, c.cout}, 0.2f, zp_out);
       MoteOpRecord& op = g.OpI8(MOTE_OP_CONV2D,
-                                {xi, g.ConstI8({c.cout, c.kh, c.kw, c.cin}, w), g.ConstI32({c.cout}, bias),
+                                {xi, ConvWeights(g, c, w, panels), g.ConstI32({c.cout}, bias),
                                  g.ConstI32({2 * c.cout}, requant)},
                                 yi);
       op.act_min = float(lo);
       op.act_max = float(hi);
       SetConv(g, op, c, 1);
+      if (panels) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
       std::vector<int8_t> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));

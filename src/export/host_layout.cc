@@ -1,0 +1,52 @@
+// The host layout of an export (ExportOptions::host_layout, `mote export
+// --target host`; include/mote/export.h): CONV2D weights in output-channel
+// panels (MOTE_CONV2D_WEIGHTS_PANELS in include/mote/model_format.h).
+#include <cstring>
+#include <vector>
+
+#include "mote/export.h"
+#include "mote/kernels.h"
+#include "src/export/graph_util.h"
+
+namespace mote {
+
+void MarkHostLayout(ExportGraph* graph) {
+  if (graph == nullptr) return;
+  for (ExportOp& op : graph->ops)
+    if (op.type == MOTE_OP_CONV2D && !op.trainable && !op.bias_trainable) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+}
+
+Status PackHostLayout(ExportGraph* graph) {
+  if (graph == nullptr) return InvalidArgument("export: null graph");
+  for (ExportOp& op : graph->ops) {
+    if (op.type != MOTE_OP_CONV2D || op.params[7] != MOTE_CONV2D_WEIGHTS_PANELS) continue;
+    if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
+      return InvalidArgument("export: a conv2d without its weights");
+    ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
+    if (w.kind != MOTE_TENSOR_CONSTANT || w.dims.size() != 4 || w.data.size() != w.bytes())
+      return InvalidArgument("export: conv2d weights");
+    const size_t n = w.dims[0], k = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
+    if (w.dtype == MOTE_DTYPE_I8) {
+      std::vector<uint8_t> packed(kernels::I8PanelBytes(n, k));
+      kernels::PackI8Panels(n, k, reinterpret_cast<const int8_t*>(w.data.data()), k,
+                            reinterpret_cast<int8_t*>(packed.data()));
+      w.data.swap(packed);
+      w.dims = {uint32_t(kernels::PanelCount(n)), uint32_t(kernels::I8PanelQuads(k)), uint32_t(kernels::kPanelChannels),
+                4};
+    } else if (w.dtype == MOTE_DTYPE_F32) {
+      std::vector<float> values;
+      export_internal::ReadFloats(w, &values);
+      std::vector<float> packed(kernels::F32PanelFloats(n, k));
+      kernels::PackF32Panels(n, k, values.data(), k, packed.data());
+      w.data.resize(packed.size() * sizeof(float));
+      std::memcpy(w.data.data(), packed.data(), w.data.size());
+      w.dims = {uint32_t(kernels::PanelCount(n)), uint32_t(k), uint32_t(kernels::kPanelChannels), 1};
+    } else {
+      return InvalidArgument("export: conv2d weights of an unknown dtype");
+    }
+    if (w.data.size() > 0xFFFFFFFFu) return OutOfRange("export: packed conv2d weights beyond 4 GiB");
+  }
+  return Status::Ok();
+}
+
+}  // namespace mote

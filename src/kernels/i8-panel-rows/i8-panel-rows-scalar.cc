@@ -1,0 +1,15 @@
+#include "src/kernels/kernel-table.h"
+#include "src/kernels/panel-rows.h"
+
+namespace mote {
+namespace kernels {
+namespace scalar_backend {
+
+void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldp,
+                 const I8Requant& requant, int8_t* c, size_t ldc) {
+  I8PanelRowsReference(m, n, k, a, lda, w, ldp, requant, c, ldc);
+}
+
+}  // namespace scalar_backend
+}  // namespace kernels
+}  // namespace mote

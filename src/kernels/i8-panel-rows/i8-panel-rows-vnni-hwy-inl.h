@@ -1,0 +1,215 @@
+// I8PanelRows on AVX-512 VNNI (Highway's AVX3_DL target): the panel layout
+// (include/mote/kernels.h) is VPDPBUSD's operand, so one instruction adds 4
+// products into each of 16 output channels, against a broadcast group of 4
+// input bytes: no horizontal sums. The activations are offset by 128 (XOR
+// 0x80) for the unsigned operand and 128 * sum(w) of each channel taken back
+// through the bias, exactly as i8-dense-rows-vnni-hwy-inl.h does (wrapping
+// int32, so the sums are exact); the requantization is that file's.
+// Included by i8-panel-rows-hwy.cc once per target; only AVX3_DL defines
+// anything.
+#undef MOTE_I8_PANEL_ROWS_VNNI
+#if HWY_TARGET == HWY_AVX3_DL
+#define MOTE_I8_PANEL_ROWS_VNNI 1
+#endif
+
+#if defined(MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#undef MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#else
+#define MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_
+#endif
+
+#if HWY_TARGET == HWY_AVX3_DL
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+MOTE_SIMD_BEGIN
+namespace panels {
+
+#define MOTE_PANEL_VNNI_ATTR __attribute__((target(HWY_TARGET_STR ",avx512vnni")))
+#define MOTE_PANEL_R(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define MOTE_PANEL_P(X, r) X(r, 0) X(r, 1) X(r, 2) X(r, 3) X(r, 4)
+
+// Register tile: 4 rows x 3 panels (12 accumulators). Measured on Zen 5 (seed
+// network int8, best of 4): 4x3 and 5x3 23 us, 6x3 25, 8x2 24.4, 4x4 25, 3x5
+// 30 (GCC spills and copies accumulators on the larger tiles).
+constexpr size_t kVnniRows = 4, kVnniPanels = 3;
+
+// Input bytes [4g, 4g + 4) of a row as one int32; `tail`: only the bytes
+// before k, the rest 0 (their weights are the zero padding).
+template <bool kTail>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* row, size_t g, size_t k) {
+  int32_t v = 0;
+  memcpy(&v, row + 4 * g, kTail ? k - 4 * g : 4);
+  return v;
+}
+
+// The requantization constants of channels [16q, 16q + 16) (those past n
+// get any valid ones: their outputs are dropped), the bias less 128 times
+// the channel's weight sum (the activations' offset).
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
+                                                  rows::VnniChannels* chn) {
+  alignas(64) int32_t sum[kPanelChannels], bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
+  _mm512_store_si512(sum, weight_sums);
+  for (size_t j = 0; j < kPanelChannels; ++j) {
+    const size_t ch = q * kPanelChannels + j;
+    const bool real = ch < n;
+    bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
+    multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
+    shift[j] = real ? rq.shift[ch] : 1;
+  }
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
+  chn->bias = _mm512_load_si512(bias);
+  const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
+  chn->multiplier_even = _mm512_and_si512(mult, low32);
+  chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
+  chn->shift_even = _mm512_and_si512(sh, low32);
+  chn->shift_odd = _mm512_srli_epi64(sh, 32);
+  chn->round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_even, one));
+  chn->round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_odd, one));
+}
+
+// Rows [0, R) x panels [0, P) of dot products (offset activations): acc[r][q]
+// holds 16 channels' sums. Then bias, requantization, store. kSums (the
+// first tile of a group of panels): also sums the weights while they pass
+// and fills channels[0, P) from them (n, rq: of the group's first panel).
+template <size_t R, size_t P, bool kSums>
+MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, size_t lda, const int8_t* w,
+                                                     size_t ldp, rows::VnniChannels* channels, const I8Requant& rq,
+                                                     __m512i zero_point, __m512i lo, __m512i hi, int8_t* c, size_t ldc,
+                                                     size_t n) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
+  __m512i sums0 = _mm512_setzero_si512(), sums1 = sums0, sums2 = sums0, sums3 = sums0, sums4 = sums0;
+  const size_t quads = k / 4;
+#define MOTE_PANEL_DECLARE(r, q) __m512i acc##r##q = _mm512_setzero_si512();
+#define MOTE_PANEL_ROW(r) \
+  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = a + (R > r ? r : 0) * lda;
+  MOTE_PANEL_R(MOTE_PANEL_ROW)
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_DECLARE
+  // One group of 4 taps: P weight vectors against each row's broadcast quad.
+#define MOTE_PANEL_MAC(r, q) \
+  if constexpr (P > q) acc##r##q = _mm512_dpbusd_epi32(acc##r##q, x, v##q);
+#define MOTE_PANEL_ROW(r)                                                                 \
+  if constexpr (R > r) {                                                                  \
+    const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(Quad<kTail>(a##r, g, k)), flip); \
+    MOTE_PANEL_P(MOTE_PANEL_MAC, r)                                                       \
+  }
+#define MOTE_PANEL_STEP(kTail)                                              \
+  {                                                                         \
+    const int8_t* wg = w + g * kPanelChannels * 4;                          \
+    const __m512i v0 = _mm512_loadu_si512(wg);                              \
+    const __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;           \
+    const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;       \
+    const __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;       \
+    const __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;       \
+    if constexpr (kSums) {                                                  \
+      sums0 = _mm512_dpbusd_epi32(sums0, ones, v0);                         \
+      if constexpr (P > 1) sums1 = _mm512_dpbusd_epi32(sums1, ones, v1);    \
+      if constexpr (P > 2) sums2 = _mm512_dpbusd_epi32(sums2, ones, v2);    \
+      if constexpr (P > 3) sums3 = _mm512_dpbusd_epi32(sums3, ones, v3);    \
+      if constexpr (P > 4) sums4 = _mm512_dpbusd_epi32(sums4, ones, v4);    \
+    }                                                                       \
+    MOTE_PANEL_R(MOTE_PANEL_ROW)                                            \
+  }
+  for (size_t g = 0; g < quads; ++g) {
+    constexpr bool kTail = false;
+    MOTE_PANEL_STEP(kTail)
+  }
+  if (k % 4 != 0) {
+    constexpr bool kTail = true;
+    const size_t g = quads;
+    MOTE_PANEL_STEP(kTail)
+  }
+#undef MOTE_PANEL_STEP
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_MAC
+  if constexpr (kSums) {
+    FillChannels(sums0, 0, n, rq, &channels[0]);
+    if constexpr (P > 1) FillChannels(sums1, 1, n, rq, &channels[1]);
+    if constexpr (P > 2) FillChannels(sums2, 2, n, rq, &channels[2]);
+    if constexpr (P > 3) FillChannels(sums3, 3, n, rq, &channels[3]);
+    if constexpr (P > 4) FillChannels(sums4, 4, n, rq, &channels[4]);
+  }
+  alignas(16) int8_t out[16];
+#define MOTE_PANEL_STORE(r, q)                                                                            \
+  if constexpr (P > q) {                                                                                  \
+    const size_t cols = n - q * kPanelChannels < kPanelChannels ? n - q * kPanelChannels : kPanelChannels; \
+    const __m128i bytes = rows::VnniRequantize(acc##r##q, channels[q], zero_point, lo, hi);               \
+    int8_t* dst = c + r * ldc + q * kPanelChannels;                                                       \
+    if (cols == kPanelChannels) {                                                                         \
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), bytes);                                          \
+    } else {                                                                                              \
+      _mm_store_si128(reinterpret_cast<__m128i*>(out), bytes);                                           \
+      for (size_t j = 0; j < cols; ++j) dst[j] = out[j];                                                  \
+    }                                                                                                     \
+  }
+#define MOTE_PANEL_ROW(r) \
+  if constexpr (R > r) { MOTE_PANEL_P(MOTE_PANEL_STORE, r) }
+  MOTE_PANEL_R(MOTE_PANEL_ROW)
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_STORE
+}
+
+static_assert(kVnniRows == 4 && kVnniPanels == 3, "the switches below cover these tiles");
+
+// Rows [first, m) from the tile at `first` on (its rows' tails included).
+template <size_t P, bool kSums>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const int8_t* a, size_t lda,
+                                                     const int8_t* w, size_t ldp, rows::VnniChannels* channels,
+                                                     const I8Requant& rq, __m512i zero_point, __m512i lo, __m512i hi,
+                                                     int8_t* c, size_t ldc, size_t n) {
+  switch (rows) {
+    case 1: return VnniPanelTile<1, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 2: return VnniPanelTile<2, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 3: return VnniPanelTile<3, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    default: return VnniPanelTile<4, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  }
+}
+
+// Every row against P panels: the first tile also fills the panels'
+// requantization constants (their weight sums), the others use them.
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const int8_t* a, size_t lda, const int8_t* w,
+                                                      size_t ldp, const I8Requant& rq, __m512i zero_point, __m512i lo,
+                                                      __m512i hi, int8_t* c, size_t ldc, size_t n) {
+  rows::VnniChannels channels[P];
+  const size_t first = m < kVnniRows ? m : kVnniRows;
+  VnniPanelTileAt<P, true>(first, k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  for (size_t i = first; i < m; i += kVnniRows)
+    VnniPanelTileAt<P, false>(m - i, k, a + i * lda, lda, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc,
+                              n);
+}
+
+// Panels in groups of up to kVnniPanels, every row per group.
+MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda,
+                                               const int8_t* w, size_t ldp, const I8Requant& rq, int8_t* c,
+                                               size_t ldc) {
+  if (m == 0) return;
+  const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
+  const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
+  const size_t panel_count = PanelCount(n);
+  for (size_t q0 = 0; q0 < panel_count; q0 += kVnniPanels) {
+    const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
+    // The group's channels from 0: requantization tables shifted to them.
+    const size_t c0 = q0 * kPanelChannels;
+    const I8Requant part{rq.bias + c0, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
+    const int8_t* wq = w + q0 * ldp;
+    switch (group) {
+      case 1: VnniPanelRowsOf<1>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 2: VnniPanelRowsOf<2>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      default: VnniPanelRowsOf<3>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+    }
+  }
+}
+#undef MOTE_PANEL_P
+#undef MOTE_PANEL_R
+#undef MOTE_PANEL_VNNI_ATTR
+
+}  // namespace panels
+MOTE_SIMD_END
+#endif  // HWY_TARGET == HWY_AVX3_DL
+
+#endif  // MOTE_I8_PANEL_ROWS_VNNI_HWY_INL_H_

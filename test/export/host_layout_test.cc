@@ -1,0 +1,153 @@
+// The host layout (ExportOptions::host_layout, src/export/host_layout.cc):
+// every conv flagged MOTE_CONV2D_WEIGHTS_PANELS with panel-shaped weights and
+// whole-row im2col tiles, the planned arena exactly what the runtime needs,
+// fp32 outputs the library's, int8 outputs bit-identical to the default
+// layout's on every backend.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "export_models.h"
+#include "export_test_util.h"
+#include "mote/export.h"
+#include "mote/host_runtime.h"
+#include "mote/inspect.h"
+#include "mote/kernels.h"
+#include "mote/rt.h"
+
+namespace mote {
+namespace {
+
+using testing::PrepareForExport;
+using testing::RandomizeModel;
+using testing::SameConv;
+
+// Convs with 1 panel and a partial one (20 channels), a pointwise conv (read
+// in place), stride 2, taps not a multiple of 4, then a dense head.
+void BuildConvStack(Model& model) {
+  model.Input(Shape(9, 7, 3));
+  model.Add(SameConv(20, 3, 1, true), {}, "c1");
+  model.Add(std::make_unique<ReLU>(), {}, "r1");
+  model.Add(SameConv(17, 5, 2, false), {}, "c2");
+  model.Add(std::make_unique<BatchNorm>(), {}, "bn");
+  model.Add(SameConv(33, 1, 1, true), {}, "pointwise");
+  model.Add(std::make_unique<Flatten>(), {}, "flat");
+  model.Add(std::make_unique<Dense>(6), {}, "dense");
+}
+
+std::vector<uint8_t> Export(Model& model, bool host, bool int8, const std::vector<float>& calibration,
+                            size_t max_tile_bytes) {
+  ExportOptions options;
+  options.host_layout = host;
+  options.max_tile_bytes = max_tile_bytes;
+  if (int8) {
+    options.int8 = true;
+    options.calibration = {calibration.data()};
+    options.calibration_count = calibration.size() / model.input_size();
+  }
+  std::vector<uint8_t> bytes;
+  EXPECT_TRUE(ExportModel(model, options, &bytes).ok());
+  return bytes;
+}
+
+std::vector<float> RunExported(const std::vector<uint8_t>& bytes, const std::vector<float>& x, size_t count) {
+  HostRuntime rt;
+  EXPECT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+  std::vector<float> y(count * rt.output_elements());
+  EXPECT_TRUE(rt.RunBatch(x.data(), x.size(), count, y.data(), y.size()).ok());
+  return y;
+}
+
+const MoteOpRecord* Ops(const std::vector<uint8_t>& bytes) {
+  const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(bytes.data());
+  return reinterpret_cast<const MoteOpRecord*>(bytes.data() + h->op_table_offset);
+}
+
+class HostLayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BuildConvStack(model_);
+    ASSERT_TRUE(PrepareForExport(model_, 4).ok());
+    RandomizeModel(model_, 31);
+    Rng rng(32);
+    x_.resize(kCount * model_.input_size());
+    for (float& v : x_) v = rng.Uniform(-1.0f, 1.0f);
+  }
+  static constexpr size_t kCount = 12;
+  Model model_;
+  std::vector<float> x_;
+};
+
+TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
+  for (const bool int8 : {false, true}) {
+    SCOPED_TRACE(int8 ? "int8" : "fp32");
+    const std::vector<uint8_t> bytes = Export(model_, true, int8, x_, 65536);
+    const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(bytes.data());
+    size_t need = 0;
+    ASSERT_EQ(mote_rt_arena_bytes(bytes.data(), bytes.size(), &need), MOTE_RT_OK);
+    EXPECT_EQ(need, h->arena_bytes);
+    HostRuntime rt;
+    ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+    int convs = 0;
+    const mote_rt_model& m = rt.model();
+    for (uint32_t i = 0; i < h->op_count; ++i) {
+      const MoteOpRecord& op = Ops(bytes)[i];
+      if (op.type != MOTE_OP_CONV2D) continue;
+      ++convs;
+      EXPECT_EQ(op.params[7], MOTE_CONV2D_WEIGHTS_PANELS);
+      const MoteTensorRecord& w = m.tensors[op.inputs[1]];
+      const MoteTensorRecord& y = m.tensors[op.output];
+      EXPECT_EQ(w.dims[0], kernels::PanelCount(y.dims[2]));
+      EXPECT_EQ(w.dims[2], kernels::kPanelChannels);
+      EXPECT_EQ(w.dims[3], int8 ? 4u : 1u);
+      EXPECT_GE(op.params[6], 1);  // whole rows, int8 too (the default layout's int8 tile is 2 rows)
+    }
+    EXPECT_EQ(convs, 3);
+  }
+}
+
+// inspect's MACs come from the op's window and input, not the weights' dims.
+TEST_F(HostLayoutTest, InspectCountsTheSameMacs) {
+  for (const bool int8 : {false, true}) {
+    const std::vector<uint8_t> plain = Export(model_, false, int8, x_, 1024), host = Export(model_, true, int8, x_, 1024);
+    InspectReport want, got;
+    ASSERT_TRUE(InspectModel(plain.data(), plain.size(), &want).ok());
+    ASSERT_TRUE(InspectModel(host.data(), host.size(), &got).ok());
+    ASSERT_EQ(got.ops.size(), want.ops.size());
+    for (size_t i = 0; i < got.ops.size(); ++i) EXPECT_EQ(got.ops[i].macs, want.ops[i].macs) << i;
+    EXPECT_EQ(got.macs, want.macs);
+  }
+}
+
+TEST_F(HostLayoutTest, Fp32MatchesTheDefaultLayout) {
+  for (const size_t tile : {size_t(1), size_t(500), size_t(65536)}) {  // one row per tile .. every row
+    SCOPED_TRACE(tile);
+    const std::vector<float> want = RunExported(Export(model_, false, false, x_, 65536), x_, kCount);
+    const std::vector<float> got = RunExported(Export(model_, true, false, x_, tile), x_, kCount);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f * (1.0f + std::fabs(want[i]))) << i;
+  }
+}
+
+TEST_F(HostLayoutTest, Int8BitIdenticalToTheDefaultLayoutOnEveryBackend) {
+  const Backend before = ActiveBackend();
+  const std::vector<uint8_t> plain = Export(model_, false, true, x_, 1024);
+  for (const size_t tile : {size_t(1), size_t(100), size_t(65536)}) {
+    const std::vector<uint8_t> host = Export(model_, true, true, x_, tile);
+    for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+      if (!SetBackend(backend).ok()) continue;
+      SCOPED_TRACE(std::string(BackendName(backend)) + " tile " + std::to_string(tile));
+      const std::vector<float> want = RunExported(plain, x_, kCount), got = RunExported(host, x_, kCount);
+      ASSERT_EQ(got.size(), want.size());
+      EXPECT_NE(*std::min_element(want.begin(), want.end()), *std::max_element(want.begin(), want.end()));
+      for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got[i], want[i]) << i;
+    }
+  }
+  ASSERT_TRUE(SetBackend(before).ok());
+}
+
+}  // namespace
+}  // namespace mote

@@ -1,0 +1,235 @@
+// F32PanelRows / I8PanelRows (weights packed in output-channel panels): the
+// scalar kernels against F32DenseRows / I8DenseRows on the same weights
+// unpacked (int8 bit for bit), then every SIMD path against scalar (int8 bit
+// for bit), on odd shapes: partial panels, taps not a multiple of 4, row
+// tails of every register block, panel strides above the minimum, fp32 rows
+// read as runs.
+#include <cstdint>
+#include <vector>
+
+#include "dense_rows_test_util.h"
+#include "kernel_test_util.h"
+#include "mote/kernels.h"
+
+namespace mote {
+namespace {
+
+using testing::AllNear;
+using testing::BasicBuffer;
+using testing::Buffer;
+using testing::Describe;
+using testing::RowsShape;
+using testing::RowsShapes;
+using testing::ScopedBackend;
+using testing::SimdCases;
+using I8Buffer = BasicBuffer<int8_t>;
+
+std::vector<RowsShape> PanelShapes() {
+  std::vector<RowsShape> shapes = RowsShapes();
+  // The seed network's convs (rows, Cout, K) and row counts around the
+  // register blocks (4, 8) with 1..5 panels.
+  for (const RowsShape& s : std::vector<RowsShape>{{49, 80, 1000, 1000, 1000, 80},
+                                                   {21, 80, 600, 600, 600, 80},
+                                                   {49, 40, 250, 250, 250, 40},
+                                                   {196, 10, 25, 25, 25, 10},
+                                                   {9, 33, 250, 251, 250, 35},
+                                                   {13, 96, 7, 9, 7, 96},
+                                                   {7, 16, 4, 4, 4, 16},
+                                                   {6, 48, 30, 30, 30, 50}})
+    shapes.push_back(s);
+  return shapes;
+}
+
+// Panel strides: the minimum, or one panel row more on some shapes.
+size_t F32Ldp(const RowsShape& s) { return kernels::kPanelChannels * (s.k + s.m % 2); }
+size_t I8Ldp(const RowsShape& s) { return kernels::kPanelChannels * 4 * (kernels::I8PanelQuads(s.k) + s.m % 2); }
+
+// fp32 rows are also read as runs (a conv's kernel rows in its padded
+// input): `runs` holds A's rows as runs of `segment` values `stride` apart,
+// the gaps NaN (a read of one would show in the outputs).
+struct F32Case {
+  RowsShape s;
+  Buffer a, w, bias, packed;
+  size_t segment, stride, ld_runs;
+  Buffer runs;
+};
+
+size_t SegmentOf(size_t k) { return k % 5 == 0 ? k / 5 : (k % 3 == 0 ? k / 3 : k); }
+
+F32Case RandomF32Case(Rng& rng, const RowsShape& s) {
+  const size_t panels = kernels::PanelCount(s.n), segment = SegmentOf(s.k), stride = segment + 3;
+  const size_t ld_runs = s.k / segment * stride + 1;
+  F32Case c{s, Buffer(s.m * s.lda, 1), Buffer(s.n * s.ldw, 3), Buffer(s.n, 2), Buffer(panels * F32Ldp(s), 1),
+            segment, stride, ld_runs, Buffer(s.m * ld_runs, 2, __builtin_nanf(""))};
+  c.a.FillUniform(rng);
+  for (size_t i = 0; i < s.m; ++i)
+    for (size_t p = 0; p < s.k; ++p) c.runs[i * ld_runs + p / segment * stride + p % segment] = c.a[i * s.lda + p];
+  c.w.FillUniform(rng);
+  c.bias.FillUniform(rng);
+  std::vector<float> tight(kernels::F32PanelFloats(s.n, s.k));
+  kernels::PackF32Panels(s.n, s.k, c.w.data(), s.ldw, tight.data());
+  for (size_t q = 0; q < panels; ++q)
+    for (size_t i = 0; i < s.k * kernels::kPanelChannels; ++i)
+      c.packed[q * F32Ldp(s) + i] = tight[q * s.k * kernels::kPanelChannels + i];
+  return c;
+}
+
+float Hi(const RowsShape& s) { return 0.3f * float(s.k > 4 ? s.k / 4 : 1); }
+Buffer F32Output(const RowsShape& s) { return Buffer(s.m * s.ldc, 2, -7.0f); }
+float AbsTolerance(const RowsShape& s) { return 4e-7f * float(s.k) + 1e-6f; }
+
+// runs: A read from c.runs as runs, else as plain rows.
+void RunF32Panels(const F32Case& c, Buffer* out, bool runs = false) {
+  kernels::F32PanelRows(c.s.m, c.s.n, c.s.k, runs ? c.runs.data() : c.a.data(), runs ? c.ld_runs : c.s.lda,
+                        runs ? c.segment : c.s.k, runs ? c.stride : c.s.k, c.packed.data(), F32Ldp(c.s),
+                        c.bias.data(), -0.5f, Hi(c.s), out->data(), c.s.ldc);
+}
+
+TEST(F32PanelRowsTest, ScalarMatchesDenseRowsOnUnpackedWeights) {
+  ScopedBackend scalar(Backend::kScalar);
+  Rng rng(21);
+  for (const RowsShape& s : PanelShapes()) {
+    SCOPED_TRACE(Describe(s));
+    const F32Case c = RandomF32Case(rng, s);
+    Buffer want = F32Output(s), got = F32Output(s);
+    kernels::F32DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.bias.data(), -0.5f, Hi(s),
+                          want.data(), s.ldc);
+    for (const bool runs : {false, true}) {
+      SCOPED_TRACE(runs ? "runs" : "rows");
+      RunF32Panels(c, &got, runs);
+      ASSERT_TRUE(got.GuardIntact());
+      ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s)));
+    }
+  }
+}
+
+TEST(F32PanelRowsTest, EverySimdPathMatchesScalar) {
+  Rng rng(22);
+  for (const RowsShape& s : PanelShapes()) {
+    const F32Case c = RandomF32Case(rng, s);
+    Buffer want = F32Output(s);
+    {
+      ScopedBackend scalar(Backend::kScalar);
+      RunF32Panels(c, &want);
+    }
+    for (const auto& bc : SimdCases()) {
+      SCOPED_TRACE(bc.name + " " + Describe(s));
+      ScopedBackend backend(bc);
+      for (const bool runs : {false, true}) {
+        Buffer got = F32Output(s);
+        RunF32Panels(c, &got, runs);
+        ASSERT_TRUE(got.GuardIntact());
+        ASSERT_TRUE(AllNear(want, got, 1e-6f, AbsTolerance(s))) << (runs ? "runs" : "rows");
+      }
+    }
+  }
+}
+
+struct I8Case {
+  RowsShape s;
+  I8Buffer a, w, packed;
+  std::vector<int32_t> bias, multiplier, shift;
+  kernels::I8Requant rq;
+};
+
+// c->packed from c->w, panels I8Ldp apart.
+void PackI8(I8Case* c) {
+  const RowsShape& s = c->s;
+  std::vector<int8_t> tight(kernels::I8PanelBytes(s.n, s.k));
+  kernels::PackI8Panels(s.n, s.k, c->w.data(), s.ldw, tight.data());
+  const size_t panel_bytes = kernels::I8PanelQuads(s.k) * kernels::kPanelChannels * 4;
+  for (size_t q = 0; q < kernels::PanelCount(s.n); ++q)
+    for (size_t i = 0; i < panel_bytes; ++i) c->packed[q * I8Ldp(s) + i] = tight[q * panel_bytes + i];
+}
+
+// Requantization per channel: multipliers in [2^30, 2^31), shifts scaling a
+// k-long dot product to about the int8 range, some at shift 1 / 62 and the
+// multiplier's ends.
+I8Case RandomI8Case(Rng& rng, const RowsShape& s) {
+  const size_t panels = kernels::PanelCount(s.n);
+  I8Case c{s, I8Buffer(s.m * s.lda, 1), I8Buffer(s.n * s.ldw, 3), I8Buffer(panels * I8Ldp(s), 1), {}, {}, {}, {}};
+  c.a.FillUniform(rng, -128, 127);
+  c.w.FillUniform(rng, -128, 127);
+  PackI8(&c);
+  int32_t log_k = 0;
+  while ((size_t(1) << log_k) < s.k) ++log_k;
+  for (size_t j = 0; j < s.n; ++j) {
+    c.bias.push_back(int32_t(rng.Below(200001)) - 100000);
+    c.multiplier.push_back(j % 5 == 2 ? INT32_MAX : (int32_t(1) << 30) + int32_t(rng.Below(1u << 30)));
+    c.shift.push_back(j % 7 == 3 ? 1 : (j % 7 == 5 ? 62 : 38 + log_k / 2 + int32_t(rng.Below(5))));
+  }
+  const int32_t zp = int32_t(rng.Below(41)) - 20;
+  c.rq = {c.bias.data(), c.multiplier.data(), c.shift.data(), zp, s.n % 2 ? -128 : zp, 127};
+  return c;
+}
+
+I8Buffer I8Output(const RowsShape& s) { return I8Buffer(s.m * s.ldc, 2, int8_t(-77)); }
+
+void RunI8Panels(const I8Case& c, I8Buffer* out) {
+  kernels::I8PanelRows(c.s.m, c.s.n, c.s.k, c.a.data(), c.s.lda, c.packed.data(), I8Ldp(c.s), c.rq, out->data(),
+                       c.s.ldc);
+}
+
+void ExpectSameBytes(const I8Buffer& want, const I8Buffer& got) {
+  ASSERT_TRUE(got.GuardIntact());
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(int(got[i]), int(want[i])) << "element " << i;
+}
+
+TEST(I8PanelRowsTest, ScalarMatchesDenseRowsBitForBit) {
+  ScopedBackend scalar(Backend::kScalar);
+  Rng rng(23);
+  for (const RowsShape& s : PanelShapes()) {
+    SCOPED_TRACE(Describe(s));
+    const I8Case c = RandomI8Case(rng, s);
+    I8Buffer want = I8Output(s), got = I8Output(s);
+    kernels::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq, want.data(), s.ldc);
+    RunI8Panels(c, &got);
+    ExpectSameBytes(want, got);
+  }
+}
+
+TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
+  Rng rng(24);
+  for (const RowsShape& s : PanelShapes()) {
+    const I8Case c = RandomI8Case(rng, s);
+    I8Buffer want = I8Output(s);
+    {
+      ScopedBackend scalar(Backend::kScalar);
+      RunI8Panels(c, &want);
+    }
+    for (const auto& bc : SimdCases()) {
+      SCOPED_TRACE(bc.name + " " + Describe(s));
+      ScopedBackend backend(bc);
+      I8Buffer got = I8Output(s);
+      RunI8Panels(c, &got);
+      ExpectSameBytes(want, got);
+    }
+  }
+}
+
+// Extreme inputs: every activation -128 and every weight -128 or 127, the
+// sums the offset-by-128 trick must still get exactly.
+TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {
+  const RowsShape s{5, 35, 1003, 1003, 1003, 35};
+  Rng rng(25);
+  I8Case c = RandomI8Case(rng, s);
+  for (size_t i = 0; i < c.a.size(); ++i) c.a[i] = -128;
+  for (size_t j = 0; j < s.n; ++j)
+    for (size_t p = 0; p < s.k; ++p) c.w[j * s.ldw + p] = j % 2 ? int8_t(127) : int8_t(-128);
+  PackI8(&c);
+  I8Buffer want = I8Output(s);
+  {
+    ScopedBackend scalar(Backend::kScalar);
+    kernels::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq, want.data(), s.ldc);
+  }
+  for (const auto& bc : testing::AllCases()) {
+    SCOPED_TRACE(bc.name);
+    ScopedBackend backend(bc);
+    I8Buffer got = I8Output(s);
+    RunI8Panels(c, &got);
+    ExpectSameBytes(want, got);
+  }
+}
+
+}  // namespace
+}  // namespace mote
