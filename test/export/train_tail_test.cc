@@ -92,6 +92,15 @@ ExportOptions TrainingOptions(MoteOptimizerType optimizer, float lr) {
   return o;
 }
 
+// The test model (BuildModel) exported twice: plain, and with its last dense
+// layer trainable with `optimizer` at learning rate 0.1.
+void ExportPlainAndTrainable(Model& model, MoteOptimizerType optimizer, uint64_t seed, std::vector<uint8_t>* plain,
+                             std::vector<uint8_t>* trainable) {
+  BuildModel(model, optimizer, seed);
+  ASSERT_TRUE(ExportModel(model, ExportOptions{}, plain).ok());
+  ASSERT_TRUE(ExportModel(model, TrainingOptions(optimizer, 0.1f), trainable).ok());
+}
+
 struct Loaded {
   std::unique_ptr<Aligned> bytes, arena;
   mote_rt_model m{};
@@ -386,10 +395,8 @@ TEST_P(TrainTail, TwoTrainableLayersEqualLibrary) {
 
 TEST(TrainTailBatch, BadBatchSizesAndRefusedExamples) {
   Model model;
-  BuildModel(model, MOTE_OPTIMIZER_SGD, 4);
   std::vector<uint8_t> plain, file;
-  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
-  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f), &file).ok());
+  ASSERT_NO_FATAL_FAILURE(ExportPlainAndTrainable(model, MOTE_OPTIMIZER_SGD, 4, &plain, &file));
   Loaded a, b;
   ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
   ASSERT_EQ(b.Load(file), MOTE_RT_OK);
@@ -435,10 +442,8 @@ TEST(TrainTailBatch, BadBatchSizesAndRefusedExamples) {
 // another model are refused and change nothing.
 TEST(TrainTailRecord, RoundTripAndEveryBrokenRecordIsRefused) {
   Model model;
-  BuildModel(model, MOTE_OPTIMIZER_SGD, 6);
   std::vector<uint8_t> plain, file, other_file;
-  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
-  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f), &file).ok());
+  ASSERT_NO_FATAL_FAILURE(ExportPlainAndTrainable(model, MOTE_OPTIMIZER_SGD, 6, &plain, &file));
   ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.2f), &other_file).ok());
   Loaded a, tuned, fresh, other;
   ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
@@ -498,10 +503,8 @@ TEST(TrainTailRecord, RoundTripAndEveryBrokenRecordIsRefused) {
 
 TEST(TrainTailArena, CoversTrainingExactlyAndOldModelsAreUnchanged) {
   Model model;
-  BuildModel(model, MOTE_OPTIMIZER_MOMENTUM, 3);
   std::vector<uint8_t> plain, trainable;
-  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
-  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_MOMENTUM, 0.1f), &trainable).ok());
+  ASSERT_NO_FATAL_FAILURE(ExportPlainAndTrainable(model, MOTE_OPTIMIZER_MOMENTUM, 3, &plain, &trainable));
   Loaded a, b;
   ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
   ASSERT_EQ(b.Load(trainable), MOTE_RT_OK);
@@ -534,10 +537,8 @@ TEST(TrainTailArena, CoversTrainingExactlyAndOldModelsAreUnchanged) {
 
 TEST(TrainTailInspect, ReportsTheTrainingArenaParametersAndStepCost) {
   Model model;
-  BuildModel(model, MOTE_OPTIMIZER_MOMENTUM, 3);
   std::vector<uint8_t> plain, trainable;
-  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
-  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_MOMENTUM, 0.1f), &trainable).ok());
+  ASSERT_NO_FATAL_FAILURE(ExportPlainAndTrainable(model, MOTE_OPTIMIZER_MOMENTUM, 3, &plain, &trainable));
   InspectReport r;
   ASSERT_TRUE(InspectModel(plain.data(), plain.size(), &r).ok());
   EXPECT_EQ(r.trainable_op, -1);
@@ -568,10 +569,8 @@ TEST(TrainTailInspect, ReportsTheTrainingArenaParametersAndStepCost) {
 
 TEST(TrainTailBadUse, RefusedWithAStatusAndNothingChanges) {
   Model model;
-  BuildModel(model, MOTE_OPTIMIZER_SGD, 5);
   std::vector<uint8_t> plain, trainable;
-  ASSERT_TRUE(ExportModel(model, ExportOptions{}, &plain).ok());
-  ASSERT_TRUE(ExportModel(model, TrainingOptions(MOTE_OPTIMIZER_SGD, 0.1f), &trainable).ok());
+  ASSERT_NO_FATAL_FAILURE(ExportPlainAndTrainable(model, MOTE_OPTIMIZER_SGD, 5, &plain, &trainable));
   Loaded a, b;
   ASSERT_EQ(a.Load(plain), MOTE_RT_OK);
   ASSERT_EQ(b.Load(trainable), MOTE_RT_OK);
