@@ -101,6 +101,21 @@ void ExportPlainAndTrainable(Model& model, MoteOptimizerType optimizer, uint64_t
   ASSERT_TRUE(ExportModel(model, TrainingOptions(optimizer, 0.1f), trainable).ok());
 }
 
+// The runtime's parameters against the library's after `what` number `n`
+// (a step or an update): bit for bit, or within 1e-5.
+void ExpectSameParams(const std::vector<float>& got, const std::vector<float>& want, bool exact, const char* what,
+                      int n) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (exact) {
+      ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << what << " " << n << " param " << i << ": " << got[i]
+                                                       << " vs " << want[i];
+    } else {
+      ASSERT_NEAR(got[i], want[i], 1e-5f) << what << " " << n << " param " << i;
+    }
+  }
+}
+
 struct Loaded {
   std::unique_ptr<Aligned> bytes, arena;
   mote_rt_model m{};
@@ -168,16 +183,7 @@ void CompareWithLibrary(MoteOptimizerType optimizer, bool int8, bool exact) {
     ASSERT_EQ(mote_rt_train_step(&rt.m, uint32_t(label), &rt_loss), MOTE_RT_OK);
     std::vector<float> h(rt.tail_input(), rt.tail_input() + kHidden);
     ASSERT_TRUE(tail.TrainStep(h.data(), Targets{&label, nullptr}, 1, lr, &lib_loss).ok());
-    const std::vector<float> got = rt.params(), want = TailParams(tail);
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) {
-      if (exact) {
-        ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << "step " << step << " param " << i << ": " << got[i]
-                                                         << " vs " << want[i];
-      } else {
-        ASSERT_NEAR(got[i], want[i], 1e-5f) << "step " << step << " param " << i;
-      }
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectSameParams(rt.params(), TailParams(tail), exact, "step", step));
     if (exact) {
       EXPECT_EQ(rt_loss, lib_loss);
     } else {
@@ -239,16 +245,7 @@ void CompareBatchWithLibrary(MoteOptimizerType optimizer, uint32_t batch, bool e
     EXPECT_EQ(rt.m.accumulated, 0u);
     float lib_loss = 0.0f;
     ASSERT_TRUE(tail.TrainStep(h.data(), Targets{labels.data(), nullptr}, batch, 0.05f, &lib_loss).ok());
-    const std::vector<float> got = rt.params(), want = TailParams(tail);
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) {
-      if (exact) {
-        ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << "update " << update << " param " << i << ": " << got[i]
-                                                         << " vs " << want[i];
-      } else {
-        ASSERT_NEAR(got[i], want[i], 1e-5f) << "update " << update << " param " << i;
-      }
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectSameParams(rt.params(), TailParams(tail), exact, "update", update));
   }
   EXPECT_EQ(rt.m.steps, 4u);  // one optimizer step per batch (Adam's t)
 }
@@ -308,16 +305,7 @@ void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, b
     float lib_loss = 0.0f;
     ASSERT_TRUE(lib.TrainStep(xs.data(), Targets{labels.data(), nullptr}, batch, 0.05f, &lib_loss).ok());
     if (!two) std::copy(frozen.begin(), frozen.end(), lib.params() + kernel->offset);
-    const std::vector<float> got = rt.params(), want = TailParams(lib, true, two);
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) {
-      if (exact) {
-        ASSERT_EQ(std::memcmp(&got[i], &want[i], 4), 0) << "update " << update << " param " << i << ": " << got[i]
-                                                         << " vs " << want[i];
-      } else {
-        ASSERT_NEAR(got[i], want[i], 1e-5f) << "update " << update << " param " << i;
-      }
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectSameParams(rt.params(), TailParams(lib, true, two), exact, "update", update));
   }
   // The hidden bias (and kernel) moved.
   const std::vector<float> trained = rt.params(), initial = TailParams(model, true, two);
