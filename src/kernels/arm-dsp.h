@@ -112,8 +112,9 @@ inline uint32_t AddBytes(uint32_t v, uint32_t acc) {
 // against w1. Per word: LDRD, 2 LDR, 8 SXTB16, 8 SMLAD (16 multiply-adds).
 // The taps past the last whole word (k % 4) go one by one: a weight word
 // there could reach past the weights.
-__attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w0, const int8_t* w1, size_t k,
-                                                int32_t* s) {
+// Each inner loop has one user file ([[maybe_unused]]: the other includes it too).
+[[maybe_unused]] __attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w0, const int8_t* w1,
+                                                                 size_t k, int32_t* s) {
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   size_t groups = k / 4;
 #if MOTE_ARM_DSP_INSTRUCTIONS
@@ -171,7 +172,7 @@ __attribute__((noinline)) void PairTimesTwoRows(const int8_t* x, const int8_t* w
 // s[2i + 1] = x . w[i] (each sum twice: the pair layout of StoreChannels).
 // Per word: 5 LDR, 10 SXTB16, 8 SMLAD (16 multiply-adds); the taps past the
 // last whole word one by one.
-__attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* const* w, size_t k, int32_t* s) {
+[[maybe_unused]] __attribute__((noinline)) void RowTimesFourRows(const int8_t* x, const int8_t* const* w, size_t k, int32_t* s) {
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
   size_t groups = k / 4;
