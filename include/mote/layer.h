@@ -120,6 +120,11 @@ struct ForwardArgs {
   // layer may skip what only Backward reads (Conv2D's kept columns) and take
   // paths meant for inference on a few rows.
   bool predict = false;
+  // Changes whenever the model's parameters may have changed (optimizer
+  // steps, Model::params(), Prepare); 0: unknown. Layers keeping a copy of
+  // their weights in another layout for predict (Conv2D's panels) redo it
+  // when it differs from the one they made the copy at, or is 0.
+  uint64_t params_version = 0;
 };
 
 struct BackwardArgs {

@@ -207,6 +207,9 @@ class Model {
 
   // The parameter and gradient buffers (same layout): param_buffer_floats()
   // floats each, every tensor at its ParamInfo offset, 16-float aligned.
+  // Predict keeps some weights in other layouts (Conv2D's panels), redone
+  // after each params() call: write through a pointer from a params() call
+  // made after the last Predict / Evaluate.
   float* params();
   float* grads();
   // Trainable parameters, counted exactly (each tied tensor once; the seed

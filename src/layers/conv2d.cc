@@ -205,10 +205,13 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
-  if (!direct_) {  // Predict on a few images (ForwardRows): on the caller, or one image per worker
-    ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));
-    ctx.RequestWorkerScratch(conv_rows::ScratchFloats(g, filters_));
-  }
+  // Predict on a few images (ForwardRows): the weights packed in panels, kept
+  // between calls, and one padded image on the caller or on each worker.
+  if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch))
+    return OutOfRange("Conv2D: buffers too large");
+  panels_handle_ = ctx.AddBuffer(kernels::F32PanelFloats(filters_, patch));
+  ctx.RequestScratch(kernels::F32ConvPanelsPaddedFloats(g));
+  ctx.RequestWorkerScratch(kernels::F32ConvPanelsPaddedFloats(g));
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
     // Weight-gradient chunks: kernel taps of one kernel row, at least 256
@@ -265,6 +268,8 @@ void Conv2D::Bind(const BindContext& ctx) {
     bias_grad_ = ctx.grad(bias_param_);
   }
   columns_ = keep_columns_ ? ctx.buffer(columns_handle_) : nullptr;
+  panels_ = ctx.buffer(panels_handle_);
+  panels_version_ = 0;
 }
 
 kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) const {
@@ -286,23 +291,27 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
   });
 }
 
-// Predict on a few images: row dot products against the weights as stored
-// (src/layers/conv_rows.h), which beat the GEMMs' packing at these sizes.
+// Predict on a few images: each image as the runtime's host layout runs it
+// (kernels::F32ConvPanels), which beats the GEMMs' packing at these sizes.
 void Conv2D::ForwardRows(const ForwardArgs& args) {
+  if (args.params_version == 0 || args.params_version != panels_version_) {
+    kernels::PackF32Panels(filters_, geometry_.patch_size(), kernel_, geometry_.patch_size(), panels_);
+    panels_version_ = args.params_version;
+  }
   kernels::Conv2DGeometry g = geometry_;
-  g.batch = args.batch;
-  const float inf = std::numeric_limits<float>::infinity();
-  if (direct_)
-    return kernels::F32DenseRows(g.rows(), filters_, g.in_c, args.inputs[0], g.in_c, kernel_, g.in_c, bias_, -inf,
-                                 inf, args.output, filters_);
-  if (args.pool == nullptr || args.batch == 1)
-    return conv_rows::ConvRows(g, args.inputs[0], kernel_, filters_, bias_, -inf, inf, args.scratch, args.output);
-  // One image per chunk, computed as on one thread.
   g.batch = 1;
+  const float inf = std::numeric_limits<float>::infinity();
   const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
+  if (args.pool == nullptr || args.batch == 1) {
+    for (size_t n = 0; n < args.batch; ++n)
+      kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias_, -inf, inf, args.scratch,
+                             args.output + n * image_out);
+    return;
+  }
+  // One image per chunk, computed as on one thread.
   ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
-    conv_rows::ConvRows(g, args.inputs[0] + n * image_in, kernel_, filters_, bias_, -inf, inf,
-                        args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
+    kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias_, -inf, inf,
+                           args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
   });
 }
 

@@ -147,7 +147,10 @@ const float* Model::node_state(NodeId node, const char* name) const {
     if (s.node == node && s.name == name) return impl_->state + s.offset;
   return nullptr;
 }
-float* Model::params() { return impl_->params; }
+float* Model::params() {
+  ++impl_->params_version;  // the caller may write them: Predict's copies in other layouts are redone
+  return impl_->params;
+}
 float* Model::grads() { return impl_->grads; }
 size_t Model::param_count() const {
   size_t n = 0;

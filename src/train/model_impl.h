@@ -158,6 +158,9 @@ struct Model::Impl {
   float* worker_scratch = nullptr;
   Rng rng;
   uint64_t step = 0;
+  // ForwardArgs::params_version: bumped wherever the parameters may change
+  // (Prepare, each optimizer update, Model::params()); never 0.
+  uint64_t params_version = 1;
   float weight_noise = 0.0f;
   float clip_norm = 0.0f;  // 0: no gradient clipping
   std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step

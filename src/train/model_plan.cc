@@ -375,6 +375,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   m.params_before.assign(m.optimizer_probes ? 0 : m.param_count, 0.0f);
   m.optimizer_state_before.assign(m.optimizer_probes ? 0 : m.optimizer_state_count, 0.0f);
   m.state_before.resize(m.state_count);
+  ++m.params_version;
   m.prepared = true;
   return Status::Ok();
 }

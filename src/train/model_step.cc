@@ -45,6 +45,7 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
                      m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
     args.predict = predict;
+    args.params_version = m.params_version;
     n.layer->Forward(args);
   }
   return Status::Ok();
@@ -106,6 +107,7 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
 OptimizerStep Model::Impl::BeginUpdate(float learning_rate) {
   if (clip_norm > 0.0f) ClipGradients();
   ++step;
+  ++params_version;
   return OptimizerStep{params, grads, optimizer_state, param_count, ranges.data(), ranges.size(), learning_rate,
                        step};
 }

@@ -1,8 +1,8 @@
 // Model::Predict (src/train/model_predict.cc): buffer sizes are checked before
 // anything is read or written, so a short buffer is an error, not a read past
 // its end (the sanitizer build would report one as a heap-buffer-overflow).
-// Predict on a few examples (convolutions and dense layers as row dot
-// products) matches the inference Forward on every backend and allocates
+// Predict on a few examples (convolutions on weights packed in panels, dense
+// layers as row dot products) matches the inference Forward on every backend and allocates
 // nothing.
 #include <gtest/gtest.h>
 
@@ -155,6 +155,37 @@ TEST(ModelPredict, SeedNetworkFewExamplesMatchTheInferenceForward) {
   ASSERT_TRUE(BuildSeedNetwork(model, NarrowSeedNetworkOptions()).ok());
   ASSERT_TRUE(model.Prepare(6, 2).ok());
   ExpectPredictMatchesForward(model, 6);
+}
+
+// Predict keeps Conv2D's weights packed in panels between calls (repacked
+// when the parameters version moves): after a training step, a write through
+// params() and a new Prepare, Predict still matches the inference Forward,
+// so no stale copy is used.
+TEST(ModelPredict, PredictFollowsEveryWeightChange) {
+  Model model;
+  BuildOddCnn(model, 6);
+  const size_t in = model.input_size(0), out = model.output_size(0);
+  const std::vector<float> x = Uniform(6 * in, 5);
+  const float* px = x.data();
+  auto expect_predict_matches_forward = [&](const char* after) {
+    SCOPED_TRACE(after);
+    ASSERT_TRUE(model.Forward(&px, 1, false).ok());
+    const std::vector<float> want(model.output(), model.output() + out);
+    std::vector<float> got(out);
+    for (int call = 0; call < 2; ++call) {  // packing, then the kept panels
+      ASSERT_TRUE(model.Predict(x.data(), in, 1, got.data(), got.size()).ok());
+      for (size_t i = 0; i < out; ++i) ASSERT_NEAR(got[i], want[i], 1e-4 * (1.0 + std::fabs(want[i]))) << i;
+    }
+  };
+  expect_predict_matches_forward("prepare");
+  const std::vector<int32_t> labels = {1, 0, 3, 2, 1, 0};
+  ASSERT_TRUE(model.TrainStep(&px, Targets{labels.data(), nullptr}, 6, 0.5f).ok());
+  expect_predict_matches_forward("a training step");
+  float* params = model.params();
+  for (size_t i = 0; i < model.param_buffer_floats(); ++i) params[i] = -params[i];
+  expect_predict_matches_forward("a write through params()");
+  ASSERT_TRUE(model.Prepare(3, 1).ok());
+  expect_predict_matches_forward("a new Prepare");
 }
 
 }  // namespace

@@ -99,8 +99,14 @@ class Conv2D final : public Layer {
   // whole images (each owns its images of dx). Results equal the serial
   // path's for every thread count.
   void ForwardParallel(const ForwardArgs& args);
-  // Predict (ForwardArgs::predict) on a few images: row dot products.
+  // Predict (ForwardArgs::predict) on a few images: the runtime's host-layout
+  // convolution (kernels::F32ConvPanels) against panels_, the weights packed
+  // in output-channel panels, repacked when ForwardArgs::params_version says
+  // the parameters changed since (or is 0: unknown).
   void ForwardRows(const ForwardArgs& args);
+  BufferHandle panels_handle_;
+  float* panels_ = nullptr;
+  uint64_t panels_version_ = 0;  // the params_version panels_ was packed at (0: never)
   void BackwardParallel(const BackwardArgs& args);
   // BackwardParallel's chunks: dW of taps (ky, kx_begin ..) and dx of images
   // [n0, n1), with the worker's scratch `mine`.
