@@ -209,7 +209,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   // between calls, and one padded image on the caller or on each worker.
   if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch))
     return OutOfRange("Conv2D: buffers too large");
-  panels_handle_ = ctx.AddBuffer(kernels::F32PanelFloats(filters_, patch));
+  // (Without a bias, zeros after them: F32PanelRows then reads whole vectors
+  // of biases in place instead of zero-padding a copy per call.)
+  panels_handle_ = ctx.AddBuffer(kernels::F32PanelFloats(filters_, patch) +
+                                 (options_.use_bias ? 0 : kernels::F32PanelFloats(filters_, 1)));
   ctx.RequestScratch(kernels::F32ConvPanelsPaddedFloats(g));
   ctx.RequestWorkerScratch(kernels::F32ConvPanelsPaddedFloats(g));
   parallel_ = direct_weights_ && !classes_.empty();
@@ -294,23 +297,27 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
 // Predict on a few images: each image as the runtime's host layout runs it
 // (kernels::F32ConvPanels), which beats the GEMMs' packing at these sizes.
 void Conv2D::ForwardRows(const ForwardArgs& args) {
+  float* zero_bias = panels_ + kernels::F32PanelFloats(filters_, geometry_.patch_size());  // without a bias
   if (args.params_version == 0 || args.params_version != panels_version_) {
     kernels::PackF32Panels(filters_, geometry_.patch_size(), kernel_, geometry_.patch_size(), panels_);
+    if (bias_ == nullptr)
+      for (size_t j = 0; j < kernels::F32PanelFloats(filters_, 1); ++j) zero_bias[j] = 0.0f;
     panels_version_ = args.params_version;
   }
+  const float* bias = bias_ != nullptr ? bias_ : zero_bias;
   kernels::Conv2DGeometry g = geometry_;
   g.batch = 1;
   const float inf = std::numeric_limits<float>::infinity();
   const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
   if (args.pool == nullptr || args.batch == 1) {
     for (size_t n = 0; n < args.batch; ++n)
-      kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias_, -inf, inf, args.scratch,
+      kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias, -inf, inf, args.scratch,
                              args.output + n * image_out);
     return;
   }
   // One image per chunk, computed as on one thread.
   ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
-    kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias_, -inf, inf,
+    kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias, -inf, inf,
                            args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
   });
 }
