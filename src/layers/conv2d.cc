@@ -207,7 +207,9 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
   // Predict on a few images (ForwardRows): the weights packed in panels, kept
   // between calls, and one padded image on the caller or on each worker.
-  if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch))
+  const size_t padded_width = kernels::F32ConvPanelsPaddedWidth(g);
+  if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch) ||
+      MulOverflows(g.in_h, padded_width) || MulOverflows(g.in_h * padded_width, g.in_c))
     return OutOfRange("Conv2D: buffers too large");
   // (Without a bias, zeros after them: F32PanelRows then reads whole vectors
   // of biases in place instead of zero-padding a copy per call.)
