@@ -155,7 +155,7 @@ void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packe
 // (the top / bottom padding's kernel rows left out). A 1x1, stride-1,
 // unpadded conv reads x directly. y [out_h, out_w, filters] =
 // clamp(conv + bias, lo, hi); bias may be null. The runtime's host-layout
-// CONV2D and the training library's Predict on a few images.
+// CONV2D and the training library's Predict on a few images (hosted builds).
 inline bool F32ConvPanelsPointwise(const Conv2DGeometry& g) {
   return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
          g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;

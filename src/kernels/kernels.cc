@@ -31,6 +31,7 @@ void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed
       }
 }
 
+#if MOTE_HOSTED  // its users, the runtime's host layout and the library, are hosted
 void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed, size_t filters, const float* bias,
                    float lo, float hi, float* padded, float* y) {
   const size_t patch = g.patch_size(), panel_floats = patch * kPanelChannels;
@@ -63,6 +64,7 @@ void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed,
     oy0 = run.out_end;
   }
 }
+#endif  // MOTE_HOSTED
 
 void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed) {
   const size_t quads = I8PanelQuads(k);
