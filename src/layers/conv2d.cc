@@ -94,7 +94,12 @@ void TransposeInto(const float* m, size_t rows, size_t cols, size_t col_begin, s
 }  // namespace
 
 Conv2D::Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options)
-    : filters_(filters), kernel_h_(kernel_h), kernel_w_(kernel_w), options_(options) {}
+    : filters_(filters),
+      kernel_h_(kernel_h),
+      kernel_w_(kernel_w),
+      options_(options),
+      panels_(std::make_unique<conv_rows::PanelWeights>()) {}
+Conv2D::~Conv2D() = default;
 
 Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (ctx.input_count() != 1) return InvalidArgument("Conv2D: takes exactly one input");
@@ -211,10 +216,7 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch) ||
       MulOverflows(g.in_h, padded_width) || MulOverflows(g.in_h * padded_width, g.in_c))
     return OutOfRange("Conv2D: buffers too large");
-  // (Without a bias, zeros after them: F32PanelRows then reads whole vectors
-  // of biases in place instead of zero-padding a copy per call.)
-  panels_handle_ = ctx.AddBuffer(kernels::F32PanelFloats(filters_, patch) +
-                                 (options_.use_bias ? 0 : kernels::F32PanelFloats(filters_, 1)));
+  panels_handle_ = ctx.AddBuffer(conv_rows::PanelWeights::Floats(filters_, patch));
   ctx.RequestScratch(kernels::F32ConvPanelsPaddedFloats(g));
   ctx.RequestWorkerScratch(kernels::F32ConvPanelsPaddedFloats(g));
   parallel_ = direct_weights_ && !classes_.empty();
@@ -273,8 +275,7 @@ void Conv2D::Bind(const BindContext& ctx) {
     bias_grad_ = ctx.grad(bias_param_);
   }
   columns_ = keep_columns_ ? ctx.buffer(columns_handle_) : nullptr;
-  panels_ = ctx.buffer(panels_handle_);
-  panels_version_ = 0;
+  panels_->Bind(ctx.buffer(panels_handle_), filters_, geometry_.patch_size());
 }
 
 kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) const {
@@ -298,34 +299,26 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
 
 // Predict on a few images: each image as the runtime's host layout runs it
 // (kernels::F32ConvPanels), which beats the GEMMs' packing at these sizes.
-void Conv2D::ForwardRows(const ForwardArgs& args) {
-  float* zero_bias = panels_ + kernels::F32PanelFloats(filters_, geometry_.patch_size());  // without a bias
-  if (args.params_version == 0 || args.params_version != panels_version_) {
-    kernels::PackF32Panels(filters_, geometry_.patch_size(), kernel_, geometry_.patch_size(), panels_);
-    if (bias_ == nullptr)
-      for (size_t j = 0; j < kernels::F32PanelFloats(filters_, 1); ++j) zero_bias[j] = 0.0f;
-    panels_version_ = args.params_version;
-  }
-  const float* bias = bias_ != nullptr ? bias_ : zero_bias;
-  kernels::Conv2DGeometry g = geometry_;
-  g.batch = 1;
-  const float inf = std::numeric_limits<float>::infinity();
-  const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
-  if (args.pool == nullptr || args.batch == 1) {
-    for (size_t n = 0; n < args.batch; ++n)
-      kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias, -inf, inf, args.scratch,
-                             args.output + n * image_out);
-    return;
-  }
-  // One image per chunk, computed as on one thread.
-  ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
-    kernels::F32ConvPanels(g, args.inputs[0] + n * image_in, panels_, filters_, bias, -inf, inf,
-                           args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
-  });
+void Conv2D::ForwardRows(const ForwardArgs& args, float lo, float hi) {
+  panels_->Refresh(args.params_version, kernel_, bias_);
+  panels_->Conv(args, geometry_, lo, hi);
+}
+
+bool Conv2D::SetPredictEpilogue(const PredictEpilogue& epilogue) {
+  panels_->epilogue().Set(epilogue);
+  return true;
+}
+
+bool Conv2D::ForwardFused(const ForwardArgs& args) {
+  if (!panels_->epilogue().fused() || !conv_rows::TakesRows(args)) return false;
+  ForwardRows(args, panels_->epilogue().lo(), panels_->epilogue().hi());
+  return true;
 }
 
 void Conv2D::Forward(const ForwardArgs& args) {
-  if (conv_rows::TakesRows(args)) return ForwardRows(args);
+  // (With an epilogue, the packed weights have it folded in: ForwardFused's.)
+  if (conv_rows::TakesRows(args) && !panels_->epilogue().fused())
+    return ForwardRows(args, -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity());
   if (parallel_ && args.pool) return ForwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;

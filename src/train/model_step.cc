@@ -40,12 +40,24 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
     if (inputs[n.input_index] == nullptr) return InvalidArgument("model: null input data");
     std::memcpy(n.activation, inputs[n.input_index], batch * n.item_size * sizeof(float));
   }
+  if (training) ++m.params_version;  // moves layer state (batchnorm statistics) Predict folds in
   for (Impl::Node& n : m.nodes) {
     if (!n.layer) continue;
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
                      m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
     args.predict = predict;
-    args.params_version = m.params_version;
+    args.params_version = m.ForwardParamsVersion();
+    if (predict) {  // the graph of PlanPredict
+      if (n.predict_skip || (n.fused_into >= 0 && m.nodes[size_t(n.fused_into)].fused_ran)) continue;
+      args.inputs = n.predict_input_ptrs.data();
+      n.fused_ran = false;
+      if (n.fused_end >= 0) {
+        args.output = m.nodes[size_t(n.fused_end)].activation;
+        n.fused_ran = n.layer->ForwardFused(args);
+        if (n.fused_ran) continue;
+        args.output = n.activation;
+      }
+    }
     n.layer->Forward(args);
   }
   return Status::Ok();

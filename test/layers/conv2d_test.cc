@@ -118,9 +118,10 @@ TEST(Conv2DTest, KnownPointwiseDirectPath) {
     Conv2D layer(2, 1, 1);
     LayerHarness h(layer, {Shape(1, 1, 2, 2)});
     ASSERT_TRUE(h.status().ok());
-    // No im2col buffer: only the weights in panels for Predict (2 filters x 2 taps in a panel of 16).
+    // No im2col buffer: only the weights in panels for Predict (2 filters x 2
+    // taps in a panel of 16, then the bias padded to the panel).
     ASSERT_EQ(h.buffers.size(), 1u);
-    EXPECT_EQ(h.buffers[0].values.size(), kernels::F32PanelFloats(2, 2));
+    EXPECT_EQ(h.buffers[0].values.size(), kernels::F32PanelFloats(2, 2) + kernels::F32PanelFloats(2, 1));
     h.inputs[0] = {1, 2, 3, 4};
     h.params[0].values = {1, 1, 2, -1};
     h.params[1].values = {0, 10};
