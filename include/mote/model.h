@@ -150,9 +150,11 @@ class Model {
   // least batch x output_size(0), else kShapeMismatch (the message gives both
   // sizes) and nothing is read or written. Single-input models only
   // (kInvalidArgument otherwise: use Forward). Allocates nothing. Up to 4
-  // examples run convolutions and dense layers as row dot products, as the
-  // runtime does (ForwardArgs::predict): the same results up to float
-  // rounding, a few times faster than the GEMMs at batch 1.
+  // examples run as the runtime does (ForwardArgs::predict): convolutions on
+  // weights packed in panels and dense layers as row dot products, with a
+  // following BatchNorm and ReLU fused in as the export folds them, Flatten
+  // skipped (docs/design.md): the same results up to float rounding, a few
+  // times faster than the GEMMs at batch 1.
   Status Predict(const float* input, size_t input_len, size_t batch, float* out, size_t out_len);
   // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
   // uses labels) over one batch in inference mode.
@@ -197,7 +199,9 @@ class Model {
   NodeId output_node(int i) const;
   int output_count() const;
   // The node's output of the last Forward (batch x node_shape elements), or
-  // null before Prepare.
+  // null before Prepare. Predict / Evaluate leave the outputs of the layers
+  // they fuse into another or skip (a BatchNorm after a Conv2D, Flatten) as
+  // they were.
   const float* node_output(NodeId node) const;
   // The node's parameter `name` (e.g. "kernel"; tied layers resolve to their
   // source's storage) or state (e.g. "moving_mean"); null when the layer has
