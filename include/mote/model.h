@@ -200,8 +200,8 @@ class Model {
   int output_count() const;
   // The node's output of the last Forward (batch x node_shape elements), or
   // null before Prepare. Predict / Evaluate leave the outputs of the layers
-  // they fuse into another or skip (a BatchNorm after a Conv2D, Flatten) as
-  // they were.
+  // they fuse into another or skip (a BatchNorm after a Conv2D, Flatten), and
+  // the model input's copy (read in place), as they were.
   const float* node_output(NodeId node) const;
   // The node's parameter `name` (e.g. "kernel"; tied layers resolve to their
   // source's storage) or state (e.g. "moving_mean"); null when the layer has

@@ -98,10 +98,14 @@ struct Model::Impl {
     std::vector<float*> extra_grads;        // grads from consumers beyond the first, summed before Backward
     std::vector<int> params;                // indices into param_decls
     // Predict (PlanPredict): inputs with reshape-only producers (Flatten)
-    // looked through; a producer fusing the nodes after it (Conv2D ->
-    // BatchNorm -> ReLU) writes the last one's activation, fused_end, and
-    // those nodes (fused_into: the producer) are skipped when it did
-    // (fused_ran); reshape-only nodes no one reads as a result are skipped.
+    // looked through (predict_inputs: the nodes read, whose activation, or
+    // for a skipped model input the caller's buffer, predict_input_ptrs
+    // holds); a producer fusing the nodes after it (Conv2D -> BatchNorm ->
+    // ReLU) writes the last one's activation, fused_end, and those nodes
+    // (fused_into: the producer) are skipped when it did (fused_ran);
+    // reshape-only nodes and model inputs the caller does not see as an
+    // output are skipped (predict_skip).
+    std::vector<NodeId> predict_inputs;
     std::vector<const float*> predict_input_ptrs;
     NodeId fused_end = -1, fused_into = -1;
     bool fused_ran = false;

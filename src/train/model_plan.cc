@@ -264,17 +264,22 @@ void Model::Impl::PlanPredict() {
   for (Node& n : nodes) {
     n.fused_end = n.fused_into = -1;
     n.fused_ran = false;
-    n.predict_skip = n.layer && n.layer->reshape_only() && n.inputs.size() == 1 && !seen[size_t(&n - nodes.data())];
+    const bool reshape = n.layer && n.layer->reshape_only() && n.inputs.size() == 1;
+    n.predict_skip = (reshape || !n.layer) && !seen[size_t(&n - nodes.data())];
   }
-  // Where a node's output is in Predict: its activation, or for a skipped
-  // reshape its input's.
+  // The node whose output `id`'s is in Predict: itself, or for a skipped
+  // reshape its input's (a skipped model input's is the caller's buffer).
   auto source = [&](NodeId id) {
-    while (nodes[size_t(id)].predict_skip) id = nodes[size_t(id)].inputs[0];
-    return nodes[size_t(id)].activation;
+    while (nodes[size_t(id)].predict_skip && nodes[size_t(id)].layer) id = nodes[size_t(id)].inputs[0];
+    return id;
   };
   for (Node& n : nodes) {
+    n.predict_inputs.resize(n.inputs.size());
     n.predict_input_ptrs.resize(n.inputs.size());
-    for (size_t i = 0; i < n.inputs.size(); ++i) n.predict_input_ptrs[i] = source(n.inputs[i]);
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      n.predict_inputs[i] = source(n.inputs[i]);
+      n.predict_input_ptrs[i] = nodes[size_t(n.predict_inputs[i])].activation;
+    }
   }
   // The node that alone reads `id`'s output, with it as its only input; -1
   // when none (or the caller sees id's output).

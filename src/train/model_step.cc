@@ -38,6 +38,7 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
   for (NodeId id : m.inputs) {
     const Impl::Node& n = m.nodes[size_t(id)];
     if (inputs[n.input_index] == nullptr) return InvalidArgument("model: null input data");
+    if (predict && n.predict_skip) continue;  // its consumers read the caller's buffer
     std::memcpy(n.activation, inputs[n.input_index], batch * n.item_size * sizeof(float));
   }
   if (training) ++m.params_version;  // moves layer state (batchnorm statistics) Predict folds in
@@ -49,6 +50,10 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
     args.params_version = m.ForwardParamsVersion();
     if (predict) {  // the graph of PlanPredict
       if (n.predict_skip || (n.fused_into >= 0 && m.nodes[size_t(n.fused_into)].fused_ran)) continue;
+      for (size_t i = 0; i < n.inputs.size(); ++i) {
+        const Impl::Node& from = m.nodes[size_t(n.predict_inputs[i])];
+        if (!from.layer && from.predict_skip) n.predict_input_ptrs[i] = inputs[from.input_index];
+      }
       args.inputs = n.predict_input_ptrs.data();
       n.fused_ran = false;
       if (n.fused_end >= 0) {

@@ -246,9 +246,9 @@ TEST(ModelPredict, PredictFollowsEveryWeightChange) {
   expect_predict_matches_forward("a new Prepare", false);
 }
 
-// The fused path is taken: a Predict at batch 1 leaves the fused BatchNorm's
-// and the skipped Flatten's outputs as they were (node_output documents it),
-// while the inference Forward writes them.
+// The fused path is taken: a Predict at batch 1 leaves the model input's
+// copy, the fused BatchNorm's and the skipped Flatten's outputs as they were
+// (node_output documents it), while the inference Forward writes them.
 TEST(ModelPredict, FusedLayersAreSkipped) {
   if (ActiveBackend() == Backend::kScalar) GTEST_SKIP() << "the scalar backend takes the GEMM path";
   Model model;
@@ -258,15 +258,18 @@ TEST(ModelPredict, FusedLayersAreSkipped) {
   const NodeId bn = 2, flatten = 8;  // the first BatchNorm; the Flatten (node 0 is the input)
   ASSERT_STREQ(model.layer(bn)->type(), "BatchNorm");
   ASSERT_STREQ(model.layer(flatten)->type(), "Flatten");
+  float* input_copy = const_cast<float*>(model.node_output(0));
   float* bn_out = const_cast<float*>(model.node_output(bn));
   float* flatten_out = const_cast<float*>(model.node_output(flatten));
-  bn_out[0] = flatten_out[0] = 12345.0f;
+  input_copy[0] = bn_out[0] = flatten_out[0] = 12345.0f;
   std::vector<float> got(model.output_size(0));
   ASSERT_TRUE(model.Predict(x.data(), in, 1, got.data(), got.size()).ok());
+  EXPECT_EQ(input_copy[0], 12345.0f);
   EXPECT_EQ(bn_out[0], 12345.0f);
   EXPECT_EQ(flatten_out[0], 12345.0f);
   const float* px = x.data();
   ASSERT_TRUE(model.Forward(&px, 1, false).ok());
+  EXPECT_NE(input_copy[0], 12345.0f);
   EXPECT_NE(bn_out[0], 12345.0f);
   EXPECT_NE(flatten_out[0], 12345.0f);
 }
