@@ -115,9 +115,9 @@ class Model {
   size_t max_batch() const;
 
   // Threads that run TrainStep, Forward, Backward, Predict and Evaluate (the
-  // caller's included). 0 (the default) means one thread, unless
-  // MOTE_NUM_THREADS is set: then DefaultThreadCount() of
-  // include/mote/threads.h. The workers are created here or at Prepare, never
+  // caller's included). 0 (the default) means DefaultThreadCount() of
+  // include/mote/threads.h: MOTE_NUM_THREADS when set, else the CPUs this
+  // process may run on (its affinity mask). The workers are created here or at Prepare, never
   // per step; on a prepared model this prepares it again (parameters and state
   // are kept). Results are bit-identical for every thread count: layers, the
   // gradient reset and an elementwise optimizer's update split their work

@@ -40,7 +40,8 @@ void Usage(FILE* out) {
           "  --shift NAME          invert (255 - pixel, default) or gain (0.5 * pixel + 100)\n"
           "  --learning-rate LR    instead of the model's\n"
           "  --out PREFIX          also write PREFIX.c / PREFIX.h for the fine-tuning firmware\n"
-          "  --threads N           the library models' threads (default: MOTE_NUM_THREADS, else 1)\n"
+          "  --threads N           the library models' threads (default: MOTE_NUM_THREADS, else the CPUs\n"
+          "                        this process may run on)\n"
           "The last output line is one JSON object.\n");
 }
 

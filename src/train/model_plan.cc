@@ -341,15 +341,10 @@ void Model::Impl::BuildRanges() {
 
 
 namespace {
-// The threads of a model that asked for `requested` (0: the default). The
-// default is one thread unless MOTE_NUM_THREADS is set (then
-// DefaultThreadCount()): models are often trained side by side in one
-// process or on a shared machine, where taking every core by default
-// oversubscribes it.
-size_t ThreadsFor(size_t requested) {
-  if (requested != 0) return requested;
-  return std::getenv("MOTE_NUM_THREADS") ? DefaultThreadCount() : 1;
-}
+// The threads of a model that asked for `requested` (0: the default,
+// DefaultThreadCount(): MOTE_NUM_THREADS, else the CPUs of the process's
+// affinity mask). Results do not depend on it (fixed chunks).
+size_t ThreadsFor(size_t requested) { return requested != 0 ? requested : DefaultThreadCount(); }
 }  // namespace
 
 Status Model::Prepare(size_t max_batch, uint64_t seed) {
