@@ -178,10 +178,13 @@ int RunFinetune(int argc, char** argv) {
   if (!s.ok()) return Fail("finetune: library tail", s);
   std::vector<float> params(mote_rt_trainable_bytes(&m) / 4);
   mote_rt_read_trainable(&m, params.data(), params.size() * 4);
-  size_t at = 0;
-  for (const mote::ParamInfo& p : tail.param_infos()) {
-    memcpy(tail.params() + p.offset, params.data() + at, p.size * 4);
-    at += p.size;
+  {
+    const mote::Model::Writer tail_params = tail.mutable_params();
+    size_t at = 0;
+    for (const mote::ParamInfo& p : tail.param_infos()) {
+      memcpy(tail_params.data() + p.offset, params.data() + at, p.size * 4);
+      at += p.size;
+    }
   }
   const float* tail_in = reinterpret_cast<const float*>(m.arena + m.tensors[op.inputs[0]].offset);
   double loss_sum = 0.0;
