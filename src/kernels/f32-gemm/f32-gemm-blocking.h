@@ -93,9 +93,15 @@ inline void PackA(bool a_trans, const float* a, size_t lda, size_t i0, size_t ro
 // channel counts such as 10, 40 or 50. `direct[i]` reads row-major A in place
 // (null: always pack).
 inline constexpr size_t kMaxWidths = 6;
+// A family with pack_a_wide packs row-major A too once a column block has
+// this many full panels to reuse each micro-panel (contiguous broadcasts and
+// no strided A rows in L1); narrower blocks (conv layers: 10-80 output
+// channels) would pay the packing pass for one or two panels.
+inline constexpr size_t kPackAMinPanels = 4;
 struct TileKernels {
   size_t mr = 0;
   size_t count = 0;
+  bool pack_a_wide = false;
   size_t width[kMaxWidths] = {};
   MicroKernel packed[kMaxWidths] = {};
   MicroKernel direct[kMaxWidths] = {};
@@ -219,7 +225,8 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         const size_t rows = Min(mr, m - i0);
         // Full tiles of row-major A are read in place: packing would cost a
         // pass over A for little reuse when n is small (conv layers).
-        const bool direct = !a_trans && rows == mr && tiles.direct[0] != nullptr;
+        const bool direct = !a_trans && rows == mr && tiles.direct[0] != nullptr &&
+                            !(tiles.pack_a_wide && nc >= kPackAMinPanels * nr);
         const float* a_tile = a + i0 * lda + p0;
         if (!direct) {
           PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);

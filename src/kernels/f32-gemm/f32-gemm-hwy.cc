@@ -225,7 +225,7 @@ gemm::TileKernels Tiles() {
 // X(name, wide rows, two shorter row counts for small m, vectors, pack A).
 // 32-register ISAs: 12 x 2 keeps 24 accumulators, 2 B vectors and the
 // broadcast; the others trade rows for vectors (fewer broadcasts and A
-// streams per FMA, more B traffic) or always pack A. 16-register ISAs:
+// streams per FMA, more B traffic) or pack A for wide column blocks. 16-register ISAs:
 // 6 x 2 (or 12 x 1 for one-vector outputs).
 #undef MOTE_GEMM_TILE_FAMILIES
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

@@ -29,8 +29,7 @@ gemm::TileKernels FamilyTiles(size_t m, size_t n) {
       default: tiles = Tiles<kWide, kVectors>(); break;
     }
   }
-  if (kPackA)
-    for (auto& direct : tiles.direct) direct = nullptr;
+  tiles.pack_a_wide = kPackA;
   return tiles;
 }
 

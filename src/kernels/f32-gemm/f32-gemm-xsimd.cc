@@ -102,7 +102,8 @@ gemm::TileKernels Tiles() {
 }
 
 // The register-tile families (f32-gemm-loop.h): the Highway backend's
-// default shape, reading row-major A in place or always packing it.
+// default shape, reading row-major A in place or packing it for wide column
+// blocks.
 #define MOTE_GEMM_TILE_FAMILIES(X)                                                                   \
   X(kManyRegisters ? "12x2" : "6x2", kGemmMrWide, kGemmMrSmall0, kGemmMrSmall1, 2, false)           \
   X(kManyRegisters ? "12x2-packa" : "6x2-packa", kGemmMrWide, kGemmMrSmall0, kGemmMrSmall1, 2, true)
