@@ -154,7 +154,7 @@ size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);
 // Floats of F32GemmPackB's packed B for this shape.
 size_t F32GemmPackedBFloats(size_t n, size_t k);
 
-// ---- register tile of the f32 GEMM (benchmarks and tests) -----------------------
+// ---- register tile of the f32 GEMM (benchmarks and tests; host builds) ----------
 // F32Gemm keeps a tile of C in registers; its shape (a family, e.g. "12x2")
 // is chosen once per process from the CPU's vendor, family and model, or
 // forced by the environment variable MOTE_GEMM_TILE=NAME or by this function

@@ -1,10 +1,7 @@
 // Public kernel entry points, one per entry of the kernel list
 // (include/mote/kernel_list.inc), each checking its preconditions (debug
 // builds) and forwarding to the active backend.
-#include <string.h>
-
 #include "src/kernels/f32-gemm/f32-gemm-blocking.h"
-#include "src/kernels/f32-gemm/f32-gemm-tiles.h"
 #include "src/kernels/kernel-preconditions.h"
 #include "src/kernels/kernel-table.h"
 #include "src/kernels/target-backend.h"
@@ -24,34 +21,6 @@ namespace kernels {
 
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k) { return gemm::WorkspaceFloats(m, n, k); }
 size_t F32GemmPackedBFloats(size_t n, size_t k) { return gemm::PackedBFloats(n, k); }
-
-#if MOTE_HOSTED
-Status SetF32GemmTile(const char* name) {
-  if (name == nullptr) {
-    gemm::ResetTile();
-    return Status::Ok();
-  }
-  if (strcmp(name, "auto") == 0) {
-    gemm::ForceTile(nullptr);
-    return Status::Ok();
-  }
-  if (strcmp(name, gemm::kCalibrate) == 0) {
-    gemm::ForceTile(gemm::kCalibrate);
-    return Status::Ok();
-  }
-  // The active backend's names are literals: they outlive the request.
-  const char* names[16];
-  const size_t count = F32GemmTiles(names, 16);
-  for (size_t i = 0; i < count && i < 16; ++i)
-    if (strcmp(names[i], name) == 0) {
-      gemm::ForceTile(names[i]);
-      return Status::Ok();
-    }
-  return Status(StatusCode::kInvalidArgument, "SetF32GemmTile: the active backend has no tile family of that name");
-}
-
-const char* F32GemmTileReason() { return gemm::TileReason(); }
-#endif
 
 void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed) {
   for (size_t q = 0; q < PanelCount(n); ++q)

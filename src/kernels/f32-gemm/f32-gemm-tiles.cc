@@ -1,7 +1,8 @@
 // The process-wide choice of the f32 GEMM's register-tile family: a table
 // keyed by CPU vendor, family and model (docs/design.md, "GEMM register
-// tiles"), overridden by MOTE_GEMM_TILE or SetF32GemmTile. Every family gives
-// bit-identical results, so the choice only moves speed.
+// tiles"), overridden by MOTE_GEMM_TILE or SetF32GemmTile (defined here: host
+// builds only). Every family gives bit-identical results, so the choice only
+// moves speed.
 #include "src/kernels/f32-gemm/f32-gemm-tiles.h"
 
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "mote/kernels.h"
 #include "src/kernels/f32-gemm/f32-gemm-blocking.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -170,5 +172,32 @@ const char* TileReason() {
 }
 
 }  // namespace gemm
+
+Status SetF32GemmTile(const char* name) {
+  if (name == nullptr) {
+    gemm::ResetTile();
+    return Status::Ok();
+  }
+  if (strcmp(name, "auto") == 0) {
+    gemm::ForceTile(nullptr);
+    return Status::Ok();
+  }
+  if (strcmp(name, gemm::kCalibrate) == 0) {
+    gemm::ForceTile(gemm::kCalibrate);
+    return Status::Ok();
+  }
+  // The active backend's names are literals: they outlive the request.
+  const char* names[16];
+  const size_t count = F32GemmTiles(names, 16);
+  for (size_t i = 0; i < count && i < 16; ++i)
+    if (strcmp(names[i], name) == 0) {
+      gemm::ForceTile(names[i]);
+      return Status::Ok();
+    }
+  return Status(StatusCode::kInvalidArgument, "SetF32GemmTile: the active backend has no tile family of that name");
+}
+
+const char* F32GemmTileReason() { return gemm::TileReason(); }
+
 }  // namespace kernels
 }  // namespace mote
