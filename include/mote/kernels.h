@@ -176,6 +176,21 @@ size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);
 // Floats of F32GemmPackB's packed B for this shape.
 size_t F32GemmPackedBFloats(size_t n, size_t k);
 
+// ---- register tile of the f32 GEMM (benchmarks and tests; host builds) ----------
+// F32Gemm keeps a tile of C in registers; its shape (a family, e.g. "12x2")
+// is chosen once per process from the CPU's vendor, family and model, or
+// forced by the environment variable MOTE_GEMM_TILE=NAME or by this function
+// (F32GemmTiles lists the active backend's families). Every family gives
+// bit-identical results. Call it while no GEMM runs, and pack B again after it
+// (F32GemmPackB's layout follows the family). null: the choice at start-up
+// again (MOTE_GEMM_TILE's, else the CPU's default); "auto": the CPU's
+// default; "calibrate": each target times its families at its first
+// GEMM (a few hundred microseconds, once per process) and keeps the fastest.
+// kInvalidArgument if the active backend has no such family.
+Status SetF32GemmTile(const char* name);
+// Why the family in use was chosen, e.g. "table: AMD Zen (family 0x1a)".
+const char* F32GemmTileReason();
+
 // ---- the kernels -------------------------------------------------------------
 #define MOTE_KERNEL(ret, name, params, args) ret name params;
 #include "mote/kernel_list.inc"

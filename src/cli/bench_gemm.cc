@@ -37,6 +37,10 @@ struct Variant {
   int64_t hwy_target;  // 0: whatever the dispatcher picks
   std::string target;  // filled in once activated
   const char* xsimd_arch = nullptr;  // null: the best xsimd build
+  // Register-tile family to force (null: the CPU's default) and the one in
+  // use once activated; both name the backend's static strings.
+  const char* tile = nullptr;
+  const char* tile_used = "";
 };
 
 struct Result {
@@ -55,12 +59,14 @@ struct Options {
   std::vector<Shape> shapes;
   bool json = false;
   double min_time = 0.3;
+  std::vector<std::string> tiles;  // --tile: families to force ("all": every one)
+  int rounds = 1;
 };
 
 void Usage(FILE* out) {
   fprintf(out,
           "usage: mote bench gemm [--backend scalar|hwy|hwy:TARGET|xsimd|xsimd:ARCH|all] [--shape MxNxK ...]\n"
-          "                       [--json] [--min-time SECONDS]\n"
+          "                       [--tile NAME|all ...] [--rounds N] [--json] [--min-time SECONDS]\n"
           "  Times C = A * B (F32Gemm, no transposes) for each backend and shape, against the\n"
           "  single-core FMA peak measured in the same run and single-threaded OpenBLAS sgemm.\n"
           "  --backend   one or more (repeat or comma-separate); 'all' = scalar, every Highway\n"
@@ -68,7 +74,13 @@ void Usage(FILE* out) {
           "  --shape     MxNxK, one or more. Default: 512x512x512 9800x10x25 2450x40x250\n"
           "              2450x80x1000 50x50x3920 (the seed network's conv/dense GEMMs at batch 50).\n"
           "  --json      end the output with one line holding a JSON object.\n"
-          "  --min-time  seconds of timed calls per backend and shape (default 0.3).\n");
+          "  --min-time  seconds of timed calls per backend and shape (default 0.3).\n"
+          "  --tile      register-tile families of F32Gemm to time, one row each (repeat or\n"
+          "              comma-separate); 'all' = every family of each SIMD backend, 'calibrate' =\n"
+          "              the one its calibration picks. Default: the one chosen for this CPU (its\n"
+          "              name and why are printed).\n"
+          "  --rounds    time every backend and tile N times per shape, interleaved, and keep the\n"
+          "              best (default 1).\n");
 }
 
 bool ParseShape(const char* s, Shape* out) {
@@ -134,6 +146,22 @@ int ParseArgs(int argc, char** argv, Options* opt) {
           opt->shapes.push_back(s);
         }
       }
+    } else if (strcmp(a, "--tile") == 0 || strncmp(a, "--tile=", 7) == 0) {
+      const char* v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : nullptr);
+      if (v == nullptr || *v == '\0') {
+        fprintf(stderr, "mote bench gemm: --tile needs a value\n");
+        return 2;
+      }
+      for (const std::string& p : SplitComma(v)) opt->tiles.push_back(p);
+    } else if (strcmp(a, "--rounds") == 0 || strncmp(a, "--rounds=", 9) == 0) {
+      const char* v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : nullptr);
+      char* end = nullptr;
+      const long r = v ? strtol(v, &end, 10) : 0;
+      if (v == nullptr || end == v || *end != '\0' || r < 1 || r > 100) {
+        fprintf(stderr, "mote bench gemm: --rounds needs a count in [1, 100]\n");
+        return 2;
+      }
+      opt->rounds = int(r);
     } else if (strcmp(a, "--min-time") == 0 || strncmp(a, "--min-time=", 11) == 0) {
       const char* v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : nullptr);
       char* end = nullptr;
@@ -226,8 +254,57 @@ bool Activate(Variant* v) {
     fprintf(stderr, "mote bench gemm: cannot select backend %s: %s\n", mote::BackendName(v->backend), s.message());
     return false;
   }
+  s = mote::kernels::SetF32GemmTile(v->tile);
+  if (!s.ok()) {
+    fprintf(stderr, "mote bench gemm: backend %s has no tile family '%s'\n", mote::BackendName(v->backend),
+            v->tile);
+    return false;
+  }
   v->target = mote::BackendTarget(v->backend);
+  mote::kernels::F32GemmTiles(&v->tile_used, 1);
   return true;
+}
+
+// One variant per requested tile family of each SIMD variant (scalar has
+// one loop nest); returns 0 on success, else the exit code.
+int ExpandTiles(const std::vector<std::string>& tiles, std::vector<Variant>* variants) {
+  if (tiles.empty()) return 0;
+  std::vector<Variant> out;
+  for (Variant v : *variants) {
+    if (v.backend == Backend::kScalar) {
+      out.push_back(v);
+      continue;
+    }
+    if (!Activate(&v)) return 1;
+    const char* names[16];
+    const size_t count = std::min<size_t>(16, mote::kernels::F32GemmTiles(names, 16));
+    for (const std::string& want : tiles) {
+      if (want == "calibrate") {  // the family this backend's calibration picks
+        Variant t = v;
+        t.tile = "calibrate";
+        out.push_back(t);
+        continue;
+      }
+      bool found = false;
+      for (size_t i = 0; i < count; ++i) {
+        if (want != "all" && want != names[i]) continue;
+        Variant t = v;
+        t.tile = names[i];
+        out.push_back(t);
+        found = true;
+      }
+      if (!found) {
+        fprintf(stderr, "mote bench gemm: %s %s has no tile family '%s'; it has:", mote::BackendName(v.backend),
+                v.target.c_str(), want.c_str());
+        for (size_t i = 0; i < count; ++i) fprintf(stderr, " %s", names[i]);
+        fprintf(stderr, "\n");
+        return 1;
+      }
+    }
+  }
+  (void)mote::kernels::SetF32GemmTile(nullptr);
+  *variants = out;
+  return 0;
 }
 
 // max |c - ref| / max |ref|; infinity when c has a NaN/inf the reference lacks.
@@ -266,6 +343,20 @@ std::string Num(double v) {
   return buf;
 }
 
+// The register tile each SIMD backend uses unless forced, and why.
+void PrintTileChoice(const std::vector<Variant>& variants) {
+  std::string defaults;
+  for (const Variant& v : variants) {
+    Variant d = v;
+    d.tile = nullptr;
+    if (v.backend == Backend::kScalar || !Activate(&d)) continue;
+    const std::string entry = std::string(mote::BackendName(d.backend)) + "/" + d.target + " " + d.tile_used;
+    if (defaults.find(entry) == std::string::npos) defaults += (defaults.empty() ? "" : ", ") + entry;
+  }
+  (void)RestrictHwy(0);
+  if (!defaults.empty()) printf("gemm tile: %s  (%s)\n", defaults.c_str(), mote::kernels::F32GemmTileReason());
+}
+
 }  // namespace
 
 void PrintBenchGemmUsage(FILE* out) { Usage(out); }
@@ -277,12 +368,16 @@ int RunBenchGemm(int argc, char** argv) {
   if (parse != 0) return parse;
   std::vector<Variant> variants;
   if (const int rc = ResolveBackends(opt.backends, &variants)) return rc;
+  if (const int rc = ExpandTiles(opt.tiles, &variants)) return rc;
 
   // ---- machine peak: best single-core FMA rate over every Highway target ----
   std::vector<std::pair<std::string, double>> peaks;
 #if MOTE_HAVE_HWY
-  for (int64_t t : HwyTargets()) {
-    if (!RestrictHwy(t).ok()) continue;
+  // A plain array: GCC 12 warns (-Wfree-nonheap-object, falsely) on HwyTargets()'s vector here.
+  int64_t targets[64];
+  const size_t target_count = std::min<size_t>(64, mote::HwyAvailableTargets(targets, 64));
+  for (size_t i = 0; i < target_count; ++i) {
+    if (!RestrictHwy(targets[i]).ok()) continue;
     peaks.emplace_back(FmaPeakTargetName(), MeasureFmaPeakGflops(0.15));
   }
   (void)RestrictHwy(0);
@@ -298,6 +393,7 @@ int RunBenchGemm(int argc, char** argv) {
   printf("single-core FMA peak: %.1f GFLOP/s (%s)  [", peak, peak_target.c_str());
   for (size_t i = 0; i < peaks.size(); ++i) printf("%s%s %.1f", i ? ", " : "", peaks[i].first.c_str(), peaks[i].second);
   printf("]\n");
+  PrintTileChoice(variants);
 
 #if MOTE_HAVE_OPENBLAS
   openblas_set_num_threads(1);
@@ -333,62 +429,72 @@ int RunBenchGemm(int argc, char** argv) {
     const double scalar_first = Seconds(t0);
     ref = c;
 
-    for (size_t vi = 0; vi < variants.size(); ++vi) {
-      Variant& v = variants[vi];
-      if (!Activate(&v)) return 1;
-      Result r;
-      r.variant = vi;
-      r.shape = si;
-      r.target = v.target;
-      double first = scalar_first;
-      if (v.backend != Backend::kScalar) {
-        std::fill(c.begin(), c.end(), NAN);  // catches elements a kernel never writes
-        t0 = Clock::now();
-        gemm();
-        first = Seconds(t0);
-        r.max_rel_err = RelError(c, ref);
-        r.ok = r.max_rel_err <= kMaxRelError;
-        if (!r.ok) {
-          all_ok = false;
-          fprintf(stderr,
-                  "ERROR: F32Gemm backend %s target %s shape %s: max relative error %g vs the scalar "
-                  "reference exceeds %g -- WRONG RESULT\n",
-                  mote::BackendName(v.backend), v.target.c_str(), ShapeName(s).c_str(), r.max_rel_err,
-                  kMaxRelError);
+    // Rounds interleave every variant (and OpenBLAS), keeping each one's best.
+    const size_t first_result = results.size();
+    for (int round = 0; round < opt.rounds; ++round) {
+      for (size_t vi = 0; vi < variants.size(); ++vi) {
+        Variant& v = variants[vi];
+        if (!Activate(&v)) return 1;
+        if (round == 0) {
+          Result r;
+          r.variant = vi;
+          r.shape = si;
+          r.target = v.target;
+          results.push_back(r);
         }
+        Result& r = results[first_result + vi];
+        double first = scalar_first;
+        if (v.backend != Backend::kScalar) {
+          std::fill(c.begin(), c.end(), NAN);  // catches elements a kernel never writes
+          t0 = Clock::now();
+          gemm();
+          first = Seconds(t0);
+          r.max_rel_err = std::max(r.max_rel_err, RelError(c, ref));
+          if (!(r.max_rel_err <= kMaxRelError) && r.ok) {
+            r.ok = false;
+            all_ok = false;
+            fprintf(stderr,
+                    "ERROR: F32Gemm backend %s target %s tile %s shape %s: max relative error %g vs the scalar "
+                    "reference exceeds %g -- WRONG RESULT\n",
+                    mote::BackendName(v.backend), v.target.c_str(), v.tile_used, ShapeName(s).c_str(),
+                    r.max_rel_err, kMaxRelError);
+          }
+        }
+        // Scalar gets a smaller budget (it is the slow baseline) but >= 1 timed call.
+        const bool is_scalar = v.backend == Backend::kScalar;
+        const Timing t = TimeCalls(gemm, first, is_scalar ? opt.min_time / 3.0 : opt.min_time, is_scalar ? 1 : 3);
+        if (flops / t.best * 1e-9 > r.gflops) {
+          r.gflops = flops / t.best * 1e-9;
+          r.median_gflops = flops / t.median * 1e-9;
+        }
+        r.calls += t.calls;
       }
-      // Scalar gets a smaller budget (it is the slow baseline) but >= 1 timed call.
-      const bool is_scalar = v.backend == Backend::kScalar;
-      const Timing t = TimeCalls(gemm, first, is_scalar ? opt.min_time / 3.0 : opt.min_time, is_scalar ? 1 : 3);
-      r.gflops = flops / t.best * 1e-9;
-      r.median_gflops = flops / t.median * 1e-9;
-      r.calls = t.calls;
-      results.push_back(r);
-    }
-    (void)RestrictHwy(0);
+      (void)RestrictHwy(0);
+      (void)mote::kernels::SetF32GemmTile(nullptr);
 
 #if MOTE_HAVE_OPENBLAS
-    auto sgemm = [&] {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(s.m), int(s.n), int(s.k), 1.0f, a.data(),
-                  int(s.k), b.data(), int(s.n), 0.0f, c.data(), int(s.n));
-    };
-    std::fill(c.begin(), c.end(), NAN);
-    t0 = Clock::now();
-    sgemm();
-    const double blas_first = Seconds(t0);
-    openblas_err[si] = RelError(c, ref);
-    if (!(openblas_err[si] <= kMaxRelError))
-      fprintf(stderr, "warning: OpenBLAS differs from the mote scalar reference on %s by %g\n",
-              ShapeName(s).c_str(), openblas_err[si]);
-    const Timing t = TimeCalls(sgemm, blas_first, opt.min_time, 3);
-    openblas_gflops[si] = flops / t.best * 1e-9;
+      auto sgemm = [&] {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(s.m), int(s.n), int(s.k), 1.0f, a.data(),
+                    int(s.k), b.data(), int(s.n), 0.0f, c.data(), int(s.n));
+      };
+      std::fill(c.begin(), c.end(), NAN);
+      t0 = Clock::now();
+      sgemm();
+      const double blas_first = Seconds(t0);
+      openblas_err[si] = RelError(c, ref);
+      if (round == 0 && !(openblas_err[si] <= kMaxRelError))
+        fprintf(stderr, "warning: OpenBLAS differs from the mote scalar reference on %s by %g\n",
+                ShapeName(s).c_str(), openblas_err[si]);
+      const Timing t = TimeCalls(sgemm, blas_first, opt.min_time, 3);
+      if (!(openblas_gflops[si] >= flops / t.best * 1e-9)) openblas_gflops[si] = flops / t.best * 1e-9;
 #endif
+    }
   }
   (void)RestrictHwy(0);
 
   // ---- table, grouped by backend ----
-  printf("%-8s %-10s %-14s %10s %10s %7s %9s %10s %6s\n", "backend", "target", "shape", "GFLOP/s", "median",
-         "%peak", "vs_blas", "max_rel_err", "calls");
+  printf("%-8s %-10s %-11s %-14s %10s %10s %7s %9s %10s %6s\n", "backend", "target", "tile", "shape", "GFLOP/s",
+         "median", "%peak", "vs_blas", "max_rel_err", "calls");
   for (size_t vi = 0; vi < variants.size(); ++vi) {
     for (const Result& r : results) {
       if (r.variant != vi) continue;
@@ -398,14 +504,15 @@ int RunBenchGemm(int argc, char** argv) {
         snprintf(vs_buf, sizeof(vs_buf), "%.3f", vs);
       else
         snprintf(vs_buf, sizeof(vs_buf), "-");
-      printf("%-8s %-10s %-14s %10.2f %10.2f %6.1f%% %9s %10.2g%s %6d\n", mote::BackendName(variants[vi].backend),
-             r.target.c_str(), ShapeName(opt.shapes[r.shape]).c_str(), r.gflops, r.median_gflops,
+      printf("%-8s %-10s %-11s %-14s %10.2f %10.2f %6.1f%% %9s %10.2g%s %6d\n",
+             mote::BackendName(variants[vi].backend), r.target.c_str(), variants[vi].tile_used,
+             ShapeName(opt.shapes[r.shape]).c_str(), r.gflops, r.median_gflops,
              100.0 * r.gflops / peak, vs_buf, r.max_rel_err, r.ok ? " " : "!", r.calls);
     }
   }
   if (have_openblas) {
     for (size_t si = 0; si < opt.shapes.size(); ++si)
-      printf("%-8s %-10s %-14s %10.2f %10s %6.1f%% %9s %10.2g  \n", "openblas", "1 thread",
+      printf("%-8s %-10s %-11s %-14s %10.2f %10s %6.1f%% %9s %10.2g  \n", "openblas", "1 thread", "",
              ShapeName(opt.shapes[si]).c_str(), openblas_gflops[si], "", 100.0 * openblas_gflops[si] / peak,
              "1.000", openblas_err[si]);
   } else {
@@ -425,8 +532,9 @@ int RunBenchGemm(int argc, char** argv) {
       const Shape& s = opt.shapes[r.shape];
       const double vs = have_openblas && openblas_gflops[r.shape] > 0.0 ? r.gflops / openblas_gflops[r.shape] : NAN;
       char head[256];
-      snprintf(head, sizeof(head), "{\"backend\":\"%s\",\"target\":\"%s\",\"m\":%zu,\"n\":%zu,\"k\":%zu,",
-               mote::BackendName(variants[r.variant].backend), r.target.c_str(), s.m, s.n, s.k);
+      snprintf(head, sizeof(head), "{\"backend\":\"%s\",\"target\":\"%s\",\"tile\":\"%s\",\"m\":%zu,\"n\":%zu,\"k\":%zu,",
+               mote::BackendName(variants[r.variant].backend), r.target.c_str(), variants[r.variant].tile_used,
+               s.m, s.n, s.k);
       j += i ? "," : "";
       j += head;
       j += "\"gflops\":" + Num(r.gflops) + ",\"median_gflops\":" + Num(r.median_gflops) +

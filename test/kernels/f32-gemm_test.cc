@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+#include <string.h>
+
+#include <string>
 #include <vector>
 
 #include "kernel_test_util.h"
@@ -210,6 +214,120 @@ TEST(F32GemmPackedB, MatchesF32GemmExactly) {
   CheckPackedB(30, 600, 300, Transpose::kNo, Transpose::kYes, true, seed++);
   CheckPackedB(25, 1000, 80, Transpose::kNo, Transpose::kNo, false, seed++);
   CheckPackedB(252, 80, 1000, Transpose::kNo, Transpose::kYes, false, seed++);
+}
+
+// Forces one register-tile family for a scope, then the start-up choice again.
+class ScopedGemmTile {
+ public:
+  explicit ScopedGemmTile(const char* name) { EXPECT_TRUE(kernels::SetF32GemmTile(name).ok()) << name; }
+  ~ScopedGemmTile() { EXPECT_TRUE(kernels::SetF32GemmTile(nullptr).ok()); }
+  ScopedGemmTile(const ScopedGemmTile&) = delete;
+  ScopedGemmTile& operator=(const ScopedGemmTile&) = delete;
+};
+
+std::vector<const char*> GemmTiles() {
+  const char* names[16];
+  const size_t count = kernels::F32GemmTiles(names, 16);
+  EXPECT_LE(count, 16u);
+  return std::vector<const char*>(names, names + (count < 16 ? count : 16));
+}
+
+bool SameBits(const testing::Buffer& x, const testing::Buffer& y) {
+  return x.size() == y.size() && memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+}
+
+// Every tile family of every SIMD backend gives the same bits as the
+// backend's first family, from F32Gemm and from the packed-B pair: each
+// element sums its products in depth order within the same depth blocks,
+// whatever the tile's rows and vectors.
+void CheckTilesBitIdentical(size_t m, size_t n, size_t k, kernels::Transpose ta, kernels::Transpose tb,
+                            bool accumulate, uint64_t seed) {
+  Rng rng(seed);
+  const size_t lda = (ta == kernels::Transpose::kNo ? k : m) + 1, ldb = (tb == kernels::Transpose::kNo ? n : k) + 2;
+  const size_t ldc = n + 3;
+  testing::Buffer a((ta == kernels::Transpose::kNo ? m : k) * lda), b((tb == kernels::Transpose::kNo ? k : n) * ldb);
+  testing::Buffer c0(m * ldc);
+  a.FillUniform(rng);
+  b.FillUniform(rng);
+  c0.FillUniform(rng);
+  for (const auto& backend : testing::SimdCases()) {
+    testing::ScopedBackend scoped(backend);
+    const std::vector<const char*> tiles = GemmTiles();
+    testing::Buffer first(m * ldc);
+    for (size_t t = 0; t < tiles.size(); ++t) {
+      ScopedGemmTile tile(tiles[t]);
+      ASSERT_STREQ(GemmTiles()[0], tiles[t]) << backend.name << ": the forced family is not the one in use";
+      testing::Buffer workspace(kernels::F32GemmWorkspaceFloats(m, n, k), 2);
+      testing::Buffer packed(kernels::F32GemmPackedBFloats(n, k), 3);
+      testing::Buffer got(m * ldc), got_packed(m * ldc);
+      for (size_t i = 0; i < c0.size(); ++i) got[i] = got_packed[i] = c0[i];
+      kernels::F32Gemm(ta, tb, m, n, k, a.data(), lda, b.data(), ldb, got.data(), ldc, accumulate, workspace.data());
+      kernels::F32GemmPackB(tb, n, k, b.data(), ldb, packed.data());
+      kernels::F32GemmPackedB(ta, m, n, k, a.data(), lda, packed.data(), got_packed.data(), ldc, accumulate,
+                              workspace.data());
+      const std::string where = backend.name + " tile " + tiles[t] + " m=" + std::to_string(m) +
+                                " n=" + std::to_string(n) + " k=" + std::to_string(k) + " ta=" +
+                                std::to_string(int(ta)) + " tb=" + std::to_string(int(tb));
+      EXPECT_TRUE(workspace.GuardIntact()) << where << ": workspace overrun";
+      EXPECT_TRUE(packed.GuardIntact()) << where << ": packed B overrun";
+      EXPECT_TRUE(SameBits(got, got_packed)) << where << ": packed B differs from F32Gemm";
+      if (t == 0)
+        first = got;
+      else
+        EXPECT_TRUE(SameBits(first, got)) << where << ": differs from tile " << tiles[0];
+    }
+  }
+}
+
+TEST(F32GemmTiles, EveryFamilyGivesBitIdenticalResults) {
+  using kernels::Transpose;
+  uint64_t seed = 300;
+  // Tails in every direction: rows not a multiple of any tile height, last
+  // panels narrower than any width, several depth blocks (k > 256) and
+  // column blocks (n > 512).
+  for (const Transpose ta : {Transpose::kNo, Transpose::kYes})
+    for (const Transpose tb : {Transpose::kNo, Transpose::kYes}) {
+      CheckTilesBitIdentical(61, 97, 300, ta, tb, false, seed++);
+      CheckTilesBitIdentical(13, 40, 25, ta, tb, true, seed++);
+    }
+  for (const size_t n : {1, 10, 17, 33, 50, 80, 130})
+    for (const size_t m : {1, 7, 50})
+      CheckTilesBitIdentical(m, n, 27, Transpose::kNo, Transpose::kNo, m == 7, seed++);
+  CheckTilesBitIdentical(50, 600, 40, Transpose::kNo, Transpose::kYes, false, seed++);
+  CheckTilesBitIdentical(245, 80, 600, Transpose::kNo, Transpose::kNo, false, seed++);
+}
+
+TEST(F32GemmTiles, ForcingAFamilyAndBack) {
+  for (const auto& backend : testing::AllCases()) {
+    testing::ScopedBackend scoped(backend);
+    const std::vector<const char*> tiles = GemmTiles();
+    ASSERT_FALSE(tiles.empty()) << backend.name;
+    const std::string by_default = tiles[0];
+    for (const char* name : tiles) {
+      ASSERT_TRUE(kernels::SetF32GemmTile(name).ok()) << backend.name << " " << name;
+      EXPECT_STREQ(GemmTiles()[0], name) << backend.name;
+      EXPECT_EQ(GemmTiles().size(), tiles.size()) << backend.name;
+      EXPECT_STREQ(kernels::F32GemmTileReason(), "forced by SetF32GemmTile");
+    }
+    const Status unknown = kernels::SetF32GemmTile("no-such-tile");
+    EXPECT_EQ(unknown.code(), StatusCode::kInvalidArgument);
+    EXPECT_STREQ(GemmTiles()[0], tiles.back()) << "a rejected name must leave the choice alone";
+    // Calibration picks one of the families, once per process.
+    ASSERT_TRUE(kernels::SetF32GemmTile("calibrate").ok());
+    const std::string calibrated = GemmTiles()[0];
+    bool listed = false;
+    for (const char* name : tiles) listed = listed || calibrated == name;
+    EXPECT_TRUE(listed) << backend.name << ": calibration chose '" << calibrated << "'";
+    EXPECT_EQ(GemmTiles()[0], calibrated) << backend.name << ": calibration must run once";
+    ASSERT_TRUE(kernels::SetF32GemmTile(nullptr).ok());
+    EXPECT_EQ(by_default, GemmTiles()[0]) << backend.name << ": null must restore the start-up choice";
+    EXPECT_STRNE(kernels::F32GemmTileReason(), "forced by SetF32GemmTile");
+    ASSERT_TRUE(kernels::SetF32GemmTile("auto").ok());
+    if (getenv("MOTE_GEMM_TILE") == nullptr) {  // else the start-up choice was the environment's
+      EXPECT_EQ(by_default, GemmTiles()[0]) << backend.name << ": auto must be the CPU's default";
+    }
+    ASSERT_TRUE(kernels::SetF32GemmTile(nullptr).ok());
+  }
 }
 
 }  // namespace

@@ -92,10 +92,16 @@ inline void PackA(bool a_trans, const float* a, size_t lda, size_t i0, size_t ro
 // takes the narrowest width that covers it, which cuts zero padding for
 // channel counts such as 10, 40 or 50. `direct[i]` reads row-major A in place
 // (null: always pack).
-inline constexpr size_t kMaxWidths = 4;
+inline constexpr size_t kMaxWidths = 6;
+// A family with pack_a_wide packs row-major A too once a column block has
+// this many full panels to reuse each micro-panel (contiguous broadcasts and
+// no strided A rows in L1); narrower blocks (conv layers: 10-80 output
+// channels) would pay the packing pass for one or two panels.
+inline constexpr size_t kPackAMinPanels = 4;
 struct TileKernels {
   size_t mr = 0;
   size_t count = 0;
+  bool pack_a_wide = false;
   size_t width[kMaxWidths] = {};
   MicroKernel packed[kMaxWidths] = {};
   MicroKernel direct[kMaxWidths] = {};
@@ -106,6 +112,14 @@ struct TileKernels {
     for (size_t i = 0; i < count; ++i)
       if (width[i] >= remaining) return i;
     return count - 1;
+  }
+  // Floats per depth step of nc columns packed by PackB: full panels and the
+  // last one's width. At most RoundUp(nc, kNrMax) for every family (each
+  // has a width for every multiple of 16 floats up to nr, or nr divides
+  // kNrMax), which WorkspaceFloats and PackedBFloats rely on.
+  size_t PackedWidth(size_t nc) const {
+    const size_t full = nc / nr() * nr();
+    return full + (nc > full ? width[Pick(nc - full)] : 0);
   }
 };
 
@@ -154,8 +168,8 @@ inline void PackB(bool b_trans, const float* b, size_t ldb, size_t p0, size_t kc
 // Where the block of columns [j0, j0 + kNc) and depths [p0, p0 + kKc) of a
 // whole packed op(B) starts (PackWholeB layout: column blocks one after the
 // other, each holding its depth blocks in order).
-inline size_t PackedBBlockOffset(size_t j0, size_t p0, size_t n, size_t k, size_t nr) {
-  return (j0 / kNc) * k * RoundUp(kNc, nr) + p0 * RoundUp(Min(kNc, n - j0), nr);
+inline size_t PackedBBlockOffset(size_t j0, size_t p0, size_t n, size_t k, const TileKernels& tiles) {
+  return (j0 / kNc) * k * tiles.PackedWidth(kNc) + p0 * tiles.PackedWidth(Min(kNc, n - j0));
 }
 
 // Packs all of op(B) [k x n] once, for repeated BlockedGemm calls with
@@ -166,7 +180,7 @@ inline void PackWholeB(bool b_trans, const float* b, size_t ldb, size_t n, size_
   for (size_t j0 = 0; j0 < n; j0 += kNc)
     for (size_t p0 = 0; p0 < k; p0 += kKc)
       PackB(b_trans, b, ldb, p0, Min(kKc, k - p0), j0, Min(kNc, n - j0), tiles,
-            packed + PackedBBlockOffset(j0, p0, n, k, tiles.nr()));
+            packed + PackedBBlockOffset(j0, p0, n, k, tiles));
 }
 
 // The whole blocked GEMM around one family of microkernels. With packed_b
@@ -185,7 +199,7 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
   // 64-byte aligned scratch: packed B block first, then the A micro-panel.
   float* bp = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(workspace) + 63) & ~uintptr_t(63));
   const size_t kc_max = Min(k, kKc);
-  float* ap = bp + kc_max * RoundUp(Min(n, kNc), nr);
+  float* ap = bp + kc_max * RoundUp(Min(n, kNc), kNrMax);  // past any family's packed block
   if (packed_b) packed_b = reinterpret_cast<const float*>((reinterpret_cast<uintptr_t>(packed_b) + 63) & ~uintptr_t(63));
   const bool a_trans = ta == Transpose::kYes, b_trans = tb == Transpose::kYes;
   for (size_t p0 = 0; p0 < k; p0 += kKc) {
@@ -200,7 +214,7 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
           packed_b == nullptr && !b_trans && m <= kDirectBMaxRows && k * ldb <= kDirectBMaxFloats;
       const float* b_block = bp;
       if (packed_b) {
-        b_block = packed_b + PackedBBlockOffset(j0, p0, n, k, nr);
+        b_block = packed_b + PackedBBlockOffset(j0, p0, n, k, tiles);
       } else if (direct_b) {
         const size_t last = nc - nc % nr == nc ? nc : nc - nc % nr;  // start of a partial last panel
         if (last < nc) PackB(false, b, ldb, p0, kc, j0 + last, nc - last, tiles, bp);
@@ -211,7 +225,8 @@ inline void BlockedGemm(Transpose ta, Transpose tb, size_t m, size_t n, size_t k
         const size_t rows = Min(mr, m - i0);
         // Full tiles of row-major A are read in place: packing would cost a
         // pass over A for little reuse when n is small (conv layers).
-        const bool direct = !a_trans && rows == mr && tiles.direct[0] != nullptr;
+        const bool direct = !a_trans && rows == mr && tiles.direct[0] != nullptr &&
+                            !(tiles.pack_a_wide && nc >= kPackAMinPanels * nr);
         const float* a_tile = a + i0 * lda + p0;
         if (!direct) {
           PackA(a_trans, a, lda, i0, rows, p0, kc, mr, ap);

@@ -24,12 +24,15 @@ namespace hn = hwy::HWY_NAMESPACE;
     HWY_TARGET == HWY_SVE2_128
 constexpr size_t kGemmMrWide = 12, kGemmMrNarrow = 16;
 constexpr size_t kGemmMrSmall0 = 10, kGemmMrSmall1 = 8;  // alternatives for small m
+constexpr char kGemmDefaultTileName[] = "12x2";
 #elif HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
 constexpr size_t kGemmMrWide = 6, kGemmMrNarrow = 12;
 constexpr size_t kGemmMrSmall0 = 5, kGemmMrSmall1 = 4;
+constexpr char kGemmDefaultTileName[] = "6x2";
 #else
 constexpr size_t kGemmMrWide = 4, kGemmMrNarrow = 8;
 constexpr size_t kGemmMrSmall0 = 3, kGemmMrSmall1 = 2;
+constexpr char kGemmDefaultTileName[] = "4x2";
 #endif
 
 #define MOTE_GEMM_ROWS(X) \
@@ -60,11 +63,14 @@ using DHalf = hn::ScalableTag<float>;
 
 // Tile of MR rows x (NV full vectors + one half vector if kHalf) columns.
 // kDirect: A is row-major with leading dimension lda; else a packed panel.
+// Each element of C sums its kc products in depth order from zero, then adds
+// the sum to C: the same order for every MR, NV and kHalf, so every tile
+// family gives bit-identical results.
 template <size_t MR, size_t NV, bool kHalf, bool kDirect>
 HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_t lda,
                                   const float* HWY_RESTRICT bp, size_t b_stride, float* HWY_RESTRICT c, size_t ldc,
                                   size_t rows, size_t cols, bool load_c) {
-  static_assert(MR <= gemm::kMrMax && NV <= 2 && (NV > 0 || kHalf), "unsupported tile");
+  static_assert(MR <= gemm::kMrMax && NV <= 4 && (NV > 0 || kHalf), "unsupported tile");
   const hn::ScalableTag<float> d;
   const DHalf dh;
   const size_t N = hn::Lanes(d);
@@ -72,6 +78,8 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
 #define MOTE_DECLARE_ACC(r)        \
   auto acc##r##_0 = hn::Zero(d);   \
   auto acc##r##_1 = hn::Zero(d);   \
+  auto acc##r##_2 = hn::Zero(d);   \
+  auto acc##r##_3 = hn::Zero(d);   \
   auto acc##r##_h = hn::Zero(dh);
   MOTE_GEMM_ROWS(MOTE_DECLARE_ACC)
 #undef MOTE_DECLARE_ACC
@@ -79,13 +87,17 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
     // Panels of 1.5 vectors leave rows unaligned: LoadU costs the same when aligned.
     // Only the vectors of the tile are loaded: B read in place ends at its last column.
     const auto b0 = NV >= 1 ? hn::LoadU(d, bp) : hn::Zero(d);
-    const auto b1 = NV == 2 ? hn::LoadU(d, bp + N) : b0;
+    const auto b1 = NV >= 2 ? hn::LoadU(d, bp + N) : b0;
+    const auto b2 = NV >= 3 ? hn::LoadU(d, bp + 2 * N) : b0;
+    const auto b3 = NV >= 4 ? hn::LoadU(d, bp + 3 * N) : b0;
     const auto bh = kHalf ? hn::LoadU(dh, bp + NV * N) : hn::Zero(dh);
 #define MOTE_FMA_ROW(r)                                                                    \
   if constexpr (r < MR) {                                                                  \
     const auto a = hn::Set(d, kDirect ? ap[r * lda] : ap[r]);                              \
     if constexpr (NV >= 1) acc##r##_0 = hn::MulAdd(a, b0, acc##r##_0);                     \
-    if constexpr (NV == 2) acc##r##_1 = hn::MulAdd(a, b1, acc##r##_1);                     \
+    if constexpr (NV >= 2) acc##r##_1 = hn::MulAdd(a, b1, acc##r##_1);                     \
+    if constexpr (NV >= 3) acc##r##_2 = hn::MulAdd(a, b2, acc##r##_2);                     \
+    if constexpr (NV >= 4) acc##r##_3 = hn::MulAdd(a, b3, acc##r##_3);                     \
     if constexpr (kHalf) acc##r##_h = hn::MulAdd(hn::Set(dh, kDirect ? ap[r * lda] : ap[r]), bh, acc##r##_h); \
   }
     MOTE_GEMM_ROWS(MOTE_FMA_ROW)
@@ -94,17 +106,18 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
     bp += b_stride;
   }
   if (rows == MR && cols == width) {
+#define MOTE_STORE_VECTOR(r, v)                                                     \
+  if constexpr (NV > v) {                                                           \
+    if (load_c) acc##r##_##v = hn::Add(acc##r##_##v, hn::LoadU(d, cr + v * N));     \
+    hn::StoreU(acc##r##_##v, d, cr + v * N);                                        \
+  }
 #define MOTE_STORE_ROW(r)                                                           \
   if constexpr (r < MR) {                                                           \
     float* cr = c + r * ldc;                                                        \
-    if constexpr (NV >= 1) {                                                        \
-      if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::LoadU(d, cr));               \
-      hn::StoreU(acc##r##_0, d, cr);                                                \
-    }                                                                               \
-    if constexpr (NV == 2) {                                                        \
-      if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::LoadU(d, cr + N));           \
-      hn::StoreU(acc##r##_1, d, cr + N);                                            \
-    }                                                                               \
+    MOTE_STORE_VECTOR(r, 0)                                                         \
+    MOTE_STORE_VECTOR(r, 1)                                                         \
+    MOTE_STORE_VECTOR(r, 2)                                                         \
+    MOTE_STORE_VECTOR(r, 3)                                                         \
     if constexpr (kHalf) {                                                          \
       if (load_c) acc##r##_h = hn::Add(acc##r##_h, hn::LoadU(dh, cr + NV * N));     \
       hn::StoreU(acc##r##_h, dh, cr + NV * N);                                      \
@@ -112,25 +125,30 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
   }
     MOTE_GEMM_ROWS(MOTE_STORE_ROW)
 #undef MOTE_STORE_ROW
+#undef MOTE_STORE_VECTOR
     return;
   }
 #if MOTE_GEMM_NATIVE_MASKS
   // Edge tile: masked columns, rows cut by a branch per row.
   const auto mask0 = hn::FirstN(d, cols);
   const auto mask1 = hn::FirstN(d, cols > N ? cols - N : 0);
+  const auto mask2 = hn::FirstN(d, cols > 2 * N ? cols - 2 * N : 0);
+  const auto mask3 = hn::FirstN(d, cols > 3 * N ? cols - 3 * N : 0);
   const auto mask_h = hn::FirstN(dh, cols > NV * N ? cols - NV * N : 0);
+  (void)mask1, (void)mask2, (void)mask3, (void)mask_h;
+#define MOTE_STORE_EDGE_VECTOR(r, v)                                                              \
+  if constexpr (NV > v) {                                                                         \
+    if (load_c) acc##r##_##v = hn::Add(acc##r##_##v, hn::MaskedLoad(mask##v, d, cr + v * N));     \
+    hn::BlendedStore(acc##r##_##v, mask##v, d, cr + v * N);                                       \
+  }
 #define MOTE_STORE_EDGE_ROW(r)                                                                    \
   if constexpr (r < MR) {                                                                         \
     if (r < rows) {                                                                               \
       float* cr = c + r * ldc;                                                                    \
-      if constexpr (NV >= 1) {                                                                    \
-        if (load_c) acc##r##_0 = hn::Add(acc##r##_0, hn::MaskedLoad(mask0, d, cr));               \
-        hn::BlendedStore(acc##r##_0, mask0, d, cr);                                               \
-      }                                                                                           \
-      if constexpr (NV == 2) {                                                                    \
-        if (load_c) acc##r##_1 = hn::Add(acc##r##_1, hn::MaskedLoad(mask1, d, cr + N));           \
-        hn::BlendedStore(acc##r##_1, mask1, d, cr + N);                                           \
-      }                                                                                           \
+      MOTE_STORE_EDGE_VECTOR(r, 0)                                                                \
+      MOTE_STORE_EDGE_VECTOR(r, 1)                                                                \
+      MOTE_STORE_EDGE_VECTOR(r, 2)                                                                \
+      MOTE_STORE_EDGE_VECTOR(r, 3)                                                                \
       if constexpr (kHalf) {                                                                      \
         if (load_c) acc##r##_h = hn::Add(acc##r##_h, hn::MaskedLoad(mask_h, dh, cr + NV * N));    \
         hn::BlendedStore(acc##r##_h, mask_h, dh, cr + NV * N);                                    \
@@ -139,14 +157,17 @@ HWY_NOINLINE void GemmMicroKernel(size_t kc, const float* HWY_RESTRICT ap, size_
   }
   MOTE_GEMM_ROWS(MOTE_STORE_EDGE_ROW)
 #undef MOTE_STORE_EDGE_ROW
+#undef MOTE_STORE_EDGE_VECTOR
 #else
   // Edge tile: spill to the stack and copy the part inside C, so no vector
   // access crosses the end of C (masked stores are emulated on SSE4/NEON).
-  HWY_ALIGN float tile[MR * 3 * (HWY_MAX_BYTES / sizeof(float))];
+  HWY_ALIGN float tile[MR * 5 * (HWY_MAX_BYTES / sizeof(float))];
 #define MOTE_SPILL_ROW(r)                                                          \
   if constexpr (r < MR) {                                                          \
     if constexpr (NV >= 1) hn::StoreU(acc##r##_0, d, tile + r * width);            \
-    if constexpr (NV == 2) hn::StoreU(acc##r##_1, d, tile + r * width + N);        \
+    if constexpr (NV >= 2) hn::StoreU(acc##r##_1, d, tile + r * width + N);        \
+    if constexpr (NV >= 3) hn::StoreU(acc##r##_2, d, tile + r * width + 2 * N);    \
+    if constexpr (NV >= 4) hn::StoreU(acc##r##_3, d, tile + r * width + 3 * N);    \
     if constexpr (kHalf) hn::StoreU(acc##r##_h, dh, tile + r * width + NV * N);    \
   }
   MOTE_GEMM_ROWS(MOTE_SPILL_ROW)
@@ -174,24 +195,54 @@ void AddWidth(gemm::TileKernels* tiles) {
   ++tiles->count;
 }
 
-// Tiles of MR rows up to `max_vectors` full vectors wide (1 or 2), with
-// narrower ones for the last panel.
-template <size_t MR>
-gemm::TileKernels Tiles(size_t max_vectors) {
+// Tiles of MR rows up to NV full vectors wide, with narrower ones (half
+// vectors on x86) for the last panel.
+template <size_t MR, size_t NV>
+gemm::TileKernels Tiles() {
   gemm::TileKernels tiles;
   tiles.mr = MR;
 #if MOTE_GEMM_HALF_VECTORS
   AddWidth<MR, 0, true>(&tiles);
 #endif
   AddWidth<MR, 1, false>(&tiles);
-  if (max_vectors == 2) {
+  if constexpr (NV >= 2) {
 #if MOTE_GEMM_HALF_VECTORS
-    AddWidth<MR, 1, true>(&tiles);
+    if constexpr (NV == 2) AddWidth<MR, 1, true>(&tiles);
 #endif
     AddWidth<MR, 2, false>(&tiles);
   }
+  if constexpr (NV >= 3) {
+#if MOTE_GEMM_HALF_VECTORS
+    AddWidth<MR, 2, true>(&tiles);
+#endif
+    AddWidth<MR, 3, false>(&tiles);
+  }
+  if constexpr (NV >= 4) AddWidth<MR, 4, false>(&tiles);
   return tiles;
 }
+
+// The register-tile families of this target (f32-gemm-loop.h):
+// X(name, wide rows, two shorter row counts for small m, vectors, pack A).
+// 32-register ISAs: 12 x 2 keeps 24 accumulators, 2 B vectors and the
+// broadcast; the others trade rows for vectors (fewer broadcasts and A
+// streams per FMA, more B traffic) or pack A for wide column blocks. 16-register ISAs:
+// 6 x 2 (or 12 x 1 for one-vector outputs).
+#undef MOTE_GEMM_TILE_FAMILIES
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+#define MOTE_GEMM_TILE_FAMILIES(X)         \
+  X("12x2", 12, 10, 8, 2, false)            \
+  X("12x2-packa", 12, 10, 8, 2, true)       \
+  X("14x2", 14, 12, 10, 2, false)           \
+  X("8x3", 8, 7, 6, 3, false)               \
+  X("6x4", 6, 5, 4, 4, false)
+#elif HWY_TARGET == HWY_AVX2
+#define MOTE_GEMM_TILE_FAMILIES(X) \
+  X("6x2", 6, 5, 4, 2, false)      \
+  X("6x2-packa", 6, 5, 4, 2, true)
+#else
+#define MOTE_GEMM_TILE_FAMILIES(X) \
+  X(kGemmDefaultTileName, kGemmMrWide, kGemmMrSmall0, kGemmMrSmall1, 2, false)
+#endif
 
 }  // namespace HWY_NAMESPACE
 }  // namespace kernels

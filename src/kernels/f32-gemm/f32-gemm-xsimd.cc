@@ -36,6 +36,7 @@ inline Batch Fma(const Batch& x, const Batch& y, const Batch& z) {
 template <size_t MR, size_t NV, bool kDirect>
 void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, size_t b_stride, float* c, size_t ldc,
                      size_t rows, size_t cols, bool load_c) {
+  static_assert(NV <= 2, "tiles of one or two vectors");
   Batch acc[MR][NV];
 #pragma GCC unroll 16
   for (size_t r = 0; r < MR; ++r)
@@ -83,22 +84,29 @@ void GemmMicroKernel(size_t kc, const float* ap, size_t lda, const float* bp, si
   }
 }
 
-// Tiles of MR rows, one vector wide and (if max_vectors == 2) two.
-template <size_t MR>
-gemm::TileKernels Tiles(size_t max_vectors) {
+// Tiles of MR rows, one to NV vectors wide (the narrower ones for the last panel).
+template <size_t MR, size_t NV>
+gemm::TileKernels Tiles() {
   gemm::TileKernels tiles;
   tiles.mr = MR;
-  tiles.count = max_vectors;
+  tiles.count = NV;
   tiles.width[0] = kLanes;
   tiles.packed[0] = &GemmMicroKernel<MR, 1, false>;
   tiles.direct[0] = &GemmMicroKernel<MR, 1, true>;
-  if (max_vectors == 2) {
+  if constexpr (NV == 2) {
     tiles.width[1] = 2 * kLanes;
     tiles.packed[1] = &GemmMicroKernel<MR, 2, false>;
     tiles.direct[1] = &GemmMicroKernel<MR, 2, true>;
   }
   return tiles;
 }
+
+// The register-tile families (f32-gemm-loop.h): the Highway backend's
+// default shape, reading row-major A in place or packing it for wide column
+// blocks.
+#define MOTE_GEMM_TILE_FAMILIES(X)                                                                   \
+  X(kManyRegisters ? "12x2" : "6x2", kGemmMrWide, kGemmMrSmall0, kGemmMrSmall1, 2, false)           \
+  X(kManyRegisters ? "12x2-packa" : "6x2-packa", kGemmMrWide, kGemmMrSmall0, kGemmMrSmall1, 2, true)
 
 }  // namespace
 
