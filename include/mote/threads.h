@@ -43,6 +43,20 @@ class ThreadPool {
   void SetThreads(size_t threads);
   size_t threads() const { return threads_; }
 
+  // What the pool did since it started (for profiles: StepProfile).
+  struct Stats {
+    uint64_t loops = 0;         // parallel loops of more than one chunk
+    uint64_t inline_loops = 0;  // of them, run on the caller alone (a worker was late before)
+    uint64_t late_loops = 0;    // loops whose caller waited too long for a worker
+    double wait_seconds = 0;    // the caller's wait for the workers' last chunks
+    uint64_t blocked = 0;       // times a worker stopped spinning and blocked (with timing on)
+  };
+  const Stats& stats() const { return stats_; }
+  // With timing on, every chunk of a parallel loop is timed: busy_seconds()
+  // is their sum over all workers (profiles only: two clock reads a chunk).
+  void set_timing(bool on) { timing_ = on; }
+  double busy_seconds() const;
+
   template <class F>
   void ParallelFor(size_t chunks, const F& f) {
     Run(chunks, &Call<F>, &f);
@@ -74,9 +88,16 @@ class ThreadPool {
   std::atomic<bool> stop_{false};
   std::atomic<size_t> started_{0};       // workers that have begun Work()
   size_t sleepers_ = 0;                  // under mutex_
+  uint64_t blocked_ = 0;                 // under mutex_: Stats::blocked
   size_t inline_loops_ = 0;              // loops left to run on the caller alone
   size_t inline_backoff_ = 0;            // their count after the last late loop
   size_t loops_on_time_ = 0;             // since then, in a row
+  Stats stats_;
+  bool timing_ = false;
+  struct alignas(64) Busy {
+    double seconds = 0;
+  };
+  std::vector<Busy> busy_;  // per worker, with timing_
 };
 
 // Chunks of `grain` items over n items (the last one shorter): a number that

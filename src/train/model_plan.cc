@@ -375,6 +375,9 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   m.params_before.assign(m.optimizer_probes ? 0 : m.param_count, 0.0f);
   m.optimizer_state_before.assign(m.optimizer_probes ? 0 : m.optimizer_state_count, 0.0f);
   m.state_before.resize(m.state_count);
+  std::vector<std::string> names;
+  for (const Impl::Node& n : m.nodes) names.push_back(n.name);
+  m.profile.Reset(names, m.pool.get());
   m.prepared = true;
   return Status::Ok();
 }
