@@ -4,8 +4,13 @@
 // - Workers are created once (constructor or SetThreads), never per call.
 // - ParallelFor(chunks, f) calls f(chunk, worker) for every chunk in
 //   [0, chunks) on the caller (worker 0) and the pool's threads (workers 1 ..
-//   threads() - 1), and returns when all are done. Which worker runs which
-//   chunk varies from call to call, so results must depend on the chunk only:
+//   threads() - 1), and returns when all are done. Worker w first runs the
+//   w-th of `threads` equal blocks of consecutive chunks, in order, then
+//   takes chunks left in the others' blocks. So loops over the same data cut
+//   alike give each thread the same part of it, which stays in its core's
+//   cache (a line another core wrote costs several times a local one), and a
+//   late or descheduled worker's chunks still get done. Which worker runs
+//   which chunk still varies, so results must depend on the chunk only:
 //   callers split work into a number of chunks that does not depend on the
 //   thread count (deterministic results for every thread count), and use
 //   per-worker memory for scratch only.
@@ -25,6 +30,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -81,7 +87,14 @@ class ThreadPool {
   Fn fn_ = nullptr;
   const void* context_ = nullptr;
   size_t chunks_ = 0;
-  std::atomic<size_t> next_chunk_{0};
+  // Each worker's block of the current job's chunks: worker w runs chunks
+  // [next, end) of block w first, in order, then takes what is left of the
+  // others' blocks (threads.cc).
+  struct alignas(64) Block {
+    std::atomic<size_t> next{0};
+    size_t end = 0;
+  };
+  std::unique_ptr<Block[]> blocks_;
   std::atomic<size_t> done_{0};          // chunks finished
   std::atomic<size_t> active_{0};        // workers inside the current job
   std::atomic<uint64_t> generation_{0};  // odd: a job is open (threads.cc)

@@ -68,6 +68,7 @@ void ThreadPool::SetThreads(size_t threads) {
   threads_ = threads;
   workers_.reserve(threads - 1);
   busy_.assign(threads, Busy{});
+  blocks_.reset(new Block[threads]);
   started_.store(0, std::memory_order_relaxed);
   for (size_t w = 1; w < threads; ++w) workers_.emplace_back([this, w] { Work(w); });
   // Wait until every worker runs: a thread's start-up may allocate (glibc's
@@ -79,15 +80,18 @@ void ThreadPool::SetThreads(size_t threads) {
 void ThreadPool::RunChunks(size_t worker) {
   const Fn fn = fn_;
   const void* context = context_;
-  const size_t chunks = chunks_;
   const bool timing = timing_;
-  for (;;) {
-    const size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
-    if (c >= chunks) return;
-    const double start = timing ? Seconds() : 0;
-    fn(context, c, worker);
-    if (timing) busy_[worker].seconds += Seconds() - start;
-    done_.fetch_add(1, std::memory_order_acq_rel);
+  // Its own block first, then the others' in turn.
+  for (size_t i = 0; i < threads_; ++i) {
+    Block& block = blocks_[(worker + i) % threads_];
+    for (;;) {
+      const size_t c = block.next.fetch_add(1, std::memory_order_relaxed);
+      if (c >= block.end) break;
+      const double start = timing ? Seconds() : 0;
+      fn(context, c, worker);
+      if (timing) busy_[worker].seconds += Seconds() - start;
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
   }
 }
 
@@ -146,7 +150,11 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   fn_ = fn;
   context_ = context;
   chunks_ = chunks;
-  next_chunk_.store(0, std::memory_order_relaxed);
+  // Worker w's block: chunks [w * chunks / threads, (w + 1) * chunks / threads).
+  for (size_t w = 0; w < threads_; ++w) {
+    blocks_[w].next.store(w * chunks / threads_, std::memory_order_relaxed);
+    blocks_[w].end = (w + 1) * chunks / threads_;
+  }
   done_.store(0, std::memory_order_relaxed);
   generation_.fetch_add(1);  // open
   {
