@@ -4,8 +4,13 @@
 // - Workers are created once (constructor or SetThreads), never per call.
 // - ParallelFor(chunks, f) calls f(chunk, worker) for every chunk in
 //   [0, chunks) on the caller (worker 0) and the pool's threads (workers 1 ..
-//   threads() - 1), and returns when all are done. Which worker runs which
-//   chunk varies from call to call, so results must depend on the chunk only:
+//   threads() - 1), and returns when all are done. Worker w first runs the
+//   w-th of `threads` equal blocks of consecutive chunks, in order, then
+//   takes chunks left in the others' blocks. So loops over the same data cut
+//   alike give each thread the same part of it, which stays in its core's
+//   cache (a line another core wrote costs several times a local one), and a
+//   late or descheduled worker's chunks still get done. Which worker runs
+//   which chunk still varies, so results must depend on the chunk only:
 //   callers split work into a number of chunks that does not depend on the
 //   thread count (deterministic results for every thread count), and use
 //   per-worker memory for scratch only.
@@ -25,6 +30,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -42,6 +48,20 @@ class ThreadPool {
   // Stops the old threads and starts threads - 1 new ones (allocates).
   void SetThreads(size_t threads);
   size_t threads() const { return threads_; }
+
+  // What the pool did since it started (for profiles: StepProfile).
+  struct Stats {
+    uint64_t loops = 0;         // parallel loops of more than one chunk
+    uint64_t inline_loops = 0;  // of them, run on the caller alone (a worker was late before)
+    uint64_t late_loops = 0;    // loops whose caller waited too long for a worker
+    double wait_seconds = 0;    // the caller's wait for the workers' last chunks
+    uint64_t blocked = 0;       // times a worker stopped spinning and blocked (with timing on)
+  };
+  const Stats& stats() const { return stats_; }
+  // With timing on, every chunk of a parallel loop is timed: busy_seconds()
+  // is their sum over all workers (profiles only: two clock reads a chunk).
+  void set_timing(bool on) { timing_ = on; }
+  double busy_seconds() const;
 
   template <class F>
   void ParallelFor(size_t chunks, const F& f) {
@@ -67,16 +87,30 @@ class ThreadPool {
   Fn fn_ = nullptr;
   const void* context_ = nullptr;
   size_t chunks_ = 0;
-  std::atomic<size_t> next_chunk_{0};
+  // Each worker's block of the current job's chunks: worker w runs chunks
+  // [next, end) of block w first, in order, then takes what is left of the
+  // others' blocks (threads.cc).
+  struct alignas(64) Block {
+    std::atomic<size_t> next{0};
+    size_t end = 0;
+  };
+  std::unique_ptr<Block[]> blocks_;
   std::atomic<size_t> done_{0};          // chunks finished
   std::atomic<size_t> active_{0};        // workers inside the current job
   std::atomic<uint64_t> generation_{0};  // odd: a job is open (threads.cc)
   std::atomic<bool> stop_{false};
   std::atomic<size_t> started_{0};       // workers that have begun Work()
   size_t sleepers_ = 0;                  // under mutex_
+  uint64_t blocked_ = 0;                 // under mutex_: Stats::blocked
   size_t inline_loops_ = 0;              // loops left to run on the caller alone
   size_t inline_backoff_ = 0;            // their count after the last late loop
   size_t loops_on_time_ = 0;             // since then, in a row
+  Stats stats_;
+  bool timing_ = false;
+  struct alignas(64) Busy {
+    double seconds = 0;
+  };
+  std::vector<Busy> busy_;  // per worker, with timing_
 };
 
 // Chunks of `grain` items over n items (the last one shorter): a number that

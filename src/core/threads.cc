@@ -67,6 +67,8 @@ void ThreadPool::SetThreads(size_t threads) {
   Stop();
   threads_ = threads;
   workers_.reserve(threads - 1);
+  busy_.assign(threads, Busy{});
+  blocks_.reset(new Block[threads]);
   started_.store(0, std::memory_order_relaxed);
   for (size_t w = 1; w < threads; ++w) workers_.emplace_back([this, w] { Work(w); });
   // Wait until every worker runs: a thread's start-up may allocate (glibc's
@@ -78,13 +80,25 @@ void ThreadPool::SetThreads(size_t threads) {
 void ThreadPool::RunChunks(size_t worker) {
   const Fn fn = fn_;
   const void* context = context_;
-  const size_t chunks = chunks_;
-  for (;;) {
-    const size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
-    if (c >= chunks) return;
-    fn(context, c, worker);
-    done_.fetch_add(1, std::memory_order_acq_rel);
+  const bool timing = timing_;
+  // Its own block first, then the others' in turn.
+  for (size_t i = 0; i < threads_; ++i) {
+    Block& block = blocks_[(worker + i) % threads_];
+    for (;;) {
+      const size_t c = block.next.fetch_add(1, std::memory_order_relaxed);
+      if (c >= block.end) break;
+      const double start = timing ? Seconds() : 0;
+      fn(context, c, worker);
+      if (timing) busy_[worker].seconds += Seconds() - start;
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
   }
+}
+
+double ThreadPool::busy_seconds() const {
+  double sum = 0;
+  for (const Busy& b : busy_) sum += b.seconds;
+  return sum;
 }
 
 // Jobs: generation_ is odd while a job is open, even once it is closed. A
@@ -108,6 +122,7 @@ void ThreadPool::Work(size_t worker) {
     if (g == seen) {
       std::unique_lock<std::mutex> lock(mutex_);
       ++sleepers_;
+      ++blocked_;
       wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
       --sleepers_;
       if (stop_.load()) return;
@@ -123,15 +138,23 @@ void ThreadPool::Work(size_t worker) {
 
 void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   if (chunks == 0) return;
+  if (chunks > 1) ++stats_.loops;
   if (workers_.empty() || chunks == 1 || inline_loops_ > 0) {
-    if (inline_loops_ > 0 && chunks > 1) --inline_loops_;
+    if (inline_loops_ > 0 && chunks > 1) {
+      --inline_loops_;
+      ++stats_.inline_loops;
+    }
     for (size_t c = 0; c < chunks; ++c) fn(context, c, 0);
     return;
   }
   fn_ = fn;
   context_ = context;
   chunks_ = chunks;
-  next_chunk_.store(0, std::memory_order_relaxed);
+  // Worker w's block: chunks [w * chunks / threads, (w + 1) * chunks / threads).
+  for (size_t w = 0; w < threads_; ++w) {
+    blocks_[w].next.store(w * chunks / threads_, std::memory_order_relaxed);
+    blocks_[w].end = (w + 1) * chunks / threads_;
+  }
   done_.store(0, std::memory_order_relaxed);
   generation_.fetch_add(1);  // open
   {
@@ -150,7 +173,13 @@ void ThreadPool::Run(size_t chunks, Fn fn, const void* context) {
   generation_.fetch_add(1);  // closed
   while (active_.load() != 0) CpuRelax();
   const double waited = Seconds() - caller_done;
+  if (timing_) {  // profiles only
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.blocked = blocked_;
+  }
+  stats_.wait_seconds += waited;
   if (waited > kLateSeconds && 4 * waited > caller_done - start) {
+    ++stats_.late_loops;
     inline_backoff_ = inline_backoff_ == 0 ? kMinInlineLoops : std::min(2 * inline_backoff_, kMaxInlineLoops);
     inline_loops_ = inline_backoff_;
     loops_on_time_ = 0;

@@ -546,8 +546,27 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
       images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunk_order_.size();
   float* dx = args.input_grads[0];
   const size_t input_chunks = dx ? InputGradChunk(args.batch, size_t(-1), nullptr, nullptr) : 0;
-  args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t chunk, size_t worker) {
+  // Chunks in the order [dW of the first half of the images][dx of the first
+  // half][the other dW chunks][the other dx chunks] (dW chunks of taps: half
+  // of them, largest first, then the rest): the pool's first block then
+  // takes the first images, whose dy this thread made and whose dx it passes
+  // on next, and each block ends in dx chunks, small enough to even out the
+  // threads' finish when one takes what is left of the other's block.
+  const size_t half = args.batch / 2;
+  size_t dx_first = 0;
+  for (size_t i = 0, n0 = 0, n1 = 0; i < input_chunks; ++i) {
+    InputGradChunk(args.batch, i, &n0, &n1);
+    dx_first += n0 < half;
+  }
+  const size_t weight_first = images_split_weight_grad_ ? Min(weight_chunks, ChunkCount(half, weight_images_per_chunk_))
+                                                       : (weight_chunks + 1) / 2;
+  args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t slot, size_t worker) {
     float* mine = args.worker_scratch + worker * args.worker_stride;
+    size_t chunk = slot;  // weight chunk, or weight_chunks + input chunk
+    if (slot >= weight_first && slot < weight_first + dx_first)
+      chunk = weight_chunks + slot - weight_first;
+    else if (slot >= weight_first + dx_first && slot < weight_chunks + dx_first)
+      chunk = slot - dx_first;
     if (chunk >= weight_chunks) {
       size_t n0, n1;
       InputGradChunk(args.batch, chunk - weight_chunks, &n0, &n1);

@@ -14,6 +14,7 @@
 
 #include "mote/model.h"
 #include "mote/threads.h"
+#include "src/train/step_profile.h"
 
 namespace mote {
 namespace model_detail {
@@ -169,6 +170,7 @@ struct Model::Impl {
   std::unique_ptr<ThreadPool> pool;
   size_t worker_scratch_floats = 0, worker_stride = 0;
   float* worker_scratch = nullptr;
+  StepProfile profile;  // MOTE_PROFILE: wall time per phase of TrainStep
   Rng rng;
   uint64_t step = 0;
   // ForwardArgs::params_version: bumped wherever the parameters or the state

@@ -430,6 +430,9 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   m.optimizer_state_before.assign(m.optimizer_probes ? 0 : m.optimizer_state_count, 0.0f);
   m.state_before.resize(m.state_count);
   ++m.params_version;
+  std::vector<std::string> names;
+  for (const Impl::Node& n : m.nodes) names.push_back(n.name);
+  m.profile.Reset(names, m.pool.get());
   m.prepared = true;
   return Status::Ok();
 }

@@ -42,7 +42,9 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
     std::memcpy(n.activation, inputs[n.input_index], batch * n.item_size * sizeof(float));
   }
   if (training) ++m.params_version;  // moves layer state (batchnorm statistics) Predict folds in
-  for (Impl::Node& n : m.nodes) {
+  if (training) m.profile.MarkPhase(StepProfile::kStepStart);
+  for (size_t id = 0; id < m.nodes.size(); ++id) {
+    Impl::Node& n = m.nodes[id];
     if (!n.layer) continue;
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
                      m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
@@ -64,6 +66,7 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
       }
     }
     n.layer->Forward(args);
+    if (training) m.profile.MarkForward(id);
   }
   return Status::Ok();
 }
@@ -95,9 +98,11 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
   float value = apply_head(m.nodes[size_t(m.outputs[0])], *m.loss, targets[0], m.main_weight);
   for (size_t h = 0; h < m.heads.size(); ++h)
     value += apply_head(m.nodes[size_t(m.heads[h].node)], *m.heads[h].loss, targets[1 + h], m.heads[h].weight);
+  m.profile.MarkPhase(StepProfile::kLoss);
   ForEachRange(LayerPool(m), m.param_count, 16384, [&](size_t begin, size_t end) {
     std::memset(m.grads + begin, 0, (end - begin) * sizeof(float));
   });
+  m.profile.MarkPhase(StepProfile::kZeroGrads);
   for (size_t id = m.nodes.size(); id-- > 0;) {
     Impl::Node& n = m.nodes[id];
     if (!n.reaches_loss || (!n.layer && !input_grads)) continue;
@@ -114,6 +119,7 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
     BackwardArgs args{batch,     n.input_ptrs.data(), n.activation,     n.grad,         grad_ptrs,
                       m.scratch, LayerPool(m),        m.worker_scratch, m.worker_stride};
     n.layer->Backward(args);
+    m.profile.MarkBackward(id);
   }
   value += m.Penalty(true);
   if (loss) *loss = value;
@@ -208,6 +214,7 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
   // Forward in training mode moves layer state (batchnorm statistics): kept
   // to undo a diverging step. Parameters and optimizer state change only in
   // the update (GuardedUpdate).
+  m.profile.Start();
   if (m.state_count) std::memcpy(m.state_before.data(), m.state, m.state_count * sizeof(float));
   const uint64_t step_before = m.step;
   float value = 0.0f;
@@ -231,7 +238,10 @@ Status Model::TrainStep(const float* const* inputs, const Targets* targets, size
     m.RestoreStepStart(step_before);
     return OutOfRange("model: the loss is NaN or infinite (non-finite input or diverging training); step undone");
   }
-  if (!m.GuardedUpdate(learning_rate)) {
+  const bool updated = m.GuardedUpdate(learning_rate);
+  m.profile.MarkPhase(StepProfile::kUpdate);
+  m.profile.CountStep();
+  if (!updated) {
     m.RestoreStepStart(step_before);
     return OutOfRange("model: the update made a parameter NaN or infinite (diverging: lower the learning rate?); "
                       "step undone");

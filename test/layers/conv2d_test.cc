@@ -360,14 +360,16 @@ namespace {
 // outputs and gradients bit for bit, for every thread count: the seed
 // network's three geometries (border-column classes in the third), a batch
 // that does not fill the last chunk, and a bias; the first two with batches of
-// several weight-gradient image chunks (partial dWs added in order).
+// several weight-gradient image chunks (partial dWs added in order), the
+// third with 23 images (input-gradient chunks on both sides of the half the
+// backward pass orders its chunks by).
 TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   struct Case {
     size_t n, h, c, filters, stride;
     bool bias;
   };
   for (const Case& k : {Case{5, 28, 1, 10, 2, false}, Case{3, 14, 10, 40, 2, true}, Case{7, 7, 40, 80, 1, false},
-                        Case{2, 7, 16, 8, 1, true}, Case{12, 14, 10, 40, 2, false}}) {
+                        Case{2, 7, 16, 8, 1, true}, Case{12, 14, 10, 40, 2, false}, Case{23, 7, 40, 80, 1, false}}) {
     Conv2DOptions o;
     o.stride_h = o.stride_w = k.stride;
     o.padding = Padding::kSame;
