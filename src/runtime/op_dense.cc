@@ -9,11 +9,14 @@ namespace rt {
 
 mote_rt_status ValidateDense(const mote_rt_model& m, const MoteOpRecord& op) {
   MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
-  MOTE_RT_TRY(CheckUnusedParams(op, 1));
+#if MOTE_HOSTED
+  const bool input_major = op.params[0] == MOTE_DENSE_WEIGHTS_INPUT_MAJOR && !ComputesI8(In(m, op, 0));
+#else
+  constexpr bool input_major = false;  // a microcontroller's runtime refuses the host layout
+#endif
+  MOTE_RT_TRY(CheckUnusedParams(op, input_major ? 1 : 0));
   const MoteTensorRecord& w = In(m, op, 1);
   const uint32_t features = ElementsOf(In(m, op, 0)), cout = ElementsOf(Out(m, op));
-  const bool input_major = op.params[0] == MOTE_DENSE_WEIGHTS_INPUT_MAJOR;
-  if (op.params[0] != 0 && !(MOTE_HOSTED && input_major && !ComputesI8(In(m, op, 0)))) return MOTE_RT_BAD_PARAMS;
   if (w.rank != 2 || w.dims[0] != (input_major ? features : cout) || w.dims[1] != (input_major ? cout : features))
     return MOTE_RT_BAD_SHAPE;
   return CheckBiasAndRequant(m, op, cout, features);
