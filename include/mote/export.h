@@ -132,7 +132,9 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 1024);
 // The host layout (ExportOptions::host_layout): MarkHostLayout before
 // PlanMemory flags every CONV2D but the trainable ones (the planner then
 // gives int8 convs whole tiles); PackHostLayout after it rewrites their
-// weights into panels (kernels::PackF32Panels / PackI8Panels).
+// weights into panels (kernels::PackF32Panels / PackI8Panels) and transposes
+// the weights of every fp32 DENSE but the trainable ones
+// (MOTE_DENSE_WEIGHTS_INPUT_MAJOR).
 void MarkHostLayout(ExportGraph* graph);
 Status PackHostLayout(ExportGraph* graph);
 

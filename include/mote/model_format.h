@@ -128,6 +128,13 @@ typedef struct MoteTensorRecord {
  * unused); int8, tile_rows * K bytes (im2col). */
 #define MOTE_CONV2D_WEIGHTS_PANELS 1
 
+/* DENSE params[0] (weight layout): 0 = [Cout][F]; this value = the host
+ * layout of `mote export --target host` for fp32 dense ops (hosted runtimes
+ * only; a microcontroller build refuses it with MOTE_RT_BAD_PARAMS):
+ * weights [F][Cout], the transpose, so the runtime reads one weight row per
+ * input and skips the rows of zero inputs (kernels::F32DenseInputMajor). */
+#define MOTE_DENSE_WEIGHTS_INPUT_MAJOR 1
+
 typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
    * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
@@ -145,7 +152,8 @@ typedef enum MoteOpType {
    * stride_h, stride_w, pad_top, pad_left. No scratch. */
   MOTE_OP_DEPTHWISE_CONV2D = 2,
   /* in: x [F] (any shape, read flat), weights [Cout][F], bias [Cout],
-   * requant [2*Cout] (int8). No params, no scratch. */
+   * requant [2*Cout] (int8). p: weight layout (0, or
+   * MOTE_DENSE_WEIGHTS_INPUT_MAJOR). No scratch. */
   MOTE_OP_DENSE = 3,
   /* in: x [H,W,C]. p: pool_h, pool_w, stride_h, stride_w, pad_top, pad_left.
    * Padding never takes part (max over / mean of in-bounds pixels). int8:

@@ -1,6 +1,7 @@
 // The host layout of an export (ExportOptions::host_layout, `mote export
 // --target host`; include/mote/export.h): CONV2D weights in output-channel
-// panels (MOTE_CONV2D_WEIGHTS_PANELS in include/mote/model_format.h).
+// panels (MOTE_CONV2D_WEIGHTS_PANELS in include/mote/model_format.h), fp32
+// DENSE weights input-major (MOTE_DENSE_WEIGHTS_INPUT_MAJOR).
 #include <cstring>
 #include <vector>
 
@@ -16,9 +17,35 @@ void MarkHostLayout(ExportGraph* graph) {
     if (op.type == MOTE_OP_CONV2D && !op.trainable && !op.bias_trainable) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
 }
 
+namespace {
+
+// An fp32 dense op's weights [Cout][F] -> [F][Cout], flagged; int8 ones and
+// the trainable tail's keep the default layout.
+Status TransposeDense(ExportGraph* graph, ExportOp& op) {
+  if (op.trainable || op.bias_trainable) return Status::Ok();
+  if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
+    return InvalidArgument("export: a dense op without its weights");
+  ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
+  if (w.dtype != MOTE_DTYPE_F32) return Status::Ok();
+  if (w.kind != MOTE_TENSOR_CONSTANT || w.dims.size() != 2 || w.data.size() != w.bytes())
+    return InvalidArgument("export: dense weights");
+  const size_t cout = w.dims[0], features = w.dims[1];
+  std::vector<float> values, transposed(cout * features);
+  export_internal::ReadFloats(w, &values);
+  for (size_t j = 0; j < cout; ++j)
+    for (size_t p = 0; p < features; ++p) transposed[p * cout + j] = values[j * features + p];
+  std::memcpy(w.data.data(), transposed.data(), w.data.size());
+  w.dims = {uint32_t(features), uint32_t(cout)};
+  op.params[0] = MOTE_DENSE_WEIGHTS_INPUT_MAJOR;
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status PackHostLayout(ExportGraph* graph) {
   if (graph == nullptr) return InvalidArgument("export: null graph");
   for (ExportOp& op : graph->ops) {
+    if (op.type == MOTE_OP_DENSE) MOTE_TRY(TransposeDense(graph, op));
     if (op.type != MOTE_OP_CONV2D || op.params[7] != MOTE_CONV2D_WEIGHTS_PANELS) continue;
     if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
       return InvalidArgument("export: a conv2d without its weights");

@@ -70,6 +70,13 @@ struct Preconditions<&F32DenseRows> {
 };
 
 template <>
+struct Preconditions<&F32DenseInputMajor> {
+  static void Check(size_t n, size_t k, const float*, const float*, size_t ldw, const float*, float, float, float*) {
+    MOTE_DCHECK(FitsRows(k, n, ldw));
+  }
+};
+
+template <>
 struct Preconditions<&F32PanelRows> {
   static void Check(size_t m, size_t n, size_t k, const float*, size_t, size_t segment, size_t, const float*,
                     size_t ldp, const float*, float, float, float*, size_t ldc) {

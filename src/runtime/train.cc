@@ -147,7 +147,9 @@ mote_rt_status CheckTrain(const mote_rt_model& m) {
   const MoteTrainRecord& r = *m.train;
   if (r.op >= m.header->op_count) return MOTE_RT_BAD_PARAMS;
   const MoteOpRecord& op = m.ops[r.op];
-  if (op.type != MOTE_OP_DENSE) return MOTE_RT_BAD_PARAMS;
+  // The tail trains weights [Cout][F] (the default layout; a hosted runtime
+  // also takes the host layout's, for other dense ops).
+  if (op.type != MOTE_OP_DENSE || (MOTE_HOSTED && op.params[0] != 0)) return MOTE_RT_BAD_PARAMS;
   if (In(m, op, 0).dtype != MOTE_DTYPE_F32) return MOTE_RT_BAD_TENSOR;  // the op's check did the rest
   // The backward pass has no clamp to go through.
   if (!(op.act_min == -kInf && op.act_max == kInf)) return MOTE_RT_BAD_PARAMS;
@@ -167,7 +169,8 @@ mote_rt_status CheckTrain(const mote_rt_model& m) {
     // An f32 dense op before the tail writing exactly the tail's input.
     if (r.bias_op >= r.op || r.feed_weights > 1) return MOTE_RT_BAD_PARAMS;
     const MoteOpRecord& b = m.ops[r.bias_op];
-    if (b.type != MOTE_OP_DENSE || b.output != op.inputs[0] || In(m, b, 0).dtype != MOTE_DTYPE_F32)
+    if (b.type != MOTE_OP_DENSE || (MOTE_HOSTED && b.params[0] != 0) || b.output != op.inputs[0] ||
+        In(m, b, 0).dtype != MOTE_DTYPE_F32)
       return MOTE_RT_BAD_PARAMS;
     if (r.bias_units != features || r.feed_inputs != (r.feed_weights ? ElementsOf(In(m, b, 0)) : 0u))
       return MOTE_RT_BAD_SHAPE;

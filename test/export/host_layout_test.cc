@@ -1,6 +1,6 @@
 // The host layout (ExportOptions::host_layout, src/export/host_layout.cc):
 // every conv flagged MOTE_CONV2D_WEIGHTS_PANELS with panel-shaped weights and
-// whole-row im2col tiles, the planned arena exactly what the runtime needs,
+// whole-row im2col tiles, fp32 dense weights input-major, the planned arena exactly what the runtime needs,
 // fp32 outputs the library's, int8 outputs bit-identical to the default
 // layout's on every backend.
 #include <gtest/gtest.h>
@@ -91,10 +91,16 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
     EXPECT_EQ(need, h->arena_bytes);
     HostRuntime rt;
     ASSERT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
-    int convs = 0;
+    int convs = 0, denses = 0;
     const mote_rt_model& m = rt.model();
     for (uint32_t i = 0; i < h->op_count; ++i) {
       const MoteOpRecord& op = Ops(bytes)[i];
+      if (op.type == MOTE_OP_DENSE) {  // fp32: [F][Cout]; int8 keeps [Cout][F]
+        ++denses;
+        const MoteTensorRecord& w = m.tensors[op.inputs[1]];
+        EXPECT_EQ(op.params[0], int8 ? 0 : MOTE_DENSE_WEIGHTS_INPUT_MAJOR);
+        EXPECT_EQ(w.dims[int8 ? 0 : 1], 6u);
+      }
       if (op.type != MOTE_OP_CONV2D) continue;
       ++convs;
       EXPECT_EQ(op.params[7], MOTE_CONV2D_WEIGHTS_PANELS);
@@ -106,6 +112,7 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
       EXPECT_GE(op.params[6], 1);  // whole rows, int8 too (the default layout's int8 tile is 2 rows)
     }
     EXPECT_EQ(convs, 3);
+    EXPECT_EQ(denses, 1);
   }
 }
 

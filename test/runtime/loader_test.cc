@@ -414,19 +414,27 @@ TEST(LoaderTest, BadOpRecords) {
 
 // Each op's checks, one wrong thing at a time.
 TEST(LoaderTest, OpSpecificChecks) {
-  const auto dense = [](std::vector<uint32_t> wdims, int bias) {
+  const auto dense = [](std::vector<uint32_t> wdims, int bias, int32_t layout = 0, int32_t param1 = 0) {
     GraphBuilder g;
     const uint16_t x = g.Act(MOTE_DTYPE_F32, {2, 3});
     const uint16_t y = g.Act(MOTE_DTYPE_F32, {4});
     uint32_t n = 1;
     for (uint32_t d : wdims) n *= d;
-    g.Op(MOTE_OP_DENSE, {x, g.ConstF32(wdims, std::vector<float>(n)), g.ConstF32({uint32_t(bias)}, std::vector<float>(bias))}, y);
+    MoteOpRecord& op = g.Op(MOTE_OP_DENSE, {x, g.ConstF32(wdims, std::vector<float>(n)), g.ConstF32({uint32_t(bias)}, std::vector<float>(bias))}, y);
+    op.params[0] = layout;
+    op.params[1] = param1;
     return Load(g.Build({x}, {y}));
   };
   EXPECT_EQ(dense({4, 6}, 4), MOTE_RT_OK);
   EXPECT_EQ(dense({4, 5}, 4), MOTE_RT_BAD_SHAPE);
   EXPECT_EQ(dense({3, 6}, 3), MOTE_RT_BAD_SHAPE);
   EXPECT_EQ(dense({4, 6}, 3), MOTE_RT_BAD_SHAPE);
+  // The host layout: weights [F][Cout].
+  EXPECT_EQ(dense({6, 4}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_OK);
+  EXPECT_EQ(dense({4, 6}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_BAD_SHAPE);
+  EXPECT_EQ(dense({6, 4}, 4), MOTE_RT_BAD_SHAPE);
+  EXPECT_EQ(dense({4, 6}, 4, 2), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(dense({4, 6}, 4, 0, 1), MOTE_RT_BAD_PARAMS);
 
   const auto unary = [](MoteOpType type, MoteDType in_dtype, std::vector<uint32_t> in_dims, MoteDType out_dtype,
                         std::vector<uint32_t> out_dims, const std::function<void(MoteOpRecord&)>& edit = nullptr) {

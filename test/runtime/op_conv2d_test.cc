@@ -24,6 +24,9 @@ const ConvCase kCases[] = {
     {3, 3, 4, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1},     // valid, single pixel
     {6, 4, 2, 3, 3, 2, 1, 1, 2, 1, 8, 5, 3},     // rows with 1, 2 and 3 kernel rows inside the image
     {6, 5, 3, 37, 3, 3, 1, 1, 1, 1, 6, 5, 4},    // 37 output channels: int8 border rows in chunks of 32
+    {7, 7, 16, 20, 5, 5, 1, 1, 2, 2, 7, 7, 4},   // the seed network's last conv, smaller
+    {14, 13, 17, 5, 5, 3, 2, 2, 1, 1, 7, 7, 3},  // stride 2, odd channels, a 5x3 kernel
+    {4, 4, 16, 3, 3, 3, 1, 1, 2, 2, 6, 6, 2},    // windows with 1 of 3 kernel columns inside the image
 };
 
 // Value at input pixel (y, x) or the padding value outside.

@@ -1,6 +1,10 @@
 // DENSE against naive loops: f32 with the fused clamp (input read flat from an
-// image-shaped tensor), int8 with per-channel requantization.
+// image-shaped tensor) in both weight layouts ([Cout][F] and the host's
+// input-major [F][Cout], inputs half zero), int8 with per-channel
+// requantization, which the host layout's flag does not apply to.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "op_test_util.h"
 
@@ -9,13 +13,27 @@ namespace testing {
 namespace {
 
 TEST(OpDenseTest, F32MatchesNaiveLoops) {
-  for (uint32_t cout : {1u, 3u, 17u}) {
+  for (const bool input_major : {false, true})
+  for (uint32_t cout : {1u, 3u, 17u, 50u}) {
+    SCOPED_TRACE(input_major ? "input-major weights" : "[Cout][F] weights");
     const uint32_t f = 2 * 3 * 5;
-    const auto x = RandomF32(f, 1), w = RandomF32(cout * f, 2), b = RandomF32(cout, 3);
+    auto x = RandomF32(f, 1);
+    const auto w = RandomF32(cout * f, 2), b = RandomF32(cout, 3);
+    for (float& v : x) v = std::max(v, 0.0f);  // a ReLU's output: about half zero
+    std::vector<float> stored = w;
+    if (input_major)
+      for (uint32_t j = 0; j < cout; ++j)
+        for (uint32_t p = 0; p < f; ++p) stored[p * cout + j] = w[j * f + p];
     GraphBuilder g;
     const uint16_t xi = g.Act(MOTE_DTYPE_F32, {2, 3, 5});
     const uint16_t yi = g.Act(MOTE_DTYPE_F32, {cout});
-    g.Op(MOTE_OP_DENSE, {xi, g.ConstF32({cout, f}, w), g.ConstF32({cout}, b)}, yi).act_min = 0.0f;
+    MoteOpRecord& op = g.Op(MOTE_OP_DENSE,
+                            {xi, g.ConstF32(input_major ? std::vector<uint32_t>{f, cout} : std::vector<uint32_t>{cout, f},
+                                            stored),
+                             g.ConstF32({cout}, b)},
+                            yi);
+    op.act_min = 0.0f;
+    if (input_major) op.params[0] = MOTE_DENSE_WEIGHTS_INPUT_MAJOR;
     std::vector<float> got;
     ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
     for (uint32_t j = 0; j < cout; ++j) {
@@ -38,11 +56,14 @@ TEST(OpDenseTest, Int8MatchesIntegerReference) {
   GraphBuilder g;
   const uint16_t xi = g.Act(MOTE_DTYPE_I8, {f}, 0.5f, 0);
   const uint16_t yi = g.Act(MOTE_DTYPE_I8, {cout}, 0.5f, zp_out);
-  g.OpI8(MOTE_OP_DENSE, {xi, g.ConstI8({cout, f}, w), g.ConstI32({cout}, bias), g.ConstI32({2 * cout}, requant)},
-         yi)
-      .act_max = 100.0f;
+  MoteOpRecord& op = g.OpI8(
+      MOTE_OP_DENSE, {xi, g.ConstI8({cout, f}, w), g.ConstI32({cout}, bias), g.ConstI32({2 * cout}, requant)}, yi);
+  op.act_max = 100.0f;
   std::vector<int8_t> got;
   ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
+  op.params[0] = MOTE_DENSE_WEIGHTS_INPUT_MAJOR;  // an fp32 layout only
+  LoadedModel refused;
+  EXPECT_EQ(refused.Load(g.Build({xi}, {yi})), MOTE_RT_BAD_PARAMS);
   for (uint32_t j = 0; j < cout; ++j) {
     int64_t acc = bias[j];
     for (uint32_t p = 0; p < f; ++p) acc += int32_t(x[p]) * w[j * f + p];

@@ -108,13 +108,17 @@ void F32PanelRows(size_t m, size_t n, size_t k, const float* a, size_t lda, size
       wv[v] = w + (ch / kPanelChannels) * ldp + ch % kPanelChannels;
     }
     // Whole vectors of biases are read in place; a partial group's (or none)
-    // from a zero-padded copy.
+    // from a zero-padded copy. (No biases: zeros without touching `bias`; the
+    // compiler's masked loads from a null pointer would fault, suppressed,
+    // at the cost of a microcode assist each.)
     float padded_bias[panels::kTileVectors * simd::kMaxLanes];
-    const float* bias_cols = bias + j;
-    if (bias == nullptr || cols != vectors * lanes) {
-      for (size_t q = 0; q < vectors * lanes; ++q) padded_bias[q] = bias != nullptr && q < cols ? bias[j + q] : 0.0f;
-      bias_cols = padded_bias;
-    }
+    const float* bias_cols = padded_bias;
+    if (bias == nullptr)
+      for (size_t q = 0; q < vectors * lanes; ++q) padded_bias[q] = 0.0f;
+    else if (cols != vectors * lanes)
+      for (size_t q = 0; q < vectors * lanes; ++q) padded_bias[q] = q < cols ? bias[j + q] : 0.0f;
+    else
+      bias_cols = bias + j;
     switch (vectors) {
       case 1:
         panels::PanelRowsOf<1>(m, k, a, lda, segment, segment_stride, wv[0], wv[1], wv[2], bias_cols, lo, hi, c + j,

@@ -1,0 +1,41 @@
+// Highway build of F32DenseInputMajor (f32-dense-input-major-loop.h); the
+// nonzero inputs' indices by vector compress.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "src/kernels/f32-dense-input-major/f32-dense-input-major-hwy.cc"
+#include "hwy/foreach_target.h"  // must precede highway.h
+#include "src/kernels/simd-adapter-hwy-inl.h"
+
+MOTE_SIMD_BEGIN
+namespace input_major {
+
+// A vector of inputs at a time: their lane indices compressed to the nonzero
+// ones (register compress, then a whole-vector store: idx has a vector of
+// room past the count).
+HWY_INLINE size_t NonzeroIndices(const float* x, size_t begin, size_t end, uint32_t* idx) {
+  namespace hn = hwy::HWY_NAMESPACE;
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  const size_t lanes = hn::Lanes(df);
+  size_t count = 0, p = begin;
+  auto positions = hn::Iota(di, int32_t(begin));
+  const auto step = hn::Set(di, int32_t(lanes));
+  for (; p + lanes <= end; p += lanes) {
+    const auto nonzero = hn::RebindMask(di, hn::Ne(hn::LoadU(df, x + p), hn::Zero(df)));
+    hn::StoreU(hn::Compress(positions, nonzero), di, reinterpret_cast<int32_t*>(idx + count));
+    count += hn::CountTrue(di, nonzero);
+    positions = hn::Add(positions, step);
+  }
+  for (; p < end; ++p) {
+    idx[count] = uint32_t(p);
+    count += x[p] != 0.0f;
+  }
+  return count;
+}
+
+}  // namespace input_major
+MOTE_SIMD_END
+
+#include "src/kernels/f32-dense-input-major/f32-dense-input-major-loop.h"
+
+#define MOTE_KERNEL_FAMILY_IS_f32_dense_input_major 1
+#include "src/kernels/hwy-dispatch.inc"
