@@ -155,6 +155,18 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }
+    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS && x.dims.size() == 3 && uint64_t(p[1]) * x.dims[2] % 4 == 0) {
+      // The host layout, int8, kernel rows of whole 4-byte groups: the input
+      // padded on every side (read in place, no im2col), and an im2col tile
+      // of the rows that fit it (a runtime without that path runs those).
+      const uint64_t height = uint64_t(y.dims[0] - 1) * uint32_t(p[2]) + uint32_t(p[0]);
+      const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
+      const uint64_t bytes = std::max<uint64_t>(height * width * x.dims[2], row_bytes);
+      if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
+      op.params[6] = int32_t(std::min<uint64_t>(rows, bytes / row_bytes));
+      op.scratch_bytes = uint32_t(bytes);
+      continue;
+    }
     if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) {
       // The host layout, int8: as many whole im2col rows as fit, at least one.
       const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));

@@ -5,9 +5,12 @@
 // fp32: no im2col: the input padded left and right once into the scratch,
 // then F32PanelRows per output row reads each pixel's kernel rows from it in
 // place (the top / bottom padding's kernel rows left out by row classes, as
-// op_conv2d.cc does); int8: im2col of every tap (padding reads the zero
-// point) in tiles of tile_rows, then I8PanelRows, bit-identical to the
-// [Cout][K] layout's results.
+// op_conv2d.cc does); int8: when a kernel row is whole 4-byte groups
+// (kernel_w * Cin a multiple of 4) and the scratch holds it, the input padded
+// on every side with its zero point once, then one I8PanelRows reading each
+// pixel's kernel rows from it in place; else im2col of every tap (padding
+// reads the zero point) in tiles of tile_rows, then I8PanelRows. Both
+// bit-identical to the [Cout][K] layout's results.
 #include "mote/kernels.h"
 #include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
@@ -25,6 +28,15 @@ bool Pointwise(const kernels::Conv2DGeometry& g) {
 
 // Padded input width of the fp32 path: every window's columns.
 size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return (g.out_w - 1) * g.stride_w + g.kernel_w; }
+// And height of the int8 in-place path: every window's rows.
+size_t PaddedHeight(const kernels::Conv2DGeometry& g) { return (g.out_h - 1) * g.stride_h + g.kernel_h; }
+
+// int8 without im2col: kernel rows of whole 4-byte groups (so the kernel
+// reads them in place at full speed) and a scratch for the padded input.
+bool I8InPlace(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return (g.kernel_w * g.in_c) % 4 == 0 &&
+         op.scratch_bytes >= uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c;
+}
 
 }  // namespace
 
@@ -46,6 +58,7 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
   if (!i8) return CheckScratch(op, uint64_t(g.in_h) * PaddedWidth(g) * g.in_c * 4);
+  if (I8InPlace(op, g)) return MOTE_RT_OK;
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch);
@@ -65,13 +78,35 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
     const int8_t* w = InI8(m, op, 1);
     const size_t panel_bytes = kernels::I8PanelQuads(patch) * kernels::kPanelChannels * 4;
     int8_t* y = OutI8(m, op);
-    if (direct) return kernels::I8PanelRows(rows, cout, patch, x, patch, w, panel_bytes, rq, y, cout);
-    int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
+    if (direct)
+      return kernels::I8PanelRows(rows, cout, patch, x, patch, patch, patch, rows, 0, w, panel_bytes, rq, y, cout);
+    int8_t* scratch = reinterpret_cast<int8_t*>(Scratch(m, op));
     const int8_t pad = int8_t(In(m, op, 0).zero_point);
+    if (I8InPlace(op, g)) {
+      // Rows the windows reach, padded on every side; then a pixel's taps
+      // are its kernel rows' runs of kw * Cin bytes, one padded row apart.
+      const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
+      const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
+      const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
+      for (size_t py = 0; py < height; ++py) {
+        int8_t* dst = scratch + py * row_bytes;
+        const size_t iy = py - g.pad_top;  // wraps above the input: padding
+        if (py < g.pad_top || iy >= g.in_h) {
+          __builtin_memset(dst, pad, row_bytes);
+          continue;
+        }
+        __builtin_memset(dst, pad, left);
+        __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside);
+        __builtin_memset(dst + left + inside, pad, row_bytes - left - inside);
+      }
+      return kernels::I8PanelRows(rows, cout, patch, scratch, g.stride_w * g.in_c, g.kernel_w * g.in_c, row_bytes,
+                                  g.out_w, g.stride_h * row_bytes, w, panel_bytes, rq, y, cout);
+    }
     for (size_t r = 0; r < rows; r += tile) {
       const size_t end = rows - r < tile ? rows : r + tile;
-      kernels::I8Im2Col(g, x, pad, r, end, columns);
-      kernels::I8PanelRows(end - r, cout, patch, columns, patch, w, panel_bytes, rq, y + r * cout, cout);
+      kernels::I8Im2Col(g, x, pad, r, end, scratch);
+      kernels::I8PanelRows(end - r, cout, patch, scratch, patch, patch, patch, end - r, 0, w, panel_bytes, rq,
+                           y + r * cout, cout);
     }
     return;
   }

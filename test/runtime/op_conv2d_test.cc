@@ -24,6 +24,11 @@ const ConvCase kCases[] = {
     {3, 3, 4, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1},     // valid, single pixel
     {6, 4, 2, 3, 3, 2, 1, 1, 2, 1, 8, 5, 3},     // rows with 1, 2 and 3 kernel rows inside the image
     {6, 5, 3, 37, 3, 3, 1, 1, 1, 1, 6, 5, 4},    // 37 output channels: int8 border rows in chunks of 32
+    // Kernel rows of whole 4-byte groups (kw * Cin): the host layout's int8
+    // input read in place when the scratch holds it padded.
+    {9, 8, 4, 19, 3, 3, 2, 1, 1, 1, 5, 8, 3},    // stride 2 down, rows in blocks of 8
+    {7, 7, 8, 33, 5, 5, 1, 1, 2, 2, 7, 7, 4},    // the seed network's conv3, smaller: 3 panels, one partial
+    {8, 8, 4, 3, 3, 3, 2, 2, 0, 0, 3, 3, 2},     // the last input row and column reached by no window
 };
 
 // Value at input pixel (y, x) or the padding value outside.
@@ -127,9 +132,10 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
   for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
     if (!SetBackend(backend).ok()) continue;
     SCOPED_TRACE(BackendName(backend));
-    for (const bool panels : {false, true})
+    for (const int layout : {0, 1, 2})  // [Cout][K]; host; host with the input padded in the scratch
     for (const ConvCase& c : kCases) {
-      SCOPED_TRACE(panels ? "host layout" : "[Cout][K] layout");
+      const bool panels = layout > 0;
+      SCOPED_TRACE(panels ? (layout == 2 ? "host layout, padded input" : "host layout") : "[Cout][K] layout");
       const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
       const auto x = RandomI8(c.h * c.w * c.cin, 4);
       const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
@@ -149,6 +155,11 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
       op.act_max = float(hi);
       SetConv(g, op, c, 1);
       if (panels) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+      if (layout == 2 && op.scratch_bytes != 0) {
+        const uint32_t padded = ((c.oh - 1) * c.sh + c.kh) * ((c.ow - 1) * c.sw + c.kw) * c.cin;
+        op.scratch_bytes = std::max(op.scratch_bytes, padded);
+        op.scratch_offset = g.Reserve(op.scratch_bytes);
+      }
       std::vector<int8_t> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));
