@@ -1,16 +1,18 @@
-// CONV2D with the host weight layout (MOTE_CONV2D_WEIGHTS_PANELS, written by
-// `mote export --target host`; hosted builds only): weights in panels of 16
+// CONV2D with the host weight layouts (MOTE_CONV2D_WEIGHTS_PANELS and, int8,
+// MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS, written by `mote export --target
+// host`; hosted builds only): weights in panels of 16
 // output channels, so the kernels broadcast each input value against vectors
 // of output channels instead of summing every output across a vector.
 // fp32: no im2col: the input padded left and right once into the scratch,
 // then F32PanelRows per output row reads each pixel's kernel rows from it in
 // place (the top / bottom padding's kernel rows left out by row classes, as
 // op_conv2d.cc does); int8: when a kernel row is whole 4-byte groups
-// (kernel_w * Cin a multiple of 4) and the scratch holds it, the input padded
-// on every side with its zero point once, then one I8PanelRows reading each
-// pixel's kernel rows from it in place; else im2col of every tap (padding
-// reads the zero point) in tiles of tile_rows, then I8PanelRows. Both
-// bit-identical to the [Cout][K] layout's results.
+// (kernel_w * Cin a multiple of 4, or padded to one in the weights, or a
+// single kernel row) and the scratch holds it, the input padded on every side
+// with its zero point once, then one I8PanelRows reading each pixel's kernel
+// rows from it in place; else im2col of every tap (padding reads the zero
+// point) in tiles of tile_rows, then I8PanelRows. Both bit-identical to the
+// [Cout][K] layout's results.
 #include "mote/kernels.h"
 #include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
@@ -31,11 +33,20 @@ size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return (g.out_w - 1) * g.
 // And height of the int8 in-place path: every window's rows.
 size_t PaddedHeight(const kernels::Conv2DGeometry& g) { return (g.out_h - 1) * g.stride_h + g.kernel_h; }
 
+bool PaddedRows(const MoteOpRecord& op) { return op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; }
+// int8: the taps of one kernel row as the weights hold them.
+size_t I8RunBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return PaddedRows(op) ? kernels::I8PanelQuads(g.kernel_w * g.in_c) * 4 : g.kernel_w * g.in_c;
+}
+// The padded input and the bytes the last kernel row's padding taps read.
+uint64_t I8PaddedInputBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c + (I8RunBytes(op, g) - g.kernel_w * g.in_c);
+}
 // int8 without im2col: kernel rows of whole 4-byte groups (so the kernel
-// reads them in place at full speed) and a scratch for the padded input.
+// reads them in place at full speed; one kernel row may end in a partial one)
+// and a scratch for the padded input.
 bool I8InPlace(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
-  return (g.kernel_w * g.in_c) % 4 == 0 &&
-         op.scratch_bytes >= uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c;
+  return (I8RunBytes(op, g) % 4 == 0 || g.kernel_h == 1) && op.scratch_bytes >= I8PaddedInputBytes(op, g);
 }
 
 }  // namespace
@@ -51,7 +62,9 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
   const uint64_t patch = uint64_t(g.patch_size());
   const uint32_t cout = y.dims[2];
   const bool i8 = IsI8(x);
-  const uint64_t panels = kernels::PanelCount(cout), taps = i8 ? kernels::I8PanelQuads(patch) : patch;
+  if (PaddedRows(op) && !i8) return MOTE_RT_BAD_PARAMS;
+  const uint64_t panels = kernels::PanelCount(cout);
+  const uint64_t taps = i8 ? kernels::I8PanelQuads(uint64_t(g.kernel_h) * I8RunBytes(op, g)) : patch;
   if (w.rank != 4 || w.dims[0] != panels || w.dims[1] != taps || w.dims[2] != kernels::kPanelChannels ||
       w.dims[3] != (i8 ? 4u : 1u))
     return MOTE_RT_BAD_SHAPE;
@@ -59,6 +72,7 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
   if (Pointwise(g)) return MOTE_RT_OK;
   if (!i8) return CheckScratch(op, uint64_t(g.in_h) * PaddedWidth(g) * g.in_c * 4);
   if (I8InPlace(op, g)) return MOTE_RT_OK;
+  if (PaddedRows(op)) return MOTE_RT_BAD_OFFSET;  // no im2col for these weights
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch);
@@ -84,8 +98,10 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
     const int8_t pad = int8_t(In(m, op, 0).zero_point);
     if (I8InPlace(op, g)) {
       // Rows the windows reach, padded on every side; then a pixel's taps
-      // are its kernel rows' runs of kw * Cin bytes, one padded row apart.
+      // are its kernel rows' runs of kw * Cin bytes (read as `run`: the
+      // padded-rows layout's extra taps have weight 0), one padded row apart.
       const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
+      const size_t run = I8RunBytes(op, g);
       const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
       const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
       for (size_t py = 0; py < height; ++py) {
@@ -99,8 +115,10 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
         __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside);
         __builtin_memset(dst + left + inside, pad, row_bytes - left - inside);
       }
-      return kernels::I8PanelRows(rows, cout, patch, scratch, g.stride_w * g.in_c, g.kernel_w * g.in_c, row_bytes,
-                                  g.out_w, g.stride_h * row_bytes, w, panel_bytes, rq, y, cout);
+      __builtin_memset(scratch + height * row_bytes, pad, run - g.kernel_w * g.in_c);
+      const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
+      return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,
+                                  g.stride_h * row_bytes, w, stride, rq, y, cout);
     }
     for (size_t r = 0; r < rows; r += tile) {
       const size_t end = rows - r < tile ? rows : r + tile;
