@@ -36,13 +36,29 @@ namespace panels {
 // network int8, best of 4): 4x3 and 5x3 23 us, 6x3 25, 8x2 24.4, 4x4 25, 3x5
 // 30 (GCC spills and copies accumulators on the larger tiles).
 constexpr size_t kVnniRows = 4, kVnniPanels = 3;
+// A lone panel (a conv of at most 16 channels, short k): 8 rows, so 8
+// independent sums hide VPDPBUSD's latency (4 rows: the seed's conv1 ran at
+// about half the speed).
+template <size_t P>
+constexpr size_t RowsOfTile() { return P == 1 ? 2 * kVnniRows : kVnniRows; }
 
 // Where A's rows and runs are (I8PanelRows in include/mote/kernel_list.inc);
 // segment <= k, a multiple of 4 unless it is k.
 struct PanelInput {
   const int8_t* a;
   size_t lda, segment, segment_stride, row_width, row_stride;
-  const int8_t* Row(size_t i) const { return a + (i / row_width) * row_stride + (i % row_width) * lda; }
+};
+
+// Walks A's rows in order without a division per row (small convs have
+// many short tiles).
+struct RowCursor {
+  const PanelInput& in;
+  size_t block = 0, column = 0;
+  const int8_t* Next() {
+    const int8_t* row = in.a + block * in.row_stride + column * in.lda;
+    if (++column == in.row_width) column = 0, ++block;
+    return row;
+  }
 };
 
 // Input bytes [4g, 4g + 4) of a run as one int32; `tail`: only the bytes
@@ -85,7 +101,8 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q,
 // sums the weights while they pass and fills channels[0, P) from them (n, rq:
 // of the group's first panel).
 template <size_t R, size_t P, bool kSums>
-MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput& in, size_t row0, const int8_t* w,
+MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput& in, const int8_t* const* rows,
+                                                     const int8_t* w,
                                                      size_t ldp, rows::VnniChannels* channels, const I8Requant& rq,
                                                      __m512i zero_point, __m512i lo, __m512i hi, int8_t* c, size_t ldc,
                                                      size_t n) {
@@ -93,7 +110,7 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
   __m512i sums0 = _mm512_setzero_si512(), sums1 = sums0, sums2 = sums0, sums3 = sums0, sums4 = sums0;
 #define MOTE_PANEL_DECLARE(r, q) __m512i acc##r##q = _mm512_setzero_si512();
 #define MOTE_PANEL_ROW(r) \
-  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = in.Row(row0 + (R > r ? r : 0));
+  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = rows[R > r ? r : 0];
   MOTE_PANEL_R(MOTE_PANEL_ROW)
 #undef MOTE_PANEL_ROW
 #undef MOTE_PANEL_DECLARE
@@ -167,19 +184,31 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
 #undef MOTE_PANEL_STORE
 }
 
-static_assert(kVnniRows == 4 && kVnniPanels == 3, "the switches below cover these tiles");
+static_assert(kVnniRows == 4 && kVnniPanels == 3 && RowsOfTile<1>() == 8, "the switches below cover these tiles");
 
-// `rows` rows from row0 (the last tile's rows included).
+// The next min(rows, RowsOfTile<P>()) rows of `cursor` (the last tile's rows
+// included).
 template <size_t P, bool kSums>
-MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const PanelInput& in, size_t row0,
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const PanelInput& in, RowCursor* cursor,
                                                      const int8_t* w, size_t ldp, rows::VnniChannels* channels,
                                                      const I8Requant& rq, __m512i zero_point, __m512i lo, __m512i hi,
                                                      int8_t* c, size_t ldc, size_t n) {
+  const int8_t* a[RowsOfTile<P>()];
+  for (size_t r = 0; r < RowsOfTile<P>() && r < rows; ++r) a[r] = cursor->Next();
+  if constexpr (RowsOfTile<P>() == 8) {
+    switch (rows) {
+      case 5: return VnniPanelTile<5, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 6: return VnniPanelTile<6, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 7: return VnniPanelTile<7, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 1: case 2: case 3: case 4: break;
+      default: return VnniPanelTile<8, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    }
+  }
   switch (rows) {
-    case 1: return VnniPanelTile<1, P, kSums>(k, in, row0, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 2: return VnniPanelTile<2, P, kSums>(k, in, row0, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 3: return VnniPanelTile<3, P, kSums>(k, in, row0, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    default: return VnniPanelTile<4, P, kSums>(k, in, row0, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 1: return VnniPanelTile<1, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 2: return VnniPanelTile<2, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 3: return VnniPanelTile<3, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    default: return VnniPanelTile<4, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
   }
 }
 
@@ -190,10 +219,12 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const P
                                                       size_t ldp, const I8Requant& rq, __m512i zero_point, __m512i lo,
                                                       __m512i hi, int8_t* c, size_t ldc, size_t n) {
   rows::VnniChannels channels[P];
-  const size_t first = m < kVnniRows ? m : kVnniRows;
-  VnniPanelTileAt<P, true>(first, k, in, 0, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-  for (size_t i = first; i < m; i += kVnniRows)
-    VnniPanelTileAt<P, false>(m - i, k, in, i, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc, n);
+  constexpr size_t kRows = RowsOfTile<P>();
+  const size_t first = m < kRows ? m : kRows;
+  RowCursor cursor{in};
+  VnniPanelTileAt<P, true>(first, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  for (size_t i = first; i < m; i += kRows)
+    VnniPanelTileAt<P, false>(m - i, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc, n);
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
