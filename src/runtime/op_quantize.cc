@@ -40,10 +40,11 @@ void RunQuantize(const mote_rt_model& m, const MoteOpRecord& op) {
   // to lo as there), so the compiler vectorizes it; the same bytes.
   const float lo = float(-128 - zp), hi = float(127 - zp);
   for (uint32_t i = 0; i < n; ++i) {
-    const float v = x[i] / y.scale;
-    const float clamped = v > lo ? (v < hi ? v : hi) : lo;
-    const int32_t t = int32_t(clamped);
-    const float frac = clamped - float(t);
+    float v = x[i] / y.scale;
+    v = v > lo ? v : lo;  // MAXPS (NaN to lo)
+    v = v < hi ? v : hi;  // MINPS
+    const int32_t t = int32_t(v);
+    const float frac = v - float(t);
     q[i] = int8_t(t + int32_t(frac >= 0.5f) - int32_t(frac <= -0.5f) + zp);
   }
 #else
