@@ -124,9 +124,10 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 // The im2col tile of each CONV2D: f32, as many im2col rows as fit
 // max_tile_bytes (at most the output pixels), or one kernel row of one pixel
 // when not even one row fits; int8, a pair of rows; with the host layout, the
-// input padded left and right (fp32) or as many rows as fit, at least one
-// (int8); none for a pointwise conv
-// (the runtime multiplies its input directly).
+// input padded left and right (fp32) or on every side (int8; when its kernel
+// rows are not whole 4-byte groups, padded rows weights and a few bytes
+// more), or else as many rows as fit, at least one (int8); none for a
+// pointwise conv (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
     if (op.type != MOTE_OP_CONV2D) continue;
