@@ -58,7 +58,10 @@ struct RowCursor {
   size_t block = 0, column = 0;
   const int8_t* Next() {
     const int8_t* row = in.a + block * in.row_stride + column * in.lda;
-    if (++column == in.row_width) column = 0, ++block;
+    if (++column == in.row_width) {
+      column = 0;
+      ++block;
+    }
     return row;
   }
 };
