@@ -1,7 +1,8 @@
 #!/bin/sh
 # The training library's Predict of the seed network at batch 1 against the
-# host runtime on the same model (fp32, exported with the default im2col tile
-# and with the host-sized --max-tile-bytes 262144), per backend, one core:
+# host runtime on the same model (fp32, exported with the default im2col tile,
+# with the host-sized --max-tile-bytes 262144 and with --target host), per
+# backend, one core:
 # bench/mote_bench's seed_runtime cases run in turn ROUNDS times (interleaved,
 # so load changes hit every case alike), pinned to CPU (default 0); the best
 # CPU time of each case is kept. Prints a table and, last, one JSON line.
@@ -24,7 +25,7 @@ trap 'rm -f "$out"' EXIT
 i=0
 while [ "$i" -lt "$rounds" ]; do
   for b in $backends; do
-    for c in invoke_fp32 invoke_fp32_tile256k library_predict_b1; do
+    for c in invoke_fp32 invoke_fp32_tile256k invoke_fp32_host library_predict_b1; do
       taskset -c "${CPU:-0}" "$exe" --benchmark_filter="^seed_runtime/$b/$c\$" --benchmark_min_time=0.05 \
         --benchmark_format=json 2>/dev/null >>"$out"
       echo >>"$out"
@@ -48,14 +49,15 @@ while True:
         key = (backend, case)
         best[key] = min(best.get(key, float("inf")), b["cpu_time"] / 1000.0)  # ns -> us
 print(f"best of {rounds}, CPU time in us ({load})")
-print(f"{'backend':16} {'runtime':>9} {'rt 256K':>9} {'Predict':>9} {'P/rt':>6} {'P/256K':>6}")
+print(f"{'backend':16} {'runtime':>9} {'rt 256K':>9} {'rt host':>9} {'Predict':>9} {'P/rt':>6} {'P/256K':>6} {'P/host':>6}")
 rows = []
 for backend in dict.fromkeys(k[0] for k in best):
-    rt, big, lib = (best.get((backend, c)) for c in ("invoke_fp32", "invoke_fp32_tile256k", "library_predict_b1"))
-    if None in (rt, big, lib):
+    rt, big, host, lib = (best.get((backend, c)) for c in
+                          ("invoke_fp32", "invoke_fp32_tile256k", "invoke_fp32_host", "library_predict_b1"))
+    if None in (rt, big, host, lib):
         continue
-    print(f"{backend:16} {rt:9.1f} {big:9.1f} {lib:9.1f} {lib / rt:6.2f} {lib / big:6.2f}")
+    print(f"{backend:16} {rt:9.1f} {big:9.1f} {host:9.1f} {lib:9.1f} {lib / rt:6.2f} {lib / big:6.2f} {lib / host:6.2f}")
     rows.append({"backend": backend, "runtime_us": round(rt, 1), "runtime_tile256k_us": round(big, 1),
-                 "predict_us": round(lib, 1)})
+                 "runtime_host_us": round(host, 1), "predict_us": round(lib, 1)})
 print(json.dumps({"rounds": rounds, "load": load, "cases": rows}))
 EOF

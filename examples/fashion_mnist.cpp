@@ -9,8 +9,8 @@
 //                 [--train-limit N] [--min-accuracy A] [--schedule constant|step|linear]
 //                 [--plots PREFIX] [--checkpoint FILE] [--threads N] [--augment light|heavy]
 //                 [--data-overlap auto|on|off] [--quiet]
-// --threads N: training threads (default: MOTE_NUM_THREADS, else 1); the
-// weights are the same for every thread count.
+// --threads N: training threads (default: MOTE_NUM_THREADS, else the CPUs of
+// the process's affinity mask); the weights are the same for every count.
 // --augment light: random horizontal flips and shifts of up to 2 pixels;
 // heavy: also rotations (up to 10 degrees) and scaling (up to 10 %) and
 // elastic distortions (Simard et al.), which take about as long as a step.

@@ -10,8 +10,8 @@
 // --quick: 2000 training and 1000 test images, 2 epochs (a smoke run for CI).
 // --rows runs only the named rows; --seed-epochs (default 15) is the budget of
 // the seed-network rows (seed_augmentation, seed_ensemble_m3). --threads N
-// (default: MOTE_NUM_THREADS, else 1): an ensemble's members train
-// concurrently, the threads split among them (mote::TrainEnsemble); the
+// (default: MOTE_NUM_THREADS, else the CPUs of the affinity mask): an
+// ensemble's members train concurrently, the threads split among them (mote::TrainEnsemble); the
 // results are the same for every N.
 #include <algorithm>
 #include <chrono>

@@ -12,8 +12,8 @@
 // (the network is mote::BuildSequenceNetwork: `mote export --network lstm:H`).
 // --limit trains on the first N training images; --quick is the test suite's
 // smoke run (both cells, 32 units, 6000 images, 3 epochs, >= 60 % each).
-// --threads N: training threads (default: MOTE_NUM_THREADS, else 1); the
-// recurrent layers run on one, the dense layer and optimizer on all of them.
+// --threads N: training threads (default: MOTE_NUM_THREADS, else the CPUs of
+// the affinity mask); the recurrent layers run on one, the dense layer and optimizer on all of them.
 // Prints one JSON line per cell:
 //   {"cell":"lstm","test_accuracy":..,"epochs":..,"seconds_per_epoch":..,...}
 // (seconds_per_epoch: wall clock of training, from the history;

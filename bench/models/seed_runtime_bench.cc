@@ -28,9 +28,10 @@ bool PrepareSeedNetwork(mote::Model* model, const std::vector<float>& images, si
 }
 
 // max_tile_bytes: the fp32 im2col tile (0: the exporter's default, sized for
-// a microcontroller; 262144 is the host-sized one of bench/runtime_batch1.sh).
-void RegisterRuntimeCase(const char* name, bool int8, size_t max_tile_bytes) {
-  RegisterPerVariant("seed_runtime", name, [int8, max_tile_bytes](benchmark::State& state) {
+// a microcontroller; 262144 is the host-sized one of bench/runtime_batch1.sh);
+// host_layout: `mote export --target host` (conv weights in panels).
+void RegisterRuntimeCase(const char* name, bool int8, size_t max_tile_bytes, bool host_layout = false) {
+  RegisterPerVariant("seed_runtime", name, [int8, max_tile_bytes, host_layout](benchmark::State& state) {
     constexpr size_t kCalibration = 100;
     const std::vector<float> images = RandomVector(kCalibration * kPixels, 7, 0.0f, 1.0f);
     mote::Model model;
@@ -41,6 +42,7 @@ void RegisterRuntimeCase(const char* name, bool int8, size_t max_tile_bytes) {
     mote::ExportOptions options;
     options.int8 = int8;
     if (max_tile_bytes != 0) options.max_tile_bytes = max_tile_bytes;
+    options.host_layout = host_layout;
     options.calibration = {images.data()};
     options.calibration_count = kCalibration;
     std::vector<uint8_t> bytes;
@@ -68,6 +70,7 @@ void RegisterRuntimeCase(const char* name, bool int8, size_t max_tile_bytes) {
 void RegisterSeedRuntimeBenchmarks() {
   RegisterRuntimeCase("invoke_fp32", false, 0);
   RegisterRuntimeCase("invoke_fp32_tile256k", false, 262144);
+  RegisterRuntimeCase("invoke_fp32_host", false, 0, /*host_layout=*/true);
   RegisterRuntimeCase("invoke_int8", true, 0);
   // The training library on the same single image, for the ratio.
   RegisterPerVariant("seed_runtime", "library_predict_b1", [](benchmark::State& state) {

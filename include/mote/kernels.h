@@ -148,6 +148,28 @@ constexpr size_t I8PanelBytes(size_t n, size_t k) { return PanelCount(n) * kPane
 void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed);
 void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed);
 
+// A convolution of one image (g.batch ignored) against weights packed by
+// PackF32Panels ([filters][kh][kw][C] as n = filters, k = g.patch_size()),
+// without im2col: the input padded left and right into `padded`, then
+// F32PanelRows per output row reads each pixel's kernel rows from it in place
+// (the top / bottom padding's kernel rows left out). A 1x1, stride-1,
+// unpadded conv reads x directly. y [out_h, out_w, filters] =
+// clamp(conv + bias, lo, hi); bias may be null. The runtime's host-layout
+// CONV2D and the training library's Predict on a few images (hosted builds).
+inline bool F32ConvPanelsPointwise(const Conv2DGeometry& g) {
+  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+}
+// Columns of the padded input: every window's (a strided conv's last input
+// columns no window reaches are left out).
+constexpr size_t F32ConvPanelsPaddedWidth(const Conv2DGeometry& g) { return (g.out_w - 1) * g.stride_w + g.kernel_w; }
+// Floats of `padded` (0 for a pointwise conv).
+inline size_t F32ConvPanelsPaddedFloats(const Conv2DGeometry& g) {
+  return F32ConvPanelsPointwise(g) ? 0 : g.in_h * F32ConvPanelsPaddedWidth(g) * g.in_c;
+}
+void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed, size_t filters, const float* bias,
+                   float lo, float hi, float* padded, float* y);
+
 // ---- scratch sizes of the f32 GEMM ----------------------------------------------
 // Floats of scratch any backend's F32Gemm needs for this shape.
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);

@@ -23,6 +23,7 @@ namespace mote {
 // A node of a model's graph (include/mote/model.h): an input or a layer.
 using NodeId = int;
 
+class Layer;
 class LoweringContext;  // include/mote/lowering.h
 class ThreadPool;       // include/mote/threads.h
 class OptionWriter;     // include/mote/describe.h
@@ -120,6 +121,24 @@ struct ForwardArgs {
   // layer may skip what only Backward reads (Conv2D's kept columns) and take
   // paths meant for inference on a few rows.
   bool predict = false;
+  // Changes whenever the model's parameters or state may have changed
+  // (optimizer steps, training Forwards, the end of a Model::Writer,
+  // Prepare); 0: unknown (a Writer is open, or no model). Layers keeping a
+  // copy of their weights in another layout for predict (Conv2D's panels,
+  // a folded PredictEpilogue) redo it when it differs from the one they made
+  // the copy at, or is 0.
+  uint64_t params_version = 0;
+};
+
+// Predict's fusion, the export's (src/export/lower.cc) done in the library: a
+// Conv2D or Dense whose output feeds only a BatchNorm, whose output feeds only
+// a ReLU, computes the three in one pass on a few rows (Layer::ForwardFused).
+struct PredictEpilogue {
+  // Per output channel y = x * scale + shift (its InferenceChannelAffine,
+  // read again whenever params_version moves), or null: none.
+  const Layer* affine = nullptr;
+  // Then y = min(max(y, lo), hi).
+  float lo = -__builtin_huge_valf(), hi = __builtin_huge_valf();
 };
 
 struct BackwardArgs {
@@ -154,6 +173,35 @@ class Layer {
   // keep the default, which fails.
   virtual bool identity_at_inference() const { return false; }
   virtual Status Lower(LoweringContext&) const { return Unsupported("export: a layer the runtime has no op for"); }
+
+  // Predict's fusion (PredictEpilogue). A layer computing y = x * scale +
+  // shift per channel at inference (BatchNorm) gives channel c's, in double
+  // as the export folds them; a clamp at inference (ReLU) gives its bounds.
+  virtual bool InferenceChannelAffine(size_t channel, double* scale, double* shift) const {
+    (void)channel, (void)scale, (void)shift;
+    return false;
+  }
+  virtual bool InferenceClamp(float* lo, float* hi) const {
+    (void)lo, (void)hi;
+    return false;
+  }
+  // A producer that fuses (Conv2D, Dense) takes the epilogue of the layers
+  // after it (set by the model after Bind; Bind clears it) and returns true.
+  virtual bool SetPredictEpilogue(const PredictEpilogue& epilogue) {
+    (void)epilogue;
+    return false;
+  }
+  // Predict with the epilogue: writes args.output as the last fused layer's
+  // output, and returns true; false (nothing written) when this call cannot
+  // (no epilogue, or the batch or backend takes the ordinary path: then the
+  // model runs every layer's Forward).
+  virtual bool ForwardFused(const ForwardArgs& args) {
+    (void)args;
+    return false;
+  }
+  // Whether the output is the input's floats unchanged (Flatten): Predict
+  // skips the layer and its consumers read its input.
+  virtual bool reshape_only() const { return false; }
 
   // Model files (include/mote/describe.h): writes the layer's model-file type
   // and every option it was constructed with. Layers without one keep the

@@ -115,9 +115,9 @@ class Model {
   size_t max_batch() const;
 
   // Threads that run TrainStep, Forward, Backward, Predict and Evaluate (the
-  // caller's included). 0 (the default) means one thread, unless
-  // MOTE_NUM_THREADS is set: then DefaultThreadCount() of
-  // include/mote/threads.h. The workers are created here or at Prepare, never
+  // caller's included). 0 (the default) means DefaultThreadCount() of
+  // include/mote/threads.h: MOTE_NUM_THREADS when set, else the CPUs this
+  // process may run on (its affinity mask). The workers are created here or at Prepare, never
   // per step; on a prepared model this prepares it again (parameters and state
   // are kept). Results are bit-identical for every thread count: layers, the
   // gradient reset and an elementwise optimizer's update split their work
@@ -150,9 +150,11 @@ class Model {
   // least batch x output_size(0), else kShapeMismatch (the message gives both
   // sizes) and nothing is read or written. Single-input models only
   // (kInvalidArgument otherwise: use Forward). Allocates nothing. Up to 4
-  // examples run convolutions and dense layers as row dot products, as the
-  // runtime does (ForwardArgs::predict): the same results up to float
-  // rounding, a few times faster than the GEMMs at batch 1.
+  // examples run as the runtime does (ForwardArgs::predict): convolutions on
+  // weights packed in panels and dense layers as row dot products, with a
+  // following BatchNorm and ReLU fused in as the export folds them, Flatten
+  // skipped (docs/design.md): the same results up to float rounding, a few
+  // times faster than the GEMMs at batch 1.
   Status Predict(const float* input, size_t input_len, size_t batch, float* out, size_t out_len);
   // Mean loss (with the penalty) and accuracy (argmax vs label, when the loss
   // uses labels) over one batch in inference mode.
@@ -197,7 +199,9 @@ class Model {
   NodeId output_node(int i) const;
   int output_count() const;
   // The node's output of the last Forward (batch x node_shape elements), or
-  // null before Prepare.
+  // null before Prepare. Predict / Evaluate leave the outputs of the layers
+  // they fuse into another or skip (a BatchNorm after a Conv2D, Flatten), and
+  // the model input's copy (read in place), as they were.
   const float* node_output(NodeId node) const;
   // The node's parameter `name` (e.g. "kernel"; tied layers resolve to their
   // source's storage) or state (e.g. "moving_mean"); null when the layer has
@@ -205,9 +209,45 @@ class Model {
   const float* node_param(NodeId node, const char* name) const;
   const float* node_state(NodeId node, const char* name) const;
 
+  // Write access to params() or state(), held for as long as the writes take
+  // (move-only): Predict keeps copies of the weights in other layouts (Conv2D
+  // packed in panels with the following BatchNorm folded in, Dense's folded
+  // BatchNorm), and a Writer is how the model learns they must be redone.
+  // While one is alive, Predict / Evaluate rebuild those copies on every call;
+  // when the last one ends, the next Predict rebuilds them once. So reads
+  // through params() / state() are free, and no sequence of documented calls
+  // serves stale weights. A pointer from data() is for writing only while its
+  // Writer lives (read through params() / state() after it).
+  // Why not a mutable pointer that bumps a version when handed out: a pointer
+  // kept across a Predict would write unseen (the copies were already rebuilt).
+  struct Impl;  // opaque (src/train/model.cc)
+
+  class Writer {
+   public:
+    Writer(Writer&& other) noexcept;
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+    Writer& operator=(Writer&&) = delete;
+    ~Writer();
+    float* data() const { return data_; }
+    size_t size() const { return size_; }
+    float& operator[](size_t i) const { return data_[i]; }
+
+   private:
+    friend class Model;
+    Writer(Impl* impl, float* data, size_t size);
+    Impl* impl_;
+    float* data_;
+    size_t size_;
+  };
+
   // The parameter and gradient buffers (same layout): param_buffer_floats()
   // floats each, every tensor at its ParamInfo offset, 16-float aligned.
-  float* params();
+  // params() reads; mutable_params() writes (a Writer, above). Optimizer
+  // steps, checkpoint loads, transfer, ONNX import and the weight files go
+  // through the same Writer.
+  const float* params() const;
+  Writer mutable_params();
   float* grads();
   // Trainable parameters, counted exactly (each tied tensor once; the seed
   // network has 2410), as Keras's count_params() would report.
@@ -216,7 +256,10 @@ class Model {
   // between tensors (the size to copy or save the whole buffer).
   size_t param_buffer_floats() const;
   const std::vector<ParamInfo>& param_infos() const;
-  float* state();
+  // Persistent layer state (BatchNorm's moving statistics, which Predict folds
+  // into the weights before it): state() reads, mutable_state() writes.
+  const float* state() const;
+  Writer mutable_state();
   size_t state_count() const;
   const std::vector<StateInfo>& state_infos() const;
   float* optimizer_state();
@@ -249,7 +292,6 @@ class Model {
   void tying_penalty(size_t i, std::string* a, std::string* b, float* lambda) const;
   float weight_noise() const;
 
-  struct Impl;  // opaque (src/train/model.cc)
 
  private:
   std::unique_ptr<Impl> impl_;

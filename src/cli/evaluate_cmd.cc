@@ -31,7 +31,8 @@ void Usage(FILE* out, const char* command) {
           "  --data SPEC           the items and their labels%s\n"
           "  --network NAME        a checkpoint of an older mote without a model description: seed, lstm:H, ...\n"
           "  --scale S --offset O  .mote only: input normalisation x * S + O (default 1, 0)\n"
-          "  --threads N           checkpoints only: threads (default: MOTE_NUM_THREADS, else 1)\n",
+          "  --threads N           checkpoints only: threads (default: MOTE_NUM_THREADS, else the CPUs\n"
+          "                        this process may run on)\n",
           command, predict ? "--data SPEC | --input SPEC" : "--data SPEC", predict ? "" : " (required)");
   if (predict)
     fprintf(out,

@@ -40,7 +40,8 @@ void Usage(FILE* out) {
           "  --shift NAME          invert (255 - pixel, default) or gain (0.5 * pixel + 100)\n"
           "  --learning-rate LR    instead of the model's\n"
           "  --out PREFIX          also write PREFIX.c / PREFIX.h for the fine-tuning firmware\n"
-          "  --threads N           the library models' threads (default: MOTE_NUM_THREADS, else 1)\n"
+          "  --threads N           the library models' threads (default: MOTE_NUM_THREADS, else the CPUs\n"
+          "                        this process may run on)\n"
           "The last output line is one JSON object.\n");
 }
 
@@ -177,10 +178,13 @@ int RunFinetune(int argc, char** argv) {
   if (!s.ok()) return Fail("finetune: library tail", s);
   std::vector<float> params(mote_rt_trainable_bytes(&m) / 4);
   mote_rt_read_trainable(&m, params.data(), params.size() * 4);
-  size_t at = 0;
-  for (const mote::ParamInfo& p : tail.param_infos()) {
-    memcpy(tail.params() + p.offset, params.data() + at, p.size * 4);
-    at += p.size;
+  {
+    const mote::Model::Writer tail_params = tail.mutable_params();
+    size_t at = 0;
+    for (const mote::ParamInfo& p : tail.param_infos()) {
+      memcpy(tail_params.data() + p.offset, params.data() + at, p.size * 4);
+      at += p.size;
+    }
   }
   const float* tail_in = reinterpret_cast<const float*>(m.arena + m.tensors[op.inputs[0]].offset);
   double loss_sum = 0.0;

@@ -31,8 +31,8 @@ void Usage(FILE* out) {
           "  --checkpoint FILE     where the trained model goes (default model.ckpt); it carries the model\n"
           "                        file, so export / evaluate / predict need nothing else\n"
           "  --plots DIR           learning curves (DIR/learning_curves.svg)\n"
-          "  --threads N           training threads (default: MOTE_NUM_THREADS, else 1); the weights are the\n"
-          "                        same for every count\n"
+          "  --threads N           training threads (default: MOTE_NUM_THREADS, else the CPUs this process\n"
+          "                        may run on); the weights are the same for every count\n"
           "  --quiet               no epoch lines\n");
   CsvFlags::PrintUsage(out);
   PrintDataSpecUsage(out);

@@ -31,6 +31,41 @@ void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed
       }
 }
 
+#if MOTE_HOSTED  // its users, the runtime's host layout and the library, are hosted
+void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed, size_t filters, const float* bias,
+                   float lo, float hi, float* padded, float* y) {
+  const size_t patch = g.patch_size(), panel_floats = patch * kPanelChannels;
+  if (F32ConvPanelsPointwise(g))
+    return F32PanelRows(g.in_h * g.in_w, filters, patch, x, patch, patch, patch, packed, panel_floats, bias, lo, hi,
+                        y, filters);
+  const size_t width = F32ConvPanelsPaddedWidth(g), row_floats = g.kernel_w * g.in_c;
+  for (size_t iy = 0; iy < g.in_h; ++iy) {
+    float* dst = padded + iy * width * g.in_c;
+    const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
+    const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
+    for (size_t i = 0; i < left; ++i) dst[i] = 0.0f;
+    __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside * sizeof(float));
+    for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = 0.0f;
+  }
+  // Runs of output rows whose windows keep the same kernel rows [ky0, ky0 +
+  // kh) inside the image; a pixel's taps are those kernel rows' runs of
+  // kw * C values, one padded input row apart.
+  for (size_t oy0 = 0; oy0 < g.out_h;) {
+    const KernelTapsRun run = KernelTapsRunFrom(oy0, g.out_h, g.in_h, g.kernel_h, g.stride_h, g.pad_top);
+    // A window wholly in the padding (kernel larger than pad + input) has no taps.
+    const bool inside = run.taps.end > run.taps.begin;
+    const size_t ky0 = inside ? run.taps.begin : 0, kh = inside ? run.taps.end - run.taps.begin : 0;
+    for (size_t oy = oy0; oy < run.out_end; ++oy) {
+      const size_t iy = inside ? oy * g.stride_h + ky0 - g.pad_top : 0;
+      F32PanelRows(g.out_w, filters, kh * row_floats, padded + iy * width * g.in_c, g.stride_w * g.in_c, row_floats,
+                   width * g.in_c, packed + ky0 * row_floats * kPanelChannels, panel_floats, bias, lo, hi,
+                   y + oy * g.out_w * filters, filters);
+    }
+    oy0 = run.out_end;
+  }
+}
+#endif  // MOTE_HOSTED
+
 void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed) {
   const size_t quads = I8PanelQuads(k);
   for (size_t q = 0; q < PanelCount(n); ++q)

@@ -211,6 +211,21 @@ void BatchNorm::Backward(const BackwardArgs& args) {
 // The inference form y = x * scale + shift per channel, computed in double:
 // folded into the conv / depthwise / dense that alone feeds it, else a
 // CHANNEL_AFFINE of its own.
+namespace {
+void ChannelAffine(const float* gamma, const float* beta, const float* mean, const float* var, float epsilon,
+                   size_t i, double* scale, double* shift) {
+  const double s = (gamma ? double(gamma[i]) : 1.0) / std::sqrt(double(var[i]) + double(epsilon));
+  *scale = s;
+  *shift = (beta ? double(beta[i]) : 0.0) - double(mean[i]) * s;
+}
+}  // namespace
+
+bool BatchNorm::InferenceChannelAffine(size_t channel, double* scale, double* shift) const {
+  if (channel >= channels_ || moving_mean_ == nullptr) return false;
+  ChannelAffine(gamma_, beta_, moving_mean_, moving_var_, options_.epsilon, channel, scale, shift);
+  return true;
+}
+
 Status BatchNorm::Lower(LoweringContext& ctx) const {
   const size_t c = channels_;
   const float* gamma = ctx.param("gamma");
@@ -219,11 +234,7 @@ Status BatchNorm::Lower(LoweringContext& ctx) const {
   const float* var = ctx.state("moving_variance");
   if (mean == nullptr || var == nullptr) return InvalidArgument("export: batchnorm without its statistics");
   std::vector<double> scale(c), shift(c);
-  for (size_t i = 0; i < c; ++i) {
-    const double s = (gamma ? double(gamma[i]) : 1.0) / std::sqrt(double(var[i]) + double(options_.epsilon));
-    scale[i] = s;
-    shift[i] = (beta ? double(beta[i]) : 0.0) - double(mean[i]) * s;
-  }
+  for (size_t i = 0; i < c; ++i) ChannelAffine(gamma, beta, mean, var, options_.epsilon, i, &scale[i], &shift[i]);
   if (ctx.FoldChannelAffine(scale, shift)) return Status::Ok();
   const std::string& name = ctx.node_name();
   const uint32_t cc = uint32_t(c);

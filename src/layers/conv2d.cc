@@ -94,7 +94,12 @@ void TransposeInto(const float* m, size_t rows, size_t cols, size_t col_begin, s
 }  // namespace
 
 Conv2D::Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options)
-    : filters_(filters), kernel_h_(kernel_h), kernel_w_(kernel_w), options_(options) {}
+    : filters_(filters),
+      kernel_h_(kernel_h),
+      kernel_w_(kernel_w),
+      options_(options),
+      panels_(std::make_unique<conv_rows::PanelWeights>()) {}
+Conv2D::~Conv2D() = default;
 
 Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   if (ctx.input_count() != 1) return InvalidArgument("Conv2D: takes exactly one input");
@@ -205,10 +210,15 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     return OutOfRange("Conv2D: buffers too large");
   transposed_offset_ = rows_offset_ + gathered;
   ctx.RequestScratch(transposed_offset_ + (direct_weights_ ? patch * filters_ : 0));
-  if (!direct_) {  // Predict on a few images (ForwardRows): on the caller, or one image per worker
-    ctx.RequestScratch(conv_rows::ScratchFloats(g, filters_));
-    ctx.RequestWorkerScratch(conv_rows::ScratchFloats(g, filters_));
-  }
+  // Predict on a few images (ForwardRows): the weights packed in panels, kept
+  // between calls, and one padded image on the caller or on each worker.
+  const size_t padded_width = kernels::F32ConvPanelsPaddedWidth(g);
+  if (MulOverflows(kernels::PanelCount(filters_) * kernels::kPanelChannels, patch) ||
+      MulOverflows(g.in_h, padded_width) || MulOverflows(g.in_h * padded_width, g.in_c))
+    return OutOfRange("Conv2D: buffers too large");
+  panels_handle_ = ctx.AddBuffer(conv_rows::PanelWeights::Floats(filters_, patch));
+  ctx.RequestScratch(kernels::F32ConvPanelsPaddedFloats(g));
+  ctx.RequestWorkerScratch(kernels::F32ConvPanelsPaddedFloats(g));
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
     // Weight-gradient chunks: kernel taps of one kernel row, at least 256
@@ -265,6 +275,7 @@ void Conv2D::Bind(const BindContext& ctx) {
     bias_grad_ = ctx.grad(bias_param_);
   }
   columns_ = keep_columns_ ? ctx.buffer(columns_handle_) : nullptr;
+  panels_->Bind(ctx.buffer(panels_handle_), filters_, geometry_.patch_size());
 }
 
 kernels::Conv2DGeometry Conv2D::ClassGeometry(const RowClass& c, size_t batch) const {
@@ -286,28 +297,28 @@ void Conv2D::ClassColumns(const RowClass& c, const kernels::Conv2DGeometry& gc, 
   });
 }
 
-// Predict on a few images: row dot products against the weights as stored
-// (src/layers/conv_rows.h), which beat the GEMMs' packing at these sizes.
-void Conv2D::ForwardRows(const ForwardArgs& args) {
-  kernels::Conv2DGeometry g = geometry_;
-  g.batch = args.batch;
-  const float inf = std::numeric_limits<float>::infinity();
-  if (direct_)
-    return kernels::F32DenseRows(g.rows(), filters_, g.in_c, args.inputs[0], g.in_c, kernel_, g.in_c, bias_, -inf,
-                                 inf, args.output, filters_);
-  if (args.pool == nullptr || args.batch == 1)
-    return conv_rows::ConvRows(g, args.inputs[0], kernel_, filters_, bias_, -inf, inf, args.scratch, args.output);
-  // One image per chunk, computed as on one thread.
-  g.batch = 1;
-  const size_t image_in = g.in_h * g.in_w * g.in_c, image_out = g.out_h * g.out_w * filters_;
-  ForEachChunk(args.pool, args.batch, [&](size_t n, size_t worker) {
-    conv_rows::ConvRows(g, args.inputs[0] + n * image_in, kernel_, filters_, bias_, -inf, inf,
-                        args.worker_scratch + worker * args.worker_stride, args.output + n * image_out);
-  });
+// Predict on a few images: each image as the runtime's host layout runs it
+// (kernels::F32ConvPanels), which beats the GEMMs' packing at these sizes.
+void Conv2D::ForwardRows(const ForwardArgs& args, float lo, float hi) {
+  panels_->Refresh(args.params_version, kernel_, bias_);
+  panels_->Conv(args, geometry_, lo, hi);
+}
+
+bool Conv2D::SetPredictEpilogue(const PredictEpilogue& epilogue) {
+  panels_->epilogue().Set(epilogue);
+  return true;
+}
+
+bool Conv2D::ForwardFused(const ForwardArgs& args) {
+  if (!panels_->epilogue().fused() || !conv_rows::TakesRows(args)) return false;
+  ForwardRows(args, panels_->epilogue().lo(), panels_->epilogue().hi());
+  return true;
 }
 
 void Conv2D::Forward(const ForwardArgs& args) {
-  if (conv_rows::TakesRows(args)) return ForwardRows(args);
+  // (With an epilogue, the packed weights have it folded in: ForwardFused's.)
+  if (conv_rows::TakesRows(args) && !panels_->epilogue().fused())
+    return ForwardRows(args, -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity());
   if (parallel_ && args.pool) return ForwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;

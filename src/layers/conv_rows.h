@@ -1,15 +1,15 @@
-// Inference of a convolution on a few images as row dot products, the way the
-// runtime runs a CONV2D (src/runtime/op_conv2d.cc): per image, per run of
-// output rows whose windows keep the same kernel rows inside the image, the
-// im2col of that run (the top / bottom padding taps left out, column padding
-// read as zeros) against the weights as stored, [filters][kh][kw][C]
-// (kernels::F32DenseRows, no packing; a short patch goes through the GEMM
-// with W^T instead). For small row counts this beats the
-// layer's GEMM path, which packs its operands for large batches: Conv2D and
-// Dense take it in Predict (TakesRows).
+// Inference on a few images as rows: Conv2D runs each image as the runtime's
+// host layout does (kernels::F32ConvPanels: weights packed in output-channel
+// panels, no im2col), Dense as row dot products against its weights as
+// stored. For small row counts these beat the layers' GEMM paths, which
+// pack their operands for large batches. With a PredictEpilogue (the model
+// fuses a following BatchNorm and ReLU, as the export does), the BatchNorm is
+// folded into Conv2D's packed weights and bias, and into a per-unit affine
+// after Dense's dot products; the clamp runs in the same pass.
 // Internal to src/layers.
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mote/kernels.h"
 #include "mote/layer.h"
@@ -26,14 +26,87 @@ inline bool TakesRows(const ForwardArgs& args) {
   return args.predict && args.batch <= kRowsMaxBatch && ActiveBackend() != Backend::kScalar;
 }
 
-// Floats of scratch ConvRows needs for geometry g (whatever its batch).
-size_t ScratchFloats(const kernels::Conv2DGeometry& g, size_t filters);
+// A layer's epilogue for Predict: the PredictEpilogue it accepted and the
+// params_version its folded copy was made at.
+class Epilogue {
+ public:
+  // At Bind: no epilogue; the next Refresh remakes the copy.
+  void Clear() {
+    epilogue_ = PredictEpilogue{};
+    fused_ = false;
+    version_ = 0;
+  }
+  void Set(const PredictEpilogue& e) {
+    epilogue_ = e;
+    fused_ = true;
+    version_ = 0;
+  }
+  bool fused() const { return fused_; }
+  float lo() const { return epilogue_.lo; }
+  float hi() const { return epilogue_.hi; }
+  // Whether the copy is out of date for `version`: it is 0 (unknown) or
+  // differs from the one the copy was made at. Records it as the copy's.
+  bool Stale(uint64_t version) {
+    const bool stale = version == 0 || version != version_;
+    version_ = version;
+    return stale;
+  }
+  // Channel c's scale and shift (1 and 0 without an affine).
+  void ChannelAffine(size_t c, double* scale, double* shift) const;
 
-// y [g.batch, out_h, out_w, filters] = clamp(conv(x, w) + bias, lo, hi);
-// bias may be null (0). `scratch` (64-byte aligned) holds ScratchFloats(g,
-// filters) floats.
-void ConvRows(const kernels::Conv2DGeometry& g, const float* x, const float* w, size_t filters, const float* bias,
-              float lo, float hi, float* scratch, float* y);
+ private:
+  PredictEpilogue epilogue_;
+  bool fused_ = false;
+  uint64_t version_ = 0;
+};
+
+// Conv2D's weights [filters][patch] for Predict, packed in panels of 16 output
+// channels (kernels::PackF32Panels) with the epilogue's affine folded in as
+// the export folds it (w * scale and bias * scale + shift in double, rounded
+// to float), then the bias padded to whole panels (F32PanelRows reads it in
+// whole vectors).
+class PanelWeights {
+ public:
+  static size_t Floats(size_t filters, size_t patch) {
+    return kernels::F32PanelFloats(filters, patch) + kernels::F32PanelFloats(filters, 1);
+  }
+  // buffer: Floats(filters, patch) floats, kept between calls (AddBuffer).
+  void Bind(float* buffer, size_t filters, size_t patch);
+  Epilogue& epilogue() { return epilogue_; }
+  // Repacks from w and bias (null: zeros) when the copy is stale.
+  void Refresh(uint64_t version, const float* w, const float* bias);
+  // y = clamp(conv(x) + bias) for each of args.batch images (geometry g), on
+  // the caller (its scratch) or one image per chunk of args.pool (the
+  // workers' scratch): kernels::F32ConvPanelsPaddedFloats(g) floats each.
+  void Conv(const ForwardArgs& args, const kernels::Conv2DGeometry& g, float lo, float hi) const;
+
+ private:
+  Epilogue epilogue_;
+  float* panels_ = nullptr;  // then the padded bias
+  size_t filters_ = 0, patch_ = 0;
+};
+
+// Dense's epilogue: y = clamp(y * scale + shift) per unit after the dot
+// products, the bias folded into shift.
+class UnitAffine {
+ public:
+  static size_t Floats(size_t units) { return 2 * units; }
+  // buffer: Floats(units) floats, kept between calls (AddBuffer).
+  void Bind(float* buffer, size_t units) {
+    scale_ = buffer;
+    units_ = units;
+    epilogue_.Clear();
+  }
+  Epilogue& epilogue() { return epilogue_; }
+  void Refresh(uint64_t version, const float* bias);
+  // y [rows, units] in place.
+  void Apply(size_t rows, float* y) const;
+
+ private:
+  Epilogue epilogue_;
+  float* scale_ = nullptr;  // then shift
+  size_t units_ = 0;
+};
 
 }  // namespace conv_rows
 }  // namespace mote

@@ -27,7 +27,9 @@ constexpr size_t kParallelMacs = size_t(1) << 16;
 constexpr size_t kFeatureGrain = 512;
 }  // namespace
 
-Dense::Dense(size_t units, bool use_bias, InitSpec init) : units_(units), use_bias_(use_bias), init_(init) {}
+Dense::Dense(size_t units, bool use_bias, InitSpec init)
+    : units_(units), use_bias_(use_bias), init_(init), epilogue_(std::make_unique<conv_rows::UnitAffine>()) {}
+Dense::~Dense() = default;
 
 Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
   if (ctx.input_count() != 1) return InvalidArgument("Dense: takes exactly one input");
@@ -58,6 +60,7 @@ Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
     worker_ws = Max(worker_ws, kernels::F32GemmWorkspaceFloats(n, grain, units_));     // dX, by features
     ctx.RequestWorkerScratch(worker_ws);
   }
+  epilogue_h_ = ctx.AddBuffer(conv_rows::UnitAffine::Floats(units_));  // Predict's fused BatchNorm
   *output_shape = Shape(n, units_);
   return Status::Ok();
 }
@@ -69,6 +72,33 @@ void Dense::Bind(const BindContext& ctx) {
     bias_ = ctx.param(bias_h_);
     bias_grad_ = ctx.grad(bias_h_);
   }
+  epilogue_->Bind(ctx.buffer(epilogue_h_), units_);
+}
+
+bool Dense::SetPredictEpilogue(const PredictEpilogue& epilogue) {
+  epilogue_->epilogue().Set(epilogue);
+  return true;
+}
+
+bool Dense::ForwardFused(const ForwardArgs& args) {
+  if (!epilogue_->epilogue().fused() || !conv_rows::TakesRows(args)) return false;
+  epilogue_->Refresh(args.params_version, bias_);
+  DotProducts(args, /*with_bias=*/false);
+  epilogue_->Apply(args.batch, args.output);
+  return true;
+}
+
+void Dense::DotProducts(const ForwardArgs& args, bool with_bias) const {
+  const float inf = std::numeric_limits<float>::infinity();
+  ThreadPool* pool = PoolFor(args.pool, args.batch);
+  const size_t chunks = pool ? ChunkCount(units_, units_per_chunk_) : 1;
+  const size_t per_chunk = pool ? units_per_chunk_ : units_;
+  const float* bias = with_bias ? bias_ : nullptr;
+  ForEachChunk(pool, chunks, [&](size_t chunk, size_t) {
+    const size_t u0 = chunk * per_chunk, w = Min(units_ - u0, per_chunk);
+    kernels::F32DenseRows(args.batch, w, features_, args.inputs[0], features_, kernel_ + u0 * features_, features_,
+                          bias ? bias + u0 : nullptr, -inf, inf, args.output + u0, units_);
+  });
 }
 
 // The pool when this pass of `batch` rows is worth splitting, else null.
@@ -89,12 +119,7 @@ void Dense::Forward(const ForwardArgs& args) {
     // Long rows (or Predict on a few rows): dot products of input rows with
     // weight rows need no packing of W^T (which costs a third of the GEMM for
     // a 50 x 3920 x 50 layer).
-    ForEachChunk(pool, chunks, [&](size_t chunk, size_t) {
-      const size_t u0 = chunk * per_chunk, w = Min(units_ - u0, per_chunk);
-      kernels::F32DenseRows(n, w, features_, args.inputs[0], features_, kernel_ + u0 * features_, features_,
-                            bias_ ? bias_ + u0 : nullptr, -inf, inf, args.output + u0, units_);
-    });
-    return;
+    return DotProducts(args, /*with_bias=*/true);
   }
   // [N, units] = [N, F] x [units, F]^T
   ForEachChunk(pool, chunks, [&](size_t chunk, size_t worker) {

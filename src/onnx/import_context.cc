@@ -246,7 +246,8 @@ void ImportContext::SetState(NodeId node, const char* name, std::vector<float> v
 Status ImportContext::CopyWeights() {
   for (const Pending& p : pending_) {
     const std::string full = model_->node_name(p.node) + "/" + p.name;
-    float* base = p.state ? model_->state() : model_->params();
+    Model::Writer values = p.state ? model_->mutable_state() : model_->mutable_params();
+    float* base = values.data();
     size_t offset = 0, size = 0;
     bool found = false;
     if (p.state) {

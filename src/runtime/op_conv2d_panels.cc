@@ -3,7 +3,8 @@
 // host`; hosted builds only): weights in panels of 16
 // output channels, so the kernels broadcast each input value against vectors
 // of output channels instead of summing every output across a vector.
-// fp32: no im2col: the input padded left and right once into the scratch,
+// fp32 (kernels::F32ConvPanels, shared with the training library's Predict):
+// no im2col: the input padded left and right once into the scratch,
 // then F32PanelRows per output row reads each pixel's kernel rows from it in
 // place (the top / bottom padding's kernel rows left out by row classes, as
 // op_conv2d.cc does); int8: when a kernel row is whole 4-byte groups
@@ -14,7 +15,6 @@
 // point) in tiles of tile_rows, then I8PanelRows. Both bit-identical to the
 // [Cout][K] layout's results.
 #include "mote/kernels.h"
-#include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
 
 #if MOTE_HOSTED
@@ -23,14 +23,10 @@ namespace rt {
 namespace {
 
 // A 1x1, stride-1, unpadded conv: its input rows are the im2col rows.
-bool Pointwise(const kernels::Conv2DGeometry& g) {
-  return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
-         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
-}
+bool Pointwise(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanelsPointwise(g); }
 
-// Padded input width of the fp32 path: every window's columns.
-size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return (g.out_w - 1) * g.stride_w + g.kernel_w; }
-// And height of the int8 in-place path: every window's rows.
+// The int8 in-place path's padded input: every window's columns and rows.
+size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanelsPaddedWidth(g); }
 size_t PaddedHeight(const kernels::Conv2DGeometry& g) { return (g.out_h - 1) * g.stride_h + g.kernel_h; }
 
 bool PaddedRows(const MoteOpRecord& op) { return op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; }
@@ -70,7 +66,7 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
     return MOTE_RT_BAD_SHAPE;
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
-  if (!i8) return CheckScratch(op, uint64_t(g.in_h) * PaddedWidth(g) * g.in_c * 4);
+  if (!i8) return CheckScratch(op, uint64_t(g.in_h) * kernels::F32ConvPanelsPaddedWidth(g) * g.in_c * 4);
   if (I8InPlace(op, g)) return MOTE_RT_OK;
   if (PaddedRows(op)) return MOTE_RT_BAD_OFFSET;  // no im2col for these weights
   const uint64_t rows = uint64_t(g.rows());
@@ -131,37 +127,8 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
   const float* x = InF32(m, op, 0);
   const float* w = InF32(m, op, 1);
   const float* bias = InF32(m, op, 2);
-  const size_t panel_floats = patch * kernels::kPanelChannels;
-  float* y = OutF32(m, op);
-  if (direct)
-    return kernels::F32PanelRows(rows, cout, patch, x, patch, patch, patch, w, panel_floats, bias, op.act_min,
-                                 op.act_max, y, cout);
-  // The input padded left and right, then each output row of each row class
-  // straight from it: a pixel's taps are its kernel rows' runs of kw * Cin
-  // values, one padded input row apart.
-  const size_t width = PaddedWidth(g), row_floats = g.kernel_w * g.in_c;
-  float* padded = reinterpret_cast<float*>(Scratch(m, op));
-  for (size_t iy = 0; iy < g.in_h; ++iy) {
-    float* dst = padded + iy * width * g.in_c;
-    // Columns no window reaches (a strided conv's last ones) are left out.
-    const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
-    const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
-    for (size_t i = 0; i < left; ++i) dst[i] = 0.0f;
-    __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside * sizeof(float));
-    for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = 0.0f;
-  }
-  ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t first, size_t last) {
-    for (size_t r = first; r < last; r += g.out_w) {
-      const size_t oy = r / g.out_w;
-      const long iy = long(oy * g.stride_h) - long(g.pad_top) + long(ky0);
-      // A window wholly in the padding (never, validated) would have no taps.
-      const bool inside = iy >= 0 && size_t(iy) + gc.kernel_h <= g.in_h;
-      kernels::F32PanelRows(g.out_w, cout, inside ? gc.kernel_h * row_floats : 0,
-                            padded + (inside ? size_t(iy) : 0) * width * g.in_c, g.stride_w * g.in_c, row_floats,
-                            width * g.in_c, w + ky0 * row_floats * kernels::kPanelChannels, panel_floats, bias,
-                            op.act_min, op.act_max, y + r * cout, cout);
-    }
-  });
+  kernels::F32ConvPanels(g, x, w, cout, bias, op.act_min, op.act_max, reinterpret_cast<float*>(Scratch(m, op)),
+                         OutF32(m, op));
 }
 
 }  // namespace rt

@@ -216,8 +216,8 @@ Status ApplyCheckpoint(const CheckpointFile& c, Model& model) {
     return ShapeMismatch(mismatch);
   // Everything checked: now change the model.
   // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
-  if (!c.params.empty()) std::memcpy(model.params(), c.params.data(), c.params.size() * sizeof(float));
-  if (!c.states.empty()) std::memcpy(model.state(), c.states.data(), c.states.size() * sizeof(float));
+  if (!c.params.empty()) std::memcpy(model.mutable_params().data(), c.params.data(), c.params.size() * sizeof(float));
+  if (!c.states.empty()) std::memcpy(model.mutable_state().data(), c.states.data(), c.states.size() * sizeof(float));
   if (!c.optimizer_state.empty())
     std::memcpy(model.optimizer_state(), c.optimizer_state.data(), c.optimizer_state.size() * sizeof(float));
   model.set_step(c.step);

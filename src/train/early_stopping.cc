@@ -55,8 +55,8 @@ void EarlyStopping::OnTrainEnd(Model& model) {
   if (!options_.restore_best_weights || best_epoch_ == 0) return;
   if (best_params_.size() != model.param_buffer_floats() || best_state_.size() != model.state_count()) return;
   // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
-  if (!best_params_.empty()) std::memcpy(model.params(), best_params_.data(), best_params_.size() * sizeof(float));
-  if (!best_state_.empty()) std::memcpy(model.state(), best_state_.data(), best_state_.size() * sizeof(float));
+  if (!best_params_.empty()) std::memcpy(model.mutable_params().data(), best_params_.data(), best_params_.size() * sizeof(float));
+  if (!best_state_.empty()) std::memcpy(model.mutable_state().data(), best_state_.data(), best_state_.size() * sizeof(float));
 }
 
 }  // namespace mote

@@ -15,7 +15,7 @@ double Error(double analytic, double numeric, double floor) {
 // Puts back the layer state saved at the start (a model without batchnorm
 // has none: an empty vector's data() may be null, which memcpy must not get).
 void RestoreState(Model& model, const std::vector<float>& saved) {
-  if (!saved.empty()) std::memcpy(model.state(), saved.data(), saved.size() * sizeof(float));
+  if (!saved.empty()) std::memcpy(model.mutable_state().data(), saved.data(), saved.size() * sizeof(float));
 }
 
 }  // namespace
@@ -74,10 +74,11 @@ Status CheckGradients(Model& model, const float* const* inputs, const Targets& t
     }
   };
 
+  const Model::Writer params = model.mutable_params();  // each checked weight is moved and put back
   for (const ParamInfo& p : model.param_infos()) {
     const size_t stride = p.size > options.max_per_tensor ? p.size / options.max_per_tensor : 1;
     for (size_t i = 0; i < p.size; i += stride)
-      check(model.params() + p.offset + i, analytic[p.offset + i], p.name + "[" + std::to_string(i) + "]",
+      check(params.data() + p.offset + i, analytic[p.offset + i], p.name + "[" + std::to_string(i) + "]",
             &report->max_param_error);
   }
   if (options.check_inputs) {

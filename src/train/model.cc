@@ -147,7 +147,19 @@ const float* Model::node_state(NodeId node, const char* name) const {
     if (s.node == node && s.name == name) return impl_->state + s.offset;
   return nullptr;
 }
-float* Model::params() { return impl_->params; }
+Model::Writer::Writer(Impl* impl, float* data, size_t size) : impl_(impl), data_(data), size_(size) {
+  ++impl_->open_writers;
+}
+Model::Writer::Writer(Writer&& other) noexcept : impl_(other.impl_), data_(other.data_), size_(other.size_) {
+  other.impl_ = nullptr;
+}
+Model::Writer::~Writer() {
+  if (impl_ == nullptr) return;
+  --impl_->open_writers;
+  ++impl_->params_version;  // Predict's copies in other layouts are redone once
+}
+const float* Model::params() const { return impl_->params; }
+Model::Writer Model::mutable_params() { return Writer(impl_.get(), impl_->params, impl_->param_count); }
 float* Model::grads() { return impl_->grads; }
 size_t Model::param_count() const {
   size_t n = 0;
@@ -156,7 +168,8 @@ size_t Model::param_count() const {
 }
 size_t Model::param_buffer_floats() const { return impl_->param_count; }
 const std::vector<ParamInfo>& Model::param_infos() const { return impl_->param_infos; }
-float* Model::state() { return impl_->state; }
+const float* Model::state() const { return impl_->state; }
+Model::Writer Model::mutable_state() { return Writer(impl_.get(), impl_->state, impl_->state_count); }
 size_t Model::state_count() const { return impl_->state_count; }
 const std::vector<StateInfo>& Model::state_infos() const { return impl_->state_infos; }
 float* Model::optimizer_state() { return impl_->optimizer_state; }

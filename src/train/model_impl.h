@@ -97,6 +97,19 @@ struct Model::Impl {
     std::vector<float*> input_grad_ptrs;    // where this node writes dL/d input i
     std::vector<float*> extra_grads;        // grads from consumers beyond the first, summed before Backward
     std::vector<int> params;                // indices into param_decls
+    // Predict (PlanPredict): inputs with reshape-only producers (Flatten)
+    // looked through (predict_inputs: the nodes read, whose activation, or
+    // for a skipped model input the caller's buffer, predict_input_ptrs
+    // holds); a producer fusing the nodes after it (Conv2D -> BatchNorm ->
+    // ReLU) writes the last one's activation, fused_end, and those nodes
+    // (fused_into: the producer) are skipped when it did (fused_ran);
+    // reshape-only nodes and model inputs the caller does not see as an
+    // output are skipped (predict_skip).
+    std::vector<NodeId> predict_inputs;
+    std::vector<const float*> predict_input_ptrs;
+    NodeId fused_end = -1, fused_into = -1;
+    bool fused_ran = false;
+    bool predict_skip = false;
     float l1 = 0, l2 = 0;
     bool has_layer_regularization = false;
     bool frozen = false;
@@ -158,6 +171,13 @@ struct Model::Impl {
   float* worker_scratch = nullptr;
   Rng rng;
   uint64_t step = 0;
+  // ForwardArgs::params_version: bumped wherever the parameters or the state
+  // may have changed (Prepare, each optimizer update, each training Forward,
+  // the end of a Model::Writer); never 0. While writers are open, Forward
+  // passes 0 (unknown: the copies are redone on every call).
+  uint64_t params_version = 1;
+  int open_writers = 0;
+  uint64_t ForwardParamsVersion() const { return open_writers > 0 ? 0 : params_version; }
   float weight_noise = 0.0f;
   float clip_norm = 0.0f;  // 0: no gradient clipping
   std::vector<float> clean_params;  // weight noise: the unperturbed parameters during a step
@@ -175,6 +195,7 @@ struct Model::Impl {
   Status CheckHeadTargets(const Targets* targets, size_t count, size_t batch) const;
   Status Layout();
   void BuildRanges();
+  void PlanPredict();
   float Penalty(bool add_gradients);
   void ClipGradients();
   // Clips the gradients when asked, counts the step and returns the

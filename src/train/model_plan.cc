@@ -250,6 +250,64 @@ Status Model::Impl::Layout() {
   return Status::Ok();
 }
 
+// Predict's graph, as the export lowers it: Flatten skipped (its consumers
+// read its input), and a Conv2D / Dense fusing the BatchNorm and ReLU that
+// alone follow it (Layer::SetPredictEpilogue). Nodes whose output the caller
+// sees (model outputs, heads) are never skipped or fused into another.
+void Model::Impl::PlanPredict() {
+  std::vector<size_t> consumers(nodes.size(), 0);
+  std::vector<bool> seen(nodes.size(), false);
+  for (const Node& n : nodes)
+    for (NodeId in : n.inputs) ++consumers[size_t(in)];
+  for (NodeId o : outputs) seen[size_t(o)] = true;
+  for (const Head& h : heads) seen[size_t(h.node)] = true;
+  for (Node& n : nodes) {
+    n.fused_end = n.fused_into = -1;
+    n.fused_ran = false;
+    const bool reshape = n.layer && n.layer->reshape_only() && n.inputs.size() == 1;
+    n.predict_skip = (reshape || !n.layer) && !seen[size_t(&n - nodes.data())];
+  }
+  // The node whose output `id`'s is in Predict: itself, or for a skipped
+  // reshape its input's (a skipped model input's is the caller's buffer).
+  auto source = [&](NodeId id) {
+    while (nodes[size_t(id)].predict_skip && nodes[size_t(id)].layer) id = nodes[size_t(id)].inputs[0];
+    return id;
+  };
+  for (Node& n : nodes) {
+    n.predict_inputs.resize(n.inputs.size());
+    n.predict_input_ptrs.resize(n.inputs.size());
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      n.predict_inputs[i] = source(n.inputs[i]);
+      n.predict_input_ptrs[i] = nodes[size_t(n.predict_inputs[i])].activation;
+    }
+  }
+  // The node that alone reads `id`'s output, with it as its only input; -1
+  // when none (or the caller sees id's output).
+  auto sole_consumer = [&](NodeId id) -> NodeId {
+    if (consumers[size_t(id)] != 1 || seen[size_t(id)]) return -1;
+    for (size_t c = 0; c < nodes.size(); ++c)
+      if (nodes[c].layer && nodes[c].inputs.size() == 1 && nodes[c].inputs[0] == id) return NodeId(c);
+    return -1;
+  };
+  for (size_t id = 0; id < nodes.size(); ++id) {
+    Node& n = nodes[id];
+    if (!n.layer || n.fused_into >= 0) continue;
+    PredictEpilogue epilogue;
+    NodeId end = -1, next = sole_consumer(NodeId(id));
+    double scale, shift;
+    if (next >= 0 && nodes[size_t(next)].layer->InferenceChannelAffine(0, &scale, &shift)) {
+      epilogue.affine = nodes[size_t(next)].layer.get();
+      end = next;
+      next = sole_consumer(end);
+    }
+    if (next >= 0 && nodes[size_t(next)].layer->InferenceClamp(&epilogue.lo, &epilogue.hi)) end = next;
+    if (end < 0 || !n.layer->SetPredictEpilogue(epilogue)) continue;
+    n.fused_end = end;
+    for (NodeId f = sole_consumer(NodeId(id)); f >= 0; f = f == end ? -1 : sole_consumer(f))
+      nodes[size_t(f)].fused_into = NodeId(id);
+  }
+}
+
 void Model::Impl::BuildRanges() {
   ranges.clear();
   param_infos.clear();
@@ -283,15 +341,10 @@ void Model::Impl::BuildRanges() {
 
 
 namespace {
-// The threads of a model that asked for `requested` (0: the default). The
-// default is one thread unless MOTE_NUM_THREADS is set (then
-// DefaultThreadCount()): models are often trained side by side in one
-// process or on a shared machine, where taking every core by default
-// oversubscribes it.
-size_t ThreadsFor(size_t requested) {
-  if (requested != 0) return requested;
-  return std::getenv("MOTE_NUM_THREADS") ? DefaultThreadCount() : 1;
-}
+// The threads of a model that asked for `requested` (0: the default,
+// DefaultThreadCount(): MOTE_NUM_THREADS, else the CPUs of the process's
+// affinity mask). Results do not depend on it (fixed chunks).
+size_t ThreadsFor(size_t requested) { return requested != 0 ? requested : DefaultThreadCount(); }
 }  // namespace
 
 Status Model::Prepare(size_t max_batch, uint64_t seed) {
@@ -340,6 +393,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   for (Impl::Node& n : m.nodes)
     if (n.layer) n.layer->Bind(bind);
   m.BuildRanges();
+  m.PlanPredict();
 
   bool same_layout = had && old_layout.size() == m.param_infos.size() && old_params.size() == m.param_count &&
                      old_state.size() == m.state_count && old_opt.size() == m.optimizer_state_count;
@@ -375,6 +429,7 @@ Status Model::Prepare(size_t max_batch, uint64_t seed) {
   m.params_before.assign(m.optimizer_probes ? 0 : m.param_count, 0.0f);
   m.optimizer_state_before.assign(m.optimizer_probes ? 0 : m.optimizer_state_count, 0.0f);
   m.state_before.resize(m.state_count);
+  ++m.params_version;
   m.prepared = true;
   return Status::Ok();
 }

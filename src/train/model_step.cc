@@ -38,13 +38,31 @@ Status Model::Impl::Forward(const float* const* inputs, size_t batch, bool train
   for (NodeId id : m.inputs) {
     const Impl::Node& n = m.nodes[size_t(id)];
     if (inputs[n.input_index] == nullptr) return InvalidArgument("model: null input data");
+    if (predict && n.predict_skip) continue;  // its consumers read the caller's buffer
     std::memcpy(n.activation, inputs[n.input_index], batch * n.item_size * sizeof(float));
   }
+  if (training) ++m.params_version;  // moves layer state (batchnorm statistics) Predict folds in
   for (Impl::Node& n : m.nodes) {
     if (!n.layer) continue;
     ForwardArgs args{batch,      n.input_ptrs.data(), n.activation,     training,       &m.rng,
                      m.scratch, stochastic,          LayerPool(m), m.worker_scratch, m.worker_stride};
     args.predict = predict;
+    args.params_version = m.ForwardParamsVersion();
+    if (predict) {  // the graph of PlanPredict
+      if (n.predict_skip || (n.fused_into >= 0 && m.nodes[size_t(n.fused_into)].fused_ran)) continue;
+      for (size_t i = 0; i < n.inputs.size(); ++i) {
+        const Impl::Node& from = m.nodes[size_t(n.predict_inputs[i])];
+        if (!from.layer && from.predict_skip) n.predict_input_ptrs[i] = inputs[from.input_index];
+      }
+      args.inputs = n.predict_input_ptrs.data();
+      n.fused_ran = false;
+      if (n.fused_end >= 0) {
+        args.output = m.nodes[size_t(n.fused_end)].activation;
+        n.fused_ran = n.layer->ForwardFused(args);
+        if (n.fused_ran) continue;
+        args.output = n.activation;
+      }
+    }
     n.layer->Forward(args);
   }
   return Status::Ok();
@@ -106,6 +124,7 @@ Status Model::Backward(const Targets* targets, size_t count, size_t batch, bool 
 OptimizerStep Model::Impl::BeginUpdate(float learning_rate) {
   if (clip_norm > 0.0f) ClipGradients();
   ++step;
+  ++params_version;
   return OptimizerStep{params, grads, optimizer_state, param_count, ranges.data(), ranges.size(), learning_rate,
                        step};
 }

@@ -30,7 +30,7 @@ Status CopyWeightsByName(Model& source, Model& target, const std::vector<std::st
   std::vector<Copy> copies;
   // Parameters, then layer state, matched by full tensor name.
   auto match = [&](const auto& target_infos, const auto& source_infos, float* target_base,
-                   float* source_base) -> Status {
+                   const float* source_base) -> Status {
     for (const auto& t : target_infos) {
       if (!Wanted(layers, LayerOf(t.name), source)) continue;
       for (const auto& s : source_infos) {
@@ -41,8 +41,9 @@ Status CopyWeightsByName(Model& source, Model& target, const std::vector<std::st
     }
     return Status::Ok();
   };
-  MOTE_TRY(match(target.param_infos(), source.param_infos(), target.params(), source.params()));
-  MOTE_TRY(match(target.state_infos(), source.state_infos(), target.state(), source.state()));
+  const Model::Writer params = target.mutable_params(), state = target.mutable_state();
+  MOTE_TRY(match(target.param_infos(), source.param_infos(), params.data(), source.params()));
+  MOTE_TRY(match(target.state_infos(), source.state_infos(), state.data(), source.state()));
   for (const Copy& c : copies) std::memcpy(c.to, c.from, c.size * sizeof(float));
   if (copied) *copied = copies.size();
   return Status::Ok();

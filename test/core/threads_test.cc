@@ -1,4 +1,7 @@
 #include "mote/threads.h"
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #include <gtest/gtest.h>
 
@@ -110,6 +113,16 @@ TEST(ThreadPool, ALateWorkerMakesTheNextLoopsRunOnTheCaller) {
   EXPECT_TRUE(caller_alone);
 }
 
+// The CPUs this process may run on (what DefaultThreadCount() falls back to).
+size_t CpusOfTheAffinityMask() {
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return size_t(CPU_COUNT(&set));
+#endif
+  return std::thread::hardware_concurrency() > 0 ? std::thread::hardware_concurrency() : 1;
+}
+
 TEST(ThreadPool, DefaultThreadCountHonoursTheEnvironment) {
   const char* old = std::getenv("MOTE_NUM_THREADS");
   std::string saved = old ? old : "";
@@ -118,9 +131,32 @@ TEST(ThreadPool, DefaultThreadCountHonoursTheEnvironment) {
   setenv("MOTE_NUM_THREADS", "zero", 1);  // not a positive integer: the affinity mask
   EXPECT_GE(DefaultThreadCount(), 1u);
   unsetenv("MOTE_NUM_THREADS");
-  EXPECT_GE(DefaultThreadCount(), 1u);
+  EXPECT_EQ(DefaultThreadCount(), CpusOfTheAffinityMask());
   if (old) setenv("MOTE_NUM_THREADS", saved.c_str(), 1);
 }
+
+#if defined(__linux__)
+// One CPU in the mask: the default follows the mask, not the machine's count
+// (a process pinned with taskset, or a container's cpuset).
+TEST(ThreadPool, DefaultThreadCountFollowsANarrowedAffinityMask) {
+  const char* old = std::getenv("MOTE_NUM_THREADS");
+  std::string saved = old ? old : "";
+  unsetenv("MOTE_NUM_THREADS");
+  cpu_set_t before;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(before), &before), 0);
+  int first = 0;
+  while (!CPU_ISSET(first, &before)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  const size_t narrowed = DefaultThreadCount();
+  ASSERT_EQ(sched_setaffinity(0, sizeof(before), &before), 0);
+  EXPECT_EQ(narrowed, 1u);
+  EXPECT_EQ(DefaultThreadCount(), size_t(CPU_COUNT(&before)));
+  if (old) setenv("MOTE_NUM_THREADS", saved.c_str(), 1);
+}
+#endif
 
 }  // namespace
 }  // namespace mote

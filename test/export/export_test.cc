@@ -82,7 +82,7 @@ TEST(ExportTest, RefusesNonFiniteParameters) {
       ASSERT_TRUE(BuildSeedNetwork(model).ok());
       ASSERT_TRUE(model.Prepare(4).ok());
       RandomizeModel(model, 3);
-      float* values = in_state ? model.state() : model.params();
+      Model::Writer values = in_state ? model.mutable_state() : model.mutable_params();
       values[in_state ? 1 : model.param_infos()[model.param_infos().size() / 2].offset] = in_state ? std::nanf("") : INFINITY;
       std::vector<float> calibration(4 * 784, 0.5f);
       ExportOptions options;

@@ -24,11 +24,11 @@ inline void RandomizeModel(Model& model, uint64_t seed) {
   Rng rng(seed);
   for (const ParamInfo& p : model.param_infos()) {
     const bool gamma = p.role == ParamRole::kNormScale;
-    for (size_t i = 0; i < p.size; ++i) model.params()[p.offset + i] = rng.Uniform(-0.5f, 0.5f) + (gamma ? 1.0f : 0.0f);
+    for (size_t i = 0; i < p.size; ++i) model.mutable_params()[p.offset + i] = rng.Uniform(-0.5f, 0.5f) + (gamma ? 1.0f : 0.0f);
   }
   for (const StateInfo& s : model.state_infos()) {
     const bool var = s.name.find("moving_variance") != std::string::npos;
-    for (size_t i = 0; i < s.size; ++i) model.state()[s.offset + i] = var ? rng.Uniform(0.2f, 2.0f) : rng.Uniform(-0.5f, 0.5f);
+    for (size_t i = 0; i < s.size; ++i) model.mutable_state()[s.offset + i] = var ? rng.Uniform(0.2f, 2.0f) : rng.Uniform(-0.5f, 0.5f);
   }
 }
 

@@ -304,7 +304,7 @@ void CompareBiasOptionWithLibrary(MoteOptimizerType optimizer, uint32_t batch, b
     }
     float lib_loss = 0.0f;
     ASSERT_TRUE(lib.TrainStep(xs.data(), Targets{labels.data(), nullptr}, batch, 0.05f, &lib_loss).ok());
-    if (!two) std::copy(frozen.begin(), frozen.end(), lib.params() + kernel->offset);
+    if (!two) std::copy(frozen.begin(), frozen.end(), lib.mutable_params().data() + kernel->offset);
     ASSERT_NO_FATAL_FAILURE(ExpectSameParams(rt.params(), TailParams(lib, true, two), exact, "update", update));
   }
   // The hidden bias (and kernel) moved.

@@ -60,7 +60,7 @@ void RandomizeState(mote::Model& model, uint64_t seed) {
   mote::Rng rng(seed);
   for (const mote::StateInfo& s : model.state_infos()) {
     const bool var = s.name.find("moving_variance") != std::string::npos;
-    for (size_t i = 0; i < s.size; ++i) model.state()[s.offset + i] = var ? rng.Uniform(0.2f, 2.0f) : rng.Uniform(-0.5f, 0.5f);
+    for (size_t i = 0; i < s.size; ++i) model.mutable_state()[s.offset + i] = var ? rng.Uniform(0.2f, 2.0f) : rng.Uniform(-0.5f, 0.5f);
   }
 }
 

@@ -118,7 +118,10 @@ TEST(Conv2DTest, KnownPointwiseDirectPath) {
     Conv2D layer(2, 1, 1);
     LayerHarness h(layer, {Shape(1, 1, 2, 2)});
     ASSERT_TRUE(h.status().ok());
-    EXPECT_TRUE(h.buffers.empty());
+    // No im2col buffer: only the weights in panels for Predict (2 filters x 2
+    // taps in a panel of 16, then the bias padded to the panel).
+    ASSERT_EQ(h.buffers.size(), 1u);
+    EXPECT_EQ(h.buffers[0].values.size(), kernels::F32PanelFloats(2, 2) + kernels::F32PanelFloats(2, 1));
     h.inputs[0] = {1, 2, 3, 4};
     h.params[0].values = {1, 1, 2, -1};
     h.params[1].values = {0, 10};
@@ -256,10 +259,11 @@ TEST(Conv2DTest, TiledPaddedLayersMatchDirectReference) {
 
 // Predict (ForwardArgs::predict) on every backend against the definition and
 // against the inference Forward: batches 1 and 2 take the row path
-// (src/layers/conv_rows.h) on SIMD backends, 5 (over kRowsMaxBatch) the
-// GEMMs. Strides, padding (windows entirely in it too), 1 and 3 channels
-// (short patches: the GEMM with W^T), 9 and 40 (dot products), the 1x1
-// direct conv, the seed network's first and third convolutions.
+// (src/layers/conv_rows.h: kernels::F32ConvPanels on the weights packed in
+// panels of 16 channels) on SIMD backends, 5 (over kRowsMaxBatch) the GEMMs.
+// Strides, padding (windows entirely in it too), 1, 3, 9 and 40 channels,
+// 3 to 37 filters (partial panels, several panels), the 1x1 direct conv, the
+// seed network's first and third convolutions.
 TEST(Conv2DTest, PredictMatchesDirectReference) {
   const ReferenceCase cases[] = {
       {"3x3 stride 1 same, 1 channel", Shape(5, 7, 9, 1), 5, 3, 3, Opts(1, 1, Padding::kSame)},
@@ -275,6 +279,9 @@ TEST(Conv2DTest, PredictMatchesDirectReference) {
       {"1x1 direct", Shape(5, 3, 5, 3), 4, 1, 1, Opts(1, 1, Padding::kValid)},
       {"5x5 same, 40 channels, no bias (seed conv3)", Shape(5, 7, 7, 40), 17, 5, 5,
        Opts(1, 1, Padding::kSame, 0, 0, false)},
+      {"3x2 strides 3,2 valid, 5 channels, 37 filters: three panels", Shape(5, 10, 9, 5), 37, 3, 2,
+       Opts(3, 2, Padding::kValid)},
+      {"1x1 direct, 7 channels, 33 filters", Shape(5, 2, 3, 7), 33, 1, 1, Opts(1, 1, Padding::kValid)},
   };
   for (const ReferenceCase& c : cases) {
     SCOPED_TRACE(c.name);

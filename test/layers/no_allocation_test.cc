@@ -86,7 +86,11 @@ TEST(LayersNoAllocationTest, ForwardAndBackward) {
         layer->Forward(fwd);
         fwd.predict = true;  // Conv2D and Dense: the row path
         layer->Forward(fwd);
+        fwd.params_version = 1;  // Conv2D: packs its weights in panels, then reads the kept ones
+        layer->Forward(fwd);
+        layer->Forward(fwd);
         fwd.predict = false;
+        fwd.params_version = 0;
         EXPECT_EQ(scope.count(), 0u) << "batch " << batch;
       }
     }

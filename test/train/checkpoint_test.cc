@@ -185,7 +185,7 @@ TEST(Checkpoint, NonFiniteValuesAreNotSaved) {
     return s;
   };
   for (const float bad : {std::nanf(""), INFINITY}) {
-    for (const Status& s : {poisoned(model.params(), 5, bad), poisoned(model.state(), 0, bad),
+    for (const Status& s : {poisoned(model.mutable_params().data(), 5, bad), poisoned(model.mutable_state().data(), 0, bad),
                             poisoned(model.optimizer_state(), model.optimizer_state_count() - 1, bad)}) {
       EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
       EXPECT_NE(std::strstr(s.message(), "NaN or infinite"), nullptr) << s.message();

@@ -47,8 +47,8 @@ TEST(EarlyStopping, StopsAfterPatienceAndRestoresTheBestEpochExactly) {
   uint32_t last = 0;
   for (uint32_t e = 1; e <= 6; ++e) {
     // Make the weights and layer state recognisable per epoch.
-    for (size_t i = 0; i < model.param_buffer_floats(); ++i) model.params()[i] = float(e) + 0.001f * float(i);
-    for (size_t i = 0; i < model.state_count(); ++i) model.state()[i] = -float(e);
+    for (size_t i = 0; i < model.param_buffer_floats(); ++i) model.mutable_params()[i] = float(e) + 0.001f * float(i);
+    for (size_t i = 0; i < model.state_count(); ++i) model.mutable_state()[i] = -float(e);
     if (e == 2) {
       best_params.assign(model.params(), model.params() + model.param_buffer_floats());
       best_state.assign(model.state(), model.state() + model.state_count());
@@ -81,7 +81,7 @@ TEST(EarlyStopping, RestoresAModelWithoutLayerState) {
   bool stop = false;
   const std::vector<float> best(model.params(), model.params() + model.param_buffer_floats());
   stopper.OnEpochEnd(model, Epoch(1, 0.5f, 0.0f), &stop);
-  for (size_t i = 0; i < model.param_buffer_floats(); ++i) model.params()[i] += 1.0f;
+  for (size_t i = 0; i < model.param_buffer_floats(); ++i) model.mutable_params()[i] += 1.0f;
   stopper.OnEpochEnd(model, Epoch(2, 0.9f, 0.0f), &stop);
   EXPECT_TRUE(stop);
   stopper.OnTrainEnd(model);

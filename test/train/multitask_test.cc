@@ -58,9 +58,10 @@ TEST(Multitask, LossIsTheWeightedSumAndGradientsMatchFiniteDifferences) {
   // Every parameter (trunk gets gradient from both heads) against central differences.
   const std::vector<float> analytic(m.model.grads(), m.model.grads() + m.model.param_buffer_floats());
   double worst = 0;
+  const Model::Writer params = m.model.mutable_params();  // each weight moved and put back
   for (const ParamInfo& p : m.model.param_infos())
     for (size_t i = 0; i < p.size; ++i) {
-      float* w = m.model.params() + p.offset + i;
+      float* w = params.data() + p.offset + i;
       const float saved = *w;
       float plus = 0, minus = 0;
       *w = saved + 1e-2f;

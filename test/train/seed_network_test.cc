@@ -6,6 +6,7 @@
 // test/meson.build.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "mote/gradcheck.h"
 #include "mote/kernels.h"
 #include "mote/rt.h"
+#include "mote/threads.h"
 #include "mote/zoo.h"
 
 namespace mote {
@@ -117,6 +119,22 @@ TEST_P(SeedNetwork, BitIdenticalWeightsFor1238Threads) {
     ASSERT_EQ(weights.size(), reference.size());
     EXPECT_EQ(std::memcmp(weights.data(), reference.data(), weights.size() * sizeof(float)), 0) << threads;
   }
+}
+
+// No SetThreads: the model takes DefaultThreadCount() (MOTE_NUM_THREADS,
+// which the test setup sets to 1, else the affinity mask's CPUs).
+TEST_P(SeedNetwork, DefaultThreadsAreTheEnvironmentsElseTheAffinityMasks) {
+  const char* old = std::getenv("MOTE_NUM_THREADS");
+  const std::string saved = old ? old : "";
+  for (const char* env : {"2", static_cast<const char*>(nullptr)}) {
+    if (env) setenv("MOTE_NUM_THREADS", env, 1);
+    else unsetenv("MOTE_NUM_THREADS");
+    Model model;
+    ASSERT_TRUE(BuildSeedNetwork(model, Options()).ok());
+    ASSERT_TRUE(model.Prepare(4, 3).ok());
+    EXPECT_EQ(model.threads(), env ? 2u : DefaultThreadCount());
+  }
+  if (old) setenv("MOTE_NUM_THREADS", saved.c_str(), 1);
 }
 
 TEST_P(SeedNetwork, SetThreadsOnAPreparedModelKeepsItsWeights) {

@@ -52,6 +52,9 @@ class BatchNorm final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
+  // scale = gamma / sqrt(moving_variance + epsilon), shift = beta -
+  // moving_mean * scale, in double (the export folds these; so does Predict).
+  bool InferenceChannelAffine(size_t channel, double* scale, double* shift) const override;
 
   const BatchNormOptions& options() const { return options_; }
   size_t channels() const { return channels_; }

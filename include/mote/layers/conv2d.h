@@ -37,10 +37,16 @@
 #include <vector>
 
 #include "mote/kernels.h"
+#include <memory>
+
 #include "mote/layer.h"
 #include "mote/layers/padding.h"
 
 namespace mote {
+
+namespace conv_rows {
+class PanelWeights;  // src/layers/conv_rows.h
+}
 
 struct Conv2DOptions {
   size_t stride_h = 1, stride_w = 1;
@@ -53,6 +59,7 @@ struct Conv2DOptions {
 class Conv2D final : public Layer {
  public:
   Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options = Conv2DOptions{});
+  ~Conv2D() override;
 
   const char* type() const override { return "Conv2D"; }
   Status Describe(OptionWriter& out) const override;
@@ -61,6 +68,9 @@ class Conv2D final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
+  // Predict fuses a following BatchNorm and ReLU (PredictEpilogue).
+  bool SetPredictEpilogue(const PredictEpilogue& epilogue) override;
+  bool ForwardFused(const ForwardArgs& args) override;
 
   size_t filters() const { return filters_; }
   const Conv2DOptions& options() const { return options_; }
@@ -99,8 +109,15 @@ class Conv2D final : public Layer {
   // whole images (each owns its images of dx). Results equal the serial
   // path's for every thread count.
   void ForwardParallel(const ForwardArgs& args);
-  // Predict (ForwardArgs::predict) on a few images: row dot products.
-  void ForwardRows(const ForwardArgs& args);
+  // Predict (ForwardArgs::predict) on a few images: the runtime's host-layout
+  // convolution (kernels::F32ConvPanels) against the weights packed in
+  // output-channel panels (any PredictEpilogue folded in), kept in a per-model
+  // buffer (conv_rows::PanelWeights::Floats) and repacked when
+  // ForwardArgs::params_version says the parameters changed since (or is 0:
+  // unknown).
+  void ForwardRows(const ForwardArgs& args, float lo, float hi);
+  BufferHandle panels_handle_;
+  std::unique_ptr<conv_rows::PanelWeights> panels_;
   void BackwardParallel(const BackwardArgs& args);
   // BackwardParallel's chunks: dW of taps (ky, kx_begin ..) and dx of images
   // [n0, n1), with the worker's scratch `mine`.

@@ -17,13 +17,20 @@
 #pragma once
 #include <stddef.h>
 
+#include <memory>
+
 #include "mote/layer.h"
 
 namespace mote {
 
+namespace conv_rows {
+class UnitAffine;  // src/layers/conv_rows.h
+}
+
 class Dense final : public Layer {
  public:
   explicit Dense(size_t units, bool use_bias = true, InitSpec init = InitSpec{});
+  ~Dense() override;
 
   const char* type() const override { return "Dense"; }
   Status Describe(OptionWriter& out) const override;
@@ -32,12 +39,18 @@ class Dense final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
+  // Predict fuses a following BatchNorm and ReLU (PredictEpilogue): the dot
+  // products, then one per-unit affine and clamp pass (2 x units floats kept).
+  bool SetPredictEpilogue(const PredictEpilogue& epilogue) override;
+  bool ForwardFused(const ForwardArgs& args) override;
 
   size_t units() const { return units_; }
   bool use_bias() const { return use_bias_; }
 
  private:
   ThreadPool* PoolFor(ThreadPool* pool, size_t batch) const;
+  // Y = X W^T (+ bias) as row dot products, by chunks of units on the pool.
+  void DotProducts(const ForwardArgs& args, bool with_bias) const;
 
   size_t units_;
   bool use_bias_;
@@ -50,6 +63,8 @@ class Dense final : public Layer {
   float* kernel_grad_ = nullptr;
   float* bias_ = nullptr;
   float* bias_grad_ = nullptr;
+  BufferHandle epilogue_h_;
+  std::unique_ptr<conv_rows::UnitAffine> epilogue_;
 };
 
 }  // namespace mote

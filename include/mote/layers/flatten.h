@@ -21,6 +21,7 @@ class Flatten final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
+  bool reshape_only() const override { return true; }
 
  private:
   size_t per_item_ = 0;

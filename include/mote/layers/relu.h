@@ -29,6 +29,11 @@ class ReLU final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
+  bool InferenceClamp(float* lo, float* hi) const override {
+    *lo = 0.0f;
+    *hi = max_value_;
+    return true;
+  }
 
   float max_value() const { return max_value_; }
 
