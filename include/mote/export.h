@@ -130,10 +130,11 @@ Status QuantizeGraph(const std::vector<std::pair<float, float>>& ranges, const F
 Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 1024);
 
 // The host layout (ExportOptions::host_layout): MarkHostLayout before
-// PlanMemory flags every CONV2D but the trainable ones (the planner then
-// gives int8 convs whole tiles); PackHostLayout after it rewrites their
-// weights into panels (kernels::PackF32Panels / PackI8Panels) and transposes
-// the weights of every fp32 DENSE but the trainable ones
+// PlanMemory flags every CONV2D but the trainable ones (int8 ones whose
+// kernel rows are not whole 4-byte groups as padded rows; the planner then
+// gives them a padded input); PackHostLayout after it rewrites their weights
+// into panels (kernels::PackF32Panels / PackI8Panels) and transposes the
+// weights of every fp32 DENSE but the trainable ones
 // (MOTE_DENSE_WEIGHTS_INPUT_MAJOR).
 void MarkHostLayout(ExportGraph* graph);
 Status PackHostLayout(ExportGraph* graph);

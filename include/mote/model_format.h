@@ -125,8 +125,22 @@ typedef struct MoteTensorRecord {
  * 64*(p/4) + 4*(j%16) + p%4; K = kh*kw*Cin, p in [ky][kx][Cin] order.
  * tile_rows >= 1 (no kernel-row tiles). Scratch: fp32, the input padded
  * left and right, H * ((out_w - 1) * stride_w + kw) * Cin floats (tile_rows
- * unused); int8, tile_rows * K bytes (im2col). */
+ * unused); int8, tile_rows * K bytes (im2col), or, when kw * Cin is a
+ * multiple of 4 or kh is 1 and the scratch holds it, the input padded on
+ * every side, ((out_h - 1) * stride_h + kh) * ((out_w - 1) * stride_w + kw)
+ * * Cin bytes, read in place (hosted runtimes take whichever the scratch
+ * allows; exporters give both, tile_rows = the im2col rows that fit). */
 #define MOTE_CONV2D_WEIGHTS_PANELS 1
+/* CONV2D params[7], int8 only: MOTE_CONV2D_WEIGHTS_PANELS with each kernel
+ * row's kw * Cin taps zero-padded to R = round_up(kw * Cin, 4), so every
+ * kernel row is whole groups of 4 and the input is read in place: K' = kh * R
+ * taps, p' = ky * R + kx * Cin + ci; dims [ceil(Cout/16)][K'/4][16][4], w(j,
+ * p') at (j/16)*16K' + 64*(p'/4) + 4*(j%16) + p'%4. Scratch: the input padded
+ * on every side as above, then R - kw * Cin more bytes (the last kernel row's
+ * padding taps read them; their weights are 0); tile_rows >= 1, unused.
+ * Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
+ * microcontroller builds do. */
+#define MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS 2
 
 /* DENSE params[0] (weight layout): 0 = [Cout][F]; this value = the host
  * layout of `mote export --target host` for fp32 dense ops (hosted runtimes
@@ -139,7 +153,8 @@ typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
    * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
    * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1),
-   * weight layout (0, or MOTE_CONV2D_WEIGHTS_PANELS).
+   * weight layout (0, MOTE_CONV2D_WEIGHTS_PANELS or, int8,
+   * MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS).
    * Scratch: tile_rows * kh*kw*Cin elements of the input dtype (int8: at
    * least that; exporters give round_up(kh*kw*Cin, 4) bytes per row, for
    * two rows). fp32 only: tile_rows MOTE_CONV2D_KERNEL_ROW_TILES, one kernel

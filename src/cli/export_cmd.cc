@@ -84,7 +84,7 @@ void PrintExportUsage(FILE* out) {
           "  --c-array PREFIX      also write PREFIX.h / PREFIX.c with the bytes as a 16-aligned const array\n"
           "  --c-name NAME         the array's name (default: PREFIX's file name)\n"
           "  --max-tile-bytes N    im2col tile budget of an fp32 conv (default 1024; int8: a pair of rows;\n"
-          "                        --target host: of an int8 conv, default 32768; fp32 convs need none)\n"
+          "                        --target host: unused, every conv reads its padded input in place)\n"
           "  --target mcu|host     mcu (default): runs on every mote runtime; host: conv weights packed in\n"
           "                        panels of 16 output channels for SIMD hosts (a microcontroller runtime\n"
           "                        refuses the file) and host-sized im2col tiles; not with --c-array\n"
@@ -116,8 +116,8 @@ void PrintInspectUsage(FILE* out) {
 int RunExport(int argc, char** argv) {
   std::string network, checkpoint, out, c_prefix, c_name, calibration, evaluate;
   bool int8 = false, onnx = false;
-  // --target host's default int8 tile budget (its fp32 convs need no im2col):
-  // the seed network (Zen 5) runs as fast with it as with every row at once.
+  // --target host's tile budget: its convs read their padded input in place,
+  // so only an int8 conv the planner could not give one would take it.
   constexpr size_t kTileUnset = ~size_t(0), kHostTileBytes = 32768;
   size_t max_tile = kTileUnset, trainable = 0, trainable_bias = 0;
   std::string target = "mcu";

@@ -11,10 +11,24 @@
 
 namespace mote {
 
+namespace {
+
+// An int8 conv of several kernel rows whose kw * Cin taps are not whole
+// groups of 4: its kernel rows padded to them, so the runtime reads its
+// input in place (MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS).
+bool PadsKernelRows(const ExportGraph& graph, const ExportOp& op) {
+  if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph.tensors.size()) return false;
+  const ExportTensor& w = graph.tensors[size_t(op.inputs[1])];
+  return w.dtype == MOTE_DTYPE_I8 && w.dims.size() == 4 && w.dims[1] > 1 && uint64_t(w.dims[2]) * w.dims[3] % 4 != 0;
+}
+
+}  // namespace
+
 void MarkHostLayout(ExportGraph* graph) {
   if (graph == nullptr) return;
   for (ExportOp& op : graph->ops)
-    if (op.type == MOTE_OP_CONV2D && !op.trainable && !op.bias_trainable) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+    if (op.type == MOTE_OP_CONV2D && !op.trainable && !op.bias_trainable)
+      op.params[7] = PadsKernelRows(*graph, op) ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS;
 }
 
 namespace {
@@ -46,7 +60,8 @@ Status PackHostLayout(ExportGraph* graph) {
   if (graph == nullptr) return InvalidArgument("export: null graph");
   for (ExportOp& op : graph->ops) {
     if (op.type == MOTE_OP_DENSE) MOTE_TRY(TransposeDense(graph, op));
-    if (op.type != MOTE_OP_CONV2D || op.params[7] != MOTE_CONV2D_WEIGHTS_PANELS) continue;
+    const bool padded_rows = op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
+    if (op.type != MOTE_OP_CONV2D || (op.params[7] != MOTE_CONV2D_WEIGHTS_PANELS && !padded_rows)) continue;
     if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
       return InvalidArgument("export: a conv2d without its weights");
     ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
@@ -54,13 +69,19 @@ Status PackHostLayout(ExportGraph* graph) {
       return InvalidArgument("export: conv2d weights");
     const size_t n = w.dims[0], k = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
     if (w.dtype == MOTE_DTYPE_I8) {
-      std::vector<uint8_t> packed(kernels::I8PanelBytes(n, k));
-      kernels::PackI8Panels(n, k, reinterpret_cast<const int8_t*>(w.data.data()), k,
-                            reinterpret_cast<int8_t*>(packed.data()));
+      // Padded rows: each kernel row's taps zero-padded to whole groups of 4.
+      const size_t run = size_t(w.dims[2]) * w.dims[3], padded_run = padded_rows ? kernels::I8PanelQuads(run) * 4 : run;
+      const size_t taps = size_t(w.dims[1]) * padded_run;
+      std::vector<int8_t> rows(n * taps, 0);
+      for (size_t j = 0; j < n; ++j)
+        for (size_t ky = 0; ky < w.dims[1]; ++ky)
+          std::memcpy(&rows[j * taps + ky * padded_run], &w.data[j * k + ky * run], run);
+      std::vector<uint8_t> packed(kernels::I8PanelBytes(n, taps));
+      kernels::PackI8Panels(n, taps, rows.data(), taps, reinterpret_cast<int8_t*>(packed.data()));
       w.data.swap(packed);
-      w.dims = {uint32_t(kernels::PanelCount(n)), uint32_t(kernels::I8PanelQuads(k)), uint32_t(kernels::kPanelChannels),
-                4};
-    } else if (w.dtype == MOTE_DTYPE_F32) {
+      w.dims = {uint32_t(kernels::PanelCount(n)), uint32_t(kernels::I8PanelQuads(taps)),
+                uint32_t(kernels::kPanelChannels), 4};
+    } else if (w.dtype == MOTE_DTYPE_F32 && !padded_rows) {
       std::vector<float> values;
       export_internal::ReadFloats(w, &values);
       std::vector<float> packed(kernels::F32PanelFloats(n, k));

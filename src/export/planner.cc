@@ -124,9 +124,10 @@ size_t LowerBound(const std::vector<Block>& blocks, int op_count) {
 // The im2col tile of each CONV2D: f32, as many im2col rows as fit
 // max_tile_bytes (at most the output pixels), or one kernel row of one pixel
 // when not even one row fits; int8, a pair of rows; with the host layout, the
-// input padded left and right (fp32) or as many rows as fit, at least one
-// (int8); none for a pointwise conv
-// (the runtime multiplies its input directly).
+// input padded left and right (fp32) or on every side (int8; when its kernel
+// rows are not whole 4-byte groups, padded rows weights and a few bytes
+// more), or else as many rows as fit, at least one (int8); none for a
+// pointwise conv (the runtime multiplies its input directly).
 Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
   for (ExportOp& op : graph->ops) {
     if (op.type != MOTE_OP_CONV2D) continue;
@@ -152,6 +153,25 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       const uint64_t bytes = uint64_t(x.dims[0]) * width * x.dims[2] * 4;
       if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
       op.params[6] = 1;
+      op.scratch_bytes = uint32_t(bytes);
+      continue;
+    }
+    const bool padded_rows = op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
+    if (padded_rows || (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_I8 &&
+                        x.dims.size() == 3 && (uint64_t(p[1]) * x.dims[2] % 4 == 0 || p[0] == 1))) {
+      // The host layout, int8, kernel rows of whole 4-byte groups (or padded
+      // to them in the weights, or just one): the input padded on every side
+      // (read in place, no im2col; padded rows: and the bytes the last kernel
+      // row's padding taps read), and for the plain panels an im2col tile of
+      // the rows that fit it (a runtime without that path runs those).
+      if (x.dims.size() != 3) return InvalidArgument("export: conv2d shapes");
+      const uint64_t run = uint64_t(p[1]) * x.dims[2];
+      const uint64_t height = uint64_t(y.dims[0] - 1) * uint32_t(p[2]) + uint32_t(p[0]);
+      const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
+      const uint64_t padded = height * width * x.dims[2] + (padded_rows ? (run + 3) / 4 * 4 - run : 0);
+      const uint64_t bytes = padded_rows ? padded : std::max<uint64_t>(padded, row_bytes);
+      if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
+      op.params[6] = padded_rows ? 1 : int32_t(std::min<uint64_t>(rows, bytes / row_bytes));
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }

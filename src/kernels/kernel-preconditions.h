@@ -87,6 +87,16 @@ struct Preconditions<&F32PanelRows> {
 };
 
 template <>
+struct Preconditions<&I8PanelRows> {
+  static void Check(size_t m, size_t n, size_t k, const int8_t*, size_t, size_t segment, size_t, size_t row_width,
+                    size_t, const int8_t*, size_t ldp, const I8Requant&, int8_t*, size_t ldc) {
+    MOTE_DCHECK(segment >= 1 && k % segment == 0 && row_width >= 1);
+    MOTE_DCHECK(ldp >= I8PanelQuads(k) * kPanelChannels * 4);
+    MOTE_DCHECK(FitsRows(m, n, ldc));
+  }
+};
+
+template <>
 struct Preconditions<&I8DenseRows> {
   static void Check(size_t m, size_t n, size_t k, const int8_t*, size_t lda, const int8_t*, size_t ldw,
                     const I8Requant&, int8_t*, size_t ldc) {

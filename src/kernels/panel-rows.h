@@ -37,13 +37,16 @@ inline void F32PanelRowsReference(size_t m, size_t n, size_t k, const float* a, 
 }
 
 // Exact int32 sums (wrapping like the SIMD dot products), then I8RequantizeOne.
-inline void I8PanelRowsReference(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w,
+inline void I8PanelRowsReference(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size_t segment,
+                                 size_t segment_stride, size_t row_width, size_t row_stride, const int8_t* w,
                                  size_t ldp, const I8Requant& rq, int8_t* c, size_t ldc) {
   for (size_t i = 0; i < m; ++i) {
-    const int8_t* ai = a + i * lda;
+    const int8_t* ai = a + (i / row_width) * row_stride + (i % row_width) * lda;
     for (size_t j = 0; j < n; ++j) {
       uint32_t sum = 0;
-      for (size_t p = 0; p < k; ++p) sum += uint32_t(int32_t(ai[p]) * int32_t(w[I8PanelIndex(j, p, ldp)]));
+      for (size_t p = 0; p < k; ++p)
+        sum += uint32_t(int32_t(ai[(p / segment) * segment_stride + p % segment]) *
+                        int32_t(w[I8PanelIndex(j, p, ldp)]));
       c[i * ldc + j] = int8_t(I8RequantizeOne(int32_t(uint32_t(rq.bias[j]) + sum), rq.multiplier[j], rq.shift[j],
                                               rq.out_zero_point, rq.out_min, rq.out_max));
     }

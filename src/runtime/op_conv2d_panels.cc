@@ -1,13 +1,18 @@
-// CONV2D with the host weight layout (MOTE_CONV2D_WEIGHTS_PANELS, written by
-// `mote export --target host`; hosted builds only): weights in panels of 16
+// CONV2D with the host weight layouts (MOTE_CONV2D_WEIGHTS_PANELS and, int8,
+// MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS, written by `mote export --target
+// host`; hosted builds only): weights in panels of 16
 // output channels, so the kernels broadcast each input value against vectors
 // of output channels instead of summing every output across a vector.
 // fp32 (kernels::F32ConvPanels, shared with the training library's Predict):
 // no im2col: the input padded left and right once into the scratch,
 // then F32PanelRows per output row reads each pixel's kernel rows from it in
 // place (the top / bottom padding's kernel rows left out by row classes, as
-// op_conv2d.cc does); int8: im2col of every tap (padding reads the zero
-// point) in tiles of tile_rows, then I8PanelRows, bit-identical to the
+// op_conv2d.cc does); int8: when a kernel row is whole 4-byte groups
+// (kernel_w * Cin a multiple of 4, or padded to one in the weights, or a
+// single kernel row) and the scratch holds it, the input padded on every side
+// with its zero point once, then one I8PanelRows reading each pixel's kernel
+// rows from it in place; else im2col of every tap (padding reads the zero
+// point) in tiles of tile_rows, then I8PanelRows. Both bit-identical to the
 // [Cout][K] layout's results.
 #include "mote/kernels.h"
 #include "src/runtime/op.h"
@@ -19,6 +24,26 @@ namespace {
 
 // A 1x1, stride-1, unpadded conv: its input rows are the im2col rows.
 bool Pointwise(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanelsPointwise(g); }
+
+// The int8 in-place path's padded input: every window's columns and rows.
+size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanelsPaddedWidth(g); }
+size_t PaddedHeight(const kernels::Conv2DGeometry& g) { return (g.out_h - 1) * g.stride_h + g.kernel_h; }
+
+bool PaddedRows(const MoteOpRecord& op) { return op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; }
+// int8: the taps of one kernel row as the weights hold them.
+size_t I8RunBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return PaddedRows(op) ? kernels::I8PanelQuads(g.kernel_w * g.in_c) * 4 : g.kernel_w * g.in_c;
+}
+// The padded input and the bytes the last kernel row's padding taps read.
+uint64_t I8PaddedInputBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c + (I8RunBytes(op, g) - g.kernel_w * g.in_c);
+}
+// int8 without im2col: kernel rows of whole 4-byte groups (so the kernel
+// reads them in place at full speed; one kernel row may end in a partial one)
+// and a scratch for the padded input.
+bool I8InPlace(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return (I8RunBytes(op, g) % 4 == 0 || g.kernel_h == 1) && op.scratch_bytes >= I8PaddedInputBytes(op, g);
+}
 
 }  // namespace
 
@@ -33,13 +58,17 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
   const uint64_t patch = uint64_t(g.patch_size());
   const uint32_t cout = y.dims[2];
   const bool i8 = IsI8(x);
-  const uint64_t panels = kernels::PanelCount(cout), taps = i8 ? kernels::I8PanelQuads(patch) : patch;
+  if (PaddedRows(op) && !i8) return MOTE_RT_BAD_PARAMS;
+  const uint64_t panels = kernels::PanelCount(cout);
+  const uint64_t taps = i8 ? kernels::I8PanelQuads(uint64_t(g.kernel_h) * I8RunBytes(op, g)) : patch;
   if (w.rank != 4 || w.dims[0] != panels || w.dims[1] != taps || w.dims[2] != kernels::kPanelChannels ||
       w.dims[3] != (i8 ? 4u : 1u))
     return MOTE_RT_BAD_SHAPE;
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
   if (!i8) return CheckScratch(op, uint64_t(g.in_h) * kernels::F32ConvPanelsPaddedWidth(g) * g.in_c * 4);
+  if (I8InPlace(op, g)) return MOTE_RT_OK;
+  if (PaddedRows(op)) return MOTE_RT_BAD_OFFSET;  // no im2col for these weights
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
   return CheckScratch(op, tile * patch);
@@ -59,13 +88,39 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
     const int8_t* w = InI8(m, op, 1);
     const size_t panel_bytes = kernels::I8PanelQuads(patch) * kernels::kPanelChannels * 4;
     int8_t* y = OutI8(m, op);
-    if (direct) return kernels::I8PanelRows(rows, cout, patch, x, patch, w, panel_bytes, rq, y, cout);
-    int8_t* columns = reinterpret_cast<int8_t*>(Scratch(m, op));
+    if (direct)
+      return kernels::I8PanelRows(rows, cout, patch, x, patch, patch, patch, rows, 0, w, panel_bytes, rq, y, cout);
+    int8_t* scratch = reinterpret_cast<int8_t*>(Scratch(m, op));
     const int8_t pad = int8_t(In(m, op, 0).zero_point);
+    if (I8InPlace(op, g)) {
+      // Rows the windows reach, padded on every side; then a pixel's taps
+      // are its kernel rows' runs of kw * Cin bytes (read as `run`: the
+      // padded-rows layout's extra taps have weight 0), one padded row apart.
+      const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
+      const size_t run = I8RunBytes(op, g);
+      const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
+      const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
+      for (size_t py = 0; py < height; ++py) {
+        int8_t* dst = scratch + py * row_bytes;
+        const size_t iy = py - g.pad_top;  // wraps above the input: padding
+        if (py < g.pad_top || iy >= g.in_h) {
+          __builtin_memset(dst, pad, row_bytes);
+          continue;
+        }
+        __builtin_memset(dst, pad, left);
+        __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside);
+        __builtin_memset(dst + left + inside, pad, row_bytes - left - inside);
+      }
+      __builtin_memset(scratch + height * row_bytes, pad, run - g.kernel_w * g.in_c);
+      const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
+      return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,
+                                  g.stride_h * row_bytes, w, stride, rq, y, cout);
+    }
     for (size_t r = 0; r < rows; r += tile) {
       const size_t end = rows - r < tile ? rows : r + tile;
-      kernels::I8Im2Col(g, x, pad, r, end, columns);
-      kernels::I8PanelRows(end - r, cout, patch, columns, patch, w, panel_bytes, rq, y + r * cout, cout);
+      kernels::I8Im2Col(g, x, pad, r, end, scratch);
+      kernels::I8PanelRows(end - r, cout, patch, scratch, patch, patch, patch, end - r, 0, w, panel_bytes, rq,
+                           y + r * cout, cout);
     }
     return;
   }

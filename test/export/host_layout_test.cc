@@ -1,6 +1,8 @@
 // The host layout (ExportOptions::host_layout, src/export/host_layout.cc):
-// every conv flagged MOTE_CONV2D_WEIGHTS_PANELS with panel-shaped weights and
-// whole-row im2col tiles, fp32 dense weights input-major, the planned arena exactly what the runtime needs,
+// every conv flagged MOTE_CONV2D_WEIGHTS_PANELS (int8 with kernel rows not of
+// whole 4-byte groups: MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS) with
+// panel-shaped weights and whole-row im2col tiles or a padded input, fp32
+// dense weights input-major, the planned arena exactly what the runtime needs,
 // fp32 outputs the library's, int8 outputs bit-identical to the default
 // layout's on every backend.
 #include <gtest/gtest.h>
@@ -103,12 +105,15 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
       }
       if (op.type != MOTE_OP_CONV2D) continue;
       ++convs;
-      EXPECT_EQ(op.params[7], MOTE_CONV2D_WEIGHTS_PANELS);
+      // int8 c1's kernel rows (3 x 3 channels) are padded to 12 taps; c2's
+      // (5 x 20) are whole groups of 4 and the pointwise conv has one.
+      EXPECT_EQ(op.params[7], int8 && convs == 1 ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS);
       const MoteTensorRecord& w = m.tensors[op.inputs[1]];
       const MoteTensorRecord& y = m.tensors[op.output];
       EXPECT_EQ(w.dims[0], kernels::PanelCount(y.dims[2]));
       EXPECT_EQ(w.dims[2], kernels::kPanelChannels);
       EXPECT_EQ(w.dims[3], int8 ? 4u : 1u);
+      if (int8) EXPECT_EQ(w.dims[1], convs == 1 ? 3u * 12 / 4 : convs == 2 ? 5u * 100 / 4 : 5u);
       EXPECT_GE(op.params[6], 1);  // whole rows, int8 too (the default layout's int8 tile is 2 rows)
     }
     EXPECT_EQ(convs, 3);

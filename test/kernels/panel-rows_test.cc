@@ -2,8 +2,8 @@
 // scalar kernels against F32DenseRows / I8DenseRows on the same weights
 // unpacked (int8 bit for bit), then every SIMD path against scalar (int8 bit
 // for bit), on odd shapes: partial panels, taps not a multiple of 4, row
-// tails of every register block, panel strides above the minimum, fp32 rows
-// read as runs.
+// tails of every register block, panel strides above the minimum, rows read
+// as runs (int8: also in blocks of rows, as a conv's output rows).
 #include <cstdint>
 #include <vector>
 
@@ -35,7 +35,9 @@ std::vector<RowsShape> PanelShapes() {
                                                    {9, 33, 250, 251, 250, 35},
                                                    {13, 96, 7, 9, 7, 96},
                                                    {7, 16, 4, 4, 4, 16},
-                                                   {6, 48, 30, 30, 30, 50}})
+                                                   {6, 48, 30, 30, 30, 50},
+                                                   {23, 40, 120, 120, 120, 40},
+                                                   {11, 35, 60, 61, 60, 35}})
     shapes.push_back(s);
   return shapes;
 }
@@ -125,11 +127,18 @@ TEST(F32PanelRowsTest, EverySimdPathMatchesScalar) {
   }
 }
 
+// int8 A is also read as runs (SegmentOf: whole 4-byte groups on some
+// shapes, the in-place fast path; not on others, the reference loop) in
+// blocks of rows: row i of `runs` at (i / row_width) * row_stride +
+// (i % row_width) * ld_runs, the gaps random (a read of one would change an
+// output).
 struct I8Case {
   RowsShape s;
   I8Buffer a, w, packed;
   std::vector<int32_t> bias, multiplier, shift;
   kernels::I8Requant rq;
+  size_t segment, stride, ld_runs, row_width, row_stride;
+  I8Buffer runs;
 };
 
 // c->packed from c->w, panels I8Ldp apart.
@@ -142,13 +151,31 @@ void PackI8(I8Case* c) {
     for (size_t i = 0; i < panel_bytes; ++i) c->packed[q * I8Ldp(s) + i] = tight[q * panel_bytes + i];
 }
 
+// c->runs from c->a (the gaps untouched).
+void CopyRuns(I8Case* c) {
+  for (size_t i = 0; i < c->s.m; ++i)
+    for (size_t p = 0; p < c->s.k; ++p)
+      c->runs[(i / c->row_width) * c->row_stride + (i % c->row_width) * c->ld_runs + p / c->segment * c->stride +
+              p % c->segment] = c->a[i * c->s.lda + p];
+}
+
 // Requantization per channel: multipliers in [2^30, 2^31), shifts scaling a
 // k-long dot product to about the int8 range, some at shift 1 / 62 and the
 // multiplier's ends.
 I8Case RandomI8Case(Rng& rng, const RowsShape& s) {
   const size_t panels = kernels::PanelCount(s.n);
-  I8Case c{s, I8Buffer(s.m * s.lda, 1), I8Buffer(s.n * s.ldw, 3), I8Buffer(panels * I8Ldp(s), 1), {}, {}, {}, {}};
+  const size_t segment = SegmentOf(s.k), stride = segment + 3, ld_runs = s.k / segment * stride + 1;
+  const size_t row_width = s.m % 5 + 2, row_stride = row_width * ld_runs + 5;
+  I8Case c{s,       I8Buffer(s.m * s.lda, 1),
+           I8Buffer(s.n * s.ldw, 3),         I8Buffer(panels * I8Ldp(s), 1),
+           {},      {},
+           {},      {},
+           segment, stride,
+           ld_runs, row_width,
+           row_stride, I8Buffer(((s.m - 1) / row_width + 1) * row_stride, 2)};
   c.a.FillUniform(rng, -128, 127);
+  c.runs.FillUniform(rng, -128, 127);
+  CopyRuns(&c);
   c.w.FillUniform(rng, -128, 127);
   PackI8(&c);
   int32_t log_k = 0;
@@ -165,9 +192,14 @@ I8Case RandomI8Case(Rng& rng, const RowsShape& s) {
 
 I8Buffer I8Output(const RowsShape& s) { return I8Buffer(s.m * s.ldc, 2, int8_t(-77)); }
 
-void RunI8Panels(const I8Case& c, I8Buffer* out) {
-  kernels::I8PanelRows(c.s.m, c.s.n, c.s.k, c.a.data(), c.s.lda, c.packed.data(), I8Ldp(c.s), c.rq, out->data(),
-                       c.s.ldc);
+// runs: A read from c.runs, else as plain rows.
+void RunI8Panels(const I8Case& c, I8Buffer* out, bool runs = false) {
+  if (runs)
+    kernels::I8PanelRows(c.s.m, c.s.n, c.s.k, c.runs.data(), c.ld_runs, c.segment, c.stride, c.row_width,
+                         c.row_stride, c.packed.data(), I8Ldp(c.s), c.rq, out->data(), c.s.ldc);
+  else
+    kernels::I8PanelRows(c.s.m, c.s.n, c.s.k, c.a.data(), c.s.lda, c.s.k, c.s.k, c.s.m, 0, c.packed.data(),
+                         I8Ldp(c.s), c.rq, out->data(), c.s.ldc);
 }
 
 void ExpectSameBytes(const I8Buffer& want, const I8Buffer& got) {
@@ -183,8 +215,11 @@ TEST(I8PanelRowsTest, ScalarMatchesDenseRowsBitForBit) {
     const I8Case c = RandomI8Case(rng, s);
     I8Buffer want = I8Output(s), got = I8Output(s);
     kernels::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq, want.data(), s.ldc);
-    RunI8Panels(c, &got);
-    ExpectSameBytes(want, got);
+    for (const bool runs : {false, true}) {
+      SCOPED_TRACE(runs ? "runs" : "rows");
+      RunI8Panels(c, &got, runs);
+      ExpectSameBytes(want, got);
+    }
   }
 }
 
@@ -200,9 +235,12 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
     for (const auto& bc : SimdCases()) {
       SCOPED_TRACE(bc.name + " " + Describe(s));
       ScopedBackend backend(bc);
-      I8Buffer got = I8Output(s);
-      RunI8Panels(c, &got);
-      ExpectSameBytes(want, got);
+      for (const bool runs : {false, true}) {
+        SCOPED_TRACE(runs ? "runs" : "rows");
+        I8Buffer got = I8Output(s);
+        RunI8Panels(c, &got, runs);
+        ExpectSameBytes(want, got);
+      }
     }
   }
 }
@@ -210,24 +248,31 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
 // Extreme inputs: every activation -128 and every weight -128 or 127, the
 // sums the offset-by-128 trick must still get exactly.
 TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {
-  const RowsShape s{5, 35, 1003, 1003, 1003, 35};
-  Rng rng(25);
-  I8Case c = RandomI8Case(rng, s);
-  for (size_t i = 0; i < c.a.size(); ++i) c.a[i] = -128;
-  for (size_t j = 0; j < s.n; ++j)
-    for (size_t p = 0; p < s.k; ++p) c.w[j * s.ldw + p] = j % 2 ? int8_t(127) : int8_t(-128);
-  PackI8(&c);
-  I8Buffer want = I8Output(s);
-  {
-    ScopedBackend scalar(Backend::kScalar);
-    kernels::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq, want.data(), s.ldc);
-  }
-  for (const auto& bc : testing::AllCases()) {
-    SCOPED_TRACE(bc.name);
-    ScopedBackend backend(bc);
-    I8Buffer got = I8Output(s);
-    RunI8Panels(c, &got);
-    ExpectSameBytes(want, got);
+  // k = 1005: a partial last quad, runs of 201 taps (the reference loop);
+  // k = 1000: runs of 200 (read in place).
+  for (const RowsShape& s : {RowsShape{5, 35, 1005, 1005, 1005, 35}, RowsShape{6, 35, 1000, 1000, 1000, 35}}) {
+    SCOPED_TRACE(Describe(s));
+    Rng rng(25);
+    I8Case c = RandomI8Case(rng, s);
+    for (size_t i = 0; i < c.a.size(); ++i) c.a[i] = -128;
+    CopyRuns(&c);
+    for (size_t j = 0; j < s.n; ++j)
+      for (size_t p = 0; p < s.k; ++p) c.w[j * s.ldw + p] = j % 2 ? int8_t(127) : int8_t(-128);
+    PackI8(&c);
+    I8Buffer want = I8Output(s);
+    {
+      ScopedBackend scalar(Backend::kScalar);
+      kernels::I8DenseRows(s.m, s.n, s.k, c.a.data(), s.lda, c.w.data(), s.ldw, c.rq, want.data(), s.ldc);
+    }
+    for (const auto& bc : testing::AllCases()) {
+      SCOPED_TRACE(bc.name);
+      ScopedBackend backend(bc);
+      for (const bool runs : {false, true}) {
+        I8Buffer got = I8Output(s);
+        RunI8Panels(c, &got, runs);
+        ExpectSameBytes(want, got);
+      }
+    }
   }
 }
 

@@ -349,7 +349,11 @@ TEST(LoaderTest, BadOpRecords) {
          op.params[6] = MOTE_CONV2D_KERNEL_ROW_TILES;
          op.scratch_bytes = 3 * 2 * 4 - 1;
        }, MOTE_RT_BAD_OFFSET},
-      {"unknown weight layout", [](GraphBuilder&, MoteOpRecord& op) { op.params[7] = 2; }, MOTE_RT_BAD_PARAMS},
+      {"unknown weight layout", [](GraphBuilder&, MoteOpRecord& op) { op.params[7] = 3; }, MOTE_RT_BAD_PARAMS},
+      {"padded kernel rows, fp32", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;  // an int8-only layout
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+       }, MOTE_RT_BAD_PARAMS},
       {"host layout, weights not in panels", [](GraphBuilder&, MoteOpRecord& op) {
          op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
        }, MOTE_RT_BAD_SHAPE},

@@ -27,6 +27,11 @@ const ConvCase kCases[] = {
     {7, 7, 16, 20, 5, 5, 1, 1, 2, 2, 7, 7, 4},   // the seed network's last conv, smaller
     {14, 13, 17, 5, 5, 3, 2, 2, 1, 1, 7, 7, 3},  // stride 2, odd channels, a 5x3 kernel
     {4, 4, 16, 3, 3, 3, 1, 1, 2, 2, 6, 6, 2},    // windows with 1 of 3 kernel columns inside the image
+    // Kernel rows of whole 4-byte groups (kw * Cin): the host layout's int8
+    // input read in place when the scratch holds it padded.
+    {9, 8, 4, 19, 3, 3, 2, 1, 1, 1, 5, 8, 3},    // stride 2 down, rows in blocks of 8
+    {7, 7, 8, 33, 5, 5, 1, 1, 2, 2, 7, 7, 4},    // the seed network's conv3, smaller: 3 panels, one partial
+    {8, 8, 4, 3, 3, 3, 2, 2, 0, 0, 3, 3, 2},     // the last input row and column reached by no window
 };
 
 // Value at input pixel (y, x) or the padding value outside.
@@ -76,11 +81,19 @@ uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<float
   kernels::PackF32Panels(c.cout, k, w.data(), k, packed.data());
   return g.ConstF32({uint32_t(kernels::PanelCount(c.cout)), uint32_t(k), 16, 1}, packed);
 }
-uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<int8_t>& w, bool panels) {
+// padded_rows: MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS, each kernel row's taps
+// zero-padded to whole groups of 4.
+uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<int8_t>& w, bool panels,
+                     bool padded_rows = false) {
   if (!panels) return g.ConstI8({c.cout, c.kh, c.kw, c.cin}, w);
-  const size_t k = size_t(c.kh) * c.kw * c.cin;
+  const size_t run = size_t(c.kw) * c.cin, padded_run = padded_rows ? (run + 3) / 4 * 4 : run;
+  const size_t k = c.kh * padded_run;
+  std::vector<int8_t> rows(c.cout * k, 0);
+  for (size_t j = 0; j < c.cout; ++j)
+    for (size_t ky = 0; ky < c.kh; ++ky)
+      for (size_t t = 0; t < run; ++t) rows[j * k + ky * padded_run + t] = w[(j * c.kh + ky) * run + t];
   std::vector<int8_t> packed(kernels::I8PanelBytes(c.cout, k));
-  kernels::PackI8Panels(c.cout, k, w.data(), k, packed.data());
+  kernels::PackI8Panels(c.cout, k, rows.data(), k, packed.data());
   return g.ConstI8({uint32_t(kernels::PanelCount(c.cout)), uint32_t(kernels::I8PanelQuads(k)), 16, 4}, packed);
 }
 
@@ -130,9 +143,13 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
   for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
     if (!SetBackend(backend).ok()) continue;
     SCOPED_TRACE(BackendName(backend));
-    for (const bool panels : {false, true})
+    // [Cout][K]; host; host with the input padded in the scratch; host with
+    // padded kernel rows (and the input padded in the scratch).
+    for (const int layout : {0, 1, 2, 3})
     for (const ConvCase& c : kCases) {
-      SCOPED_TRACE(panels ? "host layout" : "[Cout][K] layout");
+      const bool panels = layout > 0, padded_rows = layout == 3;
+      SCOPED_TRACE(layout == 0 ? "[Cout][K] layout" : (layout == 1 ? "host layout" : "host layout, padded input"));
+      SCOPED_TRACE(padded_rows ? "padded kernel rows" : "");
       const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
       const auto x = RandomI8(c.h * c.w * c.cin, 4);
       const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
@@ -145,13 +162,19 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
       const uint16_t xi = g.Act(MOTE_DTYPE_I8, {c.h, c.w, c.cin}, 0.1f, zp_in);
       const uint16_t yi = g.Act(MOTE_DTYPE_I8, {c.oh, c.ow, c.cout}, 0.2f, zp_out);
       MoteOpRecord& op = g.OpI8(MOTE_OP_CONV2D,
-                                {xi, ConvWeights(g, c, w, panels), g.ConstI32({c.cout}, bias),
+                                {xi, ConvWeights(g, c, w, panels, padded_rows), g.ConstI32({c.cout}, bias),
                                  g.ConstI32({2 * c.cout}, requant)},
                                 yi);
       op.act_min = float(lo);
       op.act_max = float(hi);
       SetConv(g, op, c, 1);
-      if (panels) op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
+      if (panels) op.params[7] = padded_rows ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS;
+      if (layout >= 2 && op.scratch_bytes != 0) {
+        const uint32_t run = c.kw * c.cin, read = padded_rows ? (run + 3) / 4 * 4 : run;
+        const uint32_t padded = ((c.oh - 1) * c.sh + c.kh) * ((c.ow - 1) * c.sw + c.kw) * c.cin + read - run;
+        op.scratch_bytes = padded_rows ? padded : std::max(op.scratch_bytes, padded);
+        op.scratch_offset = g.Reserve(op.scratch_bytes);
+      }
       std::vector<int8_t> got;
       ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {yi}), x, &got));
       const auto acc = NaiveConv<int32_t>(c, x, w, bias, int8_t(zp_in));

@@ -49,6 +49,34 @@ TEST(OpQuantizeTest, MatchesRoundingReferenceOnRandomValues) {
   }
 }
 
+// Every half step of the scale (the ties), both clamp ends and beyond, an
+// odd count (vector tails): the hosted build's branch-free loop against
+// RoundClampF32's rule.
+TEST(OpQuantizeTest, MatchesRoundClampOnTiesAndEnds) {
+  const float scale = 0.0625f;
+  for (const int32_t zp : {-128, -5, 0, 17, 127}) {
+    SCOPED_TRACE(zp);
+    std::vector<float> x;
+    for (int i = -601; i <= 601; ++i) x.push_back(float(i) * 0.5f * scale);
+    x.push_back(kInf);
+    x.push_back(__builtin_nanf(""));
+    const uint32_t n = uint32_t(x.size());
+    GraphBuilder g;
+    const uint16_t xi = g.Act(MOTE_DTYPE_F32, {n});
+    const uint16_t qi = g.Act(MOTE_DTYPE_I8, {n}, scale, zp);
+    g.OpI8(MOTE_OP_QUANTIZE, {xi}, qi);
+    std::vector<int8_t> q;
+    ASSERT_NO_FATAL_FAILURE(RunOnce(g.Build({xi}, {qi}), x, &q));
+    for (uint32_t i = 0; i < n; ++i) {
+      // RoundClampF32: NaN and below to the low end, ties away from zero.
+      const float v = x[i] / scale;
+      const double lo = -128 - zp, hi = 127 - zp;
+      const double want = !(v > lo) ? lo : (!(v < hi) ? hi : std::round(double(v)));
+      ASSERT_EQ(int(q[i]), int(want) + zp) << x[i];
+    }
+  }
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace mote

@@ -10,13 +10,17 @@
 #include "src/kernels/i8-panel-rows/i8-panel-rows-vnni-hwy-inl.h"
 
 MOTE_SIMD_BEGIN
-void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const int8_t* w, size_t ldp,
-                 const I8Requant& requant, int8_t* c, size_t ldc) {
+void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size_t segment, size_t segment_stride,
+                 size_t row_width, size_t row_stride, const int8_t* w, size_t ldp, const I8Requant& requant, int8_t* c,
+                 size_t ldc) {
 #ifdef MOTE_I8_PANEL_ROWS_VNNI
-  panels::VnniPanelRows(m, n, k, a, lda, w, ldp, requant, c, ldc);
-#else
-  I8PanelRowsReference(m, n, k, a, lda, w, ldp, requant, c, ldc);
+  // Runs of whole quads only (the conv convention: every kernel row's bytes
+  // a multiple of 4); a single run may end in a partial quad.
+  if (segment >= k || segment % 4 == 0)
+    return panels::VnniPanelRows(m, n, k, {a, lda, segment >= k ? k : segment, segment_stride, row_width, row_stride},
+                                 w, ldp, requant, c, ldc);
 #endif
+  I8PanelRowsReference(m, n, k, a, lda, segment, segment_stride, row_width, row_stride, w, ldp, requant, c, ldc);
 }
 MOTE_SIMD_END
 

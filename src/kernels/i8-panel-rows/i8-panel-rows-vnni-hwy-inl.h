@@ -32,17 +32,46 @@ namespace panels {
 #define MOTE_PANEL_R(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 #define MOTE_PANEL_P(X, r) X(r, 0) X(r, 1) X(r, 2) X(r, 3) X(r, 4)
 
-// Register tile: 4 rows x 3 panels (12 accumulators). Measured on Zen 5 (seed
-// network int8, best of 4): 4x3 and 5x3 23 us, 6x3 25, 8x2 24.4, 4x4 25, 3x5
-// 30 (GCC spills and copies accumulators on the larger tiles).
-constexpr size_t kVnniRows = 4, kVnniPanels = 3;
+// Register tile: 4 rows x up to 5 panels (20 accumulators). Measured on Zen 5
+// (seed network int8, best of 4, with im2col): 4x3 and 5x3 23 us, 6x3 25, 8x2
+// 24.4, 4x4 25, 3x5 30 (GCC spills and copies accumulators on the larger
+// tiles); with the input read in place, groups of up to 5 panels (conv3's 80
+// channels in one pass instead of 3 + 2) 13.4 -> 13.1 us.
+constexpr size_t kVnniRows = 4, kVnniPanels = 5;
+// A lone panel (a conv of at most 16 channels, short k): 8 rows, so 8
+// independent sums hide VPDPBUSD's latency (4 rows: the seed's conv1 ran at
+// about half the speed).
+template <size_t P>
+constexpr size_t RowsOfTile() { return P == 1 ? 2 * kVnniRows : kVnniRows; }
 
-// Input bytes [4g, 4g + 4) of a row as one int32; `tail`: only the bytes
-// before k, the rest 0 (their weights are the zero padding).
+// Where A's rows and runs are (I8PanelRows in include/mote/kernel_list.inc);
+// segment <= k, a multiple of 4 unless it is k.
+struct PanelInput {
+  const int8_t* a;
+  size_t lda, segment, segment_stride, row_width, row_stride;
+};
+
+// Walks A's rows in order without a division per row (small convs have
+// many short tiles).
+struct RowCursor {
+  const PanelInput& in;
+  size_t block = 0, column = 0;
+  const int8_t* Next() {
+    const int8_t* row = in.a + block * in.row_stride + column * in.lda;
+    if (++column == in.row_width) {
+      column = 0;
+      ++block;
+    }
+    return row;
+  }
+};
+
+// Input bytes [4g, 4g + 4) of a run as one int32; `tail`: only the bytes
+// before `len`, the rest 0 (their weights are the zero padding).
 template <bool kTail>
-MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* row, size_t g, size_t k) {
+MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* run, size_t g, size_t len) {
   int32_t v = 0;
-  memcpy(&v, row + 4 * g, kTail ? k - 4 * g : 4);
+  memcpy(&v, run + 4 * g, kTail ? len - 4 * g : 4);
   return v;
 }
 
@@ -71,21 +100,22 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q,
   chn->round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_odd, one));
 }
 
-// Rows [0, R) x panels [0, P) of dot products (offset activations): acc[r][q]
-// holds 16 channels' sums. Then bias, requantization, store. kSums (the
-// first tile of a group of panels): also sums the weights while they pass
-// and fills channels[0, P) from them (n, rq: of the group's first panel).
+// Rows [row0, row0 + R) x panels [0, P) of dot products (offset
+// activations): acc[r][q] holds 16 channels' sums, run by run. Then bias,
+// requantization, store. kSums (the first tile of a group of panels): also
+// sums the weights while they pass and fills channels[0, P) from them (n, rq:
+// of the group's first panel).
 template <size_t R, size_t P, bool kSums>
-MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, size_t lda, const int8_t* w,
+MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput& in, const int8_t* const* rows,
+                                                     const int8_t* w,
                                                      size_t ldp, rows::VnniChannels* channels, const I8Requant& rq,
                                                      __m512i zero_point, __m512i lo, __m512i hi, int8_t* c, size_t ldc,
                                                      size_t n) {
   const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
   __m512i sums0 = _mm512_setzero_si512(), sums1 = sums0, sums2 = sums0, sums3 = sums0, sums4 = sums0;
-  const size_t quads = k / 4;
 #define MOTE_PANEL_DECLARE(r, q) __m512i acc##r##q = _mm512_setzero_si512();
 #define MOTE_PANEL_ROW(r) \
-  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = a + (R > r ? r : 0) * lda;
+  MOTE_PANEL_P(MOTE_PANEL_DECLARE, r) const int8_t* a##r = rows[R > r ? r : 0];
   MOTE_PANEL_R(MOTE_PANEL_ROW)
 #undef MOTE_PANEL_ROW
 #undef MOTE_PANEL_DECLARE
@@ -94,12 +124,12 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
   if constexpr (P > q) acc##r##q = _mm512_dpbusd_epi32(acc##r##q, x, v##q);
 #define MOTE_PANEL_ROW(r)                                                                 \
   if constexpr (R > r) {                                                                  \
-    const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(Quad<kTail>(a##r, g, k)), flip); \
+    const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(Quad<kTail>(a##r + off, g, len)), flip); \
     MOTE_PANEL_P(MOTE_PANEL_MAC, r)                                                       \
   }
 #define MOTE_PANEL_STEP(kTail)                                              \
   {                                                                         \
-    const int8_t* wg = w + g * kPanelChannels * 4;                          \
+    const int8_t* wg = wr + g * kPanelChannels * 4;                         \
     const __m512i v0 = _mm512_loadu_si512(wg);                              \
     const __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;           \
     const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;       \
@@ -114,14 +144,20 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
     }                                                                       \
     MOTE_PANEL_R(MOTE_PANEL_ROW)                                            \
   }
-  for (size_t g = 0; g < quads; ++g) {
-    constexpr bool kTail = false;
-    MOTE_PANEL_STEP(kTail)
-  }
-  if (k % 4 != 0) {
-    constexpr bool kTail = true;
-    const size_t g = quads;
-    MOTE_PANEL_STEP(kTail)
+  // Run by run: the weights go on in p order (a run's first tap p0 is a
+  // multiple of 4, so its quads start at byte p0 * 16 of a panel).
+  for (size_t p0 = 0, off = 0; p0 < k; p0 += in.segment, off += in.segment_stride) {
+    const size_t len = k - p0 < in.segment ? k - p0 : in.segment, quads = len / 4;
+    const int8_t* wr = w + p0 * kPanelChannels;
+    for (size_t g = 0; g < quads; ++g) {
+      constexpr bool kTail = false;
+      MOTE_PANEL_STEP(kTail)
+    }
+    if (len % 4 != 0) {
+      constexpr bool kTail = true;
+      const size_t g = quads;
+      MOTE_PANEL_STEP(kTail)
+    }
   }
 #undef MOTE_PANEL_STEP
 #undef MOTE_PANEL_ROW
@@ -153,40 +189,52 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const int8_t* a, 
 #undef MOTE_PANEL_STORE
 }
 
-static_assert(kVnniRows == 4 && kVnniPanels == 3, "the switches below cover these tiles");
+static_assert(kVnniRows == 4 && kVnniPanels == 5 && RowsOfTile<1>() == 8, "the switches below cover these tiles");
 
-// Rows [first, m) from the tile at `first` on (its rows' tails included).
+// The next min(rows, RowsOfTile<P>()) rows of `cursor` (the last tile's rows
+// included).
 template <size_t P, bool kSums>
-MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const int8_t* a, size_t lda,
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, const PanelInput& in, RowCursor* cursor,
                                                      const int8_t* w, size_t ldp, rows::VnniChannels* channels,
                                                      const I8Requant& rq, __m512i zero_point, __m512i lo, __m512i hi,
                                                      int8_t* c, size_t ldc, size_t n) {
+  const int8_t* a[RowsOfTile<P>()];
+  for (size_t r = 0; r < RowsOfTile<P>() && r < rows; ++r) a[r] = cursor->Next();
+  if constexpr (RowsOfTile<P>() == 8) {
+    switch (rows) {
+      case 5: return VnniPanelTile<5, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 6: return VnniPanelTile<6, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 7: return VnniPanelTile<7, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+      case 1: case 2: case 3: case 4: break;
+      default: return VnniPanelTile<8, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    }
+  }
   switch (rows) {
-    case 1: return VnniPanelTile<1, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 2: return VnniPanelTile<2, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 3: return VnniPanelTile<3, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    default: return VnniPanelTile<4, P, kSums>(k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 1: return VnniPanelTile<1, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 2: return VnniPanelTile<2, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    case 3: return VnniPanelTile<3, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    default: return VnniPanelTile<4, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
   }
 }
 
 // Every row against P panels: the first tile also fills the panels'
 // requantization constants (their weight sums), the others use them.
 template <size_t P>
-MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const int8_t* a, size_t lda, const int8_t* w,
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
                                                       size_t ldp, const I8Requant& rq, __m512i zero_point, __m512i lo,
                                                       __m512i hi, int8_t* c, size_t ldc, size_t n) {
   rows::VnniChannels channels[P];
-  const size_t first = m < kVnniRows ? m : kVnniRows;
-  VnniPanelTileAt<P, true>(first, k, a, lda, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-  for (size_t i = first; i < m; i += kVnniRows)
-    VnniPanelTileAt<P, false>(m - i, k, a + i * lda, lda, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc,
-                              n);
+  constexpr size_t kRows = RowsOfTile<P>();
+  const size_t first = m < kRows ? m : kRows;
+  RowCursor cursor{in};
+  VnniPanelTileAt<P, true>(first, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  for (size_t i = first; i < m; i += kRows)
+    VnniPanelTileAt<P, false>(m - i, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc, n);
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
-MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda,
-                                               const int8_t* w, size_t ldp, const I8Requant& rq, int8_t* c,
-                                               size_t ldc) {
+MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const PanelInput& in, const int8_t* w,
+                                               size_t ldp, const I8Requant& rq, int8_t* c, size_t ldc) {
   if (m == 0) return;
   const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
   const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
@@ -198,9 +246,11 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
     const I8Requant part{rq.bias + c0, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
     const int8_t* wq = w + q0 * ldp;
     switch (group) {
-      case 1: VnniPanelRowsOf<1>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-      case 2: VnniPanelRowsOf<2>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-      default: VnniPanelRowsOf<3>(m, k, a, lda, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 1: VnniPanelRowsOf<1>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 2: VnniPanelRowsOf<2>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 3: VnniPanelRowsOf<3>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      case 4: VnniPanelRowsOf<4>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      default: VnniPanelRowsOf<5>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
     }
   }
 }
