@@ -217,7 +217,8 @@ class Model {
   // when the last one ends, the next Predict rebuilds them once. So reads
   // through params() / state() are free, and no sequence of documented calls
   // serves stale weights. A pointer from data() is for writing only while its
-  // Writer lives (read through params() / state() after it).
+  // Writer lives (read through params() / state() after it). A Writer must
+  // not outlive its model.
   // Why not a mutable pointer that bumps a version when handed out: a pointer
   // kept across a Predict would write unseen (the copies were already rebuilt).
   struct Impl;  // opaque (src/train/model.cc)
@@ -291,7 +292,6 @@ class Model {
   size_t tying_penalty_count() const;
   void tying_penalty(size_t i, std::string* a, std::string* b, float* lambda) const;
   float weight_noise() const;
-
 
  private:
   std::unique_ptr<Impl> impl_;

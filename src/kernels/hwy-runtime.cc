@@ -2,7 +2,11 @@
 // needs, so Highway is used header-only: static binaries and cross builds then
 // need no libhwy.so. CPU detection follows Highway's target requirements in a
 // simplified form (no SVE_256 / SVE2_128, which 1.0.3 does not compile by default).
+#include <stdarg.h>
 #include <stdint.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include <atomic>
 
@@ -123,6 +127,18 @@ HWY_DLLEXPORT void SetSupportedTargetsForTest(int64_t targets) {
 HWY_DLLEXPORT ChosenTarget& GetChosenTarget() {
   static ChosenTarget chosen;
   return chosen;
+}
+
+// Highway's debug checks (HWY_DASSERT: on in sanitizer and -O0 builds) call
+// this; a failed check is a bug in a kernel, so report where and stop.
+HWY_DLLEXPORT HWY_NORETURN void Abort(const char* file, int line, const char* format, ...) {
+  std::fprintf(stderr, "Highway check failed at %s:%d: ", file, line);
+  va_list args;
+  va_start(args, format);
+  std::vfprintf(stderr, format, args);
+  va_end(args);
+  std::fputc('\n', stderr);
+  std::abort();
 }
 
 }  // namespace hwy

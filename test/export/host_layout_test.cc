@@ -113,7 +113,9 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
       EXPECT_EQ(w.dims[0], kernels::PanelCount(y.dims[2]));
       EXPECT_EQ(w.dims[2], kernels::kPanelChannels);
       EXPECT_EQ(w.dims[3], int8 ? 4u : 1u);
-      if (int8) EXPECT_EQ(w.dims[1], convs == 1 ? 3u * 12 / 4 : convs == 2 ? 5u * 100 / 4 : 5u);
+      if (int8) {
+        EXPECT_EQ(w.dims[1], convs == 1 ? 3u * 12 / 4 : convs == 2 ? 5u * 100 / 4 : 5u);
+      }
       EXPECT_GE(op.params[6], 1);  // whole rows, int8 too (the default layout's int8 tile is 2 rows)
     }
     EXPECT_EQ(convs, 3);

@@ -211,7 +211,9 @@ TEST(ModelPredict, PredictFollowsEveryWeightChange) {
       ASSERT_TRUE(model.Predict(x.data(), in, 1, got.data(), got.size()).ok());
       for (size_t i = 0; i < out; ++i) ASSERT_NEAR(got[i], want[i], 1e-4 * (1.0 + std::fabs(want[i]))) << i;
     }
-    if (changed) EXPECT_NE(got, last) << "the change did not move the prediction: the check proves nothing";
+    if (changed) {
+      EXPECT_NE(got, last) << "the change did not move the prediction: the check proves nothing";
+    }
     last = got;
   };
   expect_predict_matches_forward("prepare");
