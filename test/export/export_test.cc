@@ -35,7 +35,8 @@ using testing::SameConv;
 // Largest |library - runtime| over `count` random examples in [-1, 1).
 double MaxDifference(Model& model, const std::vector<uint8_t>& bytes, size_t count, uint64_t seed) {
   HostRuntime rt;
-  EXPECT_TRUE(rt.Load(bytes.data(), bytes.size()).ok());
+  const Status loaded = rt.Load(bytes.data(), bytes.size());
+  EXPECT_TRUE(loaded.ok()) << loaded.message();
   const size_t in = model.input_size(), out = model.output_size();
   EXPECT_EQ(rt.input_elements(), in);
   EXPECT_EQ(rt.output_elements(), out);
