@@ -163,6 +163,18 @@ inline bool F32ConvPanelsPointwise(const Conv2DGeometry& g) {
 // Columns of the padded input: every window's (a strided conv's last input
 // columns no window reaches are left out).
 constexpr size_t F32ConvPanelsPaddedWidth(const Conv2DGeometry& g) { return (g.out_w - 1) * g.stride_w + g.kernel_w; }
+// Input row `row` ([in_w][C]) as one row of the padded input, `width` pixels
+// (F32ConvPanelsPaddedWidth): pad_left pixels of `pad`, the columns some
+// window reaches, `pad` to the end. fp32 (zeros) and the runtime's int8 path
+// (its zero point) alike.
+template <typename T>
+inline void PadConvInputRow(const Conv2DGeometry& g, size_t width, const T* row, T pad, T* dst) {
+  const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
+  const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
+  for (size_t i = 0; i < left; ++i) dst[i] = pad;
+  __builtin_memcpy(dst + left, row, inside * sizeof(T));
+  for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = pad;
+}
 // Floats of `padded` (0 for a pointwise conv).
 inline size_t F32ConvPanelsPaddedFloats(const Conv2DGeometry& g) {
   return F32ConvPanelsPointwise(g) ? 0 : g.in_h * F32ConvPanelsPaddedWidth(g) * g.in_c;

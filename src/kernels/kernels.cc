@@ -39,14 +39,8 @@ void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed,
     return F32PanelRows(g.in_h * g.in_w, filters, patch, x, patch, patch, patch, packed, panel_floats, bias, lo, hi,
                         y, filters);
   const size_t width = F32ConvPanelsPaddedWidth(g), row_floats = g.kernel_w * g.in_c;
-  for (size_t iy = 0; iy < g.in_h; ++iy) {
-    float* dst = padded + iy * width * g.in_c;
-    const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
-    const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
-    for (size_t i = 0; i < left; ++i) dst[i] = 0.0f;
-    __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside * sizeof(float));
-    for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = 0.0f;
-  }
+  for (size_t iy = 0; iy < g.in_h; ++iy)
+    PadConvInputRow(g, width, x + iy * g.in_w * g.in_c, 0.0f, padded + iy * width * g.in_c);
   // Runs of output rows whose windows keep the same kernel rows [ky0, ky0 +
   // kh) inside the image; a pixel's taps are those kernel rows' runs of
   // kw * C values, one padded input row apart.

@@ -66,7 +66,7 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
     return MOTE_RT_BAD_SHAPE;
   MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
   if (Pointwise(g)) return MOTE_RT_OK;
-  if (!i8) return CheckScratch(op, uint64_t(g.in_h) * kernels::F32ConvPanelsPaddedWidth(g) * g.in_c * 4);
+  if (!i8) return CheckScratch(op, uint64_t(g.in_h) * PaddedWidth(g) * g.in_c * 4);
   if (I8InPlace(op, g)) return MOTE_RT_OK;
   if (PaddedRows(op)) return MOTE_RT_BAD_OFFSET;  // no im2col for these weights
   const uint64_t rows = uint64_t(g.rows());
@@ -98,18 +98,13 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
       // padded-rows layout's extra taps have weight 0), one padded row apart.
       const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
       const size_t run = I8RunBytes(op, g);
-      const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
-      const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
       for (size_t py = 0; py < height; ++py) {
         int8_t* dst = scratch + py * row_bytes;
         const size_t iy = py - g.pad_top;  // wraps above the input: padding
-        if (py < g.pad_top || iy >= g.in_h) {
+        if (py < g.pad_top || iy >= g.in_h)
           __builtin_memset(dst, pad, row_bytes);
-          continue;
-        }
-        __builtin_memset(dst, pad, left);
-        __builtin_memcpy(dst + left, x + iy * g.in_w * g.in_c, inside);
-        __builtin_memset(dst + left + inside, pad, row_bytes - left - inside);
+        else
+          kernels::PadConvInputRow(g, width, x + iy * g.in_w * g.in_c, pad, dst);
       }
       __builtin_memset(scratch + height * row_bytes, pad, run - g.kernel_w * g.in_c);
       const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
