@@ -9,7 +9,8 @@
 # compares onnxruntime's logits with mote's runtime on N Fashion-MNIST test
 # images: max |diff| in output quantization steps, share of equal outputs,
 # argmax agreement. The last line is one JSON object. Needs PyPI
-# (onnxruntime): a venv under BUILD_DIR/onnx-venv, so not part of CI.
+# (onnxruntime): the venv of bench/peers-venv.sh ($VENV or build/peers-venv),
+# so not part of CI.
 #   bench/onnx-qdq.sh [BUILD_DIR] [N]     (default build/native, 1000 images)
 # Environment: TRAIN_ITEMS (default 10000 training images, one epoch).
 set -eu
@@ -22,12 +23,10 @@ if [ ! -x "$mote" ]; then
   exit 1
 fi
 work="$build/onnx-qdq"
-venv="$build/onnx-venv"
+venv=${VENV:-"$here/../build/peers-venv"}
 mkdir -p "$work"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import onnxruntime, onnx' 2>/dev/null; then
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet onnxruntime onnx numpy
-fi
+. "$here/peers-venv.sh"
+peers_venv "$venv" onnxruntime,onnx onnxruntime onnx numpy
 
 "$mote" train "$here/../models/seed.toml" --data "fashion-mnist:train:${TRAIN_ITEMS:-10000}" --epochs 1 \
   --checkpoint "$work/seed.ckpt" --quiet | tail -1

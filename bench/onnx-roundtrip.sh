@@ -4,8 +4,8 @@
 # onnxruntime on N Fashion-MNIST test images and compares its logits with
 # mote's runtime (`mote predict M.mote`) and training library (`mote predict
 # M.ckpt`) on the same images: max |diff| and argmax agreement. The last line
-# is one JSON object. Needs PyPI (onnxruntime is no Debian package): a venv
-# under BUILD_DIR/onnx-venv, so not part of CI.
+# is one JSON object. Needs PyPI (onnxruntime is no Debian package): the venv
+# of bench/peers-venv.sh ($VENV or build/peers-venv), so not part of CI.
 #   bench/onnx-roundtrip.sh [BUILD_DIR] [N]     (default build/native, 10000 images)
 # Environment: TRAIN_ITEMS (default 10000 training images, one epoch).
 set -eu
@@ -18,12 +18,10 @@ if [ ! -x "$mote" ]; then
   exit 1
 fi
 work="$build/onnx-roundtrip"
-venv="$build/onnx-venv"
+venv=${VENV:-"$here/../build/peers-venv"}
 mkdir -p "$work"
-if [ ! -x "$venv/bin/python" ]; then
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet onnxruntime numpy
-fi
+. "$here/peers-venv.sh"
+peers_venv "$venv" onnxruntime,numpy onnxruntime numpy
 
 "$mote" train "$here/../models/seed.toml" --data "fashion-mnist:train:${TRAIN_ITEMS:-10000}" --epochs 1 \
   --checkpoint "$work/seed.ckpt" --quiet | tail -1

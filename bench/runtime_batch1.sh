@@ -6,8 +6,9 @@
 # rebuilds it from the fp32 .mote as a Keras model (-> .tflite fp32 / int8 by
 # the TFLite converter) and an ONNX graph, checking their outputs against
 # mote's. Installs nothing into the project: the peers live in a virtual
-# environment under build/ (PyPI: ai-edge-litert, tensorflow-cpu, onnx,
-# onnxruntime, numpy; never Debian's torch/numpy).
+# environment, $VENV or build/peers-venv (bench/peers-venv.sh; PyPI:
+# ai-edge-litert, tensorflow-cpu, onnx, onnxruntime, numpy; never Debian's
+# torch/numpy).
 #   bench/runtime_batch1.sh [BUILD_DIR]     (default build/native, built)
 # mote's timed models are `mote export --target host` ones (conv weights in
 # output-channel panels, host-sized im2col tiles); the table also times the
@@ -28,18 +29,15 @@ cpu=${CPU:-0}
 min_time=${MIN_TIME:-1}
 tile=${TILE_BYTES:-262144}
 work="$root/build/runtime-batch1"
-venv="$root/build/peers-venv"
+venv=${VENV:-"$root/build/peers-venv"}
 if [ ! -x "$mote" ]; then
   echo "runtime_batch1.sh: $mote not found; build first: meson setup $build && ninja -C $build" >&2
   exit 1
 fi
 mkdir -p "$work"
 
-if ! "$venv/bin/python" -c "import ai_edge_litert, onnx, onnxruntime, tensorflow" 2>/dev/null; then
-  echo "runtime_batch1.sh: setting up $venv (PyPI)" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q ai-edge-litert tensorflow-cpu onnx onnxruntime numpy >&2
-fi
+. "$here/peers-venv.sh"
+peers_venv "$venv" ai_edge_litert,onnx,onnxruntime,tensorflow ai-edge-litert tensorflow-cpu onnx onnxruntime numpy
 
 # The checkpoint and its exports (same weights for everyone).
 if [ ! -f "$work/seed.ckpt" ]; then

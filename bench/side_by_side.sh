@@ -67,15 +67,11 @@ echo "load average before: $load_before"
 
 # Keras needs tensorflow-cpu from PyPI, in the virtual environment.
 keras_ok=0
-if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import tensorflow, keras' 2>/dev/null; then
+. "$root/bench/peers-venv.sh"
+if peers_venv "$venv" tensorflow,keras tensorflow-cpu; then
   keras_ok=1
 else
-  echo "creating $venv with tensorflow-cpu (PyPI)"
-  if "$sys_python" -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check tensorflow-cpu; then
-    keras_ok=1
-  else
-    echo "side_by_side.sh: no tensorflow-cpu: Keras reports null" >&2
-  fi
+  echo "side_by_side.sh: no tensorflow-cpu: Keras reports null" >&2
 fi
 torch_ok=0
 "$sys_python" -c 'import torch' 2>/dev/null && torch_ok=1 ||
