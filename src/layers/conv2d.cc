@@ -665,19 +665,24 @@ void Conv2D::ImagesBackward(const BackwardArgs& args, size_t n0, size_t n1, floa
 }
 
 // Images per input-gradient chunk: of the counts from half to twice
-// `target`, the one whose chunks' GEMMs (class by class, tile by tile, as
-// InputGradImages cuts them) fill their register tiles best
-// (kernels::F32GemmRowTile): the padded rows of every GEMM, plus two for a
-// partial tile (whose rows are packed), times its depth (within 3 %, the
-// count nearest the target). With a partial tile
-// per border class, chunks of a few images cost up to 40 % more than the
-// whole batch at once (the seed network's third conv: 7 images 1.52 ms, 10
-// images 1.18 ms, all 50 1.15 ms). dx does not depend on the cut: each image's
-// rows add class by class in the same order.
+// `target` (or up to an eighth of the batch), the one whose chunks' GEMMs
+// (class by class, tile by tile, as InputGradImages cuts them) cost least:
+// multiply-adds of the rows padded to the register tile the GEMM picks
+// (kernels::F32GemmRowTile), two more rows for a partial tile (whose rows are
+// packed), and a fixed cost per call; within 3 %, the count nearest the
+// target (more chunks). With a partial tile per border class, chunks of a few
+// images cost up to 40 % more than the whole batch at once (the seed
+// network's third conv: 7 images 1.52 ms, 10 images 1.18 ms, all 50 1.15 ms;
+// for 28 x 28 images, 2 images per chunk cost 12 % more than 8 in calls).
+// dx does not depend on the cut: each image's rows add class by class in the
+// same order.
 size_t Conv2D::InputImagesPerChunk(size_t batch, size_t target) const {
+  // A GEMM call's own cost, in multiply-adds (about 0.2 us at this core's
+  // peak: choosing the tiles, packing a last narrow panel of B).
+  constexpr uint64_t kCallMultiplyAdds = 32768;
   // The cost of one chunk of n images.
   const auto chunk_cost = [&](size_t n) {
-    size_t cost = 0;
+    uint64_t cost = 0;
     for (const RowClass& c : classes_) {
       const kernels::Conv2DGeometry gc = ClassGeometry(c, batch);
       const size_t k = gc.patch_size();
@@ -686,15 +691,17 @@ size_t Conv2D::InputImagesPerChunk(size_t batch, size_t target) const {
       const size_t rows = n * c.rows(1);
       for (size_t q = 0; q < rows; q += c.tile_rows) {
         const size_t m = Min(c.tile_rows, rows - q), h = Max(1, kernels::F32GemmRowTile(m, seg.width));
-        cost += ((m + h - 1) / h * h + (m % h != 0 ? 2 : 0)) * k;
+        cost += uint64_t((m + h - 1) / h * h + (m % h != 0 ? 2 : 0)) * k * filters_ + kCallMultiplyAdds * seg.count;
       }
     }
     return cost;
   };
-  const size_t lo = Max(1, Min(batch, target / 2)), hi = Max(lo, Min(batch, target * 2));
-  const auto cost_of = [&](size_t n) { return batch / n * chunk_cost(n) + (batch % n ? chunk_cost(batch % n) : 0); };
-  size_t least = std::numeric_limits<size_t>::max();
-  for (size_t n = lo; n <= hi; ++n) least = Min(least, cost_of(n));
+  const size_t lo = Max(1, Min(batch, target / 2)), hi = Max(lo, Min(batch, Max(target * 2, batch / 8)));
+  const auto cost_of = [&](size_t n) {
+    return batch / n * chunk_cost(n) + (batch % n ? chunk_cost(batch % n) : 0);
+  };
+  uint64_t least = std::numeric_limits<uint64_t>::max();
+  for (size_t n = lo; n <= hi; ++n) least = std::min(least, cost_of(n));
   // Within 3 % of the cheapest, the count nearest the target (more chunks
   // than the cheapest count when that one is larger).
   const auto distance = [target](size_t v) { return v > target ? v - target : target - v; };
