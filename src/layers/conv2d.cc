@@ -242,17 +242,19 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
       ctx.RequestScratch(partials_offset_ + chunks * patch * filters_);
     } else {
       // Weight-gradient chunks of kernel taps, each owning its columns of dW:
-      // the fewest whole kernel rows or taps of one kernel row that hold 256
+      // the fewest whole kernel rows, or taps of one kernel row, that hold 256
       // columns (a chunk of one kernel row of the seed network's third conv,
       // 200 columns, cost 8 % more than the serial pass: its last panel of
       // the GEMM's width, its im2col and its dY^T packing per chunk).
       const size_t row_floats = kernel_w_ * g.in_c;
       weight_chunks_.clear();
       if (row_floats >= 256) {
-        const size_t taps = Min(kernel_w_, Max(1, (256 + g.in_c - 1) / g.in_c));
+        // Groups of taps as even as the row allows (5 taps of 64 channels:
+        // one chunk of 320 columns, not 256 and a narrow 64).
+        const size_t groups = Min(kernel_w_, row_floats / 256);
         for (size_t ky = 0; ky < kernel_h_; ++ky)
-          for (size_t kx = 0; kx < kernel_w_; kx += taps)
-            weight_chunks_.push_back({ky, ky + 1, kx, Min(kernel_w_, kx + taps)});
+          for (size_t i = 0; i < groups; ++i)
+            weight_chunks_.push_back({ky, ky + 1, i * kernel_w_ / groups, (i + 1) * kernel_w_ / groups});
       } else {
         const size_t rows_per_chunk = (256 + row_floats - 1) / row_floats;
         for (size_t ky = 0; ky < kernel_h_; ky += rows_per_chunk)

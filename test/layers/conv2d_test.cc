@@ -363,8 +363,8 @@ namespace {
 // several weight-gradient image chunks (partial dWs added in order), the
 // third with 23 images (input-gradient chunks on both sides of the half the
 // backward pass orders its chunks by); kernel rows of 80 floats (weight
-// chunks of several kernel rows, columns kept by Forward) and of 320 (chunks
-// of four taps and one, within a kernel row); an unpadded one (a single class
+// chunks of several kernel rows, columns kept by Forward) and of 640 (chunks
+// of two taps and three, within a kernel row); an unpadded one (a single class
 // of rows, whose output gradient the chunks read in place).
 TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   struct Case {
@@ -374,7 +374,7 @@ TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   };
   for (const Case& k : {Case{5, 28, 1, 10, 2, false}, Case{3, 14, 10, 40, 2, true}, Case{7, 7, 40, 80, 1, false},
                         Case{2, 7, 16, 8, 1, true}, Case{12, 14, 10, 40, 2, false}, Case{23, 7, 40, 80, 1, false},
-                        Case{3, 7, 64, 24, 1, true}, Case{4, 9, 16, 12, 1, true, Padding::kValid}}) {
+                        Case{2, 7, 128, 16, 1, true}, Case{4, 9, 16, 12, 1, true, Padding::kValid}}) {
     Conv2DOptions o;
     o.stride_h = o.stride_w = k.stride;
     o.padding = k.padding;
