@@ -165,8 +165,10 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
         AxisRuns(g.out_w, g.in_w, kernel_w_, g.stride_w, g.pad_left, split_columns);
     for (const AxisRun& y : row_runs)
       for (const AxisRun& x : col_runs)
-        classes_.push_back({y, x, x.k_end - x.k_begin != kernel_w_, 0});
+        classes_.push_back({y, x, x.k_end - x.k_begin != kernel_w_, 0, 0});
   }
+  for (size_t i = 1; i < classes_.size(); ++i)
+    classes_[i].rows_before = classes_[i - 1].rows_before + classes_[i - 1].rows(1);
   // im2col runs in tiles of rows that stay in L2 (about 512 KiB of columns,
   // a multiple of 12 rows to suit the GEMM tiles; at most 120 rows when the
   // GEMMs read the weights in place); Backward rebuilds each tile
@@ -221,12 +223,9 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
   ctx.RequestWorkerScratch(kernels::F32ConvPanelsPaddedFloats(g));
   parallel_ = direct_weights_ && !classes_.empty();
   if (parallel_) {
-    // Weight-gradient chunks: kernel taps of one kernel row, at least 256
-    // columns of dW each where the row has them (narrower ones repacked dY
-    // for every few taps); input-gradient chunks: about 384 output rows of
-    // whole images (BackwardParallel).
-    taps_per_chunk_ = Min(kernel_w_, Max(1, (256 + g.in_c - 1) / g.in_c));
-    images_per_chunk_ = Max(1, 384 / (g.out_h * g.out_w));
+    // Input-gradient chunks: about 384 output rows of whole images
+    // (BackwardParallel).
+    input_images_per_chunk_ = InputImagesPerChunk(g.batch, Max(1, 384 / (g.out_h * g.out_w)));
     // Kernel rows under 64 floats make chunks of a few dW columns, tiny GEMMs
     // that cost several times the serial pass (the seed network's first two
     // convolutions): their dW goes in chunks of whole images instead (about
@@ -241,23 +240,53 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
         return OutOfRange("Conv2D: buffers too large");
       partials_offset_ = transposed_offset_ + RoundUp16(patch * filters_);
       ctx.RequestScratch(partials_offset_ + chunks * patch * filters_);
-    }
-    // Weight-gradient chunks largest first (rows of the classes that use
-    // their taps, times the taps), so the smaller ones fill in at the end.
-    const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-    std::vector<size_t> work(kernel_h_ * groups_x, 0);
-    for (size_t t = 0; t < work.size(); ++t) {
-      const size_t ky = t / groups_x, kx_begin = t % groups_x * taps_per_chunk_;
-      for (const RowClass& c : classes_)
-        if (ky >= c.y.k_begin && ky < c.y.k_end) {
-          const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_begin + taps_per_chunk_, c.x.k_end);
-          if (kx0 < kx1) work[t] += c.rows(1) * (kx1 - kx0);
+    } else {
+      // Weight-gradient chunks of kernel taps, each owning its columns of dW:
+      // the fewest whole kernel rows, or taps of one kernel row, that hold 256
+      // columns (a chunk of one kernel row of the seed network's third conv,
+      // 200 columns, cost 8 % more than the serial pass: its last panel of
+      // the GEMM's width, its im2col and its dY^T packing per chunk).
+      const size_t row_floats = kernel_w_ * g.in_c;
+      weight_chunks_.clear();
+      if (row_floats >= 256) {
+        // Groups of taps as even as the row allows (5 taps of 64 channels:
+        // one chunk of 320 columns, not 256 and a narrow 64).
+        const size_t groups = Min(kernel_w_, row_floats / 256);
+        for (size_t ky = 0; ky < kernel_h_; ++ky)
+          for (size_t i = 0; i < groups; ++i)
+            weight_chunks_.push_back({ky, ky + 1, i * kernel_w_ / groups, (i + 1) * kernel_w_ / groups});
+      } else {
+        const size_t rows_per_chunk = (256 + row_floats - 1) / row_floats;
+        for (size_t ky = 0; ky < kernel_h_; ky += rows_per_chunk)
+          weight_chunks_.push_back({ky, Min(kernel_h_, ky + rows_per_chunk), 0, kernel_w_});
+      }
+      // Largest first (rows of the classes that use their taps, times the
+      // taps), so the smaller ones fill in at the end.
+      std::vector<std::pair<size_t, size_t>> work;  // (work, chunk)
+      for (size_t t = 0; t < weight_chunks_.size(); ++t) {
+        const WeightChunk& w = weight_chunks_[t];
+        size_t sum = 0;
+        for (const RowClass& c : classes_) {
+          const size_t ky0 = Max(w.ky_begin, c.y.k_begin), ky1 = Min(w.ky_end, c.y.k_end);
+          const size_t kx0 = Max(w.kx_begin, c.x.k_begin), kx1 = Min(w.kx_end, c.x.k_end);
+          if (ky0 < ky1 && kx0 < kx1) sum += c.rows(1) * (ky1 - ky0) * (kx1 - kx0);
         }
+        work.push_back({sum, t});
+      }
+      std::stable_sort(work.begin(), work.end(),
+                       [](const std::pair<size_t, size_t>& a, const std::pair<size_t, size_t>& b) {
+                         return a.first > b.first;
+                       });
+      std::vector<WeightChunk> ordered;
+      for (const auto& w : work) ordered.push_back(weight_chunks_[w.second]);
+      weight_chunks_ = ordered;
+      // The output gradient in class order, shared by every chunk, over the
+      // serial path's column tile, GEMM workspace, gathered rows and W^T
+      // (BackwardParallel uses none of them); the output gradient itself
+      // with a single class (no padding): its rows are in class order.
+      class_dy_offset_ = tile_offset_;
+      if (classes_.size() > 1) ctx.RequestScratch(class_dy_offset_ + rows * filters_);
     }
-    weight_chunk_order_.resize(work.size());
-    for (size_t t = 0; t < work.size(); ++t) weight_chunk_order_[t] = t;
-    std::stable_sort(weight_chunk_order_.begin(), weight_chunk_order_.end(),
-                     [&](size_t a, size_t b) { return work[a] > work[b]; });
     worker_rows_offset_ = RoundUp16(tile_max);
     worker_ws_offset_ = worker_rows_offset_ + RoundUp16(tile_rows_max * filters_);
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
@@ -512,25 +541,26 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
   }
 }
 
-// One parallel loop over the weight-gradient chunks, then the
-// input-gradient chunks (independent: dW and dx are written by different
-// chunks, both only read dy and the input), so threads that finish one kind
-// take the other instead of waiting at a barrier between them. Weight-gradient
-// chunks are kernel taps: chunk (ky, group of kx) owns the columns of dW of
-// those taps and adds, class by class and tile by tile as the serial loop
-// does, dY^T times the columns of its taps only: read from the columns
-// Forward kept, else an im2col of a one-row kernel (the window moved down ky
-// rows and right kx0 columns, which makes the padding of that geometry
-// negative for taps below or right of the padding; the im2col walk reads pads
-// as signed offsets). Chunks are whole kernel rows unless a row holds more
-// than 256 columns of dW. Each dW element thus sums the same products in the
-// same order as the serial loop, with the same GEMM depth per tile. Narrow
-// kernel rows (images_split_weight_grad_) split dW by whole images instead
-// (ImagesBackward, partial dWs added in chunk order). dW chunks go first. The input gradient goes in chunks of whole images
-// (about 384 output rows, fewer towards the end: InputGradChunk; much smaller
-// ones made GEMMs of a few rows per class and cost twice the serial pass):
-// each owns its images of dx and adds their rows class by class in the serial
-// order.
+// First, unless dW goes by images, the output gradient's rows class by class
+// into scratch (ClassOrderedRows; one copy, as the serial loop gathers each
+// tile's rows once), which every chunk then reads in place. Then one parallel
+// loop over the weight-gradient chunks and the input-gradient chunks
+// (independent: dW and dx are written by different chunks, both only read dy
+// and the input), so threads that finish one kind take the other instead of
+// waiting at a barrier between them. Weight-gradient chunks are kernel taps
+// (weight_chunks_: kernel rows, or taps of one row): a chunk owns the columns
+// of dW of its taps and adds, class by class and tile by tile as the serial
+// loop does, dY^T times the columns of its taps only: read from the columns
+// Forward kept, else an im2col of the chunk's part of the kernel (the window
+// moved down ky0 rows and right kx0 columns, which makes the padding of that
+// geometry negative for taps below or right of the padding; the im2col walk
+// reads pads as signed offsets). Each dW element thus sums the same products
+// in the same order as the serial loop, with the same GEMM depth per tile.
+// Narrow kernel rows (images_split_weight_grad_) split dW by whole images
+// instead (ImagesBackward, partial dWs added in chunk order). The input
+// gradient goes in chunks of input_images_per_chunk_ whole images
+// (InputImagesPerChunk): each owns its images of dx and adds their rows class
+// by class in the serial order.
 void Conv2D::BackwardParallel(const BackwardArgs& args) {
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
@@ -541,11 +571,18 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
     kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
   const size_t weight_chunks =
-      images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunk_order_.size();
+      images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunks_.size();
+  const float* class_dy = nullptr;
+  if (!images_split_weight_grad_ && classes_.size() == 1) {
+    class_dy = dy;
+  } else if (!images_split_weight_grad_) {
+    float* ordered = args.scratch + class_dy_offset_;
+    ClassOrderedRows(args, ordered);
+    class_dy = ordered;
+  }
   float* dx = args.input_grads[0];
-  const size_t input_chunks = dx ? InputGradChunk(args.batch, size_t(-1), nullptr, nullptr) : 0;
+  const size_t input_chunks = dx ? ChunkCount(args.batch, input_images_per_chunk_) : 0;
   // Chunks in the order [dW of the first half of the images][dx of the first
   // half][the other dW chunks][the other dx chunks] (dW chunks of taps: half
   // of them, largest first, then the rest): the pool's first block then
@@ -553,11 +590,7 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
   // on next, and each block ends in dx chunks, small enough to even out the
   // threads' finish when one takes what is left of the other's block.
   const size_t half = args.batch / 2;
-  size_t dx_first = 0;
-  for (size_t i = 0, n0 = 0, n1 = 0; i < input_chunks; ++i) {
-    InputGradChunk(args.batch, i, &n0, &n1);
-    dx_first += n0 < half;
-  }
+  const size_t dx_first = Min(input_chunks, ChunkCount(half, input_images_per_chunk_));
   const size_t weight_first = images_split_weight_grad_ ? Min(weight_chunks, ChunkCount(half, weight_images_per_chunk_))
                                                        : (weight_chunks + 1) / 2;
   args.pool->ParallelFor(weight_chunks + input_chunks, [&](size_t slot, size_t worker) {
@@ -568,17 +601,15 @@ void Conv2D::BackwardParallel(const BackwardArgs& args) {
     else if (slot >= weight_first + dx_first && slot < weight_chunks + dx_first)
       chunk = slot - dx_first;
     if (chunk >= weight_chunks) {
-      size_t n0, n1;
-      InputGradChunk(args.batch, chunk - weight_chunks, &n0, &n1);
-      InputGradImages(args, n0, n1, mine);
+      const size_t n0 = (chunk - weight_chunks) * input_images_per_chunk_;
+      InputGradImages(args, n0, Min(args.batch, n0 + input_images_per_chunk_), class_dy, mine);
     } else if (images_split_weight_grad_) {
       const size_t n0 = chunk * weight_images_per_chunk_;
       ImagesBackward(args, n0, Min(args.batch, n0 + weight_images_per_chunk_),
                      args.scratch + partials_offset_ + chunk * filters_ * geometry_.patch_size(), false, mine,
                      mine + worker_rows_offset_, mine + worker_ws_offset_);
     } else {
-      const size_t taps = weight_chunk_order_[chunk];
-      WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
+      WeightGradTaps(args, weight_chunks_[chunk], class_dy, mine);
     }
   });
   if (images_split_weight_grad_) AddWeightPartials(args.pool, args.scratch + partials_offset_, weight_chunks);
@@ -635,70 +666,124 @@ void Conv2D::ImagesBackward(const BackwardArgs& args, size_t n0, size_t n1, floa
   }
 }
 
-// The input-gradient chunks of a batch: a third of the images left each,
-// between 2/3 and 1.5 times images_per_chunk_, so the last chunks are smaller
-// and threads finish together (a function of the batch only; much smaller
-// chunks cost more in all: GEMMs of a few rows per border class). Returns the
-// number of chunks; images [*n0, *n1) of chunk `chunk` when it is one.
-size_t Conv2D::InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const {
-  const size_t most = Max(1, images_per_chunk_ * 3 / 2), least = Min(most, Max(2, images_per_chunk_ * 2 / 3));
-  size_t i = 0;
-  for (size_t begin = 0; begin < batch; ++i) {
-    const size_t size = Min(batch - begin, Min(most, Max((batch - begin + 2) / 3, least)));
-    if (i == chunk) {
-      *n0 = begin;
-      *n1 = begin + size;
+// Images per input-gradient chunk: of the counts from half to twice
+// `target` (or up to an eighth of the batch), the one whose chunks' GEMMs
+// (class by class, tile by tile, as InputGradImages cuts them) cost least:
+// multiply-adds of the rows padded to the register tile the GEMM picks
+// (kernels::F32GemmRowTile), two more rows for a partial tile (whose rows are
+// packed), and a fixed cost per call; within 3 %, one that cuts the batch
+// evenly, else the count nearest the target (more chunks). With a partial tile per border class, chunks of a few
+// images cost up to 40 % more than the whole batch at once (the seed
+// network's third conv: 7 images 1.52 ms, 10 images 1.18 ms, all 50 1.15 ms;
+// for 28 x 28 images, 2 images per chunk cost 12 % more than 8 in calls).
+// dx does not depend on the cut: each image's rows add class by class in the
+// same order.
+size_t Conv2D::InputImagesPerChunk(size_t batch, size_t target) const {
+  // A GEMM call's own cost, in multiply-adds (about 0.2 us at this core's
+  // peak: choosing the tiles, packing a last narrow panel of B).
+  constexpr uint64_t kCallMultiplyAdds = 32768;
+  // The cost of one chunk of n images.
+  const auto chunk_cost = [&](size_t n) {
+    uint64_t cost = 0;
+    for (const RowClass& c : classes_) {
+      const kernels::Conv2DGeometry gc = ClassGeometry(c, batch);
+      const size_t k = gc.patch_size();
+      if (k == 0) continue;
+      const Segments seg = SegmentsOf(c, gc, kernel_w_);
+      const size_t rows = n * c.rows(1);
+      for (size_t q = 0; q < rows; q += c.tile_rows) {
+        const size_t m = Min(c.tile_rows, rows - q), h = Max(1, kernels::F32GemmRowTile(m, seg.width));
+        cost += uint64_t((m + h - 1) / h * h + (m % h != 0 ? 2 : 0)) * k * filters_ + kCallMultiplyAdds * seg.count;
+      }
     }
-    begin += size;
-  }
-  return i;
+    return cost;
+  };
+  const size_t lo = Max(1, Min(batch, target / 2)), hi = Max(lo, Min(batch, Max(target * 2, batch / 8)));
+  const auto cost_of = [&](size_t n) {
+    return batch / n * chunk_cost(n) + (batch % n ? chunk_cost(batch % n) : 0);
+  };
+  uint64_t least = std::numeric_limits<uint64_t>::max();
+  for (size_t n = lo; n <= hi; ++n) least = std::min(least, cost_of(n));
+  // Within 3 % of the cheapest: a count that cuts the batch in equal chunks
+  // (no short last one), then the one nearest the target (more chunks than
+  // the cheapest count when that one is larger).
+  const auto rank = [&](size_t v) { return (batch % v != 0) * batch + (v > target ? v - target : target - v); };
+  size_t best = lo;
+  bool found = false;
+  for (size_t n = lo; n <= hi; ++n)
+    if (cost_of(n) - least <= least / 32 && (!found || rank(n) < rank(best))) {
+      best = n;
+      found = true;
+    }
+  return best;
 }
 
-// dW += dY^T cols for the taps (ky, kx_begin .. + taps_per_chunk_) only.
-void Conv2D::WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const {
-  const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
+// The output gradient's rows class by class (each class's rows in their
+// order, ForEachRun), one chunk per class: the tiles of every chunk then read
+// their rows in place.
+void Conv2D::ClassOrderedRows(const BackwardArgs& args, float* class_dy) const {
+  args.pool->ParallelFor(classes_.size(), [&](size_t i, size_t) {
+    const RowClass& c = classes_[i];
+    float* out = class_dy + c.rows_before * args.batch * filters_;
+    ForEachRun(c, geometry_.out_h, geometry_.out_w, 0, c.rows(args.batch), [&](size_t r, size_t r_end, size_t at) {
+      memcpy(out + at * filters_, args.output_grad + r * filters_, (r_end - r) * filters_ * sizeof(float));
+    });
+  });
+}
+
+// dW += dY^T cols for the taps of `chunk` only.
+void Conv2D::WeightGradTaps(const BackwardArgs& args, const WeightChunk& chunk, const float* class_dy,
+                            float* mine) const {
   const size_t patch = geometry_.patch_size();
   const size_t in_c = geometry_.in_c;
-  const size_t kx_end = Min(kernel_w_, kx_begin + taps_per_chunk_);
-  float* gathered = mine + worker_rows_offset_;
   size_t kept_at = 0;  // where the class's columns start in columns_ (kept by Forward)
   for (const RowClass& c : classes_) {
     const size_t class_kw = c.x.k_end - c.x.k_begin, class_k = (c.y.k_end - c.y.k_begin) * class_kw * in_c;
     const size_t class_kept = kept_at;
     kept_at += c.rows(args.batch) * class_k;
-    if (ky < c.y.k_begin || ky >= c.y.k_end) continue;
-    const size_t kx0 = Max(kx_begin, c.x.k_begin), kx1 = Min(kx_end, c.x.k_end);
-    if (kx0 >= kx1) continue;
+    const size_t ky0 = Max(chunk.ky_begin, c.y.k_begin), ky1 = Min(chunk.ky_end, c.y.k_end);
+    const size_t kx0 = Max(chunk.kx_begin, c.x.k_begin), kx1 = Min(chunk.kx_end, c.x.k_end);
+    if (ky0 >= ky1 || kx0 >= kx1) continue;
     // The chunk's taps within the class's columns.
-    const size_t tap_column = ((ky - c.y.k_begin) * class_kw + (kx0 - c.x.k_begin)) * in_c;
+    const size_t tap_column = ((ky0 - c.y.k_begin) * class_kw + (kx0 - c.x.k_begin)) * in_c;
     kernels::Conv2DGeometry gs = geometry_;
     gs.batch = args.batch;
-    gs.kernel_h = 1;
-    gs.pad_top -= ky;  // may wrap: read as a signed offset
+    gs.kernel_h = ky1 - ky0;
+    gs.pad_top -= ky0;  // may wrap: read as a signed offset
     gs.kernel_w = kx1 - kx0;
     gs.pad_left -= kx0;
-    const size_t width = gs.patch_size();
+    const size_t width = gs.patch_size(), row_width = gs.kernel_w * in_c;
+    // Whole kernel rows are one run of dW's columns, else one GEMM per kernel row.
+    const bool whole_rows = gs.kernel_w == kernel_w_;
     const size_t class_rows = c.rows(args.batch);
-    const bool contiguous = class_rows == rows;
+    const float* dy = class_dy + c.rows_before * args.batch * filters_;
     for (size_t q0 = 0; q0 < class_rows; q0 += c.tile_rows) {
       const size_t q1 = Min(class_rows, q0 + c.tile_rows);
       // The taps' columns: read where Forward kept them, else rebuilt.
       const float* cols = keep_columns_ ? columns_ + class_kept + q0 * class_k + tap_column : mine;
-      const size_t ld = keep_columns_ ? class_k : width;
+      const size_t ld = keep_columns_ ? class_k : width, row_ld = keep_columns_ ? class_kw * in_c : row_width;
       if (!keep_columns_)
         ForEachRun(c, geometry_.out_h, geometry_.out_w, q0, q1, [&](size_t r, size_t r_end, size_t at) {
           kernels::F32Im2Col(gs, args.inputs[0], r, r_end, mine + at * width);
         });
-      const float* dy_tile =
-          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
-      kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy_tile, filters_, cols, ld,
-                       kernel_grad_ + (ky * kernel_w_ + kx0) * in_c, patch, true, mine + worker_ws_offset_);
+      float* dw = kernel_grad_ + (ky0 * kernel_w_ + kx0) * in_c;
+      if (whole_rows)
+        kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, width, q1 - q0, dy + q0 * filters_, filters_,
+                         cols, ld, dw, patch, true, mine + worker_ws_offset_);
+      else
+        for (size_t i = 0; i < gs.kernel_h; ++i)
+          kernels::F32Gemm(Transpose::kYes, Transpose::kNo, filters_, row_width, q1 - q0, dy + q0 * filters_,
+                           filters_, cols + i * row_ld, ld, dw + i * kernel_w_ * in_c, patch, true,
+                           mine + worker_ws_offset_);
     }
   }
 }
 
 // dx of images [n0, n1): zeroed, then their rows' dCols added class by class.
-void Conv2D::InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const {
+// The output gradient's rows from class_dy (class order), or gathered tile by
+// tile without it.
+void Conv2D::InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, const float* class_dy,
+                             float* mine) const {
   const size_t rows = geometry_.out_h * geometry_.out_w * args.batch;
   const size_t patch = geometry_.patch_size();
   const size_t image_floats = geometry_.in_h * geometry_.in_w * geometry_.in_c;
@@ -715,7 +800,9 @@ void Conv2D::InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, flo
     for (size_t q0 = n0 * per_image; q0 < n1 * per_image; q0 += c.tile_rows) {
       const size_t q1 = Min(n1 * per_image, q0 + c.tile_rows);
       const float* dy_tile =
-          DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_, gathered);
+          class_dy ? class_dy + (c.rows_before * args.batch + q0) * filters_
+                   : DyTile(c, geometry_.out_h, geometry_.out_w, q0, q1, contiguous, args.output_grad, filters_,
+                            gathered);
       // dCols [tile rows, k] = dY [tile rows, filters] x W [filters, k]
       for (size_t i = 0; i < seg.count; ++i)
         kernels::F32Gemm(Transpose::kNo, Transpose::kNo, q1 - q0, seg.width, filters_, dy_tile, filters_,

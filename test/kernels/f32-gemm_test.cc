@@ -297,6 +297,37 @@ TEST(F32GemmTiles, EveryFamilyGivesBitIdenticalResults) {
   CheckTilesBitIdentical(245, 80, 600, Transpose::kNo, Transpose::kNo, false, seed++);
 }
 
+// F32GemmRowTile names a height the family has: m rows of that height are
+// computed in one tile height (a fixed point), within the register file's
+// limit; the scalar loop has none (1); the default AVX-512 family's heights
+// (12, 10 or 8 by least padding; 16 for one-vector outputs) as the GEMM
+// picks them.
+TEST(F32GemmTiles, RowTileIsAHeightOfTheFamilyInUse) {
+  {
+    testing::ScopedBackend scalar(Backend::kScalar);
+    EXPECT_EQ(kernels::F32GemmRowTile(50, 80), 1u);
+  }
+  for (const auto& backend : testing::SimdCases()) {
+    testing::ScopedBackend scoped(backend);
+    for (const char* family : GemmTiles()) {
+      ScopedGemmTile tile(family);
+      for (const size_t n : {1, 10, 40, 80, 200, 1000})
+        for (size_t m = 1; m <= 130; ++m) {
+          const size_t h = kernels::F32GemmRowTile(m, n);
+          ASSERT_GE(h, 1u);
+          ASSERT_LE(h, 16u) << backend.name << " " << family;
+          EXPECT_EQ(kernels::F32GemmRowTile(h, n), h) << backend.name << " " << family << " m=" << m << " n=" << n;
+        }
+      if (backend.name.find("AVX3") != std::string::npos && std::string(family) == "12x2") {
+        EXPECT_EQ(kernels::F32GemmRowTile(50, 80), 10u);
+        EXPECT_EQ(kernels::F32GemmRowTile(63, 200), 8u);
+        EXPECT_EQ(kernels::F32GemmRowTile(120, 200), 12u);
+        EXPECT_EQ(kernels::F32GemmRowTile(7, 10), 16u);  // one vector of outputs: the tall narrow tile
+      }
+    }
+  }
+}
+
 TEST(F32GemmTiles, ForcingAFamilyAndBack) {
   for (const auto& backend : testing::AllCases()) {
     testing::ScopedBackend scoped(backend);

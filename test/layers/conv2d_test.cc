@@ -362,17 +362,22 @@ namespace {
 // that does not fill the last chunk, and a bias; the first two with batches of
 // several weight-gradient image chunks (partial dWs added in order), the
 // third with 23 images (input-gradient chunks on both sides of the half the
-// backward pass orders its chunks by).
+// backward pass orders its chunks by); kernel rows of 80 floats (weight
+// chunks of several kernel rows, columns kept by Forward) and of 640 (chunks
+// of two taps and three, within a kernel row); an unpadded one (a single class
+// of rows, whose output gradient the chunks read in place).
 TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   struct Case {
     size_t n, h, c, filters, stride;
     bool bias;
+    Padding padding = Padding::kSame;
   };
   for (const Case& k : {Case{5, 28, 1, 10, 2, false}, Case{3, 14, 10, 40, 2, true}, Case{7, 7, 40, 80, 1, false},
-                        Case{2, 7, 16, 8, 1, true}, Case{12, 14, 10, 40, 2, false}, Case{23, 7, 40, 80, 1, false}}) {
+                        Case{2, 7, 16, 8, 1, true}, Case{12, 14, 10, 40, 2, false}, Case{23, 7, 40, 80, 1, false},
+                        Case{2, 7, 128, 16, 1, true}, Case{4, 9, 16, 12, 1, true, Padding::kValid}}) {
     Conv2DOptions o;
     o.stride_h = o.stride_w = k.stride;
-    o.padding = Padding::kSame;
+    o.padding = k.padding;
     o.use_bias = k.bias;
     testing::ExpectSameResultsForEveryThreadCount([&] { return std::make_unique<Conv2D>(k.filters, 5, 5, o); },
                                                   {Shape(k.n, k.h, k.h, k.c)}, true,

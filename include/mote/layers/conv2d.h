@@ -88,6 +88,7 @@ class Conv2D final : public Layer {
     AxisRun y, x;
     bool column_border;  // x drops kernel columns: GEMMs go one kernel row at a time
     size_t tile_rows;    // rows (output pixels) of this class per im2col tile
+    size_t rows_before;  // per image, rows of the classes before this one (class order)
     // Rows (output pixels) of this class in a batch.
     size_t rows(size_t batch) const { return batch * (y.out_end - y.out_begin) * (x.out_end - x.out_begin); }
   };
@@ -119,14 +120,24 @@ class Conv2D final : public Layer {
   BufferHandle panels_handle_;
   std::unique_ptr<conv_rows::PanelWeights> panels_;
   void BackwardParallel(const BackwardArgs& args);
-  // BackwardParallel's chunks: dW of taps (ky, kx_begin ..) and dx of images
-  // [n0, n1), with the worker's scratch `mine`.
-  void WeightGradTaps(const BackwardArgs& args, size_t ky, size_t kx_begin, float* mine) const;
-  void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, float* mine) const;
-  size_t InputGradChunk(size_t batch, size_t chunk, size_t* n0, size_t* n1) const;
-  std::vector<size_t> weight_chunk_order_;  // taps chunks (ky * groups + group), largest first
+  // A weight-gradient chunk of BackwardParallel: the columns of dW of kernel
+  // rows [ky_begin, ky_end) x kernel columns [kx_begin, kx_end).
+  struct WeightChunk {
+    size_t ky_begin, ky_end, kx_begin, kx_end;
+  };
+  // BackwardParallel's chunks: dW of one WeightChunk and dx of images
+  // [n0, n1), reading the output gradient in class order (`class_dy`: each
+  // class's rows one after the other, ClassOrderedRows), with the worker's
+  // scratch `mine`.
+  void WeightGradTaps(const BackwardArgs& args, const WeightChunk& chunk, const float* class_dy, float* mine) const;
+  void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, const float* class_dy, float* mine) const;
+  size_t InputImagesPerChunk(size_t batch, size_t target) const;
+  // The output gradient's rows class by class into class_dy, on the pool.
+  void ClassOrderedRows(const BackwardArgs& args, float* class_dy) const;
+  std::vector<WeightChunk> weight_chunks_;  // largest first
   bool parallel_ = false;
-  size_t taps_per_chunk_ = 1, images_per_chunk_ = 1;
+  size_t input_images_per_chunk_ = 1;  // dx chunks: this many images each, the last one fewer
+  size_t class_dy_offset_ = 0;  // into scratch: the output gradient in class order
   // Narrow kernel rows: dW by chunks of weight_images_per_chunk_ images, each
   // into a partial dW at partials_offset_ in scratch, added in chunk order
   // (AddWeightPartials) with any thread count.

@@ -96,6 +96,8 @@ void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, 
                     ChooseTiles(m, n), packed_b);
 }
 
+size_t F32GemmRowTile(size_t m, size_t n) { return ChooseTiles(m, n).mr; }
+
 size_t F32GemmTiles(const char** names, size_t capacity) {
   const char* active = ActiveFamily().name;
   size_t count = 0;

@@ -50,6 +50,12 @@ void F32GemmPackedB(Transpose ta, size_t m, size_t n, size_t k, const float* a, 
   scalar_backend::F32Gemm(ta, Transpose::kNo, m, n, k, a, lda, packed_b, n, c, ldc, accumulate, workspace);
 }
 
+size_t F32GemmRowTile(size_t m, size_t n) {
+  (void)m;
+  (void)n;
+  return 1;
+}
+
 size_t F32GemmTiles(const char** names, size_t capacity) {
   if (capacity > 0) names[0] = "scalar";  // one loop nest, no register tile
   return 1;
