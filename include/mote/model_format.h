@@ -141,6 +141,20 @@ typedef struct MoteTensorRecord {
  * Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
  * microcontroller builds do. */
 #define MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS 2
+/* CONV2D params[7], int8 only, a flag added to MOTE_CONV2D_WEIGHTS_PANELS
+ * or MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS: the bias tensor (input 2) is
+ * [1 + (kh + 1) * (kw + 1)][Cout]: row 0 the bias, then the weights' tap
+ * sums as a 2-D prefix table, S[a][b][j] = sum over ky < a, kx < b, ci of
+ * w(j, ky, kx, ci) (wrapping int32; row a = 0 and column b = 0 are zeros;
+ * the runtime checks every entry against the weights at load). The runtime
+ * then multiplies only the kernel rows inside the image (a window's taps
+ * that fall in the top / bottom padding are skipped, their zero-point
+ * products added back from S), and takes the weight sums its VNNI kernels
+ * need from S instead of summing the weights on every run. Scratch: as
+ * without the flag, rounded up to 16 bytes, then 2 * Cout int32. Runtimes
+ * from before this flag refuse it (MOTE_RT_BAD_PARAMS), as microcontroller
+ * builds do. */
+#define MOTE_CONV2D_WEIGHTS_TAP_SUMS 4
 
 /* DENSE params[0] (weight layout): 0 = [Cout][F]; this value = the host
  * layout of `mote export --target host` for fp32 dense ops (hosted runtimes

@@ -27,7 +27,8 @@ using I8Buffer = BasicBuffer<int8_t>;
 std::vector<RowsShape> PanelShapes() {
   std::vector<RowsShape> shapes = RowsShapes();
   // The seed network's convs (rows, Cout, K) and row counts around the
-  // register blocks (4, 8) with 1..5 panels.
+  // register blocks (4, 8) with 1..5 panels (tiles of even heights: 17 rows
+  // of one panel as 6 6 5, 5 rows of five as 3 2).
   for (const RowsShape& s : std::vector<RowsShape>{{49, 80, 1000, 1000, 1000, 80},
                                                    {21, 80, 600, 600, 600, 80},
                                                    {49, 40, 250, 250, 250, 40},
@@ -37,7 +38,9 @@ std::vector<RowsShape> PanelShapes() {
                                                    {7, 16, 4, 4, 4, 16},
                                                    {6, 48, 30, 30, 30, 50},
                                                    {23, 40, 120, 120, 120, 40},
-                                                   {11, 35, 60, 61, 60, 35}})
+                                                   {11, 35, 60, 61, 60, 35},
+                                                   {17, 16, 12, 12, 12, 16},
+                                                   {5, 80, 200, 200, 200, 80}})
     shapes.push_back(s);
   return shapes;
 }
@@ -202,6 +205,22 @@ void RunI8Panels(const I8Case& c, I8Buffer* out, bool runs = false) {
                          I8Ldp(c.s), c.rq, out->data(), c.s.ldc);
 }
 
+// Each channel's sum of its k weights (I8Requant::weight_sums).
+std::vector<int32_t> WeightSums(const I8Case& c) {
+  std::vector<int32_t> sums(c.s.n, 0);
+  for (size_t j = 0; j < c.s.n; ++j)
+    for (size_t p = 0; p < c.s.k; ++p) sums[j] += c.w[j * c.s.ldw + p];
+  return sums;
+}
+
+// The same call with the weight sums given (the VNNI variant then sums
+// none itself).
+void RunI8PanelsWithSums(I8Case c, I8Buffer* out, bool runs) {
+  const std::vector<int32_t> sums = WeightSums(c);
+  c.rq.weight_sums = sums.data();
+  RunI8Panels(c, out, runs);
+}
+
 void ExpectSameBytes(const I8Buffer& want, const I8Buffer& got) {
   ASSERT_TRUE(got.GuardIntact());
   for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(int(got[i]), int(want[i])) << "element " << i;
@@ -235,10 +254,12 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
     for (const auto& bc : SimdCases()) {
       SCOPED_TRACE(bc.name + " " + Describe(s));
       ScopedBackend backend(bc);
-      for (const bool runs : {false, true}) {
+      for (const bool runs : {false, true})
+      for (const bool given_sums : {false, true}) {
         SCOPED_TRACE(runs ? "runs" : "rows");
+        SCOPED_TRACE(given_sums ? "weight sums given" : "");
         I8Buffer got = I8Output(s);
-        RunI8Panels(c, &got, runs);
+        given_sums ? RunI8PanelsWithSums(c, &got, runs) : RunI8Panels(c, &got, runs);
         ExpectSameBytes(want, got);
       }
     }
@@ -267,9 +288,10 @@ TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {
     for (const auto& bc : testing::AllCases()) {
       SCOPED_TRACE(bc.name);
       ScopedBackend backend(bc);
-      for (const bool runs : {false, true}) {
+      for (const bool runs : {false, true})
+      for (const bool given_sums : {false, true}) {
         I8Buffer got = I8Output(s);
-        RunI8Panels(c, &got, runs);
+        given_sums ? RunI8PanelsWithSums(c, &got, runs) : RunI8Panels(c, &got, runs);
         ExpectSameBytes(want, got);
       }
     }

@@ -354,6 +354,14 @@ TEST(LoaderTest, BadOpRecords) {
          op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;  // an int8-only layout
          op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
        }, MOTE_RT_BAD_PARAMS},
+      {"tap sums, fp32", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS | MOTE_CONV2D_WEIGHTS_TAP_SUMS;  // int8 only
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+       }, MOTE_RT_BAD_PARAMS},
+      {"unknown flag", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS | 8;
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+       }, MOTE_RT_BAD_PARAMS},
       {"host layout, weights not in panels", [](GraphBuilder&, MoteOpRecord& op) {
          op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
        }, MOTE_RT_BAD_SHAPE},
