@@ -115,10 +115,10 @@ struct I8Requant {
   const int32_t* shift;
   int32_t out_zero_point;
   int32_t out_min, out_max;
-  // I8PanelRows only, optional: weight_sums[j] = the sum of channel j's
-  // weights over the k taps the call multiplies (wrapping int32), which the
-  // VNNI variant would otherwise sum itself (its activations are offset by
-  // 128). Never changes a result; must be exact when given.
+  // I8PanelRows and I8DenseRows, optional: weight_sums[j] = the sum of
+  // channel j's weights over the k taps the call multiplies (wrapping int32),
+  // which the VNNI variants would otherwise sum themselves (their activations
+  // are offset by 128). Never changes a result; must be exact when given.
   const int32_t* weight_sums = nullptr;
 };
 // The exact requantization every backend must reproduce bit for bit.

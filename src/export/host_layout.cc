@@ -2,7 +2,8 @@
 // --target host`; include/mote/export.h): CONV2D weights in output-channel
 // panels (MOTE_CONV2D_WEIGHTS_PANELS in include/mote/model_format.h), fp32
 // DENSE weights input-major (MOTE_DENSE_WEIGHTS_INPUT_MAJOR); int8 conv
-// biases followed by the weights' tap sums (MOTE_CONV2D_WEIGHTS_TAP_SUMS).
+// biases followed by the weights' tap sums (MOTE_CONV2D_WEIGHTS_TAP_SUMS),
+// int8 dense ones by the weight sums (MOTE_DENSE_WEIGHT_SUMS).
 #include <cstring>
 #include <vector>
 
@@ -70,13 +71,37 @@ Status AppendTapSums(ExportGraph* graph, const ExportOp& op, const ExportTensor&
   return Status::Ok();
 }
 
-// An fp32 dense op's weights [Cout][F] -> [F][Cout], flagged; int8 ones and
-// the trainable tail's keep the default layout.
+// An int8 dense op's bias [Cout] -> [2][Cout], the bias then each channel's
+// weight sum (MOTE_DENSE_WEIGHT_SUMS).
+Status AppendDenseWeightSums(ExportGraph* graph, ExportOp& op, const ExportTensor& w) {
+  if (op.inputs.size() < 3 || op.inputs[2] < 0 || size_t(op.inputs[2]) >= graph->tensors.size())
+    return InvalidArgument("export: an int8 dense op without its bias");
+  ExportTensor& bias = graph->tensors[size_t(op.inputs[2])];
+  const size_t cout = w.dims[0], features = w.dims[1];
+  if (bias.dtype != MOTE_DTYPE_I32 || bias.kind != MOTE_TENSOR_CONSTANT || bias.data.size() != cout * 4)
+    return InvalidArgument("export: int8 dense bias");
+  std::vector<uint32_t> rows(2 * cout, 0);
+  std::memcpy(rows.data(), bias.data.data(), cout * 4);
+  const int8_t* values = reinterpret_cast<const int8_t*>(w.data.data());
+  for (size_t j = 0; j < cout; ++j)
+    for (size_t p = 0; p < features; ++p) rows[cout + j] += uint32_t(int32_t(values[j * features + p]));
+  bias.data.resize(rows.size() * 4);
+  std::memcpy(bias.data.data(), rows.data(), bias.data.size());
+  bias.dims = {2, uint32_t(cout)};
+  op.params[0] = MOTE_DENSE_WEIGHT_SUMS;
+  return Status::Ok();
+}
+
+// An fp32 dense op's weights [Cout][F] -> [F][Cout], flagged; int8 ones get
+// their weight sums; the trainable tail's keep the default layout.
 Status TransposeDense(ExportGraph* graph, ExportOp& op) {
   if (op.trainable || op.bias_trainable) return Status::Ok();
   if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
     return InvalidArgument("export: a dense op without its weights");
   ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
+  if (w.dtype == MOTE_DTYPE_I8 && w.kind == MOTE_TENSOR_CONSTANT && w.dims.size() == 2 &&
+      w.data.size() == w.bytes())
+    return AppendDenseWeightSums(graph, op, w);
   if (w.dtype != MOTE_DTYPE_F32) return Status::Ok();
   if (w.kind != MOTE_TENSOR_CONSTANT || w.dims.size() != 2 || w.data.size() != w.bytes())
     return InvalidArgument("export: dense weights");

@@ -445,7 +445,8 @@ TEST(LoaderTest, OpSpecificChecks) {
   EXPECT_EQ(dense({6, 4}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_OK);
   EXPECT_EQ(dense({4, 6}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_BAD_SHAPE);
   EXPECT_EQ(dense({6, 4}, 4), MOTE_RT_BAD_SHAPE);
-  EXPECT_EQ(dense({4, 6}, 4, 2), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(dense({4, 6}, 4, MOTE_DENSE_WEIGHT_SUMS), MOTE_RT_BAD_PARAMS);  // int8 only
+  EXPECT_EQ(dense({4, 6}, 4, 3), MOTE_RT_BAD_PARAMS);
   EXPECT_EQ(dense({4, 6}, 4, 0, 1), MOTE_RT_BAD_PARAMS);
 
   const auto unary = [](MoteOpType type, MoteDType in_dtype, std::vector<uint32_t> in_dims, MoteDType out_dtype,

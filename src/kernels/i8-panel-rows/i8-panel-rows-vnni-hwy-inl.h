@@ -80,18 +80,15 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* run, size_t g, size_t
 // the channel's weight sum (the activations' offset).
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
                                                   rows::VnniChannels* chn) {
-  alignas(64) int32_t sum[kPanelChannels], bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
-  _mm512_store_si512(sum, weight_sums);
-  for (size_t j = 0; j < kPanelChannels; ++j) {
-    const size_t ch = q * kPanelChannels + j;
-    const bool real = ch < n;
-    bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
-    multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
-    shift[j] = real ? rq.shift[ch] : 1;
-  }
+  // Masked loads: nothing past channel n is read (a row class calls this
+  // once per group of panels, so no scalar loop).
+  const size_t c0 = q * kPanelChannels, cols = n - c0 < kPanelChannels ? n - c0 : kPanelChannels;
+  const __mmask16 real = __mmask16((1u << cols) - 1u);
+  const __m512i bias = _mm512_maskz_loadu_epi32(real, rq.bias + c0);
+  const __m512i mult = _mm512_mask_loadu_epi32(_mm512_set1_epi32(int32_t(1) << 30), real, rq.multiplier + c0);
+  const __m512i sh = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), real, rq.shift + c0);
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
-  chn->bias = _mm512_load_si512(bias);
-  const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
+  chn->bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
   chn->multiplier_even = _mm512_and_si512(mult, low32);
   chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
   chn->shift_even = _mm512_and_si512(sh, low32);
