@@ -165,8 +165,8 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       // The host layout, int8, kernel rows of whole 4-byte groups (or padded
       // to them in the weights, or just one): the input padded on every side
       // (read in place, no im2col; padded rows: and the bytes the last kernel
-      // row's padding taps read; tap sums: then a row class's bias and
-      // weight sums, 16-aligned), and for the plain panels an im2col tile of
+      // row's padding taps read; tap sums: then a row class's weight sums
+      // and skipped weight sums, 16-aligned), and for the plain panels an im2col tile of
       // the rows that fit it (a runtime without that path runs those).
       if (x.dims.size() != 3) return InvalidArgument("export: conv2d shapes");
       const uint64_t run = uint64_t(p[1]) * x.dims[2];

@@ -46,8 +46,8 @@ size_t I8RunBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
 uint64_t I8PaddedInputBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
   return uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c + (I8RunBytes(op, g) - g.kernel_w * g.in_c);
 }
-// With tap sums: a row class's bias and weight sums ([Cout] int32 each) after
-// the padded input.
+// With tap sums: a row class's weight sums and skipped weight sums ([Cout]
+// int32 each) after the padded input.
 uint64_t I8ClassSumsOffset(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
   return (I8PaddedInputBytes(op, g) + 15) / 16 * 16;
 }
@@ -165,22 +165,28 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
                                     g.stride_h * row_bytes, w, stride, rq, y, cout);
       // Row classes: only the kernel rows inside the image. Their padding
       // taps read the zero point zp, whose products zp * w the bias takes
-      // back over all taps: add back those of the skipped rows.
-      int32_t* class_bias = reinterpret_cast<int32_t*>(scratch + I8ClassSumsOffset(op, g));
-      int32_t* class_sums = class_bias + cout;
-      const uint32_t zp = uint32_t(In(m, op, 0).zero_point);
+      // back over all taps: the kernel adds back those of the skipped rows.
+      int32_t* class_sums = reinterpret_cast<int32_t*>(scratch + I8ClassSumsOffset(op, g));
+      int32_t* class_skipped = class_sums + cout;
       ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t begin, size_t end) {
         kernels::I8Requant part = rq;
         if (gc.kernel_h != g.kernel_h) {
-          const int32_t* above = TapSumRow(bias, g, cout, ky0, g.kernel_w);
-          const int32_t* below = TapSumRow(bias, g, cout, ky0 + gc.kernel_h, g.kernel_w);
+          // uint32: wrapping, as the table's; adds only and no aliasing, so
+          // the loop vectorizes (the zp multiply, in it, did not: SSE2 has no
+          // 32-bit one; the kernel does it).
+          const uint32_t* __restrict above = reinterpret_cast<const uint32_t*>(TapSumRow(bias, g, cout, ky0, g.kernel_w));
+          const uint32_t* __restrict below =
+              reinterpret_cast<const uint32_t*>(TapSumRow(bias, g, cout, ky0 + gc.kernel_h, g.kernel_w));
+          const uint32_t* __restrict all = reinterpret_cast<const uint32_t*>(all_sums);
+          uint32_t* __restrict sums = reinterpret_cast<uint32_t*>(class_sums);
+          uint32_t* __restrict skipped = reinterpret_cast<uint32_t*>(class_skipped);
           for (size_t j = 0; j < cout; ++j) {
-            const uint32_t sums = uint32_t(below[j]) - uint32_t(above[j]);
-            class_sums[j] = int32_t(sums);
-            class_bias[j] = int32_t(uint32_t(bias[j]) + zp * (uint32_t(all_sums[j]) - sums));
+            sums[j] = below[j] - above[j];
+            skipped[j] = all[j] - (below[j] - above[j]);
           }
-          part.bias = class_bias;
           part.weight_sums = class_sums;
+          part.skipped_weight_sums = class_skipped;
+          part.skipped_input = In(m, op, 0).zero_point;
         }
         const size_t oy = begin / g.out_w;
         kernels::I8PanelRows(end - begin, cout, gc.kernel_h * run, scratch + (oy * g.stride_h + ky0) * row_bytes,

@@ -213,11 +213,23 @@ std::vector<int32_t> WeightSums(const I8Case& c) {
   return sums;
 }
 
-// The same call with the weight sums given (the VNNI variant then sums
-// none itself).
-void RunI8PanelsWithSums(I8Case c, I8Buffer* out, bool runs) {
+// The same call with the weight sums given (the VNNI variant then sums none
+// itself) and, with `skipped`, part of the bias moved into skipped taps'
+// products (I8Requant::skipped_weight_sums: random sums times -9): the same
+// outputs.
+void RunI8PanelsWithSums(I8Case c, I8Buffer* out, bool runs, bool skipped = false) {
   const std::vector<int32_t> sums = WeightSums(c);
   c.rq.weight_sums = sums.data();
+  std::vector<int32_t> skipped_sums(c.s.n), bias(c.bias);
+  if (skipped) {
+    for (size_t j = 0; j < c.s.n; ++j) {
+      skipped_sums[j] = int32_t(j * 7919 % 2001) - 1000;
+      bias[j] -= -9 * skipped_sums[j];
+    }
+    c.rq.bias = bias.data();
+    c.rq.skipped_weight_sums = skipped_sums.data();
+    c.rq.skipped_input = -9;
+  }
   RunI8Panels(c, out, runs);
 }
 
@@ -238,6 +250,8 @@ TEST(I8PanelRowsTest, ScalarMatchesDenseRowsBitForBit) {
       SCOPED_TRACE(runs ? "runs" : "rows");
       RunI8Panels(c, &got, runs);
       ExpectSameBytes(want, got);
+      RunI8PanelsWithSums(c, &got, runs, true);  // the reference with skipped taps' sums
+      ExpectSameBytes(want, got);
     }
   }
 }
@@ -255,11 +269,11 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
       SCOPED_TRACE(bc.name + " " + Describe(s));
       ScopedBackend backend(bc);
       for (const bool runs : {false, true})
-      for (const bool given_sums : {false, true}) {
+      for (const int given : {0, 1, 2}) {  // nothing, the weight sums, and skipped taps' sums
         SCOPED_TRACE(runs ? "runs" : "rows");
-        SCOPED_TRACE(given_sums ? "weight sums given" : "");
+        SCOPED_TRACE(given == 0 ? "" : (given == 1 ? "weight sums given" : "weight sums and skipped taps given"));
         I8Buffer got = I8Output(s);
-        given_sums ? RunI8PanelsWithSums(c, &got, runs) : RunI8Panels(c, &got, runs);
+        given == 0 ? RunI8Panels(c, &got, runs) : RunI8PanelsWithSums(c, &got, runs, given == 2);
         ExpectSameBytes(want, got);
       }
     }
@@ -289,9 +303,9 @@ TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {
       SCOPED_TRACE(bc.name);
       ScopedBackend backend(bc);
       for (const bool runs : {false, true})
-      for (const bool given_sums : {false, true}) {
+      for (const int given : {0, 1, 2}) {
         I8Buffer got = I8Output(s);
-        given_sums ? RunI8PanelsWithSums(c, &got, runs) : RunI8Panels(c, &got, runs);
+        given == 0 ? RunI8Panels(c, &got, runs) : RunI8PanelsWithSums(c, &got, runs, given == 2);
         ExpectSameBytes(want, got);
       }
     }

@@ -77,7 +77,8 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* run, size_t g, size_t
 
 // The requantization constants of channels [16q, 16q + 16) (those past n
 // get any valid ones: their outputs are dropped), the bias less 128 times
-// the channel's weight sum (the activations' offset).
+// the channel's weight sum (the activations' offset), plus the skipped taps'
+// products if given.
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
                                                   rows::VnniChannels* chn) {
   // Masked loads: nothing past channel n is read (a row class calls this
@@ -89,6 +90,9 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q,
   const __m512i sh = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), real, rq.shift + c0);
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
   chn->bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
+  if (rq.skipped_weight_sums != nullptr)
+    chn->bias = _mm512_add_epi32(chn->bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
+                                                               _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
   chn->multiplier_even = _mm512_and_si512(mult, low32);
   chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
   chn->shift_even = _mm512_and_si512(sh, low32);
@@ -276,7 +280,9 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
     const size_t c0 = q0 * kPanelChannels;
     const I8Requant part{rq.bias + c0,      rq.multiplier + c0, rq.shift + c0,
                          rq.out_zero_point, rq.out_min,         rq.out_max,
-                         rq.weight_sums != nullptr ? rq.weight_sums + c0 : nullptr};
+                         rq.weight_sums != nullptr ? rq.weight_sums + c0 : nullptr,
+                         rq.skipped_weight_sums != nullptr ? rq.skipped_weight_sums + c0 : nullptr,
+                         rq.skipped_input};
     const int8_t* wq = w + q0 * ldp;
     switch (group) {
       case 1: VnniPanelRowsOf<1>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
