@@ -115,6 +115,17 @@ struct I8Requant {
   const int32_t* shift;
   int32_t out_zero_point;
   int32_t out_min, out_max;
+  // I8PanelRows and I8DenseRows, optional: weight_sums[j] = the sum of
+  // channel j's weights over the k taps the call multiplies (wrapping int32),
+  // which the VNNI variants would otherwise sum themselves (their activations
+  // are offset by 128). Never changes a result; must be exact when given.
+  const int32_t* weight_sums = nullptr;
+  // I8PanelRows only, optional: the sums of channel j's weights over taps the
+  // call skips whose input would be `skipped_input` (a conv's padding, read
+  // as its zero point): the bias of the taps it multiplies is then bias[j] +
+  // skipped_input * skipped_weight_sums[j] (wrapping int32).
+  const int32_t* skipped_weight_sums = nullptr;
+  int32_t skipped_input = 0;
 };
 // The exact requantization every backend must reproduce bit for bit.
 inline int32_t I8RequantizeOne(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point, int32_t lo,
@@ -170,10 +181,11 @@ constexpr size_t F32ConvPanelsPaddedWidth(const Conv2DGeometry& g) { return (g.o
 template <typename T>
 inline void PadConvInputRow(const Conv2DGeometry& g, size_t width, const T* row, T pad, T* dst) {
   const size_t columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
-  const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c;
+  // In locals: int8 stores may alias g, which the loops would reload after each.
+  const size_t left = g.pad_left * g.in_c, inside = columns * g.in_c, total = width * g.in_c;
   for (size_t i = 0; i < left; ++i) dst[i] = pad;
   __builtin_memcpy(dst + left, row, inside * sizeof(T));
-  for (size_t i = left + inside; i < width * g.in_c; ++i) dst[i] = pad;
+  for (size_t i = left + inside; i < total; ++i) dst[i] = pad;
 }
 // Floats of `padded` (0 for a pointwise conv).
 inline size_t F32ConvPanelsPaddedFloats(const Conv2DGeometry& g) {

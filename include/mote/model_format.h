@@ -141,6 +141,20 @@ typedef struct MoteTensorRecord {
  * Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
  * microcontroller builds do. */
 #define MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS 2
+/* CONV2D params[7], int8 only, a flag added to MOTE_CONV2D_WEIGHTS_PANELS
+ * or MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS: the bias tensor (input 2) is
+ * [1 + (kh + 1) * (kw + 1)][Cout]: row 0 the bias, then the weights' tap
+ * sums as a 2-D prefix table, S[a][b][j] = sum over ky < a, kx < b, ci of
+ * w(j, ky, kx, ci) (wrapping int32; row a = 0 and column b = 0 are zeros;
+ * the runtime checks every entry against the weights at load). The runtime
+ * then multiplies only the kernel rows inside the image (a window's taps
+ * that fall in the top / bottom padding are skipped, their zero-point
+ * products added back from S), and takes the weight sums its VNNI kernels
+ * need from S instead of summing the weights on every run. Scratch: as
+ * without the flag, rounded up to 16 bytes, then 2 * Cout int32. Runtimes
+ * from before this flag refuse it (MOTE_RT_BAD_PARAMS), as microcontroller
+ * builds do. */
+#define MOTE_CONV2D_WEIGHTS_TAP_SUMS 4
 
 /* DENSE params[0] (weight layout): 0 = [Cout][F]; this value = the host
  * layout of `mote export --target host` for fp32 dense ops (hosted runtimes
@@ -148,13 +162,22 @@ typedef struct MoteTensorRecord {
  * weights [F][Cout], the transpose, so the runtime reads one weight row per
  * input and skips the rows of zero inputs (kernels::F32DenseInputMajor). */
 #define MOTE_DENSE_WEIGHTS_INPUT_MAJOR 1
+/* DENSE params[0], int8 only (hosted runtimes only, written by `mote export
+ * --target host`): weights [Cout][F] as the default, the bias tensor [2][Cout]:
+ * row 0 the bias, row 1 each channel's weight sum (wrapping int32; the
+ * runtime checks it against the weights at load), which the VNNI kernel needs
+ * (its activations are offset by 128) and then does not compute on every run.
+ * Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
+ * microcontroller builds do. */
+#define MOTE_DENSE_WEIGHT_SUMS 2
 
 typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
    * for int8), requant [2*Cout] (int8 only). p: kernel_h, kernel_w, stride_h,
    * stride_w, pad_top, pad_left, tile_rows (im2col rows per tile, >= 1),
    * weight layout (0, MOTE_CONV2D_WEIGHTS_PANELS or, int8,
-   * MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS).
+   * MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; int8 host layouts with
+   * MOTE_CONV2D_WEIGHTS_TAP_SUMS added).
    * Scratch: tile_rows * kh*kw*Cin elements of the input dtype (int8: at
    * least that; exporters give round_up(kh*kw*Cin, 4) bytes per row, for
    * two rows). fp32 only: tile_rows MOTE_CONV2D_KERNEL_ROW_TILES, one kernel
@@ -168,7 +191,8 @@ typedef enum MoteOpType {
   MOTE_OP_DEPTHWISE_CONV2D = 2,
   /* in: x [F] (any shape, read flat), weights [Cout][F], bias [Cout],
    * requant [2*Cout] (int8). p: weight layout (0, or
-   * MOTE_DENSE_WEIGHTS_INPUT_MAJOR). No scratch. */
+   * MOTE_DENSE_WEIGHTS_INPUT_MAJOR, or int8 MOTE_DENSE_WEIGHT_SUMS). No
+   * scratch. */
   MOTE_OP_DENSE = 3,
   /* in: x [H,W,C]. p: pool_h, pool_w, stride_h, stride_w, pad_top, pad_left.
    * Padding never takes part (max over / mean of in-bounds pixels). int8:

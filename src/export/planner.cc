@@ -147,7 +147,10 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
     }
     const size_t patch = size_t(w.dims[1]) * w.dims[2] * w.dims[3];
     const size_t row_bytes = patch * export_internal::DTypeBytes(x.dtype);
-    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_F32) {
+    // The host layouts (int8: with or without tap sums).
+    const int32_t layout = op.params[7] & ~MOTE_CONV2D_WEIGHTS_TAP_SUMS;
+    const bool tap_sums = (op.params[7] & MOTE_CONV2D_WEIGHTS_TAP_SUMS) != 0;
+    if (layout == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_F32) {
       // The host layout, fp32: the input padded left and right (no im2col).
       const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
       const uint64_t bytes = uint64_t(x.dims[0]) * width * x.dims[2] * 4;
@@ -156,26 +159,28 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }
-    const bool padded_rows = op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
-    if (padded_rows || (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_I8 &&
+    const bool padded_rows = layout == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
+    if (padded_rows || (layout == MOTE_CONV2D_WEIGHTS_PANELS && x.dtype == MOTE_DTYPE_I8 &&
                         x.dims.size() == 3 && (uint64_t(p[1]) * x.dims[2] % 4 == 0 || p[0] == 1))) {
       // The host layout, int8, kernel rows of whole 4-byte groups (or padded
       // to them in the weights, or just one): the input padded on every side
       // (read in place, no im2col; padded rows: and the bytes the last kernel
-      // row's padding taps read), and for the plain panels an im2col tile of
+      // row's padding taps read; tap sums: then a row class's weight sums
+      // and skipped weight sums, 16-aligned), and for the plain panels an im2col tile of
       // the rows that fit it (a runtime without that path runs those).
       if (x.dims.size() != 3) return InvalidArgument("export: conv2d shapes");
       const uint64_t run = uint64_t(p[1]) * x.dims[2];
       const uint64_t height = uint64_t(y.dims[0] - 1) * uint32_t(p[2]) + uint32_t(p[0]);
       const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
-      const uint64_t padded = height * width * x.dims[2] + (padded_rows ? (run + 3) / 4 * 4 - run : 0);
+      uint64_t padded = height * width * x.dims[2] + (padded_rows ? (run + 3) / 4 * 4 - run : 0);
+      if (tap_sums) padded = (padded + 15) / 16 * 16 + 8 * uint64_t(y.dims[2]);
       const uint64_t bytes = padded_rows ? padded : std::max<uint64_t>(padded, row_bytes);
       if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
       op.params[6] = padded_rows ? 1 : int32_t(std::min<uint64_t>(rows, bytes / row_bytes));
       op.scratch_bytes = uint32_t(bytes);
       continue;
     }
-    if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS) {
+    if (layout == MOTE_CONV2D_WEIGHTS_PANELS) {
       // The host layout, int8: as many whole im2col rows as fit, at least one.
       const size_t tile_rows = std::min(rows, std::max<size_t>(1, max_tile_bytes / row_bytes));
       if (uint64_t(tile_rows) * row_bytes > 0xFFFFFFFFu) return OutOfRange("export: an im2col tile beyond 4 GiB");

@@ -47,8 +47,10 @@ inline void I8PanelRowsReference(size_t m, size_t n, size_t k, const int8_t* a, 
       for (size_t p = 0; p < k; ++p)
         sum += uint32_t(int32_t(ai[(p / segment) * segment_stride + p % segment]) *
                         int32_t(w[I8PanelIndex(j, p, ldp)]));
-      c[i * ldc + j] = int8_t(I8RequantizeOne(int32_t(uint32_t(rq.bias[j]) + sum), rq.multiplier[j], rq.shift[j],
-                                              rq.out_zero_point, rq.out_min, rq.out_max));
+      const uint32_t skipped =
+          rq.skipped_weight_sums != nullptr ? uint32_t(rq.skipped_input) * uint32_t(rq.skipped_weight_sums[j]) : 0u;
+      c[i * ldc + j] = int8_t(I8RequantizeOne(int32_t(uint32_t(rq.bias[j]) + skipped + sum), rq.multiplier[j],
+                                              rq.shift[j], rq.out_zero_point, rq.out_min, rq.out_max));
     }
   }
 }

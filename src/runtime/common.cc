@@ -87,8 +87,9 @@ mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord&
   return ok ? MOTE_RT_OK : MOTE_RT_BAD_TENSOR;
 }
 
-mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k) {
-  if (ElementsOf(In(m, op, 2)) != channels) return MOTE_RT_BAD_SHAPE;
+mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k,
+                                   uint32_t bias_rows) {
+  if (ElementsOf(In(m, op, 2)) != uint64_t(channels) * bias_rows) return MOTE_RT_BAD_SHAPE;
   if (!ComputesI8(In(m, op, 0))) return MOTE_RT_OK;
   MOTE_RT_TRY(CheckI8Clamp(op));
   // 2 * channels fits: the bias's 4 * channels bytes do.

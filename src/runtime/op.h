@@ -74,6 +74,11 @@ MOTE_RT_DECLARE_OP(Activation)  // SIGMOID, TANH and LEAKY_RELU
 #undef MOTE_RT_DECLARE_OP
 #if MOTE_HOSTED
 // CONV2D with the host weight layout (MOTE_CONV2D_WEIGHTS_PANELS), op_conv2d_panels.cc.
+// CONV2D params[7]: one of the host layouts (with or without tap sums).
+inline bool PanelLayout(const MoteOpRecord& op) {
+  const int32_t layout = op.params[7] & ~MOTE_CONV2D_WEIGHTS_TAP_SUMS;
+  return layout == MOTE_CONV2D_WEIGHTS_PANELS || layout == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
+}
 mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op);
 void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op);
 #endif
@@ -163,7 +168,10 @@ mote_rt_status CheckWeightedOpInputs(const mote_rt_model& m, const MoteOpRecord&
 // k * 2^14) (int32 accumulation of the bias and k int8 products cannot
 // overflow) and the requantization table [2 * channels] with every entry in
 // range (RequantOk).
-mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k);
+// bias_rows: the bias tensor's rows of `channels` (row 0 the bias; more:
+// CONV2D's MOTE_CONV2D_WEIGHTS_TAP_SUMS).
+mote_rt_status CheckBiasAndRequant(const mote_rt_model& m, const MoteOpRecord& op, uint32_t channels, uint32_t k,
+                                   uint32_t bias_rows = 1);
 // Shared by conv, depthwise conv and pooling: params[0..6) = window_h,
 // window_w, stride_h, stride_w, pad_top, pad_left in range and the NHWC output
 // [out_h, out_w, *] consistent with the input [in_h, in_w, *]: every window

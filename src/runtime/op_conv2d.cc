@@ -26,7 +26,7 @@ __attribute__((noinline)) bool Pointwise(const MoteOpRecord& op, const MoteTenso
 
 mote_rt_status ValidateConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #if MOTE_HOSTED
-  if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS || op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS)
+  if (PanelLayout(op))
     return ValidateConv2DPanels(m, op);
 #endif
   MOTE_RT_TRY(CheckWeightedOpInputs(m, op));
@@ -81,7 +81,7 @@ void RunKernelRows(const kernels::Conv2DGeometry& g, const float* x, const float
 
 MOTE_RT_NO_LOOP_HOISTING void RunConv2D(const mote_rt_model& m, const MoteOpRecord& op) {
 #if MOTE_HOSTED
-  if (op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS || op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS)
+  if (PanelLayout(op))
     return RunConv2DPanels(m, op);
 #endif
   const kernels::Conv2DGeometry g = WindowGeometry(m, op);

@@ -15,6 +15,7 @@
 // point) in tiles of tile_rows, then I8PanelRows. Both bit-identical to the
 // [Cout][K] layout's results.
 #include "mote/kernels.h"
+#include "src/runtime/conv_row_classes.h"
 #include "src/runtime/op.h"
 
 #if MOTE_HOSTED
@@ -29,7 +30,14 @@ bool Pointwise(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanels
 size_t PaddedWidth(const kernels::Conv2DGeometry& g) { return kernels::F32ConvPanelsPaddedWidth(g); }
 size_t PaddedHeight(const kernels::Conv2DGeometry& g) { return (g.out_h - 1) * g.stride_h + g.kernel_h; }
 
-bool PaddedRows(const MoteOpRecord& op) { return op.params[7] == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; }
+bool PaddedRows(const MoteOpRecord& op) {
+  return (op.params[7] & ~MOTE_CONV2D_WEIGHTS_TAP_SUMS) == MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;
+}
+bool TapSums(const MoteOpRecord& op) { return (op.params[7] & MOTE_CONV2D_WEIGHTS_TAP_SUMS) != 0; }
+// The bias tensor's rows: the bias, then with tap sums the prefix table.
+uint32_t BiasRows(const MoteOpRecord& op) {
+  return TapSums(op) ? 1 + uint32_t(op.params[0] + 1) * uint32_t(op.params[1] + 1) : 1;
+}
 // int8: the taps of one kernel row as the weights hold them.
 size_t I8RunBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
   return PaddedRows(op) ? kernels::I8PanelQuads(g.kernel_w * g.in_c) * 4 : g.kernel_w * g.in_c;
@@ -38,11 +46,52 @@ size_t I8RunBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
 uint64_t I8PaddedInputBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
   return uint64_t(PaddedHeight(g)) * PaddedWidth(g) * g.in_c + (I8RunBytes(op, g) - g.kernel_w * g.in_c);
 }
+// With tap sums: a row class's weight sums and skipped weight sums ([Cout]
+// int32 each) after the padded input.
+uint64_t I8ClassSumsOffset(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
+  return (I8PaddedInputBytes(op, g) + 15) / 16 * 16;
+}
+uint64_t I8InPlaceScratchBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g, uint32_t cout) {
+  return TapSums(op) ? I8ClassSumsOffset(op, g) + 8 * uint64_t(cout) : I8PaddedInputBytes(op, g);
+}
 // int8 without im2col: kernel rows of whole 4-byte groups (so the kernel
 // reads them in place at full speed; one kernel row may end in a partial one)
 // and a scratch for the padded input.
-bool I8InPlace(const MoteOpRecord& op, const kernels::Conv2DGeometry& g) {
-  return (I8RunBytes(op, g) % 4 == 0 || g.kernel_h == 1) && op.scratch_bytes >= I8PaddedInputBytes(op, g);
+bool I8InPlace(const MoteOpRecord& op, const kernels::Conv2DGeometry& g, uint32_t cout) {
+  return (I8RunBytes(op, g) % 4 == 0 || g.kernel_h == 1) && op.scratch_bytes >= I8InPlaceScratchBytes(op, g, cout);
+}
+
+// The tap-sum table's entry (a, b) of channel 0: the sums of kernel rows < a,
+// columns < b (a [Cout] row after the bias).
+const int32_t* TapSumRow(const int32_t* bias, const kernels::Conv2DGeometry& g, size_t cout, size_t a, size_t b) {
+  return bias + (1 + a * (g.kernel_w + 1) + b) * cout;
+}
+
+// Every entry of the tap-sum table against the weights (so a file's table
+// cannot change a result): zeros in row and column 0, and each entry the one
+// above plus the one to the left less the one above-left plus its tap's sum.
+mote_rt_status CheckTapSums(const mote_rt_model& m, const MoteOpRecord& op, const kernels::Conv2DGeometry& g,
+                            size_t cout) {
+  const int32_t* bias = InI32(m, op, 2);
+  const int8_t* w = InI8(m, op, 1);
+  const size_t run = I8RunBytes(op, g);
+  const size_t panel_bytes = kernels::I8PanelQuads(g.kernel_h * run) * kernels::kPanelChannels * 4;
+  for (size_t a = 0; a <= g.kernel_h; ++a)
+    for (size_t b = 0; b <= g.kernel_w; ++b) {
+      const int32_t* s = TapSumRow(bias, g, cout, a, b);
+      for (size_t j = 0; j < cout; ++j) {
+        uint32_t expected = 0;
+        if (a > 0 && b > 0) {
+          expected = uint32_t(TapSumRow(bias, g, cout, a - 1, b)[j]) + uint32_t(TapSumRow(bias, g, cout, a, b - 1)[j]) -
+                     uint32_t(TapSumRow(bias, g, cout, a - 1, b - 1)[j]);
+          const int8_t* panel = w + (j / kernels::kPanelChannels) * panel_bytes + 4 * (j % kernels::kPanelChannels);
+          for (size_t p = (a - 1) * run + (b - 1) * g.in_c, end = p + g.in_c; p < end; ++p)
+            expected += uint32_t(int32_t(panel[64 * (p / 4) + p % 4]));
+        }
+        if (uint32_t(s[j]) != expected) return MOTE_RT_BAD_PARAMS;
+      }
+    }
+  return MOTE_RT_OK;
 }
 
 }  // namespace
@@ -58,16 +107,17 @@ mote_rt_status ValidateConv2DPanels(const mote_rt_model& m, const MoteOpRecord& 
   const uint64_t patch = uint64_t(g.patch_size());
   const uint32_t cout = y.dims[2];
   const bool i8 = IsI8(x);
-  if (PaddedRows(op) && !i8) return MOTE_RT_BAD_PARAMS;
+  if ((PaddedRows(op) || TapSums(op)) && !i8) return MOTE_RT_BAD_PARAMS;
   const uint64_t panels = kernels::PanelCount(cout);
   const uint64_t taps = i8 ? kernels::I8PanelQuads(uint64_t(g.kernel_h) * I8RunBytes(op, g)) : patch;
   if (w.rank != 4 || w.dims[0] != panels || w.dims[1] != taps || w.dims[2] != kernels::kPanelChannels ||
       w.dims[3] != (i8 ? 4u : 1u))
     return MOTE_RT_BAD_SHAPE;
-  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch)));
+  MOTE_RT_TRY(CheckBiasAndRequant(m, op, cout, uint32_t(patch), BiasRows(op)));
+  if (TapSums(op)) MOTE_RT_TRY(CheckTapSums(m, op, g, cout));
   if (Pointwise(g)) return MOTE_RT_OK;
   if (!i8) return CheckScratch(op, uint64_t(g.in_h) * PaddedWidth(g) * g.in_c * 4);
-  if (I8InPlace(op, g)) return MOTE_RT_OK;
+  if (I8InPlace(op, g, cout)) return MOTE_RT_OK;
   if (PaddedRows(op)) return MOTE_RT_BAD_OFFSET;  // no im2col for these weights
   const uint64_t rows = uint64_t(g.rows());
   const uint64_t tile = uint64_t(op.params[6]) < rows ? uint64_t(op.params[6]) : rows;
@@ -82,8 +132,10 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
   const bool direct = Pointwise(g);
   if (RunsI8(In(m, op, 0))) {
     const int32_t* requant = InI32(m, op, 3);
-    const kernels::I8Requant rq{InI32(m, op, 2), requant, requant + cout, Out(m, op).zero_point, I8Min(op),
-                                I8Max(op)};
+    const int32_t* bias = InI32(m, op, 2);
+    // With tap sums, the weight sums of all taps: the table's last entry.
+    const int32_t* all_sums = TapSums(op) ? TapSumRow(bias, g, cout, g.kernel_h, g.kernel_w) : nullptr;
+    const kernels::I8Requant rq{bias, requant, requant + cout, Out(m, op).zero_point, I8Min(op), I8Max(op), all_sums};
     const int8_t* x = InI8(m, op, 0);
     const int8_t* w = InI8(m, op, 1);
     const size_t panel_bytes = kernels::I8PanelQuads(patch) * kernels::kPanelChannels * 4;
@@ -92,7 +144,7 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
       return kernels::I8PanelRows(rows, cout, patch, x, patch, patch, patch, rows, 0, w, panel_bytes, rq, y, cout);
     int8_t* scratch = reinterpret_cast<int8_t*>(Scratch(m, op));
     const int8_t pad = int8_t(In(m, op, 0).zero_point);
-    if (I8InPlace(op, g)) {
+    if (I8InPlace(op, g, cout)) {
       // Rows the windows reach, padded on every side; then a pixel's taps
       // are its kernel rows' runs of kw * Cin bytes (read as `run`: the
       // padded-rows layout's extra taps have weight 0), one padded row apart.
@@ -108,8 +160,40 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
       }
       __builtin_memset(scratch + height * row_bytes, pad, run - g.kernel_w * g.in_c);
       const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
-      return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,
-                                  g.stride_h * row_bytes, w, stride, rq, y, cout);
+      if (!TapSums(op))
+        return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,
+                                    g.stride_h * row_bytes, w, stride, rq, y, cout);
+      // Row classes: only the kernel rows inside the image. Their padding
+      // taps read the zero point zp, whose products zp * w the bias takes
+      // back over all taps: the kernel adds back those of the skipped rows.
+      int32_t* class_sums = reinterpret_cast<int32_t*>(scratch + I8ClassSumsOffset(op, g));
+      int32_t* class_skipped = class_sums + cout;
+      ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t begin, size_t end) {
+        kernels::I8Requant part = rq;
+        if (gc.kernel_h != g.kernel_h) {
+          // uint32: wrapping, as the table's; adds only and no aliasing, so
+          // the loop vectorizes (the zp multiply, in it, did not: SSE2 has no
+          // 32-bit one; the kernel does it).
+          const uint32_t* __restrict above = reinterpret_cast<const uint32_t*>(TapSumRow(bias, g, cout, ky0, g.kernel_w));
+          const uint32_t* __restrict below =
+              reinterpret_cast<const uint32_t*>(TapSumRow(bias, g, cout, ky0 + gc.kernel_h, g.kernel_w));
+          const uint32_t* __restrict all = reinterpret_cast<const uint32_t*>(all_sums);
+          uint32_t* __restrict sums = reinterpret_cast<uint32_t*>(class_sums);
+          uint32_t* __restrict skipped = reinterpret_cast<uint32_t*>(class_skipped);
+          for (size_t j = 0; j < cout; ++j) {
+            sums[j] = below[j] - above[j];
+            skipped[j] = all[j] - (below[j] - above[j]);
+          }
+          part.weight_sums = class_sums;
+          part.skipped_weight_sums = class_skipped;
+          part.skipped_input = In(m, op, 0).zero_point;
+        }
+        const size_t oy = begin / g.out_w;
+        kernels::I8PanelRows(end - begin, cout, gc.kernel_h * run, scratch + (oy * g.stride_h + ky0) * row_bytes,
+                             g.stride_w * g.in_c, run, row_bytes, g.out_w, g.stride_h * row_bytes,
+                             w + ky0 * run * kernels::kPanelChannels, stride, part, y + begin * cout, cout);
+      });
+      return;
     }
     for (size_t r = 0; r < rows; r += tile) {
       const size_t end = rows - r < tile ? rows : r + tile;

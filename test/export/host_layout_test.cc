@@ -1,6 +1,7 @@
 // The host layout (ExportOptions::host_layout, src/export/host_layout.cc):
 // every conv flagged MOTE_CONV2D_WEIGHTS_PANELS (int8 with kernel rows not of
-// whole 4-byte groups: MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS) with
+// whole 4-byte groups: MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS; int8: with
+// MOTE_CONV2D_WEIGHTS_TAP_SUMS) with
 // panel-shaped weights and whole-row im2col tiles or a padded input, fp32
 // dense weights input-major, the planned arena exactly what the runtime needs,
 // fp32 outputs the library's, int8 outputs bit-identical to the default
@@ -97,19 +98,26 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
     const mote_rt_model& m = rt.model();
     for (uint32_t i = 0; i < h->op_count; ++i) {
       const MoteOpRecord& op = Ops(bytes)[i];
-      if (op.type == MOTE_OP_DENSE) {  // fp32: [F][Cout]; int8 keeps [Cout][F]
+      if (op.type == MOTE_OP_DENSE) {  // fp32: [F][Cout]; int8 keeps [Cout][F], its weight sums after the bias
         ++denses;
         const MoteTensorRecord& w = m.tensors[op.inputs[1]];
-        EXPECT_EQ(op.params[0], int8 ? 0 : MOTE_DENSE_WEIGHTS_INPUT_MAJOR);
+        EXPECT_EQ(op.params[0], int8 ? MOTE_DENSE_WEIGHT_SUMS : MOTE_DENSE_WEIGHTS_INPUT_MAJOR);
         EXPECT_EQ(w.dims[int8 ? 0 : 1], 6u);
+        EXPECT_EQ(m.tensors[op.inputs[2]].bytes, (int8 ? 2u : 1u) * 6 * 4);  // int8: the bias, the weight sums
       }
       if (op.type != MOTE_OP_CONV2D) continue;
       ++convs;
       // int8 c1's kernel rows (3 x 3 channels) are padded to 12 taps; c2's
       // (5 x 20) are whole groups of 4 and the pointwise conv has one.
-      EXPECT_EQ(op.params[7], int8 && convs == 1 ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS);
+      // int8: every conv's bias followed by its tap sums (the loader checks
+      // them against the weights).
+      EXPECT_EQ(op.params[7],
+                (int8 && convs == 1 ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS) |
+                    (int8 ? MOTE_CONV2D_WEIGHTS_TAP_SUMS : 0));
       const MoteTensorRecord& w = m.tensors[op.inputs[1]];
       const MoteTensorRecord& y = m.tensors[op.output];
+      const uint32_t kernel = op.params[0];
+      EXPECT_EQ(m.tensors[op.inputs[2]].bytes, (int8 ? 1 + (kernel + 1) * (kernel + 1) : 1) * y.dims[2] * 4);
       EXPECT_EQ(w.dims[0], kernels::PanelCount(y.dims[2]));
       EXPECT_EQ(w.dims[2], kernels::kPanelChannels);
       EXPECT_EQ(w.dims[3], int8 ? 4u : 1u);
@@ -164,6 +172,53 @@ TEST_F(HostLayoutTest, Int8BitIdenticalToTheDefaultLayoutOnEveryBackend) {
     }
   }
   ASSERT_TRUE(SetBackend(before).ok());
+}
+
+// Each conv's tap sums and each dense's weight sums are checked against the
+// weights at load: any one entry changed (row 0 or column 0's zeros, a sum)
+// refuses the file, so a file's sums cannot change a result.
+TEST_F(HostLayoutTest, Int8WeightSumsAreCheckedAtLoad) {
+  std::vector<uint8_t> bytes = Export(model_, true, true, x_, 65536);
+  const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(bytes.data());
+  const auto load = [](const std::vector<uint8_t>& b) {
+    std::vector<uint8_t> arena(1 << 20);
+    mote_rt_model m;
+    return mote_rt_model_init(&m, b.data(), b.size(), arena.data(), arena.size());
+  };
+  ASSERT_EQ(load(bytes), MOTE_RT_OK);
+  const auto corrupt = [&](uint32_t offset) {
+    std::vector<uint8_t> bad = bytes;
+    int32_t v;
+    std::memcpy(&v, &bad[offset], 4);
+    v += 1;
+    std::memcpy(&bad[offset], &v, 4);
+    MoteModelHeader* bh = reinterpret_cast<MoteModelHeader*>(bad.data());
+    bh->crc32 = mote_rt_crc32(bad.data() + 12, bh->file_bytes - 12);
+    return bad;
+  };
+  const MoteTensorRecord* tensors = reinterpret_cast<const MoteTensorRecord*>(bytes.data() + h->tensor_table_offset);
+  int checked = 0;
+  for (uint32_t i = 0; i < h->op_count; ++i) {
+    const MoteOpRecord& op = Ops(bytes)[i];
+    if (op.type == MOTE_OP_DENSE) {  // the weight sums (row 1 of the bias) likewise: its last channel's
+      ASSERT_EQ(op.params[0], MOTE_DENSE_WEIGHT_SUMS);
+      const MoteTensorRecord& bias = tensors[op.inputs[2]];
+      EXPECT_EQ(load(corrupt(bias.offset + bias.bytes - 4)), MOTE_RT_BAD_PARAMS);
+      ++checked;
+    }
+    if (op.type != MOTE_OP_CONV2D) continue;
+    ASSERT_NE(op.params[7] & MOTE_CONV2D_WEIGHTS_TAP_SUMS, 0);
+    const MoteTensorRecord& bias = tensors[op.inputs[2]];
+    const uint32_t cout = tensors[op.output].dims[2], kw = uint32_t(op.params[1]);
+    // Entries: (0, 1) of channel 0 (a zero), (1, 1) of the last channel, the
+    // table's last (all taps) of channel 1.
+    const uint32_t rows = bias.bytes / 4 / cout;
+    for (const uint32_t entry : {(1 + 1) * cout, (1 + kw + 2) * cout - 1, (rows - 1) * cout + 1}) {
+      EXPECT_EQ(load(corrupt(bias.offset + 4 * entry)), MOTE_RT_BAD_PARAMS) << "op " << i << " entry " << entry;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 3 * 3 + 1);
 }
 
 }  // namespace

@@ -181,18 +181,28 @@ TEST(I8DenseRowsTest, ExtremeInputsExactSums) {
   }
 }
 
+// Also with each channel's weight sum given (I8Requant::weight_sums, the
+// host layout's MOTE_DENSE_WEIGHT_SUMS): the VNNI variant then sums none.
 TEST(I8DenseRowsTest, EverySimdPathMatchesScalarBitForBit) {
   Rng rng(11);
-  for (const RowsShape& s : RowsShapes()) {
-    const Case c = RandomCase(rng, s);
+  std::vector<RowsShape> shapes = RowsShapes();
+  shapes.push_back({1, 50, 3920, 3920, 3920, 50});  // the seed network's dense1 at batch 1
+  shapes.push_back({1, 7, 191, 193, 191, 7});       // one row: an odd step pair, a partial last one
+  for (const RowsShape& s : shapes) {
+    Case c = RandomCase(rng, s);
     I8Buffer want = Output(s);
     {
       ScopedBackend scalar(Backend::kScalar);
       RunDenseRows(c, &want);
     }
-    for (const auto& bc : SimdCases()) {
-      SCOPED_TRACE(bc.name + " " + Describe(s));
+    std::vector<int32_t> sums(s.n, 0);
+    for (size_t j = 0; j < s.n; ++j)
+      for (size_t p = 0; p < s.k; ++p) sums[j] += c.w[j * s.ldw + p];
+    for (const auto& bc : SimdCases())
+    for (const bool given_sums : {false, true}) {
+      SCOPED_TRACE(bc.name + " " + Describe(s) + (given_sums ? " weight sums given" : ""));
       ScopedBackend backend(bc);
+      c.rq.view.weight_sums = given_sums ? sums.data() : nullptr;
       I8Buffer got = Output(s);
       RunDenseRows(c, &got);
       ASSERT_TRUE(got.GuardIntact());

@@ -27,7 +27,8 @@ using I8Buffer = BasicBuffer<int8_t>;
 std::vector<RowsShape> PanelShapes() {
   std::vector<RowsShape> shapes = RowsShapes();
   // The seed network's convs (rows, Cout, K) and row counts around the
-  // register blocks (4, 8) with 1..5 panels.
+  // register blocks (4, 8) with 1..5 panels (tiles of even heights: 17 rows
+  // of one panel as 6 6 5, 5 rows of five as 3 2).
   for (const RowsShape& s : std::vector<RowsShape>{{49, 80, 1000, 1000, 1000, 80},
                                                    {21, 80, 600, 600, 600, 80},
                                                    {49, 40, 250, 250, 250, 40},
@@ -37,7 +38,9 @@ std::vector<RowsShape> PanelShapes() {
                                                    {7, 16, 4, 4, 4, 16},
                                                    {6, 48, 30, 30, 30, 50},
                                                    {23, 40, 120, 120, 120, 40},
-                                                   {11, 35, 60, 61, 60, 35}})
+                                                   {11, 35, 60, 61, 60, 35},
+                                                   {17, 16, 12, 12, 12, 16},
+                                                   {5, 80, 200, 200, 200, 80}})
     shapes.push_back(s);
   return shapes;
 }
@@ -202,6 +205,34 @@ void RunI8Panels(const I8Case& c, I8Buffer* out, bool runs = false) {
                          I8Ldp(c.s), c.rq, out->data(), c.s.ldc);
 }
 
+// Each channel's sum of its k weights (I8Requant::weight_sums).
+std::vector<int32_t> WeightSums(const I8Case& c) {
+  std::vector<int32_t> sums(c.s.n, 0);
+  for (size_t j = 0; j < c.s.n; ++j)
+    for (size_t p = 0; p < c.s.k; ++p) sums[j] += c.w[j * c.s.ldw + p];
+  return sums;
+}
+
+// The same call with the weight sums given (the VNNI variant then sums none
+// itself) and, with `skipped`, part of the bias moved into skipped taps'
+// products (I8Requant::skipped_weight_sums: random sums times -9): the same
+// outputs.
+void RunI8PanelsWithSums(I8Case c, I8Buffer* out, bool runs, bool skipped = false) {
+  const std::vector<int32_t> sums = WeightSums(c);
+  c.rq.weight_sums = sums.data();
+  std::vector<int32_t> skipped_sums(c.s.n), bias(c.bias);
+  if (skipped) {
+    for (size_t j = 0; j < c.s.n; ++j) {
+      skipped_sums[j] = int32_t(j * 7919 % 2001) - 1000;
+      bias[j] -= -9 * skipped_sums[j];
+    }
+    c.rq.bias = bias.data();
+    c.rq.skipped_weight_sums = skipped_sums.data();
+    c.rq.skipped_input = -9;
+  }
+  RunI8Panels(c, out, runs);
+}
+
 void ExpectSameBytes(const I8Buffer& want, const I8Buffer& got) {
   ASSERT_TRUE(got.GuardIntact());
   for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(int(got[i]), int(want[i])) << "element " << i;
@@ -219,6 +250,8 @@ TEST(I8PanelRowsTest, ScalarMatchesDenseRowsBitForBit) {
       SCOPED_TRACE(runs ? "runs" : "rows");
       RunI8Panels(c, &got, runs);
       ExpectSameBytes(want, got);
+      RunI8PanelsWithSums(c, &got, runs, true);  // the reference with skipped taps' sums
+      ExpectSameBytes(want, got);
     }
   }
 }
@@ -235,10 +268,12 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
     for (const auto& bc : SimdCases()) {
       SCOPED_TRACE(bc.name + " " + Describe(s));
       ScopedBackend backend(bc);
-      for (const bool runs : {false, true}) {
+      for (const bool runs : {false, true})
+      for (const int given : {0, 1, 2}) {  // nothing, the weight sums, and skipped taps' sums
         SCOPED_TRACE(runs ? "runs" : "rows");
+        SCOPED_TRACE(given == 0 ? "" : (given == 1 ? "weight sums given" : "weight sums and skipped taps given"));
         I8Buffer got = I8Output(s);
-        RunI8Panels(c, &got, runs);
+        given == 0 ? RunI8Panels(c, &got, runs) : RunI8PanelsWithSums(c, &got, runs, given == 2);
         ExpectSameBytes(want, got);
       }
     }
@@ -267,9 +302,10 @@ TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {
     for (const auto& bc : testing::AllCases()) {
       SCOPED_TRACE(bc.name);
       ScopedBackend backend(bc);
-      for (const bool runs : {false, true}) {
+      for (const bool runs : {false, true})
+      for (const int given : {0, 1, 2}) {
         I8Buffer got = I8Output(s);
-        RunI8Panels(c, &got, runs);
+        given == 0 ? RunI8Panels(c, &got, runs) : RunI8PanelsWithSums(c, &got, runs, given == 2);
         ExpectSameBytes(want, got);
       }
     }

@@ -354,6 +354,14 @@ TEST(LoaderTest, BadOpRecords) {
          op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS;  // an int8-only layout
          op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
        }, MOTE_RT_BAD_PARAMS},
+      {"tap sums, fp32", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS | MOTE_CONV2D_WEIGHTS_TAP_SUMS;  // int8 only
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+       }, MOTE_RT_BAD_PARAMS},
+      {"unknown flag", [](GraphBuilder& g, MoteOpRecord& op) {
+         op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS | 8;
+         op.inputs[1] = g.ConstF32({1, 18, 16, 1}, std::vector<float>(18 * 16));
+       }, MOTE_RT_BAD_PARAMS},
       {"host layout, weights not in panels", [](GraphBuilder&, MoteOpRecord& op) {
          op.params[7] = MOTE_CONV2D_WEIGHTS_PANELS;
        }, MOTE_RT_BAD_SHAPE},
@@ -437,7 +445,8 @@ TEST(LoaderTest, OpSpecificChecks) {
   EXPECT_EQ(dense({6, 4}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_OK);
   EXPECT_EQ(dense({4, 6}, 4, MOTE_DENSE_WEIGHTS_INPUT_MAJOR), MOTE_RT_BAD_SHAPE);
   EXPECT_EQ(dense({6, 4}, 4), MOTE_RT_BAD_SHAPE);
-  EXPECT_EQ(dense({4, 6}, 4, 2), MOTE_RT_BAD_PARAMS);
+  EXPECT_EQ(dense({4, 6}, 4, MOTE_DENSE_WEIGHT_SUMS), MOTE_RT_BAD_PARAMS);  // int8 only
+  EXPECT_EQ(dense({4, 6}, 4, 3), MOTE_RT_BAD_PARAMS);
   EXPECT_EQ(dense({4, 6}, 4, 0, 1), MOTE_RT_BAD_PARAMS);
 
   const auto unary = [](MoteOpType type, MoteDType in_dtype, std::vector<uint32_t> in_dims, MoteDType out_dtype,

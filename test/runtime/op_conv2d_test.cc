@@ -32,6 +32,9 @@ const ConvCase kCases[] = {
     {9, 8, 4, 19, 3, 3, 2, 1, 1, 1, 5, 8, 3},    // stride 2 down, rows in blocks of 8
     {7, 7, 8, 33, 5, 5, 1, 1, 2, 2, 7, 7, 4},    // the seed network's conv3, smaller: 3 panels, one partial
     {8, 8, 4, 3, 3, 3, 2, 2, 0, 0, 3, 3, 2},     // the last input row and column reached by no window
+    {3, 3, 8, 20, 5, 5, 1, 1, 2, 2, 3, 3, 4},    // every output row a border row
+    {2, 4, 4, 3, 5, 3, 1, 1, 2, 1, 2, 4, 2},     // a kernel taller than the input: 2 of 5 rows inside
+    {11, 6, 12, 5, 5, 5, 2, 1, 2, 2, 6, 6, 3},   // stride 2 down, 5 row classes, odd output rows
 };
 
 // Value at input pixel (y, x) or the padding value outside.
@@ -97,6 +100,23 @@ uint16_t ConvWeights(GraphBuilder& g, const ConvCase& c, const std::vector<int8_
   return g.ConstI8({uint32_t(kernels::PanelCount(c.cout)), uint32_t(kernels::I8PanelQuads(k)), 16, 4}, packed);
 }
 
+// MOTE_CONV2D_WEIGHTS_TAP_SUMS: the bias, then the 2-D prefix sums of the
+// weights' taps, S[a][b][co] = sum over ky < a, kx < b, ci.
+std::vector<int32_t> BiasWithTapSums(const ConvCase& c, const std::vector<int8_t>& w, const std::vector<int32_t>& bias) {
+  std::vector<int32_t> out(bias);
+  out.resize((1 + (c.kh + 1) * (c.kw + 1)) * c.cout, 0);
+  for (uint32_t a = 0; a <= c.kh; ++a)
+    for (uint32_t b = 0; b <= c.kw; ++b)
+      for (uint32_t co = 0; co < c.cout; ++co) {
+        int32_t sum = 0;
+        for (uint32_t ky = 0; ky < a; ++ky)
+          for (uint32_t kx = 0; kx < b; ++kx)
+            for (uint32_t ci = 0; ci < c.cin; ++ci) sum += w[((co * c.kh + ky) * c.kw + kx) * c.cin + ci];
+        out[(1 + a * (c.kw + 1) + b) * c.cout + co] = sum;
+      }
+  return out;
+}
+
 // panels: the host layout (F32PanelRows), whose tiles are always whole rows.
 TEST(OpConv2DTest, F32MatchesNaiveLoops) {
   for (const ConvCase& c : kCases)
@@ -145,11 +165,16 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
     SCOPED_TRACE(BackendName(backend));
     // [Cout][K]; host; host with the input padded in the scratch; host with
     // padded kernel rows (and the input padded in the scratch).
+    // Each host layout also with tap sums (padded input: only the kernel
+    // rows inside the image multiplied).
     for (const int layout : {0, 1, 2, 3})
+    for (const bool tap_sums : {false, true})
     for (const ConvCase& c : kCases) {
       const bool panels = layout > 0, padded_rows = layout == 3;
+      if (tap_sums && !panels) continue;
       SCOPED_TRACE(layout == 0 ? "[Cout][K] layout" : (layout == 1 ? "host layout" : "host layout, padded input"));
       SCOPED_TRACE(padded_rows ? "padded kernel rows" : "");
+      SCOPED_TRACE(tap_sums ? "tap sums" : "");
       const int32_t zp_in = -7, zp_out = 4, lo = -20, hi = 127;
       const auto x = RandomI8(c.h * c.w * c.cin, 4);
       const auto w = RandomI8(c.cout * c.kh * c.kw * c.cin, 5, -127, 127);
@@ -162,16 +187,21 @@ TEST(OpConv2DTest, Int8MatchesIntegerReference) {
       const uint16_t xi = g.Act(MOTE_DTYPE_I8, {c.h, c.w, c.cin}, 0.1f, zp_in);
       const uint16_t yi = g.Act(MOTE_DTYPE_I8, {c.oh, c.ow, c.cout}, 0.2f, zp_out);
       MoteOpRecord& op = g.OpI8(MOTE_OP_CONV2D,
-                                {xi, ConvWeights(g, c, w, panels, padded_rows), g.ConstI32({c.cout}, bias),
+                                {xi, ConvWeights(g, c, w, panels, padded_rows),
+                                 tap_sums ? g.ConstI32({1 + (c.kh + 1) * (c.kw + 1), c.cout}, BiasWithTapSums(c, w, bias))
+                                          : g.ConstI32({c.cout}, bias),
                                  g.ConstI32({2 * c.cout}, requant)},
                                 yi);
       op.act_min = float(lo);
       op.act_max = float(hi);
       SetConv(g, op, c, 1);
-      if (panels) op.params[7] = padded_rows ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS;
+      if (panels)
+        op.params[7] = (padded_rows ? MOTE_CONV2D_WEIGHTS_PANELS_PADDED_ROWS : MOTE_CONV2D_WEIGHTS_PANELS) |
+                       (tap_sums ? MOTE_CONV2D_WEIGHTS_TAP_SUMS : 0);
       if (layout >= 2 && op.scratch_bytes != 0) {
         const uint32_t run = c.kw * c.cin, read = padded_rows ? (run + 3) / 4 * 4 : run;
-        const uint32_t padded = ((c.oh - 1) * c.sh + c.kh) * ((c.ow - 1) * c.sw + c.kw) * c.cin + read - run;
+        uint32_t padded = ((c.oh - 1) * c.sh + c.kh) * ((c.ow - 1) * c.sw + c.kw) * c.cin + read - run;
+        if (tap_sums) padded = (padded + 15) / 16 * 16 + 8 * c.cout;  // and a row class's bias and sums
         op.scratch_bytes = padded_rows ? padded : std::max(op.scratch_bytes, padded);
         op.scratch_offset = g.Reserve(op.scratch_bytes);
       }

@@ -77,27 +77,48 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* run, size_t g, size_t
 
 // The requantization constants of channels [16q, 16q + 16) (those past n
 // get any valid ones: their outputs are dropped), the bias less 128 times
-// the channel's weight sum (the activations' offset).
+// the channel's weight sum (the activations' offset), plus the skipped taps'
+// products if given.
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
                                                   rows::VnniChannels* chn) {
-  alignas(64) int32_t sum[kPanelChannels], bias[kPanelChannels], multiplier[kPanelChannels], shift[kPanelChannels];
-  _mm512_store_si512(sum, weight_sums);
-  for (size_t j = 0; j < kPanelChannels; ++j) {
-    const size_t ch = q * kPanelChannels + j;
-    const bool real = ch < n;
-    bias[j] = int32_t((real ? uint32_t(rq.bias[ch]) : 0u) - uint32_t(sum[j]) * 128u);
-    multiplier[j] = real ? rq.multiplier[ch] : int32_t(1) << 30;
-    shift[j] = real ? rq.shift[ch] : 1;
-  }
+  // Masked loads: nothing past channel n is read (a row class calls this
+  // once per group of panels, so no scalar loop).
+  const size_t c0 = q * kPanelChannels, cols = n - c0 < kPanelChannels ? n - c0 : kPanelChannels;
+  const __mmask16 real = __mmask16((1u << cols) - 1u);
+  const __m512i bias = _mm512_maskz_loadu_epi32(real, rq.bias + c0);
+  const __m512i mult = _mm512_mask_loadu_epi32(_mm512_set1_epi32(int32_t(1) << 30), real, rq.multiplier + c0);
+  const __m512i sh = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), real, rq.shift + c0);
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
-  chn->bias = _mm512_load_si512(bias);
-  const __m512i mult = _mm512_load_si512(multiplier), sh = _mm512_load_si512(shift);
+  chn->bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
+  if (rq.skipped_weight_sums != nullptr)
+    chn->bias = _mm512_add_epi32(chn->bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
+                                                               _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
   chn->multiplier_even = _mm512_and_si512(mult, low32);
   chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
   chn->shift_even = _mm512_and_si512(sh, low32);
   chn->shift_odd = _mm512_srli_epi64(sh, 32);
   chn->round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_even, one));
   chn->round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_odd, one));
+}
+
+// Channels [16q, 16q + 16)'s given weight sums (those past n: 0).
+MOTE_PANEL_VNNI_ATTR HWY_INLINE __m512i LoadSums(const int32_t* weight_sums, size_t q, size_t n) {
+  const size_t c0 = q * kPanelChannels, cols = n - c0 < kPanelChannels ? n - c0 : kPanelChannels;
+  return _mm512_maskz_loadu_epi32(__mmask16((1u << cols) - 1u), weight_sums + c0);
+}
+
+// Each weight vector loaded once per group of 4 taps: without this, GCC
+// folds the loads of small tiles (R <= 3) into every VPDPBUSD's memory
+// operand, R loads of each vector, and 3-row tiles ran at half the speed of
+// 4-row ones (seed conv3, Zen 5).
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void KeepInRegisters(__m512i& v0, __m512i& v1, __m512i& v2, __m512i& v3,
+                                                     __m512i& v4) {
+  asm("" : "+v"(v0));
+  if constexpr (P > 1) asm("" : "+v"(v1));
+  if constexpr (P > 2) asm("" : "+v"(v2));
+  if constexpr (P > 3) asm("" : "+v"(v3));
+  if constexpr (P > 4) asm("" : "+v"(v4));
 }
 
 // Rows [row0, row0 + R) x panels [0, P) of dot products (offset
@@ -130,11 +151,12 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
 #define MOTE_PANEL_STEP(kTail)                                              \
   {                                                                         \
     const int8_t* wg = wr + g * kPanelChannels * 4;                         \
-    const __m512i v0 = _mm512_loadu_si512(wg);                              \
-    const __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;           \
-    const __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;       \
-    const __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;       \
-    const __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;       \
+    __m512i v0 = _mm512_loadu_si512(wg);                              \
+    __m512i v1 = P > 1 ? _mm512_loadu_si512(wg + ldp) : v0;           \
+    __m512i v2 = P > 2 ? _mm512_loadu_si512(wg + 2 * ldp) : v0;       \
+    __m512i v3 = P > 3 ? _mm512_loadu_si512(wg + 3 * ldp) : v0;       \
+    __m512i v4 = P > 4 ? _mm512_loadu_si512(wg + 4 * ldp) : v0;             \
+    KeepInRegisters<P>(v0, v1, v2, v3, v4);                                 \
     if constexpr (kSums) {                                                  \
       sums0 = _mm512_dpbusd_epi32(sums0, ones, v0);                         \
       if constexpr (P > 1) sums1 = _mm512_dpbusd_epi32(sums1, ones, v1);    \
@@ -218,18 +240,31 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, cons
 }
 
 // Every row against P panels: the first tile also fills the panels'
-// requantization constants (their weight sums), the others use them.
+// requantization constants (their weight sums; none sums them when the
+// caller gives them), the others use them.
 template <size_t P>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
                                                       size_t ldp, const I8Requant& rq, __m512i zero_point, __m512i lo,
                                                       __m512i hi, int8_t* c, size_t ldc, size_t n) {
   rows::VnniChannels channels[P];
+  // As few tiles as kRows allows, their heights within one of each other
+  // (21 rows: 4 4 4 3 3 3, not 4 4 4 4 4 1: a lone row is latency-bound).
   constexpr size_t kRows = RowsOfTile<P>();
-  const size_t first = m < kRows ? m : kRows;
+  const size_t tiles = (m + kRows - 1) / kRows, base = m / tiles, taller = m % tiles;
   RowCursor cursor{in};
-  VnniPanelTileAt<P, true>(first, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-  for (size_t i = first; i < m; i += kRows)
-    VnniPanelTileAt<P, false>(m - i, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc, n);
+  size_t t = 0, i = 0;
+  if (rq.weight_sums != nullptr) {  // given: no tile sums the weights
+    for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+  } else {
+    VnniPanelTileAt<P, true>(base + (taller > 0), k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+    t = 1;
+    i = base + (taller > 0);
+  }
+  for (; t < tiles; ++t) {
+    const size_t height = base + (t < taller);
+    VnniPanelTileAt<P, false>(height, k, in, &cursor, w, ldp, channels, rq, zero_point, lo, hi, c + i * ldc, ldc, n);
+    i += height;
+  }
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
@@ -243,7 +278,11 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
     const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
     // The group's channels from 0: requantization tables shifted to them.
     const size_t c0 = q0 * kPanelChannels;
-    const I8Requant part{rq.bias + c0, rq.multiplier + c0, rq.shift + c0, rq.out_zero_point, rq.out_min, rq.out_max};
+    const I8Requant part{rq.bias + c0,      rq.multiplier + c0, rq.shift + c0,
+                         rq.out_zero_point, rq.out_min,         rq.out_max,
+                         rq.weight_sums != nullptr ? rq.weight_sums + c0 : nullptr,
+                         rq.skipped_weight_sums != nullptr ? rq.skipped_weight_sums + c0 : nullptr,
+                         rq.skipped_input};
     const int8_t* wq = w + q0 * ldp;
     switch (group) {
       case 1: VnniPanelRowsOf<1>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
