@@ -25,10 +25,21 @@ constexpr size_t kDotFeatures = 256;
 // element sums the same products in the same order as the serial pass.
 constexpr size_t kParallelMacs = size_t(1) << 16;
 constexpr size_t kFeatureGrain = 512;
+// Predict on a few rows keeps an input-major copy of the weights (memory as
+// much as the kernel's) for layers of at least this many units: the copy's
+// kernel (F32DenseInputMajor) runs vectors across units and skips the weight
+// rows of zero inputs, while with fewer units than a vector's lanes most of
+// its lanes idle and the row dot products are as fast
+// (bench/kernels/dense-rows_bench.cc, f32_dense_half_zero_*).
+constexpr size_t kInputMajorUnits = 16;
 }  // namespace
 
 Dense::Dense(size_t units, bool use_bias, InitSpec init)
-    : units_(units), use_bias_(use_bias), init_(init), epilogue_(std::make_unique<conv_rows::UnitAffine>()) {}
+    : units_(units),
+      use_bias_(use_bias),
+      init_(init),
+      epilogue_(std::make_unique<conv_rows::UnitAffine>()),
+      input_major_(std::make_unique<conv_rows::InputMajorWeights>()) {}
 Dense::~Dense() = default;
 
 Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -60,7 +71,15 @@ Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
     worker_ws = Max(worker_ws, kernels::F32GemmWorkspaceFloats(n, grain, units_));     // dX, by features
     ctx.RequestWorkerScratch(worker_ws);
   }
-  epilogue_h_ = ctx.AddBuffer(conv_rows::UnitAffine::Floats(units_));  // Predict's fused BatchNorm
+  // Predict on a few rows: the input-major copy (any fused BatchNorm folded
+  // in), or for layers of few units a fused BatchNorm's per-unit affine.
+  keeps_input_major_ = units_ >= kInputMajorUnits;
+  if (keeps_input_major_) {
+    if (units_ * features_ > std::numeric_limits<size_t>::max() - units_) return OutOfRange("Dense: kernel too large");
+    predict_h_ = ctx.AddBuffer(conv_rows::InputMajorWeights::Floats(units_, features_));
+  } else {
+    predict_h_ = ctx.AddBuffer(conv_rows::UnitAffine::Floats(units_));
+  }
   *output_shape = Shape(n, units_);
   return Status::Ok();
 }
@@ -72,16 +91,30 @@ void Dense::Bind(const BindContext& ctx) {
     bias_ = ctx.param(bias_h_);
     bias_grad_ = ctx.grad(bias_h_);
   }
-  epilogue_->Bind(ctx.buffer(epilogue_h_), units_);
+  if (keeps_input_major_) {
+    input_major_->Bind(ctx.buffer(predict_h_), units_, features_);
+  } else {
+    epilogue_->Bind(ctx.buffer(predict_h_), units_);
+  }
+}
+
+conv_rows::Epilogue& Dense::PredictEpilogueState() {
+  return keeps_input_major_ ? input_major_->epilogue() : epilogue_->epilogue();
 }
 
 bool Dense::SetPredictEpilogue(const PredictEpilogue& epilogue) {
-  epilogue_->epilogue().Set(epilogue);
+  PredictEpilogueState().Set(epilogue);
   return true;
 }
 
 bool Dense::ForwardFused(const ForwardArgs& args) {
-  if (!epilogue_->epilogue().fused() || !conv_rows::TakesRows(args)) return false;
+  conv_rows::Epilogue& fused = PredictEpilogueState();
+  if (!fused.fused() || !conv_rows::TakesRows(args)) return false;
+  if (keeps_input_major_) {
+    input_major_->Refresh(args.params_version, kernel_, bias_);
+    input_major_->Dense(args, fused.lo(), fused.hi());
+    return true;
+  }
   epilogue_->Refresh(args.params_version, bias_);
   DotProducts(args, /*with_bias=*/false);
   epilogue_->Apply(args.batch, args.output);
@@ -114,6 +147,11 @@ void Dense::Forward(const ForwardArgs& args) {
   ThreadPool* pool = PoolFor(args.pool, n);
   const size_t chunks = pool ? ChunkCount(units_, units_per_chunk_) : 1;
   const size_t per_chunk = pool ? units_per_chunk_ : units_;
+  // (With an epilogue, the input-major copy has it folded in: ForwardFused's.)
+  if (keeps_input_major_ && conv_rows::TakesRows(args) && !input_major_->epilogue().fused()) {
+    input_major_->Refresh(args.params_version, kernel_, bias_);
+    return input_major_->Dense(args, -inf, inf);
+  }
   // Units [u0, u0 + w) of every row.
   if (features_ >= kDotFeatures || conv_rows::TakesRows(args)) {
     // Long rows (or Predict on a few rows): dot products of input rows with
