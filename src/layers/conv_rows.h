@@ -1,8 +1,9 @@
 // Inference on a few images as rows: Conv2D runs each image as the runtime's
 // host layout does (kernels::F32ConvPanels: weights packed in output-channel
 // panels, no im2col), Dense as row dot products against its weights as
-// stored, or, for layers with enough units, against an input-major copy
-// that skips the weights of zero inputs (InputMajorWeights). For small row
+// stored, or, for layers with enough units on wide vectors
+// (src/layers/dense.cc), against an input-major copy that skips the weights
+// of zero inputs (InputMajorWeights). For small row
 // counts these beat the layers' GEMM paths, which pack their operands for
 // large batches. With a PredictEpilogue (the model fuses a following
 // BatchNorm and ReLU, as the export does), the BatchNorm is folded into

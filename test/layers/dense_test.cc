@@ -124,8 +124,8 @@ TEST(DenseTest, LongRowsForwardMatchesDoubleReference) {
 // Predict (ForwardArgs::predict) on a few rows of short ones matches the
 // definition and the inference Forward, with and without bias, at batches
 // 1, 2 and 5 (over the row path's 4: the GEMM): 10 units take the row dot
-// products, 37 the input-major copy (F32DenseInputMajor, a partial vector
-// of units on every backend), on inputs of which every third is zero (the
+// products, 37 on AVX-512 the input-major copy (F32DenseInputMajor, a
+// partial vector of units), on inputs of which every third is zero (the
 // rows it skips).
 TEST(DenseTest, PredictShortRowsMatchesDoubleReference) {
   constexpr size_t kFeatures = 37;

@@ -8,11 +8,13 @@
 //         "bias" {units} (ParamRole::kBias, zeros) when use_bias.
 // y = x W^T + b: row dot products against W as stored (F32DenseRows) for
 // inputs of 256 features or more, else a GEMM. Predict on up to 4 rows
-// (ForwardArgs::predict, SIMD backends): layers of 16 units or more keep an
+// (ForwardArgs::predict, SIMD backends): layers of 32 units or more, on
+// backends of 16-float vectors (AVX-512; F32DenseInputMajorLanes), keep an
 // input-major copy of W (units x F floats more per model, planned at
 // Prepare, remade when ForwardArgs::params_version moves) and run
-// F32DenseInputMajor on each row, which skips the weights of zero inputs;
-// smaller ones the row dot products.
+// F32DenseInputMajor on each row, which skips the weights of zero inputs
+// (as the export's host layout: for inf / NaN weights against a zero input
+// too); others the row dot products.
 // Threads (ForwardArgs::pool): big layers split the forward pass by units and
 // the backward pass by input features; every element is computed as on one
 // thread.
@@ -28,8 +30,7 @@
 namespace mote {
 
 namespace conv_rows {
-class Epilogue;  // src/layers/conv_rows.h
-class InputMajorWeights;
+class InputMajorWeights;  // src/layers/conv_rows.h
 class UnitAffine;
 }  // namespace conv_rows
 
@@ -46,8 +47,8 @@ class Dense final : public Layer {
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
   // Predict fuses a following BatchNorm and ReLU (PredictEpilogue): folded
-  // into the input-major copy, or for fewer than 16 units the dot products,
-  // then one per-unit affine and clamp pass (2 x units floats kept).
+  // into the input-major copy, or else the dot products, then one per-unit
+  // affine and clamp pass (2 x units floats kept).
   bool SetPredictEpilogue(const PredictEpilogue& epilogue) override;
   bool ForwardFused(const ForwardArgs& args) override;
 
@@ -70,10 +71,9 @@ class Dense final : public Layer {
   float* kernel_grad_ = nullptr;
   float* bias_ = nullptr;
   float* bias_grad_ = nullptr;
-  // The epilogue of whichever of the two below Predict uses.
-  conv_rows::Epilogue& PredictEpilogueState();
+  bool UsesInputMajor(const ForwardArgs& args) const;
   bool keeps_input_major_ = false;
-  BufferHandle predict_h_;  // input_major_'s copy or epilogue_'s scale and shift
+  BufferHandle epilogue_h_, input_major_h_;
   std::unique_ptr<conv_rows::UnitAffine> epilogue_;
   std::unique_ptr<conv_rows::InputMajorWeights> input_major_;
 };
