@@ -59,6 +59,8 @@ class Dense final : public Layer {
   ThreadPool* PoolFor(ThreadPool* pool, size_t batch) const;
   // Y = X W^T (+ bias) as row dot products, by chunks of units on the pool.
   void DotProducts(const ForwardArgs& args, bool with_bias) const;
+  // Whether this call runs on the input-major copy.
+  bool UsesInputMajor(const ForwardArgs& args) const;
 
   size_t units_;
   bool use_bias_;
@@ -71,7 +73,6 @@ class Dense final : public Layer {
   float* kernel_grad_ = nullptr;
   float* bias_ = nullptr;
   float* bias_grad_ = nullptr;
-  bool UsesInputMajor(const ForwardArgs& args) const;
   bool keeps_input_major_ = false;
   BufferHandle epilogue_h_, input_major_h_;
   std::unique_ptr<conv_rows::UnitAffine> epilogue_;
