@@ -125,7 +125,7 @@ struct ForwardArgs {
   // (optimizer steps, training Forwards, the end of a Model::Writer,
   // Prepare); 0: unknown (a Writer is open, or no model). Layers keeping a
   // copy of their weights in another layout for predict (Conv2D's panels,
-  // a folded PredictEpilogue) redo it when it differs from the one they made
+  // Dense's input-major copy, a folded PredictEpilogue) redo it when it differs from the one they made
   // the copy at, or is 0.
   uint64_t params_version = 0;
 };

@@ -151,7 +151,8 @@ class Model {
   // sizes) and nothing is read or written. Single-input models only
   // (kInvalidArgument otherwise: use Forward). Allocates nothing. Up to 4
   // examples run as the runtime does (ForwardArgs::predict): convolutions on
-  // weights packed in panels and dense layers as row dot products, with a
+  // weights packed in panels and dense layers on input-major weights that
+  // skip zero inputs (16 units or more; else row dot products), with a
   // following BatchNorm and ReLU fused in as the export folds them, Flatten
   // skipped (docs/design.md): the same results up to float rounding, a few
   // times faster than the GEMMs at batch 1.

@@ -66,6 +66,7 @@ constexpr bool IsIdentifierChar(char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 constexpr bool ArgumentsNameParameters(const char* params, const char* args) {
+  if (params[1] == ')' || args[1] == ')') return params[1] == args[1];  // "()": no parameters
   size_t p = 1, a = 1;  // past the '('
   for (;;) {
     size_t p_end = p;

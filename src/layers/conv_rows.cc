@@ -57,6 +57,46 @@ void PanelWeights::Conv(const ForwardArgs& args, const kernels::Conv2DGeometry& 
   });
 }
 
+void InputMajorWeights::Refresh(uint64_t version, const float* w, const float* bias) {
+  if (!epilogue_.Stale(version)) return;
+  float* folded_bias = weights_ + features_ * units_;
+  for (size_t j = 0; j < units_; ++j) {
+    double scale, shift;
+    epilogue_.ChannelAffine(j, &scale, &shift);
+    folded_bias[j] = float((bias != nullptr ? double(bias[j]) : 0.0) * scale + shift);
+  }
+  // In blocks of inputs, so the block's rows of the copy stay in L1 while
+  // every unit's column is written.
+  constexpr size_t kBlock = 64;
+  for (size_t p0 = 0; p0 < features_; p0 += kBlock) {
+    const size_t p1 = features_ - p0 < kBlock ? features_ : p0 + kBlock;
+    for (size_t j = 0; j < units_; ++j) {
+      double scale, shift;
+      epilogue_.ChannelAffine(j, &scale, &shift);
+      const float* row = w + j * features_;
+      float* column = weights_ + j;  // unit j's weight for input p at p * units_
+      if (scale == 1.0) {
+        for (size_t p = p0; p < p1; ++p) column[p * units_] = row[p];
+      } else {
+        for (size_t p = p0; p < p1; ++p) column[p * units_] = float(double(row[p]) * scale);
+      }
+    }
+  }
+}
+
+void InputMajorWeights::Dense(const ForwardArgs& args, float lo, float hi) const {
+  const float* bias = weights_ + features_ * units_;
+  auto row = [&](size_t n) {
+    kernels::F32DenseInputMajor(units_, features_, args.inputs[0] + n * features_, weights_, units_, bias, lo, hi,
+                                args.output + n * units_);
+  };
+  if (args.pool == nullptr || args.batch == 1) {
+    for (size_t n = 0; n < args.batch; ++n) row(n);
+    return;
+  }
+  ForEachChunk(args.pool, args.batch, [&](size_t n, size_t) { row(n); });
+}
+
 void UnitAffine::Refresh(uint64_t version, const float* bias) {
   if (!epilogue_.Stale(version)) return;
   float* shift = scale_ + units_;

@@ -1,11 +1,15 @@
 // Inference on a few images as rows: Conv2D runs each image as the runtime's
 // host layout does (kernels::F32ConvPanels: weights packed in output-channel
 // panels, no im2col), Dense as row dot products against its weights as
-// stored. For small row counts these beat the layers' GEMM paths, which
-// pack their operands for large batches. With a PredictEpilogue (the model
-// fuses a following BatchNorm and ReLU, as the export does), the BatchNorm is
-// folded into Conv2D's packed weights and bias, and into a per-unit affine
-// after Dense's dot products; the clamp runs in the same pass.
+// stored, or, for layers with enough units on wide vectors
+// (src/layers/dense.cc), against an input-major copy that skips the weights
+// of zero inputs (InputMajorWeights). For small row
+// counts these beat the layers' GEMM paths, which pack their operands for
+// large batches. With a PredictEpilogue (the model fuses a following
+// BatchNorm and ReLU, as the export does), the BatchNorm is folded into
+// Conv2D's packed weights and bias and into Dense's input-major copy, or
+// else into a per-unit affine after Dense's dot products; the clamp runs in
+// the same pass.
 // Internal to src/layers.
 #pragma once
 #include <stddef.h>
@@ -84,6 +88,35 @@ class PanelWeights {
   Epilogue epilogue_;
   float* panels_ = nullptr;  // then the padded bias
   size_t filters_ = 0, patch_ = 0;
+};
+
+// Dense's weights [units][features] for Predict, input-major [features][units]
+// (the export's host layout, MOTE_DENSE_WEIGHTS_INPUT_MAJOR) for
+// kernels::F32DenseInputMajor, which skips the weight rows of zero inputs,
+// with the epilogue's affine folded in as PanelWeights folds it; then the
+// folded bias.
+class InputMajorWeights {
+ public:
+  static size_t Floats(size_t units, size_t features) { return features * units + units; }
+  // buffer: Floats(units, features) floats, kept between calls (AddBuffer).
+  void Bind(float* buffer, size_t units, size_t features) {
+    weights_ = buffer;
+    units_ = units;
+    features_ = features;
+    epilogue_.Clear();
+  }
+  Epilogue& epilogue() { return epilogue_; }
+  // Transposes w [units][features] and folds bias (null: zeros) when the
+  // copy is stale.
+  void Refresh(uint64_t version, const float* w, const float* bias);
+  // y = clamp(x W^T + bias) for each of args.batch rows, on the caller or one
+  // row per chunk of args.pool (each computed as on one thread).
+  void Dense(const ForwardArgs& args, float lo, float hi) const;
+
+ private:
+  Epilogue epilogue_;
+  float* weights_ = nullptr;  // then the bias
+  size_t units_ = 0, features_ = 0;
 };
 
 // Dense's epilogue: y = clamp(y * scale + shift) per unit after the dot

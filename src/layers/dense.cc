@@ -25,10 +25,25 @@ constexpr size_t kDotFeatures = 256;
 // element sums the same products in the same order as the serial pass.
 constexpr size_t kParallelMacs = size_t(1) << 16;
 constexpr size_t kFeatureGrain = 512;
+// Predict on a few rows keeps an input-major copy of the weights (memory as
+// much as the kernel's) for layers of at least kInputMajorUnits units, on
+// backends whose F32DenseInputMajor vectors hold at least kInputMajorLanes
+// floats: there it skips the weight rows of zero inputs and beats the row
+// dot products (seed dense1, 50 x 3920, half the inputs zero: 0.67-0.80 of
+// their time on AVX-512), while with fewer units (16, 20: 1.2-1.6x) or
+// narrower vectors (AVX2: 0.8-1.1x, SSE4: 1.0-1.7x) it gains little or
+// loses (bench/kernels/dense-rows_bench.cc, f32_dense_half_zero_*).
+constexpr size_t kInputMajorUnits = 32;
+constexpr size_t kInputMajorLanes = 16;
+bool InputMajorPays() { return kernels::F32DenseInputMajorLanes() >= kInputMajorLanes; }
 }  // namespace
 
 Dense::Dense(size_t units, bool use_bias, InitSpec init)
-    : units_(units), use_bias_(use_bias), init_(init), epilogue_(std::make_unique<conv_rows::UnitAffine>()) {}
+    : units_(units),
+      use_bias_(use_bias),
+      init_(init),
+      epilogue_(std::make_unique<conv_rows::UnitAffine>()),
+      input_major_(std::make_unique<conv_rows::InputMajorWeights>()) {}
 Dense::~Dense() = default;
 
 Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -60,7 +75,15 @@ Status Dense::Plan(PlanContext& ctx, Shape* output_shape) {
     worker_ws = Max(worker_ws, kernels::F32GemmWorkspaceFloats(n, grain, units_));     // dX, by features
     ctx.RequestWorkerScratch(worker_ws);
   }
-  epilogue_h_ = ctx.AddBuffer(conv_rows::UnitAffine::Floats(units_));  // Predict's fused BatchNorm
+  // Predict on a few rows: a fused BatchNorm's per-unit affine after the dot
+  // products, and where it pays (the backend of Prepare) the input-major copy
+  // with the BatchNorm folded in.
+  epilogue_h_ = ctx.AddBuffer(conv_rows::UnitAffine::Floats(units_));
+  keeps_input_major_ = units_ >= kInputMajorUnits && InputMajorPays();
+  if (keeps_input_major_) {
+    if (units_ * features_ > std::numeric_limits<size_t>::max() - units_) return OutOfRange("Dense: kernel too large");
+    input_major_h_ = ctx.AddBuffer(conv_rows::InputMajorWeights::Floats(units_, features_));
+  }
   *output_shape = Shape(n, units_);
   return Status::Ok();
 }
@@ -73,15 +96,28 @@ void Dense::Bind(const BindContext& ctx) {
     bias_grad_ = ctx.grad(bias_h_);
   }
   epilogue_->Bind(ctx.buffer(epilogue_h_), units_);
+  if (keeps_input_major_) input_major_->Bind(ctx.buffer(input_major_h_), units_, features_);
 }
 
 bool Dense::SetPredictEpilogue(const PredictEpilogue& epilogue) {
   epilogue_->epilogue().Set(epilogue);
+  if (keeps_input_major_) input_major_->epilogue().Set(epilogue);
   return true;
+}
+
+// The input-major copy where the layer keeps one and the backend of this
+// call runs it well (tests and benchmarks switch backends after Prepare).
+bool Dense::UsesInputMajor(const ForwardArgs& args) const {
+  return keeps_input_major_ && conv_rows::TakesRows(args) && InputMajorPays();
 }
 
 bool Dense::ForwardFused(const ForwardArgs& args) {
   if (!epilogue_->epilogue().fused() || !conv_rows::TakesRows(args)) return false;
+  if (UsesInputMajor(args)) {
+    input_major_->Refresh(args.params_version, kernel_, bias_);
+    input_major_->Dense(args, input_major_->epilogue().lo(), input_major_->epilogue().hi());
+    return true;
+  }
   epilogue_->Refresh(args.params_version, bias_);
   DotProducts(args, /*with_bias=*/false);
   epilogue_->Apply(args.batch, args.output);
@@ -114,6 +150,11 @@ void Dense::Forward(const ForwardArgs& args) {
   ThreadPool* pool = PoolFor(args.pool, n);
   const size_t chunks = pool ? ChunkCount(units_, units_per_chunk_) : 1;
   const size_t per_chunk = pool ? units_per_chunk_ : units_;
+  // (With an epilogue, the input-major copy has it folded in: ForwardFused's.)
+  if (UsesInputMajor(args) && !input_major_->epilogue().fused()) {
+    input_major_->Refresh(args.params_version, kernel_, bias_);
+    return input_major_->Dense(args, -inf, inf);
+  }
   // Units [u0, u0 + w) of every row.
   if (features_ >= kDotFeatures || conv_rows::TakesRows(args)) {
     // Long rows (or Predict on a few rows): dot products of input rows with

@@ -4,7 +4,8 @@
 // block (1..4 vectors, partial last vectors), inputs across the index chunk
 // (512), leading dimensions above the minimum, inputs with runs of zeros,
 // and weights ending where an inaccessible page begins (a whole-vector read
-// past the last row would fault).
+// past the last row would fault). F32DenseInputMajorLanes: 1 on scalar, the
+// vector width of each x86 instruction set.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -119,6 +120,30 @@ TEST(F32DenseInputMajorTest, EverySimdPathMatchesScalar) {
       Buffer got(s.n, 2);
       RunKernel(c, -0.5f, 2.0f, &got);
       ASSERT_TRUE(AllNear(want, got, 1e-5f, 1e-6f * float(s.k + 1)));
+    }
+  }
+}
+
+// The lanes Dense's Predict chooses its path by: 1 on the scalar backend,
+// 16 floats on AVX-512, 8 on AVX2, 4 on SSE (names as Highway and xsimd give
+// them); a power of two on any other target.
+TEST(F32DenseInputMajorTest, LanesAreTheVectorWidth) {
+  {
+    ScopedBackend scalar(Backend::kScalar);
+    EXPECT_EQ(kernels::F32DenseInputMajorLanes(), 1u);
+  }
+  for (const auto& bc : SimdCases()) {
+    SCOPED_TRACE(bc.name);
+    ScopedBackend backend(bc);
+    const size_t lanes = kernels::F32DenseInputMajorLanes();
+    EXPECT_TRUE(lanes >= 1 && (lanes & (lanes - 1)) == 0) << lanes;
+    auto named = [&](const char* part) { return bc.name.find(part) != std::string::npos; };
+    if (named("AVX3") || named("avx512")) {
+      EXPECT_EQ(lanes, 16u);
+    } else if (named("AVX2") || named("avx2")) {
+      EXPECT_EQ(lanes, 8u);
+    } else if (named("SSE") || named("sse")) {
+      EXPECT_EQ(lanes, 4u);
     }
   }
 }

@@ -101,6 +101,14 @@ void BuildOddCnn(Model& model, size_t max_batch) {
   model.Add(std::make_unique<BatchNorm>());
   model.Add(std::make_unique<ReLU>());
   model.Add(std::make_unique<Flatten>());
+  // Dense layers of 32 units or more keep an input-major copy for Predict on
+  // AVX-512 (the BatchNorm folded into the first one's); smaller ones, and
+  // any on narrower vectors, run dot products (with the BatchNorm as a
+  // per-unit affine after them). 40 and 33 units leave a tail of a vector.
+  model.Add(std::make_unique<Dense>(40, false));
+  model.Add(std::make_unique<BatchNorm>());
+  model.Add(std::make_unique<ReLU>());
+  model.Add(std::make_unique<Dense>(33));
   model.Add(std::make_unique<Dense>(7, false));
   model.Add(std::make_unique<BatchNorm>());
   model.Add(std::make_unique<ReLU>());
@@ -189,8 +197,9 @@ TEST(ModelPredict, BitIdenticalForEveryThreadCount) {
   }
 }
 
-// Predict keeps Conv2D's weights packed in panels, with the BatchNorm after
-// it folded in, between calls (remade when the parameters version moves):
+// Predict keeps Conv2D's weights packed in panels and Dense's input-major,
+// with the BatchNorm after them folded in, between calls (remade when the
+// parameters version moves):
 // after every way the weights or the batchnorm statistics change through the
 // API, Predict matches the inference Forward (every layer on its own, reading
 // the weights in place), so no stale copy is used. The first Predict of each
@@ -217,6 +226,18 @@ TEST(ModelPredict, PredictFollowsEveryWeightChange) {
     last = got;
   };
   expect_predict_matches_forward("prepare");
+  for (const ParamInfo& info : model.param_infos()) {
+    // Each of the two dense layers with an input-major copy alone (its
+    // kernel, then its bias where it has one): only that copy goes stale
+    // (where the backend keeps one: kernels::F32DenseInputMajorLanes() >= 16).
+    const Layer* layer = model.layer(info.node);
+    if (std::strcmp(layer->type(), "Dense") != 0 || static_cast<const Dense*>(layer)->units() < 32) continue;
+    {
+      Model::Writer params = model.mutable_params();
+      for (size_t i = 0; i < info.size; ++i) params[info.offset + i] = params[info.offset + i] * -2.0f + 0.5f;
+    }
+    expect_predict_matches_forward(info.name.c_str());
+  }
   const std::vector<int32_t> labels = {1, 0, 3, 2, 1, 0};
   ASSERT_TRUE(model.TrainStep(&px, Targets{labels.data(), nullptr}, 6, 0.5f).ok());
   expect_predict_matches_forward("a training step");

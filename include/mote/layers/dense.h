@@ -7,8 +7,14 @@
 //         fan_out units, `init`, default Glorot uniform);
 //         "bias" {units} (ParamRole::kBias, zeros) when use_bias.
 // y = x W^T + b: row dot products against W as stored (F32DenseRows) for
-// inputs of 256 features or more and in Predict on up to 4 rows
-// (ForwardArgs::predict, SIMD backends), else a GEMM.
+// inputs of 256 features or more, else a GEMM. Predict on up to 4 rows
+// (ForwardArgs::predict, SIMD backends): layers of 32 units or more, on
+// backends of 16-float vectors (AVX-512; F32DenseInputMajorLanes), keep an
+// input-major copy of W (units x F floats more per model, planned at
+// Prepare, remade when ForwardArgs::params_version moves) and run
+// F32DenseInputMajor on each row, which skips the weights of zero inputs
+// (as the export's host layout: for inf / NaN weights against a zero input
+// too); others the row dot products.
 // Threads (ForwardArgs::pool): big layers split the forward pass by units and
 // the backward pass by input features; every element is computed as on one
 // thread.
@@ -24,8 +30,9 @@
 namespace mote {
 
 namespace conv_rows {
-class UnitAffine;  // src/layers/conv_rows.h
-}
+class InputMajorWeights;  // src/layers/conv_rows.h
+class UnitAffine;
+}  // namespace conv_rows
 
 class Dense final : public Layer {
  public:
@@ -39,8 +46,9 @@ class Dense final : public Layer {
   void Forward(const ForwardArgs& args) override;
   void Backward(const BackwardArgs& args) override;
   Status Lower(LoweringContext& ctx) const override;
-  // Predict fuses a following BatchNorm and ReLU (PredictEpilogue): the dot
-  // products, then one per-unit affine and clamp pass (2 x units floats kept).
+  // Predict fuses a following BatchNorm and ReLU (PredictEpilogue): folded
+  // into the input-major copy, or else the dot products, then one per-unit
+  // affine and clamp pass (2 x units floats kept).
   bool SetPredictEpilogue(const PredictEpilogue& epilogue) override;
   bool ForwardFused(const ForwardArgs& args) override;
 
@@ -51,6 +59,8 @@ class Dense final : public Layer {
   ThreadPool* PoolFor(ThreadPool* pool, size_t batch) const;
   // Y = X W^T (+ bias) as row dot products, by chunks of units on the pool.
   void DotProducts(const ForwardArgs& args, bool with_bias) const;
+  // Whether this call runs on the input-major copy.
+  bool UsesInputMajor(const ForwardArgs& args) const;
 
   size_t units_;
   bool use_bias_;
@@ -63,8 +73,10 @@ class Dense final : public Layer {
   float* kernel_grad_ = nullptr;
   float* bias_ = nullptr;
   float* bias_grad_ = nullptr;
-  BufferHandle epilogue_h_;
+  bool keeps_input_major_ = false;
+  BufferHandle epilogue_h_, input_major_h_;
   std::unique_ptr<conv_rows::UnitAffine> epilogue_;
+  std::unique_ptr<conv_rows::InputMajorWeights> input_major_;
 };
 
 }  // namespace mote

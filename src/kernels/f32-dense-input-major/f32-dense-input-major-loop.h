@@ -101,4 +101,6 @@ void F32DenseInputMajor(size_t n, size_t k, const float* x, const float* w, size
     for (size_t j = 0; j < cols; ++j) y[j0 + j] = finish(j0 + j, out[j]);
   }
 }
+
+size_t F32DenseInputMajorLanes() { return simd::Lanes(); }
 MOTE_SIMD_END

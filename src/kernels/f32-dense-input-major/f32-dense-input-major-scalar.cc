@@ -19,6 +19,8 @@ void F32DenseInputMajor(size_t n, size_t k, const float* x, const float* w, size
   for (size_t j = 0; j < n; ++j) y[j] = finish(j, y[j]);
 }
 
+size_t F32DenseInputMajorLanes() { return 1; }
+
 }  // namespace scalar_backend
 }  // namespace kernels
 }  // namespace mote
