@@ -1,0 +1,175 @@
+// The Winograd transforms written once against the vector adapter
+// (src/kernels/simd-adapter.h; included by f32-winograd-{hwy,xsimd}.cc after
+// their adapter, once per target). Channels are the vector axis: each
+// transform is Y = M X M^T on vectors of Lanes() channels, rows first, then
+// columns, with the matrices' zero entries skipped at compile time (the
+// loops over them are unrolled) and fused multiply-adds. A last block of
+// fewer channels than lanes goes through zero-padded copies.
+#include <string.h>
+
+#include "src/kernels/f32-winograd/f32-winograd-matrices.h"
+
+MOTE_SIMD_BEGIN
+namespace {
+
+// y(i, j, Y[i][j]) for Y = M X M^T, X [p][p] a vector each at x(k, l) and
+// M = Mat [a][p]; tmp holds a * p vectors.
+template <class Mat, class X, class Y>
+MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
+  constexpr size_t a = Mat::kRows, p = Mat::kCols;
+  const size_t lanes = simd::Lanes();
+  for (size_t l = 0; l < p; ++l) {
+#pragma GCC unroll 8
+    for (size_t i = 0; i < a; ++i) {
+      simd::V acc = simd::Zero();
+#pragma GCC unroll 8
+      for (size_t k = 0; k < p; ++k)
+        if (Mat::k[i][k] != 0.0f) acc = simd::MulAdd(simd::Set(Mat::k[i][k]), simd::Load(x(k, l)), acc);
+      simd::Store(acc, tmp + (i * p + l) * lanes);
+    }
+  }
+  for (size_t i = 0; i < a; ++i) {
+#pragma GCC unroll 8
+    for (size_t j = 0; j < a; ++j) {
+      simd::V acc = simd::Zero();
+#pragma GCC unroll 8
+      for (size_t l = 0; l < p; ++l)
+        if (Mat::k[j][l] != 0.0f) acc = simd::MulAdd(simd::Set(Mat::k[j][l]), simd::Load(tmp + (i * p + l) * lanes), acc);
+      y(i, j, acc);
+    }
+  }
+}
+
+// Calls block(c0, n) for the blocks of n <= Lanes() channels of [0, c).
+template <class Block>
+MOTE_SIMD_INLINE void ForChannelBlocks(size_t c, Block block) {
+  const size_t lanes = simd::Lanes();
+  size_t c0 = 0;
+  for (; c0 + lanes <= c; c0 += lanes) block(c0, lanes);
+  if (c0 < c) block(c0, c - c0);
+}
+
+// Stores the first n lanes of v at d[0], d[stride], ... (buf: one vector).
+MOTE_SIMD_INLINE void StoreLanes(simd::V v, size_t n, size_t stride, float* d, float* buf) {
+  if (n == simd::Lanes() && stride == 1) return simd::Store(v, d);
+  simd::Store(v, buf);
+  for (size_t lane = 0; lane < n; ++lane) d[lane * stride] = buf[lane];
+}
+
+// Copies n floats of each of `count` vectors, src(idx), into padded vectors.
+template <class Src>
+MOTE_SIMD_INLINE void GatherPadded(size_t count, size_t n, Src src, float* padded) {
+  const size_t lanes = simd::Lanes();
+  for (size_t idx = 0; idx < count; ++idx) {
+    memcpy(padded + idx * lanes, src(idx), n * sizeof(float));
+    memset(padded + idx * lanes + n, 0, (lanes - n) * sizeof(float));
+  }
+}
+
+template <class Tile>
+void FilterTiles(bool rotate, size_t out_c, size_t in_c, const float* w, float* u, size_t plane, size_t co_stride,
+                 size_t ci_stride) {
+  constexpr size_t r = Tile::kR, alpha = Tile::kAlpha;
+  const size_t lanes = simd::Lanes();
+  alignas(64) float tmp[alpha * r * simd::kMaxLanes];
+  alignas(64) float padded[r * r * simd::kMaxLanes];
+  alignas(64) float buf[simd::kMaxLanes];
+  for (size_t co = 0; co < out_c; ++co) {
+    const float* g = w + co * r * r * in_c;
+    float* uc = u + co * co_stride;
+    ForChannelBlocks(in_c, [&](size_t c0, size_t n) {
+      const auto tap = [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * in_c + c0; };
+      const bool full = n == lanes;
+      if (!full) GatherPadded(r * r, n, tap, padded);
+      Transform2D<typename Tile::G>(
+          [&](size_t ky, size_t kx) { return full ? tap(ky * r + kx) : padded + (ky * r + kx) * lanes; }, tmp,
+          [&](size_t i, size_t j, simd::V v) {
+            StoreLanes(v, n, ci_stride, uc + (i * alpha + j) * plane + c0 * ci_stride, buf);
+          });
+    });
+  }
+}
+
+template <class Tile>
+void InputTile(const float* image, size_t h, size_t w, size_t c, int64_t y0, int64_t x0, float* v, size_t plane) {
+  constexpr size_t alpha = Tile::kAlpha;
+  const size_t lanes = simd::Lanes();
+  alignas(64) float tmp[alpha * alpha * simd::kMaxLanes];
+  alignas(64) float padded[alpha * alpha * simd::kMaxLanes];
+  alignas(64) float zeros[simd::kMaxLanes] = {};
+  alignas(64) float buf[simd::kMaxLanes];
+  // Each position's channels, or zeros (step 0) outside the image.
+  const float* pixel[alpha * alpha];
+  size_t step[alpha * alpha];
+  for (size_t k = 0; k < alpha; ++k)
+    for (size_t l = 0; l < alpha; ++l) {
+      const int64_t y = y0 + int64_t(k), x = x0 + int64_t(l);
+      const bool inside = y >= 0 && y < int64_t(h) && x >= 0 && x < int64_t(w);
+      pixel[k * alpha + l] = inside ? image + (size_t(y) * w + size_t(x)) * c : zeros;
+      step[k * alpha + l] = inside ? 1 : 0;
+    }
+  ForChannelBlocks(c, [&](size_t c0, size_t n) {
+    const auto at = [&](size_t idx) { return pixel[idx] + c0 * step[idx]; };
+    const bool full = n == lanes;
+    if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return step[idx] ? at(idx) : zeros; }, padded);
+    Transform2D<typename Tile::Bt>(
+        [&](size_t k, size_t l) { return full ? at(k * alpha + l) : padded + (k * alpha + l) * lanes; }, tmp,
+        [&](size_t i, size_t j, simd::V value) { StoreLanes(value, n, 1, v + (i * alpha + j) * plane + c0, buf); });
+  });
+}
+
+template <class Tile>
+void OutputTile(const float* mt, size_t plane, size_t c, float* out, size_t h, size_t w, size_t y0, size_t x0,
+                bool accumulate) {
+  constexpr size_t alpha = Tile::kAlpha;
+  const size_t lanes = simd::Lanes();
+  alignas(64) float tmp[Tile::kM * alpha * simd::kMaxLanes];
+  alignas(64) float padded[alpha * alpha * simd::kMaxLanes];
+  alignas(64) float buf[simd::kMaxLanes];
+  ForChannelBlocks(c, [&](size_t c0, size_t n) {
+    const bool full = n == lanes;
+    if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return mt + idx * plane + c0; }, padded);
+    Transform2D<typename Tile::At>(
+        [&](size_t k, size_t l) {
+          return full ? mt + (k * alpha + l) * plane + c0 : padded + (k * alpha + l) * lanes;
+        },
+        tmp,
+        [&](size_t i, size_t j, simd::V value) {
+          if (y0 + i >= h || x0 + j >= w) return;
+          float* o = out + ((y0 + i) * w + x0 + j) * c + c0;
+          if (accumulate) {
+            if (full) {
+              value = simd::Add(simd::Load(o), value);
+            } else {
+              memcpy(buf, o, n * sizeof(float));
+              memset(buf + n, 0, (lanes - n) * sizeof(float));
+              value = simd::Add(simd::Load(buf), value);
+            }
+          }
+          StoreLanes(value, n, 1, o, buf);
+        });
+  });
+}
+
+}  // namespace
+
+void F32WinogradFilter(WinogradTile t, bool rotate, size_t out_c, size_t in_c, const float* w, float* u,
+                       size_t plane, size_t co_stride, size_t ci_stride) {
+  winograd::WithTile(t, [&](auto tile) {
+    FilterTiles<decltype(tile)>(rotate, out_c, in_c, w, u, plane, co_stride, ci_stride);
+  });
+}
+
+void F32WinogradInput(WinogradTile t, const float* image, size_t h, size_t w, size_t c, int64_t y0, int64_t x0,
+                      float* v, size_t plane) {
+  winograd::WithTile(t, [&](auto tile) { InputTile<decltype(tile)>(image, h, w, c, y0, x0, v, plane); });
+}
+
+void F32WinogradOutput(WinogradTile t, const float* mt, size_t plane, size_t c, float* out, size_t h, size_t w,
+                       size_t y0, size_t x0, bool accumulate) {
+  winograd::WithTile(t, [&](auto tile) {
+    OutputTile<decltype(tile)>(mt, plane, c, out, h, w, y0, x0, accumulate);
+  });
+}
+
+MOTE_SIMD_END
