@@ -18,10 +18,12 @@ inline size_t RoundUp16(size_t v) { return (v + 15) / 16 * 16; }
 inline size_t Max(size_t a, size_t b) { return a > b ? a : b; }
 inline size_t Min(size_t a, size_t b) { return a < b ? a : b; }
 
-// A chunk's V and M together stay in about 384 KiB of L2 (beside the
-// transformed kernel the GEMMs read): whole images, at least one, so the
-// chunks are fixed by the shapes.
-constexpr size_t kChunkFloats = size_t(96) << 10;
+// A chunk's V and M together take about 768 KiB (L2, beside the transformed
+// kernel planes the GEMMs stream): whole images, at least one, so the chunks
+// are fixed by the shapes. The seed network's third conv gets 6 images (24
+// tiles, two 12-row GEMM panels); 1 and 3 images measured 2.2x and 1.06x
+// slower, 12 the same.
+constexpr size_t kChunkFloats = size_t(192) << 10;
 
 // Fused multiply-adds per tile and channel of the transforms (the nonzero
 // entries of the tile's matrices times the vectors they meet, rows then
@@ -58,9 +60,11 @@ size_t AxisTaps(size_t dst, size_t src, size_t r, int64_t pad) {
 
 Costs EstimateCosts(size_t src_h, size_t src_w, size_t k, size_t dst_h, size_t dst_w, size_t n, size_t r,
                     int64_t pad_top, int64_t pad_left) {
-  // Relative speeds measured on Zen 5 (docs/design.md): the im2col GEMMs run
-  // near the FMA peak, a GEMM of depth K loses to its C tile's loads and
-  // stores about as K / (K + 16), the transforms move more than they multiply.
+  // In fused multiply-adds (one per lane) over relative speeds (docs/design.md,
+  // measured on Zen 5): the im2col GEMMs run near the FMA peak, a GEMM of
+  // depth K loses to its C tile's loads and stores about as K / (K + 16), the
+  // transforms move more than they multiply. Per image; the filter transform
+  // (once per batch) is left out.
   constexpr double kGemm = 0.88, kTransform = 0.3;
   const double kn = double(k) * double(n);
   Costs c;
@@ -69,7 +73,7 @@ Costs EstimateCosts(size_t src_h, size_t src_w, size_t k, size_t dst_h, size_t d
   const double tiles = double((dst_h + kM - 1) / kM) * double((dst_w + kM - 1) / kM);
   const TransformFmas f = FmasOf(r);
   c.winograd = tiles * double(alpha * alpha) * kn / (kGemm * double(k) / double(k + 16)) +
-               tiles * (f.input * double(RoundUp16(k)) + f.output * double(RoundUp16(n))) / 16 / kTransform;
+               tiles * (f.input * double(RoundUp16(k)) + f.output * double(RoundUp16(n))) / kTransform;
   return c;
 }
 
@@ -114,8 +118,9 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
        int64_t(r_ - 1) - int64_t(g.pad_left));
   if (!forward_.on && !input_grad_.on) return;
   u_floats_ = RoundUp16(alpha * alpha * filters * g.in_c);
+  transposed_floats_ = forward_.on ? RoundUp16(r_ * r_ * g.in_c * filters) : 0;
   const size_t chunk = Max(forward_.chunk_floats, input_grad_.chunk_floats);
-  ctx.RequestScratch(u_floats_ + chunk);
+  ctx.RequestScratch(u_floats_ + transposed_floats_ + chunk);
   ctx.RequestWorkerScratch(chunk);
 }
 
@@ -140,19 +145,33 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
   const WinogradTile tile{kM, r_};
   const size_t alpha = tile.alpha(), planes = alpha * alpha;
   float* u = scratch;  // planes x [K][N]
-  const size_t kn = p.k * p.n;
-  // Forward: K = in_c, N = filters, planes [ci][co]; input gradient: K =
-  // filters, N = in_c, planes [co][ci] of the rotated kernel.
-  const size_t co_stride = p.rotate ? in_c_ : 1, ci_stride = p.rotate ? 1 : filters_;
-  ForEachRange(pool, filters_, 8, [&](size_t begin, size_t end) {
-    kernels::F32WinogradFilter(tile, p.rotate, end - begin, in_c_, kernel + begin * r_ * r_ * in_c_,
-                               u + begin * co_stride, kn, co_stride, ci_stride);
-  });
+  const size_t kn = p.k * p.n, taps = r_ * r_;
+  // Input gradient: K = filters, N = in_c, planes [co][ci] of the rotated
+  // kernel as stored. Forward: K = in_c, N = filters, planes [ci][co], from
+  // the kernel transposed to [ky][kx][ci][co] (the filter transform's vectors
+  // run along the planes' rows).
+  if (p.rotate) {
+    ForEachRange(pool, filters_, 8, [&](size_t begin, size_t end) {
+      kernels::F32WinogradFilter(tile, true, end - begin, in_c_, kernel + begin * taps * in_c_, taps * in_c_, in_c_,
+                                 u + begin * in_c_, kn, in_c_);
+    });
+  } else {
+    float* transposed = scratch + u_floats_;
+    const size_t rows = taps * in_c_;
+    ForEachRange(pool, rows, 64, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        for (size_t co = 0; co < filters_; ++co) transposed[i * filters_ + co] = kernel[co * rows + i];
+    });
+    ForEachRange(pool, in_c_, 4, [&](size_t begin, size_t end) {
+      kernels::F32WinogradFilter(tile, false, end - begin, filters_, transposed + begin * filters_, filters_,
+                                 in_c_ * filters_, u + begin * filters_, kn, filters_);
+    });
+  }
   const size_t per_image = p.tiles_h * p.tiles_w;
   const size_t src_image = p.src_h * p.src_w * p.k, dst_image = p.dst_h * p.dst_w * p.n;
   const float inf = std::numeric_limits<float>::infinity();
   ForEachChunk(pool, ChunkCount(batch, p.images_per_chunk), [&](size_t chunk, size_t worker) {
-    float* mine = pool ? worker_scratch + worker * worker_stride : scratch + u_floats_;
+    float* mine = pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_;
     const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
     const size_t tiles = (n1 - n0) * per_image;
     float* v = mine;

@@ -57,7 +57,9 @@ class WinogradConv {
   void Run(const Pass& p, size_t batch, const float* kernel, const float* bias, const float* src, float* dst,
            float* scratch, ThreadPool* pool, float* worker_scratch, size_t worker_stride) const;
   size_t r_ = 0, filters_ = 0, in_c_ = 0;
-  size_t u_floats_ = 0;  // the transformed kernel, at the start of scratch
+  // Scratch: the transformed kernel, the kernel transposed (forward), then
+  // the chunk's own part when there is no pool.
+  size_t u_floats_ = 0, transposed_floats_ = 0;
   Pass forward_, input_grad_;
 };
 

@@ -50,7 +50,12 @@ std::vector<float> WinogradCorrelation(WinogradTile t, const std::vector<float>&
                                        const std::vector<float>& k, size_t co, long pad) {
   const size_t alpha = t.alpha(), planes = alpha * alpha;
   std::vector<float> u(planes * ci * co);
-  kernels::F32WinogradFilter(t, false, co, ci, k.data(), u.data(), ci * co, 1, co);
+  // Planes [ci][co] from the kernel transposed to [r][r][ci][co].
+  const size_t taps = t.r * t.r;
+  std::vector<float> kt(k.size());
+  for (size_t o = 0; o < co; ++o)
+    for (size_t i = 0; i < taps * ci; ++i) kt[i * co + o] = k[o * taps * ci + i];
+  kernels::F32WinogradFilter(t, false, ci, co, kt.data(), co, ci * co, u.data(), ci * co, co);
   std::vector<float> y(h * w * co, -1.0f), v(planes * ci), m(planes * co);
   for (size_t ty = 0; ty < h; ty += t.m)
     for (size_t tx = 0; tx < w; tx += t.m) {
@@ -107,8 +112,8 @@ TEST(F32WinogradTest, RotatedFilterIsTheRotatedKernels) {
       for (size_t tap = 0; tap < r * r; ++tap)
         for (size_t c = 0; c < ci; ++c) turned[(o * r * r + tap) * ci + c] = k[(o * r * r + r * r - 1 - tap) * ci + c];
     std::vector<float> a(planes * co * ci), b(planes * co * ci);
-    kernels::F32WinogradFilter(t, true, co, ci, k.data(), a.data(), co * ci, ci, 1);
-    kernels::F32WinogradFilter(t, false, co, ci, turned.data(), b.data(), co * ci, ci, 1);
+    kernels::F32WinogradFilter(t, true, co, ci, k.data(), r * r * ci, ci, a.data(), co * ci, ci);
+    kernels::F32WinogradFilter(t, false, co, ci, turned.data(), r * r * ci, ci, b.data(), co * ci, ci);
     EXPECT_TRUE(AllNear(b.data(), a.data(), a.size(), 0.0f, 0.0f));
   }
 }
@@ -125,8 +130,10 @@ TEST(F32WinogradTest, SimdMatchesScalar) {
                                mt = Uniform(rng, planes * plane);
       const std::vector<float> base = Uniform(rng, h * w * c);
       const auto run = [&](Buffer* u_out, Buffer* u_rot, std::vector<Buffer>* v, std::vector<Buffer>* y) {
-        kernels::F32WinogradFilter(t, false, co, c, k.data(), u_out->data(), co * c, 1, co);
-        kernels::F32WinogradFilter(t, true, co, c, k.data(), u_rot->data(), co * c, c, 1);
+        // Both layouts: `k` read as [c][r][r][co] (vectors of co = 5, a tail
+        // only) into planes [c][co], and as [co][r][r][c] rotated into [co][c].
+        kernels::F32WinogradFilter(t, false, c, co, k.data(), t.r * t.r * co, co, u_out->data(), co * c, co);
+        kernels::F32WinogradFilter(t, true, co, c, k.data(), t.r * t.r * c, c, u_rot->data(), co * c, c);
         for (size_t o = 0; o < 6; ++o) {
           kernels::F32WinogradInput(t, image.data(), h, w, c, origins[o][0], origins[o][1], (*v)[o].data(), plane);
           const bool accumulate = o % 2 == 1;

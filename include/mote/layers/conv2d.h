@@ -22,6 +22,10 @@
 //         once per Forward when filters x patch <= 256K floats, read in place;
 //         else packed once per class), GEMM workspace, the output / gradient
 //         rows of a tile when a class is not one contiguous run of rows.
+// Winograd: stride-1 square 3x3 / 5x5 convolutions may run their forward pass
+//         and input gradient as Winograd F(4x4, r x r) instead
+//         (Conv2DOptions::algorithm, src/layers/conv2d_winograd.h); the weight
+//         gradient is always im2col's.
 // Predict (ForwardArgs::predict) on up to 4 images with a SIMD backend: the
 //         runtime's way instead (src/layers/conv_rows.h): per run of output
 //         rows keeping the same kernel rows, their im2col against the weights

@@ -49,11 +49,11 @@ MOTE_SIMD_INLINE void ForChannelBlocks(size_t c, Block block) {
   if (c0 < c) block(c0, c - c0);
 }
 
-// Stores the first n lanes of v at d[0], d[stride], ... (buf: one vector).
-MOTE_SIMD_INLINE void StoreLanes(simd::V v, size_t n, size_t stride, float* d, float* buf) {
-  if (n == simd::Lanes() && stride == 1) return simd::Store(v, d);
+// Stores the first n lanes of v at d (buf: one vector).
+MOTE_SIMD_INLINE void StoreLanes(simd::V v, size_t n, float* d, float* buf) {
+  if (n == simd::Lanes()) return simd::Store(v, d);
   simd::Store(v, buf);
-  for (size_t lane = 0; lane < n; ++lane) d[lane * stride] = buf[lane];
+  memcpy(d, buf, n * sizeof(float));
 }
 
 // Copies n floats of each of `count` vectors, src(idx), into padded vectors.
@@ -67,25 +67,23 @@ MOTE_SIMD_INLINE void GatherPadded(size_t count, size_t n, Src src, float* padde
 }
 
 template <class Tile>
-void FilterTiles(bool rotate, size_t out_c, size_t in_c, const float* w, float* u, size_t plane, size_t co_stride,
-                 size_t ci_stride) {
+void FilterTiles(bool rotate, size_t a_count, size_t b_count, const float* w, size_t a_stride, size_t tap_stride,
+                 float* u, size_t plane, size_t u_stride) {
   constexpr size_t r = Tile::kR, alpha = Tile::kAlpha;
   const size_t lanes = simd::Lanes();
   alignas(64) float tmp[alpha * r * simd::kMaxLanes];
   alignas(64) float padded[r * r * simd::kMaxLanes];
   alignas(64) float buf[simd::kMaxLanes];
-  for (size_t co = 0; co < out_c; ++co) {
-    const float* g = w + co * r * r * in_c;
-    float* uc = u + co * co_stride;
-    ForChannelBlocks(in_c, [&](size_t c0, size_t n) {
-      const auto tap = [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * in_c + c0; };
+  for (size_t a = 0; a < a_count; ++a) {
+    const float* g = w + a * a_stride;
+    float* ua = u + a * u_stride;
+    ForChannelBlocks(b_count, [&](size_t b0, size_t n) {
+      const auto tap = [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * tap_stride + b0; };
       const bool full = n == lanes;
       if (!full) GatherPadded(r * r, n, tap, padded);
       Transform2D<typename Tile::G>(
           [&](size_t ky, size_t kx) { return full ? tap(ky * r + kx) : padded + (ky * r + kx) * lanes; }, tmp,
-          [&](size_t i, size_t j, simd::V v) {
-            StoreLanes(v, n, ci_stride, uc + (i * alpha + j) * plane + c0 * ci_stride, buf);
-          });
+          [&](size_t i, size_t j, simd::V v) { StoreLanes(v, n, ua + (i * alpha + j) * plane + b0, buf); });
     });
   }
 }
@@ -114,7 +112,7 @@ void InputTile(const float* image, size_t h, size_t w, size_t c, int64_t y0, int
     if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return step[idx] ? at(idx) : zeros; }, padded);
     Transform2D<typename Tile::Bt>(
         [&](size_t k, size_t l) { return full ? at(k * alpha + l) : padded + (k * alpha + l) * lanes; }, tmp,
-        [&](size_t i, size_t j, simd::V value) { StoreLanes(value, n, 1, v + (i * alpha + j) * plane + c0, buf); });
+        [&](size_t i, size_t j, simd::V value) { StoreLanes(value, n, v + (i * alpha + j) * plane + c0, buf); });
   });
 }
 
@@ -146,17 +144,17 @@ void OutputTile(const float* mt, size_t plane, size_t c, float* out, size_t h, s
               value = simd::Add(simd::Load(buf), value);
             }
           }
-          StoreLanes(value, n, 1, o, buf);
+          StoreLanes(value, n, o, buf);
         });
   });
 }
 
 }  // namespace
 
-void F32WinogradFilter(WinogradTile t, bool rotate, size_t out_c, size_t in_c, const float* w, float* u,
-                       size_t plane, size_t co_stride, size_t ci_stride) {
+void F32WinogradFilter(WinogradTile t, bool rotate, size_t a_count, size_t b_count, const float* w, size_t a_stride,
+                       size_t tap_stride, float* u, size_t plane, size_t u_stride) {
   winograd::WithTile(t, [&](auto tile) {
-    FilterTiles<decltype(tile)>(rotate, out_c, in_c, w, u, plane, co_stride, ci_stride);
+    FilterTiles<decltype(tile)>(rotate, a_count, b_count, w, a_stride, tap_stride, u, plane, u_stride);
   });
 }
 

@@ -29,19 +29,19 @@ void Transform2D(X x, Y y) {
 
 }  // namespace
 
-void F32WinogradFilter(WinogradTile t, bool rotate, size_t out_c, size_t in_c, const float* w, float* u,
-                       size_t plane, size_t co_stride, size_t ci_stride) {
+void F32WinogradFilter(WinogradTile t, bool rotate, size_t a_count, size_t b_count, const float* w, size_t a_stride,
+                       size_t tap_stride, float* u, size_t plane, size_t u_stride) {
   winograd::WithTile(t, [&](auto tile) {
     using Tile = decltype(tile);
     constexpr size_t r = Tile::kR, alpha = Tile::kAlpha;
-    for (size_t co = 0; co < out_c; ++co)
-      for (size_t ci = 0; ci < in_c; ++ci)
+    for (size_t a = 0; a < a_count; ++a)
+      for (size_t b = 0; b < b_count; ++b)
         Transform2D<typename Tile::G>(
             [&](size_t ky, size_t kx) {
-              if (rotate) ky = r - 1 - ky, kx = r - 1 - kx;
-              return w[((co * r + ky) * r + kx) * in_c + ci];
+              const size_t tap = ky * r + kx;
+              return w[a * a_stride + (rotate ? r * r - 1 - tap : tap) * tap_stride + b];
             },
-            [&](size_t i, size_t j, float v) { u[(i * alpha + j) * plane + co * co_stride + ci * ci_stride] = v; });
+            [&](size_t i, size_t j, float v) { u[(i * alpha + j) * plane + a * u_stride + b] = v; });
   });
 }
 
