@@ -103,9 +103,7 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
     p->tiles_h = (dst_h + kM - 1) / kM;
     p->tiles_w = (dst_w + kM - 1) / kM;
     const size_t per_image = p->tiles_h * p->tiles_w * alpha * alpha * (k + n);
-    size_t budget = kChunkFloats;
-    if (const char* e = getenv("MOTE_WINOGRAD_CHUNK")) budget = size_t(atol(e)) << 10;  // TEMPORARY experiment
-    p->images_per_chunk = Min(g.batch, Max(1, budget / per_image));
+    p->images_per_chunk = Min(g.batch, Max(1, kChunkFloats / per_image));
     const size_t tiles = p->images_per_chunk * p->tiles_h * p->tiles_w;
     p->m_offset = RoundUp16(alpha * alpha * tiles * k);
     p->ws_offset = p->m_offset + RoundUp16(alpha * alpha * tiles * n);
@@ -119,8 +117,11 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
   if (!forward_.on && !input_grad_.on) return;
   u_floats_ = RoundUp16(alpha * alpha * filters * g.in_c);
   transposed_floats_ = forward_.on ? RoundUp16(r_ * r_ * g.in_c * filters) : 0;
+  for (Pass* p : {&forward_, &input_grad_})
+    if (p->on) p->packed_plane_floats = RoundUp16(kernels::F32GemmPackedBFloats(p->n, p->k));
+  packed_floats_ = alpha * alpha * Max(forward_.packed_plane_floats, input_grad_.packed_plane_floats);
   const size_t chunk = Max(forward_.chunk_floats, input_grad_.chunk_floats);
-  ctx.RequestScratch(u_floats_ + transposed_floats_ + chunk);
+  ctx.RequestScratch(u_floats_ + transposed_floats_ + packed_floats_ + chunk);
   ctx.RequestWorkerScratch(chunk);
 }
 
@@ -167,11 +168,17 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
                                  in_c_ * filters_, u + begin * filters_, kn, filters_);
     });
   }
+  // Each plane packed once for the GEMMs of every chunk (F32GemmPackedB).
+  float* packed = scratch + u_floats_ + transposed_floats_;
+  ForEachRange(pool, planes, 8, [&](size_t begin, size_t end) {
+    for (size_t xi = begin; xi < end; ++xi)
+      kernels::F32GemmPackB(Transpose::kNo, p.n, p.k, u + xi * kn, p.n, packed + xi * p.packed_plane_floats);
+  });
   const size_t per_image = p.tiles_h * p.tiles_w;
   const size_t src_image = p.src_h * p.src_w * p.k, dst_image = p.dst_h * p.dst_w * p.n;
   const float inf = std::numeric_limits<float>::infinity();
   ForEachChunk(pool, ChunkCount(batch, p.images_per_chunk), [&](size_t chunk, size_t worker) {
-    float* mine = pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_;
+    float* mine = pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_ + packed_floats_;
     const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
     const size_t tiles = (n1 - n0) * per_image;
     float* v = mine;
@@ -183,8 +190,8 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
                                 tiles * p.k);
     }
     for (size_t xi = 0; xi < planes; ++xi)
-      kernels::F32Gemm(Transpose::kNo, Transpose::kNo, tiles, p.n, p.k, v + xi * tiles * p.k, p.k, u + xi * kn, p.n,
-                       m + xi * tiles * p.n, p.n, false, mine + p.ws_offset);
+      kernels::F32GemmPackedB(Transpose::kNo, tiles, p.n, p.k, v + xi * tiles * p.k, p.k,
+                              packed + xi * p.packed_plane_floats, m + xi * tiles * p.n, p.n, false, mine + p.ws_offset);
     for (size_t i = 0; i < tiles; ++i) {
       const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
       kernels::F32WinogradOutput(tile, m + i * p.n, tiles * p.n, p.n, dst + image * dst_image, p.dst_h, p.dst_w,

@@ -29,6 +29,7 @@ struct Pass {
   size_t images_per_chunk = 1;
   // Per chunk, in its scratch: transformed inputs V, products M, GEMM workspace.
   size_t m_offset = 0, ws_offset = 0, chunk_floats = 0;
+  size_t packed_plane_floats = 0;  // a plane of the transformed kernel packed for F32GemmPackedB
 };
 
 // Multiply-add estimates behind the automatic choice (docs/design.md).
@@ -57,9 +58,9 @@ class WinogradConv {
   void Run(const Pass& p, size_t batch, const float* kernel, const float* bias, const float* src, float* dst,
            float* scratch, ThreadPool* pool, float* worker_scratch, size_t worker_stride) const;
   size_t r_ = 0, filters_ = 0, in_c_ = 0;
-  // Scratch: the transformed kernel, the kernel transposed (forward), then
-  // the chunk's own part when there is no pool.
-  size_t u_floats_ = 0, transposed_floats_ = 0;
+  // Scratch: the transformed kernel, the kernel transposed (forward), its
+  // planes packed for the GEMMs, then the chunk's own part when there is no pool.
+  size_t u_floats_ = 0, transposed_floats_ = 0, packed_floats_ = 0;
   Pass forward_, input_grad_;
 };
 
