@@ -90,6 +90,13 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
   filters_ = filters;
   in_c_ = g.in_c;
   const size_t alpha = tile.alpha();
+  // Buffers that would not fit size_t stay on im2col (Plan checked its own).
+  const double limit = double(std::numeric_limits<size_t>::max() / 16);
+  const double tiles_per_image = double((g.in_h + kM - 1) / kM + 1) * double((g.in_w + kM - 1) / kM + 1) +
+                                 double((g.out_h + kM - 1) / kM) * double((g.out_w + kM - 1) / kM);
+  if (double(alpha * alpha) * double(filters) * double(g.in_c) > limit ||
+      tiles_per_image * double(g.batch) * double(alpha * alpha) * (double(filters) + double(g.in_c)) > limit)
+    return;
   const auto plan = [&](Pass* p, bool rotate, size_t src_h, size_t src_w, size_t k, size_t dst_h, size_t dst_w,
                         size_t n, int64_t pad_top, int64_t pad_left) {
     if (algorithm == ConvAlgorithm::kAuto) {
@@ -135,8 +142,8 @@ void WinogradConv::InputGrad(const BackwardArgs& args, const float* kernel, floa
       args.worker_stride);
 }
 
-// The kernel transformed once per call (by ranges of output channels: each
-// element written once, so the same for any split), then chunks of whole
+// The kernel transformed and packed once per call (by ranges of channels or
+// planes: each element written once, so the same for any split), then chunks of whole
 // images: their input tiles, alpha^2 GEMMs, their output tiles (and bias).
 // Each output element is one GEMM row's, so results do not depend on the
 // thread count.
@@ -178,7 +185,8 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
   const size_t src_image = p.src_h * p.src_w * p.k, dst_image = p.dst_h * p.dst_w * p.n;
   const float inf = std::numeric_limits<float>::infinity();
   ForEachChunk(pool, ChunkCount(batch, p.images_per_chunk), [&](size_t chunk, size_t worker) {
-    float* mine = pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_ + packed_floats_;
+    float* mine =
+        pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_ + packed_floats_;
     const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
     const size_t tiles = (n1 - n0) * per_image;
     float* v = mine;
@@ -191,7 +199,8 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
     }
     for (size_t xi = 0; xi < planes; ++xi)
       kernels::F32GemmPackedB(Transpose::kNo, tiles, p.n, p.k, v + xi * tiles * p.k, p.k,
-                              packed + xi * p.packed_plane_floats, m + xi * tiles * p.n, p.n, false, mine + p.ws_offset);
+                              packed + xi * p.packed_plane_floats, m + xi * tiles * p.n, p.n, false,
+                              mine + p.ws_offset);
     for (size_t i = 0; i < tiles; ++i) {
       const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
       kernels::F32WinogradOutput(tile, m + i * p.n, tiles * p.n, p.n, dst + image * dst_image, p.dst_h, p.dst_w,

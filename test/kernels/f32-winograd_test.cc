@@ -137,7 +137,8 @@ TEST(F32WinogradTest, SimdMatchesScalar) {
         for (size_t o = 0; o < 6; ++o) {
           kernels::F32WinogradInput(t, image.data(), h, w, c, origins[o][0], origins[o][1], (*v)[o].data(), plane);
           const bool accumulate = o % 2 == 1;
-          const size_t y0 = size_t(origins[o][0] < 0 ? 0 : origins[o][0]), x0 = size_t(origins[o][1] < 0 ? 0 : origins[o][1]);
+          const size_t y0 = size_t(origins[o][0] < 0 ? 0 : origins[o][0]);
+          const size_t x0 = size_t(origins[o][1] < 0 ? 0 : origins[o][1]);
           for (size_t i = 0; i < base.size(); ++i) (*y)[o][i] = base[i];
           kernels::F32WinogradOutput(t, mt.data(), plane, c, (*y)[o].data(), h, w, y0, x0, accumulate);
         }

@@ -139,7 +139,9 @@ TEST(Conv2DWinograd, GradientChecks) {
 TEST(Conv2DWinograd, SameResultsForEveryThreadCount) {
   for (const Case& c : kCases)
     testing::ExpectSameResultsForEveryThreadCount(
-        [&] { return std::make_unique<Conv2D>(c.filters, c.kernel, c.kernel, With(c.options, ConvAlgorithm::kWinograd)); },
+        [&] {
+          return std::make_unique<Conv2D>(c.filters, c.kernel, c.kernel, With(c.options, ConvAlgorithm::kWinograd));
+        },
         {c.input}, true, c.name);
   // Several image chunks (the seed network's third conv at batch 23).
   testing::ExpectSameResultsForEveryThreadCount(

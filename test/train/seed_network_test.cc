@@ -59,6 +59,9 @@ TEST_P(SeedNetwork, GradientsMatchFiniteDifferences) {
   // every layer's own check passes at 1e-3 (test/layers). Float32 losses
   // through the whole network leave ~1 % noise at eps = 1e-2 (more at smaller
   // steps: the scalar backend went past 3e-2 at eps = 3e-3).
+  // The third conv's Winograd forward (rounding about ten times im2col's)
+  // adds to it: the input error measured 3.05e-2 with it, under 3e-2 with
+  // MOTE_CONV_ALGO=im2col; hence 4e-2 for the input.
   Model model;
   SeedNetworkOptions smooth = Options();
   smooth.tanh_activations = true;
@@ -72,7 +75,7 @@ TEST_P(SeedNetwork, GradientsMatchFiniteDifferences) {
   GradCheckReport report;
   ASSERT_TRUE(CheckGradients(model, &in, Targets{b.labels.data(), nullptr}, 3, options, &report).ok());
   EXPECT_LT(report.max_param_error, 3e-2) << report.worst;
-  EXPECT_LT(report.max_input_error, 3e-2) << report.worst;
+  EXPECT_LT(report.max_input_error, 4e-2) << report.worst;
   EXPECT_GT(report.checked, 60u);
 }
 

@@ -34,7 +34,8 @@ MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
       simd::V acc = simd::Zero();
 #pragma GCC unroll 8
       for (size_t l = 0; l < p; ++l)
-        if (Mat::k[j][l] != 0.0f) acc = simd::MulAdd(simd::Set(Mat::k[j][l]), simd::Load(tmp + (i * p + l) * lanes), acc);
+        if (Mat::k[j][l] != 0.0f)
+          acc = simd::MulAdd(simd::Set(Mat::k[j][l]), simd::Load(tmp + (i * p + l) * lanes), acc);
       y(i, j, acc);
     }
   }
