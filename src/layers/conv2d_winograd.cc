@@ -133,23 +133,34 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
 }
 
 void WinogradConv::Forward(const ForwardArgs& args, const float* kernel, const float* bias) const {
-  Run(forward_, args.batch, kernel, bias, args.inputs[0], args.output, args.scratch, args.pool, args.worker_scratch,
-      args.worker_stride);
+  PrepareKernel(forward_, kernel, args.scratch, args.pool);
+  ForEachChunk(args.pool, ChunkCount(args.batch, forward_.images_per_chunk), [&](size_t chunk, size_t worker) {
+    Chunk(forward_, args.batch, chunk, bias, args.inputs[0], args.output, args.scratch,
+          args.pool ? args.worker_scratch + worker * args.worker_stride : nullptr);
+  });
 }
 
-void WinogradConv::InputGrad(const BackwardArgs& args, const float* kernel, float* dx) const {
-  Run(input_grad_, args.batch, kernel, nullptr, args.output_grad, dx, args.scratch, args.pool, args.worker_scratch,
-      args.worker_stride);
+void WinogradConv::InputGrad(const BackwardArgs& args, const float* kernel) const {
+  PrepareInputGrad(args, kernel);
+  ForEachChunk(args.pool, InputGradChunks(args.batch), [&](size_t chunk, size_t worker) {
+    InputGradChunk(args, chunk, args.pool ? args.worker_scratch + worker * args.worker_stride : nullptr);
+  });
+}
+
+void WinogradConv::PrepareInputGrad(const BackwardArgs& args, const float* kernel) const {
+  PrepareKernel(input_grad_, kernel, args.scratch, args.pool);
+}
+
+void WinogradConv::InputGradChunk(const BackwardArgs& args, size_t chunk, float* mine) const {
+  Chunk(input_grad_, args.batch, chunk, nullptr, args.output_grad, args.input_grads[0], args.scratch, mine);
 }
 
 // The kernel transformed and packed once per call (by ranges of channels or
-// planes: each element written once, so the same for any split), then chunks of whole
-// images: their input tiles, alpha^2 GEMMs, their output tiles (and bias).
-// Each output element is one GEMM row's, so results do not depend on the
-// thread count.
-void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const float* bias, const float* src,
-                       float* dst, float* scratch, ThreadPool* pool, float* worker_scratch,
-                       size_t worker_stride) const {
+// planes: each element written once, so the same for any split) into the
+// start of scratch, for the chunks of whole images that follow (Chunk): their
+// input tiles, alpha^2 GEMMs, their output tiles (and bias). Each output
+// element is one GEMM row's, so results do not depend on the thread count.
+void WinogradConv::PrepareKernel(const Pass& p, const float* kernel, float* scratch, ThreadPool* pool) const {
   const WinogradTile tile{kM, r_};
   const size_t alpha = tile.alpha(), planes = alpha * alpha;
   float* u = scratch;  // planes x [K][N]
@@ -181,35 +192,41 @@ void WinogradConv::Run(const Pass& p, size_t batch, const float* kernel, const f
     for (size_t xi = begin; xi < end; ++xi)
       kernels::F32GemmPackB(Transpose::kNo, p.n, p.k, u + xi * kn, p.n, packed + xi * p.packed_plane_floats);
   });
+}
+
+// Images [chunk * images_per_chunk, ...) of src into dst, in `mine` (the
+// caller's part of scratch when null).
+void WinogradConv::Chunk(const Pass& p, size_t batch, size_t chunk, const float* bias, const float* src, float* dst,
+                         float* scratch, float* mine) const {
+  const WinogradTile tile{kM, r_};
+  const size_t alpha = tile.alpha(), planes = alpha * alpha;
+  const float* packed = scratch + u_floats_ + transposed_floats_;
+  if (mine == nullptr) mine = scratch + u_floats_ + transposed_floats_ + packed_floats_;
   const size_t per_image = p.tiles_h * p.tiles_w;
   const size_t src_image = p.src_h * p.src_w * p.k, dst_image = p.dst_h * p.dst_w * p.n;
-  const float inf = std::numeric_limits<float>::infinity();
-  ForEachChunk(pool, ChunkCount(batch, p.images_per_chunk), [&](size_t chunk, size_t worker) {
-    float* mine =
-        pool ? worker_scratch + worker * worker_stride : scratch + u_floats_ + transposed_floats_ + packed_floats_;
-    const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
-    const size_t tiles = (n1 - n0) * per_image;
-    float* v = mine;
-    float* m = mine + p.m_offset;
-    for (size_t i = 0; i < tiles; ++i) {
-      const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
-      kernels::F32WinogradInput(tile, src + image * src_image, p.src_h, p.src_w, p.k,
-                                int64_t(ty * kM) - p.pad_top, int64_t(tx * kM) - p.pad_left, v + i * p.k,
-                                tiles * p.k);
-    }
-    for (size_t xi = 0; xi < planes; ++xi)
-      kernels::F32GemmPackedB(Transpose::kNo, tiles, p.n, p.k, v + xi * tiles * p.k, p.k,
-                              packed + xi * p.packed_plane_floats, m + xi * tiles * p.n, p.n, false,
-                              mine + p.ws_offset);
-    for (size_t i = 0; i < tiles; ++i) {
-      const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
-      kernels::F32WinogradOutput(tile, m + i * p.n, tiles * p.n, p.n, dst + image * dst_image, p.dst_h, p.dst_w,
-                                 ty * kM, tx * kM, false);
-    }
-    if (bias)
-      kernels::F32ChannelAffineClamp((n1 - n0) * p.dst_h * p.dst_w, p.n, dst + n0 * dst_image, nullptr, bias, -inf,
-                                     inf, dst + n0 * dst_image);
-  });
+  const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
+  const size_t tiles = (n1 - n0) * per_image;
+  float* v = mine;
+  float* m = mine + p.m_offset;
+  for (size_t i = 0; i < tiles; ++i) {
+    const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
+    kernels::F32WinogradInput(tile, src + image * src_image, p.src_h, p.src_w, p.k, int64_t(ty * kM) - p.pad_top,
+                              int64_t(tx * kM) - p.pad_left, v + i * p.k, tiles * p.k);
+  }
+  for (size_t xi = 0; xi < planes; ++xi)
+    kernels::F32GemmPackedB(Transpose::kNo, tiles, p.n, p.k, v + xi * tiles * p.k, p.k,
+                            packed + xi * p.packed_plane_floats, m + xi * tiles * p.n, p.n, false,
+                            mine + p.ws_offset);
+  for (size_t i = 0; i < tiles; ++i) {
+    const size_t image = n0 + i / per_image, ty = i % per_image / p.tiles_w, tx = i % p.tiles_w;
+    kernels::F32WinogradOutput(tile, m + i * p.n, tiles * p.n, p.n, dst + image * dst_image, p.dst_h, p.dst_w,
+                               ty * kM, tx * kM, false);
+  }
+  if (bias) {
+    const float inf = std::numeric_limits<float>::infinity();
+    kernels::F32ChannelAffineClamp((n1 - n0) * p.dst_h * p.dst_w, p.n, dst + n0 * dst_image, nullptr, bias, -inf,
+                                   inf, dst + n0 * dst_image);
+  }
 }
 
 }  // namespace conv_winograd
@@ -220,14 +237,36 @@ namespace mote {
 bool Conv2D::winograd_forward() const { return winograd_->forward(); }
 bool Conv2D::winograd_input_grad() const { return winograd_->input_grad(); }
 
-// The weight and bias gradients as im2col computes them (Backward without an
-// input gradient), then the input gradient by Winograd.
+// The weight and bias gradients as im2col computes them, and the input
+// gradient by Winograd. With a pool and weight-gradient chunks of kernel taps
+// (BackwardParallel's), both kinds of chunk go in one parallel loop, the
+// larger weight chunks first, so neither waits at a barrier for the other's
+// last chunk; otherwise Backward without an input gradient, then the input
+// gradient. The chunks compute what the serial passes do, so the results are
+// the same either way.
 void Conv2D::BackwardWinograd(const BackwardArgs& args) {
-  BackwardArgs weights_only = args;
-  float* const no_input_grad[1] = {nullptr};
-  weights_only.input_grads = no_input_grad;
-  Backward(weights_only);
-  winograd_->InputGrad(args, kernel_, args.input_grads[0]);
+  if (!parallel_ || args.pool == nullptr || images_split_weight_grad_) {
+    BackwardArgs weights_only = args;
+    float* const no_input_grad[1] = {nullptr};
+    weights_only.input_grads = no_input_grad;
+    Backward(weights_only);
+    winograd_->InputGrad(args, kernel_);
+    return;
+  }
+  if (options_.use_bias) {
+    float* sums = args.scratch + bias_sums_offset_;
+    kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
+    kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
+  }
+  winograd_->PrepareInputGrad(args, kernel_);  // overwrites the scratch the bias sums were in
+  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
+  const size_t weight_chunks = weight_chunk_order_.size();
+  args.pool->ParallelFor(weight_chunks + winograd_->InputGradChunks(args.batch), [&](size_t chunk, size_t worker) {
+    float* mine = args.worker_scratch + worker * args.worker_stride;
+    if (chunk >= weight_chunks) return winograd_->InputGradChunk(args, chunk - weight_chunks, mine);
+    const size_t taps = weight_chunk_order_[chunk];
+    WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
+  });
 }
 
 }  // namespace mote

@@ -13,6 +13,7 @@
 #include "mote/kernels.h"
 #include "mote/layer.h"
 #include "mote/layers/conv2d.h"
+#include "mote/threads.h"
 
 namespace mote {
 namespace conv_winograd {
@@ -51,12 +52,19 @@ class WinogradConv {
   bool input_grad() const { return input_grad_.on; }
   // y = the convolution of the input (plus bias when not null).
   void Forward(const ForwardArgs& args, const float* kernel, const float* bias) const;
-  // dx = the input gradient (overwritten).
-  void InputGrad(const BackwardArgs& args, const float* kernel, float* dx) const;
+  // dx = the input gradient (overwritten): PrepareInputGrad (the kernel
+  // transformed, on the pool), then every chunk of InputGradChunks, in any
+  // order, on any thread (`mine`: its worker's scratch, or null without a
+  // pool), e.g. beside other work in one parallel loop.
+  void InputGrad(const BackwardArgs& args, const float* kernel) const;
+  void PrepareInputGrad(const BackwardArgs& args, const float* kernel) const;
+  size_t InputGradChunks(size_t batch) const { return ChunkCount(batch, input_grad_.images_per_chunk); }
+  void InputGradChunk(const BackwardArgs& args, size_t chunk, float* mine) const;
 
  private:
-  void Run(const Pass& p, size_t batch, const float* kernel, const float* bias, const float* src, float* dst,
-           float* scratch, ThreadPool* pool, float* worker_scratch, size_t worker_stride) const;
+  void PrepareKernel(const Pass& p, const float* kernel, float* scratch, ThreadPool* pool) const;
+  void Chunk(const Pass& p, size_t batch, size_t chunk, const float* bias, const float* src, float* dst,
+             float* scratch, float* mine) const;
   size_t r_ = 0, filters_ = 0, in_c_ = 0;
   // Scratch: the transformed kernel, the kernel transposed (forward), its
   // planes packed for the GEMMs, then the chunk's own part when there is no pool.
