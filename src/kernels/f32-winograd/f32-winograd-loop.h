@@ -4,8 +4,12 @@
 // transform is Y = M X M^T on vectors of Lanes() channels, rows first, then
 // columns, with the matrices' zero entries skipped at compile time (the
 // loops over them are unrolled) and fused multiply-adds. A last block of
-// fewer channels than lanes goes through zero-padded copies.
+// fewer channels than lanes overlaps the one before it, or (fewer channels
+// than lanes in all, or adding into the output) goes through zero-padded
+// copies.
 #include <string.h>
+
+#include <type_traits>
 
 #include "src/kernels/f32-winograd/f32-winograd-matrices.h"
 
@@ -41,13 +45,19 @@ MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
   }
 }
 
-// Calls block(c0, n) for the blocks of n <= Lanes() channels of [0, c).
+// Calls block(c0, n, full) for blocks of n <= Lanes() channels covering
+// [0, c); `full` is std::true_type for whole vectors (n == Lanes()), so each
+// kind of block is its own inlined copy. With `overlap` (outputs that are
+// overwritten, each channel computed alone) a last partial block of a
+// c >= Lanes() is the whole vector ending at c, recomputing a few channels to
+// the same values: cheaper than the padded copies a partial block takes (the
+// seed network's 40 channels on 16 lanes).
 template <class Block>
-MOTE_SIMD_INLINE void ForChannelBlocks(size_t c, Block block) {
+MOTE_SIMD_INLINE void ForChannelBlocks(size_t c, bool overlap, Block block) {
   const size_t lanes = simd::Lanes();
-  size_t c0 = 0;
-  for (; c0 + lanes <= c; c0 += lanes) block(c0, lanes);
-  if (c0 < c) block(c0, c - c0);
+  const size_t whole = overlap && c >= lanes ? c : c / lanes * lanes;  // channels in whole vectors
+  for (size_t c0 = 0; c0 < whole; c0 += lanes) block(c0 + lanes > whole ? whole - lanes : c0, lanes, std::true_type());
+  if (whole < c) block(whole, c - whole, std::false_type());
 }
 
 // Stores the first n lanes of v at d (buf: one vector).
@@ -78,9 +88,9 @@ void FilterTiles(bool rotate, size_t a_count, size_t b_count, const float* w, si
   for (size_t a = 0; a < a_count; ++a) {
     const float* g = w + a * a_stride;
     float* ua = u + a * u_stride;
-    ForChannelBlocks(b_count, [&](size_t b0, size_t n) {
+    ForChannelBlocks(b_count, true, [&](size_t b0, size_t n, auto whole) {
       const auto tap = [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * tap_stride + b0; };
-      const bool full = n == lanes;
+      constexpr bool full = decltype(whole)::value;
       if (!full) GatherPadded(r * r, n, tap, padded);
       Transform2D<typename Tile::G>(
           [&](size_t ky, size_t kx) { return full ? tap(ky * r + kx) : padded + (ky * r + kx) * lanes; }, tmp,
@@ -107,9 +117,9 @@ void InputTile(const float* image, size_t h, size_t w, size_t c, int64_t y0, int
       pixel[k * alpha + l] = inside ? image + (size_t(y) * w + size_t(x)) * c : zeros;
       step[k * alpha + l] = inside ? 1 : 0;
     }
-  ForChannelBlocks(c, [&](size_t c0, size_t n) {
+  ForChannelBlocks(c, true, [&](size_t c0, size_t n, auto whole) {
     const auto at = [&](size_t idx) { return pixel[idx] + c0 * step[idx]; };
-    const bool full = n == lanes;
+    constexpr bool full = decltype(whole)::value;
     if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return step[idx] ? at(idx) : zeros; }, padded);
     Transform2D<typename Tile::Bt>(
         [&](size_t k, size_t l) { return full ? at(k * alpha + l) : padded + (k * alpha + l) * lanes; }, tmp,
@@ -125,8 +135,8 @@ void OutputTile(const float* mt, size_t plane, size_t c, float* out, size_t h, s
   alignas(64) float tmp[Tile::kM * alpha * simd::kMaxLanes];
   alignas(64) float padded[alpha * alpha * simd::kMaxLanes];
   alignas(64) float buf[simd::kMaxLanes];
-  ForChannelBlocks(c, [&](size_t c0, size_t n) {
-    const bool full = n == lanes;
+  ForChannelBlocks(c, !accumulate, [&](size_t c0, size_t n, auto whole) {
+    constexpr bool full = decltype(whole)::value;
     if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return mt + idx * plane + c0; }, padded);
     Transform2D<typename Tile::At>(
         [&](size_t k, size_t l) {
