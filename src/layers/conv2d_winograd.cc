@@ -258,7 +258,10 @@ void Conv2D::BackwardWinograd(const BackwardArgs& args) {
     kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  winograd_->PrepareInputGrad(args, kernel_);  // overwrites the scratch the bias sums were in
+  // The transformed kernel goes at the start of the shared scratch, over the
+  // bias sums (added above): the weight chunks must read nothing there
+  // (WeightGradTaps uses its worker's scratch and the kept columns only).
+  winograd_->PrepareInputGrad(args, kernel_);
   const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
   const size_t weight_chunks = weight_chunk_order_.size();
   args.pool->ParallelFor(weight_chunks + winograd_->InputGradChunks(args.batch), [&](size_t chunk, size_t worker) {
