@@ -9,17 +9,17 @@
 // copies.
 #include <string.h>
 
-#include <type_traits>
 
 #include "src/kernels/f32-winograd/f32-winograd-matrices.h"
 
 MOTE_SIMD_BEGIN
 namespace {
 
-// y(i, j, Y[i][j]) for Y = M X M^T, X [p][p] a vector each at x(k, l) and
-// M = Mat [a][p]; tmp holds a * p vectors.
-template <class Mat, class X, class Y>
-MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
+// y(i, j, Y[i][j]) for Y = M X M^T, X [p][p] a vector each at x[k * p + l]
+// and M = Mat [a][p]; tmp holds a * p vectors. One copy per kernel and tile:
+// full and partial channel blocks differ only in the table x.
+template <class Mat, class Y>
+MOTE_SIMD_INLINE void Transform2D(const float* const* x, float* tmp, Y y) {
   constexpr size_t a = Mat::kRows, p = Mat::kCols;
   const size_t lanes = simd::Lanes();
   for (size_t l = 0; l < p; ++l) {
@@ -28,7 +28,7 @@ MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
       simd::V acc = simd::Zero();
 #pragma GCC unroll 8
       for (size_t k = 0; k < p; ++k)
-        if (Mat::k[i][k] != 0.0f) acc = simd::MulAdd(simd::Set(Mat::k[i][k]), simd::Load(x(k, l)), acc);
+        if (Mat::k[i][k] != 0.0f) acc = simd::MulAdd(simd::Set(Mat::k[i][k]), simd::Load(x[k * p + l]), acc);
       simd::Store(acc, tmp + (i * p + l) * lanes);
     }
   }
@@ -45,19 +45,33 @@ MOTE_SIMD_INLINE void Transform2D(X x, float* tmp, Y y) {
   }
 }
 
-// Calls block(c0, n, full) for blocks of n <= Lanes() channels covering
-// [0, c); `full` is std::true_type for whole vectors (n == Lanes()), so each
-// kind of block is its own inlined copy. With `overlap` (outputs that are
-// overwritten, each channel computed alone) a last partial block of a
-// c >= Lanes() is the whole vector ending at c, recomputing a few channels to
-// the same values: cheaper than the padded copies a partial block takes (the
-// seed network's 40 channels on 16 lanes).
+// Calls block(c0, n) for blocks of n <= Lanes() channels covering [0, c).
+// With `overlap` (outputs that are overwritten, each channel computed alone)
+// a last partial block of a c >= Lanes() is the whole vector ending at c,
+// recomputing a few channels to the same values: cheaper than the padded
+// copies a partial block takes (the seed network's 40 channels on 16 lanes).
 template <class Block>
 MOTE_SIMD_INLINE void ForChannelBlocks(size_t c, bool overlap, Block block) {
   const size_t lanes = simd::Lanes();
-  const size_t whole = overlap && c >= lanes ? c : c / lanes * lanes;  // channels in whole vectors
-  for (size_t c0 = 0; c0 < whole; c0 += lanes) block(c0 + lanes > whole ? whole - lanes : c0, lanes, std::true_type());
-  if (whole < c) block(whole, c - whole, std::false_type());
+  const bool shift = overlap && c >= lanes;
+  for (size_t c0 = 0; c0 < c; c0 += lanes) {  // one call of `block`, so one inlined copy
+    const bool partial = c0 + lanes > c;
+    block(partial && shift ? c - lanes : c0, partial && !shift ? c - c0 : lanes);
+  }
+}
+
+// x[idx] = at(idx) for a whole block, else the idx-th vector of `padded`,
+// which gets the block's n channels of at(idx) and zeros.
+template <class At>
+MOTE_SIMD_INLINE void SourceTable(size_t count, size_t n, At at, float* padded, const float** x) {
+  const size_t lanes = simd::Lanes();
+  for (size_t idx = 0; idx < count; ++idx) {
+    x[idx] = at(idx);
+    if (n == lanes) continue;
+    memcpy(padded + idx * lanes, x[idx], n * sizeof(float));
+    memset(padded + idx * lanes + n, 0, (lanes - n) * sizeof(float));
+    x[idx] = padded + idx * lanes;
+  }
 }
 
 // Stores the first n lanes of v at d (buf: one vector).
@@ -67,34 +81,23 @@ MOTE_SIMD_INLINE void StoreLanes(simd::V v, size_t n, float* d, float* buf) {
   memcpy(d, buf, n * sizeof(float));
 }
 
-// Copies n floats of each of `count` vectors, src(idx), into padded vectors.
-template <class Src>
-MOTE_SIMD_INLINE void GatherPadded(size_t count, size_t n, Src src, float* padded) {
-  const size_t lanes = simd::Lanes();
-  for (size_t idx = 0; idx < count; ++idx) {
-    memcpy(padded + idx * lanes, src(idx), n * sizeof(float));
-    memset(padded + idx * lanes + n, 0, (lanes - n) * sizeof(float));
-  }
-}
-
 template <class Tile>
 void FilterTiles(bool rotate, size_t a_count, size_t b_count, const float* w, size_t a_stride, size_t tap_stride,
                  float* u, size_t plane, size_t u_stride) {
   constexpr size_t r = Tile::kR, alpha = Tile::kAlpha;
-  const size_t lanes = simd::Lanes();
   alignas(64) float tmp[alpha * r * simd::kMaxLanes];
   alignas(64) float padded[r * r * simd::kMaxLanes];
   alignas(64) float buf[simd::kMaxLanes];
+  const float* x[r * r];
   for (size_t a = 0; a < a_count; ++a) {
     const float* g = w + a * a_stride;
     float* ua = u + a * u_stride;
-    ForChannelBlocks(b_count, true, [&](size_t b0, size_t n, auto whole) {
-      const auto tap = [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * tap_stride + b0; };
-      constexpr bool full = decltype(whole)::value;
-      if (!full) GatherPadded(r * r, n, tap, padded);
-      Transform2D<typename Tile::G>(
-          [&](size_t ky, size_t kx) { return full ? tap(ky * r + kx) : padded + (ky * r + kx) * lanes; }, tmp,
-          [&](size_t i, size_t j, simd::V v) { StoreLanes(v, n, ua + (i * alpha + j) * plane + b0, buf); });
+    ForChannelBlocks(b_count, true, [&](size_t b0, size_t n) {
+      SourceTable(
+          r * r, n, [&](size_t k) { return g + (rotate ? r * r - 1 - k : k) * tap_stride + b0; }, padded, x);
+      Transform2D<typename Tile::G>(x, tmp, [&](size_t i, size_t j, simd::V v) {
+        StoreLanes(v, n, ua + (i * alpha + j) * plane + b0, buf);
+      });
     });
   }
 }
@@ -102,7 +105,6 @@ void FilterTiles(bool rotate, size_t a_count, size_t b_count, const float* w, si
 template <class Tile>
 void InputTile(const float* image, size_t h, size_t w, size_t c, int64_t y0, int64_t x0, float* v, size_t plane) {
   constexpr size_t alpha = Tile::kAlpha;
-  const size_t lanes = simd::Lanes();
   alignas(64) float tmp[alpha * alpha * simd::kMaxLanes];
   alignas(64) float padded[alpha * alpha * simd::kMaxLanes];
   alignas(64) float zeros[simd::kMaxLanes] = {};
@@ -117,13 +119,13 @@ void InputTile(const float* image, size_t h, size_t w, size_t c, int64_t y0, int
       pixel[k * alpha + l] = inside ? image + (size_t(y) * w + size_t(x)) * c : zeros;
       step[k * alpha + l] = inside ? 1 : 0;
     }
-  ForChannelBlocks(c, true, [&](size_t c0, size_t n, auto whole) {
-    const auto at = [&](size_t idx) { return pixel[idx] + c0 * step[idx]; };
-    constexpr bool full = decltype(whole)::value;
-    if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return step[idx] ? at(idx) : zeros; }, padded);
-    Transform2D<typename Tile::Bt>(
-        [&](size_t k, size_t l) { return full ? at(k * alpha + l) : padded + (k * alpha + l) * lanes; }, tmp,
-        [&](size_t i, size_t j, simd::V value) { StoreLanes(value, n, v + (i * alpha + j) * plane + c0, buf); });
+  const float* x[alpha * alpha];
+  ForChannelBlocks(c, true, [&](size_t c0, size_t n) {
+    SourceTable(
+        alpha * alpha, n, [&](size_t idx) { return pixel[idx] + c0 * step[idx]; }, padded, x);
+    Transform2D<typename Tile::Bt>(x, tmp, [&](size_t i, size_t j, simd::V value) {
+      StoreLanes(value, n, v + (i * alpha + j) * plane + c0, buf);
+    });
   });
 }
 
@@ -135,28 +137,23 @@ void OutputTile(const float* mt, size_t plane, size_t c, float* out, size_t h, s
   alignas(64) float tmp[Tile::kM * alpha * simd::kMaxLanes];
   alignas(64) float padded[alpha * alpha * simd::kMaxLanes];
   alignas(64) float buf[simd::kMaxLanes];
-  ForChannelBlocks(c, !accumulate, [&](size_t c0, size_t n, auto whole) {
-    constexpr bool full = decltype(whole)::value;
-    if (!full) GatherPadded(alpha * alpha, n, [&](size_t idx) { return mt + idx * plane + c0; }, padded);
-    Transform2D<typename Tile::At>(
-        [&](size_t k, size_t l) {
-          return full ? mt + (k * alpha + l) * plane + c0 : padded + (k * alpha + l) * lanes;
-        },
-        tmp,
-        [&](size_t i, size_t j, simd::V value) {
-          if (y0 + i >= h || x0 + j >= w) return;
-          float* o = out + ((y0 + i) * w + x0 + j) * c + c0;
-          if (accumulate) {
-            if (full) {
-              value = simd::Add(simd::Load(o), value);
-            } else {
-              memcpy(buf, o, n * sizeof(float));
-              memset(buf + n, 0, (lanes - n) * sizeof(float));
-              value = simd::Add(simd::Load(buf), value);
-            }
-          }
-          StoreLanes(value, n, o, buf);
-        });
+  const float* x[alpha * alpha];
+  ForChannelBlocks(c, !accumulate, [&](size_t c0, size_t n) {
+    SourceTable(alpha * alpha, n, [&](size_t idx) { return mt + idx * plane + c0; }, padded, x);
+    Transform2D<typename Tile::At>(x, tmp, [&](size_t i, size_t j, simd::V value) {
+      if (y0 + i >= h || x0 + j >= w) return;
+      float* o = out + ((y0 + i) * w + x0 + j) * c + c0;
+      if (accumulate) {
+        if (n == lanes) {
+          value = simd::Add(simd::Load(o), value);
+        } else {
+          memcpy(buf, o, n * sizeof(float));
+          memset(buf + n, 0, (lanes - n) * sizeof(float));
+          value = simd::Add(simd::Load(buf), value);
+        }
+      }
+      StoreLanes(value, n, o, buf);
+    });
   });
 }
 
