@@ -128,7 +128,9 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
     if (p->on) p->packed_plane_floats = RoundUp16(kernels::F32GemmPackedBFloats(p->n, p->k));
   packed_floats_ = alpha * alpha * Max(forward_.packed_plane_floats, input_grad_.packed_plane_floats);
   const size_t chunk = Max(forward_.chunk_floats, input_grad_.chunk_floats);
-  ctx.RequestScratch(u_floats_ + transposed_floats_ + packed_floats_ + chunk);
+  // [packed planes][transformed kernel, transposed kernel], the two last dead
+  // once packed: the pool-less chunk reuses them.
+  ctx.RequestScratch(packed_floats_ + Max(u_floats_ + transposed_floats_, chunk));
   ctx.RequestWorkerScratch(chunk);
 }
 
@@ -156,14 +158,14 @@ void WinogradConv::InputGradChunk(const BackwardArgs& args, size_t chunk, float*
 }
 
 // The kernel transformed and packed once per call (by ranges of channels or
-// planes: each element written once, so the same for any split) into the
-// start of scratch, for the chunks of whole images that follow (Chunk): their
+// planes: each element written once, so the same for any split), packed at
+// the start of scratch, for the chunks of whole images that follow (Chunk): their
 // input tiles, alpha^2 GEMMs, their output tiles (and bias). Each output
 // element is one GEMM row's, so results do not depend on the thread count.
 void WinogradConv::PrepareKernel(const Pass& p, const float* kernel, float* scratch, ThreadPool* pool) const {
   const WinogradTile tile{kM, r_};
   const size_t alpha = tile.alpha(), planes = alpha * alpha;
-  float* u = scratch;  // planes x [K][N]
+  float* u = scratch + packed_floats_;  // planes x [K][N]
   const size_t kn = p.k * p.n, taps = r_ * r_;
   // Input gradient: K = filters, N = in_c, planes [co][ci] of the rotated
   // kernel as stored. Forward: K = in_c, N = filters, planes [ci][co], from
@@ -175,7 +177,7 @@ void WinogradConv::PrepareKernel(const Pass& p, const float* kernel, float* scra
                                  u + begin * in_c_, kn, in_c_);
     });
   } else {
-    float* transposed = scratch + u_floats_;
+    float* transposed = u + u_floats_;
     const size_t rows = taps * in_c_;
     ForEachRange(pool, rows, 64, [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i)
@@ -187,7 +189,7 @@ void WinogradConv::PrepareKernel(const Pass& p, const float* kernel, float* scra
     });
   }
   // Each plane packed once for the GEMMs of every chunk (F32GemmPackedB).
-  float* packed = scratch + u_floats_ + transposed_floats_;
+  float* packed = scratch;
   ForEachRange(pool, planes, 8, [&](size_t begin, size_t end) {
     for (size_t xi = begin; xi < end; ++xi)
       kernels::F32GemmPackB(Transpose::kNo, p.n, p.k, u + xi * kn, p.n, packed + xi * p.packed_plane_floats);
@@ -200,8 +202,8 @@ void WinogradConv::Chunk(const Pass& p, size_t batch, size_t chunk, const float*
                          float* scratch, float* mine) const {
   const WinogradTile tile{kM, r_};
   const size_t alpha = tile.alpha(), planes = alpha * alpha;
-  const float* packed = scratch + u_floats_ + transposed_floats_;
-  if (mine == nullptr) mine = scratch + u_floats_ + transposed_floats_ + packed_floats_;
+  const float* packed = scratch;
+  if (mine == nullptr) mine = scratch + packed_floats_;
   const size_t per_image = p.tiles_h * p.tiles_w;
   const size_t src_image = p.src_h * p.src_w * p.k, dst_image = p.dst_h * p.dst_w * p.n;
   const size_t n0 = chunk * p.images_per_chunk, n1 = Min(batch, n0 + p.images_per_chunk);
@@ -258,8 +260,8 @@ void Conv2D::BackwardWinograd(const BackwardArgs& args) {
     kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  // The transformed kernel goes at the start of the shared scratch, over the
-  // bias sums (added above): the weight chunks must read nothing there
+  // The packed kernel goes at the start of the shared scratch, over the bias
+  // sums (added above): the weight chunks must read nothing there
   // (WeightGradTaps uses its worker's scratch and the kept columns only).
   winograd_->PrepareInputGrad(args, kernel_);
   const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;

@@ -66,8 +66,9 @@ class WinogradConv {
   void Chunk(const Pass& p, size_t batch, size_t chunk, const float* bias, const float* src, float* dst,
              float* scratch, float* mine) const;
   size_t r_ = 0, filters_ = 0, in_c_ = 0;
-  // Scratch: the transformed kernel, the kernel transposed (forward), its
-  // planes packed for the GEMMs, then the chunk's own part when there is no pool.
+  // Scratch: the kernel's planes packed for the GEMMs, then the transformed
+  // kernel and the kernel transposed (forward), where the chunk's own part
+  // goes when there is no pool (they are dead by then).
   size_t u_floats_ = 0, transposed_floats_ = 0, packed_floats_ = 0;
   Pass forward_, input_grad_;
 };
