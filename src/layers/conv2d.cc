@@ -296,6 +296,11 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
   }
 
+  // Winograd's scratch past the class-ordered output gradient, which the weight
+  // chunks read beside its input-gradient chunks (BackwardWinograd).
+  winograd_->PlaceScratch(ctx, parallel_ && !images_split_weight_grad_ && classes_.size() > 1
+                                   ? RoundUp16(class_dy_offset_ + rows * filters_)
+                                   : 0);
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
 }

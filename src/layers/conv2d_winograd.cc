@@ -81,6 +81,7 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
                         ConvAlgorithm algorithm, bool allow_forward) {
   forward_ = Pass{};
   input_grad_ = Pass{};
+  scratch_floats_ = 0;
   if (algorithm == ConvAlgorithm::kAuto) AlgorithmFromEnvironment(&algorithm);
   const WinogradTile tile{kM, g.kernel_h};
   if (algorithm == ConvAlgorithm::kIm2col || g.kernel_h != g.kernel_w || !kernels::WinogradTileSupported(tile) ||
@@ -129,15 +130,20 @@ void WinogradConv::Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size
   packed_floats_ = alpha * alpha * Max(forward_.packed_plane_floats, input_grad_.packed_plane_floats);
   const size_t chunk = Max(forward_.chunk_floats, input_grad_.chunk_floats);
   // [packed planes][transformed kernel, transposed kernel], the two last dead
-  // once packed: the pool-less chunk reuses them.
-  ctx.RequestScratch(packed_floats_ + Max(u_floats_ + transposed_floats_, chunk));
+  // once packed: the pool-less chunk reuses them (PlaceScratch).
+  scratch_floats_ = packed_floats_ + Max(u_floats_ + transposed_floats_, chunk);
   ctx.RequestWorkerScratch(chunk);
 }
 
+void WinogradConv::PlaceScratch(PlanContext& ctx, size_t offset) {
+  scratch_offset_ = offset;
+  if (scratch_floats_ > 0) ctx.RequestScratch(offset + scratch_floats_);
+}
+
 void WinogradConv::Forward(const ForwardArgs& args, const float* kernel, const float* bias) const {
-  PrepareKernel(forward_, kernel, args.scratch, args.pool);
+  PrepareKernel(forward_, kernel, args.scratch + scratch_offset_, args.pool);
   ForEachChunk(args.pool, ChunkCount(args.batch, forward_.images_per_chunk), [&](size_t chunk, size_t worker) {
-    Chunk(forward_, args.batch, chunk, bias, args.inputs[0], args.output, args.scratch,
+    Chunk(forward_, args.batch, chunk, bias, args.inputs[0], args.output, args.scratch + scratch_offset_,
           args.pool ? args.worker_scratch + worker * args.worker_stride : nullptr);
   });
 }
@@ -150,11 +156,12 @@ void WinogradConv::InputGrad(const BackwardArgs& args, const float* kernel) cons
 }
 
 void WinogradConv::PrepareInputGrad(const BackwardArgs& args, const float* kernel) const {
-  PrepareKernel(input_grad_, kernel, args.scratch, args.pool);
+  PrepareKernel(input_grad_, kernel, args.scratch + scratch_offset_, args.pool);
 }
 
 void WinogradConv::InputGradChunk(const BackwardArgs& args, size_t chunk, float* mine) const {
-  Chunk(input_grad_, args.batch, chunk, nullptr, args.output_grad, args.input_grads[0], args.scratch, mine);
+  Chunk(input_grad_, args.batch, chunk, nullptr, args.output_grad, args.input_grads[0], args.scratch + scratch_offset_,
+        mine);
 }
 
 // The kernel transformed and packed once per call (by ranges of channels or
@@ -260,17 +267,20 @@ void Conv2D::BackwardWinograd(const BackwardArgs& args) {
     kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
     kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
   }
-  // The packed kernel goes at the start of the shared scratch, over the bias
-  // sums (added above): the weight chunks must read nothing there
-  // (WeightGradTaps uses its worker's scratch and the kept columns only).
+  // Winograd's scratch lies past the class-ordered output gradient the weight
+  // chunks read (PlaceScratch in Plan).
+  const float* class_dy = args.output_grad;  // in class order, as BackwardParallel reads it
+  if (classes_.size() > 1) {
+    float* ordered = args.scratch + class_dy_offset_;
+    ClassOrderedRows(args, ordered);
+    class_dy = ordered;
+  }
   winograd_->PrepareInputGrad(args, kernel_);
-  const size_t groups_x = (kernel_w_ + taps_per_chunk_ - 1) / taps_per_chunk_;
-  const size_t weight_chunks = weight_chunk_order_.size();
+  const size_t weight_chunks = weight_chunks_.size();
   args.pool->ParallelFor(weight_chunks + winograd_->InputGradChunks(args.batch), [&](size_t chunk, size_t worker) {
     float* mine = args.worker_scratch + worker * args.worker_stride;
     if (chunk >= weight_chunks) return winograd_->InputGradChunk(args, chunk - weight_chunks, mine);
-    const size_t taps = weight_chunk_order_[chunk];
-    WeightGradTaps(args, taps / groups_x, taps % groups_x * taps_per_chunk_, mine);
+    WeightGradTaps(args, weight_chunks_[chunk], class_dy, mine);
   });
 }
 

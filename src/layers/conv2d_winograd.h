@@ -48,6 +48,9 @@ class WinogradConv {
   // and requests the scratch. Unsupported geometries stay on im2col.
   void Plan(PlanContext& ctx, const kernels::Conv2DGeometry& g, size_t filters, ConvAlgorithm algorithm,
             bool allow_forward);
+  // Its part of the shared scratch, from `offset` on (after what Conv2D's
+  // own chunks read while Winograd's run beside them).
+  void PlaceScratch(PlanContext& ctx, size_t offset);
   bool forward() const { return forward_.on; }
   bool input_grad() const { return input_grad_.on; }
   // y = the convolution of the input (plus bias when not null).
@@ -70,6 +73,7 @@ class WinogradConv {
   // kernel and the kernel transposed (forward), where the chunk's own part
   // goes when there is no pool (they are dead by then).
   size_t u_floats_ = 0, transposed_floats_ = 0, packed_floats_ = 0;
+  size_t scratch_floats_ = 0, scratch_offset_ = 0;
   Pass forward_, input_grad_;
 };
 
