@@ -60,6 +60,7 @@ inline void SetBytes(benchmark::State& state, double bytes_per_iteration) {
 // Registration entry points, one per kernel family (bench/kernels/*_bench.cc).
 void RegisterGemmBenchmarks();
 void RegisterIm2ColBenchmarks();
+void RegisterWinogradBenchmarks();
 void RegisterElementwiseBenchmarks();
 void RegisterEpilogueBenchmarks();
 void RegisterReduceBenchmarks();

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
   mote_bench::RegisterGemmBenchmarks();
   mote_bench::RegisterIm2ColBenchmarks();
+  mote_bench::RegisterWinogradBenchmarks();
   mote_bench::RegisterElementwiseBenchmarks();
   mote_bench::RegisterEpilogueBenchmarks();
   mote_bench::RegisterReduceBenchmarks();

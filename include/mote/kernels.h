@@ -194,6 +194,21 @@ inline size_t F32ConvPanelsPaddedFloats(const Conv2DGeometry& g) {
 void F32ConvPanels(const Conv2DGeometry& g, const float* x, const float* packed, size_t filters, const float* bias,
                    float lo, float hi, float* padded, float* y);
 
+// ---- Winograd convolution tiles (the f32-winograd kernels) ------------------
+// F(m x m, r x r) (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016): m x m outputs of an r x r correlation from an alpha x
+// alpha input tile, alpha = m + r - 1, with alpha^2 multiplies per channel
+// pair instead of m^2 r^2. The transformed domain holds alpha^2 planes, plane
+// xi = i * alpha + j.
+struct WinogradTile {
+  size_t m, r;
+  constexpr size_t alpha() const { return m + r - 1; }
+};
+// The tiles the kernels implement: F(4x4, 3x3) (alpha 6) and F(4x4, 5x5)
+// (alpha 8, the interpolation points 0, +-1, +-2, +-1/2 and infinity).
+constexpr bool WinogradTileSupported(WinogradTile t) { return t.m == 4 && (t.r == 3 || t.r == 5); }
+constexpr size_t kWinogradMaxAlpha = 8;
+
 // ---- scratch sizes of the f32 GEMM ----------------------------------------------
 // Floats of scratch any backend's F32Gemm needs for this shape.
 size_t F32GemmWorkspaceFloats(size_t m, size_t n, size_t k);

@@ -122,5 +122,30 @@ struct Preconditions<&I8RowSums> {
   static void Check(size_t n, size_t k, const int8_t*, size_t ldw, int32_t*) { MOTE_DCHECK(FitsRows(n, k, ldw)); }
 };
 
+// Winograd: a supported tile; planes that do not overlap.
+template <>
+struct Preconditions<&F32WinogradFilter> {
+  static void Check(WinogradTile t, bool, size_t a_count, size_t b_count, const float*, size_t, size_t, float*,
+                    size_t plane, size_t u_stride) {
+    MOTE_DCHECK(WinogradTileSupported(t));
+    MOTE_DCHECK(a_count == 0 || b_count == 0 || plane >= (a_count - 1) * u_stride + b_count);
+  }
+};
+template <>
+struct Preconditions<&F32WinogradInput> {
+  static void Check(WinogradTile t, const float*, size_t, size_t, size_t c, int64_t, int64_t, float*, size_t plane) {
+    MOTE_DCHECK(WinogradTileSupported(t));
+    MOTE_DCHECK(plane >= c);
+  }
+};
+template <>
+struct Preconditions<&F32WinogradOutput> {
+  static void Check(WinogradTile t, const float*, size_t plane, size_t c, float*, size_t, size_t, size_t, size_t,
+                    bool) {
+    MOTE_DCHECK(WinogradTileSupported(t));
+    MOTE_DCHECK(plane >= c);
+  }
+};
+
 }  // namespace kernels
 }  // namespace mote

@@ -8,6 +8,7 @@
 #include "mote/describe.h"
 #include "mote/lowering.h"
 #include "mote/threads.h"
+#include "src/layers/conv2d_winograd.h"
 #include "src/layers/conv_rows.h"
 
 namespace mote {
@@ -98,7 +99,8 @@ Conv2D::Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions o
       kernel_h_(kernel_h),
       kernel_w_(kernel_w),
       options_(options),
-      panels_(std::make_unique<conv_rows::PanelWeights>()) {}
+      panels_(std::make_unique<conv_rows::PanelWeights>()),
+      winograd_(std::make_unique<conv_winograd::WinogradConv>()) {}
 Conv2D::~Conv2D() = default;
 
 Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
@@ -190,7 +192,9 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     kept_floats += class_rows * k;
     gathers = gathers || class_rows != rows;
   }
-  keep_columns_ = !direct_ && kept_floats <= keep_floats;
+  // Winograd's forward builds no columns for Backward to keep.
+  winograd_->Plan(ctx, g, filters_, options_.algorithm, !direct_);
+  keep_columns_ = !direct_ && kept_floats <= keep_floats && !winograd_->forward();
   if (keep_columns_) columns_handle_ = ctx.AddBuffer(kept_floats);
   // Scratch: [bias sums (filters)] [column tile] [weights packed once per
   // class] [GEMM workspace] [gathered output / gradient rows] [W^T when the
@@ -292,6 +296,11 @@ Status Conv2D::Plan(PlanContext& ctx, Shape* output_shape) {
     ctx.RequestWorkerScratch(worker_ws_offset_ + ws);
   }
 
+  // Winograd's scratch past the class-ordered output gradient, which the weight
+  // chunks read beside its input-gradient chunks (BackwardWinograd).
+  winograd_->PlaceScratch(ctx, parallel_ && !images_split_weight_grad_ && classes_.size() > 1
+                                   ? RoundUp16(class_dy_offset_ + rows * filters_)
+                                   : 0);
   *output_shape = Shape(g.batch, g.out_h, g.out_w, filters_);
   return Status::Ok();
 }
@@ -348,6 +357,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
   // (With an epilogue, the packed weights have it folded in: ForwardFused's.)
   if (conv_rows::TakesRows(args) && !panels_->epilogue().fused())
     return ForwardRows(args, -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity());
+  if (winograd_->forward()) return winograd_->Forward(args, kernel_, options_.use_bias ? bias_ : nullptr);
   if (parallel_ && args.pool) return ForwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
@@ -406,6 +416,7 @@ void Conv2D::Forward(const ForwardArgs& args) {
 }
 
 void Conv2D::Backward(const BackwardArgs& args) {
+  if (winograd_->input_grad() && args.input_grads[0]) return BackwardWinograd(args);
   if (parallel_ && args.pool) return BackwardParallel(args);
   kernels::Conv2DGeometry g = geometry_;
   g.batch = args.batch;
@@ -839,6 +850,8 @@ Status Conv2D::Describe(OptionWriter& out) const {
   out.Integer("filters", filters_);
   out.Pair("kernel", kernel_h_, kernel_w_);
   DescribeConvOptions(out, options_);
+  const char* const algorithms[] = {"auto", "im2col", "winograd"};  // ConvAlgorithm order
+  if (options_.algorithm != ConvAlgorithm::kAuto) out.String("algorithm", algorithms[int(options_.algorithm)]);
   return Status::Ok();
 }
 

@@ -15,6 +15,7 @@ namespace {
 using Range = TableReader::Range;
 
 const char* const kPaddings[] = {"valid", "same", "explicit", nullptr};
+const char* const kConvAlgorithms[] = {"auto", "im2col", "winograd", nullptr};  // ConvAlgorithm order
 
 // strides, padding, pad, use_bias, init: what Conv2D and DepthwiseConv2D share.
 bool ReadConvOptions(TableReader& r, Conv2DOptions* o) {
@@ -41,9 +42,12 @@ bool MakeDense(TableReader& r, std::unique_ptr<Layer>* out) {
 bool MakeConv2D(TableReader& r, std::unique_ptr<Layer>* out) {
   size_t filters = 0, kh = 0, kw = 0;
   Conv2DOptions o;
+  int algorithm = int(o.algorithm);
   if (!r.Require("filters", "the number of filters") || !r.Require("kernel", "the kernel size") ||
-      !r.Size("filters", &filters) || !r.Pair("kernel", &kh, &kw) || !ReadConvOptions(r, &o))
+      !r.Size("filters", &filters) || !r.Pair("kernel", &kh, &kw) || !ReadConvOptions(r, &o) ||
+      !r.Choice("algorithm", kConvAlgorithms, &algorithm))
     return false;
+  o.algorithm = ConvAlgorithm(algorithm);
   *out = std::make_unique<Conv2D>(filters, kh, kw, o);
   return true;
 }

@@ -69,7 +69,10 @@ TEST(ExportBytesTest, SeedNetwork) {
   // Conv scratch: fp32 tiles of 1024 bytes (the large conv one kernel row at a
   // time), int8 a pair of rows each padded to 4 bytes; so new offsets.
   ExpectPinned(model, false, {0xcbb6b915u, 1149056});
-  ExpectPinned(model, true, {0xf2c6ae57u, 290800});
+  // int8 calibration runs the library's forward on 16 inputs, where the third
+  // conv takes Winograd F(4x4, 5x5) (src/layers/conv2d_winograd.cc): its
+  // rounding moved the activation ranges, so the scales (0xf2c6ae57 before).
+  ExpectPinned(model, true, {0xe3af57e2u, 290800});
 }
 
 TEST(ExportBytesTest, EveryLayerKind) {

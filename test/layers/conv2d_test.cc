@@ -7,6 +7,7 @@
 #include "mote/threads.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -221,7 +222,11 @@ void ExpectMatchesDirectReference(const ReferenceCase& c, Columns columns, Weigh
   for (const auto& bc : BackendCases()) {
     SCOPED_TRACE(bc.name);
     ScopedBackend backend(bc);
-    Conv2D layer(c.filters, c.kh, c.kw, c.options);
+    // The im2col paths named by the case (Winograd's own test is
+    // conv2d_winograd_test.cc; its rounding is larger than this tolerance).
+    Conv2DOptions im2col = c.options;
+    im2col.algorithm = ConvAlgorithm::kIm2col;
+    Conv2D layer(c.filters, c.kh, c.kw, im2col);
     LayerHarness h(layer, {c.input}, 21);
     ASSERT_TRUE(h.status().ok()) << h.status().message();
     const kernels::Conv2DGeometry& g = layer.geometry();
@@ -362,10 +367,12 @@ namespace {
 // that does not fill the last chunk, and a bias; the first two with batches of
 // several weight-gradient image chunks (partial dWs added in order), the
 // third with 23 images (input-gradient chunks on both sides of the half the
-// backward pass orders its chunks by); kernel rows of 80 floats (weight
-// chunks of several kernel rows, columns kept by Forward) and of 640 (chunks
-// of two taps and three, within a kernel row); an unpadded one (a single class
-// of rows, whose output gradient the chunks read in place).
+// backward pass orders its chunks by; by the automatic choice its forward pass
+// and input gradient run as Winograd, in 4 chunks of images: asserted here);
+// kernel rows of 80 floats (weight chunks of several kernel rows, columns kept
+// by Forward) and of 640 (chunks of two taps and three, within a kernel row);
+// an unpadded one (a single class of rows, whose output gradient the chunks
+// read in place).
 TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
   struct Case {
     size_t n, h, c, filters, stride;
@@ -379,6 +386,11 @@ TEST(Conv2DThreads, ChunkedPassesEqualTheSerialOnesBitForBit) {
     o.stride_h = o.stride_w = k.stride;
     o.padding = k.padding;
     o.use_bias = k.bias;
+    if (k.n == 23 && getenv("MOTE_CONV_ALGO") == nullptr) {
+      Conv2D probe(k.filters, 5, 5, o);
+      testing::LayerHarness h(probe, {Shape(k.n, k.h, k.h, k.c)}, 1);
+      EXPECT_TRUE(probe.winograd_forward() && probe.winograd_input_grad());
+    }
     testing::ExpectSameResultsForEveryThreadCount([&] { return std::make_unique<Conv2D>(k.filters, 5, 5, o); },
                                                   {Shape(k.n, k.h, k.h, k.c)}, true,
                                                   "case h=" + std::to_string(k.h) + " c=" + std::to_string(k.c));

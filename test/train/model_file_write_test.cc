@@ -44,6 +44,7 @@ padding = "explicit"
 pad = [1, 0]
 init = { kind = "glorot_normal", gain = 2.0 }
 l2 = 0.001
+algorithm = "im2col"
 
 [[layers]]
 type = "batch_norm"
@@ -271,6 +272,24 @@ TEST(ModelFileRoundTrip, EveryLayerEveryOptimizer) {
     SCOPED_TRACE(optimizer);
     ExpectRoundTrip(Replace(Replace(kEveryLayer, "@OPTIMIZER@", optimizer), "@SCHEDULE@", ""));
   }
+}
+
+// A conv's algorithm is written only when it is not "auto", and read back.
+TEST(ModelFileRoundTrip, ConvAlgorithm) {
+  const std::string text =
+      Replace(Replace(kEveryLayer, "@OPTIMIZER@", "[optimizer]\ntype = \"sgd\""), "@SCHEDULE@", "");
+  ModelDescription parsed;
+  ASSERT_TRUE(Parses(text, &parsed));
+  Model built;
+  ASSERT_TRUE(BuildModel(parsed, &built).ok());
+  ModelDescription described;
+  ASSERT_TRUE(DescribeModel(built, &described).ok());
+  EXPECT_NE(described.text().find("algorithm = \"im2col\""), std::string::npos) << described.text();
+  EXPECT_EQ(described.text().find("algorithm = \"auto\""), std::string::npos);
+  ModelDescription bad;
+  const Status s = ParseModelDescription(Replace(text, "algorithm = \"im2col\"", "algorithm = \"fft\""), "t.toml", &bad);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find("algorithm"), std::string::npos) << s.message();
 }
 
 TEST(ModelFileRoundTrip, EverySchedule) {

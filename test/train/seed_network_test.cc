@@ -4,6 +4,7 @@
 // runs on the full-size network and on the narrow one (same layers and kernel
 // paths); emulated test stages (qemu) run only the narrow one, see
 // test/meson.build.
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -58,6 +59,9 @@ TEST_P(SeedNetwork, GradientsMatchFiniteDifferences) {
   // every layer's own check passes at 1e-3 (test/layers). Float32 losses
   // through the whole network leave ~1 % noise at eps = 1e-2 (more at smaller
   // steps: the scalar backend went past 3e-2 at eps = 3e-3).
+  // The third conv's Winograd forward (rounding about ten times im2col's)
+  // adds to it: the input error measured 3.05e-2 with it, under 3e-2 with
+  // MOTE_CONV_ALGO=im2col; hence 4e-2 for the input.
   Model model;
   SeedNetworkOptions smooth = Options();
   smooth.tanh_activations = true;
@@ -71,7 +75,7 @@ TEST_P(SeedNetwork, GradientsMatchFiniteDifferences) {
   GradCheckReport report;
   ASSERT_TRUE(CheckGradients(model, &in, Targets{b.labels.data(), nullptr}, 3, options, &report).ok());
   EXPECT_LT(report.max_param_error, 3e-2) << report.worst;
-  EXPECT_LT(report.max_input_error, 3e-2) << report.worst;
+  EXPECT_LT(report.max_input_error, 4e-2) << report.worst;
   EXPECT_GT(report.checked, 60u);
 }
 
@@ -181,19 +185,40 @@ INSTANTIATE_TEST_SUITE_P(Sizes, SeedNetwork, ::testing::Bool(),
 // the lowering hooks, the SIMD adapter and the Model split; the Highway and
 // xsimd backends gave unchanged results on this machine's CPU too). The scalar
 // reference rounds the same on every target; the test runs natively only.
+// Twice: with every conv on im2col (MOTE_CONV_ALGO=im2col, the value from
+// before Winograd), and as built, where the third conv's forward pass and
+// input gradient take Winograd F(4x4, 5x5) (value measured when it came in).
+std::vector<float> WeightsAfter100ScalarSteps(const char* conv_algo) {
+  const char* saved = getenv("MOTE_CONV_ALGO");
+  const std::string saved_value = saved ? saved : "";
+  if (conv_algo)
+    setenv("MOTE_CONV_ALGO", conv_algo, 1);
+  else
+    unsetenv("MOTE_CONV_ALGO");
+  const Batch b = RandomBatch(2, 2);
+  Model model;
+  EXPECT_TRUE(BuildSeedNetwork(model).ok());
+  EXPECT_TRUE(model.Prepare(2, 42).ok());
+  if (saved)
+    setenv("MOTE_CONV_ALGO", saved_value.c_str(), 1);
+  else
+    unsetenv("MOTE_CONV_ALGO");
+  for (int step = 0; step < 100; ++step)
+    EXPECT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
+  std::vector<float> weights(model.params(), model.params() + model.param_buffer_floats());
+  weights.insert(weights.end(), model.state(), model.state() + model.state_count());
+  return weights;
+}
+
 TEST(SeedNetworkPinned, FullSizeWeightsAfter100ScalarStepsAreUnchanged) {
   const Backend previous = ActiveBackend();
   ASSERT_TRUE(SetBackend(Backend::kScalar).ok());
-  const Batch b = RandomBatch(2, 2);
-  Model model;
-  ASSERT_TRUE(BuildSeedNetwork(model).ok());
-  ASSERT_TRUE(model.Prepare(2, 42).ok());
-  for (int step = 0; step < 100; ++step)
-    ASSERT_TRUE(model.TrainStep(b.x.data(), Targets{b.labels.data(), nullptr}, 2, 0.02f).ok());
-  std::vector<float> weights(model.params(), model.params() + model.param_buffer_floats());
-  weights.insert(weights.end(), model.state(), model.state() + model.state_count());
-  EXPECT_EQ(weights.size(), 287616u);
-  EXPECT_EQ(mote_rt_crc32(weights.data(), weights.size() * sizeof(float)), 0xb97f6d3fu);
+  const std::vector<float> im2col = WeightsAfter100ScalarSteps("im2col");
+  EXPECT_EQ(im2col.size(), 287616u);
+  EXPECT_EQ(mote_rt_crc32(im2col.data(), im2col.size() * sizeof(float)), 0xb97f6d3fu);
+  const std::vector<float> winograd = WeightsAfter100ScalarSteps(nullptr);
+  EXPECT_EQ(winograd.size(), 287616u);
+  EXPECT_EQ(mote_rt_crc32(winograd.data(), winograd.size() * sizeof(float)), 0x4436fb5eu);
   EXPECT_TRUE(SetBackend(previous).ok());
 }
 

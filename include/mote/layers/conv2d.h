@@ -22,6 +22,10 @@
 //         once per Forward when filters x patch <= 256K floats, read in place;
 //         else packed once per class), GEMM workspace, the output / gradient
 //         rows of a tile when a class is not one contiguous run of rows.
+// Winograd: stride-1 square 3x3 / 5x5 convolutions may run their forward pass
+//         and input gradient as Winograd F(4x4, r x r) instead
+//         (Conv2DOptions::algorithm, src/layers/conv2d_winograd.h); the weight
+//         gradient is always im2col's.
 // Predict (ForwardArgs::predict) on up to 4 images with a SIMD backend: the
 //         runtime's way instead (src/layers/conv_rows.h): per run of output
 //         rows keeping the same kernel rows, their im2col against the weights
@@ -47,6 +51,18 @@ namespace mote {
 namespace conv_rows {
 class PanelWeights;  // src/layers/conv_rows.h
 }
+namespace conv_winograd {
+class WinogradConv;  // src/layers/conv2d_winograd.h
+}
+
+// How Conv2D computes its forward pass and input gradient (the weight
+// gradient is always im2col + GEMM): kAuto picks per direction, by a cost
+// estimate, Winograd F(4x4, 3x3) / F(4x4, 5x5) where it applies (stride 1,
+// square 3x3 or 5x5 kernel) and pays, else im2col; the environment variable
+// MOTE_CONV_ALGO (auto, im2col, winograd) replaces kAuto for experiments.
+// kWinograd takes Winograd wherever it applies. Predict on a few images
+// (ForwardRows) keeps the runtime's way whatever the choice.
+enum class ConvAlgorithm { kAuto, kIm2col, kWinograd };
 
 struct Conv2DOptions {
   size_t stride_h = 1, stride_w = 1;
@@ -54,6 +70,7 @@ struct Conv2DOptions {
   size_t pad_h = 0, pad_w = 0;  // kExplicit only: zeros on each side
   bool use_bias = true;
   InitSpec init = InitSpec{InitKind::kHeNormal};
+  ConvAlgorithm algorithm = ConvAlgorithm::kAuto;  // Conv2D only
 };
 
 class Conv2D final : public Layer {
@@ -76,6 +93,9 @@ class Conv2D final : public Layer {
   const Conv2DOptions& options() const { return options_; }
   // Geometry for the planned maximum batch (valid after Plan).
   const kernels::Conv2DGeometry& geometry() const { return geometry_; }
+  // Whether the forward pass / the input gradient run as Winograd (after Plan).
+  bool winograd_forward() const;
+  bool winograd_input_grad() const;
 
   // Output positions [out_begin, out_end) along one axis whose windows keep
   // kernel taps [k_begin, k_end) inside the input.
@@ -119,6 +139,11 @@ class Conv2D final : public Layer {
   void ForwardRows(const ForwardArgs& args, float lo, float hi);
   BufferHandle panels_handle_;
   std::unique_ptr<conv_rows::PanelWeights> panels_;
+  // The Winograd path of the forward pass and the input gradient, when chosen
+  // (Conv2DOptions::algorithm); Backward then runs its weight gradient alone
+  // first (BackwardWinograd).
+  std::unique_ptr<conv_winograd::WinogradConv> winograd_;
+  void BackwardWinograd(const BackwardArgs& args);
   void BackwardParallel(const BackwardArgs& args);
   // A weight-gradient chunk of BackwardParallel: the columns of dW of kernel
   // rows [ky_begin, ky_end) x kernel columns [kx_begin, kx_end).
