@@ -4,6 +4,7 @@
 #define HWY_TARGET_INCLUDE "src/kernels/f32-dense-input-major/f32-dense-input-major-hwy.cc"
 #include "hwy/foreach_target.h"  // must precede highway.h
 #include "src/kernels/simd-adapter-hwy-inl.h"
+#include "src/kernels/f32-dense-input-major/nonzero-indices.h"
 
 MOTE_SIMD_BEGIN
 namespace input_major {
@@ -29,21 +30,11 @@ HWY_INLINE size_t NonzeroIndices(const float* x, size_t begin, size_t end, uint3
     count += hn::CountTrue(di, nonzero);
     positions = hn::Add(positions, step);
   }
-  for (; p < end; ++p) {
-    idx[count] = uint32_t(p);
-    count += x[p] != 0.0f;
-  }
-  return count;
+  return ::mote::kernels::input_major::AppendNonzeroIndices(x, p, end, idx, count);
 }
 #else
-// Branch-free: every index is written, the count moves past the nonzero ones.
 HWY_INLINE size_t NonzeroIndices(const float* x, size_t begin, size_t end, uint32_t* idx) {
-  size_t count = 0;
-  for (size_t p = begin; p < end; ++p) {
-    idx[count] = uint32_t(p);
-    count += x[p] != 0.0f;
-  }
-  return count;
+  return ::mote::kernels::input_major::AppendNonzeroIndices(x, begin, end, idx, 0);
 }
 #endif
 
