@@ -10,6 +10,7 @@
 #include "mote/threads.h"
 #include "src/layers/conv2d_winograd.h"
 #include "src/layers/conv_rows.h"
+#include "src/layers/transpose.h"
 
 namespace mote {
 
@@ -82,17 +83,9 @@ Segments SegmentsOf(const Conv2D::RowClass& c, const kernels::Conv2DGeometry& cl
   if (!c.column_border) return {1, class_geometry.kernel_h * row, first, 0};
   return {class_geometry.kernel_h, row, first, kernel_w * in_c};
 }
-
-// Rows [col_begin, col_end) of t [cols x rows], the transpose of the
-// row-major m [rows x cols].
-void TransposeInto(const float* m, size_t rows, size_t cols, size_t col_begin, size_t col_end, float* t) {
-  constexpr size_t kBlock = 16;
-  for (size_t i0 = 0; i0 < rows; i0 += kBlock)
-    for (size_t j0 = col_begin; j0 < col_end; j0 += kBlock)
-      for (size_t i = i0; i < Min(rows, i0 + kBlock); ++i)
-        for (size_t j = j0; j < Min(col_end, j0 + kBlock); ++j) t[j * rows + i] = m[i * cols + j];
-}
 }  // namespace
+
+const char* const kConvAlgorithmNames[4] = {"auto", "im2col", "winograd", nullptr};
 
 Conv2D::Conv2D(size_t filters, size_t kernel_h, size_t kernel_w, Conv2DOptions options)
     : filters_(filters),
@@ -424,11 +417,7 @@ void Conv2D::Backward(const BackwardArgs& args) {
   const size_t patch = g.patch_size();
   const float* dy = args.output_grad;  // [N*OH*OW, filters]
   float* ws = args.scratch + workspace_offset_;
-  if (options_.use_bias) {
-    float* sums = args.scratch + bias_sums_offset_;
-    kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
-    kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
-  }
+  AddBiasGradient(args);
   float* dx = args.input_grads[0];
   if (direct_) {
     // dW [filters, C] += dY^T [filters, rows] x X [rows, C]
@@ -553,7 +542,7 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
 }
 
 // First, unless dW goes by images, the output gradient's rows class by class
-// into scratch (ClassOrderedRows; one copy, as the serial loop gathers each
+// into scratch (ClassOrderedDy; one copy, as the serial loop gathers each
 // tile's rows once), which every chunk then reads in place. Then one parallel
 // loop over the weight-gradient chunks and the input-gradient chunks
 // (independent: dW and dx are written by different chunks, both only read dy
@@ -573,25 +562,10 @@ void Conv2D::ForwardParallel(const ForwardArgs& args) {
 // (InputImagesPerChunk): each owns its images of dx and adds their rows class
 // by class in the serial order.
 void Conv2D::BackwardParallel(const BackwardArgs& args) {
-  kernels::Conv2DGeometry g = geometry_;
-  g.batch = args.batch;
-  const size_t rows = g.rows();
-  const float* dy = args.output_grad;
-  if (options_.use_bias) {
-    float* sums = args.scratch + bias_sums_offset_;
-    kernels::F32ChannelSums(rows, filters_, dy, sums, nullptr);
-    kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
-  }
+  AddBiasGradient(args);
   const size_t weight_chunks =
       images_split_weight_grad_ ? ChunkCount(args.batch, weight_images_per_chunk_) : weight_chunks_.size();
-  const float* class_dy = nullptr;
-  if (!images_split_weight_grad_ && classes_.size() == 1) {
-    class_dy = dy;
-  } else if (!images_split_weight_grad_) {
-    float* ordered = args.scratch + class_dy_offset_;
-    ClassOrderedRows(args, ordered);
-    class_dy = ordered;
-  }
+  const float* class_dy = images_split_weight_grad_ ? nullptr : ClassOrderedDy(args);
   float* dx = args.input_grads[0];
   const size_t input_chunks = dx ? ChunkCount(args.batch, input_images_per_chunk_) : 0;
   // Chunks in the order [dW of the first half of the images][dx of the first
@@ -729,10 +703,21 @@ size_t Conv2D::InputImagesPerChunk(size_t batch, size_t target) const {
   return best;
 }
 
+// db += the output gradient's sums per channel (every backward path).
+void Conv2D::AddBiasGradient(const BackwardArgs& args) const {
+  if (!options_.use_bias) return;
+  float* sums = args.scratch + bias_sums_offset_;
+  kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
+  kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
+}
+
 // The output gradient's rows class by class (each class's rows in their
-// order, ForEachRun), one chunk per class: the tiles of every chunk then read
-// their rows in place.
-void Conv2D::ClassOrderedRows(const BackwardArgs& args, float* class_dy) const {
+// order, ForEachRun), one chunk per class, into scratch at class_dy_offset_:
+// the tiles of every chunk then read their rows in place. With a single class
+// (no padding) the output gradient itself is in class order.
+const float* Conv2D::ClassOrderedDy(const BackwardArgs& args) const {
+  if (classes_.size() == 1) return args.output_grad;
+  float* class_dy = args.scratch + class_dy_offset_;
   args.pool->ParallelFor(classes_.size(), [&](size_t i, size_t) {
     const RowClass& c = classes_[i];
     float* out = class_dy + c.rows_before * args.batch * filters_;
@@ -740,6 +725,7 @@ void Conv2D::ClassOrderedRows(const BackwardArgs& args, float* class_dy) const {
       memcpy(out + at * filters_, args.output_grad + r * filters_, (r_end - r) * filters_ * sizeof(float));
     });
   });
+  return class_dy;
 }
 
 // dW += dY^T cols for the taps of `chunk` only.
@@ -850,8 +836,7 @@ Status Conv2D::Describe(OptionWriter& out) const {
   out.Integer("filters", filters_);
   out.Pair("kernel", kernel_h_, kernel_w_);
   DescribeConvOptions(out, options_);
-  const char* const algorithms[] = {"auto", "im2col", "winograd"};  // ConvAlgorithm order
-  if (options_.algorithm != ConvAlgorithm::kAuto) out.String("algorithm", algorithms[int(options_.algorithm)]);
+  if (options_.algorithm != ConvAlgorithm::kAuto) out.String("algorithm", kConvAlgorithmNames[int(options_.algorithm)]);
   return Status::Ok();
 }
 

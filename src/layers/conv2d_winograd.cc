@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "mote/threads.h"
+#include "src/layers/transpose.h"
 
 namespace mote {
 namespace conv_winograd {
@@ -39,12 +40,12 @@ TransformFmas FmasOf(size_t r) {
 // Which algorithm MOTE_CONV_ALGO asks for, when set to a known name.
 bool AlgorithmFromEnvironment(ConvAlgorithm* algorithm) {
   const char* s = getenv("MOTE_CONV_ALGO");
-  if (s == nullptr) return false;
-  if (strcmp(s, "im2col") == 0) *algorithm = ConvAlgorithm::kIm2col;
-  else if (strcmp(s, "winograd") == 0) *algorithm = ConvAlgorithm::kWinograd;
-  else if (strcmp(s, "auto") == 0) *algorithm = ConvAlgorithm::kAuto;
-  else return false;
-  return true;
+  for (int i = 0; s != nullptr && kConvAlgorithmNames[i] != nullptr; ++i)
+    if (strcmp(s, kConvAlgorithmNames[i]) == 0) {
+      *algorithm = ConvAlgorithm(i);
+      return true;
+    }
+  return false;
 }
 
 // In-image taps along one axis summed over its output positions.
@@ -187,8 +188,7 @@ void WinogradConv::PrepareKernel(const Pass& p, const float* kernel, float* scra
     float* transposed = u + u_floats_;
     const size_t rows = taps * in_c_;
     ForEachRange(pool, rows, 64, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i)
-        for (size_t co = 0; co < filters_; ++co) transposed[i * filters_ + co] = kernel[co * rows + i];
+      TransposeInto(kernel, filters_, rows, begin, end, transposed);
     });
     ForEachRange(pool, in_c_, 4, [&](size_t begin, size_t end) {
       kernels::F32WinogradFilter(tile, false, end - begin, filters_, transposed + begin * filters_, filters_,
@@ -262,19 +262,10 @@ void Conv2D::BackwardWinograd(const BackwardArgs& args) {
     winograd_->InputGrad(args, kernel_);
     return;
   }
-  if (options_.use_bias) {
-    float* sums = args.scratch + bias_sums_offset_;
-    kernels::F32ChannelSums(args.batch * geometry_.out_h * geometry_.out_w, filters_, args.output_grad, sums, nullptr);
-    kernels::F32Add(filters_, bias_grad_, sums, bias_grad_);
-  }
+  AddBiasGradient(args);
   // Winograd's scratch lies past the class-ordered output gradient the weight
   // chunks read (PlaceScratch in Plan).
-  const float* class_dy = args.output_grad;  // in class order, as BackwardParallel reads it
-  if (classes_.size() > 1) {
-    float* ordered = args.scratch + class_dy_offset_;
-    ClassOrderedRows(args, ordered);
-    class_dy = ordered;
-  }
+  const float* class_dy = ClassOrderedDy(args);
   winograd_->PrepareInputGrad(args, kernel_);
   const size_t weight_chunks = weight_chunks_.size();
   args.pool->ParallelFor(weight_chunks + winograd_->InputGradChunks(args.batch), [&](size_t chunk, size_t worker) {

@@ -15,7 +15,6 @@ namespace {
 using Range = TableReader::Range;
 
 const char* const kPaddings[] = {"valid", "same", "explicit", nullptr};
-const char* const kConvAlgorithms[] = {"auto", "im2col", "winograd", nullptr};  // ConvAlgorithm order
 
 // strides, padding, pad, use_bias, init: what Conv2D and DepthwiseConv2D share.
 bool ReadConvOptions(TableReader& r, Conv2DOptions* o) {
@@ -45,7 +44,7 @@ bool MakeConv2D(TableReader& r, std::unique_ptr<Layer>* out) {
   int algorithm = int(o.algorithm);
   if (!r.Require("filters", "the number of filters") || !r.Require("kernel", "the kernel size") ||
       !r.Size("filters", &filters) || !r.Pair("kernel", &kh, &kw) || !ReadConvOptions(r, &o) ||
-      !r.Choice("algorithm", kConvAlgorithms, &algorithm))
+      !r.Choice("algorithm", kConvAlgorithmNames, &algorithm))
     return false;
   o.algorithm = ConvAlgorithm(algorithm);
   *out = std::make_unique<Conv2D>(filters, kh, kw, o);

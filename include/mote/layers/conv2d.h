@@ -63,6 +63,9 @@ class WinogradConv;  // src/layers/conv2d_winograd.h
 // kWinograd takes Winograd wherever it applies. Predict on a few images
 // (ForwardRows) keeps the runtime's way whatever the choice.
 enum class ConvAlgorithm { kAuto, kIm2col, kWinograd };
+// Their names in model files, Describe and MOTE_CONV_ALGO, in enum order,
+// then nullptr.
+extern const char* const kConvAlgorithmNames[4];
 
 struct Conv2DOptions {
   size_t stride_h = 1, stride_w = 1;
@@ -152,13 +155,17 @@ class Conv2D final : public Layer {
   };
   // BackwardParallel's chunks: dW of one WeightChunk and dx of images
   // [n0, n1), reading the output gradient in class order (`class_dy`: each
-  // class's rows one after the other, ClassOrderedRows), with the worker's
+  // class's rows one after the other, ClassOrderedDy), with the worker's
   // scratch `mine`.
   void WeightGradTaps(const BackwardArgs& args, const WeightChunk& chunk, const float* class_dy, float* mine) const;
   void InputGradImages(const BackwardArgs& args, size_t n0, size_t n1, const float* class_dy, float* mine) const;
   size_t InputImagesPerChunk(size_t batch, size_t target) const;
-  // The output gradient's rows class by class into class_dy, on the pool.
-  void ClassOrderedRows(const BackwardArgs& args, float* class_dy) const;
+  // The output gradient in class order, for the weight chunks of taps: its
+  // rows class by class copied into scratch on the pool, or the output
+  // gradient itself when there is one class.
+  const float* ClassOrderedDy(const BackwardArgs& args) const;
+  // The bias gradient, as every backward path adds it.
+  void AddBiasGradient(const BackwardArgs& args) const;
   std::vector<WeightChunk> weight_chunks_;  // largest first
   bool parallel_ = false;
   size_t input_images_per_chunk_ = 1;  // dx chunks: this many images each, the last one fewer
