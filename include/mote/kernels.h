@@ -109,6 +109,7 @@ struct Pool2DGeometry {
 // Per output channel j: bias[j] (int32, zero points already folded in),
 // multiplier[j] in [2^30, 2^31) and shift[j] in [1, 62]; result clamped to
 // [out_min, out_max] (int8 values).
+struct I8PanelColumns;
 struct I8Requant {
   const int32_t* bias;
   const int32_t* multiplier;
@@ -126,6 +127,27 @@ struct I8Requant {
   // skipped_input * skipped_weight_sums[j] (wrapping int32).
   const int32_t* skipped_weight_sums = nullptr;
   int32_t skipped_input = 0;
+  // I8PanelRows only, optional: where each output column's window leaves the
+  // image sideways (I8PanelColumns). Never changes a result.
+  const I8PanelColumns* columns = nullptr;
+};
+// A conv's runs (kernel rows) as `count` kernel columns of `quads` groups of 4
+// taps each (segment == 4 * quads * count, the same for every run). Output
+// column x = i % row_width of I8PanelRows reads `skipped_input` in every
+// kernel column outside [begin[x], end[x]) (its left / right padding). The
+// weight sums of channel j over the call's taps in kernel columns < b, b in
+// [0, count], are upper[b * n + j] - lower[b * n + j] (wrapping int32; two
+// rows of the conv's table of tap sums). A kernel may leave the padding's
+// taps out and add their products from the sums (the VNNI one does when the
+// call is whole blocks of rows, enough of them for tiles of one output
+// column's pixels, so a window at the image's edge costs only its taps
+// inside); the others read them.
+struct I8PanelColumns {
+  size_t count, quads;
+  const uint8_t* begin;
+  const uint8_t* end;
+  const int32_t* upper;
+  const int32_t* lower;
 };
 // The exact requantization every backend must reproduce bit for bit.
 inline int32_t I8RequantizeOne(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point, int32_t lo,
@@ -186,6 +208,25 @@ inline void PadConvInputRow(const Conv2DGeometry& g, size_t width, const T* row,
   for (size_t i = 0; i < left; ++i) dst[i] = pad;
   __builtin_memcpy(dst + left, row, inside * sizeof(T));
   for (size_t i = left + inside; i < total; ++i) dst[i] = pad;
+}
+// An int8 conv's I8PanelColumns on its padded input (Cin a multiple of 4,
+// kernel_w < 256): each output column's kernel columns inside the image,
+// begin and end [out_w] bytes each at `bytes` (I8ConvColumnsBytes); the sum
+// tables are the caller's.
+inline size_t I8ConvColumnsBytes(const Conv2DGeometry& g) { return 2 * g.out_w; }
+inline I8PanelColumns I8ConvColumns(const Conv2DGeometry& g, uint8_t* bytes) {
+  uint8_t* begin = bytes;
+  uint8_t* end = bytes + g.out_w;
+  for (size_t x = 0; x < g.out_w; ++x) {
+    // Kernel column b reads padded column x * stride + b, inside the image
+    // from pad_left to pad_left + in_w.
+    const size_t first = x * g.stride_w, left = g.pad_left, right = g.pad_left + g.in_w;
+    const size_t b0 = left > first ? (left - first < g.kernel_w ? left - first : g.kernel_w) : 0;
+    const size_t b1 = right > first ? (right - first < g.kernel_w ? right - first : g.kernel_w) : 0;
+    begin[x] = uint8_t(b0);
+    end[x] = uint8_t(b1 > b0 ? b1 : b0);
+  }
+  return {g.kernel_w, g.in_c / 4, begin, end, nullptr, nullptr};
 }
 // Floats of `padded` (0 for a pointwise conv).
 inline size_t F32ConvPanelsPaddedFloats(const Conv2DGeometry& g) {

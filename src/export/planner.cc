@@ -174,6 +174,9 @@ Status ChooseScratch(ExportGraph* graph, size_t max_tile_bytes) {
       const uint64_t width = uint64_t(y.dims[1] - 1) * uint32_t(p[3]) + uint32_t(p[1]);
       uint64_t padded = height * width * x.dims[2] + (padded_rows ? (run + 3) / 4 * 4 - run : 0);
       if (tap_sums) padded = (padded + 15) / 16 * 16 + 8 * uint64_t(y.dims[2]);
+      // and, Cin whole 4-byte groups, each output column's kernel columns
+      // inside the image (the runtime then skips the left / right padding).
+      if (tap_sums && !padded_rows && x.dims[2] % 4 == 0 && p[1] < 256) padded += 2 * uint64_t(y.dims[1]);
       const uint64_t bytes = padded_rows ? padded : std::max<uint64_t>(padded, row_bytes);
       if (bytes > 0xFFFFFFFFu) return OutOfRange("export: a padded conv input beyond 4 GiB");
       op.params[6] = padded_rows ? 1 : int32_t(std::min<uint64_t>(rows, bytes / row_bytes));

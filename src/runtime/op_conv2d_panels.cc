@@ -54,6 +54,15 @@ uint64_t I8ClassSumsOffset(const MoteOpRecord& op, const kernels::Conv2DGeometry
 uint64_t I8InPlaceScratchBytes(const MoteOpRecord& op, const kernels::Conv2DGeometry& g, uint32_t cout) {
   return TapSums(op) ? I8ClassSumsOffset(op, g) + 8 * uint64_t(cout) : I8PaddedInputBytes(op, g);
 }
+// With tap sums, kernel columns of whole 4-byte groups (Cin a multiple of 4)
+// and the scratch for them (kernels::I8ConvColumnsBytes after the class
+// sums, as the export plans it): each output column's kernel columns inside
+// the image, so the kernel can leave out the left / right padding's taps
+// (I8PanelColumns). Files planned without that scratch read them.
+bool I8SkipsColumns(const MoteOpRecord& op, const kernels::Conv2DGeometry& g, uint32_t cout) {
+  return TapSums(op) && g.in_c % 4 == 0 && g.kernel_w < 256 && I8RunBytes(op, g) == g.kernel_w * g.in_c &&
+         op.scratch_bytes >= I8InPlaceScratchBytes(op, g, cout) + kernels::I8ConvColumnsBytes(g);
+}
 // int8 without im2col: kernel rows of whole 4-byte groups (so the kernel
 // reads them in place at full speed; one kernel row may end in a partial one)
 // and a scratch for the padded input.
@@ -165,11 +174,24 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
                                     g.stride_h * row_bytes, w, stride, rq, y, cout);
       // Row classes: only the kernel rows inside the image. Their padding
       // taps read the zero point zp, whose products zp * w the bias takes
-      // back over all taps: the kernel adds back those of the skipped rows.
+      // back over all taps: the kernel adds back those of the skipped rows
+      // (and, given the columns, of the left / right padding's taps it
+      // leaves out, from two rows of the table).
       int32_t* class_sums = reinterpret_cast<int32_t*>(scratch + I8ClassSumsOffset(op, g));
       int32_t* class_skipped = class_sums + cout;
+      kernels::I8PanelColumns columns{};
+      const bool skip_columns = I8SkipsColumns(op, g, cout);
+      if (skip_columns) columns = kernels::I8ConvColumns(g, reinterpret_cast<uint8_t*>(class_skipped + cout));
       ForEachRowClass(g, [&](const kernels::Conv2DGeometry& gc, size_t ky0, size_t begin, size_t end) {
         kernels::I8Requant part = rq;
+        kernels::I8PanelColumns class_columns = columns;
+        if (skip_columns) {
+          // The column sums of this class's kernel rows: two rows of the table.
+          class_columns.upper = TapSumRow(bias, g, cout, ky0 + gc.kernel_h, 0);
+          class_columns.lower = TapSumRow(bias, g, cout, ky0, 0);
+          part.columns = &class_columns;
+          part.skipped_input = In(m, op, 0).zero_point;
+        }
         if (gc.kernel_h != g.kernel_h) {
           // uint32: wrapping, as the table's; adds only and no aliasing, so
           // the loop vectorizes (the zp multiply, in it, did not: SSE2 has no

@@ -174,6 +174,56 @@ TEST_F(HostLayoutTest, Int8BitIdenticalToTheDefaultLayoutOnEveryBackend) {
   ASSERT_TRUE(SetBackend(before).ok());
 }
 
+// Convs whose kernel columns are whole groups of 4 input channels and wide
+// enough for the VNNI kernel's column-by-column tiles (3x3 on 8 channels to
+// 66, 5x5 on 68 to 72, each with a class of 7 output rows): the
+// host layout, which skips the left / right padding's taps there, still
+// gives the default layout's bytes on every backend.
+TEST(HostLayoutColumnsTest, Int8PaddingColumnsSkippedBitIdentical) {
+  Model model;
+  model.Input(Shape(11, 7, 8));
+  model.Add(SameConv(66, 3, 1, true), {}, "wide");
+  model.Add(std::make_unique<ReLU>(), {}, "r1");
+  model.Add(SameConv(68, 1, 1, true), {}, "pointwise");
+  model.Add(std::make_unique<ReLU>(), {}, "r2");
+  model.Add(SameConv(72, 5, 1, false), {}, "five");
+  model.Add(std::make_unique<Flatten>(), {}, "flat");
+  model.Add(std::make_unique<Dense>(5), {}, "dense");
+  ASSERT_TRUE(PrepareForExport(model, 4).ok());
+  RandomizeModel(model, 33);
+  Rng rng(34);
+  constexpr size_t kCount = 6;
+  std::vector<float> x(kCount * model.input_size());
+  for (float& v : x) v = rng.Uniform(-1.0f, 1.0f);
+  const Backend before = ActiveBackend();
+  const std::vector<uint8_t> plain = Export(model, false, true, x, 1024);
+  const std::vector<uint8_t> host = Export(model, true, true, x, 65536);
+  // The planner gave the 3x3 and 5x5 convs the scratch for their columns
+  // (the runtime skips columns only then): the padded input (16-aligned),
+  // two [Cout] int32 rows of sums, a kernel column range per output column.
+  const MoteModelHeader* h = reinterpret_cast<const MoteModelHeader*>(host.data());
+  int planned = 0;
+  for (uint32_t i = 0; i < h->op_count; ++i) {
+    const MoteOpRecord& op = Ops(host)[i];
+    if (op.type == MOTE_OP_CONV2D && op.params[0] > 1) {
+      const bool three = op.params[0] == 3;
+      const uint32_t padded = uint32_t(op.params[0] + 10) * uint32_t(op.params[1] + 6) * (three ? 8u : 68u);
+      EXPECT_EQ(op.scratch_bytes, (padded + 15) / 16 * 16 + 8u * (three ? 66u : 72u) + 2u * 7u) << i;
+      ++planned;
+    }
+  }
+  EXPECT_EQ(planned, 2);
+  for (const Backend backend : {Backend::kScalar, Backend::kHwy, Backend::kXsimd}) {
+    if (!SetBackend(backend).ok()) continue;
+    SCOPED_TRACE(BackendName(backend));
+    const std::vector<float> want = RunExported(plain, x, kCount), got = RunExported(host, x, kCount);
+    ASSERT_EQ(got.size(), want.size());
+    EXPECT_NE(*std::min_element(want.begin(), want.end()), *std::max_element(want.begin(), want.end()));
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got[i], want[i]) << i;
+  }
+  ASSERT_TRUE(SetBackend(before).ok());
+}
+
 // Each conv's tap sums and each dense's weight sums are checked against the
 // weights at load: any one entry changed (row 0 or column 0's zeros, a sum)
 // refuses the file, so a file's sums cannot change a result.

@@ -286,6 +286,72 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
   }
 }
 
+// A conv's windows leaving the image sideways (I8PanelColumns): output
+// column x reads the padding value outside kernel columns [begin[x],
+// end[x]). Given the column sums, every backend (the VNNI one leaves those
+// taps out where its tiles allow it) gives the scalar kernel's bytes
+// without them: tiles down 7 blocks of 80 channels, in chunks of 6 columns
+// and passes of 2 runs; too few blocks for column tiles (the row tiles);
+// 12 blocks of 3 panels; 3 blocks; 60 blocks, more sums than the stack
+// holds (every run at once).
+TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
+  struct Conv {
+    size_t blocks, width, n, count, quads, runs;
+  };
+  for (const Conv& g : {Conv{7, 7, 80, 5, 10, 5}, Conv{5, 6, 66, 3, 2, 3}, Conv{12, 4, 40, 7, 1, 2},
+                        Conv{3, 5, 70, 5, 3, 5}, Conv{60, 2, 80, 3, 1, 2}}) {
+    const size_t cin = 4 * g.quads, segment = g.count * cin, k = segment * g.runs, m = g.blocks * g.width;
+    const RowsShape s{m, g.n, k, k, k, g.n};
+    SCOPED_TRACE(Describe(s));
+    Rng rng(26);
+    const I8Case c = RandomI8Case(rng, s);  // the weights and requantization
+    // The padded input: rows of width + count - 1 pixels, count / 2 of
+    // them padding on the left.
+    const int8_t pad = -37;
+    const size_t left = g.count / 2, pixels = g.width + g.count - 1, row_bytes = pixels * cin;
+    I8Buffer image((g.blocks + g.runs - 1) * row_bytes, 1);
+    image.FillUniform(rng, -128, 127);
+    std::vector<uint8_t> begin(g.width), end(g.width);
+    for (size_t y = 0; y < g.blocks + g.runs - 1; ++y)
+      for (size_t px = 0; px < pixels; ++px)
+        if (px < left || px >= left + g.width)
+          for (size_t t = 0; t < cin; ++t) image[y * row_bytes + px * cin + t] = pad;
+    for (size_t x = 0; x < g.width; ++x) {
+      begin[x] = uint8_t(left > x ? left - x : 0);
+      end[x] = uint8_t(std::min(g.count, left + g.width - x));
+    }
+    // Column sums over the call's taps (upper; lower all 0) and all sums.
+    std::vector<int32_t> upper((g.count + 1) * g.n, 0), lower((g.count + 1) * g.n, 0), sums(g.n, 0);
+    for (size_t j = 0; j < g.n; ++j)
+      for (size_t p = 0; p < k; ++p) {
+        const int32_t v = c.w[j * s.ldw + p];
+        sums[j] += v;
+        for (size_t b = (p % segment) / cin + 1; b <= g.count; ++b) upper[b * g.n + j] += v;
+      }
+    const kernels::I8PanelColumns columns{g.count, g.quads, begin.data(), end.data(), upper.data(), lower.data()};
+    const auto run = [&](const kernels::I8Requant& rq, I8Buffer* out) {
+      kernels::I8PanelRows(m, g.n, k, image.data(), cin, segment, row_bytes, g.width, row_bytes, c.packed.data(),
+                           I8Ldp(s), rq, out->data(), g.n);
+    };
+    I8Buffer want = I8Output(s);
+    {
+      ScopedBackend scalar(Backend::kScalar);
+      run(c.rq, &want);
+    }
+    kernels::I8Requant rq = c.rq;
+    rq.weight_sums = sums.data();
+    rq.columns = &columns;
+    rq.skipped_input = pad;
+    for (const auto& bc : testing::AllCases()) {
+      SCOPED_TRACE(bc.name);
+      ScopedBackend backend(bc);
+      I8Buffer got = I8Output(s);
+      run(rq, &got);
+      ExpectSameBytes(want, got);
+    }
+  }
+}
+
 // Extreme inputs: every activation -128 and every weight -128 or 127, the
 // sums the offset-by-128 trick must still get exactly.
 TEST(I8PanelRowsTest, ExtremeValuesEverySimdPathExact) {

@@ -47,15 +47,37 @@ constexpr size_t kVnniPanels = 5;
 // 10 channels) in tiles of 16 rows instead of 8, and two in tiles of 8
 // instead of 4, and partial panels stored with one masked store, took the
 // seed network from 11.6 to 11.2 us.
+constexpr size_t TileRows(size_t panels) { return panels == 1 ? 16 : panels == 2 ? 8 : 4; }
 template <size_t P>
-constexpr size_t RowsOfTile() { return P == 1 ? 16 : P == 2 ? 8 : 4; }
+constexpr size_t RowsOfTile() { return TileRows(P); }
 constexpr size_t kVnniMaxRows = 16;
 
 // Where A's rows and runs are (I8PanelRows in include/mote/kernel_list.inc);
-// segment <= k, a multiple of 4 unless it is k.
+// segment <= k, a multiple of 4 unless it is k. columns: rq.columns where
+// VnniPanelRows takes them (else null), its sum tables shifted to the
+// group's first channel, their rows `column_stride` (the call's n) apart.
 struct PanelInput {
   const int8_t* a;
   size_t lda, segment, segment_stride, row_width, row_stride;
+  const I8PanelColumns* columns = nullptr;
+  const int32_t* column_upper = nullptr;
+  const int32_t* column_lower = nullptr;
+  size_t column_stride = 0;
+};
+
+// A tile's groups of 4 taps in each run: [begin, end) (all: 0, SIZE_MAX);
+// with `skipped`, its rows' windows leave out the kernel columns outside
+// [first, last) (in.columns), whose products the tile adds from the sums.
+// resume: the sums start from `partial` (R x P vectors) instead of 0;
+// suspend: they go back there, not yet requantized.
+// (Word-sized fields: GCC copies the struct with vector loads, which byte
+// stores just before cannot forward to.)
+struct TileQuads {
+  size_t begin = 0, end = SIZE_MAX;
+  size_t skipped = 0;
+  size_t first = 0, last = 0;
+  __m512i* partial = nullptr;
+  size_t resume = 0, suspend = 0;
 };
 
 // Walks A's rows in order without a division per row (small convs have
@@ -114,6 +136,16 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE __m512i LoadSums(const int32_t* weight_sums, siz
   return _mm512_maskz_loadu_epi32(__mmask16((1u << cols) - 1u), weight_sums + c0);
 }
 
+// Channels [16q, 16q + 16)'s weight sums over the call's kernel rows and the
+// kernel columns outside [b, e): columns < b, plus all, less columns < e.
+MOTE_PANEL_VNNI_ATTR HWY_INLINE __m512i ColumnSums(const PanelInput& in, size_t b, size_t e, size_t q, size_t n) {
+  const size_t s = in.column_stride, count = in.columns->count;
+  const auto below = [&](size_t column) MOTE_PANEL_VNNI_ATTR {
+    return _mm512_sub_epi32(LoadSums(in.column_upper + column * s, q, n), LoadSums(in.column_lower + column * s, q, n));
+  };
+  return _mm512_add_epi32(below(b), _mm512_sub_epi32(below(count), below(e)));
+}
+
 // Each weight vector loaded once per group of 4 taps: without this, GCC
 // folds the loads of small tiles (R <= 3) into every VPDPBUSD's memory
 // operand, R loads of each vector, and 3-row tiles ran at half the speed of
@@ -135,9 +167,9 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void KeepInRegisters(__m512i& v0, __m512i& v1, _
 // of the group's first panel).
 template <size_t R, size_t P, bool kSums>
 MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput& in, const int8_t* const* rows,
-                                                     const int8_t* w,
-                                                     size_t ldp, rows::VnniChannels* channels, const I8Requant& rq,
-                                                     __m512i zero_point, __m512i lo, __m512i hi, int8_t* c, size_t ldc,
+                                                     const TileQuads& tq, const int8_t* w, size_t ldp,
+                                                     rows::VnniChannels* channels, const I8Requant& rq,
+                                                     __m512i zero_point, __m512i lo, __m512i hi, int8_t* const* c_rows,
                                                      size_t n) {
   const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
   __m512i sums0 = _mm512_setzero_si512(), sums1 = sums0, sums2 = sums0, sums3 = sums0, sums4 = sums0;
@@ -147,6 +179,14 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
   MOTE_PANEL_R(MOTE_PANEL_ROW)
 #undef MOTE_PANEL_ROW
 #undef MOTE_PANEL_DECLARE
+#define MOTE_PANEL_LOAD(r, q) \
+  if constexpr (R > r && P > q) acc##r##q = _mm512_load_si512(tq.partial + r * P + q);
+#define MOTE_PANEL_ROW(r) MOTE_PANEL_P(MOTE_PANEL_LOAD, r)
+  if (tq.resume) {
+    MOTE_PANEL_R(MOTE_PANEL_ROW)
+  }
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_LOAD
   // One group of 4 taps: P weight vectors against each row's broadcast quad.
 #define MOTE_PANEL_MAC(r, q) \
   if constexpr (P > q) acc##r##q = _mm512_dpbusd_epi32(acc##r##q, x, v##q);
@@ -178,11 +218,11 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
   for (size_t p0 = 0, off = 0; p0 < k; p0 += in.segment, off += in.segment_stride) {
     const size_t len = k - p0 < in.segment ? k - p0 : in.segment, quads = len / 4;
     const int8_t* wr = w + p0 * kPanelChannels;
-    for (size_t g = 0; g < quads; ++g) {
+    for (size_t g = tq.begin, end = quads < tq.end ? quads : tq.end; g < end; ++g) {
       constexpr bool kTail = false;
       MOTE_PANEL_STEP(kTail)
     }
-    if (len % 4 != 0) {
+    if (len % 4 != 0 && tq.end > quads) {
       constexpr bool kTail = true;
       const size_t g = quads;
       MOTE_PANEL_STEP(kTail)
@@ -191,6 +231,15 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
 #undef MOTE_PANEL_STEP
 #undef MOTE_PANEL_ROW
 #undef MOTE_PANEL_MAC
+#define MOTE_PANEL_SAVE(r, q) \
+  if constexpr (R > r && P > q) _mm512_store_si512(tq.partial + r * P + q, acc##r##q);
+#define MOTE_PANEL_ROW(r) MOTE_PANEL_P(MOTE_PANEL_SAVE, r)
+  if (tq.suspend) {
+    MOTE_PANEL_R(MOTE_PANEL_ROW)
+    return;
+  }
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_SAVE
   if constexpr (kSums) {
     FillChannels(sums0, 0, n, rq, &channels[0]);
     if constexpr (P > 1) FillChannels(sums1, 1, n, rq, &channels[1]);
@@ -198,11 +247,29 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
     if constexpr (P > 3) FillChannels(sums3, 3, n, rq, &channels[3]);
     if constexpr (P > 4) FillChannels(sums4, 4, n, rq, &channels[4]);
   }
+  if (tq.skipped) {
+    // (128 + the padding's value) * the skipped columns' weight sums: the
+    // offset and the products the tile left out (FillChannels took those of
+    // the skipped kernel rows only). Wrapping.
+    const __m512i factor = _mm512_set1_epi32(int32_t(128u + uint32_t(rq.skipped_input)));
+#define MOTE_PANEL_COLUMN_SUMS(q) \
+  const __m512i skipped##q = P > q ? _mm512_mullo_epi32(factor, ColumnSums(in, tq.first, tq.last, q, n)) : factor;
+    MOTE_PANEL_COLUMN_SUMS(0) MOTE_PANEL_COLUMN_SUMS(1) MOTE_PANEL_COLUMN_SUMS(2) MOTE_PANEL_COLUMN_SUMS(3)
+    MOTE_PANEL_COLUMN_SUMS(4)
+#undef MOTE_PANEL_COLUMN_SUMS
+#define MOTE_PANEL_ADD(r, q) \
+  if constexpr (P > q) acc##r##q = _mm512_add_epi32(acc##r##q, skipped##q);
+#define MOTE_PANEL_ROW(r) \
+  if constexpr (R > r) { MOTE_PANEL_P(MOTE_PANEL_ADD, r) }
+    MOTE_PANEL_R(MOTE_PANEL_ROW)
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_ADD
+  }
 #define MOTE_PANEL_STORE(r, q)                                                                            \
   if constexpr (P > q) {                                                                                  \
     const size_t cols = n - q * kPanelChannels < kPanelChannels ? n - q * kPanelChannels : kPanelChannels; \
     const __m128i bytes = rows::VnniRequantize(acc##r##q, channels[q], zero_point, lo, hi);               \
-    int8_t* dst = c + r * ldc + q * kPanelChannels;                                                       \
+    int8_t* dst = c_rows[r] + q * kPanelChannels;                                                         \
     _mm_mask_storeu_epi8(dst, __mmask16((1u << cols) - 1u), bytes);                                       \
   }
 #define MOTE_PANEL_ROW(r) \
@@ -219,16 +286,16 @@ static_assert(RowsOfTile<1>() <= kVnniMaxRows && RowsOfTile<2>() <= kVnniMaxRows
 // A tile of `rows` (1..R) rows: VnniPanelTile<rows, P, kSums>.
 template <size_t R, size_t P, bool kSums>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileOfHeight(size_t rows, size_t k, const PanelInput& in,
-                                                           const int8_t* const* a, const int8_t* w, size_t ldp,
-                                                           rows::VnniChannels* channels, const I8Requant& rq,
-                                                           __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
-                                                           size_t ldc, size_t n) {
+                                                           const int8_t* const* a, const TileQuads& tq,
+                                                           const int8_t* w, size_t ldp, rows::VnniChannels* channels,
+                                                           const I8Requant& rq, __m512i zero_point, __m512i lo,
+                                                           __m512i hi, int8_t* const* c_rows, size_t n) {
   if constexpr (R > 1) {
     if (rows < R)
-      return VnniPanelTileOfHeight<R - 1, P, kSums>(rows, k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc,
-                                                    n);
+      return VnniPanelTileOfHeight<R - 1, P, kSums>(rows, k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi,
+                                                    c_rows, n);
   }
-  VnniPanelTile<R, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  VnniPanelTile<R, P, kSums>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n);
 }
 
 // The next min(rows, RowsOfTile<P>()) rows of `cursor` (the last tile's rows
@@ -239,8 +306,13 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, cons
                                                      const I8Requant& rq, __m512i zero_point, __m512i lo, __m512i hi,
                                                      int8_t* c, size_t ldc, size_t n) {
   const int8_t* a[RowsOfTile<P>()];
-  for (size_t r = 0; r < RowsOfTile<P>() && r < rows; ++r) a[r] = cursor->Next();
-  VnniPanelTileOfHeight<RowsOfTile<P>(), P, kSums>(rows, k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+  int8_t* c_rows[RowsOfTile<P>()];
+  for (size_t r = 0; r < RowsOfTile<P>() && r < rows; ++r) {
+    a[r] = cursor->Next();
+    c_rows[r] = c + r * ldc;
+  }
+  VnniPanelTileOfHeight<RowsOfTile<P>(), P, kSums>(rows, k, in, a, TileQuads{}, w, ldp, channels, rq, zero_point, lo,
+                                                   hi, c_rows, n);
 }
 
 // Every row against P panels: the first tile also fills the panels'
@@ -271,6 +343,69 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const P
   }
 }
 
+// With in.columns: output column by output column (x = i % row_width), its
+// pixels down the m / row_width blocks in tiles, each on the kernel columns
+// inside the image only (the weight sums given, so no tile sums them). The
+// tiles skip into each run, which the hardware prefetcher does not follow,
+// so a chunk of columns' tiles goes run by run (their sums kept on the
+// stack between runs): a run's weights (one kernel row, 16 KB for 80
+// channels x 5 x 40 taps) stay in L1 for every tile.
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
+                                                         size_t ldp, const I8Requant& rq, __m512i zero_point,
+                                                         __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
+  rows::VnniChannels channels[P];
+  for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+  const I8PanelColumns& cols = *in.columns;
+  constexpr size_t kRows = RowsOfTile<P>(), kPartialVectors = 256;  // 16 KB
+  alignas(64) __m512i partial[kPartialVectors];
+  const size_t blocks = m / in.row_width;
+  const size_t tiles = (blocks + kRows - 1) / kRows, base = blocks / tiles, taller = blocks % tiles;
+  const size_t per_column = tiles * kRows * P, runs = k / in.segment;
+  // Columns per chunk: as many as the stack's sums hold (none: every tile
+  // on all runs at once).
+  const size_t chunk = per_column <= kPartialVectors ? kPartialVectors / per_column : 0;
+  // Runs per pass: as many as 32 KB of weights hold (L1 is 48 KB on Zen 5).
+  const size_t run_bytes = in.segment * kPanelChannels * P;
+  const size_t pass_runs = chunk == 0 ? runs : (run_bytes * 2 <= 32768 ? 32768 / run_bytes : 1);
+  const size_t passes = (runs + pass_runs - 1) / pass_runs;
+  for (size_t x0 = 0; x0 < in.row_width; x0 += chunk > 0 ? chunk : 1) {
+    const size_t x_end = chunk > 0 && in.row_width - x0 > chunk ? x0 + chunk : (chunk > 0 ? in.row_width : x0 + 1);
+    for (size_t pass = 0; pass < passes; ++pass) {
+      for (size_t x = x0; x < x_end; ++x) {
+        TileQuads tq;
+        size_t first = cols.begin[x], last = cols.end[x];
+        // Kept scalar: GCC packed the two bytes through a stack slot into
+        // one vector, and the store did not forward to the load (11 % of a
+        // call's time).
+        asm("" : "+r"(first), "+r"(last));
+        tq.first = first;
+        tq.last = last;
+        tq.begin = tq.first * cols.quads;
+        tq.end = tq.last * cols.quads;
+        tq.skipped = tq.first != 0 || tq.last != cols.count;
+        tq.resume = pass > 0;
+        tq.suspend = pass + 1 < passes;
+        const size_t first_run = pass * pass_runs;
+        const size_t pass_taps = (runs - first_run < pass_runs ? runs - first_run : pass_runs) * in.segment;
+        for (size_t t = 0, block = 0; t < tiles; ++t) {
+          const size_t height = base + (t < taller);
+          tq.partial = partial + ((x - x0) * tiles + t) * kRows * P;
+          const int8_t* a[kRows];
+          int8_t* c_rows[kRows];
+          for (size_t r = 0; r < height; ++r) {
+            a[r] = in.a + (block + r) * in.row_stride + x * in.lda + first_run * in.segment_stride;
+            c_rows[r] = c + ((block + r) * in.row_width + x) * ldc;
+          }
+          VnniPanelTileOfHeight<kRows, P, false>(height, pass_taps, in, a, tq, w + first_run * in.segment * kPanelChannels,
+                                                 ldp, channels, rq, zero_point, lo, hi, c_rows, n);
+          block += height;
+        }
+      }
+    }
+  }
+}
+
 // Panels in groups of up to kVnniPanels, every row per group.
 MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const PanelInput& in, const int8_t* w,
                                                size_t ldp, const I8Requant& rq, int8_t* c, size_t ldc) {
@@ -278,6 +413,13 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
   const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
   const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
   const size_t panel_count = PanelCount(n);
+  // Kernel columns are left out where the runs are whole groups of them,
+  // the weight sums are given (no tile sums the weights over every tap)
+  // and the calls are whole output rows.
+  const I8PanelColumns* columns = rq.columns;
+  if (columns != nullptr && (rq.weight_sums == nullptr || in.segment != 4 * columns->quads * columns->count ||
+                             in.segment == 0 || k % in.segment != 0 || m % in.row_width != 0))
+    columns = nullptr;
   for (size_t q0 = 0; q0 < panel_count; q0 += kVnniPanels) {
     const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
     // The group's channels from 0: requantization tables shifted to them.
@@ -288,6 +430,22 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
                          rq.skipped_weight_sums != nullptr ? rq.skipped_weight_sums + c0 : nullptr,
                          rq.skipped_input};
     const int8_t* wq = w + q0 * ldp;
+    // Column by column only where each column's tiles still keep 12 or more
+    // sums in flight (fewer wait on VPDPBUSD's latency: RowsOfTile).
+    const size_t blocks = m / in.row_width, tiles = (blocks + TileRows(group) - 1) / TileRows(group);
+    if (columns != nullptr && group >= 3 && blocks / tiles * group >= 12) {
+      PanelInput group_in = in;
+      group_in.columns = columns;
+      group_in.column_upper = columns->upper + c0;
+      group_in.column_lower = columns->lower + c0;
+      group_in.column_stride = n;
+      switch (group) {
+        case 3: VnniPanelColumnsOf<3>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+        case 4: VnniPanelColumnsOf<4>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+        default: VnniPanelColumnsOf<5>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      }
+      continue;
+    }
     switch (group) {
       case 1: VnniPanelRowsOf<1>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
       case 2: VnniPanelRowsOf<2>(m, k, in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
