@@ -159,15 +159,14 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
       // padded-rows layout's extra taps have weight 0), one padded row apart.
       const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
       const size_t run = I8RunBytes(op, g);
-      for (size_t py = 0; py < height; ++py) {
-        int8_t* dst = scratch + py * row_bytes;
-        const size_t iy = py - g.pad_top;  // wraps above the input: padding
-        if (py < g.pad_top || iy >= g.in_h)
-          __builtin_memset(dst, pad, row_bytes);
-        else
-          kernels::PadConvInputRow(g, width, x + iy * g.in_w * g.in_c, pad, dst);
-      }
-      __builtin_memset(scratch + height * row_bytes, pad, run - g.kernel_w * g.in_c);
+      // All of it the zero point, then the input's rows into place: one
+      // memset and a copy per row instead of three calls per row (the seed
+      // network's three pads: 0.25 us of 11).
+      __builtin_memset(scratch, pad, height * row_bytes + (run - g.kernel_w * g.in_c));
+      const size_t in_columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
+      for (size_t iy = 0; iy < g.in_h && g.pad_top + iy < height; ++iy)
+        __builtin_memcpy(scratch + (g.pad_top + iy) * row_bytes + g.pad_left * g.in_c, x + iy * g.in_w * g.in_c,
+                         in_columns * g.in_c);
       const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
       if (!TapSums(op))
         return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,
