@@ -164,8 +164,8 @@ void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packe
 // channels in blocks of kDenseBlockChannels, each block's rows interleaved by
 // chunks of kDenseBlockChunk taps, k padded to whole chunks and n to whole blocks
 // with zeros: weight (j, p) at I8DenseBlockIndex(j, p, k). A pass over the
-// weights then reads them in address order, one stream of whole cache lines,
-// instead of 4 rows k bytes apart (k % 64 != 0 splits their loads across lines).
+// weights then reads them in address order, one stream, instead of 4 rows k
+// bytes apart (4 streams, which the prefetchers follow worse).
 constexpr size_t kDenseBlockChannels = 4, kDenseBlockChunk = 64;
 constexpr size_t I8DenseBlockCount(size_t n) { return (n + kDenseBlockChannels - 1) / kDenseBlockChannels; }
 constexpr size_t I8DenseBlockChunks(size_t k) { return (k + kDenseBlockChunk - 1) / kDenseBlockChunk; }
