@@ -9,19 +9,10 @@ namespace mote {
 namespace kernels {
 
 // v rounded to the nearest int, halves away from zero, then clamped to
-// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo. Exact for every float.
-inline int32_t RoundClampF32(float v, int32_t lo, int32_t hi) {
-  // Clamp in float first (NaN fails both tests and lands on lo): the
-  // conversions below then stay in range.
-  if (!(v > float(lo))) return lo;
-  if (!(v < float(hi))) return hi;
-  // lo < v < hi with integer bounds: v rounded stays in [lo, hi].
-  int32_t t = int32_t(v);  // toward zero; v - t is exact for |v| < 2^23
-  const float frac = v - float(t);
-  if (frac >= 0.5f) ++t;
-  if (frac <= -0.5f) --t;
-  return t;
-}
+// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo. Exact for every float. Out of
+// line (i8-quantize-scalar.cc): the runtime's loader calls it too, and a
+// microcontroller keeps one copy.
+int32_t RoundClampF32(float v, int32_t lo, int32_t hi);
 
 // RoundClampF32 without branches: the clamp as selects (MAXPS / MINPS on x86;
 // NaN fails v > lo and lands on lo as there), then the same rounding.
