@@ -29,20 +29,27 @@ MOTE_SIMD_BEGIN
 namespace panels {
 
 #define MOTE_PANEL_VNNI_ATTR __attribute__((target(HWY_TARGET_STR ",avx512vnni")))
-#define MOTE_PANEL_R(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define MOTE_PANEL_R(X) \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 #define MOTE_PANEL_P(X, r) X(r, 0) X(r, 1) X(r, 2) X(r, 3) X(r, 4)
 
-// Register tile: 4 rows x up to 5 panels (20 accumulators). Measured on Zen 5
-// (seed network int8, best of 4, with im2col): 4x3 and 5x3 23 us, 6x3 25, 8x2
-// 24.4, 4x4 25, 3x5 30 (GCC spills and copies accumulators on the larger
-// tiles); with the input read in place, groups of up to 5 panels (conv3's 80
-// channels in one pass instead of 3 + 2) 13.4 -> 13.1 us.
-constexpr size_t kVnniRows = 4, kVnniPanels = 5;
-// A lone panel (a conv of at most 16 channels, short k): 8 rows, so 8
-// independent sums hide VPDPBUSD's latency (4 rows: the seed's conv1 ran at
-// about half the speed).
+// Register tile: up to 5 panels (conv3's 80 channels in one pass instead of
+// 3 + 2: 13.4 -> 13.1 us on the seed network, with the input read in place).
+// Measured on Zen 5 (seed network int8, best of 4, with im2col): 4x3 and 5x3
+// 23 us, 6x3 25, 8x2 24.4, 4x4 25, 3x5 30 (GCC spills and copies
+// accumulators on the larger tiles).
+constexpr size_t kVnniPanels = 5;
+// Rows of a tile of P panels: at least 12-16 independent sums per group of
+// taps where the registers allow it. VPDPBUSD issues 2 per cycle on Zen 5
+// and its result is ready about 7 cycles later (a microbenchmark: 8.6 per ns
+// with 20 sums; a group of 5 or 10 sums takes 70 % of a group of 20), so a
+// tile of fewer sums waits on its own chains: one panel (the seed's conv1,
+// 10 channels) in tiles of 16 rows instead of 8, and two in tiles of 8
+// instead of 4, and partial panels stored with one masked store, took the
+// seed network from 11.6 to 11.2 us.
 template <size_t P>
-constexpr size_t RowsOfTile() { return P == 1 ? 2 * kVnniRows : kVnniRows; }
+constexpr size_t RowsOfTile() { return P == 1 ? 16 : P == 2 ? 8 : 4; }
+constexpr size_t kVnniMaxRows = 16;
 
 // Where A's rows and runs are (I8PanelRows in include/mote/kernel_list.inc);
 // segment <= k, a multiple of 4 unless it is k.
@@ -191,18 +198,12 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
     if constexpr (P > 3) FillChannels(sums3, 3, n, rq, &channels[3]);
     if constexpr (P > 4) FillChannels(sums4, 4, n, rq, &channels[4]);
   }
-  alignas(16) int8_t out[16];
 #define MOTE_PANEL_STORE(r, q)                                                                            \
   if constexpr (P > q) {                                                                                  \
     const size_t cols = n - q * kPanelChannels < kPanelChannels ? n - q * kPanelChannels : kPanelChannels; \
     const __m128i bytes = rows::VnniRequantize(acc##r##q, channels[q], zero_point, lo, hi);               \
     int8_t* dst = c + r * ldc + q * kPanelChannels;                                                       \
-    if (cols == kPanelChannels) {                                                                         \
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), bytes);                                          \
-    } else {                                                                                              \
-      _mm_store_si128(reinterpret_cast<__m128i*>(out), bytes);                                           \
-      for (size_t j = 0; j < cols; ++j) dst[j] = out[j];                                                  \
-    }                                                                                                     \
+    _mm_mask_storeu_epi8(dst, __mmask16((1u << cols) - 1u), bytes);                                       \
   }
 #define MOTE_PANEL_ROW(r) \
   if constexpr (R > r) { MOTE_PANEL_P(MOTE_PANEL_STORE, r) }
@@ -211,7 +212,24 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
 #undef MOTE_PANEL_STORE
 }
 
-static_assert(kVnniRows == 4 && kVnniPanels == 5 && RowsOfTile<1>() == 8, "the switches below cover these tiles");
+static_assert(RowsOfTile<1>() <= kVnniMaxRows && RowsOfTile<2>() <= kVnniMaxRows && RowsOfTile<3>() <= kVnniMaxRows &&
+                  kVnniPanels == 5,
+              "MOTE_PANEL_R and MOTE_PANEL_P cover these tiles");
+
+// A tile of `rows` (1..R) rows: VnniPanelTile<rows, P, kSums>.
+template <size_t R, size_t P, bool kSums>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileOfHeight(size_t rows, size_t k, const PanelInput& in,
+                                                           const int8_t* const* a, const int8_t* w, size_t ldp,
+                                                           rows::VnniChannels* channels, const I8Requant& rq,
+                                                           __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
+                                                           size_t ldc, size_t n) {
+  if constexpr (R > 1) {
+    if (rows < R)
+      return VnniPanelTileOfHeight<R - 1, P, kSums>(rows, k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc,
+                                                    n);
+  }
+  VnniPanelTile<R, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
+}
 
 // The next min(rows, RowsOfTile<P>()) rows of `cursor` (the last tile's rows
 // included).
@@ -222,21 +240,7 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileAt(size_t rows, size_t k, cons
                                                      int8_t* c, size_t ldc, size_t n) {
   const int8_t* a[RowsOfTile<P>()];
   for (size_t r = 0; r < RowsOfTile<P>() && r < rows; ++r) a[r] = cursor->Next();
-  if constexpr (RowsOfTile<P>() == 8) {
-    switch (rows) {
-      case 5: return VnniPanelTile<5, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-      case 6: return VnniPanelTile<6, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-      case 7: return VnniPanelTile<7, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-      case 1: case 2: case 3: case 4: break;
-      default: return VnniPanelTile<8, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    }
-  }
-  switch (rows) {
-    case 1: return VnniPanelTile<1, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 2: return VnniPanelTile<2, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    case 3: return VnniPanelTile<3, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-    default: return VnniPanelTile<4, P, kSums>(k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
-  }
+  VnniPanelTileOfHeight<RowsOfTile<P>(), P, kSums>(rows, k, in, a, w, ldp, channels, rq, zero_point, lo, hi, c, ldc, n);
 }
 
 // Every row against P panels: the first tile also fills the panels'
