@@ -64,6 +64,7 @@ void RegisterWinogradBenchmarks();
 void RegisterElementwiseBenchmarks();
 void RegisterEpilogueBenchmarks();
 void RegisterReduceBenchmarks();
+void RegisterQuantizeBenchmarks();
 void RegisterBatchNormBenchmarks();
 void RegisterSoftmaxBenchmarks();
 void RegisterPoolBenchmarks();

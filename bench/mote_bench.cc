@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   mote_bench::RegisterElementwiseBenchmarks();
   mote_bench::RegisterEpilogueBenchmarks();
   mote_bench::RegisterReduceBenchmarks();
+  mote_bench::RegisterQuantizeBenchmarks();
   mote_bench::RegisterBatchNormBenchmarks();
   mote_bench::RegisterSoftmaxBenchmarks();
   mote_bench::RegisterPoolBenchmarks();

@@ -6,6 +6,7 @@
 // inputs zero (as after a ReLU), at dense shapes units x features from the seed
 // network's (50x3920, 10x50) to a few under one vector of units: the numbers
 // behind Dense's rule for keeping an input-major copy (src/layers/dense.cc).
+// I8DenseBlocks (the host layout) on the one-row int8 shape.
 #include <stdio.h>
 
 #include "bench/bench-util.h"
@@ -53,6 +54,25 @@ void I8Case(size_t m, size_t n, size_t k, const char* shape) {
   });
 }
 
+// One row against the host layout's channel blocks (the runtime's int8 dense
+// on a `--target host` file), next to i8_dense_rows' 1-row shapes.
+void I8BlocksCase(size_t n, size_t k, const char* shape) {
+  RegisterPerVariant("i8_dense_blocks", shape, [=](benchmark::State& state) {
+    const std::vector<int8_t> a = RandomInt8(k, 1), w = RandomInt8(n * k, 2);
+    std::vector<int8_t> packed(mote::kernels::I8DenseBlockBytes(n, k));
+    mote::kernels::PackI8DenseBlocks(n, k, w.data(), k, packed.data());
+    const std::vector<int32_t> bias(n, 1000), multiplier(n, 1 << 30), shift(n, 45);
+    const mote::kernels::I8Requant rq{bias.data(), multiplier.data(), shift.data(), -3, -128, 127};
+    std::vector<int8_t> c(n);
+    for (auto _ : state) {
+      mote::kernels::I8DenseBlocks(n, k, a.data(), packed.data(), rq, c.data());
+      benchmark::DoNotOptimize(c.data());
+      benchmark::ClobberMemory();
+    }
+    SetGflops(state, 2.0 * double(n) * double(k));
+  });
+}
+
 // One row of k inputs, a ReLU of uniform [-1, 1) (about half zero, at
 // random places), against n units.
 void F32RowCase(size_t n, size_t k, const char* shape) {
@@ -96,6 +116,7 @@ void RegisterDenseRowsBenchmarks() {
     snprintf(shape, sizeof(shape), "%zux%zux%zu", s[0], s[1], s[2]);
     F32Case(s[0], s[1], s[2], shape);
     I8Case(s[0], s[1], s[2], shape);
+    if (s[0] == 1) I8BlocksCase(s[1], s[2], shape);
   }
 }
 

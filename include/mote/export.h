@@ -135,7 +135,8 @@ Status PlanMemory(ExportGraph* graph, size_t max_tile_bytes = 1024);
 // gives them a padded input); PackHostLayout after it rewrites their weights
 // into panels (kernels::PackF32Panels / PackI8Panels) and transposes the
 // weights of every fp32 DENSE but the trainable ones
-// (MOTE_DENSE_WEIGHTS_INPUT_MAJOR).
+// (MOTE_DENSE_WEIGHTS_INPUT_MAJOR); int8 ones get their weight sums and
+// channel blocks (MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS, kernels::PackI8DenseBlocks).
 void MarkHostLayout(ExportGraph* graph);
 Status PackHostLayout(ExportGraph* graph);
 

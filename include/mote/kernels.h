@@ -181,6 +181,25 @@ constexpr size_t I8PanelBytes(size_t n, size_t k) { return PanelCount(n) * kPane
 void PackF32Panels(size_t n, size_t k, const float* w, size_t ldw, float* packed);
 void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed);
 
+// ---- int8 dense weights in channel blocks (I8DenseBlocks) --------------------------
+// A host export's int8 dense weights (MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS): output
+// channels in blocks of kDenseBlockChannels, each block's rows interleaved by
+// chunks of kDenseBlockChunk taps, k padded to whole chunks and n to whole blocks
+// with zeros: weight (j, p) at I8DenseBlockIndex(j, p, k). A pass over the
+// weights then reads them in address order, one stream, instead of 4 rows k
+// bytes apart (4 streams, which the prefetchers follow worse).
+constexpr size_t kDenseBlockChannels = 4, kDenseBlockChunk = 64;
+constexpr size_t I8DenseBlockCount(size_t n) { return (n + kDenseBlockChannels - 1) / kDenseBlockChannels; }
+constexpr size_t I8DenseBlockChunks(size_t k) { return (k + kDenseBlockChunk - 1) / kDenseBlockChunk; }
+constexpr size_t I8DenseBlockStride(size_t k) { return kDenseBlockChannels * kDenseBlockChunk * I8DenseBlockChunks(k); }
+constexpr size_t I8DenseBlockBytes(size_t n, size_t k) { return I8DenseBlockCount(n) * I8DenseBlockStride(k); }
+constexpr size_t I8DenseBlockIndex(size_t j, size_t p, size_t k) {
+  return j / kDenseBlockChannels * I8DenseBlockStride(k) + p / kDenseBlockChunk * kDenseBlockChannels * kDenseBlockChunk +
+         j % kDenseBlockChannels * kDenseBlockChunk + p % kDenseBlockChunk;
+}
+// w [n][k] (row j at w + j * ldw) -> packed (I8DenseBlockBytes(n, k) bytes).
+void PackI8DenseBlocks(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed);
+
 // A convolution of one image (g.batch ignored) against weights packed by
 // PackF32Panels ([filters][kh][kw][C] as n = filters, k = g.patch_size()),
 // without im2col: the input padded left and right into `padded`, then

@@ -170,6 +170,15 @@ typedef struct MoteTensorRecord {
  * Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
  * microcontroller builds do. */
 #define MOTE_DENSE_WEIGHT_SUMS 2
+/* DENSE params[0] bit, int8 only, with MOTE_DENSE_WEIGHT_SUMS (params[0] = 6;
+ * hosted runtimes only, written by `mote export --target host`): the weights
+ * in blocks of 4 output channels whose rows are interleaved by chunks of 64
+ * taps (kernels::PackI8DenseBlocks), dims [ceil(Cout/4)][ceil(F/64)][4][64],
+ * w(j, p) at (j/4)*256*ceil(F/64) + 256*(p/64) + 64*(j%4) + p%64, padding
+ * zero (never read as a weight), so one inference reads them in address
+ * order. Runtimes from before this value refuse it (MOTE_RT_BAD_PARAMS), as
+ * microcontroller builds do. */
+#define MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS 4
 
 typedef enum MoteOpType {
   /* in: x [H,W,Cin], weights [Cout][kh][kw][Cin], bias [Cout] (f32, or i32
@@ -191,8 +200,8 @@ typedef enum MoteOpType {
   MOTE_OP_DEPTHWISE_CONV2D = 2,
   /* in: x [F] (any shape, read flat), weights [Cout][F], bias [Cout],
    * requant [2*Cout] (int8). p: weight layout (0, or
-   * MOTE_DENSE_WEIGHTS_INPUT_MAJOR, or int8 MOTE_DENSE_WEIGHT_SUMS). No
-   * scratch. */
+   * MOTE_DENSE_WEIGHTS_INPUT_MAJOR, or int8 MOTE_DENSE_WEIGHT_SUMS, with or
+   * without MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS). No scratch. */
   MOTE_OP_DENSE = 3,
   /* in: x [H,W,C]. p: pool_h, pool_w, stride_h, stride_w, pad_top, pad_left.
    * Padding never takes part (max over / mean of in-bounds pixels). int8:

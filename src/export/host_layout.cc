@@ -3,8 +3,10 @@
 // panels (MOTE_CONV2D_WEIGHTS_PANELS in include/mote/model_format.h), fp32
 // DENSE weights input-major (MOTE_DENSE_WEIGHTS_INPUT_MAJOR); int8 conv
 // biases followed by the weights' tap sums (MOTE_CONV2D_WEIGHTS_TAP_SUMS),
-// int8 dense ones by the weight sums (MOTE_DENSE_WEIGHT_SUMS).
+// int8 dense ones by the weight sums (MOTE_DENSE_WEIGHT_SUMS), their weights
+// in channel blocks (MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS).
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "mote/export.h"
@@ -92,16 +94,34 @@ Status AppendDenseWeightSums(ExportGraph* graph, ExportOp& op, const ExportTenso
   return Status::Ok();
 }
 
+// An int8 dense op's weights [Cout][F] -> channel blocks
+// (MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS; after AppendDenseWeightSums, which reads
+// them row-major).
+void PackDenseChannelBlocks(ExportOp& op, ExportTensor& w) {
+  const size_t cout = w.dims[0], features = w.dims[1];
+  std::vector<uint8_t> packed(kernels::I8DenseBlockBytes(cout, features));
+  kernels::PackI8DenseBlocks(cout, features, reinterpret_cast<const int8_t*>(w.data.data()), features,
+                             reinterpret_cast<int8_t*>(packed.data()));
+  w.data = std::move(packed);
+  w.dims = {uint32_t(kernels::I8DenseBlockCount(cout)), uint32_t(kernels::I8DenseBlockChunks(features)),
+            uint32_t(kernels::kDenseBlockChannels), uint32_t(kernels::kDenseBlockChunk)};
+  op.params[0] |= MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS;
+}
+
 // An fp32 dense op's weights [Cout][F] -> [F][Cout], flagged; int8 ones get
-// their weight sums; the trainable tail's keep the default layout.
+// their weight sums and channel blocks; the trainable tail's keep the default
+// layout.
 Status TransposeDense(ExportGraph* graph, ExportOp& op) {
   if (op.trainable || op.bias_trainable) return Status::Ok();
   if (op.inputs.size() < 2 || op.inputs[1] < 0 || size_t(op.inputs[1]) >= graph->tensors.size())
     return InvalidArgument("export: a dense op without its weights");
   ExportTensor& w = graph->tensors[size_t(op.inputs[1])];
   if (w.dtype == MOTE_DTYPE_I8 && w.kind == MOTE_TENSOR_CONSTANT && w.dims.size() == 2 &&
-      w.data.size() == w.bytes())
-    return AppendDenseWeightSums(graph, op, w);
+      w.data.size() == w.bytes()) {
+    MOTE_TRY(AppendDenseWeightSums(graph, op, w));
+    PackDenseChannelBlocks(op, w);
+    return Status::Ok();
+  }
   if (w.dtype != MOTE_DTYPE_F32) return Status::Ok();
   if (w.kind != MOTE_TENSOR_CONSTANT || w.dims.size() != 2 || w.data.size() != w.bytes())
     return InvalidArgument("export: dense weights");

@@ -31,6 +31,24 @@ struct I8BiasRequantize {
   }
 };
 
+// I8DenseBlocks' reference: each channel's dot product in p order, a chunk
+// of its block at a time (a loop compilers vectorize); only taps < k and
+// channels < n are read, so the padding never counts.
+inline void I8DenseBlocksReference(size_t n, size_t k, const int8_t* a, const int8_t* w, const I8Requant& requant,
+                                   int8_t* c) {
+  const I8BiasRequantize finish{requant};
+  for (size_t j = 0; j < n; ++j) {
+    const int8_t* row = w + I8DenseBlockIndex(j, 0, k);
+    int32_t dot = 0;
+    for (size_t p0 = 0; p0 < k; p0 += kDenseBlockChunk) {
+      const int8_t* chunk = row + p0 * kDenseBlockChannels;
+      const size_t len = k - p0 < kDenseBlockChunk ? k - p0 : kDenseBlockChunk;
+      for (size_t t = 0; t < len; ++t) dot += int32_t(a[p0 + t]) * int32_t(chunk[t]);
+    }
+    c[j] = finish(j, dot);
+  }
+}
+
 // Scalar loop: each row of `a` against 4 weight rows at a time (4 independent
 // accumulators, few enough registers for a Cortex-M4), every dot product
 // summed in p order; `finish(j, dot)` gives the output of channel j.

@@ -71,6 +71,12 @@ void PackI8Panels(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packe
         }
 }
 
+void PackI8DenseBlocks(size_t n, size_t k, const int8_t* w, size_t ldw, int8_t* packed) {
+  for (size_t j = 0; j < I8DenseBlockCount(n) * kDenseBlockChannels; ++j)
+    for (size_t p = 0; p < I8DenseBlockChunks(k) * kDenseBlockChunk; ++p)
+      packed[I8DenseBlockIndex(j, p, k)] = j < n && p < k ? w[j * ldw + p] : int8_t(0);
+}
+
 #define MOTE_KERNEL(ret, name, params, args)                                                  \
   static_assert(ArgumentsNameParameters(#params, #args),                                      \
                 "kernel_list.inc: the arguments of " #name " must name its parameters in order"); \

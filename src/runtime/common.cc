@@ -147,18 +147,5 @@ void ClampF32(const MoteOpRecord& op, float* y, uint32_t n) {
   }
 }
 
-int32_t RoundClampF32(float v, int32_t lo, int32_t hi) {
-  // Clamp in float first (NaN fails both tests and lands on lo): the
-  // conversions below then stay in range.
-  if (!(v > float(lo))) return lo;
-  if (!(v < float(hi))) return hi;
-  // lo < v < hi with integer bounds: v rounded stays in [lo, hi].
-  int32_t t = int32_t(v);  // toward zero; v - t is exact for |v| < 2^23
-  const float frac = v - float(t);
-  if (frac >= 0.5f) ++t;
-  if (frac <= -0.5f) --t;
-  return t;
-}
-
 }  // namespace rt
 }  // namespace mote

@@ -12,6 +12,7 @@
 
 #include "mote/kernels.h"
 #include "mote/rt.h"
+#include "src/kernels/i8-quantize/i8-quantize.h"
 
 // What this build runs (meson options runtime_ops, runtime_dtypes,
 // runtime_training): MOTE_RT_OP_<NAME>, MOTE_RT_DTYPE_F32 / _I8, MOTE_RT_TRAINING.
@@ -196,8 +197,8 @@ inline int32_t I8Max(const MoteOpRecord& op) { return int32_t(op.act_max); }
 // Applies the op's f32 clamp to y[0..n) unless it is [-inf, inf].
 void ClampF32(const MoteOpRecord& op, float* y, uint32_t n);
 // Rounds v to the nearest int, halves away from zero, then clamps to
-// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo. Exact for every float.
-int32_t RoundClampF32(float v, int32_t lo, int32_t hi);
+// [lo, hi] (|lo|, |hi| < 2^24); NaN gives lo (I8Quantize's arithmetic).
+using kernels::RoundClampF32;
 // Integer mean rounded half away from zero (count > 0).
 inline int32_t DivRoundAway(int32_t sum, int32_t count) {
   return sum >= 0 ? (sum + count / 2) / count : -((-sum + count / 2) / count);

@@ -1,5 +1,6 @@
 // QUANTIZE (f32 -> int8 with the output's scale and zero point, round half
-// away from zero, saturating) and DEQUANTIZE (int8 -> f32).
+// away from zero, saturating: kernels::I8Quantize, vectorized on hosts) and
+// DEQUANTIZE (int8 -> f32).
 #include "src/runtime/op.h"
 
 namespace mote {
@@ -29,27 +30,7 @@ mote_rt_status ValidateDequantize(const mote_rt_model& m, const MoteOpRecord& op
 
 void RunQuantize(const mote_rt_model& m, const MoteOpRecord& op) {
   const MoteTensorRecord& y = Out(m, op);
-  const float* x = InF32(m, op, 0);
-  int8_t* q = OutI8(m, op);
-  const uint32_t n = ElementsOf(y);
-  const int32_t zp = y.zero_point;
-  // Rounded then shifted by the zero point: clamp the rounded value to the
-  // range that lands in [-128, 127].
-#if MOTE_HOSTED
-  // RoundClampF32's arithmetic without branches (the clamp as selects, NaN
-  // to lo as there), so the compiler vectorizes it; the same bytes.
-  const float lo = float(-128 - zp), hi = float(127 - zp);
-  for (uint32_t i = 0; i < n; ++i) {
-    float v = x[i] / y.scale;
-    v = v > lo ? v : lo;  // MAXPS (NaN to lo)
-    v = v < hi ? v : hi;  // MINPS
-    const int32_t t = int32_t(v);
-    const float frac = v - float(t);
-    q[i] = int8_t(t + int32_t(frac >= 0.5f) - int32_t(frac <= -0.5f) + zp);
-  }
-#else
-  for (uint32_t i = 0; i < n; ++i) q[i] = int8_t(RoundClampF32(x[i] / y.scale, -128 - zp, 127 - zp) + zp);
-#endif
+  kernels::I8Quantize(ElementsOf(y), InF32(m, op, 0), y.scale, y.zero_point, OutI8(m, op));
 }
 
 void RunDequantize(const mote_rt_model& m, const MoteOpRecord& op) {

@@ -98,11 +98,13 @@ TEST_F(HostLayoutTest, ConvsArePackedAndTheArenaIsExact) {
     const mote_rt_model& m = rt.model();
     for (uint32_t i = 0; i < h->op_count; ++i) {
       const MoteOpRecord& op = Ops(bytes)[i];
-      if (op.type == MOTE_OP_DENSE) {  // fp32: [F][Cout]; int8 keeps [Cout][F], its weight sums after the bias
+      if (op.type == MOTE_OP_DENSE) {  // fp32: [F][Cout]; int8: channel blocks, its weight sums after the bias
         ++denses;
         const MoteTensorRecord& w = m.tensors[op.inputs[1]];
-        EXPECT_EQ(op.params[0], int8 ? MOTE_DENSE_WEIGHT_SUMS : MOTE_DENSE_WEIGHTS_INPUT_MAJOR);
-        EXPECT_EQ(w.dims[int8 ? 0 : 1], 6u);
+        EXPECT_EQ(op.params[0], int8 ? MOTE_DENSE_WEIGHT_SUMS | MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS
+                                     : MOTE_DENSE_WEIGHTS_INPUT_MAJOR);
+        EXPECT_EQ(w.rank, int8 ? 4u : 2u);
+        EXPECT_EQ(w.dims[int8 ? 0 : 1], int8 ? 2u : 6u);  // 6 channels: 2 blocks of 4
         EXPECT_EQ(m.tensors[op.inputs[2]].bytes, (int8 ? 2u : 1u) * 6 * 4);  // int8: the bias, the weight sums
       }
       if (op.type != MOTE_OP_CONV2D) continue;
@@ -251,9 +253,16 @@ TEST_F(HostLayoutTest, Int8WeightSumsAreCheckedAtLoad) {
   for (uint32_t i = 0; i < h->op_count; ++i) {
     const MoteOpRecord& op = Ops(bytes)[i];
     if (op.type == MOTE_OP_DENSE) {  // the weight sums (row 1 of the bias) likewise: its last channel's
-      ASSERT_EQ(op.params[0], MOTE_DENSE_WEIGHT_SUMS);
+      ASSERT_EQ(op.params[0], MOTE_DENSE_WEIGHT_SUMS | MOTE_DENSE_WEIGHTS_CHANNEL_BLOCKS);
       const MoteTensorRecord& bias = tensors[op.inputs[2]];
       EXPECT_EQ(load(corrupt(bias.offset + bias.bytes - 4)), MOTE_RT_BAD_PARAMS);
+      ++checked;
+      // A weight of the last channel (5, in block 1) changed: its sum no longer
+      // holds. The padding (channel 6 of that block) is never read.
+      const MoteTensorRecord& w = tensors[op.inputs[1]];
+      const uint32_t features = w.dims[1] * 64;
+      EXPECT_EQ(load(corrupt(w.offset + uint32_t(kernels::I8DenseBlockIndex(5, 0, features)))), MOTE_RT_BAD_PARAMS);
+      EXPECT_EQ(load(corrupt(w.offset + uint32_t(kernels::I8DenseBlockIndex(6, 0, features)))), MOTE_RT_OK);
       ++checked;
     }
     if (op.type != MOTE_OP_CONV2D) continue;
@@ -268,7 +277,7 @@ TEST_F(HostLayoutTest, Int8WeightSumsAreCheckedAtLoad) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 3 * 3 + 1);
+  EXPECT_EQ(checked, 3 * 3 + 2);
 }
 
 }  // namespace

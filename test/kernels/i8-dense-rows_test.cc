@@ -211,6 +211,64 @@ TEST(I8DenseRowsTest, EverySimdPathMatchesScalarBitForBit) {
   }
 }
 
+// PackI8DenseBlocks puts every weight where I8DenseBlockIndex says and zeros
+// the padding; I8DenseBlocks on every path (scalar included) against the
+// scalar I8DenseRows on the unpacked weights, bit for bit, with the weight
+// sums given or not, and with the padding overwritten (it must never count).
+TEST(I8DenseBlocksTest, PackPlacesEveryWeightAndZeroesThePadding) {
+  const size_t n = 6, k = 70;
+  std::vector<int8_t> w(n * k);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(i % 251 - 125) == 0 ? 1 : int8_t(i % 251 - 125);
+  std::vector<int8_t> packed(kernels::I8DenseBlockBytes(n, k), int8_t(99));
+  ASSERT_EQ(packed.size(), 2u * 4 * 128);
+  kernels::PackI8DenseBlocks(n, k, w.data(), k, packed.data());
+  size_t nonzero = 0;
+  for (const int8_t v : packed) nonzero += v != 0;
+  EXPECT_EQ(nonzero, n * k);
+  for (size_t j = 0; j < n; ++j)
+    for (size_t p = 0; p < k; ++p) ASSERT_EQ(packed[kernels::I8DenseBlockIndex(j, p, k)], w[j * k + p]);
+  EXPECT_EQ(packed[kernels::I8DenseBlockIndex(5, 69, k)], w[5 * k + 69]);
+  EXPECT_EQ(kernels::I8DenseBlockIndex(5, 69, k), 512u + 64 * 4 + 64 + 5);  // block 1, chunk 1, row 1, tap 5
+}
+
+TEST(I8DenseBlocksTest, EveryPathMatchesScalarDenseRowsBitForBit) {
+  Rng rng(13);
+  for (const size_t n : {1, 3, 4, 5, 16, 17, 50, 63})
+    for (const size_t k : {1, 3, 63, 64, 65, 127, 128, 129, 191, 256, 3920}) {
+      const RowsShape s{1, n, k, k, k, n};
+      Case c = RandomCase(rng, s);
+      I8Buffer want = Output(s);
+      {
+        ScopedBackend scalar(Backend::kScalar);
+        RunDenseRows(c, &want);
+      }
+      std::vector<int32_t> sums(n, 0);
+      for (size_t j = 0; j < n; ++j)
+        for (size_t p = 0; p < k; ++p) sums[j] += c.w[j * k + p];
+      I8Buffer packed(kernels::I8DenseBlockBytes(n, k), 5);
+      kernels::PackI8DenseBlocks(n, k, c.w.data(), k, packed.data());
+      std::vector<bool> is_weight(packed.size(), false);
+      for (size_t j = 0; j < n; ++j)
+        for (size_t p = 0; p < k; ++p) is_weight[kernels::I8DenseBlockIndex(j, p, k)] = true;
+      for (const bool garbage_padding : {false, true}) {
+        if (garbage_padding)
+          for (size_t i = 0; i < packed.size(); ++i)
+            if (!is_weight[i]) packed[i] = int8_t(rng.Below(256));
+        for (const auto& bc : testing::AllCases())
+          for (const bool given_sums : {false, true}) {
+            SCOPED_TRACE(bc.name + " " + Describe(s) + (given_sums ? " weight sums given" : "") +
+                         (garbage_padding ? " garbage padding" : ""));
+            ScopedBackend backend(bc);
+            c.rq.view.weight_sums = given_sums ? sums.data() : nullptr;
+            I8Buffer got = Output(s);
+            kernels::I8DenseBlocks(n, k, c.a.data(), packed.data(), c.rq.view, got.data());
+            ASSERT_TRUE(got.GuardIntact());
+            for (size_t j = 0; j < n; ++j) ASSERT_EQ(int(got[j]), int(want[j])) << "channel " << j;
+          }
+      }
+    }
+}
+
 // The DSP variant (src/kernels/i8-dense-rows/i8-dense-rows-dsp.cc; here with
 // the plain-C stand-ins of arm-dsp.h) against the reference, with shifts
 // below, at and above 32 (its requantization has a path for each).

@@ -153,6 +153,21 @@ MOTE_VNNI_ATTR HWY_INLINE __m512i VnniRepeat4(const int32_t* v) {
   return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v)));
 }
 
+// The requantization constants of 16 lanes from their bias (the requant bias
+// minus 128 * sum(w row)), multiplier and shift.
+MOTE_VNNI_ATTR HWY_INLINE VnniChannels VnniChannelsOf(__m512i bias, __m512i multiplier, __m512i shift) {
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
+  VnniChannels ch;
+  ch.bias = bias;
+  ch.multiplier_even = _mm512_and_si512(multiplier, low32);
+  ch.multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+  ch.shift_even = _mm512_and_si512(shift, low32);
+  ch.shift_odd = _mm512_srli_epi64(shift, 32);
+  ch.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_even, one));
+  ch.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_odd, one));
+  return ch;
+}
+
 // I8RequantizeOne on every lane of `dots` (int64 products like the scalar
 // one), the 16 results as bytes.
 MOTE_VNNI_ATTR HWY_INLINE __m128i VnniRequantize(__m512i dots, const VnniChannels& ch, __m512i zero_point,
@@ -177,7 +192,6 @@ MOTE_VNNI_ATTR inline void VnniDenseRows(size_t m, size_t n, size_t k, const int
   constexpr size_t kRows = 4, kChannels = 4;
   const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
   const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
   for (size_t j = 0; j < n; j += kChannels) {
     const size_t cols = n - j < kChannels ? n - j : kChannels;
     const int8_t* w_rows[kChannels];
@@ -213,14 +227,7 @@ MOTE_VNNI_ATTR inline void VnniDenseRows(size_t m, size_t n, size_t k, const int
           multiplier[q] = rq.multiplier[ch];
           shift[q] = rq.shift[ch];
         }
-        chn.bias = VnniRepeat4(bias);
-        const __m512i mult = VnniRepeat4(multiplier), sh = VnniRepeat4(shift);
-        chn.multiplier_even = _mm512_and_si512(mult, low32);
-        chn.multiplier_odd = _mm512_srli_epi64(mult, 32);
-        chn.shift_even = _mm512_and_si512(sh, low32);
-        chn.shift_odd = _mm512_srli_epi64(sh, 32);
-        chn.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_even, one));
-        chn.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn.shift_odd, one));
+        chn = VnniChannelsOf(VnniRepeat4(bias), VnniRepeat4(multiplier), VnniRepeat4(shift));
       } else {
         switch (rows) {
           case 1: dots = VnniDotBlock<1, false>(k, a_rows, w_rows, sums); break;
@@ -240,6 +247,105 @@ MOTE_VNNI_ATTR inline void VnniDenseRows(size_t m, size_t n, size_t k, const int
         }
       }
     }
+  }
+}
+
+// One block of 4 channels of I8DenseBlocks: lane block r (128 bits) holds 4
+// partial sums of channel r's dot product of (a + 128) with its row; with
+// kSums, *w_sums likewise those of its weights. Two chunks a step into 8
+// accumulators (VPDPBUSD's latency); the last partial chunk loads its
+// activations and weights masked, so the padding never counts.
+template <bool kSums>
+MOTE_VNNI_ATTR HWY_INLINE __m512i VnniBlockDots(size_t k, const int8_t* a, const int8_t* block, __m512i* w_sums) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80)), ones = _mm512_set1_epi8(1);
+  __m512i e0 = _mm512_setzero_si512(), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+  __m512i s0 = e0, s1 = e0, s2 = e0, s3 = e0;
+  constexpr size_t kChunk = kDenseBlockChunk, kStep = kDenseBlockChannels * kDenseBlockChunk;
+  size_t p = 0;
+  for (; p + 2 * kChunk <= k; p += 2 * kChunk, block += 2 * kStep) {
+    const __m512i x = _mm512_xor_si512(_mm512_loadu_si512(a + p), flip);
+    const __m512i y = _mm512_xor_si512(_mm512_loadu_si512(a + p + kChunk), flip);
+    const __m512i w0 = _mm512_loadu_si512(block), w1 = _mm512_loadu_si512(block + kChunk);
+    const __m512i w2 = _mm512_loadu_si512(block + 2 * kChunk), w3 = _mm512_loadu_si512(block + 3 * kChunk);
+    const __m512i v0 = _mm512_loadu_si512(block + kStep), v1 = _mm512_loadu_si512(block + kStep + kChunk);
+    const __m512i v2 = _mm512_loadu_si512(block + kStep + 2 * kChunk);
+    const __m512i v3 = _mm512_loadu_si512(block + kStep + 3 * kChunk);
+    e0 = _mm512_dpbusd_epi32(e0, x, w0);
+    e1 = _mm512_dpbusd_epi32(e1, x, w1);
+    e2 = _mm512_dpbusd_epi32(e2, x, w2);
+    e3 = _mm512_dpbusd_epi32(e3, x, w3);
+    o0 = _mm512_dpbusd_epi32(o0, y, v0);
+    o1 = _mm512_dpbusd_epi32(o1, y, v1);
+    o2 = _mm512_dpbusd_epi32(o2, y, v2);
+    o3 = _mm512_dpbusd_epi32(o3, y, v3);
+    if constexpr (kSums) {
+      s0 = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(s0, ones, w0), ones, v0);
+      s1 = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(s1, ones, w1), ones, v1);
+      s2 = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(s2, ones, w2), ones, v2);
+      s3 = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(s3, ones, w3), ones, v3);
+    }
+  }
+  for (; p < k; p += kChunk, block += kStep) {  // at most two chunks, the last maybe partial
+    const size_t count = k - p;
+    const __m512i x = _mm512_xor_si512(VnniLoad(a + p, count), flip);
+    const __m512i w0 = VnniLoad(block, count), w1 = VnniLoad(block + kChunk, count);
+    const __m512i w2 = VnniLoad(block + 2 * kChunk, count), w3 = VnniLoad(block + 3 * kChunk, count);
+    e0 = _mm512_dpbusd_epi32(e0, x, w0);
+    e1 = _mm512_dpbusd_epi32(e1, x, w1);
+    e2 = _mm512_dpbusd_epi32(e2, x, w2);
+    e3 = _mm512_dpbusd_epi32(e3, x, w3);
+    if constexpr (kSums) {
+      s0 = _mm512_dpbusd_epi32(s0, ones, w0);
+      s1 = _mm512_dpbusd_epi32(s1, ones, w1);
+      s2 = _mm512_dpbusd_epi32(s2, ones, w2);
+      s3 = _mm512_dpbusd_epi32(s3, ones, w3);
+    }
+  }
+  if constexpr (kSums) *w_sums = VnniFoldQuad(VnniFoldPair(s0, s1), VnniFoldPair(s2, s3));
+  return VnniFoldQuad(VnniFoldPair(_mm512_add_epi32(e0, o0), _mm512_add_epi32(e1, o1)),
+                      VnniFoldPair(_mm512_add_epi32(e2, o2), _mm512_add_epi32(e3, o3)));
+}
+
+// Four blocks' VnniBlockDots (b = 0..3) -> lane 4b + r = the whole sum of
+// channel 4b + r.
+MOTE_VNNI_ATTR HWY_INLINE __m512i VnniBlockSums(__m512i b0, __m512i b1, __m512i b2, __m512i b3) {
+  const __m512i v01 = _mm512_add_epi32(_mm512_unpacklo_epi32(b0, b1), _mm512_unpackhi_epi32(b0, b1));
+  const __m512i v23 = _mm512_add_epi32(_mm512_unpacklo_epi32(b2, b3), _mm512_unpackhi_epi32(b2, b3));
+  // Lane 4r + b holds channel 4b + r: transposed.
+  const __m512i sums = _mm512_add_epi32(_mm512_unpacklo_epi64(v01, v23), _mm512_unpackhi_epi64(v01, v23));
+  return _mm512_permutexvar_epi32(_mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0), sums);
+}
+
+// I8DenseBlocks: 16 channels (4 blocks, read in address order) at a time,
+// requantized together; channels past n are computed on the zero padding (or
+// not at all) and never stored.
+MOTE_VNNI_ATTR inline void VnniDenseBlocks(size_t n, size_t k, const int8_t* a, const int8_t* w,
+                                           const I8Requant& rq, int8_t* c) {
+  constexpr size_t kLanes = 4 * kDenseBlockChannels;
+  const size_t blocks = I8DenseBlockCount(n), stride = I8DenseBlockStride(k);
+  const __m512i zero_point = _mm512_set1_epi64(rq.out_zero_point);
+  const __m512i lo = _mm512_set1_epi64(rq.out_min), hi = _mm512_set1_epi64(rq.out_max);
+  for (size_t j = 0; j < n; j += kLanes) {
+    __m512i dots[4], sums[4];
+    for (size_t b = 0; b < 4; ++b) {
+      const size_t block = j / kDenseBlockChannels + b;
+      sums[b] = dots[b] = _mm512_setzero_si512();
+      if (block >= blocks) continue;
+      if (rq.weight_sums != nullptr) {
+        dots[b] = VnniBlockDots<false>(k, a, w + block * stride, nullptr);
+      } else {
+        dots[b] = VnniBlockDots<true>(k, a, w + block * stride, &sums[b]);
+      }
+    }
+    const __mmask16 live = n - j >= kLanes ? __mmask16(0xFFFF) : __mmask16((1u << (n - j)) - 1);
+    const __m512i w_sums = rq.weight_sums != nullptr ? _mm512_maskz_loadu_epi32(live, rq.weight_sums + j)
+                                                     : VnniBlockSums(sums[0], sums[1], sums[2], sums[3]);
+    // bias - 128 * sum(w row), wrapping like the scalar int32 sums.
+    const __m512i bias = _mm512_sub_epi32(_mm512_maskz_loadu_epi32(live, rq.bias + j), _mm512_slli_epi32(w_sums, 7));
+    const VnniChannels chn = VnniChannelsOf(bias, _mm512_maskz_loadu_epi32(live, rq.multiplier + j),
+                                            _mm512_maskz_loadu_epi32(live, rq.shift + j));
+    const __m512i all = VnniBlockSums(dots[0], dots[1], dots[2], dots[3]);
+    _mm_mask_storeu_epi8(c + j, live, VnniRequantize(all, chn, zero_point, lo, hi));
   }
 }
 #undef MOTE_VNNI_ATTR
