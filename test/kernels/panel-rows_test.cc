@@ -27,7 +27,7 @@ using I8Buffer = BasicBuffer<int8_t>;
 std::vector<RowsShape> PanelShapes() {
   std::vector<RowsShape> shapes = RowsShapes();
   // The seed network's convs (rows, Cout, K) and row counts around the
-  // register blocks (16 rows of one panel, 8 of two, 4 of more) with 1..5
+  // register blocks (16 rows of one panel, 8 of two, 5 of three, 4 of more) with 1..5
   // panels (tiles of even heights: 17 rows of one panel as 9 8, 17 of two as
   // 6 6 5, 5 rows of five as 3 2).
   for (const RowsShape& s : std::vector<RowsShape>{{49, 80, 1000, 1000, 1000, 80},
