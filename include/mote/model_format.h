@@ -151,9 +151,12 @@ typedef struct MoteTensorRecord {
  * that fall in the top / bottom padding are skipped, their zero-point
  * products added back from S), and takes the weight sums its VNNI kernels
  * need from S instead of summing the weights on every run. Scratch: as
- * without the flag, rounded up to 16 bytes, then 2 * Cout int32. Runtimes
- * from before this flag refuse it (MOTE_RT_BAD_PARAMS), as microcontroller
- * builds do. */
+ * without the flag, rounded up to 16 bytes, then 2 * Cout int32, and, where
+ * Cin is a multiple of 4 (and kw < 256), optionally 2 * out_w bytes more:
+ * given them, the runtime also skips the taps in the left / right padding
+ * (their products added back from S likewise; files without them run as
+ * before). Runtimes from before this flag refuse it (MOTE_RT_BAD_PARAMS), as
+ * microcontroller builds do. */
 #define MOTE_CONV2D_WEIGHTS_TAP_SUMS 4
 
 /* DENSE params[0] (weight layout): 0 = [Cout][F]; this value = the host
