@@ -391,7 +391,8 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, cons
         const size_t pass_taps = (runs - first_run < pass_runs ? runs - first_run : pass_runs) * in.segment;
         for (size_t t = 0, block = 0; t < tiles; ++t) {
           const size_t height = base + (t < taller);
-          tq.partial = partial + ((x - x0) * tiles + t) * kRows * P;
+          // (Without chunks no pass suspends: no sums to keep.)
+          tq.partial = chunk > 0 ? partial + ((x - x0) * tiles + t) * kRows * P : nullptr;
           const int8_t* a[kRows];
           int8_t* c_rows[kRows];
           for (size_t r = 0; r < height; ++r) {
