@@ -118,17 +118,11 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q,
   const __m512i bias = _mm512_maskz_loadu_epi32(real, rq.bias + c0);
   const __m512i mult = _mm512_mask_loadu_epi32(_mm512_set1_epi32(int32_t(1) << 30), real, rq.multiplier + c0);
   const __m512i sh = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), real, rq.shift + c0);
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
-  chn->bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
+  __m512i offset_bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
   if (rq.skipped_weight_sums != nullptr)
-    chn->bias = _mm512_add_epi32(chn->bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
-                                                               _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
-  chn->multiplier_even = _mm512_and_si512(mult, low32);
-  chn->multiplier_odd = _mm512_srli_epi64(mult, 32);
-  chn->shift_even = _mm512_and_si512(sh, low32);
-  chn->shift_odd = _mm512_srli_epi64(sh, 32);
-  chn->round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_even, one));
-  chn->round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(chn->shift_odd, one));
+    offset_bias = _mm512_add_epi32(offset_bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
+                                                                   _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
+  *chn = rows::VnniChannelsOf(offset_bias, mult, sh);
 }
 
 // Channels [16q, 16q + 16)'s given weight sums (those past n: 0).
@@ -370,8 +364,9 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, cons
   const size_t run_bytes = in.segment * kPanelChannels * P;
   const size_t pass_runs = chunk == 0 ? runs : (run_bytes * 2 <= 32768 ? 32768 / run_bytes : 1);
   const size_t passes = (runs + pass_runs - 1) / pass_runs;
-  for (size_t x0 = 0; x0 < in.row_width; x0 += chunk > 0 ? chunk : 1) {
-    const size_t x_end = chunk > 0 && in.row_width - x0 > chunk ? x0 + chunk : (chunk > 0 ? in.row_width : x0 + 1);
+  const size_t columns_per_chunk = chunk > 0 ? chunk : 1;
+  for (size_t x0 = 0; x0 < in.row_width; x0 += columns_per_chunk) {
+    const size_t x_end = in.row_width - x0 > columns_per_chunk ? x0 + columns_per_chunk : in.row_width;
     for (size_t pass = 0; pass < passes; ++pass) {
       for (size_t x = x0; x < x_end; ++x) {
         TileQuads tq;
