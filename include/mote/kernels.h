@@ -107,8 +107,8 @@ struct Pool2DGeometry {
 
 // ---- int8 requantization (include/mote/model_format.h has the arithmetic) -----------
 // Per output channel j: bias[j] (int32, zero points already folded in),
-// multiplier[j] in [2^30, 2^31) and shift[j] in [1, 62]; result clamped to
-// [out_min, out_max] (int8 values).
+// multiplier[j] in [2^30, 2^31) and shift[j] in [1, 62]; result plus
+// out_zero_point clamped to [out_min, out_max] (all three int8 values).
 struct I8PanelColumns;
 struct I8Requant {
   const int32_t* bias;

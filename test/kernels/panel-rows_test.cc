@@ -5,6 +5,7 @@
 // tails of every register block, panel strides above the minimum, rows read
 // as runs (int8: also in blocks of rows, as a conv's output rows).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dense_rows_test_util.h"
@@ -291,15 +292,20 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
 // end[x]). Given the column sums, every backend (the VNNI one leaves those
 // taps out where its tiles allow it) gives the scalar kernel's bytes
 // without them: tiles down 7 blocks of 80 channels, in chunks of 6 columns
-// and passes of 2 runs; too few blocks for column tiles (the row tiles);
-// 12 blocks of 3 panels; 3 blocks; 60 blocks, more sums than the stack
-// holds (every run at once).
+// and passes of 2 runs; too few blocks for column tiles (row tiles, each
+// kernel column on a range of their rows: one or two blocks of 7, 14, 9
+// and 11 pixels, and 3 pixels under a 5-wide kernel, whose middle kernel
+// column reaches every pixel and each outer one a single pixel); 12 blocks of
+// 3 panels; 3 blocks; 60 blocks, more sums than the stack holds (every run
+// at once).
 TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
   struct Conv {
     size_t blocks, width, n, count, quads, runs;
   };
   for (const Conv& g : {Conv{7, 7, 80, 5, 10, 5}, Conv{5, 6, 66, 3, 2, 3}, Conv{12, 4, 40, 7, 1, 2},
-                        Conv{3, 5, 70, 5, 3, 5}, Conv{60, 2, 80, 3, 1, 2}}) {
+                        Conv{3, 5, 70, 5, 3, 5}, Conv{60, 2, 80, 3, 1, 2}, Conv{1, 7, 80, 5, 10, 3},
+                        Conv{2, 14, 48, 5, 2, 4}, Conv{1, 3, 64, 5, 1, 2}, Conv{2, 9, 33, 7, 3, 1},
+                        Conv{1, 11, 50, 3, 4, 2}}) {
     const size_t cin = 4 * g.quads, segment = g.count * cin, k = segment * g.runs, m = g.blocks * g.width;
     const RowsShape s{m, g.n, k, k, k, g.n};
     SCOPED_TRACE(Describe(s));
@@ -348,6 +354,67 @@ TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
       I8Buffer got = I8Output(s);
       run(rq, &got);
       ExpectSameBytes(want, got);
+    }
+  }
+}
+
+// Windows a few bytes apart, as a conv with Cin * stride_w <= 4 reads its
+// padded input (the VNNI variant puts pixels in lanes there: up to 16 of a
+// row per vector, one 64-byte load spread by VPERMB): every backend gives
+// the scalar kernel's bytes, with and without the weight sums and skipped
+// taps given; blocks of 16 and fewer, rows split (17 as 9 + 8), calls
+// ending mid-row, a single run ending in a partial quad, 1..16 channels
+// (every register tile and its last partial group). The input is exactly
+// what the windows read (a heap vector: the sanitizer sees any read past it).
+TEST(I8PanelRowsTest, OverlappingWindowsBitForBit) {
+  struct Windows {
+    size_t lda, segment, runs, row_width, m, n;
+  };
+  for (const Windows& g : {Windows{2, 8, 5, 14, 196, 10}, Windows{1, 3, 1, 17, 40, 16}, Windows{3, 12, 3, 20, 47, 5},
+                           Windows{4, 4, 1, 33, 66, 1}, Windows{2, 7, 1, 16, 35, 2}, Windows{1, 20, 2, 9, 30, 13},
+                           Windows{2, 8, 3, 5, 23, 7}, Windows{4, 16, 2, 40, 41, 12}, Windows{3, 24, 4, 7, 70, 3},
+                           Windows{1, 8, 5, 28, 28 * 3, 8}, Windows{2, 12, 2, 1, 9, 15}}) {
+    const size_t k = g.segment * g.runs, segment_stride = g.lda * (g.row_width - 1) + g.segment + 5;
+    const size_t row_stride = segment_stride * g.runs + 3;
+    const RowsShape s{g.m, g.n, k, k, k, g.n};
+    SCOPED_TRACE(Describe(s) + " lda " + std::to_string(g.lda) + " width " + std::to_string(g.row_width));
+    Rng rng(27);
+    const I8Case c = RandomI8Case(rng, s);  // the weights and requantization
+    const size_t last = g.m - 1;
+    std::vector<int8_t> input((last / g.row_width) * row_stride + (last % g.row_width) * g.lda +
+                              (g.runs - 1) * segment_stride + g.segment);
+    for (int8_t& v : input) v = int8_t(rng.Below(256));
+    const auto run = [&](const kernels::I8Requant& rq, I8Buffer* out) {
+      kernels::I8PanelRows(g.m, g.n, k, input.data(), g.lda, g.segment, segment_stride, g.row_width, row_stride,
+                           c.packed.data(), I8Ldp(s), rq, out->data(), g.n);
+    };
+    I8Buffer want = I8Output(s);
+    {
+      ScopedBackend scalar(Backend::kScalar);
+      run(c.rq, &want);
+    }
+    const std::vector<int32_t> sums = WeightSums(c);
+    std::vector<int32_t> skipped_sums(g.n), bias(c.bias);
+    for (size_t j = 0; j < g.n; ++j) {
+      skipped_sums[j] = int32_t(j * 7919 % 2001) - 1000;
+      bias[j] -= -9 * skipped_sums[j];
+    }
+    for (const auto& bc : testing::AllCases()) {
+      SCOPED_TRACE(bc.name);
+      ScopedBackend backend(bc);
+      for (const int given : {0, 1, 2}) {  // nothing, the weight sums, and skipped taps' sums
+        SCOPED_TRACE(given);
+        kernels::I8Requant rq = c.rq;
+        if (given > 0) rq.weight_sums = sums.data();
+        if (given > 1) {
+          rq.bias = bias.data();
+          rq.skipped_weight_sums = skipped_sums.data();
+          rq.skipped_input = -9;
+        }
+        I8Buffer got = I8Output(s);
+        run(rq, &got);
+        ExpectSameBytes(want, got);
+      }
     }
   }
 }

@@ -147,6 +147,10 @@ struct VnniChannels {
   __m512i multiplier_even;  // int64 lanes: multiplier of lanes 0, 2, .. (low 32 bits)
   __m512i multiplier_odd;   // ... of lanes 1, 3, ..
   __m512i shift_even, shift_odd, round_even, round_odd;  // int64 lanes
+  // Every shift >= 32: each result fits in 32 bits before the clamp, so the
+  // odd lanes' shift_odd is 32 less and their result lands in the high half
+  // (VnniRequantizeWords).
+  bool narrow;
 };
 
 MOTE_VNNI_ATTR HWY_INLINE __m512i VnniRepeat4(const int32_t* v) {
@@ -165,23 +169,41 @@ MOTE_VNNI_ATTR HWY_INLINE VnniChannels VnniChannelsOf(__m512i bias, __m512i mult
   ch.shift_odd = _mm512_srli_epi64(shift, 32);
   ch.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_even, one));
   ch.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_odd, one));
+  ch.narrow = _mm512_cmplt_epi32_mask(shift, _mm512_set1_epi32(32)) == 0;
+  if (ch.narrow) ch.shift_odd = _mm512_sub_epi64(ch.shift_odd, _mm512_set1_epi64(32));
   return ch;
 }
 
 // I8RequantizeOne on every lane of `dots` (int64 products like the scalar
-// one), the 16 results as bytes.
-MOTE_VNNI_ATTR HWY_INLINE __m128i VnniRequantize(__m512i dots, const VnniChannels& ch, __m512i zero_point,
-                                                  __m512i lo, __m512i hi) {
+// one), the 16 results as int32 lanes. zero_point, lo, hi: int64 lanes.
+// Narrow (every shift >= 32): |product + round| < 2^63 shifted by >= 32 fits
+// in int32, so the even lanes' result is the low half of their int64, the
+// odd lanes' (shifted 32 less) the high half: one blend, and the zero point
+// and clamp in int32 (the int64 min / max are the slow part of the wide
+// form on Zen 5).
+MOTE_VNNI_ATTR HWY_INLINE __m512i VnniRequantizeWords(__m512i dots, const VnniChannels& ch, __m512i zero_point,
+                                                      __m512i lo, __m512i hi) {
   const __m512i acc = _mm512_add_epi32(dots, ch.bias);
   __m512i even = _mm512_mul_epi32(acc, ch.multiplier_even);
   __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), ch.multiplier_odd);
   even = _mm512_srav_epi64(_mm512_add_epi64(even, ch.round_even), ch.shift_even);
   odd = _mm512_srav_epi64(_mm512_add_epi64(odd, ch.round_odd), ch.shift_odd);
+  if (ch.narrow) {
+    // (The int64 constants' low halves, repeated: their values fit in 32 bits.)
+    const __m512i words = _mm512_add_epi32(_mm512_mask_blend_epi32(__mmask16(0xAAAA), even, odd),
+                                           _mm512_shuffle_epi32(zero_point, _MM_PERM_CCAA));
+    return _mm512_min_epi32(_mm512_max_epi32(words, _mm512_shuffle_epi32(lo, _MM_PERM_CCAA)),
+                            _mm512_shuffle_epi32(hi, _MM_PERM_CCAA));
+  }
   even = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(even, zero_point), lo), hi);
   odd = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(odd, zero_point), lo), hi);
-  const __m512i packed = _mm512_or_si512(_mm512_and_si512(even, _mm512_set1_epi64(0xFFFFFFFF)),
-                                         _mm512_slli_epi64(odd, 32));
-  return _mm512_cvtepi32_epi8(packed);
+  return _mm512_or_si512(_mm512_and_si512(even, _mm512_set1_epi64(0xFFFFFFFF)), _mm512_slli_epi64(odd, 32));
+}
+
+// The same, the 16 results as bytes.
+MOTE_VNNI_ATTR HWY_INLINE __m128i VnniRequantize(__m512i dots, const VnniChannels& ch, __m512i zero_point,
+                                                  __m512i lo, __m512i hi) {
+  return _mm512_cvtepi32_epi8(VnniRequantizeWords(dots, ch, zero_point, lo, hi));
 }
 
 // c[i * ldc + j] = requantized dot(a row i, w row j). Channels outside, rows

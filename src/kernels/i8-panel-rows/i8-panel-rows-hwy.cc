@@ -1,5 +1,5 @@
 // Highway build of I8PanelRows: VPDPBUSD on AVX3_DL
-// (i8-panel-rows-vnni-hwy-inl.h), the reference loop (panel-rows.h, compiled
+// (i8-panel-rows-vnni-hwy-inl.h, i8-panel-lanes-vnni-hwy-inl.h), the reference loop (panel-rows.h, compiled
 // for the target) elsewhere.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/i8-panel-rows/i8-panel-rows-hwy.cc"
@@ -8,6 +8,7 @@
 #include "src/kernels/i8-dense-rows/i8-dense-rows-vnni-hwy-inl.h"
 #include "src/kernels/panel-rows.h"
 #include "src/kernels/i8-panel-rows/i8-panel-rows-vnni-hwy-inl.h"
+#include "src/kernels/i8-panel-rows/i8-panel-lanes-vnni-hwy-inl.h"
 
 MOTE_SIMD_BEGIN
 void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size_t segment, size_t segment_stride,
@@ -16,9 +17,13 @@ void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size
 #ifdef MOTE_I8_PANEL_ROWS_VNNI
   // Runs of whole quads only (the conv convention: every kernel row's bytes
   // a multiple of 4); a single run may end in a partial quad.
-  if (segment >= k || segment % 4 == 0)
-    return panels::VnniPanelRows(m, n, k, {a, lda, segment >= k ? k : segment, segment_stride, row_width, row_stride},
-                                 w, ldp, requant, c, ldc);
+  if (segment >= k || segment % 4 == 0) {
+    const panels::PanelInput in{a, lda, segment >= k ? k : segment, segment_stride, row_width, row_stride};
+    // Windows a few bytes apart (Cin * stride_w <= 4) into one panel:
+    // pixels in lanes (i8-panel-lanes-vnni-hwy-inl.h).
+    if (panels::PixelLanesFit(n, lda)) return panels::VnniPixelLanes(m, n, k, in, w, requant, c, ldc);
+    return panels::VnniPanelRows(m, n, k, in, w, ldp, requant, c, ldc);
+  }
 #endif
   I8PanelRowsReference(m, n, k, a, lda, segment, segment_stride, row_width, row_stride, w, ldp, requant, c, ldc);
 }

@@ -79,6 +79,14 @@ struct TileQuads {
   size_t first = 0, last = 0;
   __m512i* partial = nullptr;
   size_t resume = 0, suspend = 0;
+  // Row ranges (VnniPanelTile's kRanges): kernel column kx of every run
+  // multiplies tile rows [range_begin[kx], range_end[kx]) only; row r's
+  // kernel columns outside [row_first[r], row_last[r]) are added from the
+  // sums (in.columns).
+  const uint8_t* range_begin = nullptr;
+  const uint8_t* range_end = nullptr;
+  const uint8_t* row_first = nullptr;
+  const uint8_t* row_last = nullptr;
 };
 
 // Walks A's rows in order without a division per row (small convs have
@@ -105,24 +113,35 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE int32_t Quad(const int8_t* run, size_t g, size_t
   return v;
 }
 
-// The requantization constants of channels [16q, 16q + 16) (those past n
-// get any valid ones: their outputs are dropped), the bias less 128 times
-// the channel's weight sum (the activations' offset), plus the skipped taps'
-// products if given.
-MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
-                                                  rows::VnniChannels* chn) {
+// The requantization inputs of channels [16q, 16q + 16) (those past n get
+// any valid ones: their outputs are dropped): the bias less 128 times the
+// channel's weight sum (the activations' offset), plus the skipped taps'
+// products if given; the multiplier and the shift.
+struct ChannelInputs {
+  __m512i bias, multiplier, shift;
+};
+MOTE_PANEL_VNNI_ATTR HWY_INLINE ChannelInputs ChannelInputsOf(__m512i weight_sums, size_t q, size_t n,
+                                                              const I8Requant& rq) {
   // Masked loads: nothing past channel n is read (a row class calls this
   // once per group of panels, so no scalar loop).
   const size_t c0 = q * kPanelChannels, cols = n - c0 < kPanelChannels ? n - c0 : kPanelChannels;
   const __mmask16 real = __mmask16((1u << cols) - 1u);
   const __m512i bias = _mm512_maskz_loadu_epi32(real, rq.bias + c0);
-  const __m512i mult = _mm512_mask_loadu_epi32(_mm512_set1_epi32(int32_t(1) << 30), real, rq.multiplier + c0);
-  const __m512i sh = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), real, rq.shift + c0);
-  __m512i offset_bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
+  ChannelInputs in;
+  in.multiplier = _mm512_mask_loadu_epi32(_mm512_set1_epi32(int32_t(1) << 30), real, rq.multiplier + c0);
+  in.shift = _mm512_mask_loadu_epi32(_mm512_set1_epi32(32), real, rq.shift + c0);
+  in.bias = _mm512_sub_epi32(bias, _mm512_slli_epi32(weight_sums, 7));  // wrapping, as uint32
   if (rq.skipped_weight_sums != nullptr)
-    offset_bias = _mm512_add_epi32(offset_bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
-                                                                   _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
-  *chn = rows::VnniChannelsOf(offset_bias, mult, sh);
+    in.bias = _mm512_add_epi32(in.bias, _mm512_mullo_epi32(_mm512_set1_epi32(rq.skipped_input),
+                                                           _mm512_maskz_loadu_epi32(real, rq.skipped_weight_sums + c0)));
+  return in;
+}
+
+// Their requantization constants (channels in lanes).
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void FillChannels(__m512i weight_sums, size_t q, size_t n, const I8Requant& rq,
+                                                  rows::VnniChannels* chn) {
+  const ChannelInputs in = ChannelInputsOf(weight_sums, q, n, rq);
+  *chn = rows::VnniChannelsOf(in.bias, in.multiplier, in.shift);
 }
 
 // Channels [16q, 16q + 16)'s given weight sums (those past n: 0).
@@ -160,7 +179,7 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void KeepInRegisters(__m512i& v0, __m512i& v1, _
 // requantization, store. kSums (the first tile of a group of panels): also
 // sums the weights while they pass and fills channels[0, P) from them (n, rq:
 // of the group's first panel).
-template <size_t R, size_t P, bool kSums>
+template <size_t R, size_t P, bool kSums, bool kRanges = false>
 MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput& in, const int8_t* const* rows,
                                                      const TileQuads& tq, const int8_t* w, size_t ldp,
                                                      rows::VnniChannels* channels, const I8Requant& rq,
@@ -186,7 +205,7 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
 #define MOTE_PANEL_MAC(r, q) \
   if constexpr (P > q) acc##r##q = _mm512_dpbusd_epi32(acc##r##q, x, v##q);
 #define MOTE_PANEL_ROW(r)                                                                 \
-  if constexpr (R > r) {                                                                  \
+  if constexpr (R > r && kLo <= r && r < kHi) {                                           \
     const __m512i x = _mm512_xor_si512(_mm512_set1_epi32(Quad<kTail>(a##r + off, g, len)), flip); \
     MOTE_PANEL_P(MOTE_PANEL_MAC, r)                                                       \
   }
@@ -210,17 +229,48 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
   }
   // Run by run: the weights go on in p order (a run's first tap p0 is a
   // multiple of 4, so its quads start at byte p0 * 16 of a panel).
-  for (size_t p0 = 0, off = 0; p0 < k; p0 += in.segment, off += in.segment_stride) {
-    const size_t len = k - p0 < in.segment ? k - p0 : in.segment, quads = len / 4;
-    const int8_t* wr = w + p0 * kPanelChannels;
-    for (size_t g = tq.begin, end = quads < tq.end ? quads : tq.end; g < end; ++g) {
-      constexpr bool kTail = false;
-      MOTE_PANEL_STEP(kTail)
+  if constexpr (!kRanges) {
+    constexpr size_t kLo = 0, kHi = R;
+    for (size_t p0 = 0, off = 0; p0 < k; p0 += in.segment, off += in.segment_stride) {
+      const size_t len = k - p0 < in.segment ? k - p0 : in.segment, quads = len / 4;
+      const int8_t* wr = w + p0 * kPanelChannels;
+      for (size_t g = tq.begin, end = quads < tq.end ? quads : tq.end; g < end; ++g) {
+        constexpr bool kTail = false;
+        MOTE_PANEL_STEP(kTail)
+      }
+      if (len % 4 != 0 && tq.end > quads) {
+        constexpr bool kTail = true;
+        const size_t g = quads;
+        MOTE_PANEL_STEP(kTail)
+      }
     }
-    if (len % 4 != 0 && tq.end > quads) {
-      constexpr bool kTail = true;
-      const size_t g = quads;
-      MOTE_PANEL_STEP(kTail)
+  } else {
+    // Kernel column by kernel column, each on its rows only (whole quads:
+    // runs of count * quads of them).
+    static_assert(R <= 5, "MOTE_PANEL_RANGES covers these tiles");
+    constexpr bool kTail = false;
+    const size_t len = in.segment, quads = in.columns->quads, count = in.columns->count;
+    for (size_t p0 = 0, off = 0; p0 < k; p0 += in.segment, off += in.segment_stride) {
+      const int8_t* wr = w + p0 * kPanelChannels;
+      for (size_t kx = 0; kx < count; ++kx) {
+        const size_t g_end = (kx + 1) * quads;
+        switch (tq.range_begin[kx] * 8 + tq.range_end[kx]) {
+#define MOTE_PANEL_RANGE_CASE(lo, hi)                                  \
+  case lo * 8 + hi:                                                    \
+    if constexpr (hi <= R) {                                           \
+      constexpr size_t kLo = lo, kHi = hi;                             \
+      for (size_t g = kx * quads; g < g_end; ++g) MOTE_PANEL_STEP(kTail) \
+    }                                                                  \
+    break;
+          MOTE_PANEL_RANGE_CASE(0, 1) MOTE_PANEL_RANGE_CASE(0, 2) MOTE_PANEL_RANGE_CASE(0, 3)
+          MOTE_PANEL_RANGE_CASE(0, 4) MOTE_PANEL_RANGE_CASE(0, 5) MOTE_PANEL_RANGE_CASE(1, 2)
+          MOTE_PANEL_RANGE_CASE(1, 3) MOTE_PANEL_RANGE_CASE(1, 4) MOTE_PANEL_RANGE_CASE(1, 5)
+          MOTE_PANEL_RANGE_CASE(2, 3) MOTE_PANEL_RANGE_CASE(2, 4) MOTE_PANEL_RANGE_CASE(2, 5)
+          MOTE_PANEL_RANGE_CASE(3, 4) MOTE_PANEL_RANGE_CASE(3, 5) MOTE_PANEL_RANGE_CASE(4, 5)
+#undef MOTE_PANEL_RANGE_CASE
+          default: break;  // no row reads this kernel column
+        }
+      }
     }
   }
 #undef MOTE_PANEL_STEP
@@ -242,7 +292,27 @@ MOTE_PANEL_VNNI_ATTR HWY_NOINLINE void VnniPanelTile(size_t k, const PanelInput&
     if constexpr (P > 3) FillChannels(sums3, 3, n, rq, &channels[3]);
     if constexpr (P > 4) FillChannels(sums4, 4, n, rq, &channels[4]);
   }
-  if (tq.skipped) {
+  if constexpr (kRanges) {
+    // Each row's left-out columns, as below; nothing to add when the
+    // padding is -128 (the offset input is 0: a ReLU's output).
+    const uint32_t factor = 128u + uint32_t(rq.skipped_input);
+#define MOTE_PANEL_ROW_SKIPPED(r, q)                                                                          \
+  if constexpr (P > q) {                                                                                    \
+    acc##r##q = _mm512_add_epi32(                                                                           \
+        acc##r##q, _mm512_mullo_epi32(_mm512_set1_epi32(int32_t(factor)),                                  \
+                                      ColumnSums(in, tq.row_first[r], tq.row_last[r], q, n)));            \
+  }
+#define MOTE_PANEL_ROW(r)                                                                                   \
+  if constexpr (R > r) {                                                                                    \
+    if (tq.row_first[r] != 0 || tq.row_last[r] != in.columns->count) { MOTE_PANEL_P(MOTE_PANEL_ROW_SKIPPED, r) } \
+  }
+    if (factor != 0) {
+      MOTE_PANEL_R(MOTE_PANEL_ROW)
+    }
+#undef MOTE_PANEL_ROW
+#undef MOTE_PANEL_ROW_SKIPPED
+  }
+  if (tq.skipped && 128u + uint32_t(rq.skipped_input) != 0) {
     // (128 + the padding's value) * the skipped columns' weight sums: the
     // offset and the products the tile left out (FillChannels took those of
     // the skipped kernel rows only). Wrapping.
@@ -403,6 +473,73 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, cons
   }
 }
 
+// With in.columns, output rows too short for column tiles (blocks of
+// too few rows): each output row in row tiles of every tiles-th pixel (7
+// as 0 2 4 6 and 1 3 5), each kernel column multiplying only the tile's
+// pixels whose windows have it inside the image. Sorted by x, those
+// pixels are a range of the tile's rows (a window's kernel columns inside
+// the image shift left as x grows), and spreading the edge pixels over the
+// tiles keeps 3 or more of a tile's rows busy on every kernel column (15+
+// sums in flight: RowsOfTile). A tile whose ranges would not be ranges
+// (columns no conv gives) reads its padding instead.
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowRangesOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
+                                                           size_t ldp, const I8Requant& rq, __m512i zero_point,
+                                                           __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
+  rows::VnniChannels channels[P];
+  for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+  const I8PanelColumns& cols = *in.columns;
+  constexpr size_t kRows = RowsOfTile<P>();
+  const size_t width = in.row_width, tiles = (width + kRows - 1) / kRows;
+  uint8_t range_begin[256], range_end[256], row_first[kRows], row_last[kRows];
+  for (size_t row = 0; row * width < m; ++row) {
+    for (size_t t = 0; t < tiles; ++t) {
+      const int8_t* a[kRows];
+      int8_t* c_rows[kRows];
+      size_t height = 0;
+      for (size_t x = t; x < width; x += tiles, ++height) {
+        a[height] = in.a + row * in.row_stride + x * in.lda;
+        c_rows[height] = c + (row * width + x) * ldc;
+        row_first[height] = cols.begin[x];
+        row_last[height] = cols.end[x];
+      }
+      bool ranges = true;
+      for (size_t kx = 0; kx < cols.count; ++kx) {
+        size_t b = height, e = 0, inside = 0;
+        for (size_t r = 0; r < height; ++r)
+          if (row_first[r] <= kx && kx < row_last[r]) {
+            b = r < b ? r : b;
+            e = r + 1;
+            ++inside;
+          }
+        ranges = ranges && (inside == 0 || inside == e - b);
+        range_begin[kx] = uint8_t(inside == 0 ? 0 : b);
+        range_end[kx] = uint8_t(inside == 0 ? 0 : e);
+      }
+      TileQuads tq;
+      if (ranges) {
+        tq.range_begin = range_begin;
+        tq.range_end = range_end;
+        tq.row_first = row_first;
+        tq.row_last = row_last;
+        switch (height) {
+          case 1: VnniPanelTile<1, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
+          case 2: VnniPanelTile<2, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
+          case 3: VnniPanelTile<3, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
+          case 4: VnniPanelTile<4, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
+          default:
+            if constexpr (kRows >= 5)
+              VnniPanelTile<kRows, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n);
+            break;
+        }
+      } else {
+        VnniPanelTileOfHeight<kRows, P, false>(height, k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows,
+                                               n);
+      }
+    }
+  }
+}
+
 // Panels in groups of up to kVnniPanels, every row per group.
 MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, const PanelInput& in, const int8_t* w,
                                                size_t ldp, const I8Requant& rq, int8_t* c, size_t ldc) {
@@ -440,6 +577,20 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
         case 3: VnniPanelColumnsOf<3>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
         case 4: VnniPanelColumnsOf<4>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
         default: VnniPanelColumnsOf<5>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+      }
+      continue;
+    }
+    // Else row tiles with each kernel column on its pixels only.
+    if (columns != nullptr && group >= 3) {
+      PanelInput group_in = in;
+      group_in.columns = columns;
+      group_in.column_upper = columns->upper + c0;
+      group_in.column_lower = columns->lower + c0;
+      group_in.column_stride = n;
+      switch (group) {
+        case 3: VnniPanelRowRangesOf<3>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+        case 4: VnniPanelRowRangesOf<4>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+        default: VnniPanelRowRangesOf<5>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
       }
       continue;
     }
