@@ -28,9 +28,9 @@ using I8Buffer = BasicBuffer<int8_t>;
 std::vector<RowsShape> PanelShapes() {
   std::vector<RowsShape> shapes = RowsShapes();
   // The seed network's convs (rows, Cout, K) and row counts around the
-  // register blocks (16 rows of one panel, 8 of two, 5 of three, 4 of more) with 1..5
+  // register blocks (16 rows of one panel, 8 of two, 7 of three, 4 of more) with 1..5
   // panels (tiles of even heights: 17 rows of one panel as 9 8, 17 of two as
-  // 6 6 5, 5 rows of five as 3 2).
+  // 6 6 5, 5 rows of five as 3 2, 15 of three as 5 5 5).
   for (const RowsShape& s : std::vector<RowsShape>{{49, 80, 1000, 1000, 1000, 80},
                                                    {21, 80, 600, 600, 600, 80},
                                                    {49, 40, 250, 250, 250, 40},
@@ -47,7 +47,9 @@ std::vector<RowsShape> PanelShapes() {
                                                    {31, 16, 8, 8, 8, 16},
                                                    {8, 30, 16, 16, 16, 30},
                                                    {12, 24, 44, 44, 44, 24},
-                                                   {17, 32, 20, 21, 20, 32}})
+                                                   {17, 32, 20, 21, 20, 32},
+                                                   {15, 48, 40, 40, 40, 48},
+                                                   {8, 40, 52, 52, 52, 40}})
     shapes.push_back(s);
   return shapes;
 }
