@@ -14,7 +14,9 @@
 # output-channel panels, host-sized im2col tiles); the table also times the
 # default (microcontroller) layout with a host-sized tile, as a reference.
 # Environment: CPU (core to pin to, default 0), MIN_TIME (seconds per timing,
-# default 1), TILE_BYTES (the conv im2col tile of the default-layout models,
+# default 1), ROUNDS (default 3: mote's timings and the peers' alternate that
+# many times and each engine's fastest round counts, so a drift of the
+# machine's speed between them does not decide a ratio), TILE_BYTES (the conv im2col tile of the default-layout models,
 # default 262144: a host's budget; `mote export`'s default 1024 is a
 # microcontroller's).
 # Prints a table, then one JSON line with runtime_fp32_us, runtime_int8_us
@@ -27,6 +29,7 @@ build=${1:-"$root/build/native"}
 mote="$build/src/cli/mote"
 cpu=${CPU:-0}
 min_time=${MIN_TIME:-1}
+rounds=${ROUNDS:-3}
 tile=${TILE_BYTES:-262144}
 work="$root/build/runtime-batch1"
 venv=${VENV:-"$root/build/peers-venv"}
@@ -69,13 +72,13 @@ rows = [l.split(',') for l in open(sys.argv[1]).read().split() if l[0].isdigit()
 np.save(sys.argv[2], np.array([[float(v) for v in r[2:]] for r in rows], np.float32))
 " "$work/mote_outputs.csv" "$work/mote_outputs.npy"
 
-# Timings: every engine on the same core, one after the other.
-mote_json=$(taskset -c "$cpu" "$mote" bench runtime "$work/seed_fp32_host.mote" "$work/seed_int8_host.mote" \
-  "$work/seed_fp32.mote" "$work/seed_int8.mote" \
-  --min-time "$min_time" --json | tail -n 1)
+# Timings: every engine on the same core, one after the other, in rounds
+# (runtime_batch1.py runs mote's command before each round of the peers').
 peers_json=$(TF_CPP_MIN_LOG_LEVEL=3 OMP_NUM_THREADS=1 taskset -c "$cpu" "$venv/bin/python" \
   "$here/runtime_batch1.py" "$work/seed_fp32.mote" "$work/images.npy" "$work/mote_outputs.npy" "$work" \
-  "$min_time" 2>/dev/null | tail -n 1)
+  "$min_time" "$rounds" -- "$mote" bench runtime "$work/seed_fp32_host.mote" "$work/seed_int8_host.mote" \
+  "$work/seed_fp32.mote" "$work/seed_int8.mote" --min-time "$min_time" --json 2>/dev/null | tail -n 1)
+mote_json=$("$venv/bin/python" -c 'import json, sys; print(json.dumps(json.loads(sys.argv[1])["mote"]))' "$peers_json")
 
 "$venv/bin/python" - "$mote_json" "$peers_json" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
 import json, sys
