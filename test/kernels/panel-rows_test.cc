@@ -297,17 +297,19 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
 // and passes of 2 runs; too few blocks for column tiles (row tiles, each
 // kernel column on a range of their rows: one or two blocks of 7, 14, 9
 // and 11 pixels, and 3 pixels under a 5-wide kernel, whose middle kernel
-// column reaches every pixel and each outer one a single pixel); 12 blocks of
+// column reaches every pixel and each outer one a single pixel; a pixel
+// whose columns break the ranges); 12 blocks of
 // 3 panels; 3 blocks; 60 blocks, more sums than the stack holds (every run
 // at once).
 TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
   struct Conv {
     size_t blocks, width, n, count, quads, runs;
+    bool hole = false;  // a middle column of the input is the padding value too, and its pixel says so
   };
   for (const Conv& g : {Conv{7, 7, 80, 5, 10, 5}, Conv{5, 6, 66, 3, 2, 3}, Conv{12, 4, 40, 7, 1, 2},
                         Conv{3, 5, 70, 5, 3, 5}, Conv{60, 2, 80, 3, 1, 2}, Conv{1, 7, 80, 5, 10, 3},
                         Conv{2, 14, 48, 5, 2, 4}, Conv{1, 3, 64, 5, 1, 2}, Conv{2, 9, 33, 7, 3, 1},
-                        Conv{1, 11, 50, 3, 4, 2}}) {
+                        Conv{1, 11, 50, 3, 4, 2}, Conv{1, 7, 80, 5, 10, 3, true}, Conv{2, 9, 33, 7, 3, 1, true}}) {
     const size_t cin = 4 * g.quads, segment = g.count * cin, k = segment * g.runs, m = g.blocks * g.width;
     const RowsShape s{m, g.n, k, k, k, g.n};
     SCOPED_TRACE(Describe(s));
@@ -327,6 +329,16 @@ TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
     for (size_t x = 0; x < g.width; ++x) {
       begin[x] = uint8_t(left > x ? left - x : 0);
       end[x] = uint8_t(std::min(g.count, left + g.width - x));
+    }
+    if (g.hole) {
+      // Pixel x's first kernel column (padded input column x) holds the
+      // padding value, and its columns say it starts at 1: begin no longer
+      // falls with x along its row tile (0 2 4 6, or 0 2 4 6 8: begins 2 0 1 0,
+      // 3 1 0 1 0), which then reads its padding instead.
+      const size_t x = g.width - 3;
+      for (size_t y = 0; y < g.blocks + g.runs - 1; ++y)
+        for (size_t t = 0; t < cin; ++t) image[y * row_bytes + x * cin + t] = pad;
+      begin[x] = std::max<uint8_t>(begin[x], 1);
     }
     // Column sums over the call's taps (upper; lower all 0) and all sums.
     std::vector<int32_t> upper((g.count + 1) * g.n, 0), lower((g.count + 1) * g.n, 0), sums(g.n, 0);

@@ -505,18 +505,22 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowRangesOf(size_t m, size_t k, co
         row_first[height] = cols.begin[x];
         row_last[height] = cols.end[x];
       }
+      // Ranges where both ends never grow with x (a conv's columns): the
+      // rows holding kernel column kx start after those whose first column
+      // is past kx and end before those whose last one is not. Counted
+      // without branches (a loop of data-dependent ones was 1.6 % of the
+      // seed network's time).
       bool ranges = true;
+      for (size_t r = 1; r < height; ++r)
+        ranges = ranges && row_first[r] <= row_first[r - 1] && row_last[r] <= row_last[r - 1];
       for (size_t kx = 0; kx < cols.count; ++kx) {
-        size_t b = height, e = 0, inside = 0;
-        for (size_t r = 0; r < height; ++r)
-          if (row_first[r] <= kx && kx < row_last[r]) {
-            b = r < b ? r : b;
-            e = r + 1;
-            ++inside;
-          }
-        ranges = ranges && (inside == 0 || inside == e - b);
-        range_begin[kx] = uint8_t(inside == 0 ? 0 : b);
-        range_end[kx] = uint8_t(inside == 0 ? 0 : e);
+        size_t b = 0, e = 0;
+        for (size_t r = 0; r < height; ++r) {
+          b += row_first[r] > kx;
+          e += row_last[r] > kx;
+        }
+        range_begin[kx] = uint8_t(b < e ? b : 0);
+        range_end[kx] = uint8_t(b < e ? e : 0);
       }
       TileQuads tq;
       if (ranges) {
