@@ -36,6 +36,14 @@ inline void F32PanelRowsReference(size_t m, size_t n, size_t k, const float* a, 
   }
 }
 
+// I8PadImage: all of it `pad`, then the input rows into place.
+inline void I8PadImageReference(const int8_t* x, size_t x_stride, size_t in_rows, size_t copy_bytes, int8_t pad,
+                                size_t top, size_t left, int8_t* out, size_t rows, size_t row_bytes, size_t extra) {
+  __builtin_memset(out, pad, rows * row_bytes + extra);
+  for (size_t i = 0; i < in_rows && top + i < rows; ++i)
+    __builtin_memcpy(out + (top + i) * row_bytes + left, x + i * x_stride, copy_bytes);
+}
+
 // Exact int32 sums (wrapping like the SIMD dot products), then I8RequantizeOne.
 inline void I8PanelRowsReference(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size_t segment,
                                  size_t segment_stride, size_t row_width, size_t row_stride, const int8_t* w,

@@ -159,14 +159,10 @@ void RunConv2DPanels(const mote_rt_model& m, const MoteOpRecord& op) {
       // padded-rows layout's extra taps have weight 0), one padded row apart.
       const size_t width = PaddedWidth(g), height = PaddedHeight(g), row_bytes = width * g.in_c;
       const size_t run = I8RunBytes(op, g);
-      // All of it the zero point, then the input's rows into place: one
-      // memset and a copy per row instead of three calls per row (the seed
-      // network's three pads: 0.25 us of 11).
-      __builtin_memset(scratch, pad, height * row_bytes + (run - g.kernel_w * g.in_c));
+      // All of it the zero point, the input's rows in place.
       const size_t in_columns = g.in_w < width - g.pad_left ? g.in_w : width - g.pad_left;
-      for (size_t iy = 0; iy < g.in_h && g.pad_top + iy < height; ++iy)
-        __builtin_memcpy(scratch + (g.pad_top + iy) * row_bytes + g.pad_left * g.in_c, x + iy * g.in_w * g.in_c,
-                         in_columns * g.in_c);
+      kernels::I8PadImage(x, g.in_w * g.in_c, g.in_h, in_columns * g.in_c, pad, g.pad_top, g.pad_left * g.in_c,
+                          scratch, height, row_bytes, run - g.kernel_w * g.in_c);
       const size_t taps = g.kernel_h * run, stride = kernels::I8PanelQuads(taps) * kernels::kPanelChannels * 4;
       if (!TapSums(op))
         return kernels::I8PanelRows(rows, cout, taps, scratch, g.stride_w * g.in_c, run, row_bytes, g.out_w,

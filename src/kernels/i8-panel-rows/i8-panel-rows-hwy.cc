@@ -1,6 +1,6 @@
 // Highway build of I8PanelRows: VPDPBUSD on AVX3_DL
 // (i8-panel-rows-vnni-hwy-inl.h, i8-panel-lanes-vnni-hwy-inl.h), the reference loop (panel-rows.h, compiled
-// for the target) elsewhere.
+// for the target) elsewhere; I8PadImage in vectors on AVX-512.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/i8-panel-rows/i8-panel-rows-hwy.cc"
 #include "hwy/foreach_target.h"  // must precede highway.h
@@ -26,6 +26,33 @@ void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size
   }
 #endif
   I8PanelRowsReference(m, n, k, a, lda, segment, segment_stride, row_width, row_stride, w, ldp, requant, c, ldc);
+}
+
+void I8PadImage(const int8_t* x, size_t x_stride, size_t in_rows, size_t copy_bytes, int8_t pad, size_t top,
+                size_t left, int8_t* out, size_t rows, size_t row_bytes, size_t extra) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  // Masked stores for the partial vectors (native on AVX-512; Highway
+  // emulates them elsewhere by a whole-vector load and store, which would
+  // touch bytes past the buffer, so other targets keep the reference).
+  const hn::ScalableTag<int8_t> d;
+  const size_t lanes = hn::Lanes(d), total = rows * row_bytes + extra;
+  const auto fill = hn::Set(d, pad);
+  size_t i = 0;
+  for (; i + lanes <= total; i += lanes) hn::StoreU(fill, d, out + i);
+  if (i < total) hn::BlendedStore(fill, hn::FirstN(d, total - i), d, out + i);
+  for (size_t r = 0; r < in_rows && top + r < rows; ++r) {
+    const int8_t* src = x + r * x_stride;
+    int8_t* dst = out + (top + r) * row_bytes + left;
+    size_t j = 0;
+    for (; j + lanes <= copy_bytes; j += lanes) hn::StoreU(hn::LoadU(d, src + j), d, dst + j);
+    if (j < copy_bytes) {
+      const auto live = hn::FirstN(d, copy_bytes - j);
+      hn::BlendedStore(hn::MaskedLoad(live, d, src + j), live, d, dst + j);
+    }
+  }
+#else
+  I8PadImageReference(x, x_stride, in_rows, copy_bytes, pad, top, left, out, rows, row_bytes, extra);
+#endif
 }
 MOTE_SIMD_END
 

@@ -1,5 +1,6 @@
-// xsimd build of I8PanelRows: the reference loop (panel-rows.h) compiled for
-// this build's instruction set (no int8 dot product in the adapter).
+// xsimd build of I8PanelRows and I8PadImage: the reference loops
+// (panel-rows.h) compiled for this build's instruction set (no int8 dot
+// product in the adapter).
 #include "src/kernels/simd-adapter-xsimd.h"
 #include "src/kernels/panel-rows.h"
 
@@ -8,5 +9,10 @@ void I8PanelRows(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, size
                  size_t row_width, size_t row_stride, const int8_t* w, size_t ldp, const I8Requant& requant, int8_t* c,
                  size_t ldc) {
   I8PanelRowsReference(m, n, k, a, lda, segment, segment_stride, row_width, row_stride, w, ldp, requant, c, ldc);
+}
+
+void I8PadImage(const int8_t* x, size_t x_stride, size_t in_rows, size_t copy_bytes, int8_t pad, size_t top,
+                size_t left, int8_t* out, size_t rows, size_t row_bytes, size_t extra) {
+  I8PadImageReference(x, x_stride, in_rows, copy_bytes, pad, top, left, out, rows, row_bytes, extra);
 }
 MOTE_SIMD_END
