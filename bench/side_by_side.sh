@@ -16,7 +16,9 @@
 # Environment:
 #   TRAIN_LIMIT  training examples per epoch (default 0: all 60000; e.g. 10000 for a run of ~2 minutes)
 #   EPOCHS       timed epochs per run (default 1)
-#   REPEATS      runs per configuration, interleaved; the fastest counts (default 1)
+#   REPEATS      runs per configuration, interleaved; the fastest counts (default 3: on a
+#                VM whose other vCPU the host sometimes takes, one two-thread epoch in
+#                three or four ran 20-40 % slower, mote's and the peers' alike)
 #   THREADS      N (default: the CPUs of the affinity mask)
 #   VENV         the PyPI environment (default build/peers-venv, created when missing)
 #   TIMEOUT      seconds a run may take before it counts as failed (default 0: no limit;
@@ -38,7 +40,7 @@ build=${1:-$root/build/native}
 [[ $build = /* ]] || build=$PWD/$build
 limit=${TRAIN_LIMIT:-0}
 epochs=${EPOCHS:-1}
-repeats=${REPEATS:-1}
+repeats=${REPEATS:-3}
 venv=${VENV:-$root/build/peers-venv}
 fashion=$build/examples/fashion_mnist
 mote_cli=$build/src/cli/mote
