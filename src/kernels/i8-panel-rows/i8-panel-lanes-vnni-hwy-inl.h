@@ -107,18 +107,21 @@ MOTE_LANES_VNNI_ATTR HWY_INLINE void StoreLanesTransposed(const __m512i* words, 
       z[q] = _mm512_setzero_si512();
       continue;
     }
-    const __m512i first = _mm512_permutex2var_epi8(words[4 * q], low_bytes, words[4 * q + 1 < NC ? 4 * q + 1 : 4 * q]);
-    const __m512i second =
-        4 * q + 2 < NC ? _mm512_permutex2var_epi8(words[4 * q + 2], low_bytes, words[4 * q + 3 < NC ? 4 * q + 3 : 4 * q + 2])
-                       : first;
+    // (Channels past NC repeat the last one: never stored.)
+    const size_t c1 = 4 * q + 1 < NC ? 4 * q + 1 : 4 * q, c2 = 4 * q + 2 < NC ? 4 * q + 2 : c1;
+    const size_t c3 = 4 * q + 3 < NC ? 4 * q + 3 : c2;
+    const __m512i first = _mm512_permutex2var_epi8(words[4 * q], low_bytes, words[c1]);
+    const __m512i second = _mm512_permutex2var_epi8(words[c2], low_bytes, words[c3]);
     z[q] = _mm512_shuffle_i64x2(first, second, 0x44);
   }
   // Byte 16 * p + ch of pixels 4q.. comes from channel ch's register
   // (z[ch / 4]: in a pair's table, 64 * (ch % 8 / 4)) at byte 16 * (ch % 4)
   // + 4q + p.
   alignas(64) static constexpr uint8_t kFirstPixels[64] = {
-      0, 16, 32, 48, 64, 80, 96, 112, 0, 16, 32, 48, 64, 80, 96, 112, 1, 17, 33, 49, 65, 81, 97, 113, 1, 17, 33, 49, 65, 81, 97, 113,
-      2, 18, 34, 50, 66, 82, 98, 114, 2, 18, 34, 50, 66, 82, 98, 114, 3, 19, 35, 51, 67, 83, 99, 115, 3, 19, 35, 51, 67, 83, 99, 115};
+      0, 16, 32, 48, 64, 80, 96, 112, 0, 16, 32, 48, 64, 80, 96, 112,  //
+      1, 17, 33, 49, 65, 81, 97, 113, 1, 17, 33, 49, 65, 81, 97, 113,  //
+      2, 18, 34, 50, 66, 82, 98, 114, 2, 18, 34, 50, 66, 82, 98, 114,  //
+      3, 19, 35, 51, 67, 83, 99, 115, 3, 19, 35, 51, 67, 83, 99, 115};
   const __m512i first = _mm512_load_si512(kFirstPixels);
   const __mmask16 channels = __mmask16((1u << n) - 1u);
   for (size_t q = 0; 4 * q < pixels; ++q) {

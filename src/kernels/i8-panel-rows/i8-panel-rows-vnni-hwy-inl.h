@@ -350,8 +350,8 @@ static_assert(RowsOfTile<1>() <= kVnniMaxRows && RowsOfTile<2>() <= kVnniMaxRows
                   kVnniPanels == 5,
               "MOTE_PANEL_R and MOTE_PANEL_P cover these tiles");
 
-// A tile of `rows` (1..R) rows: VnniPanelTile<rows, P, kSums>.
-template <size_t R, size_t P, bool kSums>
+// A tile of `rows` (1..R) rows: VnniPanelTile<rows, P, kSums, kRanges>.
+template <size_t R, size_t P, bool kSums, bool kRanges = false>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileOfHeight(size_t rows, size_t k, const PanelInput& in,
                                                            const int8_t* const* a, const TileQuads& tq,
                                                            const int8_t* w, size_t ldp, rows::VnniChannels* channels,
@@ -359,10 +359,10 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelTileOfHeight(size_t rows, size_t k
                                                            __m512i hi, int8_t* const* c_rows, size_t n) {
   if constexpr (R > 1) {
     if (rows < R)
-      return VnniPanelTileOfHeight<R - 1, P, kSums>(rows, k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi,
-                                                    c_rows, n);
+      return VnniPanelTileOfHeight<R - 1, P, kSums, kRanges>(rows, k, in, a, tq, w, ldp, channels, rq, zero_point, lo,
+                                                             hi, c_rows, n);
   }
-  VnniPanelTile<R, P, kSums>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n);
+  VnniPanelTile<R, P, kSums, kRanges>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n);
 }
 
 // The next min(rows, RowsOfTile<P>()) rows of `cursor` (the last tile's rows
@@ -528,22 +528,25 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowRangesOf(size_t m, size_t k, co
         tq.range_end = range_end;
         tq.row_first = row_first;
         tq.row_last = row_last;
-        switch (height) {
-          case 1: VnniPanelTile<1, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
-          case 2: VnniPanelTile<2, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
-          case 3: VnniPanelTile<3, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
-          case 4: VnniPanelTile<4, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n); break;
-          default:
-            if constexpr (kRows >= 5)
-              VnniPanelTile<kRows, P, false, true>(k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows, n);
-            break;
-        }
+        VnniPanelTileOfHeight<kRows, P, false, true>(height, k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi,
+                                                     c_rows, n);
       } else {
         VnniPanelTileOfHeight<kRows, P, false>(height, k, in, a, tq, w, ldp, channels, rq, zero_point, lo, hi, c_rows,
                                                n);
       }
     }
   }
+}
+
+// A group with kernel columns to leave out: column tiles (by_columns) or
+// row tiles with each kernel column on its pixels only.
+template <size_t P>
+MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnGroup(bool by_columns, size_t m, size_t k, const PanelInput& in,
+                                                          const int8_t* w, size_t ldp, const I8Requant& rq,
+                                                          __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
+                                                          size_t ldc, size_t n) {
+  if (by_columns) return VnniPanelColumnsOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n);
+  VnniPanelRowRangesOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n);
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
@@ -570,33 +573,26 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
                          rq.skipped_weight_sums != nullptr ? rq.skipped_weight_sums + c0 : nullptr,
                          rq.skipped_input};
     const int8_t* wq = w + q0 * ldp;
-    // Column by column only where each column's tiles still keep 12 or more
-    // sums in flight (fewer wait on VPDPBUSD's latency: RowsOfTile).
-    const size_t blocks = m / in.row_width, tiles = (blocks + TileRows(group) - 1) / TileRows(group);
-    if (columns != nullptr && group >= 3 && blocks / tiles * group >= 12) {
-      PanelInput group_in = in;
-      group_in.columns = columns;
-      group_in.column_upper = columns->upper + c0;
-      group_in.column_lower = columns->lower + c0;
-      group_in.column_stride = n;
-      switch (group) {
-        case 3: VnniPanelColumnsOf<3>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-        case 4: VnniPanelColumnsOf<4>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-        default: VnniPanelColumnsOf<5>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-      }
-      continue;
-    }
-    // Else row tiles with each kernel column on its pixels only.
     if (columns != nullptr && group >= 3) {
       PanelInput group_in = in;
       group_in.columns = columns;
       group_in.column_upper = columns->upper + c0;
       group_in.column_lower = columns->lower + c0;
       group_in.column_stride = n;
+      // Column by column only where each column's tiles still keep 12 or
+      // more sums in flight (fewer wait on VPDPBUSD's latency: RowsOfTile).
+      const size_t blocks = m / in.row_width, tiles = (blocks + TileRows(group) - 1) / TileRows(group);
+      const bool by_columns = blocks / tiles * group >= 12;
       switch (group) {
-        case 3: VnniPanelRowRangesOf<3>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-        case 4: VnniPanelRowRangesOf<4>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
-        default: VnniPanelRowRangesOf<5>(m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0); break;
+        case 3:
+          VnniPanelColumnGroup<3>(by_columns, m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0);
+          break;
+        case 4:
+          VnniPanelColumnGroup<4>(by_columns, m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0);
+          break;
+        default:
+          VnniPanelColumnGroup<5>(by_columns, m, k, group_in, wq, ldp, part, zero_point, lo, hi, c + c0, ldc, n - c0);
+          break;
       }
       continue;
     }
