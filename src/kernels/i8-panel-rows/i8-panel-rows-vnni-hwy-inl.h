@@ -420,9 +420,8 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowsOf(size_t m, size_t k, const P
 template <size_t P>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
                                                          size_t ldp, const I8Requant& rq, __m512i zero_point,
-                                                         __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
-  rows::VnniChannels channels[P];
-  for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+                                                         __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n,
+                                                         rows::VnniChannels* channels) {
   const I8PanelColumns& cols = *in.columns;
   constexpr size_t kRows = RowsOfTile<P>(), kPartialVectors = 256;  // 16 KB
   alignas(64) __m512i partial[kPartialVectors];
@@ -487,9 +486,8 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnsOf(size_t m, size_t k, cons
 template <size_t P>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowRangesOf(size_t m, size_t k, const PanelInput& in, const int8_t* w,
                                                            size_t ldp, const I8Requant& rq, __m512i zero_point,
-                                                           __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n) {
-  rows::VnniChannels channels[P];
-  for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+                                                           __m512i lo, __m512i hi, int8_t* c, size_t ldc, size_t n,
+                                                           rows::VnniChannels* channels) {
   const I8PanelColumns& cols = *in.columns;
   constexpr size_t kRows = RowsOfTile<P>() < 5 ? RowsOfTile<P>() : 5;  // (MOTE_PANEL_RANGE_CASE's)
   const size_t width = in.row_width, tiles = (width + kRows - 1) / kRows;
@@ -538,15 +536,18 @@ MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelRowRangesOf(size_t m, size_t k, co
   }
 }
 
-// A group with kernel columns to leave out: column tiles (by_columns) or
-// row tiles with each kernel column on its pixels only.
+// A group with kernel columns to leave out (the weight sums given: no tile
+// sums them): column tiles (by_columns) or row tiles with each kernel
+// column on its pixels only.
 template <size_t P>
 MOTE_PANEL_VNNI_ATTR HWY_INLINE void VnniPanelColumnGroup(bool by_columns, size_t m, size_t k, const PanelInput& in,
                                                           const int8_t* w, size_t ldp, const I8Requant& rq,
                                                           __m512i zero_point, __m512i lo, __m512i hi, int8_t* c,
                                                           size_t ldc, size_t n) {
-  if (by_columns) return VnniPanelColumnsOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n);
-  VnniPanelRowRangesOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n);
+  rows::VnniChannels channels[P];
+  for (size_t q = 0; q < P; ++q) FillChannels(LoadSums(rq.weight_sums, q, n), q, n, rq, &channels[q]);
+  if (by_columns) return VnniPanelColumnsOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n, channels);
+  VnniPanelRowRangesOf<P>(m, k, in, w, ldp, rq, zero_point, lo, hi, c, ldc, n, channels);
 }
 
 // Panels in groups of up to kVnniPanels, every row per group.
@@ -561,7 +562,8 @@ MOTE_PANEL_VNNI_ATTR inline void VnniPanelRows(size_t m, size_t n, size_t k, con
   // and the calls are whole output rows.
   const I8PanelColumns* columns = rq.columns;
   if (columns != nullptr && (rq.weight_sums == nullptr || in.segment != 4 * columns->quads * columns->count ||
-                             in.segment == 0 || k % in.segment != 0 || m % in.row_width != 0))
+                             in.segment == 0 || k % in.segment != 0 || m % in.row_width != 0 ||
+                             columns->count > 255))  // (uint8_t column indices, VnniPanelRowRangesOf's tables)
     columns = nullptr;
   for (size_t q0 = 0; q0 < panel_count; q0 += kVnniPanels) {
     const size_t group = panel_count - q0 < kVnniPanels ? panel_count - q0 : kVnniPanels;
