@@ -298,7 +298,8 @@ TEST(I8PanelRowsTest, EverySimdPathMatchesScalarBitForBit) {
 // kernel column on a range of their rows: one or two blocks of 7, 14, 9
 // and 11 pixels, and 3 pixels under a 5-wide kernel, whose middle kernel
 // column reaches every pixel and each outer one a single pixel; a pixel
-// whose columns break the ranges); 12 blocks of
+// whose columns break the ranges; 300 kernel columns, more than the row
+// tiles index); 12 blocks of
 // 3 panels; 3 blocks; 60 blocks, more sums than the stack holds (every run
 // at once).
 TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
@@ -309,7 +310,8 @@ TEST(I8PanelRowsTest, PaddingColumnsLeftOutBitForBit) {
   for (const Conv& g : {Conv{7, 7, 80, 5, 10, 5}, Conv{5, 6, 66, 3, 2, 3}, Conv{12, 4, 40, 7, 1, 2},
                         Conv{3, 5, 70, 5, 3, 5}, Conv{60, 2, 80, 3, 1, 2}, Conv{1, 7, 80, 5, 10, 3},
                         Conv{2, 14, 48, 5, 2, 4}, Conv{1, 3, 64, 5, 1, 2}, Conv{2, 9, 33, 7, 3, 1},
-                        Conv{1, 11, 50, 3, 4, 2}, Conv{1, 7, 80, 5, 10, 3, true}, Conv{2, 9, 33, 7, 3, 1, true}}) {
+                        Conv{1, 11, 50, 3, 4, 2}, Conv{1, 7, 80, 5, 10, 3, true}, Conv{2, 9, 33, 7, 3, 1, true},
+                        Conv{1, 3, 48, 300, 1, 1}}) {
     const size_t cin = 4 * g.quads, segment = g.count * cin, k = segment * g.runs, m = g.blocks * g.width;
     const RowsShape s{m, g.n, k, k, k, g.n};
     SCOPED_TRACE(Describe(s));
