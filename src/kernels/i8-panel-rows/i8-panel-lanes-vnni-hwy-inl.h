@@ -49,7 +49,7 @@ MOTE_LANES_VNNI_ATTR HWY_INLINE __mmask64 LowBits(size_t bits) { return _bzhi_u6
 
 // The panel's requantization constants one value per channel (the tile
 // broadcasts channel c's to every lane): a dozen stores per call instead
-// of a 7-vector struct per channel (a quarter of a 14-row conv's time).
+// of a 7-vector struct per channel (the seed conv1 alone: 575 -> 455 ns).
 struct LaneConstants {
   alignas(64) int32_t bias[kPanelChannels];
   alignas(64) int64_t multiplier[kPanelChannels], round[kPanelChannels];
