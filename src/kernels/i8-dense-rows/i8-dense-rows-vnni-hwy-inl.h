@@ -157,20 +157,35 @@ MOTE_VNNI_ATTR HWY_INLINE __m512i VnniRepeat4(const int32_t* v) {
   return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v)));
 }
 
+// Whether all 16 int32 shifts take VnniRequantizeWords' narrow form.
+MOTE_VNNI_ATTR HWY_INLINE bool VnniNarrow(__m512i shift) {
+  return _mm512_cmplt_epi32_mask(shift, _mm512_set1_epi32(32)) == 0;
+}
+// 2^(shift - 1) of int64 shifts: the rounding term.
+MOTE_VNNI_ATTR HWY_INLINE __m512i VnniRoundOf(__m512i shift) {
+  const __m512i one = _mm512_set1_epi64(1);
+  return _mm512_sllv_epi64(one, _mm512_sub_epi64(shift, one));
+}
+// The odd lanes' int64 shifts as the requantization applies them (32 less
+// when narrow).
+MOTE_VNNI_ATTR HWY_INLINE __m512i VnniOddShift(__m512i shift, bool narrow) {
+  return narrow ? _mm512_sub_epi64(shift, _mm512_set1_epi64(32)) : shift;
+}
+
 // The requantization constants of 16 lanes from their bias (the requant bias
 // minus 128 * sum(w row)), multiplier and shift.
 MOTE_VNNI_ATTR HWY_INLINE VnniChannels VnniChannelsOf(__m512i bias, __m512i multiplier, __m512i shift) {
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), one = _mm512_set1_epi64(1);
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF);
   VnniChannels ch;
   ch.bias = bias;
   ch.multiplier_even = _mm512_and_si512(multiplier, low32);
   ch.multiplier_odd = _mm512_srli_epi64(multiplier, 32);
   ch.shift_even = _mm512_and_si512(shift, low32);
-  ch.shift_odd = _mm512_srli_epi64(shift, 32);
-  ch.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_even, one));
-  ch.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(ch.shift_odd, one));
-  ch.narrow = _mm512_cmplt_epi32_mask(shift, _mm512_set1_epi32(32)) == 0;
-  if (ch.narrow) ch.shift_odd = _mm512_sub_epi64(ch.shift_odd, _mm512_set1_epi64(32));
+  ch.round_even = VnniRoundOf(ch.shift_even);
+  const __m512i shift_odd = _mm512_srli_epi64(shift, 32);
+  ch.round_odd = VnniRoundOf(shift_odd);
+  ch.narrow = VnniNarrow(shift);
+  ch.shift_odd = VnniOddShift(shift_odd, ch.narrow);
   return ch;
 }
 

@@ -58,10 +58,8 @@ struct LaneConstants {
 };
 
 MOTE_LANES_VNNI_ATTR HWY_INLINE void FillLaneConstants(const ChannelInputs& panel, LaneConstants* out) {
-  const rows::VnniChannels ch = rows::VnniChannelsOf(panel.bias, panel.multiplier, panel.shift);
-  out->narrow = ch.narrow;
+  out->narrow = rows::VnniNarrow(panel.shift);
   _mm512_store_si512(out->bias, panel.bias);
-  const __m512i one = _mm512_set1_epi64(1), odd_less = _mm512_set1_epi64(ch.narrow ? 32 : 0);
   // Channels 0-7, then 8-15 (the extract's block index must be a constant).
   const __m256i multipliers[2] = {_mm512_castsi512_si256(panel.multiplier),
                                   _mm512_extracti64x4_epi64(panel.multiplier, 1)};
@@ -69,9 +67,9 @@ MOTE_LANES_VNNI_ATTR HWY_INLINE void FillLaneConstants(const ChannelInputs& pane
   for (size_t half = 0; half < 2; ++half) {
     const __m512i shift = _mm512_cvtepu32_epi64(shifts[half]);
     _mm512_store_si512(out->multiplier + 8 * half, _mm512_cvtepu32_epi64(multipliers[half]));
-    _mm512_store_si512(out->round + 8 * half, _mm512_sllv_epi64(one, _mm512_sub_epi64(shift, one)));
+    _mm512_store_si512(out->round + 8 * half, rows::VnniRoundOf(shift));
     _mm512_store_si512(out->shift_even + 8 * half, shift);
-    _mm512_store_si512(out->shift_odd + 8 * half, _mm512_sub_epi64(shift, odd_less));
+    _mm512_store_si512(out->shift_odd + 8 * half, rows::VnniOddShift(shift, out->narrow));
   }
 }
 

@@ -1,6 +1,7 @@
 // Highway build of I8PanelRows: VPDPBUSD on AVX3_DL
-// (i8-panel-rows-vnni-hwy-inl.h, i8-panel-lanes-vnni-hwy-inl.h), the reference loop (panel-rows.h, compiled
-// for the target) elsewhere; I8PadImage in vectors on AVX-512.
+// (i8-panel-rows-vnni-hwy-inl.h, i8-panel-lanes-vnni-hwy-inl.h), the
+// reference loop (panel-rows.h, compiled for the target) elsewhere; and
+// I8PadImage, in vectors on AVX-512.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/i8-panel-rows/i8-panel-rows-hwy.cc"
 #include "hwy/foreach_target.h"  // must precede highway.h
